@@ -1,0 +1,165 @@
+//! What the engine tells reporters, as it happens. Events are already redacted: a reporter
+//! can print anything it receives without leaking a secret.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// One event of a run, in the order it happened for its workflow.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    RunStarted(RunInfo),
+    WorkflowStarted(WorkflowInfo),
+    /// A step is about to be sent (lets a progress bar or `teach` show it).
+    StepStarted(StepStart),
+    StepFinished(Box<StepReport>),
+    WorkflowFinished(WorkflowSummary),
+    RunFinished(RunSummary),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub workflows: usize,
+    /// Number of matrix entries (1 without `--matrix`).
+    pub runs: usize,
+}
+
+/// Identifies a workflow within a run: `run` is the matrix entry, `index` the position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct WorkflowId {
+    pub run: usize,
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkflowInfo {
+    pub id: WorkflowId,
+    pub name: String,
+    /// The matrix label (vars file stem), when running with `--matrix`.
+    pub label: Option<String>,
+    pub path: String,
+    pub description: Option<String>,
+    pub steps: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepStart {
+    pub workflow: WorkflowId,
+    pub number: usize,
+    pub name: String,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Step,
+    Cleanup,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// Everything known about one finished step or cleanup.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepReport {
+    pub workflow: WorkflowId,
+    /// 1-based position among the workflow's steps; cleanups are numbered on their own.
+    pub number: usize,
+    pub kind: StepKind,
+    pub name: String,
+    pub doc: Option<String>,
+    pub outcome: Outcome,
+    /// Why the step was skipped or, for a failure that is not an expectation, what went wrong
+    /// (connection refused, timeout, template error, missing extraction, ...).
+    pub message: Option<String>,
+    pub request: Option<RequestInfo>,
+    pub response: Option<ResponseInfo>,
+    pub expectations: Vec<ExpectationResult>,
+    /// Names of the variables this step set.
+    pub extracted: Vec<String>,
+    /// Number of times the request was sent (retries and 429/503 re-sends included).
+    pub attempts: u32,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestInfo {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseInfo {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The body as text (lossy UTF-8), cut at a bound so a run never holds large bodies.
+    pub body: String,
+    pub body_truncated: bool,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    /// The final URL, after any redirects the step followed.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectationResult {
+    /// What was checked, e.g. `status`, `$.id exists`, `header Location contains`, `body contains`.
+    pub subject: String,
+    pub passed: bool,
+    /// Expected value, as JSON text.
+    pub expected: String,
+    /// Actual value, as JSON text (`(none)` when nothing matched).
+    pub actual: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkflowSummary {
+    pub id: WorkflowId,
+    pub name: String,
+    pub outcome: Outcome,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub workflows: usize,
+    pub workflows_failed: usize,
+    pub steps_passed: usize,
+    pub steps_failed: usize,
+    pub steps_skipped: usize,
+    pub cleanups_failed: usize,
+    pub interrupted: bool,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `serialize_with` signature
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    #[allow(clippy::cast_precision_loss)]
+    let ms = d.as_secs_f64() * 1000.0;
+    s.serialize_f64((ms * 1000.0).round() / 1000.0)
+}
+
+/// Anything that consumes events: console, JSON, JUnit, HTML, `teach`.
+pub trait Reporter: Send {
+    /// Called for every event, in order.
+    fn event(&mut self, event: &Event) -> std::io::Result<()>;
+    /// Called once after `RunFinished`; writes files that can only be written whole.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,221 @@
+//! The workflow data model: what a TOML workflow file means once loaded and its `use` steps inlined.
+//!
+//! Every templated string stays a template here; the engine renders it at run time. Source
+//! positions (`Span`) travel with the pieces a diagnostic may need to point at.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::workflow::source::{Source, Span};
+
+/// A loaded workflow, with `use` steps already expanded.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub source: Arc<Source>,
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub requires: Vec<Located<String>>,
+    pub fragment: bool,
+    /// Defaults from `[vars]`, this file's entries over those of the files it `use`s.
+    pub vars: Vec<VarDecl>,
+    pub steps: Vec<Step>,
+}
+
+/// A value together with where it was written.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub source: Arc<Source>,
+    pub span: Span,
+}
+
+/// One entry of a `[vars]` table or a vars file.
+#[derive(Debug, Clone)]
+pub struct VarDecl {
+    pub name: String,
+    /// Literal value (strings may hold templates referencing other variables).
+    pub value: Option<Value>,
+    /// Read this environment variable; `value` is the fallback.
+    pub env: Option<String>,
+    /// `Some(false)` opts a secret-looking name out; `Some(true)` marks any name secret.
+    pub secret: Option<bool>,
+    pub source: Arc<Source>,
+    pub span: Span,
+}
+
+/// A step after `use` expansion and `[defaults]` merging.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub name: String,
+    pub doc: Option<String>,
+    /// The file this step was written in (differs from the workflow's for inlined steps).
+    pub source: Arc<Source>,
+    pub span: Span,
+    /// Conditions from enclosing `use` steps and this step, all of which must hold.
+    pub when: Vec<Located<String>>,
+    pub request: Request,
+    pub delay: Option<Duration>,
+    pub retry: Option<Retry>,
+    pub prompt: Vec<(String, String)>,
+    pub expect: Expect,
+    pub extract: Vec<Extraction>,
+    pub cleanup: Option<Box<Cleanup>>,
+}
+
+/// A cleanup request registered when its step passes.
+#[derive(Debug, Clone)]
+pub struct Cleanup {
+    pub name: String,
+    pub when: Vec<Located<String>>,
+    pub request: Request,
+    pub delay: Option<Duration>,
+    pub retry: Option<Retry>,
+    pub expect: Expect,
+}
+
+/// The HTTP side of a step: everything needed to build the request, still templated.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Located<String>,
+    pub url: Located<String>,
+    pub query: Vec<(String, Located<Value>)>,
+    pub headers: Vec<(String, Located<String>)>,
+    pub auth: Auth,
+    pub body: Body,
+    pub content_type: Option<Located<String>>,
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
+    pub timeout: Duration,
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    Bearer(Located<String>),
+    Basic {
+        username: Located<String>,
+        password: Located<String>,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Body {
+    #[default]
+    Empty,
+    /// Any TOML value, rendered string by string and sent as JSON.
+    Json(Located<Value>),
+    Form(Vec<(String, Located<Value>)>),
+    Raw(Located<String>),
+    Multipart(Vec<(String, MultipartPart)>),
+}
+
+#[derive(Debug, Clone)]
+pub enum MultipartPart {
+    Field(Located<String>),
+    File {
+        /// Relative to the file the step was written in.
+        path: Located<String>,
+        content_type: Option<Located<String>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    pub attempts: u32,
+    pub interval: Duration,
+}
+
+/// What a response must satisfy (SPEC §2.3).
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// Empty: any 2xx passes.
+    pub status: Vec<Located<Value>>,
+    pub json: Vec<(Located<String>, Matcher)>,
+    pub headers: Vec<(String, Matcher)>,
+    pub body: Option<Matcher>,
+}
+
+/// An expected value: equality with a (templated) value, or a set of predicates that must all hold.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    Equals(Located<Value>),
+    Predicates(Vec<(Predicate, Located<Value>)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Predicate {
+    Eq,
+    Ne,
+    Exists,
+    Contains,
+    Matches,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Len,
+    Type,
+    In,
+}
+
+impl Predicate {
+    pub const ALL: [(&'static str, Predicate); 12] = [
+        ("eq", Predicate::Eq),
+        ("ne", Predicate::Ne),
+        ("exists", Predicate::Exists),
+        ("contains", Predicate::Contains),
+        ("matches", Predicate::Matches),
+        ("gt", Predicate::Gt),
+        ("gte", Predicate::Gte),
+        ("lt", Predicate::Lt),
+        ("lte", Predicate::Lte),
+        ("len", Predicate::Len),
+        ("type", Predicate::Type),
+        ("in", Predicate::In),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Predicate> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// One `[steps.extract]` entry (SPEC §2.4).
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub name: String,
+    pub source: ExtractSource,
+    /// Applied in this order: `query`/`fragment`, `regex`, `jwt`.
+    pub query: Option<Located<String>>,
+    pub fragment: Option<Located<String>>,
+    pub regex: Option<Located<String>>,
+    pub jwt: Option<Located<String>>,
+    pub secret: bool,
+    pub optional: bool,
+    pub at: Located<()>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExtractSource {
+    JsonPath(Located<String>),
+    Header(Located<String>),
+    Cookie(Located<String>),
+    Status,
+    Body,
+    Url,
+}
+
+/// Ordered string map used where TOML tables keep their written order.
+pub type Table = BTreeMap<String, Value>;

@@ -1,0 +1,91 @@
+//! Source files and byte spans, so every diagnostic can point at `file:line:col`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A byte range in a source file.
+pub type Span = Range<usize>;
+
+/// A loaded text file (workflow or vars file), kept for diagnostics.
+#[derive(Debug)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The text of the 1-based line `line`, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    /// Narrows `span` to the first occurrence of `needle` inside it, so an error about one
+    /// variable in a long string points at that variable. Falls back to `span`.
+    pub fn narrow(&self, span: &Span, needle: &str) -> Span {
+        let end = span.end.min(self.text.len());
+        let start = floor_char_boundary(&self.text, span.start.min(end));
+        let end = floor_char_boundary(&self.text, end);
+        if needle.is_empty() {
+            return span.clone();
+        }
+        match self.text[start..end].find(needle) {
+            Some(i) => start + i..start + i + needle.len(),
+            None => span.clone(),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let s = Source::new("a.toml", "a = 1\nbé = \"x\"\n");
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(6), (2, 1));
+        // 'é' is two bytes but one column
+        assert_eq!(s.line_col(9), (2, 3));
+        assert_eq!(s.line_text(2), "bé = \"x\"");
+    }
+
+    #[test]
+    fn narrow_finds_needle_inside_span() {
+        let s = Source::new("a.toml", "url = \"<<a>>/<<bad>>\"");
+        let span = 6..21;
+        assert_eq!(s.narrow(&span, "bad"), 15..18);
+        assert_eq!(s.narrow(&span, "zzz"), span);
+    }
+}
