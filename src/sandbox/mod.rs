@@ -2,5 +2,6 @@
 //!
 //! It shares nothing with the engine but HTTP: the engine never imports this module.
 
+pub mod auth;
 pub mod state;
 pub mod store;

@@ -3,7 +3,7 @@
 //! The management API (`mgmt`) and the auth host (`auth`) both hold an `Arc<SandboxState>`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 
@@ -42,4 +42,31 @@ pub struct SandboxState {
     pub tokens: Mutex<HashMap<String, IssuedToken>>,
     /// Messages a real tenant would email or text (OTPs, verification codes).
     pub outbox: Mutex<Vec<Value>>,
+    /// The auth host's flows, codes, refresh tokens, device grants, sessions and signing key.
+    pub auth: crate::sandbox::auth::AuthState,
+}
+
+impl SandboxState {
+    /// The store, locked. A panic elsewhere while holding the lock does not wedge the sandbox.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    /// The issued tokens, locked.
+    pub fn tokens(&self) -> MutexGuard<'_, HashMap<String, IssuedToken>> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    /// The outbox, locked.
+    pub fn outbox(&self) -> MutexGuard<'_, Vec<Value>> {
+        self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    /// Registers an access token as if the auth host had issued it (tests, tools).
+    #[doc(hidden)]
+    pub fn insert_token(&self, token: &str, issued: IssuedToken) {
+        self.tokens().insert(token.to_owned(), issued);
+    }
+}
+
+/// Seconds since the Unix epoch, the unit of `IssuedToken::expires_at`.
+pub fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
 }
