@@ -1,12 +1,16 @@
-//! The layered variable store (SPEC §4) and which variables are secret.
+//! The layered variable store (SPEC §4) and which variables are secret (SPEC §5).
 //!
-//! INTERFACE STUB: being implemented; keep the public signatures.
+//! Layers merge lowest to highest (workflow `[vars]` < vars files < `STEPRUN_VAR_*` <
+//! `--var` < extracted values), then string values that reference other variables are
+//! rendered in dependency order, so `apiPath = "https://api.pingone.<<tld>>/v1"` works
+//! whichever layer `tld` comes from.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::template::{TemplateError, Templates};
+use crate::template::{TemplateError, Templates, has_markup};
 use crate::workflow::model::VarDecl;
 
 /// One variable. `Debug` never shows a secret's value.
@@ -27,9 +31,12 @@ impl std::fmt::Debug for Var {
 }
 
 /// Variables visible to templates, by name.
+///
+/// The map sits behind an `Arc` so a render can hand minijinja a cheap snapshot of the
+/// store instead of serializing it; writes copy only while such a snapshot is alive.
 #[derive(Debug, Clone, Default)]
 pub struct VarStore {
-    vars: BTreeMap<String, Var>,
+    vars: Arc<BTreeMap<String, Var>>,
 }
 
 impl VarStore {
@@ -46,10 +53,17 @@ impl VarStore {
     pub fn set(&mut self, name: impl Into<String>, value: Value, secret: bool) {
         let name = name.into();
         let secret = secret || name_is_secret(&name);
-        self.vars.insert(name, Var { value, secret });
+        Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
+    }
+    /// Sets a variable with a declared secrecy: `Some(flag)` is taken as is (so
+    /// `secret = false` keeps a secret-looking name visible), `None` follows the name.
+    pub fn set_with_policy(&mut self, name: impl Into<String>, value: Value, secret: Option<bool>) {
+        let name = name.into();
+        let secret = secret.unwrap_or_else(|| name_is_secret(&name));
+        Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
     }
     pub fn remove(&mut self, name: &str) -> Option<Var> {
-        self.vars.remove(name)
+        Arc::make_mut(&mut self.vars).remove(name)
     }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
         self.vars.iter()
@@ -59,6 +73,10 @@ impl VarStore {
     }
     pub fn is_empty(&self) -> bool {
         self.vars.is_empty()
+    }
+    /// A shared snapshot of the map, for the template context.
+    pub(crate) fn shared(&self) -> Arc<BTreeMap<String, Var>> {
+        Arc::clone(&self.vars)
     }
 }
 
@@ -98,10 +116,496 @@ pub enum VarError {
 }
 
 /// Merges the layers under `extracted` and resolves references between values.
+///
+/// `env = "NAME"` entries read the process environment.
 pub fn resolve(
-    _layers: &Layers,
-    _extracted: &VarStore,
-    _templates: &Templates,
+    layers: &Layers,
+    extracted: &VarStore,
+    templates: &Templates,
 ) -> Result<VarStore, VarError> {
-    todo!("vars::resolve")
+    resolve_with_env(layers, extracted, templates, &|name| {
+        std::env::var(name).ok()
+    })
+}
+
+/// [`resolve`] with the environment lookup supplied (tests, or a captured environment).
+pub fn resolve_with_env(
+    layers: &Layers,
+    extracted: &VarStore,
+    templates: &Templates,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<VarStore, VarError> {
+    let merged = Merged::from_layers(layers, env);
+    let mut store = VarStore::new();
+    let mut pending = BTreeMap::new();
+    for (name, entry) in merged.values {
+        if extracted.contains(&name) {
+            continue;
+        }
+        match entry {
+            Entry::MissingEnv(env) => return Err(VarError::MissingEnv { name, env }),
+            Entry::Value { value, literal } if literal || !value_has_markup(&value) => {
+                let policy = merged.policy.get(&name).copied();
+                store.set_with_policy(name, value, policy);
+            }
+            Entry::Value { value, .. } => {
+                pending.insert(name, value);
+            }
+        }
+    }
+    for (name, var) in extracted.iter() {
+        // A declaration's `secret = true` sticks to the name whatever layer set the value.
+        let secret = var.secret || merged.policy.get(name) == Some(&true);
+        store.set_with_policy(name.clone(), var.value.clone(), Some(secret));
+    }
+    let mut resolver = Resolver {
+        templates,
+        pending,
+        policy: &merged.policy,
+        visiting: Vec::new(),
+    };
+    while let Some(name) = resolver.pending.keys().next().cloned() {
+        resolver.resolve(&name, &mut store)?;
+    }
+    Ok(store)
+}
+
+/// One name's value after layering, before references are rendered.
+enum Entry {
+    /// `literal` values (read from an environment variable) are never rendered.
+    Value { value: Value, literal: bool },
+    /// `env = "NAME"` without a fallback and `NAME` unset: an error unless a higher layer
+    /// sets the variable, so `--var` can stand in for a missing environment variable.
+    MissingEnv(String),
+}
+
+#[derive(Default)]
+struct Merged {
+    values: BTreeMap<String, Entry>,
+    /// Declared secrecy by name; the highest layer that declares it wins.
+    policy: BTreeMap<String, bool>,
+}
+
+impl Merged {
+    fn from_layers(layers: &Layers, env: &dyn Fn(&str) -> Option<String>) -> Merged {
+        let mut merged = Merged::default();
+        let files = layers.files.iter().flatten();
+        for decl in layers.workflow.iter().chain(files) {
+            merged.declare(decl, env);
+        }
+        for (name, text) in layers.env.iter().chain(&layers.cli) {
+            let value = Value::String(text.clone());
+            let entry = Entry::Value {
+                value,
+                literal: false,
+            };
+            merged.values.insert(name.clone(), entry);
+        }
+        merged
+    }
+
+    fn declare(&mut self, decl: &VarDecl, env: &dyn Fn(&str) -> Option<String>) {
+        if let Some(secret) = decl.secret {
+            self.policy.insert(decl.name.clone(), secret);
+        }
+        let entry = match (&decl.env, &decl.value) {
+            (Some(var), fallback) => match (env(var), fallback) {
+                (Some(text), _) => Entry::Value {
+                    value: Value::String(text),
+                    literal: true,
+                },
+                (None, Some(value)) => Entry::Value {
+                    value: value.clone(),
+                    literal: false,
+                },
+                (None, None) => Entry::MissingEnv(var.clone()),
+            },
+            (None, Some(value)) => Entry::Value {
+                value: value.clone(),
+                literal: false,
+            },
+            // Only declares secrecy: the value comes from another layer.
+            (None, None) => return,
+        };
+        self.values.insert(decl.name.clone(), entry);
+    }
+}
+
+/// Renders templated values depth first, so every reference is resolved before its user.
+struct Resolver<'a> {
+    templates: &'a Templates,
+    pending: BTreeMap<String, Value>,
+    policy: &'a BTreeMap<String, bool>,
+    /// The chain of names being resolved, to name a cycle.
+    visiting: Vec<String>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, name: &str, store: &mut VarStore) -> Result<(), VarError> {
+        let Some(value) = self.pending.remove(name) else {
+            return Ok(());
+        };
+        self.visiting.push(name.to_owned());
+        let mut deps = Vec::new();
+        self.dependencies(name, &value, &mut deps)?;
+        for dep in deps {
+            if let Some(start) = self.visiting.iter().position(|v| *v == dep) {
+                let mut chain = self.visiting[start..].to_vec();
+                chain.push(dep);
+                return Err(VarError::Cycle(chain.join(" -> ")));
+            }
+            self.resolve(&dep, store)?;
+        }
+        let rendered = self
+            .templates
+            .render_value(&value, store)
+            .map_err(|source| VarError::Template {
+                name: name.to_owned(),
+                source,
+            })?;
+        self.visiting.pop();
+        store.set_with_policy(name, rendered, self.policy.get(name).copied());
+        Ok(())
+    }
+
+    /// Names the value's templates read, in strings and object keys at any depth.
+    fn dependencies(
+        &self,
+        name: &str,
+        value: &Value,
+        out: &mut Vec<String>,
+    ) -> Result<(), VarError> {
+        match value {
+            Value::String(text) => self.add_used(name, text, out),
+            Value::Array(items) => items
+                .iter()
+                .try_for_each(|item| self.dependencies(name, item, out)),
+            Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+                self.add_used(name, key, out)?;
+                self.dependencies(name, item, out)
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn add_used(&self, name: &str, text: &str, out: &mut Vec<String>) -> Result<(), VarError> {
+        let used = self
+            .templates
+            .variables_used(text)
+            .map_err(|source| VarError::Template {
+                name: name.to_owned(),
+                source,
+            })?;
+        out.extend(used);
+        Ok(())
+    }
+}
+
+fn value_has_markup(value: &Value) -> bool {
+    match value {
+        Value::String(text) => has_markup(text),
+        Value::Array(items) => items.iter().any(value_has_markup),
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, item)| has_markup(key) || value_has_markup(item)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::workflow::source::Source;
+
+    fn decl(name: &str, value: Option<Value>, env: Option<&str>, secret: Option<bool>) -> VarDecl {
+        VarDecl {
+            name: name.to_owned(),
+            value,
+            env: env.map(str::to_owned),
+            secret,
+            source: Arc::new(Source::new("vars.toml", "")),
+            span: 0..0,
+        }
+    }
+
+    fn lit(name: &str, value: Value) -> VarDecl {
+        decl(name, Some(value), None, None)
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn run(layers: &Layers, extracted: &VarStore) -> Result<VarStore, VarError> {
+        resolve_with_env(layers, extracted, &Templates::new("cafe0123"), &no_env)
+    }
+
+    fn value<'a>(store: &'a VarStore, name: &str) -> &'a Value {
+        &store
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is not set"))
+            .value
+    }
+
+    #[test]
+    fn precedence_from_workflow_to_extracted() {
+        let layers = Layers {
+            workflow: vec![
+                lit("a", json!("wf")),
+                lit("b", json!("wf")),
+                lit("c", json!("wf")),
+                lit("d", json!("wf")),
+                lit("e", json!("wf")),
+                lit("f", json!(1)),
+            ],
+            files: vec![
+                vec![
+                    lit("b", json!("file1")),
+                    lit("c", json!("file1")),
+                    lit("d", json!("file1")),
+                    lit("e", json!("file1")),
+                ],
+                vec![
+                    lit("c", json!("file2")),
+                    lit("d", json!("file2")),
+                    lit("e", json!("file2")),
+                ],
+            ],
+            env: vec![("d".into(), "env".into()), ("e".into(), "env".into())],
+            cli: vec![("e".into(), "cli".into())],
+        };
+        let mut extracted = VarStore::new();
+        extracted.set("f", json!({"id": 7}), false);
+        let store = run(&layers, &extracted).unwrap();
+        let got: Vec<_> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| value(&store, n).clone())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                json!("wf"),
+                json!("file1"),
+                json!("file2"),
+                json!("env"),
+                json!("cli"),
+                json!({"id": 7})
+            ]
+        );
+    }
+
+    #[test]
+    fn env_entries_read_the_environment_or_fall_back() {
+        let env = |name: &str| (name == "SET").then(|| "from-env <<not a template>>".to_owned());
+        let layers = Layers {
+            workflow: vec![
+                decl("read", Some(json!("fallback")), Some("SET"), None),
+                decl(
+                    "fallback",
+                    Some(json!("fb-<<run_id>>")),
+                    Some("UNSET"),
+                    None,
+                ),
+            ],
+            ..Layers::default()
+        };
+        let store =
+            resolve_with_env(&layers, &VarStore::new(), &Templates::new("cafe0123"), &env).unwrap();
+        assert_eq!(value(&store, "read"), &json!("from-env <<not a template>>"));
+        assert_eq!(value(&store, "fallback"), &json!("fb-cafe0123"));
+    }
+
+    #[test]
+    fn missing_env_is_an_error_unless_a_higher_layer_sets_it() {
+        let layers = Layers {
+            files: vec![vec![decl("adminAppSecret", None, Some("P1_SECRET"), None)]],
+            ..Layers::default()
+        };
+        let err = run(&layers, &VarStore::new()).unwrap_err();
+        assert!(
+            matches!(&err, VarError::MissingEnv { name, env } if name == "adminAppSecret" && env == "P1_SECRET")
+        );
+        assert_eq!(
+            err.to_string(),
+            "environment variable `P1_SECRET` for `adminAppSecret` is not set"
+        );
+        let layers = Layers {
+            cli: vec![("adminAppSecret".into(), "s3cr3t".into())],
+            ..layers
+        };
+        assert_eq!(
+            value(&run(&layers, &VarStore::new()).unwrap(), "adminAppSecret"),
+            &json!("s3cr3t")
+        );
+    }
+
+    #[test]
+    fn secrecy_follows_names_and_declarations() {
+        let layers = Layers {
+            workflow: vec![
+                decl("tokenEndpoint", Some(json!("https://x")), None, Some(false)),
+                lit("plain", json!("p")),
+            ],
+            files: vec![vec![
+                decl("adminAppKey", None, Some("UNSET"), Some(true)),
+                lit("userPassword", json!("pw")),
+            ]],
+            cli: vec![
+                ("adminAppKey".into(), "k".into()),
+                ("accessToken".into(), "t".into()),
+            ],
+            ..Layers::default()
+        };
+        let mut extracted = VarStore::new();
+        extracted.set("plain", json!("x"), false);
+        let store = run(&layers, &extracted).unwrap();
+        let secret = |name: &str| store.get(name).is_some_and(|v| v.secret);
+        assert!(
+            !secret("tokenEndpoint"),
+            "secret = false wins over the name"
+        );
+        assert!(
+            secret("adminAppKey"),
+            "the declaration sticks when --var overrides the value"
+        );
+        assert!(
+            secret("userPassword") && secret("accessToken"),
+            "names decide by default"
+        );
+        assert!(!secret("plain"));
+        assert_eq!(
+            format!("{:?}", store.get("userPassword")),
+            "Some(Var(«secret»))"
+        );
+    }
+
+    #[test]
+    fn declared_secret_sticks_to_extracted_values() {
+        let layers = Layers {
+            workflow: vec![decl("sessionId", None, None, Some(true))],
+            ..Layers::default()
+        };
+        let mut extracted = VarStore::new();
+        extracted.set("sessionId", json!("abcd"), false);
+        let store = run(&layers, &extracted).unwrap();
+        assert!(store.get("sessionId").is_some_and(|v| v.secret));
+    }
+
+    #[test]
+    fn set_with_policy() {
+        let mut store = VarStore::new();
+        store.set_with_policy("otpCode", json!(1), Some(false));
+        store.set_with_policy("otherOtp", json!(1), None);
+        store.set_with_policy("plain", json!(1), Some(true));
+        store.set("token", json!(1), false);
+        let secret: Vec<bool> = ["otpCode", "otherOtp", "plain", "token"]
+            .iter()
+            .map(|n| store.get(n).is_some_and(|v| v.secret))
+            .collect();
+        assert_eq!(secret, [false, true, true, true]);
+    }
+
+    #[test]
+    fn references_resolve_across_layers_in_dependency_order() {
+        let layers = Layers {
+            workflow: vec![
+                lit("apiPath", json!("https://api.pingone.<<tld>>/v1")),
+                lit("envUrl", json!("<<apiPath>>/environments/<<envID>>")),
+                lit("username", json!("user-<<run_id>>")),
+                lit(
+                    "nested",
+                    json!({"urls": ["<<envUrl>>", "<<count>>"], "<<tld>>": true}),
+                ),
+            ],
+            files: vec![vec![lit("tld", json!("eu")), lit("count", json!(3))]],
+            cli: vec![("envID".into(), "e-1".into())],
+            ..Layers::default()
+        };
+        let store = run(&layers, &VarStore::new()).unwrap();
+        assert_eq!(
+            value(&store, "apiPath"),
+            &json!("https://api.pingone.eu/v1")
+        );
+        assert_eq!(
+            value(&store, "envUrl"),
+            &json!("https://api.pingone.eu/v1/environments/e-1")
+        );
+        assert_eq!(value(&store, "username"), &json!("user-cafe0123"));
+        assert_eq!(
+            value(&store, "nested"),
+            &json!({"urls": ["https://api.pingone.eu/v1/environments/e-1", 3], "eu": true})
+        );
+    }
+
+    #[test]
+    fn extracted_values_are_not_rendered_but_can_be_referenced() {
+        let layers = Layers {
+            workflow: vec![lit("greeting", json!("hi <<userID>>"))],
+            ..Layers::default()
+        };
+        let mut extracted = VarStore::new();
+        extracted.set("userID", json!("<<raw>>"), false);
+        let store = run(&layers, &extracted).unwrap();
+        assert_eq!(value(&store, "userID"), &json!("<<raw>>"));
+        assert_eq!(value(&store, "greeting"), &json!("hi <<raw>>"));
+    }
+
+    #[test]
+    fn cycles_are_named() {
+        let layers = Layers {
+            workflow: vec![
+                lit("a", json!("<<b>>")),
+                lit("b", json!(["x", "<<c>>"])),
+                lit("c", json!("<<a>>/")),
+            ],
+            ..Layers::default()
+        };
+        let err = run(&layers, &VarStore::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "variables reference each other in a cycle: a -> b -> c -> a"
+        );
+        let layers = Layers {
+            workflow: vec![lit("me", json!("<<me>>"))],
+            ..Layers::default()
+        };
+        assert!(
+            matches!(run(&layers, &VarStore::new()), Err(VarError::Cycle(c)) if c == "me -> me")
+        );
+    }
+
+    #[test]
+    fn undefined_references_name_the_variable() {
+        let layers = Layers {
+            workflow: vec![lit("apiPath", json!("https://api.pingone.<<tld>>/v1"))],
+            ..Layers::default()
+        };
+        let err = run(&layers, &VarStore::new()).unwrap_err();
+        let VarError::Template { name, source } = &err else {
+            panic!("unexpected {err:?}");
+        };
+        assert_eq!(
+            (name.as_str(), source.undefined.as_deref()),
+            ("apiPath", Some("tld"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "variable `apiPath`: undefined variable `tld`"
+        );
+    }
+
+    #[test]
+    fn template_syntax_errors_name_the_variable() {
+        let layers = Layers {
+            cli: vec![("bad".into(), "<< oops".into())],
+            ..Layers::default()
+        };
+        let err = run(&layers, &VarStore::new()).unwrap_err();
+        assert!(
+            matches!(&err, VarError::Template { name, .. } if name == "bad"),
+            "{err:?}"
+        );
+    }
 }
