@@ -1,0 +1,301 @@
+//! The console report (SPEC §7): streams a block per workflow — header, a line per step,
+//! cleanups, result — and a summary line. When matrix runs interleave, each workflow's block
+//! is still printed whole: one workflow streams, the others are held until it ends.
+
+use std::io::{self, Write};
+
+use crate::event::{
+    Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
+    WorkflowInfo, WorkflowSummary,
+};
+use crate::report::console_step::{StepLayout, step_lines};
+use crate::report::excerpt::human_duration;
+use crate::report::style::{Paint, Style};
+
+/// How the console looks; the caller decides from `-v`, `--color` and the terminal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConsoleOptions {
+    /// 0: step lines; 1 (`-v`): plus request lines and docs; 2 (`-vv`): plus headers and bodies.
+    pub verbosity: u8,
+    pub color: bool,
+    /// Show the running step on a `\r` status line (only for a terminal).
+    pub progress: bool,
+}
+
+/// Writes the human-readable report as events arrive.
+pub struct ConsoleReporter {
+    out: Box<dyn Write + Send>,
+    opts: ConsoleOptions,
+    paint: Paint,
+    /// Workflows that started and have not finished, in start order.
+    active: Vec<Block>,
+    /// The workflow whose lines are written as they come; the others' are held.
+    streaming: Option<WorkflowId>,
+    /// Whole blocks of workflows that finished while another one was streaming.
+    held: Vec<String>,
+    progress_shown: bool,
+}
+
+/// One workflow's state, and its lines while they are held.
+struct Block {
+    id: WorkflowId,
+    title: String,
+    number_width: usize,
+    lines: Vec<String>,
+    cleanups_started: bool,
+    cleanups_failed: usize,
+}
+
+impl Block {
+    fn new(id: WorkflowId, title: String, number_width: usize) -> Block {
+        Block {
+            id,
+            title,
+            number_width,
+            lines: Vec::new(),
+            cleanups_started: false,
+            cleanups_failed: 0,
+        }
+    }
+}
+
+impl ConsoleReporter {
+    pub fn new(out: Box<dyn Write + Send>, opts: ConsoleOptions) -> ConsoleReporter {
+        ConsoleReporter {
+            out,
+            opts,
+            paint: Paint::new(opts.color),
+            active: Vec::new(),
+            streaming: None,
+            held: Vec::new(),
+            progress_shown: false,
+        }
+    }
+
+    fn workflow_started(&mut self, info: &WorkflowInfo) -> io::Result<()> {
+        let title = match &info.label {
+            Some(label) => format!("{} [{label}]", info.name),
+            None => info.name.clone(),
+        };
+        let header = format!(
+            "{}  {}",
+            self.paint.paint(Style::Bold, &title),
+            self.paint.paint(Style::Dim, &info.path)
+        );
+        let number_width = info.steps.max(1).to_string().len();
+        self.active
+            .push(Block::new(info.id.clone(), title, number_width));
+        self.emit(&info.id, vec![header])
+    }
+
+    fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
+        let (paint, verbosity) = (self.paint, self.opts.verbosity);
+        let block = self.block(&report.workflow);
+        let mut lines = Vec::new();
+        if report.kind == StepKind::Cleanup {
+            if !block.cleanups_started {
+                block.cleanups_started = true;
+                lines.push(format!("  {}", paint.paint(Style::Dim, "cleanup")));
+            }
+            if report.outcome == Outcome::Failed {
+                block.cleanups_failed += 1;
+            }
+        }
+        let layout = StepLayout {
+            paint,
+            verbosity,
+            number_width: block.number_width,
+        };
+        lines.extend(step_lines(report, &layout));
+        self.emit(&report.workflow, lines)
+    }
+
+    fn workflow_finished(&mut self, summary: &WorkflowSummary) -> io::Result<()> {
+        let paint = self.paint;
+        let block = self.block(&summary.id);
+        let line = workflow_line(summary, &block.title, block.cleanups_failed, paint);
+        self.emit(&summary.id, vec![line, String::new()])?;
+        let Some(position) = self.active.iter().position(|b| b.id == summary.id) else {
+            return Ok(());
+        };
+        let block = self.active.remove(position);
+        if self.streaming.as_ref() != Some(&summary.id) {
+            self.held.extend(block.lines);
+            return Ok(());
+        }
+        self.streaming = None;
+        let held = std::mem::take(&mut self.held);
+        self.write_lines(&held)?;
+        // The oldest workflow still running streams next, starting with what it held.
+        if let Some(next) = self.active.first_mut() {
+            self.streaming = Some(next.id.clone());
+            let lines = std::mem::take(&mut next.lines);
+            self.write_lines(&lines)?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything still held: finished blocks, then unfinished ones (an interrupted
+    /// run ends with workflows that never finished).
+    fn release_all(&mut self) -> io::Result<()> {
+        let mut lines = std::mem::take(&mut self.held);
+        for block in self.active.drain(..) {
+            lines.extend(block.lines);
+        }
+        self.streaming = None;
+        self.write_lines(&lines)
+    }
+
+    fn run_finished(&mut self, summary: &RunSummary) -> io::Result<()> {
+        self.release_all()?;
+        let line = summary_line(summary, self.paint);
+        self.write_lines(&[line])
+    }
+
+    /// The block of workflow `id`, created if no `WorkflowStarted` announced it.
+    fn block(&mut self, id: &WorkflowId) -> &mut Block {
+        let position = self.active.iter().position(|b| &b.id == id);
+        let position = position.unwrap_or_else(|| {
+            let title = format!("workflow {}", id.index + 1);
+            self.active.push(Block::new(id.clone(), title, 2));
+            self.active.len() - 1
+        });
+        &mut self.active[position]
+    }
+
+    /// Writes `lines` now if `id` is streaming (or nothing is), else holds them in its block.
+    fn emit(&mut self, id: &WorkflowId, lines: Vec<String>) -> io::Result<()> {
+        if self.streaming.is_none() {
+            self.streaming = Some(id.clone());
+        }
+        if self.streaming.as_ref() == Some(id) {
+            return self.write_lines(&lines);
+        }
+        self.block(id).lines.extend(lines);
+        Ok(())
+    }
+
+    fn write_lines(&mut self, lines: &[String]) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        self.clear_progress()?;
+        for line in lines {
+            writeln!(self.out, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn show_progress(&mut self, start: &StepStart) -> io::Result<()> {
+        let title = self.block(&start.workflow).title.clone();
+        let what = match start.kind {
+            StepKind::Step => format!("{title}: {} {}", start.number, start.name),
+            StepKind::Cleanup => format!("{title}: cleanup {}", start.name),
+        };
+        let text = format!("  … {what}");
+        write!(self.out, "\r\x1b[2K{}", self.paint.paint(Style::Dim, text))?;
+        self.progress_shown = true;
+        Ok(())
+    }
+
+    fn clear_progress(&mut self) -> io::Result<()> {
+        if self.progress_shown {
+            self.progress_shown = false;
+            write!(self.out, "\r\x1b[2K")?;
+        }
+        Ok(())
+    }
+}
+
+/// `✗ Simple login: failed (2 passed, 1 failed, 1 skipped; 1 cleanup failed) in 312 ms`
+fn workflow_line(
+    summary: &WorkflowSummary,
+    title: &str,
+    cleanups_failed: usize,
+    paint: Paint,
+) -> String {
+    let (style, mark, word) = match summary.outcome {
+        Outcome::Passed => (Style::Pass, "✓", "passed"),
+        Outcome::Failed => (Style::Fail, "✗", "failed"),
+        Outcome::Skipped => (Style::Skip, "-", "skipped"),
+    };
+    let mut counts = format!(
+        "{} passed, {} failed, {} skipped",
+        summary.passed, summary.failed, summary.skipped
+    );
+    if cleanups_failed > 0 {
+        let failed = plural(cleanups_failed, "cleanup", "cleanups");
+        counts = format!(
+            "{counts}; {}",
+            paint.paint(Style::Fail, format!("{failed} failed"))
+        );
+    }
+    format!(
+        "{} {title}: {} ({counts}) in {}",
+        paint.paint(style, mark),
+        paint.paint(style, word),
+        human_duration(summary.duration)
+    )
+}
+
+/// `✗ 2 workflows: 0 passed, 2 failed · steps: 3 passed, 2 failed, 1 skipped · 1.52 s`
+fn summary_line(summary: &RunSummary, paint: Paint) -> String {
+    let failed =
+        summary.workflows_failed > 0 || summary.steps_failed > 0 || summary.cleanups_failed > 0;
+    let mut parts = Vec::new();
+    if summary.interrupted {
+        parts.push(paint.paint(Style::Skip, "interrupted").to_string());
+    }
+    parts.push(format!(
+        "{}: {} passed, {} failed",
+        plural(summary.workflows, "workflow", "workflows"),
+        summary.workflows.saturating_sub(summary.workflows_failed),
+        summary.workflows_failed
+    ));
+    parts.push(format!(
+        "steps: {} passed, {} failed, {} skipped",
+        summary.steps_passed, summary.steps_failed, summary.steps_skipped
+    ));
+    if summary.cleanups_failed > 0 {
+        let cleanups = plural(summary.cleanups_failed, "cleanup", "cleanups");
+        parts.push(
+            paint
+                .paint(Style::Fail, format!("{cleanups} failed"))
+                .to_string(),
+        );
+    }
+    parts.push(human_duration(summary.duration));
+    let mark = match (failed, summary.interrupted) {
+        (true, _) => paint.paint(Style::Fail, "✗"),
+        (false, true) => paint.paint(Style::Skip, "-"),
+        (false, false) => paint.paint(Style::Pass, "✓"),
+    };
+    format!("{mark} {}", parts.join(" · "))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Reporter for ConsoleReporter {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        match event {
+            Event::WorkflowStarted(info) => self.workflow_started(info)?,
+            Event::StepStarted(start) if self.opts.progress => self.show_progress(start)?,
+            Event::RunStarted(_) | Event::StepStarted(_) => {}
+            Event::StepFinished(report) => self.step_finished(report)?,
+            Event::WorkflowFinished(summary) => self.workflow_finished(summary)?,
+            Event::RunFinished(summary) => self.run_finished(summary)?,
+        }
+        self.out.flush()
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.release_all()?;
+        self.clear_progress()?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests;

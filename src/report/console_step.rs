@@ -1,0 +1,337 @@
+//! How one finished step reads on the console: its line, and the details under it (failure,
+//! `-v` request line and doc, `-vv` headers and bodies).
+
+use std::fmt::Write as _;
+
+use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
+use crate::report::excerpt::{
+    BODY_MAX_BYTES, BODY_MAX_LINES, TARGET_MAX, VALUE_MAX, body_excerpt, end_ellipsis, first_line,
+    readable_body, short_target,
+};
+use crate::report::style::{Paint, Style};
+
+/// Step names are padded to this width so that short names line up.
+const NAME_WIDTH: usize = 32;
+
+/// What shapes a step's lines besides the step itself.
+#[derive(Debug, Clone, Copy)]
+pub struct StepLayout {
+    pub paint: Paint,
+    pub verbosity: u8,
+    /// Width of the step number column (digits of the workflow's step count).
+    pub number_width: usize,
+}
+
+impl StepLayout {
+    /// Details start under the step's name.
+    fn indent(&self) -> String {
+        " ".repeat(self.number_width + 5)
+    }
+}
+
+/// The lines for one finished step or cleanup, without trailing newlines.
+pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
+    let mut lines = vec![headline(report, layout)];
+    if report.outcome == Outcome::Skipped {
+        return lines;
+    }
+    let indent = layout.indent();
+    let dim = |text: &str| format!("{indent}{}", layout.paint.paint(Style::Dim, text));
+    if layout.verbosity >= 1
+        && let Some(doc) = report.doc.as_deref().and_then(first_line)
+    {
+        lines.push(dim(doc));
+    }
+    if layout.verbosity >= 2 {
+        lines.extend(exchange(report).iter().map(|l| dim(l)));
+    } else if let (1, Some(request)) = (layout.verbosity, &report.request) {
+        lines.push(dim(&format!("{} {}", request.method, request.url)));
+    }
+    if report.outcome == Outcome::Failed {
+        lines.extend(failure(report, layout));
+    }
+    lines
+}
+
+fn mark(report: &StepReport, paint: Paint) -> String {
+    let (style, mark) = match (report.outcome, report.kind) {
+        (Outcome::Passed, StepKind::Step) => (Style::Pass, "✓"),
+        (Outcome::Passed, StepKind::Cleanup) => (Style::Pass, "↺"),
+        (Outcome::Failed, _) => (Style::Fail, "✗"),
+        (Outcome::Skipped, _) => (Style::Skip, "-"),
+    };
+    paint.paint(style, mark).to_string()
+}
+
+/// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
+fn headline(report: &StepReport, layout: &StepLayout) -> String {
+    let paint = layout.paint;
+    let mut line = format!(
+        "  {} {:>width$} {:<NAME_WIDTH$}",
+        mark(report, paint),
+        report.number,
+        report.name,
+        width = layout.number_width
+    );
+    if report.outcome == Outcome::Skipped {
+        let reason = report.message.as_deref().unwrap_or("not run");
+        let _ = write!(
+            line,
+            "  {}",
+            paint.paint(Style::Skip, format!("skipped: {reason}"))
+        );
+        return line;
+    }
+    if let Some(request) = &report.request {
+        let target = short_target(&request.url, TARGET_MAX);
+        let _ = write!(line, "  {} {target}", request.method);
+    }
+    if let Some(response) = &report.response {
+        let status = match report.outcome {
+            Outcome::Failed => paint.paint(Style::Fail, response.status).to_string(),
+            _ => response.status.to_string(),
+        };
+        let _ = write!(line, "  {status}");
+    }
+    let ms = format!("{} ms", report.duration.as_millis());
+    let _ = write!(line, "  {}", paint.paint(Style::Dim, ms));
+    if report.attempts > 1 {
+        let _ = write!(line, "  ({} attempts)", report.attempts);
+    }
+    if !report.extracted.is_empty() {
+        let _ = write!(line, "  → {}", report.extracted.join(", "));
+    }
+    line
+}
+
+/// The message, every failed expectation, and the start of the response body.
+fn failure(report: &StepReport, layout: &StepLayout) -> Vec<String> {
+    let indent = layout.indent();
+    let paint = layout.paint;
+    let mut lines = Vec::new();
+    if let Some(message) = &report.message {
+        lines.push(format!("{indent}{}", paint.paint(Style::Fail, message)));
+    }
+    let failed = report.expectations.iter().filter(|e| !e.passed);
+    lines.extend(failed.map(|e| format!("{indent}{}", expectation_line(e))));
+    // At -vv the whole body is already shown above.
+    let body = report
+        .response
+        .as_ref()
+        .filter(|r| !r.body.trim().is_empty());
+    if layout.verbosity < 2
+        && let Some(response) = body
+    {
+        let gutter = format!("{indent}{} ", paint.paint(Style::Dim, "│"));
+        let preview = body_preview(response);
+        lines.extend(preview.iter().map(|l| format!("{gutter}{l}")));
+    }
+    lines
+}
+
+/// `status: expected 302 / actual 400`
+fn expectation_line(e: &ExpectationResult) -> String {
+    format!(
+        "{}: expected {} / actual {}",
+        e.subject,
+        end_ellipsis(&e.expected, VALUE_MAX),
+        end_ellipsis(&e.actual, VALUE_MAX)
+    )
+}
+
+/// The first lines of a response body, and what was left out.
+fn body_preview(response: &ResponseInfo) -> Vec<String> {
+    let excerpt = body_excerpt(
+        &readable_body(&response.body),
+        BODY_MAX_LINES,
+        BODY_MAX_BYTES,
+    );
+    let mut lines = excerpt.lines;
+    if excerpt.omitted_bytes > 0 {
+        lines.push(format!("… ({} more bytes)", excerpt.omitted_bytes));
+    } else if response.body_truncated {
+        lines.push("… (body truncated)".to_owned());
+    }
+    lines
+}
+
+/// `-vv`: the request and response as sent and received, curl-style.
+fn exchange(report: &StepReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(request) = &report.request {
+        lines.extend(request_lines(request));
+    }
+    if let Some(response) = &report.response {
+        lines.extend(response_lines(response, report.request.as_ref()));
+    }
+    lines
+}
+
+fn request_lines(request: &RequestInfo) -> Vec<String> {
+    let mut lines = vec![format!("> {} {}", request.method, request.url)];
+    lines.extend(request.headers.iter().map(|(n, v)| format!("> {n}: {v}")));
+    if let Some(body) = request.body.as_deref().filter(|b| !b.is_empty()) {
+        lines.push(">".to_owned());
+        lines.extend(readable_body(body).lines().map(|l| format!("> {l}")));
+    }
+    lines
+}
+
+fn response_lines(response: &ResponseInfo, request: Option<&RequestInfo>) -> Vec<String> {
+    let mut first = format!(
+        "< {}  ({} ms)",
+        response.status,
+        response.duration.as_millis()
+    );
+    if request.is_none_or(|r| r.url != response.url) {
+        let _ = write!(first, "  {}", response.url);
+    }
+    let mut lines = vec![first];
+    lines.extend(response.headers.iter().map(|(n, v)| format!("< {n}: {v}")));
+    if !response.body.is_empty() {
+        lines.push("<".to_owned());
+        lines.extend(
+            readable_body(&response.body)
+                .lines()
+                .map(|l| format!("< {l}")),
+        );
+        if response.body_truncated {
+            lines.push("< … (body truncated)".to_owned());
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::report::fixtures::{self, expectation};
+
+    fn layout(verbosity: u8) -> StepLayout {
+        StepLayout {
+            paint: Paint::new(false),
+            verbosity,
+            number_width: 1,
+        }
+    }
+
+    fn failed_authorize() -> StepReport {
+        let mut report = fixtures::step(
+            &fixtures::id(0, 0),
+            3,
+            "Authorize",
+            (
+                "GET",
+                "https://auth.example.com/env-1/as/authorize?client_id=app-1",
+            ),
+            (400, &"x".repeat(3000)),
+        );
+        report.outcome = Outcome::Failed;
+        report.expectations = vec![expectation("status", false, "302", "400")];
+        report
+    }
+
+    #[test]
+    fn passed_step_is_one_line() {
+        let mut report = fixtures::step(
+            &fixtures::id(0, 0),
+            2,
+            "Create",
+            ("POST", "https://h/v1/apps"),
+            (201, "{}"),
+        );
+        report.extracted = vec!["appID".into(), "secret".into()];
+        report.attempts = 3;
+        let lines = step_lines(&report, &layout(0));
+        let expected = format!(
+            "  ✓ 2 {:<32}  POST /v1/apps  201  42 ms  (3 attempts)  → appID, secret",
+            "Create"
+        );
+        assert_eq!(lines, [expected]);
+    }
+
+    #[test]
+    fn long_bodies_are_cut_with_a_count() {
+        let lines = step_lines(&failed_authorize(), &layout(0));
+        assert_eq!(lines[1], "      status: expected 302 / actual 400");
+        assert_eq!(lines[2], format!("      │ {}", "x".repeat(2048)));
+        assert_eq!(lines[3], "      │ … (952 more bytes)");
+        assert_eq!(lines.len(), 4);
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let mut report = failed_authorize();
+        report.expectations[0].actual = "y".repeat(500);
+        let lines = step_lines(&report, &layout(0));
+        assert!(lines[1].ends_with(&format!("actual {}…", "y".repeat(VALUE_MAX - 1))));
+    }
+
+    #[test]
+    fn verbose_shows_doc_and_request_line() {
+        let mut report = failed_authorize();
+        report.doc = Some("\nStarts the flow.\nMore.".into());
+        let lines = step_lines(&report, &layout(1));
+        assert_eq!(lines[1], "      Starts the flow.");
+        assert_eq!(
+            lines[2],
+            "      GET https://auth.example.com/env-1/as/authorize?client_id=app-1"
+        );
+        assert_eq!(lines[3], "      status: expected 302 / actual 400");
+    }
+
+    #[test]
+    fn very_verbose_shows_headers_and_whole_bodies_once() {
+        let mut report = failed_authorize();
+        report.request.as_mut().unwrap().body = Some("{\"a\":1}".into());
+        report.response.as_mut().unwrap().body = "{\"code\":\"INVALID_DATA\"}".into();
+        report.response.as_mut().unwrap().duration = Duration::from_millis(7);
+        let lines = step_lines(&report, &layout(2));
+        let body: Vec<&str> = lines[1..].iter().map(|l| l.trim_start()).collect();
+        assert_eq!(
+            body,
+            [
+                "> GET https://auth.example.com/env-1/as/authorize?client_id=app-1",
+                "> authorization: Bearer «accessToken»",
+                ">",
+                "> {",
+                ">   \"a\": 1",
+                "> }",
+                "< 400  (7 ms)",
+                "< content-type: application/json",
+                "<",
+                "< {",
+                "<   \"code\": \"INVALID_DATA\"",
+                "< }",
+                "status: expected 302 / actual 400",
+            ]
+        );
+    }
+
+    #[test]
+    fn skipped_step_shows_its_reason_only() {
+        let report = fixtures::skipped(&fixtures::id(0, 0), 4, "Read", "when is false");
+        let lines = step_lines(&report, &layout(2));
+        assert_eq!(
+            lines,
+            [format!("  - 4 {:<32}  skipped: when is false", "Read")]
+        );
+    }
+
+    #[test]
+    fn colors_mark_outcomes() {
+        let colored = StepLayout {
+            paint: Paint::new(true),
+            ..layout(0)
+        };
+        let lines = step_lines(&failed_authorize(), &colored);
+        assert!(
+            lines[0].starts_with("  \x1b[31m✗\x1b[0m 3 "),
+            "{:?}",
+            lines[0]
+        );
+        assert!(lines[0].contains("\x1b[31m400\x1b[0m"));
+    }
+}

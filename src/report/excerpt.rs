@@ -1,0 +1,216 @@
+//! Short, bounded views of long texts (URLs, bodies, values) so reports stay readable and
+//! never grow with the size of a response.
+
+use std::time::Duration;
+
+/// Longest request target (path + query) shown on a console step line, in characters.
+pub const TARGET_MAX: usize = 60;
+/// Most lines of a body shown under a failed step.
+pub const BODY_MAX_LINES: usize = 20;
+/// Most bytes of a body shown under a failed step.
+pub const BODY_MAX_BYTES: usize = 2048;
+/// Longest expected or actual value shown in a failure line, in characters.
+pub const VALUE_MAX: usize = 200;
+
+/// A body cut for display: the lines to show and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyExcerpt {
+    pub lines: Vec<String>,
+    /// Bytes of the (displayed form of the) body that were not shown.
+    pub omitted_bytes: usize,
+}
+
+/// The path and query of `url`, without scheme and host, cut to about `max` characters.
+///
+/// A path that does not fit keeps its start and end (the resource names) and drops the
+/// middle; a query that does not fit is cut at its end.
+pub fn short_target(url: &str, max: usize) -> String {
+    let (path, query) = match url::Url::parse(url) {
+        Ok(parsed) if !parsed.cannot_be_a_base() => {
+            (parsed.path().to_owned(), parsed.query().map(str::to_owned))
+        }
+        _ => (url.to_owned(), None),
+    };
+    if path.chars().count() > max {
+        let short = middle_ellipsis(&path, max);
+        return if query.is_some() {
+            format!("{short}?…")
+        } else {
+            short
+        };
+    }
+    let full = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
+    end_ellipsis(&full, max)
+}
+
+/// `text` cut at `max` characters, with `…` marking the cut.
+pub fn end_ellipsis(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
+/// `text` with its middle replaced by `…` so that it is `max` characters long.
+fn middle_ellipsis(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.to_owned();
+    }
+    let budget = max.saturating_sub(1);
+    let head = budget / 3;
+    let tail = budget - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// The first non-empty line of a Markdown text, trimmed.
+pub fn first_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|line| !line.is_empty())
+}
+
+/// A body in the form a person reads best: JSON objects and arrays pretty-printed, anything
+/// else as it came.
+pub fn readable_body(body: &str) -> String {
+    let trimmed = body.trim_start();
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+        && let Ok(pretty) = serde_json::to_string_pretty(&value)
+    {
+        return pretty;
+    }
+    body.to_owned()
+}
+
+/// The start of `body`: at most `max_lines` lines and `max_bytes` bytes.
+pub fn body_excerpt(body: &str, max_lines: usize, max_bytes: usize) -> BodyExcerpt {
+    let mut lines = Vec::new();
+    let mut used = 0;
+    for line in body.lines() {
+        if lines.len() == max_lines || used >= max_bytes {
+            break;
+        }
+        let room = max_bytes - used;
+        if line.len() > room {
+            let cut = line.floor_char_boundary(room);
+            lines.push(line[..cut].to_owned());
+            used += cut;
+            break;
+        }
+        lines.push(line.to_owned());
+        // Count the line break as shown, so `omitted_bytes` adds up to the body's length.
+        used = (used + line.len() + 1).min(body.len());
+    }
+    BodyExcerpt {
+        lines,
+        omitted_bytes: body.trim_end().len().saturating_sub(used),
+    }
+}
+
+/// Milliseconds with three decimals, as the JSON report and the events write them.
+pub fn millis(duration: Duration) -> f64 {
+    #[allow(clippy::cast_precision_loss)] // durations of a run are far below 2^52 µs
+    let micros = duration.as_micros() as f64;
+    (micros).round() / 1000.0
+}
+
+/// A run or workflow duration for people: `245 ms`, `3.42 s`, `2 min 05 s`.
+pub fn human_duration(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.2} s", duration.as_secs_f64())
+    } else {
+        let secs = duration.as_secs();
+        format!("{} min {:02} s", secs / 60, secs % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_drops_scheme_and_host_and_keeps_query() {
+        assert_eq!(
+            short_target("https://auth.example.com/env/as/authorize?client_id=a", 60),
+            "/env/as/authorize?client_id=a"
+        );
+        assert_eq!(short_target("http://127.0.0.1:8080", 60), "/");
+    }
+
+    #[test]
+    fn long_path_keeps_both_ends() {
+        let url = "https://api.example.com/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications/9a8b7c6d-1111-2222-3333-444455556666/secret?x=1";
+        let short = short_target(url, 60);
+        assert_eq!(short.chars().count(), 62, "{short}");
+        assert!(short.starts_with("/v1/environments/"), "{short}");
+        assert!(short.ends_with("5556666/secret?…"), "{short}");
+    }
+
+    #[test]
+    fn long_query_is_cut_at_the_end() {
+        let url = format!("https://h/p?q={}", "a".repeat(100));
+        let short = short_target(&url, 20);
+        assert_eq!(short, format!("/p?q={}…", "a".repeat(14)));
+    }
+
+    #[test]
+    fn unparsable_url_is_shown_as_is() {
+        assert_eq!(short_target("not a url", 60), "not a url");
+    }
+
+    #[test]
+    fn excerpt_limits_lines_and_counts_the_rest() {
+        let body = (1..=30).map(|n| format!("line {n}")).collect::<Vec<_>>();
+        let body = body.join("\n");
+        let excerpt = body_excerpt(&body, 20, 2048);
+        assert_eq!(excerpt.lines.len(), 20);
+        assert_eq!(excerpt.lines[19], "line 20");
+        let shown: usize = excerpt.lines.iter().map(|l| l.len() + 1).sum();
+        assert_eq!(excerpt.omitted_bytes, body.len() - shown);
+    }
+
+    #[test]
+    fn excerpt_limits_bytes_on_a_char_boundary() {
+        let body = "é".repeat(2000);
+        let excerpt = body_excerpt(&body, 20, 2047);
+        assert_eq!(excerpt.lines, vec!["é".repeat(1023)]);
+        assert_eq!(excerpt.omitted_bytes, 4000 - 2046);
+    }
+
+    #[test]
+    fn short_body_is_whole() {
+        let excerpt = body_excerpt("{\"a\": 1}\n", 20, 2048);
+        assert_eq!(excerpt.lines, vec!["{\"a\": 1}"]);
+        assert_eq!(excerpt.omitted_bytes, 0);
+    }
+
+    #[test]
+    fn json_bodies_are_pretty_printed() {
+        assert_eq!(readable_body("{\"a\":1}"), "{\n  \"a\": 1\n}");
+        assert_eq!(readable_body("{not json"), "{not json");
+        assert_eq!(readable_body("plain"), "plain");
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(Duration::from_millis(245)), "245 ms");
+        assert_eq!(human_duration(Duration::from_millis(3421)), "3.42 s");
+        assert_eq!(human_duration(Duration::from_secs(125)), "2 min 05 s");
+        assert!((millis(Duration::from_micros(12_345)) - 12.345).abs() < 1e-9);
+    }
+
+    #[test]
+    fn first_line_skips_blank_lines() {
+        assert_eq!(first_line("\n  An app.\nMore."), Some("An app."));
+        assert_eq!(first_line("  \n"), None);
+    }
+}

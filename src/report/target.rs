@@ -1,0 +1,220 @@
+//! `--report FORMAT=PATH`: which report file to write and where, and opening it. A report
+//! that cannot be written is a tool failure (exit 3), found before anything is sent.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::event::Reporter;
+use crate::report::json::JsonReporter;
+use crate::report::junit::JunitReporter;
+
+/// A report format named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportFormat {
+    Junit,
+    Json,
+    Html,
+}
+
+impl ReportFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Junit => "junit",
+            ReportFormat::Json => "json",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+impl fmt::Display for ReportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ReportFormat {
+    type Err = ParseReportError;
+
+    fn from_str(s: &str) -> Result<ReportFormat, ParseReportError> {
+        match s.to_ascii_lowercase().as_str() {
+            "junit" => Ok(ReportFormat::Junit),
+            "json" => Ok(ReportFormat::Json),
+            "html" => Ok(ReportFormat::Html),
+            _ => Err(ParseReportError::UnknownFormat(s.to_owned())),
+        }
+    }
+}
+
+/// Where a report goes: a file, or standard output for `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportTarget {
+    Stdout,
+    File(PathBuf),
+}
+
+/// One `--report FORMAT=PATH` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    pub format: ReportFormat,
+    pub target: ReportTarget,
+}
+
+/// A `--report` value that is not `FORMAT=PATH` (invalid input, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseReportError {
+    #[error("expected FORMAT=PATH, e.g. `junit=report.xml` or `json=-`, found `{0}`")]
+    NotAnAssignment(String),
+    #[error("unknown report format `{0}` (expected junit, json or html)")]
+    UnknownFormat(String),
+    #[error("missing path after `{0}=` (use `-` for standard output)")]
+    MissingPath(String),
+}
+
+impl FromStr for ReportSpec {
+    type Err = ParseReportError;
+
+    fn from_str(s: &str) -> Result<ReportSpec, ParseReportError> {
+        let (format, path) = s
+            .split_once('=')
+            .ok_or_else(|| ParseReportError::NotAnAssignment(s.to_owned()))?;
+        let format = format.trim().parse()?;
+        let target = match path {
+            "" => return Err(ParseReportError::MissingPath(format!("{format}"))),
+            "-" => ReportTarget::Stdout,
+            path => ReportTarget::File(PathBuf::from(path)),
+        };
+        Ok(ReportSpec { format, target })
+    }
+}
+
+/// A report that cannot be produced: a tool failure (exit 3).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A format this build parses but cannot write yet.
+    #[error("{0} reports are not supported yet")]
+    Unsupported(ReportFormat),
+    #[error("cannot create report file {path}")]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ReportSpec {
+    /// Whether this report is written to standard output (the console should then keep out
+    /// of its way, e.g. by writing to standard error).
+    pub fn is_stdout(&self) -> bool {
+        self.target.is_stdout()
+    }
+
+    /// The reporter for this spec, its file created now (parent directories included) so a
+    /// bad path fails before the run starts.
+    pub fn open(&self) -> Result<Box<dyn Reporter>, ReportError> {
+        let make: fn(Box<dyn Write + Send>) -> Box<dyn Reporter> = match self.format {
+            ReportFormat::Junit => |out| Box::new(JunitReporter::new(out)),
+            ReportFormat::Json => |out| Box::new(JsonReporter::new(out)),
+            ReportFormat::Html => return Err(ReportError::Unsupported(self.format)),
+        };
+        Ok(make(self.target.open()?))
+    }
+}
+
+impl ReportTarget {
+    pub fn is_stdout(&self) -> bool {
+        *self == ReportTarget::Stdout
+    }
+
+    /// A writer for this target; a file is created (and truncated) now.
+    pub fn open(&self) -> Result<Box<dyn Write + Send>, ReportError> {
+        match self {
+            ReportTarget::Stdout => Ok(Box::new(io::stdout())),
+            ReportTarget::File(path) => create_file(path)
+                .map(|file| Box::new(file) as Box<dyn Write + Send>)
+                .map_err(|source| ReportError::Create {
+                    path: path.clone(),
+                    source,
+                }),
+        }
+    }
+}
+
+fn create_file(path: &Path) -> io::Result<File> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    File::create(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+
+    #[test]
+    fn specs_parse() {
+        let spec: ReportSpec = "junit=out/report.xml".parse().unwrap();
+        assert_eq!(spec.format, ReportFormat::Junit);
+        assert_eq!(spec.target, ReportTarget::File("out/report.xml".into()));
+        let spec: ReportSpec = "JSON=-".parse().unwrap();
+        assert_eq!(spec.format, ReportFormat::Json);
+        assert!(spec.is_stdout());
+        assert_eq!(
+            "html=r.html".parse::<ReportSpec>().unwrap().format,
+            ReportFormat::Html
+        );
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let err = "junit".parse::<ReportSpec>().unwrap_err();
+        assert_eq!(err, ParseReportError::NotAnAssignment("junit".into()));
+        let err = "tap=x".parse::<ReportSpec>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown report format `tap` (expected junit, json or html)"
+        );
+        let err = "json=".parse::<ReportSpec>().unwrap_err();
+        assert_eq!(err, ParseReportError::MissingPath("json".into()));
+    }
+
+    #[test]
+    fn html_is_parsed_but_unsupported() {
+        let spec: ReportSpec = "html=report.html".parse().unwrap();
+        let err = spec.open().err().expect("html cannot be opened");
+        assert!(matches!(err, ReportError::Unsupported(ReportFormat::Html)));
+        assert_eq!(err.to_string(), "html reports are not supported yet");
+    }
+
+    #[test]
+    fn file_is_created_with_its_directories_and_written_at_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reports/run.json");
+        let spec: ReportSpec = format!("json={}", path.display()).parse().unwrap();
+        let mut reporter = spec.open().unwrap();
+        assert!(path.exists(), "created before the run");
+        for event in fixtures::run() {
+            reporter.event(&event).unwrap();
+        }
+        reporter.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["workflows"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn unwritable_path_is_a_create_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "").unwrap();
+        let spec = ReportSpec {
+            format: ReportFormat::Junit,
+            target: ReportTarget::File(blocker.join("report.xml")),
+        };
+        let err = spec.open().err().expect("a file is not a directory");
+        assert!(matches!(err, ReportError::Create { .. }), "{err}");
+    }
+}
