@@ -3,9 +3,20 @@
 //! The binary is a thin shell over this library; integration tests and benchmarks use the
 //! same entry points.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod engine;
 pub mod event;
+pub mod exit;
+pub mod http;
+pub mod logging;
+pub mod prompt;
 pub mod redact;
+pub mod report;
 pub mod sandbox;
+pub mod save;
 pub mod template;
 pub mod vars;
 pub mod workflow;

@@ -1,1 +1,21 @@
-fn main() {}
+//! The `steprun` binary: parse the command line, run, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match steprun::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                steprun::exit::INVALID
+            } else {
+                steprun::exit::OK
+            });
+        }
+    };
+    steprun::logging::init();
+    ExitCode::from(steprun::app::main(cli))
+}

@@ -2,3 +2,16 @@
 
 #[path = "integration/harness.rs"]
 mod harness;
+#[path = "integration/server.rs"]
+mod server;
+
+#[path = "integration/engine_http.rs"]
+mod engine_http;
+#[path = "integration/engine_run.rs"]
+mod engine_run;
+#[path = "integration/errors.rs"]
+mod errors;
+#[path = "integration/reports.rs"]
+mod reports;
+#[path = "integration/secrets.rs"]
+mod secrets;

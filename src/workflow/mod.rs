@@ -1,4 +1,10 @@
 //! Workflow files: the model, the loader (TOML with spans), `use` expansion and the static check.
 
+pub mod assertions;
+pub mod check;
+pub mod convert;
+pub mod load;
 pub mod model;
+pub mod raw;
+pub mod request;
 pub mod source;

@@ -1,0 +1,379 @@
+//! The commands: each turns its config into work and its outcome into an exit code.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+
+use crate::cli::{CheckArgs, Cli, Command, ListArgs, RunArgs, SandboxArgs};
+use crate::config::{RunConfig, VarConfig, load_workflows};
+use crate::diagnostic::Diagnostic;
+use crate::engine::{Cancel, Engine, EngineOptions, EventSink, RunEntry, RunResult};
+use crate::event::{Event, RunInfo};
+use crate::exit;
+use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, color_enabled};
+use crate::template::Templates;
+use crate::vars::{self, VarStore};
+use crate::workflow::check;
+use crate::workflow::load::load_vars_file;
+use crate::workflow::model::{VarDecl, Workflow};
+use crate::{prompt, save};
+use shim as sandbox;
+
+#[allow(dead_code, clippy::unused_async)]
+mod shim {
+    //! TEMPORARY until the sandbox entry point lands.
+    pub struct Sandbox;
+    pub struct Vars;
+    impl Vars {
+        pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
+            Vec::new()
+        }
+        pub fn to_toml(&self) -> String {
+            String::new()
+        }
+    }
+    impl Sandbox {
+        pub fn vars(&self) -> &Vars {
+            &Vars
+        }
+        pub fn addr(&self) -> std::net::SocketAddr {
+            ([127, 0, 0, 1], 0).into()
+        }
+        pub async fn shutdown(self) {}
+    }
+    pub async fn start(_: std::net::SocketAddr) -> std::io::Result<Sandbox> {
+        Err(std::io::Error::other("not yet"))
+    }
+}
+
+/// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
+const BUILTINS: &[&str] = &["run_id"];
+pub const SANDBOX_VARS: &[&str] = &[
+    "target",
+    "apiPath",
+    "authPath",
+    "sandboxPath",
+    "orgID",
+    "adminEnvID",
+    "adminAppID",
+    "adminAppSecret",
+    "envID",
+];
+
+pub fn main(cli: Cli) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::TOOL;
+        }
+    };
+    match cli.command {
+        Command::Run(args) => runtime.block_on(run(&args)),
+        Command::Check(args) => check_command(&args),
+        Command::List(args) => list(&args),
+        Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
+    }
+}
+
+fn report_invalid(diagnostics: &[Diagnostic]) -> u8 {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    let _ = writeln!(
+        err,
+        "{} error{} found; nothing was sent",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" }
+    );
+    exit::INVALID
+}
+
+fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
+    let mut names = vars.names();
+    names.extend(BUILTINS.iter().map(|s| (*s).to_owned()));
+    if vars.sandbox {
+        names.extend(SANDBOX_VARS.iter().map(|s| (*s).to_owned()));
+    }
+    names.extend(extra.iter().flatten().map(|d| d.name.clone()));
+    names
+}
+
+/// The static check of a run: vars files' values, then every workflow in order.
+fn static_check(
+    workflows: &[Arc<Workflow>],
+    vars: &VarConfig,
+    extra: &[Vec<VarDecl>],
+    templates: &Templates,
+) -> Vec<Diagnostic> {
+    let known = known_names(vars, extra);
+    let mut errors = Vec::new();
+    for decls in vars.layers.files.iter().chain(extra) {
+        errors.extend(check::check_decls(decls, &known, templates));
+    }
+    errors.extend(check::check(workflows, &known, templates));
+    errors
+}
+
+fn check_command(args: &CheckArgs) -> u8 {
+    let workflows = match load_workflows(&args.paths, &[]) {
+        Ok(w) => w,
+        Err(d) => return report_invalid(&d),
+    };
+    let vars = match VarConfig::from_args(&args.vars) {
+        Ok(v) => v,
+        Err(d) => return report_invalid(&[d]),
+    };
+    let templates = Templates::new("00000000");
+    let errors = static_check(&workflows, &vars, &[], &templates);
+    if !errors.is_empty() {
+        return report_invalid(&errors);
+    }
+    let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
+    println!("ok: {} workflows, {steps} steps", workflows.len());
+    exit::OK
+}
+
+fn list(args: &ListArgs) -> u8 {
+    let workflows = match load_workflows(&args.paths, &args.tags) {
+        Ok(w) => w,
+        Err(d) => return report_invalid(&d),
+    };
+    let mut out = std::io::stdout().lock();
+    for w in &workflows {
+        let description = w
+            .description
+            .as_deref()
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .unwrap_or("");
+        let tags = if w.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", w.tags.join(", "))
+        };
+        let _ = writeln!(out, "{}  ({} steps){tags}", w.name, w.steps.len());
+        let _ = writeln!(out, "    {}", w.source.path().display());
+        if !description.is_empty() {
+            let _ = writeln!(out, "    {description}");
+        }
+    }
+    let _ = writeln!(out, "{} workflows", workflows.len());
+    exit::OK
+}
+
+async fn serve_sandbox(args: &SandboxArgs) -> u8 {
+    let sandbox = match sandbox::start(args.listen).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: the sandbox cannot listen on {}: {e}", args.listen);
+            return exit::TOOL;
+        }
+    };
+    let vars = sandbox.vars();
+    if let Some(path) = &args.write_vars {
+        if let Err(e) = std::fs::write(path, vars.to_toml()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return exit::TOOL;
+        }
+    }
+    println!("PingOne sandbox listening on http://{}", sandbox.addr());
+    for (name, value, _) in vars.entries() {
+        println!("  {name} = {value}");
+    }
+    if let Some(path) = &args.write_vars {
+        println!("variables written to {}", path.display());
+    }
+    println!("press Ctrl-C to stop");
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    exit::OK
+}
+
+async fn run(args: &RunArgs) -> u8 {
+    let config = match RunConfig::from_args(args) {
+        Ok(c) => c,
+        Err(d) => return report_invalid(&d),
+    };
+    let mut matrix_layers = Vec::new();
+    for (_, path) in &config.matrix {
+        match load_vars_file(path) {
+            Ok(decls) => matrix_layers.push(decls),
+            Err(d) => return report_invalid(&[d]),
+        }
+    }
+    let templates = Arc::new(Templates::new(&random_run_id()));
+    let errors = static_check(&config.workflows, &config.vars, &matrix_layers, &templates);
+    if !errors.is_empty() {
+        return report_invalid(&errors);
+    }
+    let sandbox = if config.vars.sandbox {
+        match sandbox::start(([127, 0, 0, 1], 0).into()).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: the sandbox cannot start: {e}");
+                return exit::TOOL;
+            }
+        }
+    } else {
+        None
+    };
+    let entries = run_entries(&config, sandbox.as_ref(), matrix_layers);
+    for entry in &entries {
+        if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {
+            return report_invalid(&[Diagnostic::new(e.to_string())]);
+        }
+    }
+    let code = execute(&config, entries, templates).await;
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    code
+}
+
+/// One entry per matrix vars file (or one for the command line), each with the sandbox's
+/// variables under the vars files.
+fn run_entries(
+    config: &RunConfig,
+    sandbox: Option<&sandbox::Sandbox>,
+    matrix: Vec<Vec<VarDecl>>,
+) -> Vec<RunEntry> {
+    let mut base = config.vars.layers.clone();
+    if let Some(s) = sandbox {
+        base.files.insert(0, sandbox_decls(s));
+    }
+    if matrix.is_empty() {
+        return vec![RunEntry {
+            label: None,
+            layers: base,
+        }];
+    }
+    config
+        .matrix
+        .iter()
+        .zip(matrix)
+        .map(|((label, _), decls)| {
+            let mut layers = base.clone();
+            layers.files.push(decls);
+            RunEntry {
+                label: Some(label.clone()),
+                layers,
+            }
+        })
+        .collect()
+}
+
+fn sandbox_decls(s: &sandbox::Sandbox) -> Vec<VarDecl> {
+    let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
+    s.vars()
+        .entries()
+        .into_iter()
+        .map(|(name, value, secret)| VarDecl {
+            name: name.to_owned(),
+            value: Some(serde_json::Value::String(value)),
+            env: None,
+            secret: Some(secret),
+            source: Arc::clone(&source),
+            span: 0..0,
+        })
+        .collect()
+}
+
+async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Templates>) -> u8 {
+    let sink = match reporters(config) {
+        Ok(f) => Arc::new(EventSink::new(Box::new(f))),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TOOL;
+        }
+    };
+    let cancel = Arc::new(Cancel::new());
+    let engine = Engine {
+        templates,
+        options: EngineOptions {
+            keep: config.keep,
+            fail_fast: config.fail_fast,
+            show_secrets: config.show_secrets,
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            body_limit: crate::engine::BODY_LIMIT,
+        },
+        sink: Arc::clone(&sink),
+        cancel: Arc::clone(&cancel),
+        prompter: Arc::new(prompt::TerminalPrompter),
+    };
+    let interrupter = {
+        let cancel = Arc::clone(&cancel);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.interrupt();
+            }
+        })
+    };
+    let started = Instant::now();
+    sink.emit(&Event::RunStarted(RunInfo {
+        workflows: config.workflows.len(),
+        runs: entries.len(),
+    }));
+    let workflows = &config.workflows;
+    let engine_ref = &engine;
+    let mut results: Vec<(usize, RunResult)> =
+        futures_util::stream::iter(entries.iter().enumerate())
+            .map(|(i, entry)| async move { (i, engine_ref.run(i, entry, workflows).await) })
+            .buffer_unordered(config.jobs.max(1))
+            .collect()
+            .await;
+    interrupter.abort();
+    results.sort_by_key(|(i, _)| *i);
+    let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
+    let summary = engine.summarize(&results, started);
+    if let Err(e) = sink.finish() {
+        eprintln!("error: cannot write a report: {e}");
+        return exit::TOOL;
+    }
+    if let Some(path) = &config.save_vars {
+        if let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets) {
+            eprintln!("error: {e}");
+            return exit::TOOL;
+        }
+    }
+    if summary.interrupted {
+        exit::INTERRUPTED
+    } else if summary.steps_failed + summary.cleanups_failed + summary.workflows_failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
+    let mut fanout = Fanout::default();
+    let stdout_taken = config.reports.iter().any(|r| r.target.is_stdout());
+    let (out, tty): (Box<dyn Write + Send>, bool) = if stdout_taken {
+        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
+    } else {
+        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
+    };
+    fanout.push(Box::new(ConsoleReporter::new(
+        out,
+        ConsoleOptions {
+            verbosity: config.verbosity,
+            color: color_enabled(config.color, tty),
+            progress: tty,
+        },
+    )));
+    for spec in &config.reports {
+        fanout.push(spec.open()?);
+    }
+    Ok(fanout)
+}
+
+fn random_run_id() -> String {
+    let n: u32 = rand::random();
+    format!("{n:08x}")
+}

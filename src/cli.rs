@@ -1,0 +1,122 @@
+//! The command line, as clap structs only (SPEC §6). `Config::from_args` turns these into
+//! resolved paths and layered variables; nothing below the CLI imports clap.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "steprun",
+    version,
+    about = "Run API workflows written as TOML: ordered HTTP steps, variables, a cookie jar, JSONPath extraction",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run workflow files or directories (recursively, sorted)
+    Run(RunArgs),
+    /// Validate workflows without sending anything
+    Check(CheckArgs),
+    /// List workflows: name, steps, tags, description line
+    List(ListArgs),
+    /// Serve the PingOne sandbox; print its URLs and admin credentials
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VarArgs {
+    /// A vars file (TOML); repeatable, later files win
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars: Vec<PathBuf>,
+    /// Set a variable; repeatable, overrides vars files and the environment
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub var: Vec<String>,
+    /// Start the sandbox in-process and layer its variables under --vars
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Workflow files or directories [default: workflows/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Run only workflows with this tag; repeatable (any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Skip cleanups
+    #[arg(long)]
+    pub keep: bool,
+    /// Stop the run at the first failed workflow
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// How many matrix runs go at once
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: u32,
+    /// Run everything once per vars file matching GLOB
+    #[arg(long, value_name = "GLOB")]
+    pub matrix: Option<String>,
+    /// Write a report: junit, json (PATH `-` is stdout); repeatable
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+    /// Write the variables at the end of the run as a vars file
+    #[arg(long, value_name = "FILE")]
+    pub save_vars: Option<PathBuf>,
+    /// Include secrets in --save-vars output
+    #[arg(long)]
+    pub save_secrets: bool,
+    /// -v: request lines and extracted names; -vv: full headers and bodies
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Reveal secrets in console output (for a person at a terminal)
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// When to use colors
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Workflow files or directories [default: workflows/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Workflow files or directories [default: workflows/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Only workflows with this tag; repeatable
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8642")]
+    pub listen: SocketAddr,
+    /// Write the sandbox's variables to FILE as a vars file (secrets included)
+    #[arg(long, value_name = "FILE")]
+    pub write_vars: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,217 @@
+//! Resolved settings for a command: workflow files found, variables layered, reports chosen.
+//! This is where command-line text becomes typed values; below here nothing sees clap.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::{self, RunArgs, VarArgs};
+use crate::diagnostic::Diagnostic;
+use crate::report::{ColorChoice, ReportSpec};
+use crate::vars::Layers;
+use crate::workflow::convert::is_identifier;
+use crate::workflow::load::{Loader, load_vars_file};
+use crate::workflow::model::Workflow;
+
+/// Prefix of environment variables that become steprun variables.
+pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
+
+/// Variables from the command line and environment, before any workflow's `[vars]`.
+#[derive(Debug, Clone)]
+pub struct VarConfig {
+    pub layers: Layers,
+    pub sandbox: bool,
+}
+
+impl VarConfig {
+    pub fn from_args(args: &VarArgs) -> Result<VarConfig, Diagnostic> {
+        let mut layers = Layers::default();
+        for file in &args.vars {
+            layers.files.push(load_vars_file(file)?);
+        }
+        layers.env = std::env::vars()
+            .filter_map(|(k, v)| k.strip_prefix(ENV_PREFIX).map(|n| (n.to_owned(), v)))
+            .filter(|(n, _)| is_identifier(n))
+            .collect();
+        for assignment in &args.var {
+            layers.cli.push(parse_assignment(assignment)?);
+        }
+        Ok(VarConfig {
+            layers,
+            sandbox: args.sandbox,
+        })
+    }
+
+    /// Every name these layers define (for the static check).
+    pub fn names(&self) -> BTreeSet<String> {
+        let l = &self.layers;
+        l.files
+            .iter()
+            .flatten()
+            .map(|d| d.name.clone())
+            .chain(l.env.iter().map(|(n, _)| n.clone()))
+            .chain(l.cli.iter().map(|(n, _)| n.clone()))
+            .collect()
+    }
+}
+
+/// `NAME=VALUE`, with an identifier for a name.
+pub fn parse_assignment(text: &str) -> Result<(String, String), Diagnostic> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| Diagnostic::new(format!("--var expects NAME=VALUE, found `{text}`")))?;
+    if !is_identifier(name) {
+        return Err(Diagnostic::new(format!(
+            "--var `{name}`: variable names are identifiers (letters, digits, `_`)"
+        )));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+/// A `steprun run` after parsing.
+pub struct RunConfig {
+    pub workflows: Vec<Arc<Workflow>>,
+    pub vars: VarConfig,
+    /// `--matrix`: one entry per matching vars file, with its label (the file stem).
+    pub matrix: Vec<(String, PathBuf)>,
+    pub keep: bool,
+    pub fail_fast: bool,
+    pub jobs: usize,
+    pub reports: Vec<ReportSpec>,
+    pub save_vars: Option<PathBuf>,
+    pub save_secrets: bool,
+    pub verbosity: u8,
+    pub show_secrets: bool,
+    pub color: ColorChoice,
+}
+
+impl RunConfig {
+    pub fn from_args(args: &RunArgs) -> Result<RunConfig, Vec<Diagnostic>> {
+        let reports = args
+            .reports
+            .iter()
+            .map(|r| {
+                r.parse::<ReportSpec>()
+                    .map_err(|e| vec![Diagnostic::new(format!("--report: {e}"))])
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let workflows = load_workflows(&args.paths, &args.tags)?;
+        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let matrix = match &args.matrix {
+            Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
+            None => Vec::new(),
+        };
+        Ok(RunConfig {
+            workflows,
+            vars,
+            matrix,
+            keep: args.keep,
+            fail_fast: args.fail_fast,
+            jobs: args.jobs as usize,
+            reports,
+            save_vars: args.save_vars.clone(),
+            save_secrets: args.save_secrets,
+            verbosity: args.verbose,
+            show_secrets: args.show_secrets,
+            color: match args.color {
+                cli::ColorChoice::Auto => ColorChoice::Auto,
+                cli::ColorChoice::Always => ColorChoice::Always,
+                cli::ColorChoice::Never => ColorChoice::Never,
+            },
+        })
+    }
+}
+
+/// Vars files matching a glob, sorted, labelled by file stem.
+fn matrix_files(pattern: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let paths =
+        glob::glob(pattern).map_err(|e| Diagnostic::new(format!("--matrix `{pattern}`: {e}")))?;
+    let mut files: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "--matrix `{pattern}` matches no file"
+        )));
+    }
+    Ok(files
+        .into_iter()
+        .map(|p| {
+            let label = p.file_stem().map_or_else(
+                || p.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            (label, p)
+        })
+        .collect())
+}
+
+/// Loads the workflows named by `paths` (default `workflows/`): files as given, directories
+/// recursively in sorted order, skipping fragments found in directories. All load errors are
+/// collected, so one run reports every broken file.
+pub fn load_workflows(
+    paths: &[PathBuf],
+    tags: &[String],
+) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
+    let default = [PathBuf::from("workflows")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect_toml(path, &mut files, &mut errors);
+        } else if path.exists() {
+            files.push((path.clone(), true));
+        } else {
+            errors.push(Diagnostic::new(format!(
+                "no such file or directory: {}",
+                path.display()
+            )));
+        }
+    }
+    let mut loader = Loader::new();
+    let mut workflows = Vec::new();
+    for (file, explicit) in files {
+        match loader.load(&file) {
+            Ok(w) if w.fragment && !explicit => {}
+            Ok(w) if tags.is_empty() || w.tags.iter().any(|t| tags.contains(t)) => {
+                workflows.push(w)
+            }
+            Ok(_) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(workflows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(Diagnostic::new(format!(
+                "cannot read directory {}: {e}",
+                dir.display()
+            )));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_toml(&path, files, errors);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push((path, false));
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Checks a response against a step's expectations (SPEC §2.3): status, JSONPath, headers, body.
+
+use jsonpath_rust::JsonPath;
+use serde_json::Value;
+
+use crate::event::ExpectationResult;
+use crate::workflow::model::Predicate;
+
+/// An expectation whose templates have been rendered.
+#[derive(Debug, Clone)]
+pub enum Check {
+    Equals(Value),
+    Predicates(Vec<(Predicate, Value)>),
+}
+
+/// What a JSONPath, header or body yielded: nothing, one value, or several.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Actual {
+    None,
+    One(Value),
+}
+
+impl Actual {
+    pub fn from_nodes(nodes: Vec<&Value>) -> Actual {
+        match nodes.len() {
+            0 => Actual::None,
+            1 => Actual::One(nodes[0].clone()),
+            _ => Actual::One(Value::Array(nodes.into_iter().cloned().collect())),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Actual::None => "(none)".to_owned(),
+            Actual::One(v) => short_json(v),
+        }
+    }
+}
+
+/// Runs a JSONPath over a JSON document; an invalid path is reported as the error text.
+pub fn select(doc: &Value, path: &str) -> Result<Actual, String> {
+    doc.query(path)
+        .map(Actual::from_nodes)
+        .map_err(|e| format!("invalid JSONPath `{path}`: {e}"))
+}
+
+/// Evaluates one check; `subject` names what was looked at (`$.id`, `header Location`, `body`).
+pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<ExpectationResult> {
+    match check {
+        Check::Equals(expected) => vec![result(
+            subject.to_owned(),
+            matches!(actual, Actual::One(a) if a == expected),
+            short_json(expected),
+            actual,
+        )],
+        Check::Predicates(preds) => preds
+            .iter()
+            .map(|(pred, arg)| {
+                result(
+                    format!("{subject} {}", pred.name()),
+                    holds(*pred, actual, arg),
+                    short_json(arg),
+                    actual,
+                )
+            })
+            .collect(),
+    }
+}
+
+fn result(subject: String, passed: bool, expected: String, actual: &Actual) -> ExpectationResult {
+    ExpectationResult {
+        subject,
+        passed,
+        expected,
+        actual: actual.describe(),
+    }
+}
+
+/// Whether `pred` holds for `actual` with argument `arg`.
+pub fn holds(pred: Predicate, actual: &Actual, arg: &Value) -> bool {
+    let Actual::One(value) = actual else {
+        return pred == Predicate::Exists && arg == &Value::Bool(false);
+    };
+    match pred {
+        Predicate::Eq => value == arg,
+        Predicate::Ne => value != arg,
+        Predicate::Exists => arg == &Value::Bool(true),
+        Predicate::Contains => contains(value, arg),
+        Predicate::Matches => match (value, arg.as_str()) {
+            (Value::String(s), Some(re)) => regex::Regex::new(re).is_ok_and(|r| r.is_match(s)),
+            (other, Some(re)) if !other.is_string() => {
+                regex::Regex::new(re).is_ok_and(|r| r.is_match(&other.to_string()))
+            }
+            _ => false,
+        },
+        Predicate::Gt => compare(value, arg).is_some_and(std::cmp::Ordering::is_gt),
+        Predicate::Gte => compare(value, arg).is_some_and(std::cmp::Ordering::is_ge),
+        Predicate::Lt => compare(value, arg).is_some_and(std::cmp::Ordering::is_lt),
+        Predicate::Lte => compare(value, arg).is_some_and(std::cmp::Ordering::is_le),
+        Predicate::Len => length(value).is_some_and(|n| Some(n as u64) == arg.as_u64()),
+        Predicate::Type => arg.as_str() == Some(type_name(value)),
+        Predicate::In => arg.as_array().is_some_and(|list| list.contains(value)),
+    }
+}
+
+fn contains(value: &Value, arg: &Value) -> bool {
+    match (value, arg) {
+        (Value::String(s), Value::String(sub)) => s.contains(sub.as_str()),
+        (Value::Array(items), needle) => items.contains(needle),
+        (Value::Object(map), Value::String(key)) => map.contains_key(key),
+        _ => false,
+    }
+}
+
+fn compare(value: &Value, arg: &Value) -> Option<std::cmp::Ordering> {
+    match (value, arg) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
+fn length(value: &Value) -> Option<usize> {
+    match value {
+        Value::String(s) => Some(s.chars().count()),
+        Value::Array(a) => Some(a.len()),
+        Value::Object(o) => Some(o.len()),
+        _ => None,
+    }
+}
+
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// JSON text of a value, cut to keep failure lines readable.
+pub fn short_json(value: &Value) -> String {
+    const MAX: usize = 200;
+    let text = value.to_string();
+    if text.len() <= MAX {
+        return text;
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(v: Value) -> Actual {
+        Actual::One(v)
+    }
+
+    #[test]
+    fn equality_is_json_equality() {
+        let r = evaluate("$.n", &one(json!(1)), &Check::Equals(json!("1")));
+        assert!(!r[0].passed);
+        let r = evaluate("$.n", &one(json!(1)), &Check::Equals(json!(1)));
+        assert!(r[0].passed);
+        let r = evaluate("$.n", &Actual::None, &Check::Equals(json!(1)));
+        assert!(!r[0].passed);
+        assert_eq!(r[0].actual, "(none)");
+    }
+
+    #[test]
+    fn predicates() {
+        use Predicate as P;
+        let s = one(json!("COMPLETED"));
+        assert!(holds(P::Contains, &s, &json!("PLETE")));
+        assert!(holds(P::Matches, &s, &json!("^COMP")));
+        assert!(!holds(P::Matches, &s, &json!("^X")));
+        assert!(holds(P::Len, &s, &json!(9)));
+        assert!(holds(P::Type, &s, &json!("string")));
+        assert!(holds(P::In, &s, &json!(["A", "COMPLETED"])));
+        assert!(holds(P::Ne, &s, &json!("FAILED")));
+        let n = one(json!(5));
+        assert!(holds(P::Gt, &n, &json!(4)));
+        assert!(holds(P::Gte, &n, &json!(5)));
+        assert!(holds(P::Lt, &n, &json!(5.5)));
+        assert!(!holds(P::Lte, &n, &json!(4)));
+        assert!(!holds(P::Gt, &n, &json!("4")));
+        assert!(holds(P::Contains, &one(json!([1, 2])), &json!(2)));
+        assert!(holds(P::Contains, &one(json!({"a": 1})), &json!("a")));
+        assert!(holds(P::Len, &one(json!({"a": 1})), &json!(1)));
+        assert!(holds(P::Type, &one(json!(null)), &json!("null")));
+        assert!(holds(P::Type, &one(json!(true)), &json!("bool")));
+    }
+
+    #[test]
+    fn exists_on_missing_nodes() {
+        assert!(holds(Predicate::Exists, &Actual::None, &json!(false)));
+        assert!(!holds(Predicate::Exists, &Actual::None, &json!(true)));
+        assert!(holds(Predicate::Exists, &one(json!(0)), &json!(true)));
+        assert!(!holds(Predicate::Eq, &Actual::None, &json!(null)));
+    }
+
+    #[test]
+    fn jsonpath_selects_one_many_or_none() {
+        let doc = json!({"_embedded": {"resources": [{"name": "openid", "id": "1"}, {"name": "x", "id": "2"}]}});
+        assert_eq!(
+            select(&doc, "$._embedded.resources[?@.name == 'openid'].id").unwrap(),
+            one(json!("1"))
+        );
+        assert_eq!(
+            select(&doc, "$._embedded.resources[*].id").unwrap(),
+            one(json!(["1", "2"]))
+        );
+        assert_eq!(select(&doc, "$.missing").unwrap(), Actual::None);
+        assert!(select(&doc, "$.[").is_err());
+    }
+}

@@ -1,0 +1,402 @@
+//! Runs workflows: steps in order, one cookie jar per workflow, a variable store shared by the
+//! workflows of a run, cleanups in reverse. It emits events and never prints.
+
+mod cancel;
+pub mod expect;
+pub mod received;
+pub mod render;
+mod step;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde_json::Value;
+
+pub use cancel::Cancel;
+use step::StepSpec;
+
+use crate::event::{
+    Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
+    WorkflowInfo, WorkflowSummary,
+};
+use crate::http::Http;
+use crate::redact::Redactor;
+use crate::template::Templates;
+use crate::vars::{self, Layers, VarStore};
+use crate::workflow::model::{Cleanup, Step, Workflow};
+
+/// Response bodies kept in events are cut here, so a run never holds large bodies.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub keep: bool,
+    pub fail_fast: bool,
+    pub show_secrets: bool,
+    /// A person can answer `prompt`s.
+    pub interactive: bool,
+    pub body_limit: usize,
+}
+
+/// Asks a person for a value (`prompt`). The console asks on the terminal; tests script it.
+pub trait Prompter: Send + Sync {
+    fn ask<'a>(
+        &'a self,
+        question: &'a str,
+    ) -> std::pin::Pin<Box<dyn Future<Output = std::io::Result<String>> + Send + 'a>>;
+}
+
+/// Reporters behind a lock, fed in event order; the first write error is kept for the exit code.
+pub struct EventSink {
+    reporter: Mutex<Box<dyn Reporter>>,
+    error: Mutex<Option<std::io::Error>>,
+}
+
+impl EventSink {
+    pub fn new(reporter: Box<dyn Reporter>) -> EventSink {
+        EventSink {
+            reporter: Mutex::new(reporter),
+            error: Mutex::new(None),
+        }
+    }
+
+    pub fn emit(&self, event: &Event) {
+        let result = match self.reporter.lock() {
+            Ok(mut r) => r.event(event),
+            Err(_) => Ok(()),
+        };
+        if let Err(e) = result {
+            self.keep_error(e);
+        }
+    }
+
+    pub fn finish(&self) -> std::io::Result<()> {
+        if let Ok(mut r) = self.reporter.lock() {
+            if let Err(e) = r.finish() {
+                self.keep_error(e);
+            }
+        }
+        match self.error.lock().ok().and_then(|mut e| e.take()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn keep_error(&self, e: std::io::Error) {
+        if let Ok(mut slot) = self.error.lock() {
+            slot.get_or_insert(e);
+        }
+    }
+}
+
+pub struct Engine {
+    pub templates: Arc<Templates>,
+    pub options: EngineOptions,
+    pub sink: Arc<EventSink>,
+    pub cancel: Arc<Cancel>,
+    pub prompter: Arc<dyn Prompter>,
+}
+
+/// One run over all workflows: the command line's variables, or one matrix entry's.
+#[derive(Debug, Clone)]
+pub struct RunEntry {
+    pub label: Option<String>,
+    pub layers: Layers,
+}
+
+/// What a run left behind.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    pub workflows: usize,
+    pub workflows_failed: usize,
+    pub steps_passed: usize,
+    pub steps_failed: usize,
+    pub steps_skipped: usize,
+    pub cleanups_failed: usize,
+    /// The variables at the end of the run (for `--save-vars`).
+    pub vars: VarStore,
+}
+
+/// The state of one workflow while it runs.
+pub(crate) struct WorkflowRun {
+    pub id: WorkflowId,
+    pub vars: VarStore,
+    /// Values extracted (or prompted) during the run, shared with later workflows.
+    pub extracted: VarStore,
+    pub redactor: Redactor,
+    pub http: Http,
+}
+
+impl WorkflowRun {
+    pub fn set_var(&mut self, name: &str, value: Value, secret: bool) {
+        self.extracted.set(name, value.clone(), secret);
+        self.vars.set(name, value.clone(), secret);
+        if self.vars.get(name).is_some_and(|v| v.secret) {
+            self.redactor.add(name, &received::as_text(&value));
+        }
+    }
+}
+
+impl Engine {
+    /// Runs every workflow of one run entry, in order, sharing extracted variables.
+    pub async fn run(
+        &self,
+        run: usize,
+        entry: &RunEntry,
+        workflows: &[Arc<Workflow>],
+    ) -> RunResult {
+        let mut result = RunResult::default();
+        let mut extracted = VarStore::new();
+        let mut last_vars = VarStore::new();
+        for (index, workflow) in workflows.iter().enumerate() {
+            if self.cancel.should_stop() {
+                break;
+            }
+            let id = WorkflowId { run, index };
+            let (summary, vars) = self
+                .run_workflow(id, entry, workflow, &mut extracted, &mut result)
+                .await;
+            last_vars = vars;
+            result.workflows += 1;
+            if summary.outcome == Outcome::Failed {
+                result.workflows_failed += 1;
+                if self.options.fail_fast {
+                    self.cancel.stop();
+                }
+            }
+        }
+        result.vars = last_vars;
+        result
+    }
+
+    async fn run_workflow(
+        &self,
+        id: WorkflowId,
+        entry: &RunEntry,
+        workflow: &Workflow,
+        extracted: &mut VarStore,
+        totals: &mut RunResult,
+    ) -> (WorkflowSummary, VarStore) {
+        let started = Instant::now();
+        self.sink.emit(&Event::WorkflowStarted(WorkflowInfo {
+            id: id.clone(),
+            name: workflow.name.clone(),
+            label: entry.label.clone(),
+            path: workflow.source.path().display().to_string(),
+            description: workflow.description.clone(),
+            steps: workflow.steps.len(),
+        }));
+        let mut counts = Counts::default();
+        let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
+            Ok(wf) => wf,
+            Err(message) => {
+                let report = self.setup_failure(&id, message);
+                counts.add(&report);
+                self.sink.emit(&Event::StepFinished(Box::new(report)));
+                return (
+                    self.finish_workflow(&id, workflow, &counts, started, totals),
+                    VarStore::new(),
+                );
+            }
+        };
+        let mut cleanups: Vec<&Cleanup> = Vec::new();
+        let mut failed = false;
+        for (i, step) in workflow.steps.iter().enumerate() {
+            let report = if failed || self.cancel.is_cancelled() {
+                self.skip_report(&id, i + 1, step, failed)
+            } else {
+                self.sink.emit(&Event::StepStarted(StepStart {
+                    workflow: id.clone(),
+                    number: i + 1,
+                    name: step.name.clone(),
+                    kind: StepKind::Step,
+                }));
+                self.run_step(&mut wf, &step_spec(step, i + 1)).await
+            };
+            match report.outcome {
+                Outcome::Failed => failed = true,
+                Outcome::Passed => cleanups.extend(step.cleanup.as_deref()),
+                Outcome::Skipped => {}
+            }
+            counts.add(&report);
+            self.sink.emit(&Event::StepFinished(Box::new(report)));
+        }
+        if !self.options.keep {
+            for (n, cleanup) in cleanups.iter().rev().enumerate() {
+                let report = self.run_step(&mut wf, &cleanup_spec(cleanup, n + 1)).await;
+                counts.add(&report);
+                self.sink.emit(&Event::StepFinished(Box::new(report)));
+            }
+        }
+        *extracted = wf.extracted;
+        (
+            self.finish_workflow(&id, workflow, &counts, started, totals),
+            wf.vars,
+        )
+    }
+
+    fn prepare(
+        &self,
+        id: WorkflowId,
+        entry: &RunEntry,
+        workflow: &Workflow,
+        extracted: &VarStore,
+    ) -> Result<WorkflowRun, String> {
+        let mut layers = entry.layers.clone();
+        layers.workflow = workflow.vars.clone();
+        let vars = vars::resolve(&layers, extracted, &self.templates).map_err(|e| e.to_string())?;
+        let redactor = if self.options.show_secrets {
+            Redactor::disabled()
+        } else {
+            Redactor::from_store(&vars)
+        };
+        let http = Http::new().map_err(|e| e.to_string())?;
+        Ok(WorkflowRun {
+            id,
+            vars,
+            extracted: extracted.clone(),
+            redactor,
+            http,
+        })
+    }
+
+    fn finish_workflow(
+        &self,
+        id: &WorkflowId,
+        workflow: &Workflow,
+        counts: &Counts,
+        started: Instant,
+        totals: &mut RunResult,
+    ) -> WorkflowSummary {
+        totals.steps_passed += counts.passed;
+        totals.steps_failed += counts.failed;
+        totals.steps_skipped += counts.skipped;
+        totals.cleanups_failed += counts.cleanups_failed;
+        let summary = WorkflowSummary {
+            id: id.clone(),
+            name: workflow.name.clone(),
+            outcome: if counts.failed + counts.cleanups_failed > 0 {
+                Outcome::Failed
+            } else {
+                Outcome::Passed
+            },
+            passed: counts.passed,
+            failed: counts.failed,
+            skipped: counts.skipped,
+            duration: started.elapsed(),
+        };
+        self.sink.emit(&Event::WorkflowFinished(summary.clone()));
+        summary
+    }
+
+    fn skip_report(
+        &self,
+        id: &WorkflowId,
+        number: usize,
+        step: &Step,
+        after_failure: bool,
+    ) -> StepReport {
+        let mut report = blank_report(id, number, StepKind::Step, &step.name);
+        report.doc.clone_from(&step.doc);
+        report.outcome = Outcome::Skipped;
+        report.message = Some(if after_failure {
+            "an earlier step failed".to_owned()
+        } else {
+            "interrupted".to_owned()
+        });
+        report
+    }
+
+    fn setup_failure(&self, id: &WorkflowId, message: String) -> StepReport {
+        let mut report = blank_report(id, 0, StepKind::Step, "variables");
+        report.outcome = Outcome::Failed;
+        report.message = Some(message);
+        report
+    }
+
+    /// Emits the run's summary and finishes the reporters.
+    pub fn summarize(&self, results: &[RunResult], started: Instant) -> RunSummary {
+        let summary = RunSummary {
+            workflows: results.iter().map(|r| r.workflows).sum(),
+            workflows_failed: results.iter().map(|r| r.workflows_failed).sum(),
+            steps_passed: results.iter().map(|r| r.steps_passed).sum(),
+            steps_failed: results.iter().map(|r| r.steps_failed).sum(),
+            steps_skipped: results.iter().map(|r| r.steps_skipped).sum(),
+            cleanups_failed: results.iter().map(|r| r.cleanups_failed).sum(),
+            interrupted: self.cancel.is_interrupted(),
+            duration: started.elapsed(),
+        };
+        self.sink.emit(&Event::RunFinished(summary.clone()));
+        summary
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    cleanups_failed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, report: &StepReport) {
+        match (report.kind, report.outcome) {
+            (StepKind::Cleanup, Outcome::Failed) => self.cleanups_failed += 1,
+            (StepKind::Cleanup, _) => {}
+            (_, Outcome::Passed) => self.passed += 1,
+            (_, Outcome::Failed) => self.failed += 1,
+            (_, Outcome::Skipped) => self.skipped += 1,
+        }
+    }
+}
+
+fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> StepReport {
+    StepReport {
+        workflow: id.clone(),
+        number,
+        kind,
+        name: name.to_owned(),
+        doc: None,
+        outcome: Outcome::Passed,
+        message: None,
+        request: None,
+        response: None,
+        expectations: Vec::new(),
+        extracted: Vec::new(),
+        attempts: 0,
+        duration: std::time::Duration::ZERO,
+    }
+}
+
+fn step_spec(step: &Step, number: usize) -> StepSpec<'_> {
+    StepSpec {
+        kind: StepKind::Step,
+        number,
+        name: &step.name,
+        doc: step.doc.as_deref(),
+        when: &step.when,
+        prompt: &step.prompt,
+        request: &step.request,
+        delay: step.delay,
+        retry: step.retry,
+        expect: &step.expect,
+        extract: &step.extract,
+    }
+}
+
+fn cleanup_spec(cleanup: &Cleanup, number: usize) -> StepSpec<'_> {
+    StepSpec {
+        kind: StepKind::Cleanup,
+        number,
+        name: &cleanup.name,
+        doc: None,
+        when: &cleanup.when,
+        prompt: &[],
+        request: &cleanup.request,
+        delay: cleanup.delay,
+        retry: cleanup.retry,
+        expect: &cleanup.expect,
+        extract: &[],
+    }
+}

@@ -1,0 +1,243 @@
+//! Renders a step's templated request into bytes on the wire (`Prepared`), building JSON from
+//! the value tree so a quote inside a variable never breaks the body.
+
+use base64::Engine as _;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use serde_json::Value;
+
+use crate::engine::received::as_text;
+use crate::http::{Part, PartData, Prepared, PreparedBody};
+use crate::redact::Redactor;
+use crate::template::{TemplateError, Templates};
+use crate::vars::VarStore;
+use crate::workflow::model::{Auth, Body, Located, MultipartPart, Request};
+
+/// Why a request could not be built: shown as the step's failure message.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{what}: {source}")]
+    Template {
+        what: String,
+        #[source]
+        source: TemplateError,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub struct Renderer<'a> {
+    pub templates: &'a Templates,
+    pub vars: &'a VarStore,
+}
+
+impl Renderer<'_> {
+    pub fn text(&self, what: &str, t: &Located<String>) -> Result<String, RenderError> {
+        self.templates
+            .render_string(&t.value, self.vars)
+            .map_err(|source| RenderError::Template {
+                what: what.to_owned(),
+                source,
+            })
+    }
+
+    pub fn value(&self, what: &str, v: &Value) -> Result<Value, RenderError> {
+        self.templates
+            .render_value(v, self.vars)
+            .map_err(|source| RenderError::Template {
+                what: what.to_owned(),
+                source,
+            })
+    }
+
+    /// Builds the request. Basic-auth credentials made from secrets are registered with
+    /// `redactor` so their Base64 form is hidden too.
+    pub fn request(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
+        let method_text = self.text("method", &req.method)?.to_ascii_uppercase();
+        let method = Method::from_bytes(method_text.as_bytes())
+            .map_err(|_| RenderError::Invalid(format!("invalid HTTP method `{method_text}`")))?;
+        let url = self.url(req)?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &req.headers {
+            let value = self.text(&format!("header `{name}`"), value)?;
+            insert(&mut headers, name, &value)?;
+        }
+        self.auth(&req.auth, &mut headers, redactor)?;
+        let body = self.body(&req.body, &req.url, &mut headers)?;
+        if let Some(ct) = &req.content_type {
+            let ct = self.text("content_type", ct)?;
+            insert(&mut headers, "content-type", &ct)?;
+        }
+        Ok(Prepared {
+            method,
+            url,
+            headers,
+            body,
+        })
+    }
+
+    fn url(&self, req: &Request) -> Result<Url, RenderError> {
+        let text = self.text("url", &req.url)?;
+        let mut url = Url::parse(&text)
+            .map_err(|e| RenderError::Invalid(format!("invalid URL `{text}`: {e}")))?;
+        if !req.query.is_empty() {
+            let mut pairs = Vec::new();
+            for (name, value) in &req.query {
+                let rendered = self.value(&format!("query `{name}`"), &value.value)?;
+                match rendered {
+                    Value::Array(items) => {
+                        pairs.extend(items.iter().map(|v| (name.clone(), as_text(v))))
+                    }
+                    Value::Null => {}
+                    other => pairs.push((name.clone(), as_text(&other))),
+                }
+            }
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
+        Ok(url)
+    }
+
+    fn auth(
+        &self,
+        auth: &Auth,
+        headers: &mut HeaderMap,
+        redactor: &mut Redactor,
+    ) -> Result<(), RenderError> {
+        let value = match auth {
+            Auth::None => return Ok(()),
+            Auth::Bearer(token) => format!("Bearer {}", self.text("auth.bearer", token)?),
+            Auth::Basic { username, password } => {
+                let user = self.text("auth.basic.username", username)?;
+                let pass = self.text("auth.basic.password", password)?;
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+                if let Some(name) = secret_in(self.vars, &[&user, &pass]) {
+                    redactor.add_derived(&name, &encoded);
+                }
+                format!("Basic {encoded}")
+            }
+        };
+        if !headers.contains_key(AUTHORIZATION) {
+            insert(headers, "authorization", &value)?;
+        }
+        Ok(())
+    }
+
+    fn body(
+        &self,
+        body: &Body,
+        url: &Located<String>,
+        headers: &mut HeaderMap,
+    ) -> Result<PreparedBody, RenderError> {
+        let (bytes, content_type) = match body {
+            Body::Empty => return Ok(PreparedBody::Empty),
+            Body::Json(v) => {
+                let rendered = self.value("json body", &v.value)?;
+                let bytes = serde_json::to_vec(&rendered)
+                    .map_err(|e| RenderError::Invalid(e.to_string()))?;
+                (bytes, "application/json")
+            }
+            Body::Form(fields) => (
+                self.form(fields)?.into_bytes(),
+                "application/x-www-form-urlencoded",
+            ),
+            Body::Raw(text) => (
+                self.text("body", text)?.into_bytes(),
+                "text/plain; charset=utf-8",
+            ),
+            Body::Multipart(parts) => {
+                return Ok(PreparedBody::Multipart(self.multipart(parts, url)?));
+            }
+        };
+        if !headers.contains_key(CONTENT_TYPE) {
+            insert(headers, "content-type", content_type)?;
+        }
+        Ok(PreparedBody::Bytes(bytes))
+    }
+
+    fn form(&self, fields: &[(String, Located<Value>)]) -> Result<String, RenderError> {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            match self.value(&format!("form `{name}`"), &value.value)? {
+                Value::Array(items) => {
+                    for item in &items {
+                        out.append_pair(name, &as_text(item));
+                    }
+                }
+                Value::Null => {}
+                other => {
+                    out.append_pair(name, &as_text(&other));
+                }
+            }
+        }
+        Ok(out.finish())
+    }
+
+    fn multipart(
+        &self,
+        parts: &[(String, MultipartPart)],
+        at: &Located<String>,
+    ) -> Result<Vec<Part>, RenderError> {
+        let base = at
+            .source
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        parts
+            .iter()
+            .map(|(name, part)| {
+                let data = match part {
+                    MultipartPart::Field(text) => {
+                        PartData::Text(self.text(&format!("multipart `{name}`"), text)?)
+                    }
+                    MultipartPart::File { path, content_type } => {
+                        let rel = self.text(&format!("multipart `{name}` file"), path)?;
+                        let full = base.join(&rel);
+                        let bytes = std::fs::read(&full).map_err(|e| {
+                            RenderError::Invalid(format!("cannot read {}: {e}", full.display()))
+                        })?;
+                        PartData::File {
+                            file_name: full
+                                .file_name()
+                                .map(|f| f.to_string_lossy().into_owned())
+                                .unwrap_or(rel),
+                            bytes,
+                            content_type: content_type
+                                .as_ref()
+                                .map(|c| self.text("multipart content_type", c))
+                                .transpose()?,
+                        }
+                    }
+                };
+                Ok(Part {
+                    name: name.clone(),
+                    data,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The name of a secret variable whose value appears in one of `texts`.
+fn secret_in(vars: &VarStore, texts: &[&str]) -> Option<String> {
+    vars.iter()
+        .filter(|(_, v)| v.secret)
+        .find(|(_, v)| {
+            let s = as_text(&v.value);
+            !s.is_empty() && texts.iter().any(|t| t.contains(&s))
+        })
+        .map(|(name, _)| name.clone())
+}
+
+fn insert(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), RenderError> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| RenderError::Invalid(format!("invalid header name `{name}`")))?;
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        RenderError::Invalid(format!(
+            "header `{name}` has a value that is not valid in HTTP"
+        ))
+    })?;
+    headers.insert(name, value);
+    Ok(())
+}

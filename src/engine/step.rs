@@ -1,0 +1,474 @@
+//! Runs one step or cleanup: condition, prompt, delay, render, send (with `retry`), check,
+//! extract. Everything that goes wrong here is a result in the step's report, never an `Err`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::engine::expect::{self, Actual, Check};
+use crate::engine::received::{Modifiers, Received, Source};
+use crate::engine::render::{RenderError, Renderer};
+use crate::engine::{Engine, WorkflowRun};
+use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
+use crate::http::{PreparedBody, Response, SendOptions};
+use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher, Request, Retry};
+
+/// The parts of a step or cleanup that running it needs.
+pub struct StepSpec<'a> {
+    pub kind: StepKind,
+    pub number: usize,
+    pub name: &'a str,
+    pub doc: Option<&'a str>,
+    pub when: &'a [Located<String>],
+    pub prompt: &'a [(String, String)],
+    pub request: &'a Request,
+    pub delay: Option<Duration>,
+    pub retry: Option<Retry>,
+    pub expect: &'a Expect,
+    pub extract: &'a [Extraction],
+}
+
+/// What one attempt produced.
+struct Attempt {
+    response: Option<Response>,
+    request: Option<RequestInfo>,
+    expectations: Vec<ExpectationResult>,
+    extracted: Vec<(String, Value, bool)>,
+    message: Option<String>,
+}
+
+impl Attempt {
+    fn passed(&self) -> bool {
+        self.message.is_none() && self.expectations.iter().all(|e| e.passed)
+    }
+}
+
+impl Engine {
+    pub(crate) async fn run_step(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>) -> StepReport {
+        let started = Instant::now();
+        let mut report = StepReport {
+            workflow: wf.id.clone(),
+            number: spec.number,
+            kind: spec.kind,
+            name: spec.name.to_owned(),
+            doc: spec.doc.map(str::to_owned),
+            outcome: Outcome::Passed,
+            message: None,
+            request: None,
+            response: None,
+            expectations: Vec::new(),
+            extracted: Vec::new(),
+            attempts: 0,
+            duration: Duration::ZERO,
+        };
+        match self.condition(wf, spec.when) {
+            Ok(true) => {}
+            Ok(false) => return skipped(report, "condition `when` is false".to_owned()),
+            Err(message) => return failed(report, message, started),
+        }
+        if let Err(message) = self.prompt(wf, spec.prompt).await {
+            return failed(report, message, started);
+        }
+        let cancellable = spec.kind == StepKind::Step;
+        if let Some(delay) = spec.delay {
+            if !self.cancel.sleep(delay, cancellable).await {
+                return skipped(report, "interrupted".to_owned());
+            }
+        }
+        let attempts = spec.retry.map_or(1, |r| r.attempts);
+        let mut last = None;
+        for n in 1..=attempts {
+            let attempt = self.attempt(wf, spec).await;
+            report.attempts += attempt.response.as_ref().map_or(1, |r| r.sends);
+            let done =
+                attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
+            let retryable =
+                !matches!(attempt.message.as_deref(), Some(m) if m.starts_with("cannot render"));
+            last = Some(attempt);
+            if done || !retryable {
+                break;
+            }
+            if let Some(retry) = spec.retry {
+                if !self.cancel.sleep(retry.interval, cancellable).await {
+                    break;
+                }
+            }
+        }
+        let Some(attempt) = last else {
+            return failed(report, "the step was not sent".to_owned(), started);
+        };
+        self.finish(wf, report, attempt, started)
+    }
+
+    fn finish(
+        &self,
+        wf: &mut WorkflowRun,
+        mut report: StepReport,
+        attempt: Attempt,
+        started: Instant,
+    ) -> StepReport {
+        let passed = attempt.passed();
+        if passed {
+            for (name, value, secret) in attempt.extracted {
+                wf.set_var(&name, value, secret);
+                report.extracted.push(name);
+            }
+        }
+        report.outcome = if passed {
+            Outcome::Passed
+        } else {
+            Outcome::Failed
+        };
+        report.message = attempt.message.map(|m| wf.redactor.redact(&m).into_owned());
+        report.request = attempt.request;
+        report.response = attempt.response.as_ref().map(|r| self.response_info(wf, r));
+        report.expectations = attempt
+            .expectations
+            .into_iter()
+            .map(|mut e| {
+                e.expected = wf.redactor.redact(&e.expected).into_owned();
+                e.actual = wf.redactor.redact(&e.actual).into_owned();
+                e
+            })
+            .collect();
+        report.duration = started.elapsed();
+        report
+    }
+
+    fn condition(&self, wf: &WorkflowRun, when: &[Located<String>]) -> Result<bool, String> {
+        for cond in when {
+            match self.templates.eval_condition(&cond.value, &wf.vars) {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(e) => return Err(format!("cannot evaluate `when = \"{}\"`: {e}", cond.value)),
+            }
+        }
+        Ok(true)
+    }
+
+    async fn prompt(
+        &self,
+        wf: &mut WorkflowRun,
+        prompts: &[(String, String)],
+    ) -> Result<(), String> {
+        for (name, question) in prompts {
+            if wf.vars.contains(name) {
+                continue;
+            }
+            if !self.options.interactive {
+                return Err(format!(
+                    "`{name}` is not set and there is no terminal to ask \"{question}\": pass it with --var {name}=…"
+                ));
+            }
+            let answer = self
+                .prompter
+                .ask(question)
+                .await
+                .map_err(|e| format!("cannot read an answer: {e}"))?;
+            wf.set_var(name, Value::String(answer), false);
+        }
+        Ok(())
+    }
+
+    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>) -> Attempt {
+        let mut attempt = Attempt {
+            response: None,
+            request: None,
+            expectations: Vec::new(),
+            extracted: Vec::new(),
+            message: None,
+        };
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &wf.vars,
+        };
+        let prepared = match renderer.request(spec.request, &mut wf.redactor) {
+            Ok(p) => p,
+            Err(e) => {
+                attempt.message = Some(format!("cannot render the request: {e}"));
+                return attempt;
+            }
+        };
+        attempt.request = Some(self.request_info(wf, &prepared));
+        let opts = SendOptions {
+            timeout: spec.request.timeout,
+            follow_redirects: spec.request.follow_redirects,
+            max_redirects: spec.request.max_redirects,
+            insecure: spec.request.insecure,
+        };
+        let send = wf.http.send(&prepared, opts);
+        let sent = if spec.kind == StepKind::Step {
+            tokio::select! {
+                r = send => Some(r),
+                () = self.cancel.cancelled() => None,
+            }
+        } else {
+            Some(send.await)
+        };
+        let response = match sent {
+            None => {
+                attempt.message = Some("interrupted".to_owned());
+                return attempt;
+            }
+            Some(Err(e)) => {
+                attempt.message = Some(e.to_string());
+                return attempt;
+            }
+            Some(Ok(r)) => r,
+        };
+        let received = Received::new(&response, &prepared.url, &wf.http);
+        match self.check(wf, spec.expect, &received) {
+            Ok(results) => attempt.expectations = results,
+            Err(e) => attempt.message = Some(e),
+        }
+        if attempt.message.is_none() {
+            match self.extract(wf, spec.extract, &received) {
+                Ok(values) => attempt.extracted = values,
+                Err(e) => attempt.message = Some(e),
+            }
+        }
+        attempt.response = Some(response);
+        attempt
+    }
+
+    fn check(
+        &self,
+        wf: &WorkflowRun,
+        expect: &Expect,
+        received: &Received<'_>,
+    ) -> Result<Vec<ExpectationResult>, String> {
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &wf.vars,
+        };
+        let status = received.response.status.as_u16();
+        let mut results = Vec::new();
+        if expect.status.is_empty() {
+            results.push(ExpectationResult {
+                subject: "status".to_owned(),
+                passed: (200..300).contains(&status),
+                expected: "2xx".to_owned(),
+                actual: status.to_string(),
+            });
+        } else {
+            let mut wanted = Vec::new();
+            for s in &expect.status {
+                wanted.push(
+                    renderer
+                        .value("expect.status", &s.value)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            results.push(ExpectationResult {
+                subject: "status".to_owned(),
+                passed: wanted.iter().any(|w| w.as_u64() == Some(u64::from(status))),
+                expected: if wanted.len() == 1 {
+                    wanted[0].to_string()
+                } else {
+                    Value::Array(wanted).to_string()
+                },
+                actual: status.to_string(),
+            });
+        }
+        for (path, matcher) in &expect.json {
+            let path_text = renderer
+                .text("expect.json path", path)
+                .map_err(|e| e.to_string())?;
+            let actual = match received.json() {
+                Some(doc) => expect::select(doc, &path_text)?,
+                None => Actual::None,
+            };
+            results.extend(expect::evaluate(
+                &path_text,
+                &actual,
+                &self.render_check(&renderer, matcher)?,
+            ));
+        }
+        for (name, matcher) in &expect.headers {
+            let actual = received
+                .header(name)
+                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
+            results.extend(expect::evaluate(
+                &format!("header {name}"),
+                &actual,
+                &self.render_check(&renderer, matcher)?,
+            ));
+        }
+        if let Some(matcher) = &expect.body {
+            let actual = Actual::One(Value::String(received.text()));
+            results.extend(expect::evaluate(
+                "body",
+                &actual,
+                &self.render_check(&renderer, matcher)?,
+            ));
+        }
+        Ok(results)
+    }
+
+    fn render_check(&self, renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, String> {
+        let err = |e: RenderError| e.to_string();
+        Ok(match matcher {
+            Matcher::Equals(v) => {
+                Check::Equals(renderer.value("expected value", &v.value).map_err(err)?)
+            }
+            Matcher::Predicates(preds) => Check::Predicates(
+                preds
+                    .iter()
+                    .map(|(p, v)| {
+                        Ok((*p, renderer.value("expected value", &v.value).map_err(err)?))
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    fn extract(
+        &self,
+        wf: &WorkflowRun,
+        extractions: &[Extraction],
+        received: &Received<'_>,
+    ) -> Result<Vec<(String, Value, bool)>, String> {
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &wf.vars,
+        };
+        let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
+            t.as_ref()
+                .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
+                .transpose()
+        };
+        let mut out = Vec::new();
+        for ex in extractions {
+            let source = match &ex.source {
+                ExtractSource::JsonPath(p) => {
+                    Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Header(h) => {
+                    Source::Header(text(&Some(h.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Cookie(c) => {
+                    Source::Cookie(text(&Some(c.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Status => Source::Status,
+                ExtractSource::Body => Source::Body,
+                ExtractSource::Url => Source::Url,
+            };
+            let modifiers = Modifiers {
+                query: text(&ex.query)?,
+                fragment: text(&ex.fragment)?,
+                regex: text(&ex.regex)?,
+                jwt: text(&ex.jwt)?,
+            };
+            match received
+                .extract(&source, &modifiers)
+                .map_err(|e| format!("cannot extract `{}`: {e}", ex.name))?
+            {
+                Some(value) => out.push((ex.name.clone(), value, ex.secret)),
+                None if ex.optional => {}
+                None => {
+                    return Err(format!(
+                        "cannot extract `{}`: {} found nothing",
+                        ex.name,
+                        describe(&source, &modifiers)
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn request_info(&self, wf: &WorkflowRun, prepared: &crate::http::Prepared) -> RequestInfo {
+        let r = &wf.redactor;
+        RequestInfo {
+            method: prepared.method.to_string(),
+            url: r.redact(prepared.url.as_str()).into_owned(),
+            headers: prepared
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        r.redact(&String::from_utf8_lossy(v.as_bytes()))
+                            .into_owned(),
+                    )
+                })
+                .collect(),
+            body: match &prepared.body {
+                PreparedBody::Empty => None,
+                PreparedBody::Bytes(b) => Some(
+                    r.redact(&truncate(b, self.options.body_limit).0)
+                        .into_owned(),
+                ),
+                PreparedBody::Multipart(parts) => {
+                    Some(format!("(multipart: {} parts)", parts.len()))
+                }
+            },
+        }
+    }
+
+    fn response_info(&self, wf: &WorkflowRun, response: &Response) -> ResponseInfo {
+        let r = &wf.redactor;
+        let (body, body_truncated) = truncate(&response.body, self.options.body_limit);
+        ResponseInfo {
+            status: response.status.as_u16(),
+            headers: response
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        r.redact(&String::from_utf8_lossy(v.as_bytes()))
+                            .into_owned(),
+                    )
+                })
+                .collect(),
+            body: r.redact(&body).into_owned(),
+            body_truncated,
+            duration: response.duration,
+            url: r.redact(response.url.as_str()).into_owned(),
+        }
+    }
+}
+
+fn describe(source: &Source, m: &Modifiers) -> String {
+    let mut s = match source {
+        Source::JsonPath(p) => format!("JSONPath `{p}`"),
+        Source::Header(h) => format!("header `{h}`"),
+        Source::Cookie(c) => format!("cookie `{c}`"),
+        Source::Status => "status".to_owned(),
+        Source::Body => "body".to_owned(),
+        Source::Url => "url".to_owned(),
+    };
+    for (what, v) in [
+        ("query", &m.query),
+        ("fragment", &m.fragment),
+        ("regex", &m.regex),
+        ("jwt", &m.jwt),
+    ] {
+        if let Some(v) = v {
+            s.push_str(&format!(" with {what} `{v}`"));
+        }
+    }
+    s
+}
+
+/// Lossy text of at most `limit` bytes, and whether it was cut.
+fn truncate(bytes: &[u8], limit: usize) -> (String, bool) {
+    if bytes.len() <= limit {
+        return (String::from_utf8_lossy(bytes).into_owned(), false);
+    }
+    (String::from_utf8_lossy(&bytes[..limit]).into_owned(), true)
+}
+
+fn skipped(mut report: StepReport, reason: String) -> StepReport {
+    report.outcome = Outcome::Skipped;
+    report.message = Some(reason);
+    report
+}
+
+fn failed(mut report: StepReport, message: String, started: Instant) -> StepReport {
+    report.outcome = Outcome::Failed;
+    report.message = Some(message);
+    report.duration = started.elapsed();
+    report
+}

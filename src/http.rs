@@ -1,0 +1,388 @@
+//! Sending requests: one cookie jar per workflow, redirects followed by hand (so cookies from
+//! every hop are stored and a 3xx can be the step's answer), timeouts, and the bounded automatic
+//! retry of 429 and 503 that honours `Retry-After`.
+
+use std::sync::{Arc, Once, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::{Method, StatusCode, Url};
+use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
+
+/// Re-sends after a 429 or 503, at most.
+const MAX_THROTTLE_RETRIES: u32 = 3;
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// A request ready to send; kept as data so it can be re-sent.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub body: PreparedBody,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum PreparedBody {
+    #[default]
+    Empty,
+    Bytes(Vec<u8>),
+    Multipart(Vec<Part>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: String,
+    pub data: PartData,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartData {
+    Text(String),
+    File {
+        file_name: String,
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SendOptions {
+    pub timeout: Duration,
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
+    pub insecure: bool,
+}
+
+/// The response that counts for the step: the last hop, after redirects and throttling retries.
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// The final URL (after any redirects followed).
+    pub url: Url,
+    /// `Set-Cookie` values of every hop, in order.
+    pub set_cookies: Vec<String>,
+    /// Times the request was sent: 1, plus 429/503 re-sends (redirect hops not counted).
+    pub sends: u32,
+    pub duration: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("request timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("more than {0} redirects")]
+    TooManyRedirects(u32),
+    #[error("redirect to an invalid location `{0}`")]
+    BadLocation(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// An HTTP client with its own cookie jar: one per workflow.
+pub struct Http {
+    jar: Arc<CookieStoreMutex>,
+    client: reqwest::Client,
+    insecure: OnceLock<reqwest::Client>,
+}
+
+impl Http {
+    pub fn new() -> Result<Http, HttpError> {
+        let jar = Arc::new(CookieStoreMutex::new(CookieStore::new()));
+        let client = build_client(&jar, false)?;
+        Ok(Http {
+            jar,
+            client,
+            insecure: OnceLock::new(),
+        })
+    }
+
+    pub fn jar(&self) -> &Arc<CookieStoreMutex> {
+        &self.jar
+    }
+
+    /// The value of the most specific cookie named `name` in the jar, any domain or path.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let store = self.jar.lock().ok()?;
+        store
+            .iter_unexpired()
+            .filter(|c| c.name() == name)
+            .max_by_key(|c| c.path().map_or(0, str::len))
+            .map(|c| c.value().to_owned())
+    }
+
+    fn client(&self, insecure: bool) -> Result<&reqwest::Client, HttpError> {
+        if !insecure {
+            return Ok(&self.client);
+        }
+        if let Some(c) = self.insecure.get() {
+            return Ok(c);
+        }
+        let c = build_client(&self.jar, true)?;
+        Ok(self.insecure.get_or_init(|| c))
+    }
+
+    pub async fn send(&self, req: &Prepared, opts: SendOptions) -> Result<Response, HttpError> {
+        let started = Instant::now();
+        let mut sends = 0;
+        let mut throttled = 0;
+        loop {
+            let mut response = self.send_following(req, opts, &mut sends).await?;
+            let status = response.status;
+            if (status == StatusCode::TOO_MANY_REQUESTS
+                || status == StatusCode::SERVICE_UNAVAILABLE)
+                && throttled < MAX_THROTTLE_RETRIES
+            {
+                throttled += 1;
+                tokio::time::sleep(retry_after(&response.headers)).await;
+                continue;
+            }
+            response.sends = sends;
+            response.duration = started.elapsed();
+            return Ok(response);
+        }
+    }
+
+    async fn send_following(
+        &self,
+        req: &Prepared,
+        opts: SendOptions,
+        sends: &mut u32,
+    ) -> Result<Response, HttpError> {
+        let client = self.client(opts.insecure)?;
+        let mut current = req.clone();
+        let mut set_cookies = Vec::new();
+        let mut hops = 0;
+        *sends += 1;
+        loop {
+            let response = send_once(client, &current, opts.timeout).await?;
+            set_cookies.extend(
+                response
+                    .headers()
+                    .get_all(SET_COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_owned)),
+            );
+            let status = response.status();
+            let location = response.headers().get(LOCATION).cloned();
+            if opts.follow_redirects && status.is_redirection() {
+                if let Some(location) = location {
+                    if hops >= opts.max_redirects {
+                        return Err(HttpError::TooManyRedirects(opts.max_redirects));
+                    }
+                    hops += 1;
+                    current = redirect(&current, status, &location)?;
+                    continue;
+                }
+            }
+            let url = response.url().clone();
+            let headers = response.headers().clone();
+            let body = read_body(response, opts.timeout).await?;
+            return Ok(Response {
+                status,
+                headers,
+                body,
+                url,
+                set_cookies,
+                sends: 0,
+                duration: Duration::ZERO,
+            });
+        }
+    }
+}
+
+fn build_client(jar: &Arc<CookieStoreMutex>, insecure: bool) -> Result<reqwest::Client, HttpError> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .cookie_provider(Arc::clone(jar))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("steprun/", env!("CARGO_PKG_VERSION")))
+        .tls_danger_accept_invalid_certs(insecure)
+        .build()
+        .map_err(|e| HttpError::Other(format!("cannot build the HTTP client: {e}")))
+}
+
+/// rustls needs a process-wide crypto provider; ring is the pure-Rust-friendly one we ship.
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Another part of the process may have installed one already; either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+async fn send_once(
+    client: &reqwest::Client,
+    req: &Prepared,
+    timeout: Duration,
+) -> Result<reqwest::Response, HttpError> {
+    let mut builder = client
+        .request(req.method.clone(), req.url.clone())
+        .headers(req.headers.clone())
+        .timeout(timeout);
+    builder = match &req.body {
+        PreparedBody::Empty => builder,
+        PreparedBody::Bytes(b) => builder.body(b.clone()),
+        PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts)?),
+    };
+    builder
+        .send()
+        .await
+        .map_err(|e| classify(&e, &req.url, timeout))
+}
+
+async fn read_body(response: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, HttpError> {
+    let url = response.url().clone();
+    match tokio::time::timeout(timeout, response.bytes()).await {
+        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+        Ok(Err(e)) => Err(classify(&e, &url, timeout)),
+        Err(_) => Err(HttpError::Timeout(timeout)),
+    }
+}
+
+fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match &part.data {
+            PartData::Text(t) => form.text(part.name.clone(), t.clone()),
+            PartData::File {
+                file_name,
+                bytes,
+                content_type,
+            } => {
+                let mut p =
+                    reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.clone());
+                if let Some(ct) = content_type {
+                    p = p.mime_str(ct).map_err(|e| {
+                        HttpError::Other(format!("invalid content type `{ct}`: {e}"))
+                    })?;
+                }
+                form.part(part.name.clone(), p)
+            }
+        };
+    }
+    Ok(form)
+}
+
+fn classify(e: &reqwest::Error, url: &Url, timeout: Duration) -> HttpError {
+    if e.is_timeout() {
+        return HttpError::Timeout(timeout);
+    }
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reason = s.to_string();
+        source = s.source();
+    }
+    if e.is_connect() || e.is_request() {
+        HttpError::Connect {
+            url: format!("{}", url.origin().ascii_serialization()),
+            reason,
+        }
+    } else {
+        HttpError::Other(reason)
+    }
+}
+
+/// The next hop: 303 (and 301/302 after a POST) becomes a body-less GET, as browsers and curl do;
+/// 307/308 repeat the request.
+fn redirect(
+    current: &Prepared,
+    status: StatusCode,
+    location: &HeaderValue,
+) -> Result<Prepared, HttpError> {
+    let text = location
+        .to_str()
+        .map_err(|_| HttpError::BadLocation("(not text)".into()))?;
+    let url = current
+        .url
+        .join(text)
+        .map_err(|_| HttpError::BadLocation(text.to_owned()))?;
+    let keep = matches!(status.as_u16(), 307 | 308)
+        || ((status.as_u16() == 301 || status.as_u16() == 302) && current.method == Method::GET);
+    let mut next = current.clone();
+    next.url = url;
+    if !keep {
+        next.method = Method::GET;
+        next.body = PreparedBody::Empty;
+        next.headers.remove(reqwest::header::CONTENT_TYPE);
+        next.headers.remove(reqwest::header::CONTENT_LENGTH);
+    }
+    if next.url.origin() != current.url.origin() {
+        next.headers.remove(reqwest::header::AUTHORIZATION);
+    }
+    Ok(next)
+}
+
+/// `Retry-After` in seconds or as an HTTP date, capped; one second when absent or unreadable.
+pub fn retry_after(headers: &HeaderMap) -> Duration {
+    let Some(value) = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) else {
+        return DEFAULT_RETRY_AFTER;
+    };
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Duration::from_secs(secs).min(MAX_RETRY_AFTER);
+    }
+    match jiff::fmt::rfc2822::parse(value) {
+        Ok(date) => {
+            let wait = date.timestamp().duration_since(jiff::Timestamp::now());
+            Duration::try_from(wait)
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_RETRY_AFTER)
+        }
+        Err(_) => DEFAULT_RETRY_AFTER,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_capped_and_default() {
+        let mut h = HeaderMap::new();
+        assert_eq!(retry_after(&h), Duration::from_secs(1));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("2"));
+        assert_eq!(retry_after(&h), Duration::from_secs(2));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("120"));
+        assert_eq!(retry_after(&h), Duration::from_secs(30));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), Duration::from_secs(1));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), Duration::ZERO);
+    }
+
+    #[test]
+    fn see_other_becomes_get_without_body() {
+        let req = Prepared {
+            method: Method::POST,
+            url: Url::parse("http://a.test/x/y").unwrap(),
+            headers: HeaderMap::new(),
+            body: PreparedBody::Bytes(b"k=v".to_vec()),
+        };
+        let next = redirect(
+            &req,
+            StatusCode::SEE_OTHER,
+            &HeaderValue::from_static("../z?q=1"),
+        )
+        .unwrap();
+        assert_eq!(next.method, Method::GET);
+        assert_eq!(next.url.as_str(), "http://a.test/z?q=1");
+        assert!(matches!(next.body, PreparedBody::Empty));
+        let kept = redirect(
+            &req,
+            StatusCode::TEMPORARY_REDIRECT,
+            &HeaderValue::from_static("/w"),
+        )
+        .unwrap();
+        assert_eq!(kept.method, Method::POST);
+    }
+}

@@ -1,0 +1,231 @@
+//! Reads `expect` and `extract` tables into the model (SPEC §2.3, §2.4).
+
+use serde_json::Value;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::workflow::convert::{Cx, is_identifier, json_type, to_json};
+use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher, Predicate};
+use crate::workflow::raw::{RawExpect, Table};
+
+pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
+    let Some(raw) = raw else {
+        return Ok(Expect::default());
+    };
+    let mut out = Expect::default();
+    if let Some(status) = &raw.status {
+        out.status = statuses(cx, status)?;
+    }
+    if let Some(json) = &raw.json {
+        for (path, value) in cx.entries(json) {
+            let span = value.span.clone();
+            out.json.push((
+                cx.locate(path, span.clone()),
+                matcher(cx, value.value, span)?,
+            ));
+        }
+    }
+    if let Some(headers) = &raw.headers {
+        for (name, value) in cx.entries(headers) {
+            let span = value.span.clone();
+            out.headers.push((name, matcher(cx, value.value, span)?));
+        }
+    }
+    if let Some(body) = &raw.body {
+        out.body = Some(matcher(cx, to_json(body.get_ref()), body.span())?);
+    }
+    Ok(out)
+}
+
+fn statuses(cx: &Cx, status: &Spanned<toml::Value>) -> Result<Vec<Located<Value>>, Diagnostic> {
+    let span = status.span();
+    let one = |v: &toml::Value| match v {
+        toml::Value::Integer(i) if (100..=599).contains(i) => {
+            Ok(cx.locate(Value::from(*i), span.clone()))
+        }
+        toml::Value::String(s) if s.contains("<<") => {
+            Ok(cx.locate(Value::String(s.clone()), span.clone()))
+        }
+        _ => Err(cx.error(
+            "`status` must be an HTTP status code (100–599) or a list of them",
+            span.clone(),
+        )),
+    };
+    match status.get_ref() {
+        toml::Value::Array(items) if !items.is_empty() => items.iter().map(one).collect(),
+        other => Ok(vec![one(other)?]),
+    }
+}
+
+/// A plain value means equality; a table whose keys are all predicate names is a predicate.
+pub fn matcher(cx: &Cx, value: Value, span: std::ops::Range<usize>) -> Result<Matcher, Diagnostic> {
+    let Value::Object(map) = &value else {
+        return Ok(Matcher::Equals(cx.locate(value, span)));
+    };
+    if map.is_empty() || !map.keys().all(|k| Predicate::from_name(k).is_some()) {
+        let unknown: Vec<&String> = map
+            .keys()
+            .filter(|k| Predicate::from_name(k).is_none())
+            .collect();
+        if !map.is_empty() && unknown.len() < map.len() {
+            return Err(cx
+                .error(format!("unknown predicate `{}`", unknown[0]), span)
+                .with_help("predicates: eq, ne, exists, contains, matches, gt, gte, lt, lte, len, type, in; write `{ eq = { … } }` to compare with a table"));
+        }
+        return Ok(Matcher::Equals(cx.locate(value, span)));
+    }
+    let mut preds = Vec::new();
+    for (name, arg) in map {
+        let pred = Predicate::from_name(name).unwrap_or(Predicate::Eq);
+        check_predicate_arg(cx, pred, arg, &span)?;
+        preds.push((pred, cx.locate(arg.clone(), span.clone())));
+    }
+    Ok(Matcher::Predicates(preds))
+}
+
+fn check_predicate_arg(
+    cx: &Cx,
+    pred: Predicate,
+    arg: &Value,
+    span: &std::ops::Range<usize>,
+) -> Result<(), Diagnostic> {
+    let templated = matches!(arg, Value::String(s) if s.contains("<<"));
+    let ok = templated
+        || match pred {
+            Predicate::Exists => arg.is_boolean(),
+            Predicate::Matches => arg.is_string(),
+            Predicate::Len => arg.is_u64(),
+            Predicate::Type => matches!(
+                arg.as_str(),
+                Some("string" | "number" | "bool" | "array" | "object" | "null")
+            ),
+            Predicate::In => arg.is_array(),
+            Predicate::Gt | Predicate::Gte | Predicate::Lt | Predicate::Lte => {
+                arg.is_number() || arg.is_string()
+            }
+            Predicate::Eq | Predicate::Ne | Predicate::Contains => true,
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(cx.error(
+            format!(
+                "predicate `{}` does not take {}: {}",
+                pred.name(),
+                json_type(arg),
+                predicate_help(pred)
+            ),
+            span.clone(),
+        ))
+    }
+}
+
+fn predicate_help(pred: Predicate) -> &'static str {
+    match pred {
+        Predicate::Exists => "it takes true or false",
+        Predicate::Matches => "it takes a regular expression",
+        Predicate::Len => "it takes a non-negative integer",
+        Predicate::Type => {
+            "it takes \"string\", \"number\", \"bool\", \"array\", \"object\" or \"null\""
+        }
+        Predicate::In => "it takes a list",
+        _ => "it takes a number or a string",
+    }
+}
+
+pub fn extractions(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
+    let mut out = Vec::new();
+    for (name, value) in table.get_ref() {
+        let span = cx.key_span(table.span(), name);
+        if !is_identifier(name) {
+            return Err(cx.error(format!("invalid variable name `{name}`"), span));
+        }
+        out.push(extraction(cx, name, value, span)?);
+    }
+    Ok(out)
+}
+
+const EXTRACT_KEYS: &str =
+    "jsonpath, header, cookie, status, body, url, query, fragment, regex, jwt, secret, optional";
+
+fn extraction(
+    cx: &Cx,
+    name: &str,
+    value: &toml::Value,
+    span: std::ops::Range<usize>,
+) -> Result<Extraction, Diagnostic> {
+    let at = cx.locate((), span.clone());
+    let loc = |s: &str| cx.locate(s.to_owned(), cx.source.narrow(&span, s));
+    let mut ex = Extraction {
+        name: name.to_owned(),
+        source: ExtractSource::Status,
+        query: None,
+        fragment: None,
+        regex: None,
+        jwt: None,
+        secret: false,
+        optional: false,
+        at,
+    };
+    let table = match value {
+        toml::Value::String(path) => {
+            ex.source = ExtractSource::JsonPath(loc(path));
+            return Ok(ex);
+        }
+        toml::Value::Table(t) => t,
+        _ => {
+            return Err(cx.error(
+                format!("extraction `{name}` must be a JSONPath string or a table"),
+                span,
+            ));
+        }
+    };
+    let mut sources = Vec::new();
+    for (key, v) in table {
+        let text = v.as_str();
+        let flag = v.as_bool();
+        let bad = || cx.error(format!("`{name}.{key}` has the wrong type"), span.clone());
+        match key.as_str() {
+            "jsonpath" => sources.push(ExtractSource::JsonPath(loc(text.ok_or_else(bad)?))),
+            "header" => sources.push(ExtractSource::Header(loc(text.ok_or_else(bad)?))),
+            "cookie" => sources.push(ExtractSource::Cookie(loc(text.ok_or_else(bad)?))),
+            "status" | "body" | "url" => {
+                if flag != Some(true) {
+                    return Err(cx.error(format!("`{name}.{key}` takes `true`"), span));
+                }
+                sources.push(match key.as_str() {
+                    "status" => ExtractSource::Status,
+                    "body" => ExtractSource::Body,
+                    _ => ExtractSource::Url,
+                });
+            }
+            "query" => ex.query = Some(loc(text.ok_or_else(bad)?)),
+            "fragment" => ex.fragment = Some(loc(text.ok_or_else(bad)?)),
+            "regex" => ex.regex = Some(loc(text.ok_or_else(bad)?)),
+            "jwt" => ex.jwt = Some(loc(text.ok_or_else(bad)?)),
+            "secret" => ex.secret = flag.ok_or_else(bad)?,
+            "optional" => ex.optional = flag.ok_or_else(bad)?,
+            _ => {
+                return Err(cx
+                    .error(format!("unknown key `{key}` in extraction `{name}`"), span)
+                    .with_help(format!("an extraction takes: {EXTRACT_KEYS}")));
+            }
+        }
+    }
+    if sources.len() != 1 {
+        return Err(cx
+            .error(
+                format!("extraction `{name}` needs exactly one source"),
+                span,
+            )
+            .with_help("sources: jsonpath, header, cookie, status, body, url"));
+    }
+    if ex.query.is_some() && ex.fragment.is_some() {
+        return Err(cx.error(
+            format!("extraction `{name}` takes `query` or `fragment`, not both"),
+            span,
+        ));
+    }
+    ex.source = sources.remove(0);
+    Ok(ex)
+}

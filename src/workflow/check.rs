@@ -1,0 +1,355 @@
+//! The static check: everything in a run is validated before the first request (templates,
+//! undefined variables, JSONPath and regex syntax, `requires`).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::template::{TemplateError, Templates};
+use crate::workflow::model::{
+    Auth, Body, Expect, ExtractSource, Located, Matcher, MultipartPart, Predicate, Request,
+    VarDecl, Workflow,
+};
+
+/// Checks workflows in run order. `known` are the names every workflow can use (vars files,
+/// environment, `--var`, sandbox, built-ins); names extracted by a workflow count for later ones.
+pub fn check(
+    workflows: &[Arc<Workflow>],
+    known: &BTreeSet<String>,
+    templates: &Templates,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        templates,
+        defined: known.clone(),
+        errors: Vec::new(),
+    };
+    for workflow in workflows {
+        checker.workflow(workflow);
+    }
+    checker.errors
+}
+
+/// Checks the values of vars-file entries against the names defined anywhere.
+pub fn check_decls(
+    decls: &[VarDecl],
+    known: &BTreeSet<String>,
+    templates: &Templates,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        templates,
+        defined: known.clone(),
+        errors: Vec::new(),
+    };
+    checker.decls(decls);
+    checker.errors
+}
+
+struct Checker<'a> {
+    templates: &'a Templates,
+    defined: BTreeSet<String>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn workflow(&mut self, workflow: &Workflow) {
+        let outer = self.defined.clone();
+        for decl in &workflow.vars {
+            self.defined.insert(decl.name.clone());
+        }
+        for req in &workflow.requires {
+            if !self.defined.contains(&req.value) {
+                self.errors.push(
+                    Diagnostic::at(
+                        format!(
+                            "`{}` is required by this workflow but not defined",
+                            req.value
+                        ),
+                        &req.source,
+                        req.span.clone(),
+                    )
+                    .with_help(format!(
+                        "set it with --var {}=… or in a --vars file",
+                        req.value
+                    )),
+                );
+            }
+            self.defined.insert(req.value.clone());
+        }
+        self.decls(&workflow.vars);
+        for step in &workflow.steps {
+            for cond in &step.when {
+                self.expression(cond);
+            }
+            for (name, _) in &step.prompt {
+                self.defined.insert(name.clone());
+            }
+            self.request(&step.request);
+            self.expect(&step.expect);
+            for ex in &step.extract {
+                self.extraction(ex);
+            }
+            for ex in &step.extract {
+                self.defined.insert(ex.name.clone());
+            }
+            if let Some(cleanup) = &step.cleanup {
+                for cond in &cleanup.when {
+                    self.expression(cond);
+                }
+                self.request(&cleanup.request);
+                self.expect(&cleanup.expect);
+            }
+        }
+        // Extracted names stay visible to later workflows; `[vars]` and `requires` do not.
+        let extracted: Vec<String> = workflow
+            .steps
+            .iter()
+            .flat_map(|s| {
+                s.extract
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .chain(s.prompt.iter().map(|p| p.0.clone()))
+            })
+            .collect();
+        self.defined = outer;
+        self.defined.extend(extracted);
+    }
+
+    fn decls(&mut self, decls: &[VarDecl]) {
+        for decl in decls {
+            if let Some(value) = &decl.value {
+                let located = Located {
+                    value: value.clone(),
+                    source: Arc::clone(&decl.source),
+                    span: decl.span.clone(),
+                };
+                self.value(&located);
+            }
+        }
+    }
+
+    fn request(&mut self, req: &Request) {
+        self.text(&req.method);
+        self.text(&req.url);
+        for (_, v) in &req.query {
+            self.value(v);
+        }
+        for (_, v) in &req.headers {
+            self.text(v);
+        }
+        match &req.auth {
+            Auth::None => {}
+            Auth::Bearer(t) => self.text(t),
+            Auth::Basic { username, password } => {
+                self.text(username);
+                self.text(password);
+            }
+        }
+        match &req.body {
+            Body::Empty => {}
+            Body::Json(v) => self.value(v),
+            Body::Form(fields) => fields.iter().for_each(|(_, v)| self.value(v)),
+            Body::Raw(t) => self.text(t),
+            Body::Multipart(parts) => {
+                for (_, part) in parts {
+                    match part {
+                        MultipartPart::Field(t) => self.text(t),
+                        MultipartPart::File { path, content_type } => {
+                            self.text(path);
+                            if let Some(ct) = content_type {
+                                self.text(ct);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(ct) = &req.content_type {
+            self.text(ct);
+        }
+    }
+
+    fn expect(&mut self, expect: &Expect) {
+        for s in &expect.status {
+            self.value(s);
+        }
+        for (path, matcher) in &expect.json {
+            self.text(path);
+            self.jsonpath(path);
+            self.matcher(matcher);
+        }
+        for (_, matcher) in &expect.headers {
+            self.matcher(matcher);
+        }
+        if let Some(m) = &expect.body {
+            self.matcher(m);
+        }
+    }
+
+    fn matcher(&mut self, matcher: &Matcher) {
+        match matcher {
+            Matcher::Equals(v) => self.value(v),
+            Matcher::Predicates(preds) => {
+                for (pred, arg) in preds {
+                    self.value(arg);
+                    if *pred == Predicate::Matches {
+                        if let Value::String(re) = &arg.value {
+                            self.regex(re, arg);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn extraction(&mut self, ex: &crate::workflow::model::Extraction) {
+        match &ex.source {
+            ExtractSource::JsonPath(p) => {
+                self.text(p);
+                self.jsonpath(p);
+            }
+            ExtractSource::Header(t) | ExtractSource::Cookie(t) => self.text(t),
+            ExtractSource::Status | ExtractSource::Body | ExtractSource::Url => {}
+        }
+        for t in [&ex.query, &ex.fragment, &ex.jwt].into_iter().flatten() {
+            self.text(t);
+        }
+        if let Some(re) = &ex.regex {
+            self.text(re);
+            self.regex(&re.value.clone(), re);
+        }
+        if let Some(p) = &ex.jwt {
+            self.jsonpath(p);
+        }
+    }
+
+    fn text(&mut self, t: &Located<String>) {
+        self.template(&t.value, &t.source, &t.span, false);
+    }
+
+    fn expression(&mut self, t: &Located<String>) {
+        self.template(&t.value, &t.source, &t.span, true);
+    }
+
+    fn value<T>(&mut self, v: &Located<T>)
+    where
+        T: std::borrow::Borrow<Value>,
+    {
+        let mut strings = Vec::new();
+        collect_strings(v.value.borrow(), &mut strings);
+        for s in strings {
+            self.template(s, &v.source, &v.span, false);
+        }
+    }
+
+    fn template(
+        &mut self,
+        text: &str,
+        source: &Arc<crate::workflow::source::Source>,
+        span: &std::ops::Range<usize>,
+        expr: bool,
+    ) {
+        if !expr && !text.contains("<<") && !text.contains("<%") {
+            return;
+        }
+        let used = if expr {
+            self.templates.expression_variables(text)
+        } else {
+            self.templates.variables_used(text)
+        };
+        match used {
+            Ok(names) => {
+                for name in names.iter().filter(|n| !self.defined.contains(*n)) {
+                    self.errors.push(
+                        Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow(span, name))
+                            .with_help(format!(
+                                "define it in [vars], a --vars file, --var {name}=…, or extract it in an earlier step"
+                            )),
+                    );
+                }
+            }
+            Err(e) => self.errors.push(template_error(&e, text, source, span)),
+        }
+    }
+
+    fn jsonpath(&mut self, path: &Located<String>) {
+        if path.value.contains("<<") {
+            return;
+        }
+        if let Err(e) = jsonpath_rust::parser::parse_json_path(&path.value) {
+            let mut d = Diagnostic::at(
+                format!(
+                    "invalid JSONPath `{}`: {}",
+                    path.value,
+                    jsonpath_message(&e.to_string())
+                ),
+                &path.source,
+                path.source.narrow(&path.span, &path.value),
+            );
+            if path.value.contains('-') {
+                d = d.with_help("JSONPath names with `-` need brackets: $.headers['content-type']");
+            }
+            self.errors.push(d);
+        }
+    }
+
+    fn regex<T>(&mut self, re: &str, at: &Located<T>) {
+        if re.contains("<<") {
+            return;
+        }
+        if let Err(e) = regex::Regex::new(re) {
+            self.errors.push(Diagnostic::at(
+                format!("invalid regex `{re}`: {}", one_line(&e.to_string())),
+                &at.source,
+                at.span.clone(),
+            ));
+        }
+    }
+}
+
+fn template_error(
+    e: &TemplateError,
+    text: &str,
+    source: &Arc<crate::workflow::source::Source>,
+    span: &std::ops::Range<usize>,
+) -> Diagnostic {
+    let narrowed = source.narrow(span, text);
+    let span = match e.offset {
+        Some(off) if narrowed != *span => narrowed.start + off..narrowed.start + off + 1,
+        _ => narrowed,
+    };
+    Diagnostic::at(format!("invalid template: {}", e.message), source, span)
+}
+
+fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k);
+                collect_strings(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// pest's multi-line report as one fragment: "at column 12: expected …".
+fn jsonpath_message(s: &str) -> String {
+    let column = s
+        .split_once("-->")
+        .and_then(|(_, rest)| rest.trim_start().split_whitespace().next())
+        .and_then(|pos| pos.split_once(':'))
+        .map(|(_, col)| col.to_owned());
+    let expected = s.split_once("= ").map(|(_, e)| one_line(e));
+    match (column, expected) {
+        (Some(col), Some(exp)) => format!("at column {col}: {exp}"),
+        _ => one_line(s),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

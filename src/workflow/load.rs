@@ -1,0 +1,260 @@
+//! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::workflow::assertions;
+use crate::workflow::convert::Cx;
+use crate::workflow::model::{Cleanup, Retry, Step, VarDecl, Workflow};
+use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
+use crate::workflow::request::{self, Defaults};
+use crate::workflow::source::Source;
+
+/// Loads workflows, caching files that several workflows `use`.
+#[derive(Default)]
+pub struct Loader {
+    cache: HashMap<PathBuf, Arc<Workflow>>,
+}
+
+impl Loader {
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Loads one workflow file with its `use` steps inlined.
+    pub fn load(&mut self, path: &Path) -> Result<Arc<Workflow>, Diagnostic> {
+        self.load_inner(path, &mut Vec::new(), None)
+    }
+
+    fn load_inner(
+        &mut self,
+        path: &Path,
+        stack: &mut Vec<PathBuf>,
+        from: Option<(&Cx, &Spanned<String>)>,
+    ) -> Result<Arc<Workflow>, Diagnostic> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(w) = self.cache.get(&key) {
+            return Ok(Arc::clone(w));
+        }
+        if stack.contains(&key) {
+            let chain: Vec<String> = stack
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|p| p.display().to_string())
+                .collect();
+            let message = format!("`use` cycle: {}", chain.join(" -> "));
+            return Err(match from {
+                Some((cx, at)) => cx.error(message, at.span()),
+                None => Diagnostic::new(message),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let message = format!("cannot read {}: {e}", path.display());
+            match from {
+                Some((cx, at)) => cx.error(message, at.span()),
+                None => Diagnostic::new(message),
+            }
+        })?;
+        stack.push(key.clone());
+        let result = self.parse(path, text, stack);
+        stack.pop();
+        let workflow = Arc::new(result?);
+        self.cache.insert(key, Arc::clone(&workflow));
+        Ok(workflow)
+    }
+
+    fn parse(
+        &mut self,
+        path: &Path,
+        text: String,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<Workflow, Diagnostic> {
+        let source = Arc::new(Source::new(path, text));
+        let cx = Cx {
+            source: Arc::clone(&source),
+        };
+        let raw: RawWorkflow = parse_toml(&source)?;
+        let defaults = Defaults::from_raw(&cx, raw.defaults.as_ref())?;
+        let mut vars = Vec::new();
+        let mut steps = Vec::new();
+        for raw_step in &raw.steps {
+            if let Some(use_path) = &raw_step.get_ref().use_ {
+                let used = self.inline(&cx, raw_step, use_path, stack)?;
+                vars.extend(used.vars.iter().cloned());
+                steps.extend(used_steps(&cx, raw_step, &used));
+            } else {
+                steps.push(step(&cx, raw_step, &defaults)?);
+            }
+        }
+        // This file's [vars] come after (and so override) those of the files it uses.
+        if let Some(table) = &raw.vars {
+            vars.extend(cx.var_decls(table)?);
+        }
+        Ok(Workflow {
+            source,
+            name: raw.name.into_inner(),
+            description: raw.description,
+            tags: raw.tags,
+            requires: raw.requires.iter().map(|r| cx.located(r)).collect(),
+            fragment: raw.fragment,
+            vars,
+            steps,
+        })
+    }
+
+    fn inline(
+        &mut self,
+        cx: &Cx,
+        raw_step: &Spanned<RawStep>,
+        use_path: &Spanned<String>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<Arc<Workflow>, Diagnostic> {
+        let extra = raw_step.get_ref().request_key_names();
+        if let Some(first) = extra.first() {
+            return Err(cx
+                .error(
+                    format!("a `use` step cannot have `{first}`"),
+                    raw_step.span(),
+                )
+                .with_help("a `use` step takes only `use`, `name`, `doc` and `when`"));
+        }
+        let base = cx.source.path().parent().unwrap_or(Path::new("."));
+        let target = base.join(use_path.get_ref());
+        self.load_inner(&target, stack, Some((cx, use_path)))
+    }
+}
+
+/// The used workflow's steps, under the `use` step's `when` (and named after it when it has a name).
+fn used_steps(cx: &Cx, raw_step: &Spanned<RawStep>, used: &Workflow) -> Vec<Step> {
+    let when = raw_step.get_ref().when.as_ref().map(|w| cx.located(w));
+    used.steps
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            if let Some(w) = &when {
+                s.when.insert(0, w.clone());
+            }
+            s
+        })
+        .collect()
+}
+
+fn step(cx: &Cx, raw: &Spanned<RawStep>, defaults: &Defaults) -> Result<Step, Diagnostic> {
+    let span = raw.span();
+    let r = raw.get_ref();
+    let name = r
+        .name
+        .as_ref()
+        .ok_or_else(|| cx.error("this step has no `name`", span.clone()))?;
+    let request = request::request(cx, &r.request_keys(), defaults, span.clone())?;
+    let cleanup = match &r.cleanup {
+        Some(c) => Some(Box::new(cleanup(cx, c, name.get_ref(), defaults)?)),
+        None => None,
+    };
+    Ok(Step {
+        name: name.get_ref().clone(),
+        doc: r.doc.clone(),
+        source: Arc::clone(&cx.source),
+        span,
+        when: r.when.iter().map(|w| cx.located(w)).collect(),
+        request,
+        delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
+        retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
+        prompt: prompts(cx, r.prompt.as_ref())?,
+        expect: assertions::expect(cx, r.expect.as_ref())?,
+        extract: match &r.extract {
+            Some(t) => assertions::extractions(cx, t)?,
+            None => Vec::new(),
+        },
+        cleanup,
+    })
+}
+
+fn cleanup(
+    cx: &Cx,
+    raw: &Spanned<RawCleanup>,
+    step_name: &str,
+    defaults: &Defaults,
+) -> Result<Cleanup, Diagnostic> {
+    let r = raw.get_ref();
+    if r.prompt.is_some() {
+        return Err(cx.error("a cleanup cannot `prompt`", raw.span()));
+    }
+    Ok(Cleanup {
+        name: r.name.as_ref().map_or_else(
+            || format!("cleanup of {step_name}"),
+            |n| n.get_ref().clone(),
+        ),
+        when: r.when.iter().map(|w| cx.located(w)).collect(),
+        request: request::request(cx, &r.request_keys(), defaults, raw.span())?,
+        delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
+        retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
+        expect: assertions::expect(cx, r.expect.as_ref())?,
+    })
+}
+
+fn retry(cx: &Cx, raw: &Spanned<crate::workflow::raw::RawRetry>) -> Result<Retry, Diagnostic> {
+    let r = raw.get_ref();
+    if r.attempts == 0 {
+        return Err(cx.error("`retry.attempts` must be at least 1", raw.span()));
+    }
+    Ok(Retry {
+        attempts: r.attempts,
+        interval: match &r.interval {
+            Some(i) => cx.duration(i)?,
+            None => std::time::Duration::from_secs(1),
+        },
+    })
+}
+
+fn prompts(
+    cx: &Cx,
+    raw: Option<&Spanned<crate::workflow::raw::Table>>,
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let Some(table) = raw else {
+        return Ok(Vec::new());
+    };
+    cx.string_entries(table, "prompt")?
+        .into_iter()
+        .map(|(name, question)| {
+            if crate::workflow::convert::is_identifier(&name) {
+                Ok((name, question.value))
+            } else {
+                Err(cx.error(format!("invalid variable name `{name}`"), question.span))
+            }
+        })
+        .collect()
+}
+
+/// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(source: &Arc<Source>) -> Result<T, Diagnostic> {
+    toml::from_str(&source.text).map_err(|e| {
+        let message = e.message().trim().trim_end_matches('.').to_owned();
+        let message = lowercase_first(&message);
+        match e.span() {
+            Some(span) => Diagnostic::at(message, source, span),
+            None => Diagnostic::new(format!("{}: {message}", source.path().display())),
+        }
+    })
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
+pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
+    let source = Arc::new(Source::new(path, text));
+    let table: Spanned<toml::Table> = parse_toml(&source)?;
+    Cx { source }.var_decls(&table)
+}

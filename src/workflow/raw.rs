@@ -1,0 +1,196 @@
+//! The workflow file exactly as written: serde structs that reject unknown keys, with spans.
+//!
+//! Values whose shape depends on their content (`auth`, `status`, extraction entries, var
+//! entries, expectation values) stay `toml::Value` here and are interpreted in `convert`, so
+//! their errors can say what was expected instead of serde's "data did not match any variant".
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type Table = toml::Table;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkflow {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub fragment: bool,
+    pub vars: Option<Spanned<Table>>,
+    pub defaults: Option<RawDefaults>,
+    #[serde(default)]
+    pub steps: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaults {
+    pub headers: Option<Spanned<Table>>,
+    pub auth: Option<Spanned<toml::Value>>,
+    pub timeout: Option<Spanned<String>>,
+    pub follow_redirects: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub name: Option<Spanned<String>>,
+    pub doc: Option<String>,
+    #[serde(rename = "use")]
+    pub use_: Option<Spanned<String>>,
+    pub when: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub query: Option<Spanned<Table>>,
+    pub headers: Option<Spanned<Table>>,
+    pub auth: Option<Spanned<toml::Value>>,
+    pub json: Option<Spanned<toml::Value>>,
+    pub form: Option<Spanned<Table>>,
+    pub body: Option<Spanned<String>>,
+    pub multipart: Option<Spanned<Table>>,
+    pub content_type: Option<Spanned<String>>,
+    pub follow_redirects: Option<bool>,
+    pub max_redirects: Option<u32>,
+    pub timeout: Option<Spanned<String>>,
+    pub delay: Option<Spanned<String>>,
+    pub retry: Option<Spanned<RawRetry>>,
+    pub insecure: Option<bool>,
+    pub expect: Option<RawExpect>,
+    pub extract: Option<Spanned<Table>>,
+    pub prompt: Option<Spanned<Table>>,
+    pub cleanup: Option<Spanned<RawCleanup>>,
+}
+
+/// A cleanup: a step's keys minus `extract`, `cleanup` and `use`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCleanup {
+    pub name: Option<Spanned<String>>,
+    pub doc: Option<String>,
+    pub when: Option<Spanned<String>>,
+    pub method: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub query: Option<Spanned<Table>>,
+    pub headers: Option<Spanned<Table>>,
+    pub auth: Option<Spanned<toml::Value>>,
+    pub json: Option<Spanned<toml::Value>>,
+    pub form: Option<Spanned<Table>>,
+    pub body: Option<Spanned<String>>,
+    pub multipart: Option<Spanned<Table>>,
+    pub content_type: Option<Spanned<String>>,
+    pub follow_redirects: Option<bool>,
+    pub max_redirects: Option<u32>,
+    pub timeout: Option<Spanned<String>>,
+    pub delay: Option<Spanned<String>>,
+    pub retry: Option<Spanned<RawRetry>>,
+    pub insecure: Option<bool>,
+    pub expect: Option<RawExpect>,
+    pub prompt: Option<Spanned<Table>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    pub attempts: u32,
+    pub interval: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub status: Option<Spanned<toml::Value>>,
+    pub json: Option<Spanned<Table>>,
+    pub headers: Option<Spanned<Table>>,
+    pub body: Option<Spanned<toml::Value>>,
+}
+
+/// The request-shaped keys shared by steps and cleanups, borrowed for conversion.
+pub struct RequestKeys<'a> {
+    pub method: &'a Option<Spanned<String>>,
+    pub url: &'a Option<Spanned<String>>,
+    pub query: &'a Option<Spanned<Table>>,
+    pub headers: &'a Option<Spanned<Table>>,
+    pub auth: &'a Option<Spanned<toml::Value>>,
+    pub json: &'a Option<Spanned<toml::Value>>,
+    pub form: &'a Option<Spanned<Table>>,
+    pub body: &'a Option<Spanned<String>>,
+    pub multipart: &'a Option<Spanned<Table>>,
+    pub content_type: &'a Option<Spanned<String>>,
+    pub follow_redirects: Option<bool>,
+    pub max_redirects: Option<u32>,
+    pub timeout: &'a Option<Spanned<String>>,
+    pub insecure: Option<bool>,
+}
+
+impl RawStep {
+    pub fn request_keys(&self) -> RequestKeys<'_> {
+        RequestKeys {
+            method: &self.method,
+            url: &self.url,
+            query: &self.query,
+            headers: &self.headers,
+            auth: &self.auth,
+            json: &self.json,
+            form: &self.form,
+            body: &self.body,
+            multipart: &self.multipart,
+            content_type: &self.content_type,
+            follow_redirects: self.follow_redirects,
+            max_redirects: self.max_redirects,
+            timeout: &self.timeout,
+            insecure: self.insecure,
+        }
+    }
+
+    /// Keys other than `name`, `doc` and `when` that are set (a `use` step allows none).
+    pub fn request_key_names(&self) -> Vec<&'static str> {
+        let set = [
+            ("method", self.method.is_some()),
+            ("url", self.url.is_some()),
+            ("query", self.query.is_some()),
+            ("headers", self.headers.is_some()),
+            ("auth", self.auth.is_some()),
+            ("json", self.json.is_some()),
+            ("form", self.form.is_some()),
+            ("body", self.body.is_some()),
+            ("multipart", self.multipart.is_some()),
+            ("content_type", self.content_type.is_some()),
+            ("follow_redirects", self.follow_redirects.is_some()),
+            ("max_redirects", self.max_redirects.is_some()),
+            ("timeout", self.timeout.is_some()),
+            ("delay", self.delay.is_some()),
+            ("retry", self.retry.is_some()),
+            ("insecure", self.insecure.is_some()),
+            ("expect", self.expect.is_some()),
+            ("extract", self.extract.is_some()),
+            ("prompt", self.prompt.is_some()),
+            ("cleanup", self.cleanup.is_some()),
+        ];
+        set.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect()
+    }
+}
+
+impl RawCleanup {
+    pub fn request_keys(&self) -> RequestKeys<'_> {
+        RequestKeys {
+            method: &self.method,
+            url: &self.url,
+            query: &self.query,
+            headers: &self.headers,
+            auth: &self.auth,
+            json: &self.json,
+            form: &self.form,
+            body: &self.body,
+            multipart: &self.multipart,
+            content_type: &self.content_type,
+            follow_redirects: self.follow_redirects,
+            max_redirects: self.max_redirects,
+            timeout: &self.timeout,
+            insecure: self.insecure,
+        }
+    }
+}

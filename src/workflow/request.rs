@@ -1,0 +1,218 @@
+//! Builds a step's `Request` from its raw keys and the file's `[defaults]`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::workflow::convert::{Cx, json_type};
+use crate::workflow::model::{Auth, Body, Located, MultipartPart, Request};
+use crate::workflow::raw::{RawDefaults, RequestKeys};
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
+
+/// `[defaults]` of one file, converted.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub headers: Vec<(String, Located<String>)>,
+    pub auth: Option<Auth>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: Option<bool>,
+}
+
+impl Defaults {
+    pub fn from_raw(cx: &Cx, raw: Option<&RawDefaults>) -> Result<Defaults, Diagnostic> {
+        let Some(raw) = raw else {
+            return Ok(Defaults::default());
+        };
+        Ok(Defaults {
+            headers: match &raw.headers {
+                Some(h) => cx.string_entries(h, "header")?,
+                None => Vec::new(),
+            },
+            auth: raw.auth.as_ref().map(|a| auth(cx, a)).transpose()?,
+            timeout: raw.timeout.as_ref().map(|t| cx.duration(t)).transpose()?,
+            follow_redirects: raw.follow_redirects,
+        })
+    }
+}
+
+/// `span` locates the step, for "missing `url`".
+pub fn request(
+    cx: &Cx,
+    keys: &RequestKeys<'_>,
+    defaults: &Defaults,
+    span: std::ops::Range<usize>,
+) -> Result<Request, Diagnostic> {
+    let url = keys
+        .url
+        .as_ref()
+        .ok_or_else(|| cx.error("this step has no `url`", span.clone()))?;
+    let method = match keys.method {
+        Some(m) => {
+            check_method(cx, m)?;
+            cx.located(m)
+        }
+        None => cx.locate("GET".to_owned(), span.clone()),
+    };
+    let mut headers = defaults.headers.clone();
+    if let Some(h) = keys.headers {
+        for (name, value) in cx.string_entries(h, "header")? {
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            headers.push((name, value));
+        }
+    }
+    let auth = match keys.auth {
+        Some(a) => auth(cx, a)?,
+        None => defaults.auth.clone().unwrap_or_default(),
+    };
+    Ok(Request {
+        method,
+        url: cx.located(url),
+        query: keys
+            .query
+            .as_ref()
+            .map(|q| cx.entries(q))
+            .unwrap_or_default(),
+        headers,
+        auth,
+        body: body(cx, keys)?,
+        content_type: keys.content_type.as_ref().map(|c| cx.located(c)),
+        follow_redirects: keys
+            .follow_redirects
+            .or(defaults.follow_redirects)
+            .unwrap_or(false),
+        max_redirects: keys.max_redirects.unwrap_or(DEFAULT_MAX_REDIRECTS),
+        timeout: match keys.timeout {
+            Some(t) => cx.duration(t)?,
+            None => defaults.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        },
+        insecure: keys.insecure.unwrap_or(false),
+    })
+}
+
+fn check_method(cx: &Cx, method: &Spanned<String>) -> Result<(), Diagnostic> {
+    let m = method.get_ref();
+    let is_token = !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-');
+    if is_token || m.contains("<<") {
+        Ok(())
+    } else {
+        Err(cx.error(format!("invalid HTTP method `{m}`"), method.span()))
+    }
+}
+
+/// `{ bearer = "…" }`, `{ basic = { username, password } }` or `"none"`.
+pub fn auth(cx: &Cx, value: &Spanned<toml::Value>) -> Result<Auth, Diagnostic> {
+    let span = value.span();
+    let bad = || {
+        cx.error(
+            "invalid `auth`: expected `{ bearer = \"…\" }`, `{ basic = { username = \"…\", password = \"…\" } }` or \"none\"",
+            span.clone(),
+        )
+    };
+    match value.get_ref() {
+        toml::Value::String(s) if s == "none" => Ok(Auth::None),
+        toml::Value::Table(t) if t.len() == 1 => match t.iter().next() {
+            Some((k, toml::Value::String(token))) if k == "bearer" => {
+                Ok(Auth::Bearer(cx.locate(token.clone(), span.clone())))
+            }
+            Some((k, toml::Value::Table(b))) if k == "basic" => {
+                let field = |name: &str| match b.get(name) {
+                    Some(toml::Value::String(s)) => Ok(cx.locate(s.clone(), span.clone())),
+                    _ => Err(bad()),
+                };
+                if b.keys().any(|k| k != "username" && k != "password") {
+                    return Err(bad());
+                }
+                Ok(Auth::Basic {
+                    username: field("username")?,
+                    password: field("password")?,
+                })
+            }
+            _ => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
+}
+
+fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
+    let mut bodies = Vec::new();
+    if let Some(j) = keys.json {
+        bodies.push((
+            j.span(),
+            Body::Json(cx.locate(crate::workflow::convert::to_json(j.get_ref()), j.span())),
+        ));
+    }
+    if let Some(f) = keys.form {
+        bodies.push((f.span(), Body::Form(cx.entries(f))));
+    }
+    if let Some(b) = keys.body {
+        bodies.push((b.span(), Body::Raw(cx.located(b))));
+    }
+    if let Some(m) = keys.multipart {
+        bodies.push((m.span(), Body::Multipart(multipart(cx, m)?)));
+    }
+    match bodies.len() {
+        0 => Ok(Body::Empty),
+        1 => Ok(bodies.remove(0).1),
+        _ => Err(cx.error(
+            "a step has at most one body: `json`, `form`, `body` or `multipart`",
+            bodies[1].0.clone(),
+        )),
+    }
+}
+
+fn multipart(
+    cx: &Cx,
+    table: &Spanned<crate::workflow::raw::Table>,
+) -> Result<Vec<(String, MultipartPart)>, Diagnostic> {
+    cx.entries(table)
+        .into_iter()
+        .map(|(name, value)| {
+            let span = value.span.clone();
+            let part = match value.value {
+                Value::String(s) => MultipartPart::Field(cx.locate(s, span)),
+                Value::Object(map) => multipart_file(cx, &name, &map, span)?,
+                other => {
+                    return Err(cx.error(
+                        format!(
+                            "multipart part `{name}` must be a string or `{{ file = \"…\" }}`, found {}",
+                            json_type(&other)
+                        ),
+                        span,
+                    ));
+                }
+            };
+            Ok((name, part))
+        })
+        .collect()
+}
+
+fn multipart_file(
+    cx: &Cx,
+    name: &str,
+    map: &serde_json::Map<String, Value>,
+    span: std::ops::Range<usize>,
+) -> Result<MultipartPart, Diagnostic> {
+    if map.keys().any(|k| k != "file" && k != "content_type") {
+        return Err(cx
+            .error(format!("unknown key in multipart part `{name}`"), span)
+            .with_help("a file part takes `file` and `content_type`"));
+    }
+    let text = |k: &str| match map.get(k) {
+        Some(Value::String(s)) => Some(cx.locate(s.clone(), span.clone())),
+        _ => None,
+    };
+    let path = text("file").ok_or_else(|| {
+        cx.error(
+            format!("multipart part `{name}` needs `file = \"path\"`"),
+            span.clone(),
+        )
+    })?;
+    Ok(MultipartPart::File {
+        path,
+        content_type: text("content_type"),
+    })
+}

@@ -1,0 +1,231 @@
+//! Redirects, cookies, extraction sources and modifiers, retries, timeouts, connection errors.
+
+use crate::engine_run::at;
+use crate::harness::Case;
+use crate::server::TestServer;
+
+#[test]
+fn redirects_are_not_followed_and_location_parts_extract() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(&s, r#"
+name = "Login"
+[[steps]]
+name = "Authorize"
+url = "BASE/login"
+expect = { status = 302, headers = { Location = { contains = "code=" } } }
+[steps.extract]
+code = { header = "Location", query = "code" }
+state = { header = "Location", query = "state" }
+idToken = { header = "Location", fragment = "id_token", secret = false }
+st = { cookie = "ST", secret = false }
+status = { status = true }
+[[steps]]
+name = "Session cookie is scoped to its path"
+url = "BASE/env1/needs-st"
+expect = { status = 200 }
+[[steps]]
+name = "Echo"
+url = "BASE/echo"
+query = { code = "<<code>>", state = "<<state>>", t = "<<idToken>>", st = "<<st>>", s = "<<status>>" }
+expect.json."$.query" = "code=abc%2B1&state=xyz&t=tok.en&st=st-value&s=302"
+expect.json."$.headers.cookie" = { exists = false }
+"#),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn follow_redirects_stores_cookies_from_every_hop() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Follow"
+[[steps]]
+name = "Follow"
+url = "BASE/redirect?to=/echo/landed"
+follow_redirects = true
+extract = { final = { url = true } }
+[steps.expect.json]
+"$.path" = "/echo/landed"
+"$.headers.cookie" = "hop=1"
+[[steps]]
+name = "Too many"
+url = "BASE/loop"
+follow_redirects = true
+max_redirects = 3
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("more than 3 redirects");
+}
+
+#[test]
+fn cookies_from_error_responses_are_kept() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Error cookie"
+[[steps]]
+name = "Rejected"
+url = "BASE/set-on-error"
+expect = { status = 401 }
+[[steps]]
+name = "Cookie sent back"
+url = "BASE/echo"
+expect.json."$.headers.cookie" = "err=1"
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn each_workflow_starts_with_an_empty_jar() {
+    let s = TestServer::start();
+    Case::new()
+        .file("a.toml", &at(&s, "name = \"A\"\n[[steps]]\nname = \"set\"\nurl = \"BASE/set-on-error\"\nexpect.status = 401\n"))
+        .file("b.toml", &at(&s, "name = \"B\"\n[[steps]]\nname = \"none\"\nurl = \"BASE/echo\"\nexpect.json.\"$.headers.cookie\" = { exists = false }\n"))
+        .args(["run", "a.toml", "b.toml"])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn body_regex_and_jwt_extraction() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Modifiers"
+[[steps]]
+name = "Text"
+url = "BASE/text"
+extract = { code = { body = true, regex = "code=([^&]+)" } }
+expect.body = { contains = "hello", matches = "^hello" }
+[[steps]]
+name = "JWT"
+url = "BASE/jwt"
+[steps.extract]
+subject = { jsonpath = "$.access_token", jwt = "$.sub" }
+tok = { jsonpath = "$.access_token" }
+nothing = { jsonpath = "$.nope", optional = true }
+[[steps]]
+name = "Use"
+url = "BASE/echo/<<code>>/<<subject>>"
+expect.json."$.path" = "/echo/xyz123/user-1"
+[[steps]]
+name = "Filter"
+url = "BASE/echo/<< (tok | jwt_payload).scope >>"
+expect.json."$.path" = "/echo/openid%20profile"
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn missing_extraction_fails_the_step() {
+    let s = TestServer::start();
+    Case::new()
+        .file("w.toml", &at(&s, "name = \"x\"\n[[steps]]\nname = \"Nothing\"\nurl = \"BASE/echo\"\nextract = { v = \"$.nope\" }\n"))
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("$.nope");
+}
+
+#[test]
+fn throttled_responses_are_retried_after_retry_after() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(&s, "name = \"T\"\n[[steps]]\nname = \"429 twice\"\nurl = \"BASE/flaky/a?fail=2\"\nexpect.json.\"$.attempt\" = 3\n[[steps]]\nname = \"503 once\"\nurl = \"BASE/flaky/b?fail=1&status=503\"\nexpect.json.\"$.attempt\" = 2\n"),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    // at most 3 automatic re-sends: the 5th response is still a 429
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"T\"\n[[steps]]\nname = \"always 429\"\nurl = \"BASE/flaky/c?fail=10\"\n",
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("429");
+    assert_eq!(s.hits(), 4);
+}
+
+#[test]
+fn retry_polls_until_expectations_pass() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Poll"
+[[steps]]
+name = "Token"
+method = "POST"
+url = "BASE/poll/k?after=3"
+retry = { attempts = 5, interval = "10ms" }
+expect = { status = 200 }
+extract = { accessToken = "$.access_token" }
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    assert_eq!(s.hits(), 3);
+}
+
+#[test]
+fn timeouts_and_refused_connections_are_step_failures() {
+    let s = TestServer::start();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = listener.local_addr().unwrap();
+    drop(listener);
+    Case::new()
+        .file(
+            "w.toml",
+            &at(&s, &format!("name = \"x\"\n[[steps]]\nname = \"Slow\"\nurl = \"BASE/slow?ms=3000\"\ntimeout = \"200ms\"\n")),
+        )
+        .file("d.toml", &format!("name = \"y\"\n[[steps]]\nname = \"Dead\"\nurl = \"http://{dead}/\"\n"))
+        .args(["run", "w.toml", "d.toml"])
+        .run()
+        .code(1)
+        .stdout_has("timed out")
+        .stdout_has("cannot connect");
+}

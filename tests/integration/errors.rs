@@ -1,0 +1,202 @@
+//! Invalid input: exit 2, `file:line:col` with the line, and nothing sent.
+
+use crate::engine_run::at;
+use crate::harness::Case;
+use crate::server::TestServer;
+
+fn invalid(workflow: &str, needles: &[&str]) {
+    let s = TestServer::start();
+    let run = Case::new()
+        .file("w.toml", &at(&s, workflow))
+        .file(
+            "ok.toml",
+            &at(
+                &s,
+                "name = \"ok\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\n",
+            ),
+        )
+        .args(["run", "ok.toml", "w.toml"])
+        .run()
+        .code(2);
+    for n in needles {
+        assert!(
+            run.stderr.contains(n),
+            "stderr lacks {n:?}:\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.hits(), 0, "nothing may be sent on invalid input");
+}
+
+#[test]
+fn toml_syntax_error() {
+    invalid("name = \"x\"\n[[steps]\n", &["w.toml:2:", "[[steps]"]);
+}
+
+#[test]
+fn unknown_step_key_names_allowed_keys() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nmethd = \"POST\"\n",
+        &["w.toml:5:1", "methd", "unknown field"],
+    );
+}
+
+#[test]
+fn unknown_top_level_key() {
+    invalid("name = \"x\"\nstesp = []\n", &["w.toml:2:1", "stesp"]);
+}
+
+#[test]
+fn undefined_variable_points_at_it() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<appId>>\"\n",
+        &[
+            "undefined variable `appId`",
+            "w.toml:4:",
+            "<<appId>>",
+            "^^^^^",
+        ],
+    );
+}
+
+#[test]
+fn variable_extracted_later_is_not_yet_defined() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<later>>\"\n[[steps]]\nname = \"b\"\nurl = \"BASE/echo\"\nextract = { later = \"$.path\" }\n",
+        &["undefined variable `later`", "w.toml:4:"],
+    );
+}
+
+#[test]
+fn bad_template_syntax() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<< 1 + >>\"\n",
+        &["invalid template", "w.toml:4:"],
+    );
+}
+
+#[test]
+fn bad_jsonpath() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nextract = { v = \"$.[\" }\n",
+        &["invalid JSONPath", "w.toml:5:"],
+    );
+}
+
+#[test]
+fn bad_regex() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nexpect.body = { matches = \"(\" }\n",
+        &["invalid regex", "w.toml:5:"],
+    );
+}
+
+#[test]
+fn requires_must_be_defined() {
+    invalid(
+        "name = \"x\"\nrequires = [\"envID\"]\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\n",
+        &["`envID` is required", "w.toml:2:"],
+    );
+}
+
+#[test]
+fn two_bodies_and_bad_duration_and_missing_url() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\njson = {}\nbody = \"x\"\n",
+        &["at most one body"],
+    );
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\ntimeout = \"soon\"\n",
+        &["invalid duration", "w.toml:5:"],
+    );
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\n",
+        &["no `url`", "w.toml:2:"],
+    );
+}
+
+#[test]
+fn use_cycles_are_errors() {
+    let run = Case::new()
+        .file("a.toml", "name = \"a\"\n[[steps]]\nuse = \"b.toml\"\n")
+        .file("b.toml", "name = \"b\"\n[[steps]]\nuse = \"a.toml\"\n")
+        .args(["run", "a.toml"])
+        .run()
+        .code(2);
+    assert!(run.stderr.contains("cycle"), "{}", run.stderr);
+}
+
+#[test]
+fn use_step_takes_no_request_keys() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nuse = \"ok.toml\"\nurl = \"BASE/echo\"\n",
+        &["a `use` step cannot have `url`", "w.toml:2:"],
+    );
+}
+
+#[test]
+fn unknown_predicate_and_bad_var_flag() {
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nexpect.json.\"$.a\" = { eq = 1, sorta = 2 }\n",
+        &["unknown predicate `sorta`"],
+    );
+    let run = Case::new()
+        .file(
+            "w.toml",
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"http://127.0.0.1:1/\"\n",
+        )
+        .args(["run", "w.toml", "--var", "bad-name=1"])
+        .run()
+        .code(2);
+    assert!(run.stderr.contains("bad-name"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_flag_is_usage_error() {
+    Case::new().args(["run", "--no-such-flag"]).run().code(2);
+}
+
+#[test]
+fn check_validates_without_sending() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<id>>\"\n",
+            ),
+        )
+        .args(["check", "w.toml", "--var", "id=1"])
+        .run()
+        .code(0)
+        .stdout_has("ok: 1 workflows, 1 steps");
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<id>>\"\n",
+            ),
+        )
+        .args(["check", "w.toml"])
+        .run()
+        .code(2)
+        .stderr_has("undefined variable `id`");
+    assert_eq!(s.hits(), 0);
+}
+
+#[test]
+fn list_shows_name_steps_tags_description() {
+    Case::new()
+        .file("w/a.toml", "name = \"Alpha\"\ntags = [\"sso\"]\ndescription = \"\"\"\nFirst line.\nSecond.\n\"\"\"\n[[steps]]\nname = \"a\"\nurl = \"http://x.test/\"\n")
+        .file("w/frag.toml", "name = \"Frag\"\nfragment = true\n[[steps]]\nname = \"a\"\nurl = \"http://x.test/\"\n")
+        .args(["list", "w"])
+        .run()
+        .code(0)
+        .stdout_has("Alpha")
+        .stdout_has("1 steps")
+        .stdout_has("sso")
+        .stdout_has("First line.")
+        .nowhere("Frag");
+}
