@@ -177,11 +177,11 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
         }
     };
     let vars = sandbox.vars();
-    if let Some(path) = &args.write_vars {
-        if let Err(e) = std::fs::write(path, vars.to_toml()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return exit::TOOL;
-        }
+    if let Some(path) = &args.write_vars
+        && let Err(e) = std::fs::write(path, vars.to_toml())
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return exit::TOOL;
     }
     println!("PingOne sandbox listening on http://{}", sandbox.addr());
     for (name, value, _) in vars.entries() {
@@ -299,7 +299,7 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
         options: EngineOptions {
             keep: config.keep,
             fail_fast: config.fail_fast,
-            show_secrets: config.show_secrets,
+            show_secrets: show_secrets(config),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             body_limit: crate::engine::BODY_LIMIT,
         },
@@ -336,11 +336,11 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
         eprintln!("error: cannot write a report: {e}");
         return exit::TOOL;
     }
-    if let Some(path) = &config.save_vars {
-        if let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets) {
-            eprintln!("error: {e}");
-            return exit::TOOL;
-        }
+    if let Some(path) = &config.save_vars
+        && let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets)
+    {
+        eprintln!("error: {e}");
+        return exit::TOOL;
     }
     if summary.interrupted {
         exit::INTERRUPTED
@@ -371,6 +371,20 @@ fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
         fanout.push(spec.open()?);
     }
     Ok(fanout)
+}
+
+/// `--show-secrets` is for a person at a terminal: never into a pipe, a file or a report.
+fn show_secrets(config: &RunConfig) -> bool {
+    if !config.show_secrets {
+        return false;
+    }
+    if std::io::stdout().is_terminal() && config.reports.is_empty() {
+        return true;
+    }
+    eprintln!(
+        "warning: --show-secrets ignored: output is not a terminal or a report is being written"
+    );
+    false
 }
 
 fn random_run_id() -> String {

@@ -181,7 +181,7 @@ pub fn load_workflows(
         match loader.load(&file) {
             Ok(w) if w.fragment && !explicit => {}
             Ok(w) if tags.is_empty() || w.tags.iter().any(|t| tags.contains(t)) => {
-                workflows.push(w)
+                workflows.push(w);
             }
             Ok(_) => {}
             Err(d) => errors.push(d),

@@ -170,15 +170,16 @@ impl Http {
             );
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
-            if opts.follow_redirects && status.is_redirection() {
-                if let Some(location) = location {
-                    if hops >= opts.max_redirects {
-                        return Err(HttpError::TooManyRedirects(opts.max_redirects));
-                    }
-                    hops += 1;
-                    current = redirect(&current, status, &location)?;
-                    continue;
+            if opts.follow_redirects
+                && status.is_redirection()
+                && let Some(location) = location
+            {
+                if hops >= opts.max_redirects {
+                    return Err(HttpError::TooManyRedirects(opts.max_redirects));
                 }
+                hops += 1;
+                current = redirect(&current, status, &location)?;
+                continue;
             }
             let url = response.url().clone();
             let headers = response.headers().clone();
@@ -281,7 +282,7 @@ fn classify(e: &reqwest::Error, url: &Url, timeout: Duration) -> HttpError {
     }
     if e.is_connect() || e.is_request() {
         HttpError::Connect {
-            url: format!("{}", url.origin().ascii_serialization()),
+            url: url.origin().ascii_serialization(),
             reason,
         }
     } else {

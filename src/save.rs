@@ -1,6 +1,7 @@
 //! `--save-vars`: the variables at the end of a run, written as a vars file. Secrets are left
 //! out unless `--save-secrets`.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{RunEntry, RunResult};
@@ -70,10 +71,11 @@ pub fn render(vars: &VarStore, secrets: bool) -> String {
     }
     let mut out = String::from("# Variables saved by steprun --save-vars\n");
     if !withheld.is_empty() {
-        out.push_str(&format!(
-            "# Secrets not saved (use --save-secrets): {}\n",
+        let _ = writeln!(
+            out,
+            "# Secrets not saved (use --save-secrets): {}",
             withheld.join(", ")
-        ));
+        );
     }
     out.push_str(&toml::to_string(&table).unwrap_or_default());
     out

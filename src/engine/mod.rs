@@ -71,10 +71,10 @@ impl EventSink {
     }
 
     pub fn finish(&self) -> std::io::Result<()> {
-        if let Ok(mut r) = self.reporter.lock() {
-            if let Err(e) = r.finish() {
-                self.keep_error(e);
-            }
+        if let Ok(mut r) = self.reporter.lock()
+            && let Err(e) = r.finish()
+        {
+            self.keep_error(e);
         }
         match self.error.lock().ok().and_then(|mut e| e.take()) {
             Some(e) => Err(e),
@@ -128,11 +128,11 @@ pub(crate) struct WorkflowRun {
 }
 
 impl WorkflowRun {
-    pub fn set_var(&mut self, name: &str, value: Value, secret: bool) {
+    pub fn set_var(&mut self, name: &str, value: &Value, secret: bool) {
         self.extracted.set(name, value.clone(), secret);
         self.vars.set(name, value.clone(), secret);
         if self.vars.get(name).is_some_and(|v| v.secret) {
-            self.redactor.add(name, &received::as_text(&value));
+            self.redactor.add(name, &received::as_text(value));
         }
     }
 }
@@ -190,7 +190,7 @@ impl Engine {
         let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
             Ok(wf) => wf,
             Err(message) => {
-                let report = self.setup_failure(&id, message);
+                let report = Self::setup_failure(&id, message);
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
                 return (
@@ -203,7 +203,7 @@ impl Engine {
         let mut failed = false;
         for (i, step) in workflow.steps.iter().enumerate() {
             let report = if failed || self.cancel.is_cancelled() {
-                self.skip_report(&id, i + 1, step, failed)
+                Self::skip_report(&id, i + 1, step, failed)
             } else {
                 self.sink.emit(&Event::StepStarted(StepStart {
                     workflow: id.clone(),
@@ -243,7 +243,7 @@ impl Engine {
         extracted: &VarStore,
     ) -> Result<WorkflowRun, String> {
         let mut layers = entry.layers.clone();
-        layers.workflow = workflow.vars.clone();
+        layers.workflow.clone_from(&workflow.vars);
         let vars = vars::resolve(&layers, extracted, &self.templates).map_err(|e| e.to_string())?;
         let redactor = if self.options.show_secrets {
             Redactor::disabled()
@@ -289,13 +289,7 @@ impl Engine {
         summary
     }
 
-    fn skip_report(
-        &self,
-        id: &WorkflowId,
-        number: usize,
-        step: &Step,
-        after_failure: bool,
-    ) -> StepReport {
+    fn skip_report(id: &WorkflowId, number: usize, step: &Step, after_failure: bool) -> StepReport {
         let mut report = blank_report(id, number, StepKind::Step, &step.name);
         report.doc.clone_from(&step.doc);
         report.outcome = Outcome::Skipped;
@@ -307,7 +301,7 @@ impl Engine {
         report
     }
 
-    fn setup_failure(&self, id: &WorkflowId, message: String) -> StepReport {
+    fn setup_failure(id: &WorkflowId, message: String) -> StepReport {
         let mut report = blank_report(id, 0, StepKind::Step, "variables");
         report.outcome = Outcome::Failed;
         report.message = Some(message);

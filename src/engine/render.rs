@@ -86,7 +86,7 @@ impl Renderer<'_> {
                 let rendered = self.value(&format!("query `{name}`"), &value.value)?;
                 match rendered {
                     Value::Array(items) => {
-                        pairs.extend(items.iter().map(|v| (name.clone(), as_text(v))))
+                        pairs.extend(items.iter().map(|v| (name.clone(), as_text(v))));
                     }
                     Value::Null => {}
                     other => pairs.push((name.clone(), as_text(&other))),

@@ -1,6 +1,7 @@
 //! Runs one step or cleanup: condition, prompt, delay, render, send (with `retry`), check,
 //! extract. Everything that goes wrong here is a result in the step's report, never an `Err`.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -70,10 +71,10 @@ impl Engine {
             return failed(report, message, started);
         }
         let cancellable = spec.kind == StepKind::Step;
-        if let Some(delay) = spec.delay {
-            if !self.cancel.sleep(delay, cancellable).await {
-                return skipped(report, "interrupted".to_owned());
-            }
+        if let Some(delay) = spec.delay
+            && !self.cancel.sleep(delay, cancellable).await
+        {
+            return skipped(report, "interrupted".to_owned());
         }
         let attempts = spec.retry.map_or(1, |r| r.attempts);
         let mut last = None;
@@ -88,10 +89,10 @@ impl Engine {
             if done || !retryable {
                 break;
             }
-            if let Some(retry) = spec.retry {
-                if !self.cancel.sleep(retry.interval, cancellable).await {
-                    break;
-                }
+            if let Some(retry) = spec.retry
+                && !self.cancel.sleep(retry.interval, cancellable).await
+            {
+                break;
             }
         }
         let Some(attempt) = last else {
@@ -110,7 +111,7 @@ impl Engine {
         let passed = attempt.passed();
         if passed {
             for (name, value, secret) in attempt.extracted {
-                wf.set_var(&name, value, secret);
+                wf.set_var(&name, &value, secret);
                 report.extracted.push(name);
             }
         }
@@ -165,7 +166,7 @@ impl Engine {
                 .ask(question)
                 .await
                 .map_err(|e| format!("cannot read an answer: {e}"))?;
-            wf.set_var(name, Value::String(answer), false);
+            wf.set_var(name, &Value::String(answer), false);
         }
         Ok(())
     }
@@ -281,7 +282,7 @@ impl Engine {
             results.extend(expect::evaluate(
                 &path_text,
                 &actual,
-                &self.render_check(&renderer, matcher)?,
+                &Self::render_check(&renderer, matcher)?,
             ));
         }
         for (name, matcher) in &expect.headers {
@@ -291,7 +292,7 @@ impl Engine {
             results.extend(expect::evaluate(
                 &format!("header {name}"),
                 &actual,
-                &self.render_check(&renderer, matcher)?,
+                &Self::render_check(&renderer, matcher)?,
             ));
         }
         if let Some(matcher) = &expect.body {
@@ -299,13 +300,13 @@ impl Engine {
             results.extend(expect::evaluate(
                 "body",
                 &actual,
-                &self.render_check(&renderer, matcher)?,
+                &Self::render_check(&renderer, matcher)?,
             ));
         }
         Ok(results)
     }
 
-    fn render_check(&self, renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, String> {
+    fn render_check(renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, String> {
         let err = |e: RenderError| e.to_string();
         Ok(match matcher {
             Matcher::Equals(v) => {
@@ -446,7 +447,7 @@ fn describe(source: &Source, m: &Modifiers) -> String {
         ("jwt", &m.jwt),
     ] {
         if let Some(v) = v {
-            s.push_str(&format!(" with {what} `{v}`"));
+            let _ = write!(s, " with {what} `{v}`");
         }
     }
     s

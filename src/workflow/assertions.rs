@@ -155,7 +155,8 @@ fn extraction(
     span: std::ops::Range<usize>,
 ) -> Result<Extraction, Diagnostic> {
     let at = cx.locate((), span.clone());
-    let loc = |s: &str| cx.locate(s.to_owned(), cx.source.narrow(&span, s));
+    let rest = span.start..cx.source.text.len();
+    let loc = |s: &str| cx.locate(s.to_owned(), cx.source.narrow(&rest, s));
     let mut ex = Extraction {
         name: name.to_owned(),
         source: ExtractSource::Status,

@@ -193,10 +193,10 @@ impl Checker<'_> {
             Matcher::Predicates(preds) => {
                 for (pred, arg) in preds {
                     self.value(arg);
-                    if *pred == Predicate::Matches {
-                        if let Value::String(re) = &arg.value {
-                            self.regex(re, arg);
-                        }
+                    if *pred == Predicate::Matches
+                        && let Value::String(re) = &arg.value
+                    {
+                        self.regex(re, arg);
                     }
                 }
             }
@@ -340,7 +340,7 @@ fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
 fn jsonpath_message(s: &str) -> String {
     let column = s
         .split_once("-->")
-        .and_then(|(_, rest)| rest.trim_start().split_whitespace().next())
+        .and_then(|(_, rest)| rest.split_whitespace().next())
         .and_then(|pos| pos.split_once(':'))
         .map(|(_, col)| col.to_owned());
     let expected = s.split_once("= ").map(|(_, e)| one_line(e));
