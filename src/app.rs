@@ -19,35 +19,7 @@ use crate::vars::{self, VarStore};
 use crate::workflow::check;
 use crate::workflow::load::load_vars_file;
 use crate::workflow::model::{VarDecl, Workflow};
-use crate::{prompt, save};
-use shim as sandbox;
-
-#[allow(dead_code, clippy::unused_async)]
-mod shim {
-    //! TEMPORARY until the sandbox entry point lands.
-    pub struct Sandbox;
-    pub struct Vars;
-    impl Vars {
-        pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
-            Vec::new()
-        }
-        pub fn to_toml(&self) -> String {
-            String::new()
-        }
-    }
-    impl Sandbox {
-        pub fn vars(&self) -> &Vars {
-            &Vars
-        }
-        pub fn addr(&self) -> std::net::SocketAddr {
-            ([127, 0, 0, 1], 0).into()
-        }
-        pub async fn shutdown(self) {}
-    }
-    pub async fn start(_: std::net::SocketAddr) -> std::io::Result<Sandbox> {
-        Err(std::io::Error::other("not yet"))
-    }
-}
+use crate::{prompt, sandbox, save};
 
 /// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
 const BUILTINS: &[&str] = &["run_id"];
