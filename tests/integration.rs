@@ -15,3 +15,5 @@ mod errors;
 mod reports;
 #[path = "integration/secrets.rs"]
 mod secrets;
+#[path = "integration/sandbox_mgmt.rs"]
+mod sandbox_mgmt;

@@ -1,7 +1,142 @@
 //! The PingOne sandbox: a local, stateful simulator of the API the tutorials use (SPEC §8).
 //!
 //! It shares nothing with the engine but HTTP: the engine never imports this module.
+//! `start` binds a port, seeds the state (`seed`) and serves the management API (`mgmt`,
+//! under `/v1`), the auth host (`auth`, under `/{envID}/...`) and the outbox
+//! (`/sandbox/messages`) on the current tokio runtime.
 
 pub mod auth;
+pub mod mgmt;
+pub mod seed;
 pub mod state;
 pub mod store;
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::sync::oneshot;
+
+use self::state::SandboxState;
+
+/// The variables a workflow needs to talk to a running sandbox (SPEC §8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxVars {
+    pub target: String,
+    pub api_path: String,
+    pub auth_path: String,
+    pub sandbox_path: String,
+    pub org_id: String,
+    pub admin_env_id: String,
+    pub admin_app_id: String,
+    pub admin_app_secret: String,
+    pub env_id: String,
+}
+
+impl SandboxVars {
+    /// `(name, value, secret)` in SPEC §8 order.
+    pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
+        vec![
+            ("target", self.target.clone(), false),
+            ("apiPath", self.api_path.clone(), false),
+            ("authPath", self.auth_path.clone(), false),
+            ("sandboxPath", self.sandbox_path.clone(), false),
+            ("orgID", self.org_id.clone(), false),
+            ("adminEnvID", self.admin_env_id.clone(), false),
+            ("adminAppID", self.admin_app_id.clone(), false),
+            ("adminAppSecret", self.admin_app_secret.clone(), true),
+            ("envID", self.env_id.clone(), false),
+        ]
+    }
+
+    /// A vars file (TOML) in steprun's format; secrets as `{ value = "...", secret = true }`.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::from("# Variables of a running steprun sandbox.\n");
+        for (name, value, secret) in self.entries() {
+            let quoted = toml::Value::String(value).to_string();
+            let _ = if secret {
+                writeln!(out, "{name} = {{ value = {quoted}, secret = true }}")
+            } else {
+                writeln!(out, "{name} = {quoted}")
+            };
+        }
+        out
+    }
+}
+
+/// A running sandbox; `shutdown` stops it (dropping it leaves it serving until the runtime ends).
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    vars: SandboxVars,
+    state: Arc<SandboxState>,
+    shutdown: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    pub fn vars(&self) -> &SandboxVars {
+        &self.vars
+    }
+    /// The live state (tests inspect or prepare it directly).
+    #[doc(hidden)]
+    pub fn state(&self) -> &Arc<SandboxState> {
+        &self.state
+    }
+    /// Stops serving and waits for the server task to end.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// The whole HTTP surface of one sandbox.
+pub fn app(state: Arc<SandboxState>) -> Router {
+    Router::new()
+        .nest("/v1", mgmt::router(&state))
+        .merge(mgmt::outbox::routes())
+        .merge(auth::router())
+        .fallback(|| async { mgmt::error::ApiError::not_found() })
+        .with_state(state)
+}
+
+/// Binds `listen` (e.g. `127.0.0.1:0`), seeds the state, and serves on the current tokio
+/// runtime in a spawned task.
+pub async fn start(listen: SocketAddr) -> std::io::Result<Sandbox> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let state = Arc::new(seed::seed(base_url.clone()));
+    let vars = SandboxVars {
+        target: "sandbox".to_owned(),
+        api_path: format!("{base_url}/v1"),
+        auth_path: base_url.clone(),
+        sandbox_path: format!("{base_url}/sandbox"),
+        org_id: state.org_id.clone(),
+        admin_env_id: state.admin_env_id.clone(),
+        admin_app_id: state.admin_app_id.clone(),
+        admin_app_secret: state.admin_app_secret.clone(),
+        env_id: state.env_id.clone(),
+    };
+    let (tx, rx) = oneshot::channel::<()>();
+    let router = app(Arc::clone(&state));
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("sandbox server failed: {e}");
+        }
+    });
+    Ok(Sandbox {
+        addr,
+        vars,
+        state,
+        shutdown: tx,
+        task,
+    })
+}

@@ -16,7 +16,7 @@ pub struct IssuedToken {
     pub env_id: String,
     /// Client (application id) it was issued to.
     pub client_id: String,
-    /// User id for user tokens; `None` for client_credentials.
+    /// User id for user tokens; `None` for `client_credentials`.
     pub subject: Option<String>,
     pub scopes: Vec<String>,
     /// Unix seconds.

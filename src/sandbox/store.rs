@@ -92,4 +92,81 @@ impl Store {
     pub fn drop_scope(&mut self, scope: &str) {
         self.collections.retain(|(s, _), _| s != scope);
     }
+    /// Removes a scope and, recursively, every scope named after a document in it or
+    /// prefixed with `"{scope}/"` (deleting an environment takes its users' devices too).
+    pub fn drop_tree(&mut self, scope: &str) {
+        let ids: Vec<String> = self
+            .collections
+            .iter()
+            .filter(|((s, _), _)| s == scope)
+            .flat_map(|(_, c)| c.order.clone())
+            .collect();
+        let prefix = format!("{scope}/");
+        self.collections
+            .retain(|(s, _), _| s != scope && !s.starts_with(&prefix));
+        for id in ids {
+            self.drop_tree(&id);
+        }
+    }
+    /// Documents of one collection in insertion order (empty when it does not exist).
+    pub fn list<'a>(&'a self, scope: &str, name: &'static str) -> impl Iterator<Item = &'a Value> {
+        self.collection(scope, name)
+            .into_iter()
+            .flat_map(Collection::iter)
+    }
+    /// The first document of a collection whose string field `field` equals `value`
+    /// (case-insensitively, as PingOne compares names and usernames).
+    pub fn find_by(
+        &self,
+        scope: &str,
+        name: &'static str,
+        field: &str,
+        value: &str,
+    ) -> Option<&Value> {
+        self.list(scope, name).find(|doc| {
+            doc.get(field)
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case(value))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn keeps_insertion_order_and_finds_case_insensitively() {
+        let mut store = Store::default();
+        store.put("env", "users", json!({"id": "b", "username": "Bob"}));
+        store.put("env", "users", json!({"id": "a", "username": "alice"}));
+        store.put("env", "users", json!({"id": "b", "username": "Bobby"}));
+        let ids: Vec<_> = store
+            .list("env", "users")
+            .map(|d| d["id"].clone())
+            .collect();
+        assert_eq!(ids, vec![json!("b"), json!("a")]);
+        assert_eq!(
+            store.find_by("env", "users", "username", "ALICE").unwrap()["id"],
+            "a"
+        );
+        assert!(store.find_by("env", "users", "username", "bob").is_none());
+        assert_eq!(store.list("other", "users").count(), 0);
+        store.remove("env", "users", "b");
+        assert_eq!(store.list("env", "users").count(), 1);
+        store.put("b", "devices", json!({"id": "d"}));
+        store.put("env/general", "contents", json!({"id": "c"}));
+        store.drop_tree("env");
+        assert!(store.collection("env", "users").is_none());
+        assert!(
+            store.collection("b", "devices").is_some(),
+            "b was already removed"
+        );
+        store.put("env", "users", json!({"id": "b"}));
+        store.drop_tree("env");
+        assert!(store.collection("b", "devices").is_none());
+        assert!(store.collection("env/general", "contents").is_none());
+    }
 }

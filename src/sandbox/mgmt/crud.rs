@@ -1,0 +1,306 @@
+//! The generic create/list/read/update/delete handlers every `Spec` gets, and the building
+//! blocks (`insert`, `view`, ...) richer handlers reuse.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get};
+use serde_json::{Map, Value, json};
+
+use super::access::Caller;
+use super::body::Body;
+use super::error::{ApiError, ApiResult};
+use super::hal;
+use super::list::{ListQuery, envelope};
+use super::spec::{Ctx, Params, Spec};
+use super::validate;
+use crate::sandbox::state::SandboxState;
+use crate::sandbox::store::Store;
+
+type St = State<Arc<SandboxState>>;
+
+/// Fields a client may send but the server always owns.
+const SERVER_FIELDS: &[&str] = &[
+    "id",
+    "_links",
+    "_embedded",
+    "environment",
+    "createdAt",
+    "updatedAt",
+];
+
+/// Routes of one spec: the collection (`GET`, `POST`) and its items (`GET`, `PUT`,
+/// `PATCH`, `DELETE`), as the spec's `ops` allow.
+pub fn routes(spec: &'static Spec) -> Router<Arc<SandboxState>> {
+    let mut collection: MethodRouter<Arc<SandboxState>> = get(
+        move |State(s): St, c: Caller, p: Params, q: RawQuery| async move {
+            list(&ctx(s, spec, p, &q, c)?)
+        },
+    );
+    if spec.ops.create {
+        collection = collection.post(
+            move |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
+                let ctx = ctx(s, spec, p, &q, c)?;
+                let view = create(&ctx, b.object()?)?;
+                Ok::<_, ApiError>(hal::created(view))
+            },
+        );
+    }
+    let mut item: MethodRouter<Arc<SandboxState>> = get(
+        move |State(s): St, c: Caller, p: Params, q: RawQuery| async move {
+            let ctx = ctx(s, spec, p, &q, c)?;
+            let id = ctx.param(spec.id_param).to_owned();
+            read(&ctx, &id).map(hal::ok)
+        },
+    );
+    if spec.ops.update {
+        item = item
+            .put(
+                move |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
+                    update(&ctx(s, spec, p, &q, c)?, b, false)
+                },
+            )
+            .patch(
+                move |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
+                    update(&ctx(s, spec, p, &q, c)?, b, true)
+                },
+            );
+    }
+    if spec.ops.delete {
+        item = item.delete(
+            move |State(s): St, c: Caller, p: Params, q: RawQuery| async move {
+                let ctx = ctx(s, spec, p, &q, c)?;
+                let id = ctx.param(spec.id_param).to_owned();
+                delete(&ctx, &id)
+            },
+        );
+    }
+    Router::new()
+        .route(spec.path, collection)
+        .route(&format!("{}/{{{}}}", spec.path, spec.id_param), item)
+}
+
+/// Resolves a request's context (404 when the environment or a parent is missing).
+pub fn ctx(
+    state: Arc<SandboxState>,
+    spec: &'static Spec,
+    params: Params,
+    query: &RawQuery,
+    caller: Caller,
+) -> ApiResult<Ctx> {
+    let query = ListQuery::parse(query)?;
+    Ctx::resolve(state, spec, params.0, query, Some(caller))
+}
+
+/// The response form of a stored document: computed fields and `_links`.
+pub fn view(ctx: &Ctx, store: &Store, doc: &Value) -> Value {
+    let mut shown = doc.clone();
+    ctx.spec.hooks.present(ctx, store, &mut shown);
+    with_links(ctx, &shown)
+}
+
+fn with_links(ctx: &Ctx, shown: &Value) -> Value {
+    let id = shown["id"].as_str().unwrap_or_default();
+    let mut links: Vec<(&str, String)> = vec![("self", ctx.item_href(id))];
+    if ctx.spec.env_ref && ctx.env_id.is_some() {
+        links.push(("environment", ctx.env_href()));
+    }
+    if let Some(owner) = ctx.spec.owner {
+        links.push((owner, ctx.parent_href()));
+    }
+    links.extend(ctx.spec.hooks.links(ctx, shown));
+    hal::with_links(shown, &links)
+}
+
+/// `GET` on the collection.
+pub fn list(ctx: &Ctx) -> ApiResult<Response> {
+    let store = ctx.state.store();
+    let items = list_views(ctx, &store);
+    drop(store);
+    Ok(hal::ok(envelope(
+        &ctx.href,
+        ctx.spec.name,
+        items,
+        &ctx.query,
+    )))
+}
+
+/// The filtered views of every document in the collection.
+pub fn list_views(ctx: &Ctx, store: &Store) -> Vec<Value> {
+    let hooks = ctx.spec.hooks;
+    store
+        .list(&ctx.scope, ctx.spec.name)
+        .filter_map(|doc| {
+            let mut shown = doc.clone();
+            hooks.present(ctx, store, &mut shown);
+            if ctx.query.filter.is_some() {
+                let mut probe = shown.clone();
+                hooks.filter_view(ctx, store, &mut probe);
+                if !ctx.query.keep(&probe) {
+                    return None;
+                }
+            }
+            Some(with_links(ctx, &shown))
+        })
+        .collect()
+}
+
+/// `GET` on one item.
+pub fn read(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let store = ctx.state.store();
+    let doc = store
+        .get(&ctx.scope, ctx.spec.name, id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(view(ctx, &store, doc))
+}
+
+/// Validates and stores a new document; returns its view.
+pub fn create(ctx: &Ctx, body: Map<String, Value>) -> ApiResult<Value> {
+    let mut store = ctx.state.store();
+    let doc = insert(ctx, &mut store, body)?;
+    Ok(view(ctx, &store, &doc))
+}
+
+/// Validates and stores a new document under the store lock the caller holds.
+pub fn insert(ctx: &Ctx, store: &mut Store, body: Map<String, Value>) -> ApiResult<Value> {
+    let doc = build(ctx, store, body, None)?;
+    store.put(&ctx.scope, ctx.spec.name, doc.clone());
+    ctx.spec.hooks.stored(ctx, store, &doc, true);
+    Ok(doc)
+}
+
+/// Builds the stored form of a document from a request body (create or replace).
+pub fn build(
+    ctx: &Ctx,
+    store: &Store,
+    mut body: Map<String, Value>,
+    existing: Option<&Value>,
+) -> ApiResult<Value> {
+    let spec = ctx.spec;
+    for field in SERVER_FIELDS.iter().chain(spec.read_only) {
+        body.remove(*field);
+    }
+    if let Some(owner) = spec.owner {
+        body.remove(owner);
+    }
+    if let Some(old) = existing.and_then(Value::as_object) {
+        for field in spec.read_only {
+            if let Some(v) = old.get(*field) {
+                body.insert((*field).to_owned(), v.clone());
+            }
+        }
+    }
+    spec.hooks.prepare(ctx, store, &mut body, existing)?;
+    let own_id = existing.and_then(|e| e["id"].as_str());
+    validate::check(spec, store, &ctx.scope, &mut body, own_id)?;
+    spec.hooks.validate(ctx, store, &body, existing)?;
+    Ok(assemble(ctx, body, existing))
+}
+
+fn assemble(ctx: &Ctx, body: Map<String, Value>, existing: Option<&Value>) -> Value {
+    let spec = ctx.spec;
+    let now = hal::now();
+    let id = existing
+        .and_then(|e| e["id"].as_str())
+        .map_or_else(hal::new_id, str::to_owned);
+    let mut doc = Map::new();
+    doc.insert("id".into(), json!(id));
+    if spec.env_ref && ctx.env_id.is_some() {
+        doc.insert("environment".into(), hal::id_ref(ctx.env()));
+    }
+    if let (Some(owner), Some(parent)) = (spec.owner, &ctx.parent_id) {
+        doc.insert(owner.into(), hal::id_ref(parent));
+    }
+    doc.extend(body);
+    if spec.timestamps {
+        let created = existing
+            .and_then(|e| e.get("createdAt"))
+            .cloned()
+            .unwrap_or_else(|| json!(now));
+        doc.insert("createdAt".into(), created);
+        doc.insert("updatedAt".into(), json!(now));
+    }
+    Value::Object(doc)
+}
+
+/// `PUT` (replace) or `PATCH` (merge) on one item.
+pub fn update(ctx: &Ctx, body: Body, merge: bool) -> ApiResult<Response> {
+    let id = ctx.param(ctx.spec.id_param).to_owned();
+    let patch = body.object()?;
+    let mut store = ctx.state.store();
+    let existing = store
+        .get(&ctx.scope, ctx.spec.name, &id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let body = if merge {
+        let mut merged = existing.as_object().cloned().unwrap_or_default();
+        merge_patch(&mut merged, patch);
+        merged
+    } else {
+        patch
+    };
+    let doc = build(ctx, &store, body, Some(&existing))?;
+    store.put(&ctx.scope, ctx.spec.name, doc.clone());
+    ctx.spec.hooks.stored(ctx, &mut store, &doc, false);
+    Ok(hal::ok(view(ctx, &store, &doc)))
+}
+
+/// RFC 7396 JSON merge patch.
+pub fn merge_patch(target: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (k, v) in patch {
+        match v {
+            Value::Null => {
+                target.remove(&k);
+            }
+            Value::Object(inner) => {
+                if let Some(Value::Object(t)) = target.get_mut(&k) {
+                    merge_patch(t, inner);
+                } else {
+                    let mut fresh = Map::new();
+                    merge_patch(&mut fresh, inner);
+                    target.insert(k, Value::Object(fresh));
+                }
+            }
+            other => {
+                target.insert(k, other);
+            }
+        }
+    }
+}
+
+/// `DELETE` on one item: 204, and everything scoped below it goes too.
+pub fn delete(ctx: &Ctx, id: &str) -> ApiResult<Response> {
+    let mut store = ctx.state.store();
+    let doc = store
+        .get(&ctx.scope, ctx.spec.name, id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    ctx.spec.hooks.deleting(ctx, &mut store, &doc)?;
+    store.remove(&ctx.scope, ctx.spec.name, id);
+    store.drop_tree(id);
+    Ok(hal::no_content())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = json!({"a": 1, "b": {"c": 2, "d": 3}})
+            .as_object()
+            .unwrap()
+            .clone();
+        let patch = json!({"a": null, "b": {"c": 5}, "e": [1]})
+            .as_object()
+            .unwrap()
+            .clone();
+        merge_patch(&mut target, patch);
+        assert_eq!(
+            Value::Object(target),
+            json!({"b": {"c": 5, "d": 3}, "e": [1]})
+        );
+    }
+}

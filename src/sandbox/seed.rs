@@ -1,0 +1,141 @@
+//! The state a sandbox starts with (SPEC §8): an organization and its license, the
+//! built-in roles, an admin environment holding a worker application with a secret and
+//! admin roles, and a second environment ready for tutorials. Ids are fresh per start.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::json;
+
+use super::mgmt::hal::{id_ref, new_id, now, now_plus};
+use super::mgmt::roles::{
+    CLIENT_APPLICATION_DEVELOPER, ENVIRONMENT_ADMIN, IDENTITY_DATA_ADMIN, ORGANIZATION_ADMIN,
+};
+use super::mgmt::{env_defaults, environments, role_assignments, roles, secrets};
+use super::state::SandboxState;
+use super::store::Store;
+
+/// Builds a seeded state whose links point at `base_url` (`http://ADDR`).
+pub fn seed(base_url: String) -> SandboxState {
+    let org_id = new_id();
+    let admin_env_id = new_id();
+    let env_id = new_id();
+    let admin_app_id = new_id();
+    let admin_app_secret = secrets::generate();
+    let mut store = Store::default();
+    roles::seed(&mut store);
+    let ts = now();
+    store.put(
+        super::mgmt::spec::ROOT,
+        "organizations",
+        json!({
+            "id": org_id, "name": "Sandbox Organization", "type": "PAID",
+            "description": "The steprun sandbox organization", "billingConnections": [],
+            "createdAt": ts, "updatedAt": ts,
+        }),
+    );
+    let license_id = seed_license(&mut store, &org_id);
+    for (id, name, description) in [
+        (
+            &admin_env_id,
+            "Administrators",
+            "The environment holding the admin worker application",
+        ),
+        (
+            &env_id,
+            "Tutorials",
+            "An environment ready for the workflow-library tutorials",
+        ),
+    ] {
+        let env = environments::document(&org_id, id, &license_id, name, description);
+        store.put(&org_id, "environments", env);
+        env_defaults::seed(&mut store, &org_id, id, &base_url);
+    }
+    seed_admin_app(&mut store, &admin_env_id, &admin_app_id, &admin_app_secret);
+    let grants = [
+        (ORGANIZATION_ADMIN, "ORGANIZATION", &org_id),
+        (ENVIRONMENT_ADMIN, "ENVIRONMENT", &admin_env_id),
+        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", &admin_env_id),
+        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", &admin_env_id),
+        (ENVIRONMENT_ADMIN, "ENVIRONMENT", &env_id),
+        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", &env_id),
+        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", &env_id),
+    ];
+    for (role, scope_type, scope_id) in grants {
+        if let Some(role_id) = roles::id_of(&store, role) {
+            role_assignments::grant(
+                &mut store,
+                &admin_app_id,
+                &admin_env_id,
+                &role_id,
+                scope_type,
+                scope_id,
+            );
+        }
+    }
+    SandboxState {
+        base_url,
+        org_id,
+        admin_env_id,
+        admin_app_id,
+        admin_app_secret,
+        env_id,
+        store: Mutex::new(store),
+        tokens: Mutex::new(HashMap::new()),
+        outbox: Mutex::new(Vec::new()),
+        auth: super::auth::AuthState::default(),
+    }
+}
+
+fn seed_license(store: &mut Store, org_id: &str) -> String {
+    let id = new_id();
+    store.put(org_id, "licenses", json!({
+        "id": id, "name": "Sandbox License", "package": "GLOBAL", "status": "ACTIVE",
+        "organization": id_ref(org_id), "beginsAt": now(), "expiresAt": now_plus(365 * 86_400),
+        "terminatesAt": now_plus(395 * 86_400),
+        "environments": {"allowProduction": true, "allowConnections": true, "allowCustomDomain": true,
+            "allowCustomSchema": true, "allowAddResources": true, "max": 100,
+            "regions": ["NORTH_AMERICA", "EU", "CA", "AP", "AU", "SG"]},
+        "users": {"max": 1_000_000, "hardLimitMax": 1_100_000, "allowPasswordManagementNotifications": true,
+            "allowIdentityProviders": true, "allowMyAccount": true, "allowPasswordManagement": true,
+            "allowPasswordOnlyAuthentication": true, "allowPasswordPolicy": true,
+            "allowProvisioning": true, "allowInboundProvisioning": true, "allowRoleAssignment": true,
+            "allowVerificationFlow": true, "allowUpdateSelf": true, "entitledToSupport": true},
+        "mfa": {"allowPushNotification": true, "allowNotificationOutsideWhitelist": true,
+            "allowFido2Devices": true, "allowVoiceOtp": true, "allowEmailOtp": true,
+            "allowSmsOtp": true, "allowTotp": true},
+        "intelligence": {"allowGeoVelocity": true, "allowAnonymousNetworkDetection": true,
+            "allowReputation": true, "allowDataConsent": true, "allowRisk": true,
+            "allowAdvancedPredictors": true},
+        "gateways": {"allowLdapGateway": true, "allowKerberosGateway": true, "allowRadiusGateway": true},
+        "orchestrate": {"allowOrchestration": true},
+        "authorize": {"allowApiAccessManagement": true, "allowDynamicAuthorization": true},
+        "credentials": {"allowCredentials": true},
+        "verify": {"allowPushNotifications": true, "allowDocumentMatch": true,
+            "allowFaceMatch": true, "allowManualIdInspection": true},
+        "fraud": {"allowBotMaliciousDeviceDetection": true, "allowAccountProtection": true},
+        "advancedServices": {"pingId": {"included": true, "type": "PINGID"}},
+    }));
+    id
+}
+
+fn seed_admin_app(store: &mut Store, env_id: &str, app_id: &str, secret: &str) {
+    let ts = now();
+    store.put(
+        env_id,
+        "applications",
+        json!({
+            "id": app_id, "environment": id_ref(env_id), "name": "Sandbox Admin Worker",
+            "description": "The worker application behind adminAppID / adminAppSecret",
+            "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
+            "clientId": app_id, "hiddenFromAppPortal": false, "assignActorRoles": false,
+            "grantTypes": ["CLIENT_CREDENTIALS"], "responseTypes": [],
+            "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "pkceEnforcement": "OPTIONAL",
+            "parRequirement": "OPTIONAL", "parTimeout": 60, "idpSignoff": false,
+            "additionalRefreshTokenReplayProtectionEnabled": true,
+            "devicePollingInterval": 5, "deviceTimeout": 600,
+            "createdAt": ts, "updatedAt": ts,
+        }),
+    );
+    secrets::put_application_secret(store, env_id, app_id, secret);
+}
