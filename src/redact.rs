@@ -65,11 +65,12 @@ impl Redactor {
     /// would blank out every `true` in every JSON body.
     pub fn from_store(vars: &VarStore) -> Redactor {
         let mut inner = Inner::default();
+        let mut leaves = Vec::new();
         for (name, var) in vars.iter().filter(|(_, var)| var.secret) {
-            let mut leaves = Vec::new();
+            leaves.clear();
             leaf_texts(&var.value, &mut leaves);
-            for leaf in leaves {
-                inner.add_forms(name, &leaf);
+            for leaf in &leaves {
+                inner.add_forms(name, leaf);
             }
         }
         inner.build();
@@ -85,6 +86,21 @@ impl Redactor {
         }
         let inner = Arc::make_mut(&mut self.inner);
         inner.add_forms(name, value);
+        inner.build();
+    }
+
+    /// Hides a secret JSON value as `«name»`: a string or number as [`add`](Self::add)
+    /// does, every such leaf of an array or object, never booleans or `null`.
+    pub fn add_value(&mut self, name: &str, value: &Value) {
+        if self.inner.disabled {
+            return;
+        }
+        let mut leaves = Vec::new();
+        leaf_texts(value, &mut leaves);
+        let inner = Arc::make_mut(&mut self.inner);
+        for leaf in leaves {
+            inner.add_forms(name, &leaf);
+        }
         inner.build();
     }
 
@@ -335,6 +351,16 @@ mod tests {
         let r = Redactor::from_store(&vars);
         let out = r.redact("123 true 987654 deep-secret not-hidden");
         assert_eq!(out, "123 true «apiSecret» «nestedToken» not-hidden");
+    }
+
+    #[test]
+    fn add_value_hides_each_leaf() {
+        let mut r = Redactor::default();
+        r.add_value(
+            "tokens",
+            &json!({"access": "acc-1234", "expires": 3600, "ok": true}),
+        );
+        assert_eq!(r.redact("acc-1234 3600 true"), "«tokens» «tokens» true");
     }
 
     #[test]
