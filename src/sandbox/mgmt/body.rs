@@ -61,6 +61,8 @@ impl Media {
 pub struct Body {
     pub media: Media,
     pub json: Value,
+    /// The bytes as sent (multipart uploads, PEM files).
+    pub raw: Bytes,
 }
 
 impl Body {
@@ -137,7 +139,11 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                 )
             })?
         };
-        Ok(Self { media, json })
+        Ok(Self {
+            media,
+            json,
+            raw: bytes,
+        })
     }
 }
 
@@ -171,12 +177,14 @@ mod tests {
         let body = Body {
             media: Media::Action("password.bogus".into()),
             json: Value::Null,
+            raw: Bytes::new(),
         };
         let err = body.action(&["password.set"], None).unwrap_err();
         assert_eq!(err.status, axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE);
         let body = Body {
             media: Media::Json,
             json: serde_json::json!({"a": 1}),
+            raw: Bytes::new(),
         };
         let (action, map) = body
             .action(&["password.set"], Some("password.set"))

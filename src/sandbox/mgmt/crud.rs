@@ -168,7 +168,12 @@ pub fn insert(ctx: &Ctx, store: &mut Store, body: Map<String, Value>) -> ApiResu
     let doc = build(ctx, store, body, None)?;
     store.put(&ctx.scope, ctx.spec.name, doc.clone());
     ctx.spec.hooks.stored(ctx, store, &doc, true);
-    Ok(doc)
+    // `stored` may have completed the document (secrets, hidden fields): return it as kept.
+    let id = doc["id"].as_str().unwrap_or_default();
+    Ok(store
+        .get(&ctx.scope, ctx.spec.name, id)
+        .cloned()
+        .unwrap_or(doc))
 }
 
 /// Builds the stored form of a document from a request body (create or replace).
@@ -244,6 +249,10 @@ pub fn update(ctx: &Ctx, body: Body, merge: bool) -> ApiResult<Response> {
     let doc = build(ctx, &store, body, Some(&existing))?;
     store.put(&ctx.scope, ctx.spec.name, doc.clone());
     ctx.spec.hooks.stored(ctx, &mut store, &doc, false);
+    let doc = store
+        .get(&ctx.scope, ctx.spec.name, &id)
+        .cloned()
+        .unwrap_or(doc);
     Ok(hal::ok(view(ctx, &store, &doc)))
 }
 
@@ -281,6 +290,23 @@ pub fn delete(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     store.remove(&ctx.scope, ctx.spec.name, id);
     store.drop_tree(id);
     Ok(hal::no_content())
+}
+
+/// After `doc` was stored with `default: true`, clears `default` on its siblings.
+pub fn keep_single_default(store: &mut Store, scope: &str, collection: &'static str, doc: &Value) {
+    if doc["default"] != true {
+        return;
+    }
+    let others: Vec<String> = store
+        .list(scope, collection)
+        .filter(|p| p["id"] != doc["id"] && p["default"] == true)
+        .filter_map(|p| p["id"].as_str().map(str::to_owned))
+        .collect();
+    for id in others {
+        if let Some(p) = store.get_mut(scope, collection, &id) {
+            p["default"] = json!(false);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -135,6 +135,9 @@ pub fn seed(store: &mut Store, org_id: &str, env_id: &str, api_audience: &str) {
         default_device_policy(&env),
     );
     store.put(env_id, "keys", signing_key(org_id, env_id, &env));
+    super::catalog::seed_flow_policy(store, env_id);
+    super::risk::seed(store, env_id);
+    super::integrations::seed(store, env_id);
 }
 
 fn seed_password_policies(store: &mut Store, env_id: &str, env: &Value) -> String {

@@ -3,29 +3,44 @@
 //! `crud`; richer behaviour (passwords, devices, secrets, ...) has its own module.
 
 pub mod access;
+pub mod agreements;
 pub mod app_children;
 pub mod applications;
 pub mod body;
+pub mod catalog;
 pub mod codes;
 pub mod crud;
+pub mod devices;
 pub mod directory;
 pub mod env_defaults;
 pub mod environments;
 pub mod error;
 pub mod filter;
+pub mod groups;
 pub mod hal;
+pub mod identity_providers;
+pub mod images;
+pub mod integrations;
+pub mod keys;
 pub mod list;
+pub mod multipart;
 pub mod organizations;
 pub mod outbox;
 pub mod password_policy;
 pub mod passwords;
 pub mod populations;
+pub mod propagation;
 pub mod resources;
+pub mod risk;
 pub mod role_assignments;
 pub mod roles;
 pub mod secrets;
+pub mod sessions;
+pub mod settings;
 pub mod sign_on_policies;
 pub mod spec;
+pub mod templates;
+pub mod totp;
 pub mod user_actions;
 pub mod user_password;
 pub mod users;
@@ -66,6 +81,30 @@ fn specs() -> Vec<&'static Spec> {
         &resources::RESOURCE_ATTRIBUTES,
         &sign_on_policies::SIGN_ON_POLICIES,
         &sign_on_policies::ACTIONS,
+        &groups::GROUPS,
+        &sessions::SESSIONS,
+        &devices::DEVICES,
+        &catalog::DEVICE_AUTHENTICATION_POLICIES,
+        &catalog::LANGUAGES,
+        &catalog::GATEWAYS,
+        &catalog::GATEWAY_CREDENTIALS,
+        &catalog::PROPAGATION_PLANS,
+        &catalog::PROPAGATION_STORES,
+        &catalog::PROPAGATION_RULES,
+        &catalog::PROPAGATION_MAPPINGS,
+        &catalog::RISK_POLICY_SETS,
+        &catalog::FLOW_POLICIES,
+        &risk::RISK_EVALUATIONS,
+        &agreements::AGREEMENTS,
+        &agreements::AGREEMENT_LANGUAGES,
+        &agreements::REVISIONS,
+        &agreements::CONSENTS,
+        &templates::TEMPLATES,
+        &templates::CONTENTS,
+        &identity_providers::IDENTITY_PROVIDERS,
+        &identity_providers::PROVIDER_ATTRIBUTES,
+        &integrations::INTEGRATIONS,
+        &integrations::VERSIONS,
     ]
 }
 
@@ -79,6 +118,13 @@ pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
         .merge(secrets::routes())
         .merge(user_password::routes())
         .merge(user_actions::routes())
+        .merge(groups::membership_routes())
+        .merge(devices::routes())
+        .merge(keys::routes())
+        .merge(images::routes())
+        .merge(integrations::routes())
+        .merge(settings::routes())
+        .merge(propagation::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(Arc::clone(state), access::require_token))

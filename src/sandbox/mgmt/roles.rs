@@ -1,10 +1,11 @@
 //! PingOne's built-in administrator roles (`GET /v1/roles`), seeded once per sandbox, and
 //! the custom roles an environment may add.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use super::error::ApiResult;
 use super::hal;
-use super::spec::{Kind, Ops, Plain, ROOT, Scope, Spec};
+use super::spec::{Ctx, Hooks, Kind, Ops, Plain, ROOT, Scope, Spec};
 use crate::sandbox::store::Store;
 
 pub const ORGANIZATION_ADMIN: &str = "Organization Admin";
@@ -156,6 +157,22 @@ pub static BUILTIN_ROLES: Spec = Spec {
     hooks: &Plain,
 };
 
+struct CustomRoleHooks;
+
+impl Hooks for CustomRoleHooks {
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.insert("type".into(), json!("CUSTOM"));
+        doc.entry("permissions").or_insert(json!([]));
+        Ok(())
+    }
+}
+
 pub static CUSTOM_ROLES: Spec = Spec {
     name: "roles",
     path: "/environments/{envID}/roles",
@@ -174,5 +191,5 @@ pub static CUSTOM_ROLES: Spec = Spec {
     env_ref: true,
     timestamps: true,
     ops: Ops::ALL,
-    hooks: &Plain,
+    hooks: &CustomRoleHooks,
 };

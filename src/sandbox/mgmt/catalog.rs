@@ -1,0 +1,392 @@
+//! Plain configuration collections: a `Spec` each, with small hooks where PingOne keeps a
+//! single default or hides a credential. Device authentication policies, environment
+//! languages, gateways and their credentials, identity propagation, keys and
+//! certificates, risk policy sets, custom roles and DaVinci flow policies.
+
+use serde_json::{Map, Value, json};
+
+use super::crud::keep_single_default;
+use super::error::{ApiError, ApiResult};
+use super::hal;
+use super::secrets;
+use super::spec::{Ctx, Hooks, Kind, Ops, Plain, Scope, Spec};
+use super::validate::text;
+use crate::sandbox::store::Store;
+
+/// Hooks for collections where exactly one document is the `default`.
+pub struct SingleDefault;
+
+impl Hooks for SingleDefault {
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.entry("default").or_insert(json!(false));
+        Ok(())
+    }
+    fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, _created: bool) {
+        keep_single_default(store, &ctx.scope, ctx.spec.name, doc);
+    }
+    fn deleting(&self, _ctx: &Ctx, _store: &mut Store, doc: &Value) -> ApiResult<()> {
+        if doc["default"] == true {
+            return Err(ApiError::request_failed("The default cannot be deleted"));
+        }
+        Ok(())
+    }
+}
+
+const BASE: Spec = Spec {
+    name: "",
+    path: "",
+    id_param: "",
+    scope: Scope::Env,
+    required: &["name"],
+    enums: &[],
+    kinds: &[("name", Kind::Str)],
+    unique: &["name"],
+    read_only: &[],
+    owner: None,
+    env_ref: true,
+    timestamps: true,
+    ops: Ops::ALL,
+    hooks: &Plain,
+};
+
+struct DevicePolicyHooks;
+
+impl Hooks for DevicePolicyHooks {
+    fn prepare(
+        &self,
+        ctx: &Ctx,
+        store: &Store,
+        doc: &mut Map<String, Value>,
+        existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        SingleDefault.prepare(ctx, store, doc, existing)?;
+        let off = json!({"enabled": false, "otp": {"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}, "lifeTime": {"duration": 30, "timeUnit": "MINUTES"}}});
+        for method in ["sms", "voice", "email", "mobile", "totp"] {
+            doc.entry(method).or_insert(off.clone());
+        }
+        doc.entry("forSignOnPolicy").or_insert(json!(false));
+        doc.entry("authentication")
+            .or_insert(json!({"deviceSelection": "DEFAULT_TO_FIRST"}));
+        Ok(())
+    }
+    fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, created: bool) {
+        SingleDefault.stored(ctx, store, doc, created);
+    }
+    fn deleting(&self, ctx: &Ctx, store: &mut Store, doc: &Value) -> ApiResult<()> {
+        SingleDefault.deleting(ctx, store, doc)
+    }
+}
+
+pub static DEVICE_AUTHENTICATION_POLICIES: Spec = Spec {
+    name: "deviceAuthenticationPolicies",
+    path: "/environments/{envID}/deviceAuthenticationPolicies",
+    id_param: "deviceAuthenticationPolicyID",
+    enums: &[(
+        "newDeviceNotification",
+        &["NONE", "EMAIL_THEN_SMS", "SMS_THEN_EMAIL"],
+    )],
+    kinds: &[
+        ("name", Kind::Str),
+        ("sms", Kind::Object),
+        ("voice", Kind::Object),
+        ("email", Kind::Object),
+        ("mobile", Kind::Object),
+        ("totp", Kind::Object),
+        ("fido2", Kind::Object),
+        ("default", Kind::Bool),
+    ],
+    read_only: &["forSignOnPolicy"],
+    hooks: &DevicePolicyHooks,
+    ..BASE
+};
+
+pub static LANGUAGES: Spec = Spec {
+    name: "languages",
+    path: "/environments/{envID}/languages",
+    id_param: "languageID",
+    required: &["locale"],
+    kinds: &[
+        ("locale", Kind::Str),
+        ("enabled", Kind::Bool),
+        ("default", Kind::Bool),
+    ],
+    unique: &["locale"],
+    read_only: &["customerAdded"],
+    hooks: &SingleDefault,
+    ..BASE
+};
+
+struct GatewayHooks;
+
+impl Hooks for GatewayHooks {
+    fn validate(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        if text(doc, "type") == Some("LDAP") {
+            for field in ["bindDN", "bindPassword", "vendor", "servers"] {
+                if doc.get(field).is_none_or(Value::is_null) {
+                    return Err(ApiError::required(field));
+                }
+            }
+        }
+        Ok(())
+    }
+    fn present(&self, _ctx: &Ctx, _store: &Store, doc: &mut Value) {
+        if let Some(map) = doc.as_object_mut() {
+            map.remove("bindPassword");
+        }
+    }
+    fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
+        let me = ctx.item_href(doc["id"].as_str().unwrap_or_default());
+        vec![
+            ("credentials", format!("{me}/credentials")),
+            ("instances", format!("{me}/instances")),
+        ]
+    }
+}
+
+pub static GATEWAYS: Spec = Spec {
+    name: "gateways",
+    path: "/environments/{envID}/gateways",
+    id_param: "gatewayID",
+    required: &["name", "type", "enabled"],
+    enums: &[
+        (
+            "type",
+            &[
+                "LDAP",
+                "PING_FEDERATE",
+                "PING_INTELLIGENCE",
+                "API_GATEWAY_INTEGRATION",
+                "RADIUS",
+            ],
+        ),
+        (
+            "vendor",
+            &[
+                "PingDirectory",
+                "Microsoft Active Directory",
+                "Oracle Directory Server Enterprise Edition",
+                "Oracle Unified Directory",
+                "CA Directory",
+                "OpenDJ Directory",
+                "IBM (Tivoli) Security Directory Server",
+                "LDAP v3 compliant Directory Server",
+            ],
+        ),
+        ("connectionSecurity", &["None", "TLS", "StartTLS"]),
+    ],
+    kinds: &[
+        ("name", Kind::Str),
+        ("enabled", Kind::Bool),
+        ("servers", Kind::Array),
+    ],
+    hooks: &GatewayHooks,
+    ..BASE
+};
+
+struct CredentialHooks;
+
+impl Hooks for CredentialHooks {
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.insert("credential".into(), json!(secrets::generate()));
+        doc.insert("lastUsedAt".into(), Value::Null);
+        Ok(())
+    }
+}
+
+pub static GATEWAY_CREDENTIALS: Spec = Spec {
+    name: "credentials",
+    path: "/environments/{envID}/gateways/{gatewayID}/credentials",
+    id_param: "credentialID",
+    scope: Scope::Parents(&[("gatewayID", "gateways")]),
+    required: &[],
+    kinds: &[],
+    unique: &[],
+    owner: Some("gateway"),
+    ops: Ops::NO_UPDATE,
+    hooks: &CredentialHooks,
+    ..BASE
+};
+
+struct InactiveByDefault;
+
+impl Hooks for InactiveByDefault {
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.entry("status").or_insert(json!("INACTIVE"));
+        Ok(())
+    }
+}
+
+pub static PROPAGATION_PLANS: Spec = Spec {
+    name: "propagationPlans",
+    path: "/environments/{envID}/propagation/plans",
+    id_param: "planID",
+    hooks: &InactiveByDefault,
+    ..BASE
+};
+
+pub static PROPAGATION_STORES: Spec = Spec {
+    name: "propagationStores",
+    path: "/environments/{envID}/propagation/stores",
+    id_param: "storeID",
+    required: &["name", "type", "configuration"],
+    enums: &[(
+        "type",
+        &[
+            "Aquera",
+            "AzureActiveDirectorySAML2",
+            "directory",
+            "LdapGateway",
+            "PingOne",
+            "Salesforce",
+            "SalesforceContacts",
+            "scim",
+            "Slack",
+            "Workday",
+            "Zoom",
+            "GithubEMU",
+            "GoogleApps",
+            "ServiceNow",
+        ],
+    )],
+    kinds: &[
+        ("name", Kind::Str),
+        ("configuration", Kind::Object),
+        ("managed", Kind::Bool),
+    ],
+    hooks: &InactiveByDefault,
+    ..BASE
+};
+
+struct RuleHooks;
+
+impl Hooks for RuleHooks {
+    fn validate(
+        &self,
+        ctx: &Ctx,
+        store: &Store,
+        doc: &Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        for field in ["sourceStore.id", "targetStore.id"] {
+            let id = text(doc, field).unwrap_or_default();
+            if store.get(ctx.env(), "propagationStores", id).is_none() {
+                return Err(ApiError::invalid_value(
+                    "INVALID_VALUE",
+                    field,
+                    "The propagation store does not exist",
+                ));
+            }
+        }
+        let plan = text(doc, "plan.id").unwrap_or_default();
+        if store.get(ctx.env(), "propagationPlans", plan).is_none() {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "plan.id",
+                "The propagation plan does not exist",
+            ));
+        }
+        Ok(())
+    }
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.entry("active").or_insert(json!(false));
+        Ok(())
+    }
+    fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
+        let me = ctx.item_href(doc["id"].as_str().unwrap_or_default());
+        vec![("mappings", format!("{me}/mappings"))]
+    }
+}
+
+/// Rules are listed at `/propagation/rules` and created under their plan
+/// (`/propagation/plans/{planID}/rules`, see `propagation_routes`).
+pub static PROPAGATION_RULES: Spec = Spec {
+    name: "propagationRules",
+    path: "/environments/{envID}/propagation/rules",
+    id_param: "ruleID",
+    required: &["sourceStore.id", "targetStore.id", "plan.id"],
+    kinds: &[
+        ("sourceStore", Kind::Object),
+        ("targetStore", Kind::Object),
+        ("active", Kind::Bool),
+    ],
+    unique: &[],
+    hooks: &RuleHooks,
+    ..BASE
+};
+
+pub static PROPAGATION_MAPPINGS: Spec = Spec {
+    name: "propagationMappings",
+    path: "/environments/{envID}/propagation/rules/{ruleID}/mappings",
+    id_param: "mappingID",
+    scope: Scope::Parents(&[("ruleID", "propagationRules")]),
+    required: &["sourceAttribute", "targetAttribute"],
+    kinds: &[
+        ("sourceAttribute", Kind::Str),
+        ("targetAttribute", Kind::Str),
+    ],
+    unique: &["targetAttribute"],
+    owner: Some("rule"),
+    ..BASE
+};
+
+pub static RISK_POLICY_SETS: Spec = Spec {
+    name: "riskPolicySets",
+    path: "/environments/{envID}/riskPolicySets",
+    id_param: "riskPolicySetID",
+    kinds: &[
+        ("name", Kind::Str),
+        ("default", Kind::Bool),
+        ("riskPolicies", Kind::Array),
+    ],
+    hooks: &SingleDefault,
+    ..BASE
+};
+
+pub static FLOW_POLICIES: Spec = Spec {
+    name: "flowPolicies",
+    path: "/environments/{envID}/flowPolicies",
+    id_param: "flowPolicyID",
+    required: &[],
+    unique: &[],
+    ops: Ops::READ_ONLY,
+    ..BASE
+};
+
+/// A DaVinci flow policy every environment offers for `flowPolicyAssignments`.
+pub fn seed_flow_policy(store: &mut Store, env_id: &str) {
+    store.put(env_id, "flowPolicies", json!({
+        "id": hal::new_id(), "environment": hal::id_ref(env_id), "name": "PingOne Sign On and Registration",
+        "enabled": true, "trigger": {"type": "AUTHENTICATION"},
+        "application": {"id": hal::new_id(), "name": "PingOne DaVinci Connection"},
+    }));
+}
