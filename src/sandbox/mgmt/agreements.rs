@@ -41,6 +41,48 @@ pub fn language_for<'a>(store: &'a Store, agreement_id: &str, locale: &str) -> O
         .or_else(|| enabled().next())
 }
 
+/// Records that a user accepted an agreement revision (what the auth host's `user.consent`
+/// action stores): `{id: agreementId, agreement, language {id, locale}, revision, user,
+/// environment, status: "ACCEPTED", consentedAt}` in `agreementConsents` (scope = user id).
+pub fn record_consent(
+    store: &mut Store,
+    env_id: &str,
+    user_id: &str,
+    agreement_id: &str,
+    language: &Value,
+    revision_id: &str,
+) {
+    store.put(
+        user_id,
+        "agreementConsents",
+        json!({
+            "id": agreement_id,
+            "environment": hal::id_ref(env_id),
+            "user": hal::id_ref(user_id),
+            "agreement": hal::id_ref(agreement_id),
+            "language": { "id": language["id"], "locale": language["locale"] },
+            "revision": hal::id_ref(revision_id),
+            "status": "ACCEPTED",
+            "consentedAt": hal::now(),
+        }),
+    );
+}
+
+/// Whether the user accepted the agreement's revision currently in effect for `locale`.
+pub fn has_current_consent(store: &Store, user_id: &str, agreement_id: &str, locale: &str) -> bool {
+    let Some(language) = language_for(store, agreement_id, locale) else {
+        return false;
+    };
+    let Some(current) = current_revision(store, language["id"].as_str().unwrap_or_default()) else {
+        return false;
+    };
+    store
+        .get(user_id, "agreementConsents", agreement_id)
+        .is_some_and(|c| {
+            c["revision"]["id"] == current["id"] || current["requireReconsent"] == false
+        })
+}
+
 struct AgreementHooks;
 
 impl Hooks for AgreementHooks {

@@ -1,11 +1,16 @@
-//! Read helpers for the auth host: the document shapes it depends on, looked up in one
-//! place. Everything takes the locked `Store` so a caller can combine several reads.
+//! The management API's side of the contract with the auth host: the document shapes it
+//! depends on, looked up in one place, and the helpers that write what both halves share
+//! (passwords, codes, consents, outbox messages, users created by registration). Most take
+//! the locked `Store` so a caller can combine several operations under one lock.
 
 use serde_json::Value;
 
 use super::populations::default_population;
 use crate::sandbox::store::Store;
 
+pub use super::agreements::{current_revision, has_current_consent, language_for, record_consent};
+pub use super::codes::{Purpose, consume as consume_code, issue as issue_code};
+pub use super::outbox::{Code, Message, push as push_message};
 pub use super::passwords::{
     check_new_password, check_password, password_status, record_failure, record_success,
     set_password, set_status,
@@ -13,6 +18,7 @@ pub use super::passwords::{
 pub use super::secrets::{
     application_secret, application_secret_matches, resource_secret, resource_secret_matches,
 };
+pub use super::users::create_user;
 
 /// A user by id.
 pub fn user<'a>(store: &'a Store, env_id: &str, user_id: &str) -> Option<&'a Value> {

@@ -31,6 +31,25 @@ pub fn remove_user(store: &mut Store, env_id: &str, user_id: &str) {
     store.drop_tree(user_id);
 }
 
+/// Creates a user exactly as `POST /users` would (defaults, validation, inline password,
+/// verification code when `lifecycle.status` is `VERIFICATION_REQUIRED`) and returns its
+/// view. For the auth host's `user.register` flow action.
+pub fn create_user(
+    state: &std::sync::Arc<crate::sandbox::state::SandboxState>,
+    env_id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Value> {
+    let params = std::collections::HashMap::from([("envID".to_owned(), env_id.to_owned())]);
+    let ctx = Ctx::resolve(
+        std::sync::Arc::clone(state),
+        &USERS,
+        params,
+        Default::default(),
+        None,
+    )?;
+    super::crud::create(&ctx, body)
+}
+
 /// Ids of the groups a user belongs to directly.
 pub fn group_ids(store: &Store, user_id: &str) -> Vec<String> {
     store

@@ -283,3 +283,56 @@ async fn roles_and_role_assignments() {
     assert_eq!(custom["type"], "CUSTOM");
     api.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn user_tokens_may_only_read_their_own_user() {
+    let api = Api::start().await;
+    let env = api.env();
+    let me = api
+        .create(
+            &format!("/environments/{env}/users"),
+            json!({"username": "me", "email": "me@example.com"}),
+        )
+        .await;
+    let other = api
+        .create(
+            &format!("/environments/{env}/users"),
+            json!({"username": "other", "email": "o@example.com"}),
+        )
+        .await;
+    let state = api.sandbox.state();
+    state.insert_token(
+        "me-token",
+        IssuedToken {
+            env_id: env.clone(),
+            client_id: "some-app".into(),
+            subject: me["id"].as_str().map(str::to_owned),
+            scopes: vec!["p1:read:user".into()],
+            expires_at: state.auth.clock.now_secs() + 60,
+            revoked: false,
+        },
+    );
+    let own = api
+        .http
+        .get(api.url(&format!(
+            "/environments/{env}/users/{}",
+            me["id"].as_str().unwrap()
+        )))
+        .bearer_auth("me-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+    let theirs = api
+        .http
+        .get(api.url(&format!(
+            "/environments/{env}/users/{}",
+            other["id"].as_str().unwrap()
+        )))
+        .bearer_auth("me-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
+    api.sandbox.shutdown().await;
+}

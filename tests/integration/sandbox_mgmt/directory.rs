@@ -478,3 +478,62 @@ async fn password_policies_populations_and_environment_delete() {
     );
     api.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn users_needing_verification_get_a_code_in_the_outbox() {
+    let api = Api::start().await;
+    let env = api.env();
+    let mut body = serde_json::Map::new();
+    body.insert("username".into(), json!("newbie"));
+    body.insert("email".into(), json!("newbie@example.com"));
+    body.insert(
+        "lifecycle".into(),
+        json!({"status": "VERIFICATION_REQUIRED"}),
+    );
+    let user =
+        steprun::sandbox::mgmt::directory::create_user(api.sandbox.state(), &env, body).unwrap();
+    assert_eq!(user["lifecycle"]["status"], "VERIFICATION_REQUIRED");
+    let messages: Value = api
+        .http
+        .get(format!(
+            "{}/messages?to=newbie@example.com",
+            api.sandbox.vars().sandbox_path
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = messages["messages"][0]["code"].as_str().unwrap().to_owned();
+    assert_eq!(messages["messages"][0]["purpose"], "verification");
+    let url = user["_links"]["self"]["href"].as_str().unwrap();
+    let wrong = api
+        .with_type(
+            Method::POST,
+            url,
+            "application/vnd.pingidentity.user.verify+json",
+            json!({"verificationCode": "nope"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let ok = api
+        .with_type(
+            Method::POST,
+            url,
+            "application/vnd.pingidentity.user.verify+json",
+            json!({"verificationCode": code}),
+        )
+        .await;
+    assert_eq!(ok.body["lifecycle"]["status"], "ACCOUNT_OK", "{}", ok.body);
+    let locked = api
+        .with_type(
+            Method::POST,
+            url,
+            "application/vnd.pingidentity.account.lock+json",
+            json!({}),
+        )
+        .await;
+    assert_eq!(locked.body["account"]["status"], "LOCKED");
+    api.sandbox.shutdown().await;
+}
