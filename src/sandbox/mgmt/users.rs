@@ -44,7 +44,7 @@ pub fn create_user(
         std::sync::Arc::clone(state),
         &USERS,
         params,
-        Default::default(),
+        super::list::ListQuery::default(),
         None,
     )?;
     super::crud::create(&ctx, body)
