@@ -1,22 +1,209 @@
-//! `/propagation/plans/{planID}/rules`: rules are created and listed under their plan
-//! but stored (and read, updated, deleted) as `/propagation/rules/{ruleID}`.
+//! Identity propagation: plans, stores, rules and attribute mappings. Rules are created
+//! and listed under their plan (`/propagation/plans/{planID}/rules`) but stored (and read,
+//! updated, deleted) as `/propagation/rules/{ruleID}`.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::access::Caller;
 use super::body::Body;
-use super::catalog::PROPAGATION_RULES;
 use super::crud::{self, ctx};
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::hal;
 use super::list::envelope;
-use super::spec::Params;
+use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
+use super::validate::text;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::store::Store;
+
+const BASE: Spec = Spec {
+    name: "",
+    path: "",
+    id_param: "",
+    scope: Scope::Env,
+    required: &["name"],
+    enums: &[],
+    kinds: &[("name", Kind::Str)],
+    unique: &["name"],
+    read_only: &[],
+    owner: None,
+    env_ref: true,
+    timestamps: true,
+    ops: Ops::ALL,
+    hooks: &InactiveByDefault,
+};
+
+struct InactiveByDefault;
+
+impl Hooks for InactiveByDefault {
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.entry("status").or_insert(json!("INACTIVE"));
+        Ok(())
+    }
+}
+
+pub static PROPAGATION_PLANS: Spec = Spec {
+    name: "propagationPlans",
+    path: "/environments/{envID}/propagation/plans",
+    id_param: "planID",
+    hooks: &InactiveByDefault,
+    ..BASE
+};
+
+pub static PROPAGATION_STORES: Spec = Spec {
+    name: "propagationStores",
+    path: "/environments/{envID}/propagation/stores",
+    id_param: "storeID",
+    required: &["name", "type", "configuration"],
+    enums: &[(
+        "type",
+        &[
+            "Aquera",
+            "AzureActiveDirectorySAML2",
+            "directory",
+            "LdapGateway",
+            "PingOne",
+            "Salesforce",
+            "SalesforceContacts",
+            "scim",
+            "Slack",
+            "Workday",
+            "Zoom",
+            "GithubEMU",
+            "GoogleApps",
+            "ServiceNow",
+        ],
+    )],
+    kinds: &[
+        ("name", Kind::Str),
+        ("configuration", Kind::Object),
+        ("managed", Kind::Bool),
+    ],
+    hooks: &InactiveByDefault,
+    ..BASE
+};
+
+struct RuleHooks;
+
+impl Hooks for RuleHooks {
+    fn validate(
+        &self,
+        ctx: &Ctx,
+        store: &Store,
+        doc: &Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        for field in ["sourceStore.id", "targetStore.id"] {
+            let id = text(doc, field).unwrap_or_default();
+            if store.get(ctx.env(), "propagationStores", id).is_none() {
+                return Err(ApiError::invalid_value(
+                    "INVALID_VALUE",
+                    field,
+                    "The propagation store does not exist",
+                ));
+            }
+        }
+        if let Some(parent) = text(doc, "parentRule.id")
+            && store.get(ctx.env(), "propagationRules", parent).is_none()
+        {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "parentRule.id",
+                "The parent rule does not exist",
+            ));
+        }
+        let plan = text(doc, "plan.id").unwrap_or_default();
+        if store.get(ctx.env(), "propagationPlans", plan).is_none() {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "plan.id",
+                "The propagation plan does not exist",
+            ));
+        }
+        Ok(())
+    }
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        doc.entry("active").or_insert(json!(false));
+        Ok(())
+    }
+    fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
+        let me = ctx.item_href(doc["id"].as_str().unwrap_or_default());
+        vec![("mappings", format!("{me}/mappings"))]
+    }
+}
+
+/// Rules are listed at `/propagation/rules` and created under their plan
+/// (`/propagation/plans/{planID}/rules`, see `propagation_routes`).
+pub static PROPAGATION_RULES: Spec = Spec {
+    name: "propagationRules",
+    path: "/environments/{envID}/propagation/rules",
+    id_param: "ruleID",
+    required: &["sourceStore.id", "targetStore.id", "plan.id"],
+    kinds: &[
+        ("sourceStore", Kind::Object),
+        ("targetStore", Kind::Object),
+        ("active", Kind::Bool),
+    ],
+    unique: &[],
+    hooks: &RuleHooks,
+    ..BASE
+};
+
+struct MappingHooks;
+
+impl Hooks for MappingHooks {
+    fn validate(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        let source = text(doc, "sourceAttribute").is_some();
+        let expression = text(doc, "expression").is_some();
+        if source == expression {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "sourceAttribute",
+                "Exactly one of sourceAttribute and expression is required",
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub static PROPAGATION_MAPPINGS: Spec = Spec {
+    name: "propagationMappings",
+    path: "/environments/{envID}/propagation/rules/{ruleID}/mappings",
+    id_param: "mappingID",
+    scope: Scope::Parents(&[("ruleID", "propagationRules")]),
+    required: &["targetAttribute"],
+    kinds: &[
+        ("sourceAttribute", Kind::Str),
+        ("targetAttribute", Kind::Str),
+        ("expression", Kind::Str),
+    ],
+    unique: &[],
+    owner: Some("rule"),
+    hooks: &MappingHooks,
+    ..BASE
+};
 
 type St = State<Arc<SandboxState>>;
 
