@@ -141,3 +141,42 @@ pub async fn start(listen: SocketAddr) -> std::io::Result<Sandbox> {
         task,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vars_file_round_trips_and_marks_the_secret() {
+        let vars = SandboxVars {
+            target: "sandbox".into(),
+            api_path: "http://127.0.0.1:1/v1".into(),
+            auth_path: "http://127.0.0.1:1".into(),
+            sandbox_path: "http://127.0.0.1:1/sandbox".into(),
+            org_id: "o".into(),
+            admin_env_id: "a".into(),
+            admin_app_id: "w".into(),
+            admin_app_secret: "s\"~.".into(),
+            env_id: "e".into(),
+        };
+        let names: Vec<_> = vars.entries().into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "target",
+                "apiPath",
+                "authPath",
+                "sandboxPath",
+                "orgID",
+                "adminEnvID",
+                "adminAppID",
+                "adminAppSecret",
+                "envID"
+            ]
+        );
+        let parsed: toml::Table = vars.to_toml().parse().unwrap();
+        assert_eq!(parsed["apiPath"].as_str(), Some("http://127.0.0.1:1/v1"));
+        assert_eq!(parsed["adminAppSecret"]["value"].as_str(), Some("s\"~."));
+        assert_eq!(parsed["adminAppSecret"]["secret"].as_bool(), Some(true));
+    }
+}
