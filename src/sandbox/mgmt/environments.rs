@@ -2,15 +2,27 @@
 //! license, fills PingOne's defaults (`env_defaults`) and gives the creating worker admin
 //! roles on it, as PingOne does for the actor that creates an environment.
 
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::get;
 use serde_json::{Map, Value, json};
+
+use super::access::Caller;
+use super::body::Body;
+use super::crud::ctx;
+use super::hal;
 
 use super::env_defaults;
 use super::error::{ApiError, ApiResult};
 use super::hal::{id_ref, new_id, now};
 use super::role_assignments;
 use super::roles::{self, CLIENT_APPLICATION_DEVELOPER, ENVIRONMENT_ADMIN, IDENTITY_DATA_ADMIN};
-use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
+use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
 use super::validate::text;
+use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
 
 const PRODUCTS: &[(&str, &str)] = &[
@@ -279,3 +291,47 @@ pub static ENVIRONMENTS: Spec = Spec {
     ops: Ops::ALL,
     hooks: &HOOKS,
 };
+
+type St = State<Arc<SandboxState>>;
+
+/// `GET`/`PUT /environments/{envID}/billOfMaterials`: the products of an environment.
+pub fn routes() -> Router<Arc<SandboxState>> {
+    Router::new().route(
+        "/environments/{envID}/billOfMaterials",
+        get(
+            |State(s): St, c: Caller, p: Params, q: RawQuery| async move {
+                bill_of_materials_op(&ctx(s, &ENVIRONMENTS, p, &q, c)?, None)
+            },
+        )
+        .put(
+            |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
+                bill_of_materials_op(&ctx(s, &ENVIRONMENTS, p, &q, c)?, Some(b.object()?))
+            },
+        ),
+    )
+}
+
+fn bill_of_materials_op(ctx: &Ctx, body: Option<Map<String, Value>>) -> ApiResult<Response> {
+    let env = ctx.param("envID").to_owned();
+    let mut store = ctx.state.store();
+    let doc = store
+        .get_mut(&ctx.state.org_id, "environments", &env)
+        .ok_or_else(ApiError::not_found)?;
+    if let Some(body) = body {
+        let products = body
+            .get("products")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| ApiError::required("products"))?;
+        check_products(&products)?;
+        let mut bom = bill_of_materials(&products);
+        if let Some(solution) = body.get("solutionType") {
+            bom["solutionType"] = solution.clone();
+        }
+        doc["billOfMaterials"] = bom;
+        doc["updatedAt"] = json!(now());
+    }
+    let bom = doc["billOfMaterials"].clone();
+    let href = format!("{}/billOfMaterials", ctx.item_href(&env));
+    Ok(hal::ok(hal::with_links(&bom, &[("self", href)])))
+}

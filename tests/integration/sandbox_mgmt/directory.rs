@@ -51,6 +51,24 @@ async fn create_test_environment_tutorial_chain() {
     );
     assert_eq!(env["createdAt"].as_str().unwrap().len(), 24);
 
+    let bom = api
+        .get(&format!("/environments/{env_id}/billOfMaterials"))
+        .await;
+    assert_eq!(bom.body["products"][0]["type"], "PING_ONE_BASE");
+    let bom = api
+        .put(
+            &format!("/environments/{env_id}/billOfMaterials"),
+            json!({"products": [{"type": "PING_ONE_BASE"}, {"type": "PING_ONE_MFA"}]}),
+        )
+        .await;
+    assert_eq!(bom.body["products"].as_array().unwrap().len(), 2);
+    let bad = api
+        .put(
+            &format!("/environments/{env_id}/billOfMaterials"),
+            json!({"products": [{"type": "NOPE"}]}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     // The new environment already holds PingOne's defaults.
     let policies = api
         .get(&format!(
