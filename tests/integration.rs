@@ -17,3 +17,5 @@ mod reports;
 mod secrets;
 #[path = "integration/sandbox_mgmt.rs"]
 mod sandbox_mgmt;
+#[path = "integration/sandbox_auth.rs"]
+mod sandbox_auth;

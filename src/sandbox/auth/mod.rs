@@ -1,25 +1,125 @@
 //! The sandbox's auth host (`/{envID}/as/...`, flows, device, SAML): PingOne's OAuth 2.0 /
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
+pub mod api_error;
+pub mod authorize;
+pub mod claims;
+pub mod client_auth;
+pub mod client_jwks;
 pub mod clock;
+pub mod code_grant;
+pub mod device;
+pub mod device_flow;
+pub mod directory;
+pub mod discovery;
+pub mod expiring;
+pub mod flow;
+pub mod introspect;
+pub mod issue;
 pub mod jwt;
 pub mod keys;
+pub mod oauth_error;
+pub mod pkce;
+pub mod refresh;
+pub mod request;
+pub mod resume;
+pub mod saml;
+pub mod saml_xml;
+pub mod scopes;
+pub mod session;
+pub mod signoff;
+pub mod token;
+pub mod userinfo;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::routing::{get, post};
 
 use crate::sandbox::state::SandboxState;
 
-/// The auth host's own runtime state (flows, codes, refresh tokens, device grants, sessions,
-/// the signing key), held inside [`SandboxState`].
+/// Lifetimes the auth host applies, adjustable for tests.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Authorization codes (seconds).
+    pub code_seconds: i64,
+    /// Sign-on flows: PingOne's 15 minutes.
+    pub flow_seconds: i64,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            code_seconds: 60,
+            flow_seconds: 900,
+        }
+    }
+}
+
+/// The auth host's own runtime state, held inside [`SandboxState`]: the signing key, a clock
+/// tests can move, and every short-lived grant, each in a map whose entries expire.
 #[derive(Debug, Default)]
 pub struct AuthState {
     pub clock: clock::Clock,
+    pub config: AuthConfig,
     pub key: keys::SigningKey,
+    /// Authorization codes.
+    pub codes: expiring::Expiring<code_grant::CodeRecord>,
+    /// Refresh tokens by their text.
+    pub refresh: expiring::Expiring<refresh::RefreshRecord>,
+    /// Device grants by device code.
+    pub devices: expiring::Expiring<device::DeviceGrant>,
+    /// Device codes by normalized user code.
+    pub user_codes: expiring::Expiring<String>,
+    /// Sign-on flows by id.
+    pub flows: expiring::Expiring<flow::Flow>,
+    /// SSO sessions by id (the `ST` cookie's value).
+    pub sessions: expiring::Expiring<session::Session>,
 }
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
 pub fn router() -> Router<Arc<SandboxState>> {
     Router::new()
+        .route(
+            "/{envID}/as/authorize",
+            get(authorize::authorize_get).post(authorize::authorize_post),
+        )
+        .route("/{envID}/as/resume", get(resume::resume))
+        .route("/{envID}/as/token", post(token::token))
+        .route(
+            "/{envID}/as/device_authorization",
+            post(device::authorization),
+        )
+        .route("/{envID}/as/introspect", post(introspect::introspect))
+        .route(
+            "/{envID}/as/userinfo",
+            get(userinfo::userinfo).post(userinfo::userinfo),
+        )
+        .route(
+            "/{envID}/as/signoff",
+            get(signoff::signoff).post(signoff::signoff),
+        )
+        .route("/{envID}/as/revoke", post(signoff::revoke))
+        .route("/{envID}/as/jwks", get(discovery::jwks))
+        .route(
+            "/{envID}/as/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route(
+            "/{envID}/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route(
+            "/{envID}/flows/{flowID}",
+            get(flow::handler::get_flow).post(flow::handler::post_flow),
+        )
+        .route("/{envID}/signon/", get(authorize::sign_on_page))
+        .route("/{envID}/device", get(device_flow::start))
+        .route(
+            "/{envID}/device/{appIdentifier}",
+            get(device_flow::start_for_app),
+        )
+        .route("/{envID}/saml20/idp/sso", get(saml::sso).post(saml::sso))
+        .route("/{envID}/saml20/idp/startsso", get(saml::start_sso))
+        .route("/{envID}/saml20/resume", get(saml::resume))
 }

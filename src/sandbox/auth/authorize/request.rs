@@ -1,0 +1,236 @@
+//! Validating an authorize request: the client and redirect URI first (errors shown to the
+//! caller), then response type, scopes, nonce and PKCE (errors sent back to the client).
+
+use super::respond::ResponseMode;
+use crate::sandbox::auth::api_error::ApiError;
+use crate::sandbox::auth::directory::app::{self, App};
+use crate::sandbox::auth::request::Params;
+use crate::sandbox::auth::scopes::{self, Resolved};
+use crate::sandbox::state::SandboxState;
+
+/// A validated authorize request, kept by its flow until resume.
+#[derive(Debug, Clone)]
+pub struct AuthorizeRequest {
+    pub client_id: String,
+    /// Where the response goes (empty in `pi.flow` mode without one).
+    pub redirect_uri: String,
+    /// Whether the client sent `redirect_uri` (the token request must then repeat it).
+    pub redirect_uri_sent: bool,
+    /// `code`, `token`, `id_token`.
+    pub response_types: Vec<String>,
+    pub response_mode: ResponseMode,
+    pub scopes: Resolved,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub challenge_method: String,
+    pub prompt: Option<String>,
+    pub max_age: Option<i64>,
+    pub acr_values: Option<String>,
+}
+
+impl AuthorizeRequest {
+    pub fn wants(&self, response_type: &str) -> bool {
+        self.response_types.iter().any(|r| r == response_type)
+    }
+}
+
+/// Why a request is refused.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Before the redirect URI is trusted: a 400 to the caller.
+    Direct(ApiError),
+    /// An OAuth error for the client, sent the way its responses go.
+    Client {
+        redirect_uri: String,
+        mode: ResponseMode,
+        state: Option<String>,
+        error: &'static str,
+        description: String,
+    },
+}
+
+/// Validates `params` for environment `env`.
+pub fn parse(
+    state: &SandboxState,
+    env: &str,
+    params: &Params,
+) -> Result<(AuthorizeRequest, App), Refusal> {
+    let client_id = params
+        .get("client_id")
+        .ok_or_else(|| Refusal::Direct(ApiError::required("client_id")))?;
+    let app = {
+        let store = state.store();
+        app::find(state, &store, env, client_id)
+    };
+    let app = app
+        .filter(|a| a.enabled && a.protocol == "OPENID_CONNECT")
+        .ok_or_else(|| {
+            Refusal::Direct(ApiError::invalid(
+                "INVALID_VALUE",
+                "client_id",
+                "The client_id does not name an enabled OpenID Connect application",
+            ))
+        })?;
+    let response_types = response_types(params);
+    let mode = match params.get("response_mode") {
+        Some(m) => ResponseMode::parse(m).ok_or_else(|| {
+            Refusal::Direct(ApiError::invalid(
+                "INVALID_VALUE",
+                "response_mode",
+                "Unsupported response_mode",
+            ))
+        })?,
+        None if response_types
+            .iter()
+            .any(|r| r == "token" || r == "id_token") =>
+        {
+            ResponseMode::Fragment
+        }
+        None => ResponseMode::Query,
+    };
+    let (redirect_uri, redirect_uri_sent) = redirect_uri(&app, params, mode)?;
+    let refuse = |error: &'static str, description: &str| Refusal::Client {
+        redirect_uri: redirect_uri.clone(),
+        mode,
+        state: params.get("state").map(str::to_owned),
+        error,
+        description: description.to_owned(),
+    };
+    check_response_types(&app, &response_types).map_err(|(e, d)| refuse(e, &d))?;
+    let requested = params
+        .get("scope")
+        .ok_or_else(|| refuse("invalid_scope", "scope is required"))?;
+    let scopes = {
+        let store = state.store();
+        scopes::resolve(&store, env, &app.doc, requested)
+            .map_err(|d| refuse("invalid_scope", &d))?
+    };
+    if response_types.iter().any(|r| r == "id_token") && !scopes.has("openid") {
+        return Err(refuse(
+            "invalid_scope",
+            "The id_token response type requires the openid scope",
+        ));
+    }
+    let implicit_id = response_types.iter().any(|r| r == "id_token")
+        && !response_types.iter().any(|r| r == "code");
+    if implicit_id && params.get("nonce").is_none() {
+        return Err(refuse(
+            "invalid_request",
+            "nonce is required when an ID token is returned from the authorization endpoint",
+        ));
+    }
+    let (code_challenge, challenge_method) =
+        pkce(&app, params).map_err(|d| refuse("invalid_request", &d))?;
+    let prompt = params.get("prompt").map(str::to_owned);
+    if prompt.as_deref().is_some_and(|p| {
+        !p.split_whitespace()
+            .all(|x| ["none", "login", "consent", "select_account"].contains(&x))
+    }) {
+        return Err(refuse("invalid_request", "Unsupported prompt value"));
+    }
+    let max_age = match params.get("max_age") {
+        Some(m) => Some(
+            m.parse::<i64>()
+                .map_err(|_| refuse("invalid_request", "max_age must be a number"))?,
+        ),
+        None => None,
+    };
+    let request = AuthorizeRequest {
+        client_id: app.id.clone(),
+        redirect_uri,
+        redirect_uri_sent,
+        response_types,
+        response_mode: mode,
+        scopes,
+        state: params.get("state").map(str::to_owned),
+        nonce: params.get("nonce").map(str::to_owned),
+        code_challenge,
+        challenge_method,
+        prompt,
+        max_age,
+        acr_values: params.get("acr_values").map(str::to_owned),
+    };
+    Ok((request, app))
+}
+
+fn response_types(params: &Params) -> Vec<String> {
+    let mut types: Vec<String> = params
+        .get("response_type")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    types.sort();
+    types.dedup();
+    types
+}
+
+/// The redirect URI to answer on: the one sent, if registered; else the only registered one
+/// (or none in `pi.flow` mode).
+fn redirect_uri(app: &App, params: &Params, mode: ResponseMode) -> Result<(String, bool), Refusal> {
+    if let Some(uri) = params.get("redirect_uri") {
+        if !app.redirect_uri_registered(uri) {
+            return Err(Refusal::Direct(ApiError::invalid(
+                "INVALID_VALUE",
+                "redirect_uri",
+                "Redirect URI mismatch: the redirect_uri is not registered for the application",
+            )));
+        }
+        return Ok((uri.to_owned(), true));
+    }
+    match (app.redirect_uris.as_slice(), mode) {
+        ([only], _) => Ok((only.clone(), false)),
+        (_, ResponseMode::PiFlow) => Ok((
+            app.redirect_uris.first().cloned().unwrap_or_default(),
+            false,
+        )),
+        _ => Err(Refusal::Direct(ApiError::required("redirect_uri"))),
+    }
+}
+
+/// Each response type needs its response type and grant type on the application.
+fn check_response_types(app: &App, types: &[String]) -> Result<(), (&'static str, String)> {
+    if types.is_empty() {
+        return Err(("invalid_request", "response_type is required".into()));
+    }
+    for t in types {
+        let (response, grant) = match t.as_str() {
+            "code" => ("CODE", "AUTHORIZATION_CODE"),
+            "token" => ("TOKEN", "IMPLICIT"),
+            "id_token" => ("ID_TOKEN", "IMPLICIT"),
+            other => {
+                return Err((
+                    "unsupported_response_type",
+                    format!("Unsupported response_type: {other}"),
+                ));
+            }
+        };
+        if !app.has_response_type(response) || !app.has_grant(grant) {
+            return Err((
+                "unauthorized_client",
+                format!("The application is not allowed the {t} response type"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The PKCE challenge and method, checked against the app's `pkceEnforcement`.
+fn pkce(app: &App, params: &Params) -> Result<(Option<String>, String), String> {
+    let challenge = params.get("code_challenge").map(str::to_owned);
+    let method = params
+        .get("code_challenge_method")
+        .unwrap_or("plain")
+        .to_owned();
+    if !["plain", "S256"].contains(&method.as_str()) {
+        return Err("code_challenge_method must be S256 or plain".into());
+    }
+    match (app.pkce.as_str(), &challenge) {
+        ("REQUIRED" | "S256_REQUIRED", None) => Err("code_challenge is required".into()),
+        ("S256_REQUIRED", Some(_)) if method != "S256" => {
+            Err("code_challenge_method must be S256".into())
+        }
+        _ => Ok((challenge, method)),
+    }
+}

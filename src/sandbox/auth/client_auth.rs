@@ -1,0 +1,185 @@
+//! Client authentication at the token, introspection and device endpoints, by the method the
+//! application's `tokenEndpointAuthMethod` names (RFC 6749 §2.3, RFC 7523 assertions).
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use crate::sandbox::auth::directory::app::{self, App};
+use crate::sandbox::auth::jwt;
+use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
+use crate::sandbox::auth::request::{Params, basic_credentials, form_decode};
+use crate::sandbox::state::SandboxState;
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// How the client presented itself.
+enum Presented {
+    Basic(String, String),
+    Post(String, String),
+    Assertion(String, jwt::Parsed),
+    IdOnly(String),
+}
+
+/// Authenticates the client of an OAuth request to `endpoint` (the absolute URL called) in
+/// environment `env` and returns its application.
+pub fn authenticate(
+    state: &SandboxState,
+    env: &str,
+    headers: &HeaderMap,
+    params: &Params,
+    endpoint: &str,
+) -> OAuthResult<App> {
+    let presented = presented(headers, params)?;
+    let client_id = match &presented {
+        Presented::Basic(id, _)
+        | Presented::Post(id, _)
+        | Presented::IdOnly(id)
+        | Presented::Assertion(id, _) => id.clone(),
+    };
+    let app = {
+        let store = state.store();
+        app::find(state, &store, env, &client_id)
+    };
+    let Some(app) = app.filter(|a| a.enabled) else {
+        return Err(OAuthError::invalid_client("Client authentication failed"));
+    };
+    check_method(state, &app, &presented, env, endpoint)?;
+    Ok(app)
+}
+
+fn presented(headers: &HeaderMap, params: &Params) -> OAuthResult<Presented> {
+    if let Some((id, secret)) = basic_credentials(headers) {
+        if params.get("client_assertion").is_some() {
+            return Err(OAuthError::invalid_request(
+                "Multiple client authentication methods were used",
+            ));
+        }
+        return Ok(Presented::Basic(id, secret));
+    }
+    if let Some(assertion) = params.get("client_assertion") {
+        if params.get("client_assertion_type") != Some(JWT_BEARER) {
+            return Err(OAuthError::invalid_request(
+                "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ));
+        }
+        let parsed = jwt::parse(assertion)
+            .ok_or_else(|| OAuthError::invalid_client("client_assertion is not a valid JWT"))?;
+        let iss = parsed
+            .claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let id = params.get("client_id").unwrap_or(iss).to_owned();
+        return Ok(Presented::Assertion(id, parsed));
+    }
+    let id = params
+        .get("client_id")
+        .ok_or_else(|| OAuthError::invalid_client("Client authentication failed: no client_id"))?
+        .to_owned();
+    Ok(match params.get("client_secret") {
+        Some(secret) => Presented::Post(id, secret.to_owned()),
+        None => Presented::IdOnly(id),
+    })
+}
+
+fn check_method(
+    state: &SandboxState,
+    app: &App,
+    presented: &Presented,
+    env: &str,
+    endpoint: &str,
+) -> OAuthResult<()> {
+    let secret = app.secret.as_deref().unwrap_or_default();
+    let ok = match (app.auth_method.as_str(), presented) {
+        ("NONE", Presented::IdOnly(_)) => true,
+        ("CLIENT_SECRET_BASIC", Presented::Basic(_, given)) => {
+            secret_ok(state, app, given) || secret_ok(state, app, &form_decode(given))
+        }
+        ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
+        ("CLIENT_SECRET_JWT", Presented::Assertion(_, parsed)) => {
+            check_assertion_claims(state, app, parsed, env, endpoint)?;
+            !secret.is_empty() && jwt::verify_hs256(parsed, secret.as_bytes())
+        }
+        ("PRIVATE_KEY_JWT", Presented::Assertion(_, parsed)) => {
+            check_assertion_claims(state, app, parsed, env, endpoint)?;
+            crate::sandbox::auth::client_jwks::verify(&app.doc, parsed)
+        }
+        (method, _) => {
+            return Err(OAuthError::invalid_client(format!(
+                "Unsupported authentication method: the application requires {method}"
+            )));
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_client("Client authentication failed"))
+    }
+}
+
+/// Whether `given` is the app's current secret (or its unexpired previous one after a
+/// rotation).
+fn secret_ok(state: &SandboxState, app: &App, given: &str) -> bool {
+    if given.is_empty() {
+        return false;
+    }
+    if app.secret.as_deref() == Some(given) {
+        return true;
+    }
+    let store = state.store();
+    crate::sandbox::mgmt::directory::application_secret_matches(&store, &app.env_id, &app.id, given)
+}
+
+/// RFC 7523 §3: `iss` = `sub` = client id, `aud` names this server, not expired, `exp` at most
+/// an hour ahead, `nbf` (if any) reached.
+fn check_assertion_claims(
+    state: &SandboxState,
+    app: &App,
+    parsed: &jwt::Parsed,
+    env: &str,
+    endpoint: &str,
+) -> OAuthResult<()> {
+    let claims = &parsed.claims;
+    let text = |k: &str| claims.get(k).and_then(Value::as_str);
+    if text("iss") != Some(app.id.as_str()) || text("sub") != Some(app.id.as_str()) {
+        return Err(OAuthError::invalid_client(
+            "client_assertion iss and sub must be the client id",
+        ));
+    }
+    let issuer = format!("{}/{env}/as", state.base_url);
+    let token_url = format!("{issuer}/token");
+    let accepted = [issuer.as_str(), token_url.as_str(), endpoint];
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(a)) => accepted.contains(&a.as_str()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|a| accepted.contains(&a)),
+        _ => false,
+    };
+    if !aud_ok {
+        return Err(OAuthError::invalid_client(format!(
+            "client_assertion aud must be {token_url}"
+        )));
+    }
+    let now = state.auth.clock.now_secs();
+    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    if exp <= now {
+        return Err(OAuthError::invalid_client("client_assertion has expired"));
+    }
+    if exp > now + 3600 + 60 {
+        return Err(OAuthError::invalid_client(
+            "client_assertion exp must be at most one hour ahead",
+        ));
+    }
+    if claims
+        .get("nbf")
+        .and_then(Value::as_i64)
+        .is_some_and(|nbf| nbf > now + 60)
+    {
+        return Err(OAuthError::invalid_client(
+            "client_assertion is not yet valid",
+        ));
+    }
+    Ok(())
+}

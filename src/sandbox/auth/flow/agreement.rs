@@ -1,0 +1,100 @@
+//! The AGREEMENT action: a user who has not accepted the agreement sees it
+//! (`AGREEMENT_CONSENT_REQUIRED`, `_embedded.agreement`) and accepts or declines with
+//! `user.consent` (`{"accept": true}`). Acceptances are recorded by the management API's
+//! `record_consent` (under the user, `agreementConsents`).
+
+use serde_json::{Map, Value, json};
+
+use super::actions::flag;
+use super::engine::Need;
+use super::{Flow, Status, engine};
+use crate::sandbox::auth::api_error::ApiResult;
+use crate::sandbox::mgmt::directory;
+use crate::sandbox::state::SandboxState;
+
+/// The agreement language shown (the sandbox's users all read English).
+const LOCALE: &str = "en";
+
+fn agreement_id(action: &Value) -> Option<&str> {
+    action.pointer("/agreement/id").and_then(Value::as_str)
+}
+
+fn action_id(action: &Value) -> String {
+    action
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("agreement")
+        .to_owned()
+}
+
+/// What the AGREEMENT action needs for the flow's user.
+pub fn need(state: &SandboxState, flow: &Flow, action: &Value) -> Need {
+    let Some(id) = agreement_id(action) else {
+        return Need::Done;
+    };
+    if flow.answered.contains(&action_id(action)) {
+        return Need::Done;
+    }
+    let store = state.store();
+    let enabled = store
+        .get(&flow.env_id, "agreements", id)
+        .is_some_and(|a| a.get("enabled").and_then(Value::as_bool) != Some(false));
+    let user = flow.user_id.as_deref().unwrap_or_default();
+    if !enabled || directory::has_current_consent(&store, user, id, LOCALE) {
+        Need::Done
+    } else {
+        Need::Wait(Status::AgreementConsentRequired)
+    }
+}
+
+/// `_embedded.agreement`: the agreement with its language and current revision text.
+pub fn embedded(state: &SandboxState, flow: &Flow) -> Option<Value> {
+    let action = flow.current_action()?;
+    let id = agreement_id(action)?;
+    let store = state.store();
+    let doc = store.get(&flow.env_id, "agreements", id)?;
+    let mut out = json!({"id": id, "name": doc.get("name")});
+    if let Some(lang) = directory::language_for(&store, id, LOCALE) {
+        let lang_id = lang.get("id").and_then(Value::as_str).unwrap_or_default();
+        out["language"] = json!({"id": lang_id, "locale": lang.get("locale")});
+        if let Some(ux) = lang.get("userExperience") {
+            out["userExperience"] = ux.clone();
+        }
+        if let Some(rev) = directory::current_revision(&store, lang_id) {
+            out["revision"] = json!({"id": rev.get("id")});
+            out["text"] = rev.get("text").cloned().unwrap_or(Value::Null);
+            out["contentType"] = rev
+                .get("contentType")
+                .cloned()
+                .unwrap_or(json!("text/html"));
+        }
+    }
+    if let Some(v) = action.get("disableDeclineOption") {
+        out["disableDeclineOption"] = v.clone();
+    }
+    Some(out)
+}
+
+/// `user.consent`: `{"accept": true}` records the acceptance and moves on; declining fails
+/// the flow.
+pub fn consent(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let accept = flag(body, "accept")?;
+    let action = flow.current_action().cloned().unwrap_or(Value::Null);
+    if !accept {
+        flow.fail("AGREEMENT_DECLINED", "The user declined the agreement");
+        return Ok(());
+    }
+    if let (Some(id), Some(user)) = (agreement_id(&action), flow.user_id.clone()) {
+        let shown = embedded(state, flow).unwrap_or(Value::Null);
+        let revision = shown
+            .pointer("/revision/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let language = shown.get("language").cloned().unwrap_or(Value::Null);
+        let mut store = state.store();
+        directory::record_consent(&mut store, &flow.env_id, &user, id, &language, revision);
+    }
+    flow.answered.push(action_id(&action));
+    engine::advance(state, flow);
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! The `LOGIN` and `IDENTIFIER_FIRST` actions: `usernamePassword.check` (with PingOne's
+//! `failuresRemaining` on a wrong password), `user.lookup` (identifier first, passwordless),
+//! and `password.reset` when the password must change.
+
+use serde_json::{Map, Value, json};
+
+use super::actions::text;
+use super::{Flow, Status, engine};
+use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::auth::directory::user::{self, PasswordCheck};
+use crate::sandbox::mgmt::passwords;
+use crate::sandbox::state::SandboxState;
+
+const BAD_CREDENTIALS: &str = "Invalid username and/or password.";
+
+/// `usernamePassword.check`: `{"username", "password"}` (`username` may be left out once the
+/// identifier is known).
+pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let password = text(body, "password")?;
+    let username = match (body.get("username").and_then(Value::as_str), &flow.username) {
+        (Some(u), _) if !u.is_empty() => u.to_owned(),
+        (_, Some(known)) if flow.status == Status::PasswordRequired => known.clone(),
+        _ => return Err(ApiError::required("username")),
+    };
+    let (user_id, outcome) = {
+        let mut store = state.store();
+        let found = user::find_by_name(&store, &flow.env_id, &username).cloned();
+        let Some(found) = found else {
+            return Err(ApiError::invalid(
+                "INVALID_VALUE",
+                "username",
+                BAD_CREDENTIALS,
+            ));
+        };
+        if !user::can_authenticate(&found) {
+            return Err(ApiError::invalid(
+                "ACCOUNT_NOT_USABLE",
+                "username",
+                "The user account is disabled",
+            ));
+        }
+        let id = found
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let outcome = user::check_password(&mut store, &flow.env_id, &id, password);
+        (id, outcome)
+    };
+    match outcome {
+        PasswordCheck::Wrong { failures_remaining } => Err(ApiError::invalid(
+            "INVALID_VALUE",
+            "password",
+            "The provided password did not match provisioned password",
+        )
+        .inner(json!({"failuresRemaining": failures_remaining}))),
+        PasswordCheck::Locked => Err(ApiError::invalid(
+            "ACCOUNT_NOT_USABLE",
+            "password",
+            "The account is locked after too many failed sign-on attempts",
+        )),
+        PasswordCheck::NoPassword => Err(ApiError::invalid(
+            "NO_PASSWORD",
+            "password",
+            "The user has no password",
+        )),
+        PasswordCheck::Ok | PasswordCheck::MustChange => {
+            signed_on(state, flow, &user_id, "pwd");
+            if outcome == PasswordCheck::MustChange {
+                flow.status = Status::MustChangePassword;
+            } else {
+                after_sign_on(state, flow);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Records who signed on and how; keeps a session the flow started from only if it is the
+/// same user.
+pub fn signed_on(state: &SandboxState, flow: &mut Flow, user_id: &str, method: &str) {
+    if flow.user_id.as_deref() != Some(user_id) {
+        flow.session_id = None;
+        flow.amr.clear();
+    }
+    flow.user_id = Some(user_id.to_owned());
+    flow.username = state
+        .store()
+        .get(&flow.env_id, "users", user_id)
+        .and_then(|u| u.get("username"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    flow.add_amr(method);
+}
+
+/// A user waiting for email verification verifies before anything else.
+fn after_sign_on(state: &SandboxState, flow: &mut Flow) {
+    let unverified = flow.user_id.as_deref().is_some_and(|u| {
+        user::get(&state.store(), &flow.env_id, u).is_some_and(user::needs_verification)
+    });
+    if unverified {
+        super::registration::send_code(state, flow);
+        flow.status = Status::VerificationCodeRequired;
+    } else {
+        engine::advance(state, flow);
+    }
+}
+
+/// `user.lookup`: `{"username"}` names the user for identifier-first and passwordless
+/// policies; the next action decides how they authenticate.
+pub fn lookup(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let username = text(body, "username")?;
+    let found = {
+        let store = state.store();
+        user::find_by_name(&store, &flow.env_id, username).cloned()
+    };
+    let Some(found) = found.filter(user::can_authenticate) else {
+        return Err(ApiError::invalid(
+            "INVALID_VALUE",
+            "username",
+            "No usable user with this username was found",
+        ));
+    };
+    let id = found.get("id").and_then(Value::as_str).unwrap_or_default();
+    if flow.user_id.as_deref() != Some(id) {
+        flow.amr.clear();
+        flow.session_id = None;
+    }
+    flow.user_id = Some(id.to_owned());
+    flow.username = found
+        .get("username")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    engine::advance(state, flow);
+    Ok(())
+}
+
+/// `password.reset`: `{"currentPassword", "newPassword"}` when the password must change.
+pub fn reset(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let current = text(body, "currentPassword")?;
+    let new = text(body, "newPassword")?;
+    let user_id = flow.user_id.clone().ok_or_else(ApiError::not_found)?;
+    {
+        let mut store = state.store();
+        if !passwords::check_password(&store, &flow.env_id, &user_id, current) {
+            return Err(ApiError::invalid(
+                "INVALID_VALUE",
+                "currentPassword",
+                "The current password is not correct",
+            ));
+        }
+        passwords::set_password(&mut store, &flow.env_id, &user_id, new, false)
+            .map_err(|e| ApiError::invalid("INVALID_VALUE", "newPassword", &e.message))?;
+    }
+    after_sign_on(state, flow);
+    Ok(())
+}

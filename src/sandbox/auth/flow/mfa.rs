@@ -1,0 +1,291 @@
+//! The `MULTI_FACTOR_AUTHENTICATION` action: pick among the user's usable devices
+//! (`DEVICE_SELECTION_REQUIRED` → `device.select`), send a one-time passcode to the outbox
+//! (`testMode` devices also show it as `test.otp`), and check it (`otp.check`).
+
+use serde_json::{Map, Value, json};
+
+use super::actions::text;
+use super::engine::Need;
+use super::{Flow, Status, engine};
+use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::auth::directory::user;
+use crate::sandbox::mgmt::codes::random_digits;
+use crate::sandbox::mgmt::outbox::{self, Code, Message};
+use crate::sandbox::mgmt::totp;
+use crate::sandbox::state::SandboxState;
+use crate::sandbox::store::Store;
+
+/// What the MFA action needs for the flow's user.
+pub fn need(state: &SandboxState, flow: &mut Flow, action: &Value) -> Need {
+    let Some(user_id) = flow.user_id.clone() else {
+        return Need::Wait(Status::SignOnRequired);
+    };
+    if flow.authenticated_with("otp") {
+        return Need::Done;
+    }
+    let devices = {
+        let store = state.store();
+        if !user::get(&store, &flow.env_id, &user_id).is_some_and(user::mfa_enabled) {
+            return skip_or_fail(flow, "MFA is not enabled for the user");
+        }
+        usable_devices(&store, &flow.env_id, &user_id, action)
+    };
+    if devices.is_empty() {
+        let block = action.get("noDevicesMode").and_then(Value::as_str) == Some("BLOCK");
+        if block {
+            return Need::Fail(
+                "NO_USABLE_DEVICES",
+                "The user has no usable MFA device".into(),
+            );
+        }
+        return skip_or_fail(flow, "The user has no usable MFA device");
+    }
+    flow.mfa.devices = devices;
+    flow.mfa.failures = 0;
+    if flow.mfa.devices.len() == 1 {
+        let id = device_id(&flow.mfa.devices[0]);
+        send_otp(state, flow, &id, action);
+        return Need::Wait(Status::OtpRequired);
+    }
+    Need::Wait(Status::DeviceSelectionRequired)
+}
+
+/// Without a device, MFA is bypassed for a user who already authenticated; a passwordless
+/// sign-on cannot continue.
+fn skip_or_fail(flow: &Flow, why: &str) -> Need {
+    if flow.amr.is_empty() {
+        Need::Fail("NO_USABLE_DEVICES", why.to_owned())
+    } else {
+        Need::Done
+    }
+}
+
+/// The user's ACTIVE devices whose method the action enables, as the flow shows them.
+fn usable_devices(store: &Store, _env: &str, user_id: &str, action: &Value) -> Vec<Value> {
+    store
+        .list(user_id, "devices")
+        .filter(|d| d.get("status").and_then(Value::as_str).unwrap_or("ACTIVE") == "ACTIVE")
+        .filter(|d| method_enabled(action, d.get("type").and_then(Value::as_str).unwrap_or("")))
+        .map(|d| {
+            let mut shown = json!({"id": d.get("id"), "type": d.get("type"), "status": "ACTIVE"});
+            for key in ["email", "phone", "nickname"] {
+                if let Some(v) = d.get(key) {
+                    shown[key] = v.clone();
+                }
+            }
+            shown
+        })
+        .collect()
+}
+
+/// Whether the action allows devices of `kind`; an action naming no method allows all.
+fn method_enabled(action: &Value, kind: &str) -> bool {
+    let key = match kind {
+        "EMAIL" => "email",
+        "SMS" => "sms",
+        "VOICE" => "voice",
+        "WHATSAPP" => "whatsApp",
+        "TOTP" | "MOBILE" => "authenticator",
+        "FIDO2" | "SECURITY_KEY" | "PLATFORM" => "securityKey",
+        _ => return true,
+    };
+    let named = [
+        "email",
+        "sms",
+        "voice",
+        "whatsApp",
+        "authenticator",
+        "securityKey",
+    ]
+    .iter()
+    .any(|k| action.get(*k).is_some());
+    if !named {
+        return true;
+    }
+    action
+        .pointer(&format!("/{key}/enabled"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+fn device_id(shown: &Value) -> String {
+    shown
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Generates (or, for a device with a fixed test OTP, reuses) a passcode for device `id`,
+/// remembers it in the flow and puts it in the outbox.
+fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
+    let user_id = flow.user_id.clone().unwrap_or_default();
+    let (device, minutes) = {
+        let store = state.store();
+        let device = store
+            .get(&user_id, "devices", id)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let minutes = otp_minutes(&store, &flow.env_id, action, &device);
+        (device, minutes)
+    };
+    let kind = device
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("EMAIL");
+    let otp = device
+        .pointer("/test/otp")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            totp_secret(&device).and_then(|s| totp::code_at(s, state.auth.clock.now_secs()))
+        })
+        .unwrap_or_else(|| random_digits(6));
+    let test_mode = device.get("testMode").and_then(Value::as_bool) == Some(true);
+    for shown in &mut flow.mfa.devices {
+        if shown.get("id").and_then(Value::as_str) == Some(id) && test_mode {
+            shown["test"] = json!({"otp": otp});
+        }
+    }
+    flow.mfa.selected = Some(id.to_owned());
+    flow.mfa.otp = Some(otp.clone());
+    flow.mfa.otp_expires_ms = state.auth.clock.now_ms() + minutes * 60_000;
+    let (channel, to) = match kind {
+        "SMS" | "VOICE" | "WHATSAPP" => (kind, device.get("phone")),
+        "EMAIL" => ("EMAIL", device.get("email")),
+        _ => ("TOTP", device.get("nickname")),
+    };
+    let to = to.and_then(Value::as_str).unwrap_or(id);
+    outbox::push(
+        state,
+        &Message {
+            env_id: &flow.env_id,
+            user_id: Some(&user_id),
+            device_id: Some(id),
+            to,
+            channel,
+            purpose: "authentication",
+            subject: "Your one-time passcode",
+            text: &format!("Your one-time passcode is {otp}"),
+            code: Code::Otp(&otp),
+        },
+    );
+}
+
+fn totp_secret(device: &Value) -> Option<&str> {
+    device
+        .get("secret")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Minutes an OTP stays valid under the device authentication policy (PingOne's default 30).
+fn otp_minutes(store: &Store, env: &str, action: &Value, device: &Value) -> i64 {
+    let policy = policy(store, env, action);
+    let channel = channel_key(device);
+    let lifetime = policy.and_then(|p| p.pointer(&format!("/{channel}/otp/lifeTime")));
+    let duration = lifetime
+        .and_then(|l| l.get("duration"))
+        .and_then(Value::as_i64)
+        .unwrap_or(30);
+    match lifetime
+        .and_then(|l| l.get("timeUnit"))
+        .and_then(Value::as_str)
+    {
+        Some("SECONDS") => (duration / 60).max(1),
+        _ => duration,
+    }
+}
+
+/// OTP failures allowed under the device authentication policy (PingOne's default 3).
+fn failure_limit(store: &Store, env: &str, action: &Value, device: &Value) -> u32 {
+    let channel = channel_key(device);
+    policy(store, env, action)
+        .and_then(|p| p.pointer(&format!("/{channel}/otp/failure/count")))
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(3)
+}
+
+fn channel_key(device: &Value) -> &'static str {
+    match device.get("type").and_then(Value::as_str) {
+        Some("SMS") => "sms",
+        Some("VOICE") => "voice",
+        Some("TOTP") => "totp",
+        _ => "email",
+    }
+}
+
+/// The action's device authentication policy, else the environment's default one.
+fn policy<'a>(store: &'a Store, env: &str, action: &Value) -> Option<&'a Value> {
+    action
+        .pointer("/deviceAuthenticationPolicy/id")
+        .and_then(Value::as_str)
+        .and_then(|id| store.get(env, "deviceAuthenticationPolicies", id))
+        .or_else(|| {
+            store
+                .list(env, "deviceAuthenticationPolicies")
+                .find(|p| p.get("default").and_then(Value::as_bool) == Some(true))
+        })
+}
+
+/// `device.select`: `{"device": {"id"}}`.
+pub fn select(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let id = body
+        .get("device")
+        .and_then(|d| d.get("id").or(Some(d)))
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::required("device.id"))?
+        .to_owned();
+    if !flow.mfa.devices.iter().any(|d| device_id(d) == id) {
+        return Err(ApiError::invalid(
+            "INVALID_VALUE",
+            "device.id",
+            "The device is not one of the user's usable devices",
+        ));
+    }
+    let action = flow.current_action().cloned().unwrap_or(Value::Null);
+    send_otp(state, flow, &id, &action);
+    flow.mfa.failures = 0;
+    flow.status = Status::OtpRequired;
+    Ok(())
+}
+
+/// `otp.check`: `{"otp"}`.
+pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
+    let otp = text(body, "otp")?.trim().to_owned();
+    let selected = flow.mfa.selected.clone().unwrap_or_default();
+    let user_id = flow.user_id.clone().unwrap_or_default();
+    let action = flow.current_action().cloned().unwrap_or(Value::Null);
+    let (device, limit) = {
+        let store = state.store();
+        let device = store
+            .get(&user_id, "devices", &selected)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let limit = failure_limit(&store, &flow.env_id, &action, &device);
+        (device, limit)
+    };
+    let now = state.auth.clock.now_ms();
+    if now >= flow.mfa.otp_expires_ms {
+        return Err(ApiError::invalid(
+            "INVALID_OTP",
+            "otp",
+            "The OTP has expired",
+        ));
+    }
+    let by_totp = totp_secret(&device).is_some_and(|s| totp::verify(s, &otp, now / 1000));
+    if flow.mfa.otp.as_deref() == Some(otp.as_str()) || by_totp {
+        flow.mfa.otp = None;
+        flow.add_amr("otp");
+        engine::advance(state, flow);
+        return Ok(());
+    }
+    flow.mfa.failures += 1;
+    let remaining = limit.saturating_sub(flow.mfa.failures);
+    if remaining == 0 {
+        flow.fail("INVALID_OTP", "Too many invalid one-time passcodes");
+    }
+    Err(ApiError::invalid("INVALID_OTP", "otp", "Invalid OTP")
+        .inner(json!({"attemptsRemaining": remaining})))
+}

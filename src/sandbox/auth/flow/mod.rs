@@ -1,0 +1,152 @@
+//! Sign-on flows: what one authorize (or `/device`, or SAML) request is waiting for, walked
+//! through the application's sign-on policy by the flows API (`/{envID}/flows/{flowID}`).
+
+pub mod actions;
+pub mod agreement;
+pub mod dag;
+pub mod engine;
+pub mod handler;
+pub mod login;
+pub mod mfa;
+pub mod profile;
+pub mod recovery;
+pub mod registration;
+pub mod render;
+pub mod status;
+
+use serde_json::Value;
+
+use crate::sandbox::auth::authorize::request::AuthorizeRequest;
+use crate::sandbox::auth::directory::policy::Policy;
+use crate::sandbox::auth::saml::SamlRequest;
+use crate::sandbox::state::SandboxState;
+
+pub use status::Status;
+
+/// What started the flow, and so what completing it produces.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// `as/authorize`: resume returns a code or tokens.
+    Authorize(Box<AuthorizeRequest>),
+    /// `/device`: completing approves a device grant.
+    Device {
+        /// The device code, once the user code was verified.
+        device_code: Option<String>,
+        /// The app named in `/device/{appIdentifier}`, whose codes alone are accepted.
+        app_id: Option<String>,
+        consented: bool,
+    },
+    /// `saml20/idp/sso`: resume posts a SAML response.
+    Saml(Box<SamlRequest>),
+}
+
+/// A one-time passcode sent to (or shown by) the selected MFA device.
+#[derive(Debug, Clone, Default)]
+pub struct Mfa {
+    /// Usable devices, as the flow shows them.
+    pub devices: Vec<Value>,
+    pub selected: Option<String>,
+    pub otp: Option<String>,
+    pub otp_expires_ms: i64,
+    pub failures: u32,
+}
+
+/// One sign-on flow.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub id: String,
+    pub env_id: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    /// Values of the `interactionId`/`interactionToken` cookies the flows API requires.
+    pub interaction_id: String,
+    pub interaction_token: String,
+    pub origin: Origin,
+    pub app_id: Option<String>,
+    pub app_name: Option<String>,
+    pub policy: Policy,
+    /// Index of the policy action being worked on.
+    pub step: usize,
+    pub status: Status,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    /// How the user authenticated so far (`pwd`, `otp`, ...).
+    pub amr: Vec<String>,
+    pub session_id: Option<String>,
+    /// Set when this flow created the session (the response then sets the `ST` cookie).
+    pub new_session: bool,
+    pub mfa: Mfa,
+    /// Agreements and profile prompts already answered in this flow (action ids).
+    pub answered: Vec<String>,
+    pub error: Option<Value>,
+    pub resumed: bool,
+}
+
+impl Flow {
+    /// A fresh flow for `origin` under `policy`.
+    pub fn new(state: &SandboxState, env: &str, origin: Origin, policy: Policy) -> Self {
+        let now = state.auth.clock.now_ms();
+        let token: String = (0..4)
+            .map(|_| uuid::Uuid::new_v4().simple().to_string())
+            .collect();
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            env_id: env.to_owned(),
+            created_ms: now,
+            expires_ms: now + state.auth.config.flow_seconds * 1000,
+            interaction_id: uuid::Uuid::new_v4().to_string(),
+            interaction_token: token,
+            origin,
+            app_id: None,
+            app_name: None,
+            policy,
+            step: 0,
+            status: Status::UsernamePasswordRequired,
+            user_id: None,
+            username: None,
+            amr: Vec::new(),
+            session_id: None,
+            new_session: false,
+            mfa: Mfa::default(),
+            answered: Vec::new(),
+            error: None,
+            resumed: false,
+        }
+    }
+
+    /// The policy action being worked on.
+    pub fn current_action(&self) -> Option<&Value> {
+        self.policy.actions.get(self.step)
+    }
+
+    pub fn authenticated_with(&self, method: &str) -> bool {
+        self.amr.iter().any(|m| m == method)
+    }
+
+    pub fn add_amr(&mut self, method: &str) {
+        if !self.authenticated_with(method) {
+            self.amr.push(method.to_owned());
+        }
+    }
+
+    /// Ends the flow with an error.
+    pub fn fail(&mut self, code: &str, message: &str) {
+        self.status = Status::Failed;
+        self.error = Some(serde_json::json!({"code": code, "message": message}));
+    }
+}
+
+/// Stores `flow` (replacing its previous state).
+pub fn save(state: &SandboxState, flow: &Flow) {
+    let now = state.auth.clock.now_ms();
+    state
+        .auth
+        .flows
+        .insert(&flow.id, flow.clone(), flow.expires_ms, now);
+}
+
+/// The live flow `id` of environment `env`.
+pub fn load(state: &SandboxState, env: &str, id: &str) -> Option<Flow> {
+    let now = state.auth.clock.now_ms();
+    state.auth.flows.get(id, now).filter(|f| f.env_id == env)
+}

@@ -1,0 +1,119 @@
+//! Flow statuses and, for each, the actions a client may take next (the flow's `_links`).
+
+/// Where a sign-on flow stands (PingOne's `status` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    UsernamePasswordRequired,
+    SignOnRequired,
+    PasswordRequired,
+    MustChangePassword,
+    RecoveryCodeRequired,
+    VerificationCodeRequired,
+    DeviceSelectionRequired,
+    OtpRequired,
+    AgreementConsentRequired,
+    ProfileDataRequired,
+    DagUserCodeRequired,
+    DagConsentRequired,
+    Completed,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UsernamePasswordRequired => "USERNAME_PASSWORD_REQUIRED",
+            Self::SignOnRequired => "SIGN_ON_REQUIRED",
+            Self::PasswordRequired => "PASSWORD_REQUIRED",
+            Self::MustChangePassword => "MUST_CHANGE_PASSWORD",
+            Self::RecoveryCodeRequired => "RECOVERY_CODE_REQUIRED",
+            Self::VerificationCodeRequired => "VERIFICATION_CODE_REQUIRED",
+            Self::DeviceSelectionRequired => "DEVICE_SELECTION_REQUIRED",
+            Self::OtpRequired => "OTP_REQUIRED",
+            Self::AgreementConsentRequired => "AGREEMENT_CONSENT_REQUIRED",
+            Self::ProfileDataRequired => "PROFILE_DATA_REQUIRED",
+            Self::DagUserCodeRequired => "DAG_USER_CODE_REQUIRED",
+            Self::DagConsentRequired => "DAG_CONSENT_REQUIRED",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    /// The actions this status always offers; optional ones (registration, recovery, device
+    /// switching) are added by the flow from its policy.
+    pub fn actions(self) -> &'static [&'static str] {
+        match self {
+            Self::UsernamePasswordRequired | Self::PasswordRequired => &["usernamePassword.check"],
+            Self::SignOnRequired => &["user.lookup"],
+            Self::MustChangePassword => &["password.reset"],
+            Self::RecoveryCodeRequired => &["password.recover", "password.sendRecoveryCode"],
+            Self::VerificationCodeRequired => &["user.verify", "user.sendVerificationCode"],
+            Self::DeviceSelectionRequired => &["device.select"],
+            Self::OtpRequired => &["otp.check"],
+            Self::AgreementConsentRequired => &["user.consent"],
+            Self::ProfileDataRequired => &["user.profile.update"],
+            Self::DagUserCodeRequired => &["deviceAuthGrant.userCode.verify"],
+            Self::DagConsentRequired => &["deviceAuthGrant.consent"],
+            Self::Completed | Self::Failed => &[],
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
+}
+
+/// Other names clients use for the same action (media type `application/vnd.pingidentity.
+/// <name>+json`), mapped to the name the flow offers.
+pub fn canonical_action(name: &str) -> Option<&'static str> {
+    const ALL: &[&str] = &[
+        "usernamePassword.check",
+        "user.lookup",
+        "password.reset",
+        "password.forgot",
+        "password.recover",
+        "password.sendRecoveryCode",
+        "user.register",
+        "user.verify",
+        "user.sendVerificationCode",
+        "device.select",
+        "otp.check",
+        "user.consent",
+        "user.profile.update",
+        "deviceAuthGrant.userCode.verify",
+        "deviceAuthGrant.consent",
+    ];
+    let alias = match name {
+        "agreement.consent" => "user.consent",
+        "deviceAuthorization.userCode.verify" => "deviceAuthGrant.userCode.verify",
+        "deviceAuthorization.consent" => "deviceAuthGrant.consent",
+        other => other,
+    };
+    ALL.iter().find(|a| a.eq_ignore_ascii_case(alias)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_map_to_offered_names() {
+        assert_eq!(canonical_action("agreement.consent"), Some("user.consent"));
+        assert_eq!(
+            canonical_action("deviceAuthorization.userCode.verify"),
+            Some("deviceAuthGrant.userCode.verify")
+        );
+        assert_eq!(
+            canonical_action("usernamepassword.check"),
+            Some("usernamePassword.check")
+        );
+        assert_eq!(canonical_action("bogus"), None);
+    }
+
+    #[test]
+    fn done_statuses_offer_nothing() {
+        assert!(Status::Completed.actions().is_empty());
+        assert_eq!(Status::OtpRequired.actions(), &["otp.check"]);
+        assert_eq!(Status::OtpRequired.as_str(), "OTP_REQUIRED");
+    }
+}
