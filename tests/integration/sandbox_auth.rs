@@ -320,6 +320,25 @@ impl Browser {
     pub async fn resume(&self, flow: &str) -> Reply {
         self.get("/as/resume", &[("flowId", flow)]).await
     }
+
+    /// Authorizes (signing on unless the session already did), resumes, and returns the code.
+    pub async fn sign_in(&self, params: &[(&str, &str)], username: &str) -> String {
+        let (_, flow) = self.authorize(params).await;
+        if self.flow(&flow).await.body["status"] != "COMPLETED" {
+            self.login(&flow, username, PASSWORD, "COMPLETED").await;
+        }
+        query(&self.resume(&flow).await.location(), "code").expect("code")
+    }
+}
+
+/// Authorize parameters of a code flow for `app` with scope `openid`.
+pub fn code_request(app: &str) -> [(&str, &str); 4] {
+    [
+        ("response_type", "code"),
+        ("client_id", app),
+        ("redirect_uri", REDIRECT),
+        ("scope", "openid"),
+    ]
 }
 
 pub const PASSWORD: &str = "Sandbox-Pass1!";
@@ -329,9 +348,13 @@ pub const REDIRECT: &str = "https://app.example/cb";
 mod code_flow;
 #[path = "sandbox_auth/device.rs"]
 mod device;
+#[path = "sandbox_auth/errors.rs"]
+mod errors;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/saml.rs"]
 mod saml;
+#[path = "sandbox_auth/sessions.rs"]
+mod sessions;
 #[path = "sandbox_auth/tokens.rs"]
 mod tokens;

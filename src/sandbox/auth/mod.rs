@@ -71,6 +71,8 @@ pub struct AuthState {
     pub devices: expiring::Expiring<device::DeviceGrant>,
     /// Device codes by normalized user code.
     pub user_codes: expiring::Expiring<String>,
+    /// The latest `client_credentials` token per client and scopes, reused within its second.
+    pub client_tokens: expiring::Expiring<String>,
     /// Sign-on flows by id.
     pub flows: expiring::Expiring<flow::Flow>,
     /// SSO sessions by id (the `ST` cookie's value).

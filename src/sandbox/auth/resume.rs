@@ -53,28 +53,31 @@ pub async fn resume(
             flow::save(&state, &flow);
             send(&state, &flow, &req, &answer)
         }
-        Status::Failed => {
-            let reason = flow
-                .error
-                .as_ref()
-                .and_then(|e| e.get("message"))
-                .and_then(Value::as_str)
-                .unwrap_or("The sign-on flow failed")
-                .to_owned();
-            let mut answer = vec![
-                ("error", "access_denied".to_owned()),
-                ("error_description", reason),
-            ];
-            if let Some(s) = &req.state {
-                answer.push(("state", s.clone()));
-            }
-            send(&state, &flow, &req, &answer)
-        }
+        Status::Failed => send(&state, &flow, &req, &denied(&flow, &req)),
         _ if req.response_mode == ResponseMode::PiFlow => {
             ApiError::request_failed("The flow is not completed").into_response()
         }
         _ => respond::found(&render::sign_on_url(&state, &env, &flow.id)),
     }
+}
+
+/// The `access_denied` answer for a failed flow.
+fn denied(flow: &Flow, req: &AuthorizeRequest) -> Vec<(&'static str, String)> {
+    let reason = flow
+        .error
+        .as_ref()
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .unwrap_or("The sign-on flow failed")
+        .to_owned();
+    let mut answer = vec![
+        ("error", "access_denied".to_owned()),
+        ("error_description", reason),
+    ];
+    if let Some(s) = &req.state {
+        answer.push(("state", s.clone()));
+    }
+    answer
 }
 
 /// The grant a completed flow stands for.

@@ -30,10 +30,10 @@ pub async fn signoff(
         return ApiError::not_found().into_response();
     }
     let params = Params::from_query_and_form(query.as_deref(), &headers, &body);
-    let hint = params
+    let hint = match params
         .get("id_token_hint")
-        .map(|t| state.auth.key.verify(t));
-    let hint = match hint {
+        .map(|t| state.auth.key.verify(t))
+    {
         Some(Some(claims)) => Some(claims),
         Some(None) => {
             return ApiError::invalid(
@@ -59,17 +59,14 @@ pub async fn signoff(
         session::end(&state, &sid);
     }
     let mut response = match target {
-        Some(uri) => {
-            let mut answer = Vec::new();
-            if let Some(s) = params.get("state") {
-                answer.push(("state", s.to_owned()));
-            }
-            if answer.is_empty() {
-                respond::found(&uri)
-            } else {
-                respond::redirect(&uri, respond::ResponseMode::Query, &answer)
-            }
-        }
+        Some(uri) => match params.get("state") {
+            Some(st) => respond::redirect(
+                &uri,
+                respond::ResponseMode::Query,
+                &[("state", st.to_owned())],
+            ),
+            None => respond::found(&uri),
+        },
         None => Html("<!DOCTYPE html><html><body><p>You have been signed off.</p></body></html>")
             .into_response(),
     };

@@ -99,6 +99,42 @@ fn client_credentials(
         ));
     }
     let grant = Grant::client(env, &app.id, resolved);
-    let access = issue::access_token(state, &grant);
+    let access = recent_client_token(state, &grant).unwrap_or_else(|| {
+        let token = issue::access_token(state, &grant);
+        remember_client_token(state, &grant, &token);
+        token
+    });
     Ok(issue::response(&grant, &access, None, None))
+}
+
+/// Cache key of a client token: environment, client and scopes.
+fn cache_key(grant: &Grant) -> String {
+    format!(
+        "{}|{}|{}",
+        grant.env_id,
+        grant.client_id,
+        grant.scopes.joined()
+    )
+}
+
+/// A token issued to the same client for the same scopes within the current second, still
+/// valid. Identical requests in one second share one token: an RS256 signature costs about a
+/// millisecond, and this keeps a client hammering the endpoint from being bound by it (and
+/// `SandboxState::tokens` from growing with every call).
+fn recent_client_token(state: &SandboxState, grant: &Grant) -> Option<String> {
+    let token = state
+        .auth
+        .client_tokens
+        .get(&cache_key(grant), state.auth.clock.now_ms())?;
+    let live = state.tokens().get(&token).is_some_and(|t| !t.revoked);
+    live.then_some(token)
+}
+
+fn remember_client_token(state: &SandboxState, grant: &Grant, token: &str) {
+    let now = state.auth.clock.now_ms();
+    let end_of_second = (now.div_euclid(1000) + 1) * 1000;
+    state
+        .auth
+        .client_tokens
+        .insert(&cache_key(grant), token.to_owned(), end_of_second, now);
 }

@@ -304,4 +304,18 @@ async fn introspection_by_resource_and_revocation() {
         )
         .await;
     assert_eq!(r.body["active"], false);
+    let again = kit
+        .token(
+            &[
+                ("grant_type", "client_credentials"),
+                ("scope", "orders:read"),
+            ],
+            Some((&id, &secret)),
+        )
+        .await;
+    assert_ne!(
+        again.body["access_token"].as_str(),
+        Some(token.as_str()),
+        "a revoked token is never handed out again"
+    );
 }

@@ -56,39 +56,9 @@ pub fn parse(
     env: &str,
     params: &Params,
 ) -> Result<(AuthorizeRequest, App), Refusal> {
-    let client_id = params
-        .get("client_id")
-        .ok_or_else(|| Refusal::Direct(ApiError::required("client_id")))?;
-    let app = {
-        let store = state.store();
-        app::find(state, &store, env, client_id)
-    };
-    let app = app
-        .filter(|a| a.enabled && a.protocol == "OPENID_CONNECT")
-        .ok_or_else(|| {
-            Refusal::Direct(ApiError::invalid(
-                "INVALID_VALUE",
-                "client_id",
-                "The client_id does not name an enabled OpenID Connect application",
-            ))
-        })?;
+    let app = client(state, env, params)?;
     let response_types = response_types(params);
-    let mode = match params.get("response_mode") {
-        Some(m) => ResponseMode::parse(m).ok_or_else(|| {
-            Refusal::Direct(ApiError::invalid(
-                "INVALID_VALUE",
-                "response_mode",
-                "Unsupported response_mode",
-            ))
-        })?,
-        None if response_types
-            .iter()
-            .any(|r| r == "token" || r == "id_token") =>
-        {
-            ResponseMode::Fragment
-        }
-        None => ResponseMode::Query,
-    };
+    let mode = response_mode(params, &response_types)?;
     let (redirect_uri, redirect_uri_sent) = redirect_uri(&app, params, mode)?;
     let refuse = |error: &'static str, description: &str| Refusal::Client {
         redirect_uri: redirect_uri.clone(),
@@ -98,44 +68,12 @@ pub fn parse(
         description: description.to_owned(),
     };
     check_response_types(&app, &response_types).map_err(|(e, d)| refuse(e, &d))?;
-    let requested = params
-        .get("scope")
-        .ok_or_else(|| refuse("invalid_scope", "scope is required"))?;
-    let scopes = {
-        let store = state.store();
-        scopes::resolve(&store, env, &app.doc, requested)
-            .map_err(|d| refuse("invalid_scope", &d))?
-    };
-    if response_types.iter().any(|r| r == "id_token") && !scopes.has("openid") {
-        return Err(refuse(
-            "invalid_scope",
-            "The id_token response type requires the openid scope",
-        ));
-    }
-    let implicit_id = response_types.iter().any(|r| r == "id_token")
-        && !response_types.iter().any(|r| r == "code");
-    if implicit_id && params.get("nonce").is_none() {
-        return Err(refuse(
-            "invalid_request",
-            "nonce is required when an ID token is returned from the authorization endpoint",
-        ));
-    }
+    let scopes = requested_scopes(state, env, &app, params, &response_types)
+        .map_err(|(e, d)| refuse(e, &d))?;
     let (code_challenge, challenge_method) =
         pkce(&app, params).map_err(|d| refuse("invalid_request", &d))?;
-    let prompt = params.get("prompt").map(str::to_owned);
-    if prompt.as_deref().is_some_and(|p| {
-        !p.split_whitespace()
-            .all(|x| ["none", "login", "consent", "select_account"].contains(&x))
-    }) {
-        return Err(refuse("invalid_request", "Unsupported prompt value"));
-    }
-    let max_age = match params.get("max_age") {
-        Some(m) => Some(
-            m.parse::<i64>()
-                .map_err(|_| refuse("invalid_request", "max_age must be a number"))?,
-        ),
-        None => None,
-    };
+    let (prompt, max_age) =
+        prompt_and_max_age(params).map_err(|d| refuse("invalid_request", &d))?;
     let request = AuthorizeRequest {
         client_id: app.id.clone(),
         redirect_uri,
@@ -152,6 +90,94 @@ pub fn parse(
         acr_values: params.get("acr_values").map(str::to_owned),
     };
     Ok((request, app))
+}
+
+/// The enabled OIDC application `client_id` names.
+fn client(state: &SandboxState, env: &str, params: &Params) -> Result<App, Refusal> {
+    let client_id = params
+        .get("client_id")
+        .ok_or_else(|| Refusal::Direct(ApiError::required("client_id")))?;
+    let app = {
+        let store = state.store();
+        app::find(state, &store, env, client_id)
+    };
+    app.filter(|a| a.enabled && a.protocol == "OPENID_CONNECT")
+        .ok_or_else(|| {
+            Refusal::Direct(ApiError::invalid(
+                "INVALID_VALUE",
+                "client_id",
+                "The client_id does not name an enabled OpenID Connect application",
+            ))
+        })
+}
+
+/// The response mode asked for, or the default: fragment when tokens are returned from the
+/// authorization endpoint, query otherwise.
+fn response_mode(params: &Params, response_types: &[String]) -> Result<ResponseMode, Refusal> {
+    match params.get("response_mode") {
+        Some(m) => ResponseMode::parse(m).ok_or_else(|| {
+            Refusal::Direct(ApiError::invalid(
+                "INVALID_VALUE",
+                "response_mode",
+                "Unsupported response_mode",
+            ))
+        }),
+        None if response_types
+            .iter()
+            .any(|r| r == "token" || r == "id_token") =>
+        {
+            Ok(ResponseMode::Fragment)
+        }
+        None => Ok(ResponseMode::Query),
+    }
+}
+
+/// The granted scopes, with OIDC's rules for ID tokens (`openid`, and `nonce` when the ID
+/// token comes from the authorization endpoint).
+fn requested_scopes(
+    state: &SandboxState,
+    env: &str,
+    app: &App,
+    params: &Params,
+    response_types: &[String],
+) -> Result<Resolved, (&'static str, String)> {
+    let requested = params
+        .get("scope")
+        .ok_or(("invalid_scope", "scope is required".to_owned()))?;
+    let scopes = {
+        let store = state.store();
+        scopes::resolve(&store, env, &app.doc, requested).map_err(|d| ("invalid_scope", d))?
+    };
+    let has = |t: &str| response_types.iter().any(|r| r == t);
+    if has("id_token") && !scopes.has("openid") {
+        return Err((
+            "invalid_scope",
+            "The id_token response type requires the openid scope".to_owned(),
+        ));
+    }
+    if has("id_token") && !has("code") && params.get("nonce").is_none() {
+        return Err((
+            "invalid_request",
+            "nonce is required when an ID token is returned from the authorization endpoint"
+                .to_owned(),
+        ));
+    }
+    Ok(scopes)
+}
+
+fn prompt_and_max_age(params: &Params) -> Result<(Option<String>, Option<i64>), String> {
+    let prompt = params.get("prompt").map(str::to_owned);
+    if prompt.as_deref().is_some_and(|p| {
+        !p.split_whitespace()
+            .all(|x| ["none", "login", "consent", "select_account"].contains(&x))
+    }) {
+        return Err("Unsupported prompt value".into());
+    }
+    let max_age = match params.get("max_age") {
+        Some(m) => Some(m.parse::<i64>().map_err(|_| "max_age must be a number")?),
+        None => None,
+    };
+    Ok((prompt, max_age))
 }
 
 fn response_types(params: &Params) -> Vec<String> {

@@ -22,32 +22,17 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
         (_, Some(known)) if flow.status == Status::PasswordRequired => known.clone(),
         _ => return Err(ApiError::required("username")),
     };
-    let (user_id, outcome) = {
-        let mut store = state.store();
-        let found = user::find_by_name(&store, &flow.env_id, &username).cloned();
-        let Some(found) = found else {
-            return Err(ApiError::invalid(
-                "INVALID_VALUE",
-                "username",
-                BAD_CREDENTIALS,
-            ));
-        };
-        if !user::can_authenticate(&found) {
-            return Err(ApiError::invalid(
-                "ACCOUNT_NOT_USABLE",
-                "username",
-                "The user account is disabled",
-            ));
-        }
-        let id = found
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let outcome = user::check_password(&mut store, &flow.env_id, &id, password);
-        (id, outcome)
-    };
+    let (user_id, outcome) = verify(state, &flow.env_id, &username, password)?;
     match outcome {
+        PasswordCheck::Ok | PasswordCheck::MustChange => {
+            signed_on(state, flow, &user_id, "pwd");
+            if outcome == PasswordCheck::MustChange {
+                flow.status = Status::MustChangePassword;
+            } else {
+                after_sign_on(state, flow);
+            }
+            Ok(())
+        }
         PasswordCheck::Wrong { failures_remaining } => Err(ApiError::invalid(
             "INVALID_VALUE",
             "password",
@@ -64,16 +49,34 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
             "password",
             "The user has no password",
         )),
-        PasswordCheck::Ok | PasswordCheck::MustChange => {
-            signed_on(state, flow, &user_id, "pwd");
-            if outcome == PasswordCheck::MustChange {
-                flow.status = Status::MustChangePassword;
-            } else {
-                after_sign_on(state, flow);
-            }
-            Ok(())
-        }
     }
+}
+
+/// Finds the user and checks the password (counting failures); the user's id and the outcome.
+fn verify(
+    state: &SandboxState,
+    env: &str,
+    username: &str,
+    password: &str,
+) -> ApiResult<(String, PasswordCheck)> {
+    let mut store = state.store();
+    let found = user::find_by_name(&store, env, username)
+        .cloned()
+        .ok_or_else(|| ApiError::invalid("INVALID_VALUE", "username", BAD_CREDENTIALS))?;
+    if !user::can_authenticate(&found) {
+        return Err(ApiError::invalid(
+            "ACCOUNT_NOT_USABLE",
+            "username",
+            "The user account is disabled",
+        ));
+    }
+    let id = found
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let outcome = user::check_password(&mut store, env, &id, password);
+    Ok((id, outcome))
 }
 
 /// Records who signed on and how; keeps a session the flow started from only if it is the
