@@ -241,3 +241,29 @@ async fn implicit_tokens_come_in_the_fragment() {
         Some("unauthorized_client")
     );
 }
+
+#[tokio::test]
+async fn request_objects_carry_authorize_parameters() {
+    let kit = Kit::start().await;
+    let (app, secret) = kit.app(json!({})).await;
+    kit.user("rita", PASSWORD).await;
+    let b = kit.browser();
+    let inner = json!({"response_type": "code", "redirect_uri": REDIRECT, "scope": "openid", "state": "from-jwt",
+                       "pi.template": {"name": "transaction"}});
+    let signed = steprun::sandbox::auth::jwt::sign_hs256(&inner, secret.as_bytes());
+    let (_, flow) = b
+        .authorize(&[("client_id", app.as_str()), ("request", signed.as_str())])
+        .await;
+    b.login(&flow, "rita", PASSWORD, "COMPLETED").await;
+    let loc = b.resume(&flow).await.location();
+    assert_eq!(query(&loc, "state").as_deref(), Some("from-jwt"));
+    let forged = steprun::sandbox::auth::jwt::sign_hs256(&inner, b"not-the-secret");
+    let r = b
+        .get(
+            "/as/authorize",
+            &[("client_id", app.as_str()), ("request", forged.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.body["details"][0]["target"], "request");
+}

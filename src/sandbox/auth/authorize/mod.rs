@@ -4,6 +4,7 @@
 //! the `interactionId`/`interactionToken` cookies the flows API requires.
 
 pub mod request;
+pub mod request_object;
 pub mod respond;
 
 use std::sync::Arc;
@@ -31,7 +32,7 @@ pub async fn authorize_get(
     headers: HeaderMap,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    handle(&state, &env, &params, &headers)
+    handle(&state, &env, params, &headers)
 }
 
 /// `POST /{envID}/as/authorize` (form body; query parameters count too).
@@ -43,14 +44,17 @@ pub async fn authorize_post(
     body: Bytes,
 ) -> Response {
     let params = Params::from_query_and_form(query.as_deref(), &headers, &body);
-    handle(&state, &env, &params, &headers)
+    handle(&state, &env, params, &headers)
 }
 
-fn handle(state: &SandboxState, env: &str, params: &Params, headers: &HeaderMap) -> Response {
+fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderMap) -> Response {
     if !directory::env_known(state, env) {
         return ApiError::not_found().into_response();
     }
-    let (req, app) = match request::parse(state, env, params) {
+    if let Err(e) = request_object::merge(state, env, &mut params) {
+        return e.into_response();
+    }
+    let (req, app) = match request::parse(state, env, &params) {
         Ok(ok) => ok,
         Err(refusal) => return refuse(refusal),
     };
