@@ -150,7 +150,7 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     };
     let vars = sandbox.vars();
     if let Some(path) = &args.write_vars
-        && let Err(e) = std::fs::write(path, vars.to_toml())
+        && let Err(e) = write_atomically(path, &vars.to_toml())
     {
         eprintln!("error: cannot write {}: {e}", path.display());
         return exit::TOOL;
@@ -166,6 +166,13 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     exit::OK
+}
+
+/// Writes through a temporary file, so a reader never sees half a file.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
 }
 
 async fn run(args: &RunArgs) -> u8 {

@@ -11,11 +11,13 @@ mod engine_http;
 mod engine_run;
 #[path = "integration/errors.rs"]
 mod errors;
+#[path = "integration/library.rs"]
+mod library;
 #[path = "integration/reports.rs"]
 mod reports;
-#[path = "integration/secrets.rs"]
-mod secrets;
-#[path = "integration/sandbox_mgmt.rs"]
-mod sandbox_mgmt;
 #[path = "integration/sandbox_auth.rs"]
 mod sandbox_auth;
+#[path = "integration/sandbox_mgmt.rs"]
+mod sandbox_mgmt;
+#[path = "integration/secrets.rs"]
+mod secrets;

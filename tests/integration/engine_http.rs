@@ -220,7 +220,7 @@ fn timeouts_and_refused_connections_are_step_failures() {
     Case::new()
         .file(
             "w.toml",
-            &at(&s, &format!("name = \"x\"\n[[steps]]\nname = \"Slow\"\nurl = \"BASE/slow?ms=3000\"\ntimeout = \"200ms\"\n")),
+            &at(&s, "name = \"x\"\n[[steps]]\nname = \"Slow\"\nurl = \"BASE/slow?ms=3000\"\ntimeout = \"200ms\"\n"),
         )
         .file("d.toml", &format!("name = \"y\"\n[[steps]]\nname = \"Dead\"\nurl = \"http://{dead}/\"\n"))
         .args(["run", "w.toml", "d.toml"])
@@ -228,4 +228,51 @@ fn timeouts_and_refused_connections_are_step_failures() {
         .code(1)
         .stdout_has("timed out")
         .stdout_has("cannot connect");
+}
+
+#[test]
+fn interrupt_runs_cleanups_and_exits_130() {
+    let s = TestServer::start();
+    let case = Case::new().file(
+        "w.toml",
+        &at(
+            &s,
+            r#"
+name = "Interrupted"
+[[steps]]
+name = "Create"
+method = "POST"
+url = "BASE/items"
+json = {}
+extract = { id = "$.id" }
+cleanup = { method = "DELETE", url = "BASE/items/<<id>>" }
+[[steps]]
+name = "Hangs"
+url = "BASE/slow?ms=20000"
+timeout = "25s"
+[[steps]]
+name = "Never"
+url = "BASE/echo"
+"#,
+        ),
+    );
+    let child = case.args(["run", "w.toml"]).spawn();
+    // Wait until the slow request has arrived (a condition, not a guess at timing).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while s.hits() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slow step never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.interrupt();
+    let run = child.wait();
+    assert_eq!(run.code, 130, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        s.deleted(),
+        vec!["item-1".to_owned()],
+        "cleanup must run after Ctrl-C"
+    );
+    assert!(run.stdout.contains("interrupted"), "{}", run.stdout);
 }

@@ -1,6 +1,6 @@
 //! Shared test helpers: write workflows into a temp dir, run the real binary, check its output.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// A scratch directory with files, and the command line to run in it.
@@ -29,10 +29,6 @@ impl Case {
 
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
-    }
-
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
     }
 
     /// Writes a file (creating parent directories).
@@ -131,5 +127,52 @@ impl Run {
             self.stderr
         );
         self
+    }
+}
+
+/// A `steprun` process still running.
+pub struct Running {
+    child: std::process::Child,
+    /// Keeps the case's directory alive while the process runs.
+    _case: Case,
+}
+
+impl Case {
+    /// Starts `steprun ARGS` without waiting for it.
+    pub fn spawn(self) -> Running {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_steprun"));
+        cmd.args(&self.args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("NO_COLOR", "1");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        Running {
+            child: cmd.spawn().expect("spawn steprun"),
+            _case: self,
+        }
+    }
+}
+
+impl Running {
+    /// Sends SIGINT, as Ctrl-C does.
+    #[allow(unsafe_code)]
+    pub fn interrupt(&self) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        // SAFETY: sending a signal to our own child process.
+        let rc = unsafe { libc::kill(pid, libc::SIGINT) };
+        assert_eq!(rc, 0, "kill");
+    }
+
+    pub fn wait(self) -> Run {
+        let out = self.child.wait_with_output().expect("wait");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
