@@ -155,8 +155,13 @@ fn extraction(
     span: std::ops::Range<usize>,
 ) -> Result<Extraction, Diagnostic> {
     let at = cx.locate((), span.clone());
-    let rest = span.start..cx.source.text.len();
-    let loc = |s: &str| cx.locate(s.to_owned(), cx.source.narrow(&rest, s));
+    let loc = |s: &str| {
+        let at = cx
+            .source
+            .find_after(span.start, s)
+            .unwrap_or_else(|| span.clone());
+        cx.locate(s.to_owned(), at)
+    };
     let mut ex = Extraction {
         name: name.to_owned(),
         source: ExtractSource::Status,

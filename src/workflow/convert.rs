@@ -55,14 +55,10 @@ impl Cx {
     /// The span of `key` as written inside `span`, or `span` when it cannot be found.
     /// A `[section]` table's span covers only its header, so the search runs on from there.
     pub fn key_span(&self, span: Span, key: &str) -> Span {
-        let rest = span.start..self.source.text.len();
-        for needle in [format!("\"{key}\""), format!("'{key}'"), key.to_owned()] {
-            let found = self.source.narrow(&rest, &needle);
-            if found != rest {
-                return found;
-            }
-        }
-        span
+        [format!("\"{key}\""), format!("'{key}'"), key.to_owned()]
+            .iter()
+            .find_map(|needle| self.source.find_after(span.start, needle))
+            .unwrap_or(span)
     }
 
     /// Table entries whose values must be strings (headers).

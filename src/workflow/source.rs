@@ -60,6 +60,17 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Like `narrow`, for text written after `start` (a `[section]` header's span covers only
+    /// the header). The search is bounded so loading a long file stays linear.
+    pub fn find_after(&self, start: usize, needle: &str) -> Option<Span> {
+        const WINDOW: usize = 8 * 1024;
+        let window = start..(start + WINDOW).min(self.text.len());
+        let found = self.narrow(&window, needle);
+        (found != window).then_some(found)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;
