@@ -5,6 +5,8 @@ mod harness;
 #[path = "integration/server.rs"]
 mod server;
 
+#[path = "integration/conformance.rs"]
+mod conformance;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]

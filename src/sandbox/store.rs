@@ -13,6 +13,16 @@ use serde_json::Value;
 /// `users`, `devices`, ...).
 pub type CollectionKey = (String, &'static str);
 
+/// Collections whose documents take the id of the resource they point at (a membership's
+/// id is its group's, a consent's its agreement's): such an id names no scope of theirs.
+const REFERENCE_COLLECTIONS: &[&str] = &["memberOfGroups", "agreementConsents"];
+
+/// Whether the scope named after a document of `collection` holds that document's children,
+/// so that deleting the document (or its parent) drops that scope too.
+pub fn owns_scope(collection: &str) -> bool {
+    !REFERENCE_COLLECTIONS.contains(&collection)
+}
+
 /// An insertion-ordered collection of documents keyed by `id`.
 #[derive(Debug, Default)]
 pub struct Collection {
@@ -98,7 +108,7 @@ impl Store {
         let ids: Vec<String> = self
             .collections
             .iter()
-            .filter(|((s, _), _)| s == scope)
+            .filter(|((s, name), _)| s == scope && owns_scope(name))
             .flat_map(|(_, c)| c.order.clone())
             .collect();
         let prefix = format!("{scope}/");
@@ -168,5 +178,17 @@ mod tests {
         store.drop_tree("env");
         assert!(store.collection("b", "devices").is_none());
         assert!(store.collection("env/general", "contents").is_none());
+    }
+
+    #[test]
+    fn dropping_a_member_keeps_the_groups_it_points_at() {
+        let mut store = Store::default();
+        store.put("env", "users", json!({"id": "u"}));
+        store.put("env", "groups", json!({"id": "g"}));
+        store.put("u", "memberOfGroups", json!({"id": "g"}));
+        store.put("g", "roleAssignments", json!({"id": "r"}));
+        store.drop_tree("u");
+        assert!(store.collection("u", "memberOfGroups").is_none());
+        assert!(store.collection("g", "roleAssignments").is_some());
     }
 }

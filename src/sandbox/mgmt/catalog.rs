@@ -205,8 +205,9 @@ impl Hooks for CredentialHooks {
         doc: &mut Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
+        // No `lastUsedAt` yet: PingOne sends it as a date-time once the credential is used,
+        // never as null, and the sandbox's gateways never connect.
         doc.insert("credential".into(), json!(secrets::generate()));
-        doc.insert("lastUsedAt".into(), Value::Null);
         Ok(())
     }
 }

@@ -288,7 +288,9 @@ pub fn delete(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         .ok_or_else(ApiError::not_found)?;
     ctx.spec.hooks.deleting(ctx, &mut store, &doc)?;
     store.remove(&ctx.scope, ctx.spec.name, id);
-    store.drop_tree(id);
+    if crate::sandbox::store::owns_scope(ctx.spec.name) {
+        store.drop_tree(id);
+    }
     Ok(hal::no_content())
 }
 

@@ -155,6 +155,26 @@ impl Hooks for PolicyHooks {
         doc.entry("default").or_insert(json!(false));
         Ok(())
     }
+    fn validate(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        // PingOne: "the minimum number of characters ... can be from 8 to 32 (inclusive)".
+        match doc.get("length").and_then(|l| l.get("min")) {
+            Some(min) if !min.as_i64().is_some_and(|m| (8..=32).contains(&m)) => {
+                Err(ApiError::invalid_value(
+                    "OUT_OF_RANGE",
+                    "length.min",
+                    "length.min must be between 8 and 32",
+                )
+                .with_inner(json!({"rangeMinimumValue": 8, "rangeMaximumValue": 32})))
+            }
+            _ => Ok(()),
+        }
+    }
     fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, _created: bool) {
         if doc["default"] != true {
             return;

@@ -169,6 +169,8 @@ impl Hooks for CustomRoleHooks {
     ) -> ApiResult<()> {
         doc.insert("type".into(), json!("CUSTOM"));
         doc.entry("permissions").or_insert(json!([]));
+        // PingOne always returns who may assign the role (the spec requires the field).
+        doc.entry("canBeAssignedBy").or_insert(json!([]));
         Ok(())
     }
 }

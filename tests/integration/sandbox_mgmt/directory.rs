@@ -426,7 +426,7 @@ async fn password_policies_populations_and_environment_delete() {
     let env_id = env["id"].as_str().unwrap().to_owned();
     let policy = api.create(&format!("/environments/{env_id}/passwordPolicies"), json!({
         "name": "Short", "excludesCommonlyUsed": false, "excludesProfileData": false, "notSimilarToCurrent": false,
-        "length": {"min": 4, "max": 10},
+        "length": {"min": 8, "max": 10},
     })).await;
     let pop = api
         .create(
@@ -439,7 +439,7 @@ async fn password_policies_populations_and_environment_delete() {
             &format!("/environments/{env_id}/users"),
             json!({
                 "username": "u", "email": "u@example.com", "population": {"id": pop["id"]},
-                "password": {"value": "abcd", "forceChange": true},
+                "password": {"value": "abcdefgh", "forceChange": true},
             }),
         )
         .await;
@@ -456,7 +456,7 @@ async fn password_policies_populations_and_environment_delete() {
             Method::PUT,
             &password,
             "application/vnd.pingidentity.password.reset+json",
-            json!({"currentPassword": "abcd", "newPassword": "far-too-long-password"}),
+            json!({"currentPassword": "abcdefgh", "newPassword": "far-too-long-password"}),
         )
         .await;
     assert_eq!(long.body["details"][0]["target"], "password");
@@ -465,7 +465,7 @@ async fn password_policies_populations_and_environment_delete() {
             Method::PUT,
             &password,
             "application/vnd.pingidentity.password.reset+json",
-            json!({"currentPassword": "abcd", "newPassword": "wxyz"}),
+            json!({"currentPassword": "abcdefgh", "newPassword": "stuvwxyz"}),
         )
         .await;
     assert_eq!(changed.body["status"], "OK");

@@ -1,0 +1,266 @@
+//! A client for the sandbox's management API that checks every response it receives against
+//! the OpenAPI documents and keeps every violation, so one failing test lists them all.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use steprun::sandbox::state::IssuedToken;
+use steprun::sandbox::{self, Sandbox};
+
+use super::exceptions;
+use super::openapi::{self, Declared};
+
+/// The sandbox under test and what the checks found so far.
+pub struct Conformance {
+    http: reqwest::Client,
+    pub sandbox: Sandbox,
+    token: String,
+    found: Mutex<Found>,
+}
+
+#[derive(Default)]
+struct Found {
+    violations: Vec<String>,
+    /// `(METHOD template, status)` whose body was validated against a schema.
+    validated: BTreeSet<(String, u16)>,
+    /// `(METHOD template, status)` the spec declares without a schema.
+    unschematized: BTreeSet<(String, u16)>,
+    /// Allowed differences that applied, with their reasons.
+    excepted: BTreeSet<String>,
+}
+
+/// A response as received.
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Conformance {
+    pub async fn start() -> Conformance {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let token = "conformance-admin-token".to_owned();
+        let state = sandbox.state();
+        state.insert_token(
+            &token,
+            IssuedToken {
+                env_id: state.admin_env_id.clone(),
+                client_id: state.admin_app_id.clone(),
+                subject: None,
+                scopes: vec![],
+                expires_at: state.auth.clock.now_secs() + 3600,
+                revoked: false,
+            },
+        );
+        Conformance {
+            http: reqwest::Client::new(),
+            sandbox,
+            token,
+            found: Mutex::default(),
+        }
+    }
+
+    pub fn env(&self) -> String {
+        self.sandbox.vars().env_id.clone()
+    }
+
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.sandbox.vars().api_path)
+        }
+    }
+
+    /// Sends a request (with the admin token unless `token` says otherwise) and checks the
+    /// response against the spec.
+    pub async fn send_as(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let url = self.url(path);
+        let mut req = self.http.request(method.clone(), &url);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let media_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_owned());
+        let text = resp.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        let below_v1 = url
+            .strip_prefix(&self.sandbox.vars().api_path)
+            .unwrap_or(&url);
+        let below_v1 = below_v1.split('?').next().unwrap_or_default();
+        self.check(
+            &method,
+            below_v1,
+            status.as_u16(),
+            media_type.as_deref(),
+            &body,
+        );
+        Reply { status, body }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let token = self.token.clone();
+        self.send_as(Some(&token), method, path, content_type, body)
+            .await
+    }
+
+    /// Sends and asserts the status; returns the body.
+    pub async fn expect(
+        &self,
+        status: u16,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+    ) -> Value {
+        let reply = self.send(method.clone(), path, content_type, body).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            status,
+            "{method} {path}: {}",
+            reply.body
+        );
+        reply.body
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.expect(200, Method::GET, path, None, None).await
+    }
+    pub async fn create(&self, path: &str, body: &Value) -> Value {
+        self.create_as(path, "application/json", body).await
+    }
+    pub async fn create_as(&self, path: &str, content_type: &str, body: &Value) -> Value {
+        self.expect(201, Method::POST, path, Some(content_type), Some(body))
+            .await
+    }
+    pub async fn put(&self, path: &str, body: &Value) -> Value {
+        self.put_as(path, "application/json", body).await
+    }
+    pub async fn put_as(&self, path: &str, content_type: &str, body: &Value) -> Value {
+        self.expect(200, Method::PUT, path, Some(content_type), Some(body))
+            .await
+    }
+    pub async fn post_as(&self, path: &str, content_type: &str, body: &Value) -> Value {
+        self.expect(200, Method::POST, path, Some(content_type), Some(body))
+            .await
+    }
+    pub async fn delete(&self, path: &str) {
+        self.expect(204, Method::DELETE, path, None, None).await;
+    }
+
+    fn check(&self, method: &Method, path: &str, status: u16, media: Option<&str>, body: &Value) {
+        let mut found = self.found.lock().unwrap();
+        let Some(op) = openapi::find(method.as_str(), path) else {
+            found
+                .violations
+                .push(format!("{method} {path}: no operation in the spec"));
+            return;
+        };
+        let label = format!("{method} {}", op.template);
+        let at = format!("{label} -> {status} ({})", op.doc.name);
+        let mut declared = op.declared(status, media.unwrap_or("application/json"));
+        if matches!(declared, Declared::Undeclared) {
+            if let Some((spec, why)) = exceptions::status(method.as_str(), &op.template, status) {
+                declared = op.declared(spec, media.unwrap_or("application/json"));
+                found
+                    .excepted
+                    .insert(format!("{label} -> {status} as {spec}: {}", why.reason));
+            }
+        }
+        match declared {
+            Declared::Undeclared => found
+                .violations
+                .push(format!("{at}: status not declared by the spec")),
+            Declared::OtherMediaType(types) => found.violations.push(format!(
+                "{at}: media type {media:?} not declared (spec has {types:?})"
+            )),
+            Declared::NoSchema { has_content } => {
+                if !has_content && !body.is_null() {
+                    found
+                        .violations
+                        .push(format!("{at}: a body where the spec declares none"));
+                }
+                found.unschematized.insert((label, status));
+            }
+            Declared::Schema(schema) => {
+                if body.is_null() {
+                    found
+                        .violations
+                        .push(format!("{at}: no body where the spec declares one"));
+                }
+                for (pointer, message) in openapi::violations(op.doc, schema, body) {
+                    found
+                        .violations
+                        .push(format!("{at}: at '{pointer}': {message}"));
+                }
+                found.validated.insert((label, status));
+            }
+        }
+    }
+
+    /// Asserts that nothing broke the spec and that at least `min_validated` distinct
+    /// operation responses were validated against a schema, then stops the sandbox.
+    pub async fn finish(self, min_validated: usize) {
+        let found = self.found.into_inner().unwrap();
+        let mut summary = String::new();
+        for (op, status) in &found.validated {
+            let _ = writeln!(summary, "  validated {op} -> {status}");
+        }
+        for (op, status) in &found.unschematized {
+            let _ = writeln!(summary, "  no schema {op} -> {status}");
+        }
+        for exception in &found.excepted {
+            let _ = writeln!(summary, "  exception {exception}");
+        }
+        eprintln!(
+            "conformance: {} responses validated, {} without a schema in the spec\n{summary}",
+            found.validated.len(),
+            found.unschematized.len()
+        );
+        self.sandbox.shutdown().await;
+        assert!(
+            found.violations.is_empty(),
+            "{} violation(s) of the OpenAPI spec:\n{}",
+            found.violations.len(),
+            found.violations.join("\n")
+        );
+        assert!(
+            found.validated.len() >= min_validated,
+            "only {} responses validated (expected at least {min_validated})",
+            found.validated.len()
+        );
+    }
+}
