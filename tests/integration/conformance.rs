@@ -20,6 +20,8 @@ mod applications;
 mod configuration;
 #[path = "conformance/directory.rs"]
 mod directory;
+#[path = "conformance/services.rs"]
+mod services;
 
 use serde_json::json;
 
@@ -40,4 +42,23 @@ fn a_body_that_breaks_the_schema_is_reported() {
     let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
     assert!(pointers.contains(&"/enabled"), "{found:?}");
     assert!(pointers.contains(&"/lifecycle/status"), "{found:?}");
+}
+
+/// With `oneOf` read as `anyOf`, a broken OIDC application must still fail, and the report
+/// must name the field of the closest branch rather than only "no branch matched".
+#[test]
+fn a_broken_branch_of_an_any_of_is_explained() {
+    let op = openapi::find("GET", "/environments/e/applications/a").expect("readOneApplication");
+    let openapi::Declared::Schema(schema) = op.declared(200, "application/json") else {
+        panic!("readOneApplication declares a 200 schema");
+    };
+    let app = json!({"id": "a", "name": "Web", "enabled": true, "type": "WEB_APP",
+        "protocol": "OPENID_CONNECT", "grantTypes": ["AUTHORIZATION_CODE"],
+        "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "pkceEnforcement": "OPTIONAL"});
+    assert_eq!(openapi::violations(op.doc, schema, &app), vec![]);
+    let mut bad = app.clone();
+    bad["pkceEnforcement"] = json!("MAYBE");
+    let found = openapi::violations(op.doc, schema, &bad);
+    let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(pointers, ["/pkceEnforcement"], "{found:?}");
 }

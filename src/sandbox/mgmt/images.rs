@@ -66,14 +66,15 @@ pub fn public_routes() -> Router<Arc<SandboxState>> {
     )
 }
 
+/// The image's `type` as PingOne writes it: `png`, `jpg` or `gif` (lowercase).
 fn image_type(content_type: Option<&str>, data: &[u8]) -> Option<&'static str> {
     match content_type.unwrap_or_default() {
-        "image/png" => Some("PNG"),
-        "image/jpeg" | "image/jpg" => Some("JPG"),
-        "image/gif" => Some("GIF"),
-        _ if data.starts_with(b"\x89PNG") => Some("PNG"),
-        _ if data.starts_with(b"\xff\xd8") => Some("JPG"),
-        _ if data.starts_with(b"GIF8") => Some("GIF"),
+        "image/png" => Some("png"),
+        "image/jpeg" | "image/jpg" => Some("jpg"),
+        "image/gif" => Some("gif"),
+        _ if data.starts_with(b"\x89PNG") => Some("png"),
+        _ if data.starts_with(b"\xff\xd8") => Some("jpg"),
+        _ if data.starts_with(b"GIF8") => Some("gif"),
         _ => None,
     }
 }
@@ -129,8 +130,8 @@ fn serve(state: &SandboxState, id: &str) -> Response {
         .decode(doc["data"].as_str().unwrap_or_default())
         .unwrap_or_default();
     let content_type = match doc["type"].as_str() {
-        Some("PNG") => "image/png",
-        Some("GIF") => "image/gif",
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
         _ => "image/jpeg",
     };
     ([(header::CONTENT_TYPE, content_type)], bytes).into_response()

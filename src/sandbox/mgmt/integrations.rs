@@ -72,9 +72,11 @@ pub fn seed(store: &mut Store, env_id: &str) {
             }),
         );
         for number in *versions {
+            // PingOne always sends `releasedOn` (yyyy-mm-dd); the sandbox models no release
+            // history, so every version carries one fixed date.
             store.put(&id, "versions", json!({
                 "id": hal::new_id(), "integration": hal::id_ref(&id), "name": format!("{name} {number}"),
-                "number": number, "type": "PRODUCT_INTEGRATION_KIT",
+                "number": number, "type": "PRODUCT_INTEGRATION_KIT", "releasedOn": "2025-01-15",
                 "description": format!("{name} version {number}"),
             }));
         }

@@ -184,7 +184,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
                 |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
                     let ctx = ctx(s, &CERTIFICATES, p, &q, c)?;
                     let fields = certificate_fields(b)?;
-                    Ok::<_, ApiError>(hal::created(crud::create(&ctx, fields)?))
+                    Ok::<_, ApiError>(accepted(crud::create(&ctx, fields)?))
                 },
             ),
         )
@@ -214,9 +214,12 @@ fn read_key(ctx: &Ctx, headers: &HeaderMap) -> ApiResult<Response> {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if accept.contains("application/x-pem-file") || accept.contains("application/x-x509-ca-cert") {
-        let body = pem_of(&view);
-        return Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], body).into_response());
+    // PEM under the type the caller asked for: PingOne's is `x-x509-ca-cert`.
+    for pem_type in ["application/x-x509-ca-cert", "application/x-pem-file"] {
+        if accept.contains(pem_type) {
+            let body = pem_of(&view);
+            return Ok(([(header::CONTENT_TYPE, pem_type)], body).into_response());
+        }
     }
     if accept.contains("application/x-pkcs7-certificates") {
         let body = pem_of(&view).replace("CERTIFICATE", "PKCS7");
@@ -227,6 +230,14 @@ fn read_key(ctx: &Ctx, headers: &HeaderMap) -> ApiResult<Response> {
             .into_response());
     }
     Ok(hal::ok(view))
+}
+
+/// PingOne answers a certificate upload with 202 Accepted and the certificate parsed from
+/// the file (unlike other creates, which answer 201).
+fn accepted(doc: Value) -> Response {
+    let mut resp = hal::created(doc);
+    *resp.status_mut() = axum::http::StatusCode::ACCEPTED;
+    resp
 }
 
 /// The certificate document from a multipart upload (`usageType`, `file`) or JSON.

@@ -98,6 +98,38 @@ impl Conformance {
         if let Some(b) = body {
             req = req.body(b.to_string());
         }
+        self.exchange(method, &url, req).await
+    }
+
+    /// `GET` with an `Accept` header (key exports); checks the response, asserts 200 and
+    /// returns the body as text.
+    pub async fn export(&self, path: &str, accept: &str) -> String {
+        let url = self.url(path);
+        let req = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.token)
+            .header("accept", accept);
+        let reply = self.exchange(Method::GET, &url, req).await;
+        assert_eq!(reply.status.as_u16(), 200, "GET {path}: {}", reply.body);
+        reply.body.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Sends a multipart upload (certificates, images) with the admin token, checks the
+    /// response and asserts its status.
+    pub async fn upload(&self, status: u16, path: &str, form: reqwest::multipart::Form) -> Value {
+        let url = self.url(path);
+        let req = self
+            .http
+            .post(&url)
+            .bearer_auth(&self.token)
+            .multipart(form);
+        let reply = self.exchange(Method::POST, &url, req).await;
+        assert_eq!(reply.status.as_u16(), status, "POST {path}: {}", reply.body);
+        reply.body
+    }
+
+    async fn exchange(&self, method: Method, url: &str, req: reqwest::RequestBuilder) -> Reply {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let media_type = resp
@@ -113,7 +145,7 @@ impl Conformance {
         };
         let below_v1 = url
             .strip_prefix(&self.sandbox.vars().api_path)
-            .unwrap_or(&url);
+            .unwrap_or(url);
         let below_v1 = below_v1.split('?').next().unwrap_or_default();
         self.check(
             &method,
@@ -189,7 +221,10 @@ impl Conformance {
                 .push(format!("{method} {path}: no operation in the spec"));
             return;
         };
-        let label = format!("{method} {}", op.template);
+        let label = match media {
+            Some(m) if m != "application/json" => format!("{method} {} [{m}]", op.template),
+            _ => format!("{method} {}", op.template),
+        };
         let at = format!("{label} -> {status} ({})", op.doc.name);
         let mut declared = op.declared(status, media.unwrap_or("application/json"));
         if matches!(declared, Declared::Undeclared) {

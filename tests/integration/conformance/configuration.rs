@@ -99,7 +99,13 @@ async fn identity_providers_gateways_keys_and_certificates() {
         "tokenEndpoint": "https://idp.example.com/token", "jwksEndpoint": "https://idp.example.com/jwks",
         "scopes": ["openid"], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"});
     api.create(&idps, &oidc).await;
+    let saml = json!({"name": "Partner", "type": "SAML", "enabled": true,
+        "idpEntityId": "urn:partner", "spEntityId": "urn:sandbox", "ssoBinding": "HTTP_POST",
+        "ssoEndpoint": "https://partner.example.com/sso",
+        "idpVerification": {"certificates": [{"id": "00000000-0000-0000-0000-000000000001"}]}});
+    let saml = api.create(&idps, &saml).await;
     api.get(&idps).await;
+    api.delete(&format!("{idps}/{}", id(&saml))).await;
     let i = format!("{idps}/{}", id(&fb));
     api.get(&i).await;
     api.put(
@@ -132,8 +138,21 @@ async fn identity_providers_gateways_keys_and_certificates() {
     )
     .await;
     api.get(&gateways).await;
+    api.create(
+        &gateways,
+        &json!({"name": "RADIUS", "type": "RADIUS", "enabled": true,
+            "radiusClients": [{"ip": "127.0.0.1", "sharedSecret": "s"}],
+            "davinci": {"policy": {"id": "p"}}}),
+    )
+    .await;
     let g = format!("{gateways}/{}", id(&ldap));
     api.get(&g).await;
+    api.put(
+        &g,
+        &json!({"name": "LDAP 2", "type": "LDAP", "enabled": false, "bindDN": "cn=admin",
+            "bindPassword": "pw", "vendor": "PingDirectory", "servers": ["ldap.example.com:636"]}),
+    )
+    .await;
     let credentials = format!("{g}/credentials");
     let credential = api.create(&credentials, &json!({})).await;
     api.get(&credentials).await;
@@ -152,11 +171,24 @@ async fn identity_providers_gateways_keys_and_certificates() {
                 "usageType": "SIGNING", "validityPeriod": 365}),
         )
         .await;
-    api.get(&format!("{keys}/{}", id(&key))).await;
+    let k = format!("{keys}/{}", id(&key));
+    api.get(&k).await;
+    let pem = api.export(&k, "application/x-x509-ca-cert").await;
+    api.export(&k, "application/x-pkcs7-certificates").await;
+    let form = reqwest::multipart::Form::new()
+        .text("usageType", "SIGNING")
+        .part(
+            "file",
+            reqwest::multipart::Part::text(pem).file_name("signing.pem"),
+        );
+    let cert = api.upload(202, &format!("{e}/certificates"), form).await;
     api.get(&format!("{e}/certificates")).await;
-    api.delete(&format!("{keys}/{}", id(&key))).await;
+    let c = format!("{e}/certificates/{}", id(&cert));
+    api.get(&c).await;
+    api.delete(&c).await;
+    api.delete(&k).await;
     api.get(&format!("{e}/notificationsSettings")).await;
-    api.finish(17).await;
+    api.finish(20).await;
 }
 
 #[tokio::test]

@@ -74,10 +74,11 @@ fn load(name: &'static str) -> Doc {
 /// - `nullable: true` becomes a `"null"` member of `type` (and of `enum`). Neither file uses
 ///   it today; the rewrite keeps the test honest if a newer copy does.
 /// - `oneOf` becomes `anyOf`. The documents list overlapping branches without a
-///   `discriminator` a validator could use (an OIDC `WEB_APP` matches `ApplicationOIDC`
-///   and, having no `additionalProperties: false`, `ApplicationExternalLink` too), so
-///   "exactly one" fails on valid bodies: that is an ambiguity of the spec, not a fault of
-///   the sandbox. `anyOf` still demands that some branch fits.
+///   `discriminator` a validator could use: an OIDC `WEB_APP` matches `ApplicationOIDC` and
+///   also `ApplicationPingOneAdminConsole` (which constrains nothing), an application's
+///   attribute mapping matches `ApplicationAttributeMapping` and `ResourceAttribute`. So
+///   "exactly one" fails on valid bodies: an ambiguity of the spec, not a fault of the
+///   sandbox. `anyOf` still demands that some branch fits.
 /// - `discriminator`, `readOnly`, `writeOnly`, `example` and `x-*` are annotations a draft-4
 ///   validator ignores; no property is `writeOnly`, so `required` needs no rewrite for
 ///   responses. `format` is checked where draft 4 knows it (`date-time`, `email`, `uri`);

@@ -342,7 +342,7 @@ async fn propagation_keys_risk_integrations_and_images() {
         .send()
         .await
         .unwrap();
-    assert_eq!(cert.status(), StatusCode::CREATED);
+    assert_eq!(cert.status(), StatusCode::ACCEPTED);
     let cert: Value = cert.json().await.unwrap();
     assert_eq!(cert["usageType"], "SIGNING");
     assert_eq!(cert["status"], "VALID");
