@@ -106,14 +106,14 @@ async fn identity_providers_gateways_keys_and_certificates() {
     let saml = api.create(&idps, &saml).await;
     api.get(&idps).await;
     api.delete(&format!("{idps}/{}", id(&saml))).await;
-    let i = format!("{idps}/{}", id(&fb));
-    api.get(&i).await;
+    let idp = format!("{idps}/{}", id(&fb));
+    api.get(&idp).await;
     api.put(
-        &i,
+        &idp,
         &json!({"name": "Facebook 2", "type": "FACEBOOK", "enabled": true, "appId": "1", "appSecret": "s"}),
     )
     .await;
-    let attrs = format!("{i}/attributes");
+    let attrs = format!("{idp}/attributes");
     api.get(&attrs).await;
     let attr = api
         .create(
@@ -145,15 +145,15 @@ async fn identity_providers_gateways_keys_and_certificates() {
             "davinci": {"policy": {"id": "p"}}}),
     )
     .await;
-    let g = format!("{gateways}/{}", id(&ldap));
-    api.get(&g).await;
+    let gw = format!("{gateways}/{}", id(&ldap));
+    api.get(&gw).await;
     api.put(
-        &g,
+        &gw,
         &json!({"name": "LDAP 2", "type": "LDAP", "enabled": false, "bindDN": "cn=admin",
             "bindPassword": "pw", "vendor": "PingDirectory", "servers": ["ldap.example.com:636"]}),
     )
     .await;
-    let credentials = format!("{g}/credentials");
+    let credentials = format!("{gw}/credentials");
     let credential = api.create(&credentials, &json!({})).await;
     api.get(&credentials).await;
     api.delete(&format!("{credentials}/{}", id(&credential)))
@@ -171,10 +171,11 @@ async fn identity_providers_gateways_keys_and_certificates() {
                 "usageType": "SIGNING", "validityPeriod": 365}),
         )
         .await;
-    let k = format!("{keys}/{}", id(&key));
-    api.get(&k).await;
-    let pem = api.export(&k, "application/x-x509-ca-cert").await;
-    api.export(&k, "application/x-pkcs7-certificates").await;
+    let key_url = format!("{keys}/{}", id(&key));
+    api.get(&key_url).await;
+    let pem = api.export(&key_url, "application/x-x509-ca-cert").await;
+    api.export(&key_url, "application/x-pkcs7-certificates")
+        .await;
     let form = reqwest::multipart::Form::new()
         .text("usageType", "SIGNING")
         .part(
@@ -183,10 +184,10 @@ async fn identity_providers_gateways_keys_and_certificates() {
         );
     let cert = api.upload(202, &format!("{e}/certificates"), form).await;
     api.get(&format!("{e}/certificates")).await;
-    let c = format!("{e}/certificates/{}", id(&cert));
-    api.get(&c).await;
-    api.delete(&c).await;
-    api.delete(&k).await;
+    let cert_url = format!("{e}/certificates/{}", id(&cert));
+    api.get(&cert_url).await;
+    api.delete(&cert_url).await;
+    api.delete(&key_url).await;
     api.get(&format!("{e}/notificationsSettings")).await;
     api.finish(20).await;
 }

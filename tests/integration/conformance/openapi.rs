@@ -24,7 +24,7 @@ pub struct Doc {
 pub struct Operation {
     pub doc: &'static Doc,
     pub template: String,
-    operation: &'static Value,
+    node: &'static Value,
 }
 
 /// What the document declares for one status code of an operation.
@@ -142,7 +142,7 @@ pub fn find(method: &str, path: &str) -> Option<Operation> {
                     Operation {
                         doc,
                         template,
-                        operation,
+                        node: operation,
                     },
                 ));
             }
@@ -174,7 +174,7 @@ fn matches(parts: &[String], segments: &[&str]) -> Option<usize> {
 impl Operation {
     /// The schema the document gives for `status` and `media_type` (`application/json`).
     pub fn declared(&self, status: u16, media_type: &str) -> Declared {
-        let Some(mut response) = self.operation["responses"].get(status.to_string()) else {
+        let Some(mut response) = self.node["responses"].get(status.to_string()) else {
             return Declared::Undeclared;
         };
         if let Some(target) = response.get("$ref").and_then(Value::as_str) {
@@ -246,15 +246,14 @@ pub fn violations(
 }
 
 fn explain(error: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, String)>) {
-    if let jsonschema::error::ValidationErrorKind::AnyOf { context } = error.kind() {
-        if let Some(closest) = context.iter().min_by_key(|branch| branch.len()) {
-            if !closest.is_empty() {
-                for inner in closest {
-                    explain(inner, out);
-                }
-                return;
-            }
+    if let jsonschema::error::ValidationErrorKind::AnyOf { context } = error.kind()
+        && let Some(closest) = context.iter().min_by_key(|branch| branch.len())
+        && !closest.is_empty()
+    {
+        for inner in closest {
+            explain(inner, out);
         }
+        return;
     }
     let message = error.to_string();
     let message: String = message.chars().take(300).collect();
