@@ -9,6 +9,8 @@
 
 #[path = "conformance/checker.rs"]
 mod checker;
+#[path = "conformance/discriminators.rs"]
+mod discriminators;
 #[path = "conformance/exceptions.rs"]
 mod exceptions;
 #[path = "conformance/openapi.rs"]
@@ -61,4 +63,24 @@ fn a_broken_branch_of_an_any_of_is_explained() {
     let found = openapi::violations(op.doc, schema, &bad);
     let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(pointers, ["/pkceEnforcement"], "{found:?}");
+}
+
+/// A lax branch must not swallow another kind's body: a progressive-profiling action is
+/// held to its own schema, not to `SignOnPolicyActionPingID` (the bare common fields).
+#[test]
+fn branches_are_selected_by_type() {
+    let op = openapi::find("GET", "/environments/e/signOnPolicies/p/actions/a")
+        .expect("readOneSignOnPolicyAction");
+    let openapi::Declared::Schema(schema) = op.declared(200, "application/json") else {
+        panic!("readOneSignOnPolicyAction declares a 200 schema");
+    };
+    let action = json!({"id": "a", "priority": 1, "type": "PROGRESSIVE_PROFILING",
+        "attributes": [{"name": "name.given", "required": false}],
+        "preventMultiplePromptsPerFlow": true, "promptIntervalSeconds": 90, "promptText": "More"});
+    assert_eq!(openapi::violations(op.doc, schema, &action), vec![]);
+    let mut bad = action.clone();
+    bad.as_object_mut().unwrap().remove("promptText");
+    let found = openapi::violations(op.doc, schema, &bad);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("promptText"), "{found:?}");
 }

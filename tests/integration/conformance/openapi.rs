@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
+use super::discriminators;
+
 /// The documents, relative to the crate: `shared/` sits beside the repository (also in CI).
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/openapi/");
 /// Searched in order: a path both files describe (`/environments/{environmentID}`) is
@@ -79,6 +81,8 @@ fn load(name: &'static str) -> Doc {
 ///   attribute mapping matches `ApplicationAttributeMapping` and `ResourceAttribute`. So
 ///   "exactly one" fails on valid bodies: an ambiguity of the spec, not a fault of the
 ///   sandbox. `anyOf` still demands that some branch fits.
+/// - Each `oneOf` branch is first tied to the `type`/`protocol` values that select it
+///   (`discriminators`), so that a lax branch cannot accept another kind's body.
 /// - `discriminator`, `readOnly`, `writeOnly`, `example` and `x-*` are annotations a draft-4
 ///   validator ignores; no property is `writeOnly`, so `required` needs no rewrite for
 ///   responses. `format` is checked where draft 4 knows it (`date-time`, `email`, `uri`);
@@ -86,6 +90,7 @@ fn load(name: &'static str) -> Doc {
 fn translate(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            discriminators::tie_branches(map);
             if let Some(one_of) = map.remove("oneOf") {
                 map.insert("anyOf".to_owned(), one_of);
             }
@@ -247,7 +252,9 @@ pub fn violations(
 
 fn explain(error: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, String)>) {
     if let jsonschema::error::ValidationErrorKind::AnyOf { context } = error.kind()
-        && let Some(closest) = context.iter().min_by_key(|branch| branch.len())
+        && let Some(closest) = context
+            .iter()
+            .min_by_key(|branch| (selects_another(error, branch), branch.len()))
         && !closest.is_empty()
     {
         for inner in closest {
@@ -258,4 +265,21 @@ fn explain(error: &jsonschema::ValidationError<'_>, out: &mut Vec<(String, Strin
     let message = error.to_string();
     let message: String = message.chars().take(300).collect();
     out.push((error.instance_path().to_string(), message));
+}
+
+/// Whether a branch failed on a selecting property (`type`, `protocol`) of the value the
+/// `anyOf` was checking, wrong or missing: that branch describes another kind of body.
+fn selects_another(
+    any_of: &jsonschema::ValidationError<'_>,
+    branch: &[jsonschema::ValidationError<'_>],
+) -> bool {
+    let here = any_of.instance_path().to_string();
+    branch.iter().any(|e| {
+        let path = e.instance_path().to_string();
+        let message = e.to_string();
+        discriminators::SELECTORS.iter().any(|p| {
+            path == format!("{here}/{p}")
+                || (path == here && message == format!("\"{p}\" is a required property"))
+        })
+    })
 }
