@@ -65,6 +65,25 @@ impl Conformance {
         }
     }
 
+    /// A token issued to `user` in the tutorial environment, allowed to read only that
+    /// user (what a sign-on gives a browser app).
+    pub fn user_token(&self, user: &str) -> String {
+        let token = format!("user-token-{user}");
+        let state = self.sandbox.state();
+        state.insert_token(
+            &token,
+            IssuedToken {
+                env_id: self.env(),
+                client_id: "some-app".into(),
+                subject: Some(user.to_owned()),
+                scopes: vec!["p1:read:user".into()],
+                expires_at: state.auth.clock.now_secs() + 60,
+                revoked: false,
+            },
+        );
+        token
+    }
+
     pub fn env(&self) -> String {
         self.sandbox.vars().env_id.clone()
     }
@@ -261,6 +280,13 @@ impl Conformance {
                         .violations
                         .push(format!("{at}: at '{pointer}': {message}"));
                 }
+                if status >= 400 {
+                    for missing in error_fields_missing(body) {
+                        found
+                            .violations
+                            .push(format!("{at}: error body lacks {missing}"));
+                    }
+                }
                 found.validated.insert((label, status));
             }
         }
@@ -298,4 +324,24 @@ impl Conformance {
             found.validated.len()
         );
     }
+}
+
+/// `P1Error` requires nothing, but PingOne's reference (§1.5) says every error carries `id`,
+/// `code` and `message`, and every detail a `code` and a `message`.
+fn error_fields_missing(body: &Value) -> Vec<String> {
+    let mut missing: Vec<String> = ["id", "code", "message"]
+        .iter()
+        .filter(|f| !body[**f].is_string())
+        .map(|f| format!("'{f}'"))
+        .collect();
+    if let Some(details) = body["details"].as_array() {
+        for (i, detail) in details.iter().enumerate() {
+            for f in ["code", "message"] {
+                if !detail[f].is_string() {
+                    missing.push(format!("'details/{i}/{f}'"));
+                }
+            }
+        }
+    }
+    missing
 }

@@ -264,7 +264,19 @@ async fn error_bodies() {
     )
     .await;
     let dup = json!({"username": "dup", "email": "d@example.com"});
-    api.create(&users, &dup).await;
+    let first = api.create(&users, &dup).await;
+    let other = api
+        .create(
+            &users,
+            &json!({"username": "other", "email": "o@example.com"}),
+        )
+        .await;
+    let token = api.user_token(first["id"].as_str().unwrap());
+    let theirs = format!("{users}/{}", other["id"].as_str().unwrap());
+    let forbidden = api
+        .send_as(Some(&token), Method::GET, &theirs, None, None)
+        .await;
+    assert_eq!(forbidden.status.as_u16(), 403);
     api.expect(
         400,
         Method::POST,
@@ -294,7 +306,7 @@ async fn error_bodies() {
         )
         .await;
     assert_eq!(out_of_range["details"][0]["target"], "length.min");
-    api.finish(5).await;
+    api.finish(6).await;
 }
 
 fn urlencode(text: &str) -> String {
