@@ -27,21 +27,40 @@ async fn applications_of_every_type_secrets_grants_and_attributes() {
             &oidc("WEB_APP", code(), json!(["CODE"]), "CLIENT_SECRET_BASIC"),
         )
         .await;
-    let native = oidc("NATIVE_APP", code(), json!(["CODE"]), "NONE");
+    let mut native = oidc("NATIVE_APP", code(), json!(["CODE"]), "NONE");
+    native["mobile"] = json!({"bundleId": "com.example.app", "packageName": "com.example.app"});
     api.create(&apps, &native).await;
-    let spa = oidc(
+    let code_only = json!(["AUTHORIZATION_CODE"]);
+    let mut spa = oidc("SINGLE_PAGE_APP", code_only, json!(["CODE"]), "NONE");
+    spa["pkceEnforcement"] = json!("S256_REQUIRED");
+    api.create(&apps, &spa).await;
+    let implicit = json!(["IMPLICIT"]);
+    let mut implicit = oidc(
         "SINGLE_PAGE_APP",
-        json!(["AUTHORIZATION_CODE"]),
-        json!(["CODE"]),
+        implicit,
+        json!(["TOKEN", "ID_TOKEN"]),
         "NONE",
     );
-    api.create(&apps, &spa).await;
+    implicit["name"] = json!("Implicit SPA");
+    api.create(&apps, &implicit).await;
+    let device_grants = json!(["DEVICE_CODE", "REFRESH_TOKEN"]);
+    let mut device = oidc("NATIVE_APP", device_grants, json!([]), "NONE");
+    device["name"] = json!("TV");
+    device.as_object_mut().unwrap().remove("redirectUris");
+    api.create(&apps, &device).await;
     let worker = json!({"enabled": true, "name": "Worker", "type": "WORKER",
         "protocol": "OPENID_CONNECT", "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"});
     let worker = api.create(&apps, &worker).await;
+    let group = api
+        .create(
+            &format!("/environments/{env}/groups"),
+            &json!({"name": "SAML users"}),
+        )
+        .await;
     let saml = json!({"enabled": true, "name": "SAML", "type": "WEB_APP", "protocol": "SAML",
         "spEntityId": "urn:sp", "acsUrls": ["https://sp.example.com/acs"],
-        "assertionDuration": 60});
+        "assertionDuration": 60,
+        "accessControl": {"group": {"type": "ANY_GROUP", "groups": [{"id": group["id"]}]}}});
     let saml = api.create(&apps, &saml).await;
     api.get(&apps).await;
     let w = format!("{apps}/{}", id(&web));

@@ -203,6 +203,12 @@ async fn groups_memberships_roles_and_role_assignments() {
             &json!({"role": {"id": env_admin}, "scope": {"id": env, "type": "ENVIRONMENT"}}),
         )
         .await;
+    let org = api.sandbox.vars().org_id.clone();
+    api.create(
+        &assignments,
+        &json!({"role": {"id": find("Organization Admin")}, "scope": {"id": org, "type": "ORGANIZATION"}}),
+    )
+    .await;
     api.get(&assignments).await;
     api.get(&format!("{assignments}/{}", id(&a))).await;
     api.delete(&format!("{assignments}/{}", id(&a))).await;
