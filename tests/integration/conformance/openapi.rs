@@ -94,8 +94,12 @@ fn translate(value: &mut Value) {
             if let Some(one_of) = map.remove("oneOf") {
                 map.insert("anyOf".to_owned(), one_of);
             }
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                allow_null(map);
+            // Only the keyword (a boolean) goes; a property named `nullable` stays.
+            if let Some(&Value::Bool(nullable)) = map.get("nullable") {
+                map.remove("nullable");
+                if nullable {
+                    allow_null(map);
+                }
             }
             map.values_mut().for_each(translate);
         }
@@ -282,4 +286,19 @@ fn selects_another(
                 || (path == here && message == format!("\"{p}\" is a required property"))
         })
     })
+}
+
+#[test]
+fn nullable_admits_null() {
+    let mut schema = serde_json::json!({"properties": {
+        "a": {"type": "string", "nullable": true, "enum": ["x"]},
+        "b": {"$ref": "#/components/schemas/B", "nullable": true},
+        "c": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+    }});
+    translate(&mut schema);
+    let p = &schema["properties"];
+    assert_eq!(p["a"]["type"], serde_json::json!(["string", "null"]));
+    assert_eq!(p["a"]["enum"], serde_json::json!(["x", null]));
+    assert_eq!(p["b"]["anyOf"][1], serde_json::json!({"type": "null"}));
+    assert!(p["c"].get("oneOf").is_none() && p["c"]["anyOf"].is_array());
 }
