@@ -3,6 +3,8 @@
 //! plain reqwest loop sending the same requests; peak RSS at 1,000 and 10,000 steps; and
 //! `steprun check` of the 1,000-step workflow.
 //!
+//! `--serve` (run the bench binary directly) keeps the server up for profiling by hand.
+//!
 //! Targets: steprun ≤ 1.3× the plain loop; peak RSS < 30 MB and flat from 1,000 to 10,000
 //! steps; `check` < 50 ms.
 
@@ -30,6 +32,12 @@ fn main() {
     let w10k = dir.path().join("w10k.toml");
     std::fs::write(&w1k, workflow(&base, 1_000)).expect("write");
     std::fs::write(&w10k, workflow(&base, 10_000)).expect("write");
+    if std::env::args().any(|a| a == "--serve") {
+        // For profiling by hand: keep the server up and say where the workflows are.
+        println!("serving {base}\n  {}\n  {}", w1k.display(), w10k.display());
+        let _ = std::io::stdin().read_line(&mut String::new());
+        return;
+    }
 
     let plain = median(
         (0..REPEAT)

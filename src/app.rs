@@ -36,10 +36,20 @@ pub const SANDBOX_VARS: &[&str] = &[
 ];
 
 pub fn main(cli: Cli) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One step at a time is latency-bound: a single-threaded runtime saves a thread hand-off
+    // (and a context switch) per request. Parallel runs (`--jobs`) and the sandbox server,
+    // which signs tokens, get worker threads.
+    let parallel = match &cli.command {
+        Command::Run(args) => args.jobs > 1,
+        Command::Sandbox(_) => true,
+        Command::Check(_) | Command::List(_) => false,
+    };
+    let mut builder = if parallel {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -275,6 +285,7 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
     let cancel = Arc::new(Cancel::new());
     let engine = Engine {
         templates,
+        clients: crate::http::Clients::new(),
         options: EngineOptions {
             keep: config.keep,
             fail_fast: config.fail_fast,

@@ -5,7 +5,8 @@
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::cookie::CookieStore as _;
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::{Method, StatusCode, Url};
 use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
 
@@ -84,22 +85,58 @@ pub enum HttpError {
     Other(String),
 }
 
-/// An HTTP client with its own cookie jar: one per workflow.
+/// The HTTP clients of a run, built on first use and shared by all its workflows, with their
+/// connection pools. Plain `http://` requests get a client without root certificates, so a run
+/// that never speaks TLS never pays for loading them. Cookies are not the clients': each
+/// workflow's jar is applied per request by [`Http`].
+#[derive(Clone, Default)]
+pub struct Clients {
+    plain: Arc<OnceLock<reqwest::Client>>,
+    verified: Arc<OnceLock<reqwest::Client>>,
+    insecure: Arc<OnceLock<reqwest::Client>>,
+}
+
+#[derive(Clone, Copy)]
+enum Tls {
+    /// Only for `http://` URLs: no certificate could be verified.
+    None,
+    Verified,
+    Insecure,
+}
+
+impl Clients {
+    pub fn new() -> Clients {
+        Clients::default()
+    }
+
+    fn get(&self, url: &Url, insecure: bool) -> Result<&reqwest::Client, HttpError> {
+        let (slot, tls) = if url.scheme() == "http" {
+            (&self.plain, Tls::None)
+        } else if insecure {
+            (&self.insecure, Tls::Insecure)
+        } else {
+            (&self.verified, Tls::Verified)
+        };
+        if let Some(c) = slot.get() {
+            return Ok(c);
+        }
+        let c = build_client(tls)?;
+        Ok(slot.get_or_init(|| c))
+    }
+}
+
+/// A workflow's HTTP side: the run's clients and the workflow's own cookie jar.
 pub struct Http {
     jar: Arc<CookieStoreMutex>,
-    client: reqwest::Client,
-    insecure: OnceLock<reqwest::Client>,
+    clients: Clients,
 }
 
 impl Http {
-    pub fn new() -> Result<Http, HttpError> {
-        let jar = Arc::new(CookieStoreMutex::new(CookieStore::new()));
-        let client = build_client(&jar, false)?;
-        Ok(Http {
-            jar,
-            client,
-            insecure: OnceLock::new(),
-        })
+    pub fn new(clients: Clients) -> Http {
+        Http {
+            jar: Arc::new(CookieStoreMutex::new(CookieStore::new())),
+            clients,
+        }
     }
 
     pub fn jar(&self) -> &Arc<CookieStoreMutex> {
@@ -114,17 +151,6 @@ impl Http {
             .filter(|c| c.name() == name)
             .max_by_key(|c| c.path().map_or(0, str::len))
             .map(|c| c.value().to_owned())
-    }
-
-    fn client(&self, insecure: bool) -> Result<&reqwest::Client, HttpError> {
-        if !insecure {
-            return Ok(&self.client);
-        }
-        if let Some(c) = self.insecure.get() {
-            return Ok(c);
-        }
-        let c = build_client(&self.jar, true)?;
-        Ok(self.insecure.get_or_init(|| c))
     }
 
     pub async fn send(&self, req: &Prepared, opts: SendOptions) -> Result<Response, HttpError> {
@@ -154,13 +180,17 @@ impl Http {
         opts: SendOptions,
         sends: &mut u32,
     ) -> Result<Response, HttpError> {
-        let client = self.client(opts.insecure)?;
         let mut current = req.clone();
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
         loop {
-            let response = send_once(client, &current, opts.timeout).await?;
+            let client = self.clients.get(&current.url, opts.insecure)?;
+            let response = send_once(client, &current, &self.jar, opts.timeout).await?;
+            self.jar.set_cookies(
+                &mut response.headers().get_all(SET_COOKIE).iter(),
+                &current.url,
+            );
             set_cookies.extend(
                 response
                     .headers()
@@ -197,15 +227,18 @@ impl Http {
     }
 }
 
-fn build_client(jar: &Arc<CookieStoreMutex>, insecure: bool) -> Result<reqwest::Client, HttpError> {
+fn build_client(tls: Tls) -> Result<reqwest::Client, HttpError> {
     install_crypto_provider();
-    reqwest::Client::builder()
-        .cookie_provider(Arc::clone(jar))
+    let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("steprun/", env!("CARGO_PKG_VERSION")))
-        .tls_danger_accept_invalid_certs(insecure)
-        .build()
-        .map_err(|e| HttpError::Other(format!("cannot build the HTTP client: {e}")))
+        .user_agent(concat!("steprun/", env!("CARGO_PKG_VERSION")));
+    match tls {
+        Tls::None => builder.tls_certs_only([]),
+        Tls::Verified => builder,
+        Tls::Insecure => builder.tls_danger_accept_invalid_certs(true),
+    }
+    .build()
+    .map_err(|e| HttpError::Other(format!("cannot build the HTTP client: {e}")))
 }
 
 /// rustls needs a process-wide crypto provider; ring is the pure-Rust-friendly one we ship.
@@ -217,14 +250,22 @@ fn install_crypto_provider() {
     });
 }
 
+/// One request, with the jar's cookies for its URL unless the step set `Cookie` itself.
 async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
+    jar: &CookieStoreMutex,
     timeout: Duration,
 ) -> Result<reqwest::Response, HttpError> {
+    let mut headers = req.headers.clone();
+    if !headers.contains_key(COOKIE)
+        && let Some(cookies) = jar.cookies(&req.url)
+    {
+        headers.insert(COOKIE, cookies);
+    }
     let mut builder = client
         .request(req.method.clone(), req.url.clone())
-        .headers(req.headers.clone())
+        .headers(headers)
         .timeout(timeout);
     builder = match &req.body {
         PreparedBody::Empty => builder,

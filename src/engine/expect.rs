@@ -1,6 +1,5 @@
 //! Checks a response against a step's expectations (SPEC §2.3): status, JSONPath, headers, body.
 
-use jsonpath_rust::JsonPath;
 use serde_json::Value;
 
 use crate::event::ExpectationResult;
@@ -39,7 +38,7 @@ impl Actual {
 
 /// Runs a JSONPath over a JSON document; an invalid path is reported as the error text.
 pub fn select(doc: &Value, path: &str) -> Result<Actual, String> {
-    doc.query(path)
+    crate::jsonpath::select(doc, path)
         .map(Actual::from_nodes)
         .map_err(|e| format!("invalid JSONPath `{path}`: {e}"))
 }

@@ -19,7 +19,7 @@ use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
 };
-use crate::http::Http;
+use crate::http::{Clients, Http};
 use crate::redact::Redactor;
 use crate::template::Templates;
 use crate::vars::{self, Layers, VarStore};
@@ -91,6 +91,8 @@ impl EventSink {
 
 pub struct Engine {
     pub templates: Arc<Templates>,
+    /// Shared by the run's workflows; each has its own cookie jar.
+    pub clients: Clients,
     pub options: EngineOptions,
     pub sink: Arc<EventSink>,
     pub cancel: Arc<Cancel>,
@@ -250,7 +252,7 @@ impl Engine {
         } else {
             Redactor::from_store(&vars)
         };
-        let http = Http::new().map_err(|e| e.to_string())?;
+        let http = Http::new(self.clients.clone());
         Ok(WorkflowRun {
             id,
             vars,

@@ -277,7 +277,7 @@ impl Checker<'_> {
         if path.value.contains("<<") {
             return;
         }
-        if let Err(e) = jsonpath_rust::parser::parse_json_path(&path.value) {
+        if let Err(e) = crate::jsonpath::compile(&path.value) {
             let mut d = Diagnostic::at(
                 format!(
                     "invalid JSONPath `{}`: {}",

@@ -54,11 +54,21 @@ impl Cx {
 
     /// The span of `key` as written inside `span`, or `span` when it cannot be found.
     /// A `[section]` table's span covers only its header, so the search runs on from there.
+    /// One scan for the bare key; quotes around the match are taken into the span.
     pub fn key_span(&self, span: Span, key: &str) -> Span {
-        [format!("\"{key}\""), format!("'{key}'"), key.to_owned()]
-            .iter()
-            .find_map(|needle| self.source.find_after(span.start, needle))
-            .unwrap_or(span)
+        let Some(found) = self.source.find_after(span.start, key) else {
+            return span;
+        };
+        let bytes = self.source.text.as_bytes();
+        match (
+            found.start.checked_sub(1).map(|i| bytes[i]),
+            bytes.get(found.end),
+        ) {
+            (Some(open @ (b'"' | b'\'')), Some(close)) if open == *close => {
+                found.start - 1..found.end + 1
+            }
+            _ => found,
+        }
     }
 
     /// Table entries whose values must be strings (headers).
