@@ -49,9 +49,9 @@ pub fn docs() -> &'static [Doc] {
 fn load(name: &'static str) -> Doc {
     let path = format!("{DIR}{name}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    // The management document has a literal TAB inside a plain scalar (a description near
-    // line 1704) that YAML parsers reject; tabs carry no meaning anywhere in these files,
-    // so spaces stand in for them before parsing.
+    // The management document has one literal TAB, inside a plain scalar (a description on
+    // line 1704), which strict YAML parsers reject. It is the only tab in either file and
+    // means nothing, so a space stands in for it before parsing.
     let text = text.replace('\t', " ");
     let mut root: Value = serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     translate(&mut root);
