@@ -133,7 +133,7 @@ impl Hooks for GatewayHooks {
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
         if text(doc, "type") == Some("LDAP") {
-            for field in ["bindDN", "bindPassword", "vendor", "servers"] {
+            for field in ["bindDN", "bindPassword", "vendor", "serversHostAndPort"] {
                 if doc.get(field).is_none_or(Value::is_null) {
                     return Err(ApiError::required(field));
                 }
@@ -189,7 +189,7 @@ pub static GATEWAYS: Spec = Spec {
     kinds: &[
         ("name", Kind::Str),
         ("enabled", Kind::Bool),
-        ("servers", Kind::Array),
+        ("serversHostAndPort", Kind::Array),
     ],
     hooks: &GatewayHooks,
     ..BASE

@@ -129,7 +129,7 @@ async fn identity_providers_gateways_keys_and_certificates() {
             &gateways,
             &json!({"name": "LDAP", "type": "LDAP", "enabled": true, "bindDN": "cn=admin",
                 "bindPassword": "pw", "vendor": "PingDirectory",
-                "servers": ["ldap.example.com:636"], "connectionSecurity": "TLS"}),
+                "serversHostAndPort": ["ldap.example.com:636"], "connectionSecurity": "TLS"}),
         )
         .await;
     api.create(
@@ -150,7 +150,7 @@ async fn identity_providers_gateways_keys_and_certificates() {
     api.put(
         &gw,
         &json!({"name": "LDAP 2", "type": "LDAP", "enabled": false, "bindDN": "cn=admin",
-            "bindPassword": "pw", "vendor": "PingDirectory", "servers": ["ldap.example.com:636"]}),
+            "bindPassword": "pw", "vendor": "PingDirectory", "serversHostAndPort": ["ldap.example.com:636"]}),
     )
     .await;
     let credentials = format!("{gw}/credentials");

@@ -4,6 +4,8 @@
 //! branch is tied to the `type`/`protocol` values that select it: from the document's own
 //! `discriminator` where it has one, else from the table below.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -12,7 +14,8 @@ const SCHEMAS: &str = "#/components/schemas/";
 type Selector = (&'static str, &'static [&'static str]);
 
 /// Branches the documents leave without a `discriminator`, with the values PingOne uses to
-/// tell them apart (`EnumApplicationType`, `EnumApplicationProtocol`, `EnumSignOnPolicyType`).
+/// tell them apart (`EnumApplicationType`, `EnumApplicationProtocol`, `EnumGatewayType`,
+/// `EnumSignOnPolicyType`).
 const IMPLICIT: &[(&str, &[Selector])] = &[
     (
         "ApplicationOIDC",
@@ -49,6 +52,19 @@ const IMPLICIT: &[(&str, &[Selector])] = &[
         "ApplicationPingOneAdminConsole",
         &[("type", &["PING_ONE_ADMIN_CONSOLE"])],
     ),
+    (
+        "Gateway",
+        &[(
+            "type",
+            &[
+                "PING_FEDERATE",
+                "PING_INTELLIGENCE",
+                "API_GATEWAY_INTEGRATION",
+            ],
+        )],
+    ),
+    ("GatewayTypeLDAP", &[("type", &["LDAP"])]),
+    ("GatewayTypeRADIUS", &[("type", &["RADIUS"])]),
     ("SignOnPolicyActionLogin", &[("type", &["LOGIN"])]),
     (
         "SignOnPolicyActionMFA",
@@ -77,12 +93,18 @@ const IMPLICIT: &[(&str, &[Selector])] = &[
 /// The properties that select a branch; an error on one of them means "other branch".
 pub const SELECTORS: &[&str] = &["type", "protocol"];
 
-/// Ties each `$ref` branch of `schema["oneOf"]` to its selecting values, in place.
+/// Ties each `$ref` branch of `schema["oneOf"]` (or of an `anyOf` listing the same kinds of
+/// body, as the gateway list does) to its selecting values, in place.
 pub fn tie_branches(schema: &mut Map<String, Value>) {
     let explicit = explicit_mapping(schema);
-    let Some(Value::Array(branches)) = schema.get_mut("oneOf") else {
-        return;
-    };
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(branches)) = schema.get_mut(key) {
+            tie(branches, &explicit);
+        }
+    }
+}
+
+fn tie(branches: &mut [Value], explicit: &HashMap<String, (String, Vec<String>)>) {
     for branch in branches {
         let Some(target) = branch.get("$ref").and_then(Value::as_str) else {
             continue;
@@ -105,10 +127,8 @@ pub fn tie_branches(schema: &mut Map<String, Value>) {
 }
 
 /// `$ref` -> (property, values) from a `discriminator` with a `mapping`.
-fn explicit_mapping(
-    schema: &Map<String, Value>,
-) -> std::collections::HashMap<String, (String, Vec<String>)> {
-    let mut out = std::collections::HashMap::new();
+fn explicit_mapping(schema: &Map<String, Value>) -> HashMap<String, (String, Vec<String>)> {
+    let mut out = HashMap::new();
     let Some(discriminator) = schema.get("discriminator") else {
         return out;
     };

@@ -1,19 +1,32 @@
 //! The few places where the community OpenAPI documents disagree with PingOne's published
-//! API reference (`shared/reference/pingone-api.md`). The sandbox follows the reference;
-//! each entry names the operation, what the spec says instead, and why it is wrong.
+//! API (`shared/reference/pingone-api.md`, PingOne's API docs). The sandbox follows PingOne;
+//! each entry names what the spec says instead and why it is wrong.
 
-/// How the spec and PingOne differ for one operation.
+use serde_json::{Value, json};
+
+/// How the spec and PingOne differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// PingOne answers `sandbox`; the spec declares `spec` with the same body schema.
-    Status { sandbox: u16, spec: u16 },
+    /// For `method template`, PingOne answers `sandbox`; the spec declares `spec` with the
+    /// same body.
+    Status {
+        method: &'static str,
+        template: &'static str,
+        sandbox: u16,
+        spec: u16,
+    },
+    /// `property` of `schema` is a secret PingOne accepts but never returns; the spec lists
+    /// it as required without marking it `writeOnly`. The test applies OpenAPI's `writeOnly`
+    /// rule: not required in a response, and never present in one.
+    WriteOnly {
+        schema: &'static str,
+        property: &'static str,
+    },
 }
 
 /// One allowed difference.
 #[derive(Debug)]
 pub struct Exception {
-    pub method: &'static str,
-    pub template: &'static str,
     pub kind: Kind,
     pub reason: &'static str,
 }
@@ -21,9 +34,9 @@ pub struct Exception {
 /// Every allowed difference; keep this list short and every reason checkable.
 pub const EXCEPTIONS: &[Exception] = &[
     Exception {
-        method: "POST",
-        template: "/environments/{environmentID}/identityProviders",
         kind: Kind::Status {
+            method: "POST",
+            template: "/environments/{environmentID}/identityProviders",
             sandbox: 201,
             spec: 200,
         },
@@ -31,9 +44,9 @@ pub const EXCEPTIONS: &[Exception] = &[
                  (reference §1.3: \"Create returns 201 Created\"); the spec's 200 is a slip",
     },
     Exception {
-        method: "POST",
-        template: "/environments/{environmentID}/users/{userID}/devices",
         kind: Kind::Status {
+            method: "POST",
+            template: "/environments/{environmentID}/users/{userID}/devices",
             sandbox: 201,
             spec: 200,
         },
@@ -41,16 +54,64 @@ pub const EXCEPTIONS: &[Exception] = &[
                  devices.reorder+json); CREATE MFA User Device, the call the tutorials \
                  make, answers 201 with the device (reference §5.11: \"201 (EMAIL example)\")",
     },
+    Exception {
+        kind: Kind::WriteOnly {
+            schema: "GatewayTypeLDAP",
+            property: "bindPassword",
+        },
+        reason: "PingOne takes an LDAP gateway's bindPassword on create and update but never \
+                 sends it back; the spec's one schema for both directions requires it",
+    },
 ];
 
 /// The exception for a status the spec does not declare, if one was allowed.
 pub fn status(method: &str, template: &str, sandbox: u16) -> Option<(u16, &'static Exception)> {
     EXCEPTIONS.iter().find_map(|e| match e.kind {
-        Kind::Status { sandbox: s, spec }
-            if s == sandbox && e.method == method && e.template == template =>
-        {
-            Some((spec, e))
+        Kind::Status {
+            method: m,
+            template: t,
+            sandbox: s,
+            spec,
+        } if m == method && t == template && s == sandbox => Some((spec, e)),
+        _ => None,
+    })
+}
+
+/// Applies every `WriteOnly` exception to a parsed document, in place: the property leaves
+/// the schema's `required` lists, and its own schema becomes one nothing satisfies.
+pub fn apply_write_only(root: &mut Value) {
+    for exception in EXCEPTIONS {
+        let Kind::WriteOnly { schema, property } = exception.kind else {
+            continue;
+        };
+        // Each document has its own components; the schema lives in one of them.
+        let Some(target) = root.pointer_mut(&format!("/components/schemas/{schema}")) else {
+            continue;
+        };
+        let parts: Vec<&mut Value> = if target.get("allOf").is_some_and(Value::is_array) {
+            target["allOf"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            vec![target]
+        };
+        for part in parts {
+            if let Some(required) = part.get_mut("required").and_then(Value::as_array_mut) {
+                required.retain(|r| r != property);
+            }
+            if let Some(found) = part.pointer_mut(&format!("/properties/{property}")) {
+                *found = json!({"not": {}, "description": "write-only: never in a response"});
+            }
         }
+    }
+}
+
+/// The schemas `WriteOnly` exceptions name, to check each exists in some document.
+pub fn write_only_schemas() -> impl Iterator<Item = &'static str> {
+    EXCEPTIONS.iter().filter_map(|e| match e.kind {
+        Kind::WriteOnly { schema, .. } => Some(schema),
         Kind::Status { .. } => None,
     })
 }

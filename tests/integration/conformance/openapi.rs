@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::discriminators;
+use super::{discriminators, exceptions};
 
 /// The documents, relative to the crate: `shared/` sits beside the repository (also in CI).
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/openapi/");
@@ -43,7 +43,17 @@ pub enum Declared {
 
 pub fn docs() -> &'static [Doc] {
     static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
-    DOCS.get_or_init(|| FILES.iter().map(|name| load(name)).collect())
+    DOCS.get_or_init(|| {
+        let docs: Vec<Doc> = FILES.iter().map(|name| load(name)).collect();
+        for schema in exceptions::write_only_schemas() {
+            let pointer = format!("/components/schemas/{schema}");
+            assert!(
+                docs.iter().any(|d| d.root.pointer(&pointer).is_some()),
+                "an exception names {schema}, which no document has"
+            );
+        }
+        docs
+    })
 }
 
 fn load(name: &'static str) -> Doc {
@@ -54,6 +64,7 @@ fn load(name: &'static str) -> Doc {
     // means nothing, so a space stands in for it before parsing.
     let text = text.replace('\t', " ");
     let mut root: Value = serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    exceptions::apply_write_only(&mut root);
     translate(&mut root);
     let templates = root["paths"]
         .as_object()

@@ -253,7 +253,7 @@ async fn notification_contents_identity_providers_and_gateways() {
     let gateways = format!("/environments/{env}/gateways");
     let ldap = api.create(&gateways, json!({
         "name": "LDAP", "type": "LDAP", "enabled": true, "bindDN": "cn=admin", "bindPassword": "pw",
-        "vendor": "PingDirectory", "servers": ["ldap.example.com:636"], "connectionSecurity": "TLS",
+        "vendor": "PingDirectory", "serversHostAndPort": ["ldap.example.com:636"], "connectionSecurity": "TLS",
     })).await;
     assert!(ldap.get("bindPassword").is_none());
     let gw = ldap["_links"]["self"]["href"].as_str().unwrap().to_owned();
@@ -263,7 +263,7 @@ async fn notification_contents_identity_providers_and_gateways() {
         .put(
             &gw,
             json!({"name": "LDAP 2", "type": "LDAP", "enabled": false, "bindDN": "cn=admin",
-        "bindPassword": "pw", "vendor": "PingDirectory", "servers": ["ldap.example.com:636"]}),
+        "bindPassword": "pw", "vendor": "PingDirectory", "serversHostAndPort": ["ldap.example.com:636"]}),
         )
         .await;
     assert_eq!(renamed.body["name"], "LDAP 2");
