@@ -1,7 +1,7 @@
 //! How a `oneOf`'s branches are told apart. With `oneOf` read as `anyOf`, a branch that
 //! constrains little (`SignOnPolicyActionPingID` is just the common action fields,
 //! `ApplicationPingOneAdminConsole` checks two enums) would let any body through, so each
-//! branch is tied to the `type`/`protocol` values that select it: from the document's own
+//! branch is tied to the `type`/`protocol`/`deliveryMethod` values that select it: from the document's own
 //! `discriminator` where it has one, else from the table below.
 
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ type Selector = (&'static str, &'static [&'static str]);
 
 /// Branches the documents leave without a `discriminator`, with the values PingOne uses to
 /// tell them apart (`EnumApplicationType`, `EnumApplicationProtocol`, `EnumGatewayType`,
-/// `EnumSignOnPolicyType`).
+/// `EnumIdentityProviderExt`, `EnumTemplateContentDeliveryMethod`, `EnumSignOnPolicyType`).
 const IMPLICIT: &[(&str, &[Selector])] = &[
     (
         "ApplicationOIDC",
@@ -65,6 +65,31 @@ const IMPLICIT: &[(&str, &[Selector])] = &[
     ),
     ("GatewayTypeLDAP", &[("type", &["LDAP"])]),
     ("GatewayTypeRADIUS", &[("type", &["RADIUS"])]),
+    ("IdentityProviderFacebook", &[("type", &["FACEBOOK"])]),
+    (
+        "IdentityProviderClientIDClientSecret",
+        &[(
+            "type",
+            &[
+                "GOOGLE",
+                "LINKEDIN",
+                "LINKEDIN_OIDC",
+                "TWITTER",
+                "AMAZON",
+                "YAHOO",
+                "GITHUB",
+            ],
+        )],
+    ),
+    ("IdentityProviderOIDC", &[("type", &["OPENID_CONNECT"])]),
+    ("IdentityProviderApple", &[("type", &["APPLE"])]),
+    ("IdentityProviderPaypal", &[("type", &["PAYPAL"])]),
+    ("IdentityProviderMicrosoft", &[("type", &["MICROSOFT"])]),
+    ("IdentityProviderSAML", &[("type", &["SAML"])]),
+    ("TemplateContentEmail", &[("deliveryMethod", &["Email"])]),
+    ("TemplateContentSMS", &[("deliveryMethod", &["SMS"])]),
+    ("TemplateContentPush", &[("deliveryMethod", &["Push"])]),
+    ("TemplateContentVoice", &[("deliveryMethod", &["Voice"])]),
     ("SignOnPolicyActionLogin", &[("type", &["LOGIN"])]),
     (
         "SignOnPolicyActionMFA",
@@ -91,7 +116,7 @@ const IMPLICIT: &[(&str, &[Selector])] = &[
 ];
 
 /// The properties that select a branch; an error on one of them means "other branch".
-pub const SELECTORS: &[&str] = &["type", "protocol"];
+pub const SELECTORS: &[&str] = &["type", "protocol", "deliveryMethod"];
 
 /// Ties each `$ref` branch of `schema["oneOf"]` (or of an `anyOf` listing the same kinds of
 /// body, as the gateway list does) to its selecting values, in place.
