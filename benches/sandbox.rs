@@ -22,6 +22,8 @@ const WARMUP_REQUESTS: usize = 10_000;
 const ROUNDS: usize = 3;
 /// Requests per load per round; a load also stops after `LOAD_TIME_LIMIT`.
 const REQUESTS: usize = 20_000;
+/// Requests per GET endpoint in the breakdown after the rounds.
+const BREAKDOWN_REQUESTS: usize = 5_000;
 const LOAD_TIME_LIMIT: Duration = Duration::from_secs(30);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Users created so the users list has something to page through.
@@ -89,6 +91,20 @@ fn main() {
         rss_rounds.push(rss);
         println!("{line}   RSS {:>6.1} MB", mb(rss));
     }
+    for (index, url) in target.gets.iter().enumerate() {
+        let outcome = rt.block_on(drive(
+            &client,
+            &target,
+            Load::One(index),
+            BREAKDOWN_REQUESTS,
+        ));
+        failures += outcome.failures;
+        let path = url.split("/v1").nth(1).unwrap_or(url);
+        println!(
+            "  GET {path:<80} {:>6.0} req/s (not a target)",
+            outcome.rate()
+        );
+    }
     report(
         slowest,
         failures,
@@ -144,7 +160,10 @@ struct Sandbox {
 impl Sandbox {
     /// Starts `steprun sandbox` on a free loopback port and waits (bounded) for its vars file.
     fn start(vars_file: &Path) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_steprun"))
+        // `STEPRUN_BIN` runs another build (a copy to profile while the tree is rebuilt).
+        let bin =
+            std::env::var_os("STEPRUN_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_steprun").into());
+        let child = Command::new(bin)
             .args(["sandbox", "--listen", "127.0.0.1:0", "--write-vars"])
             .arg(vars_file)
             .env("NO_COLOR", "1")
@@ -303,6 +322,8 @@ enum Load {
     Gets,
     /// One token request in four, the rest GETs.
     Mix,
+    /// Only the GET at this index of `Target::gets`.
+    One(usize),
 }
 
 impl Load {
@@ -311,14 +332,23 @@ impl Load {
             Self::Tokens => "tokens",
             Self::Gets => "GETs",
             Self::Mix => "mix",
+            Self::One(_) => "GET",
         }
     }
 
     fn is_token(self, i: usize) -> bool {
         match self {
             Self::Tokens => true,
-            Self::Gets => false,
+            Self::Gets | Self::One(_) => false,
             Self::Mix => i % 4 == 0,
+        }
+    }
+
+    /// Index of the GET the `i`-th request sends.
+    fn get_index(self, i: usize, gets: usize) -> usize {
+        match self {
+            Self::One(index) => index,
+            _ => i % gets,
         }
     }
 }
@@ -383,7 +413,7 @@ async fn send(client: &reqwest::Client, target: &Target, load: Load, i: usize) -
         token_request(client, target)
     } else {
         client
-            .get(&target.gets[i % target.gets.len()])
+            .get(&target.gets[load.get_index(i, target.gets.len())])
             .bearer_auth(&target.bearer)
     };
     match request.send().await {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicI64;
 
 use serde_json::json;
 
@@ -82,6 +83,7 @@ pub fn seed(base_url: String) -> SandboxState {
         env_id,
         store: Mutex::new(store),
         tokens: Mutex::new(HashMap::new()),
+        tokens_pruned_at: AtomicI64::new(0),
         outbox: Mutex::new(Vec::new()),
         auth: super::auth::AuthState::default(),
     }

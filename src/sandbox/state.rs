@@ -3,6 +3,7 @@
 //! The management API (`mgmt`) and the auth host (`auth`) both hold an `Arc<SandboxState>`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
@@ -38,8 +39,10 @@ pub struct SandboxState {
     /// The environment prepared for tutorials.
     pub env_id: String,
     pub store: Mutex<Store>,
-    /// Access tokens by their compact JWT text.
+    /// Access tokens by their compact JWT text; `insert_token` prunes the dead ones.
     pub tokens: Mutex<HashMap<String, IssuedToken>>,
+    /// Auth clock second from which the next `insert_token` prunes `tokens`.
+    pub tokens_pruned_at: AtomicI64,
     /// Messages a real tenant would email or text (OTPs, verification codes).
     pub outbox: Mutex<Vec<Value>>,
     /// The auth host's flows, codes, refresh tokens, device grants, sessions and signing key.
@@ -59,14 +62,60 @@ impl SandboxState {
     pub fn outbox(&self) -> MutexGuard<'_, Vec<Value>> {
         self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
     }
-    /// Registers an access token as if the auth host had issued it (tests, tools).
-    #[doc(hidden)]
+    /// Registers an access token the auth host issued (tests register their own). At most
+    /// once every `PRUNE_EVERY_SECS` it first drops the expired and revoked ones, which every
+    /// lookup treats like unknown tokens, so the map holds only live tokens however long the
+    /// sandbox serves.
     pub fn insert_token(&self, token: &str, issued: IssuedToken) {
-        self.tokens().insert(token.to_owned(), issued);
+        let now = self.auth.clock.now_secs();
+        let mut tokens = self.tokens();
+        let due = self.tokens_pruned_at.load(Ordering::Relaxed);
+        if now >= due {
+            tokens.retain(|_, t| !t.revoked && t.expires_at > now);
+            self.tokens_pruned_at
+                .store(now + PRUNE_EVERY_SECS, Ordering::Relaxed);
+        }
+        tokens.insert(token.to_owned(), issued);
     }
 }
+
+/// How often (clock seconds) `insert_token` sweeps dead tokens out.
+const PRUNE_EVERY_SECS: i64 = 60;
 
 /// Seconds since the Unix epoch, the unit of `IssuedToken::expires_at`.
 pub fn unix_now() -> i64 {
     jiff::Timestamp::now().as_second()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn token(expires_at: i64, revoked: bool) -> IssuedToken {
+        IssuedToken {
+            env_id: "env".into(),
+            client_id: "app".into(),
+            subject: None,
+            scopes: Vec::new(),
+            expires_at,
+            revoked,
+        }
+    }
+
+    #[test]
+    fn inserting_prunes_dead_tokens_once_a_minute() {
+        let state = crate::sandbox::seed::seed("http://127.0.0.1:1".into());
+        let now = state.auth.clock.now_secs();
+        state.insert_token("expired", token(now - 1, false));
+        state.insert_token("revoked", token(now + 600, true));
+        state.insert_token("live", token(now + 600, false));
+        assert_eq!(state.tokens().len(), 3, "no sweep within the minute");
+        state.auth.clock.advance(Duration::from_secs(61));
+        state.insert_token("new", token(now + 600, false));
+        let mut left: Vec<_> = state.tokens().keys().cloned().collect();
+        left.sort();
+        assert_eq!(left, ["live", "new"]);
+    }
 }

@@ -70,8 +70,8 @@ pub fn access_token(state: &SandboxState, grant: &Grant) -> String {
     c.insert("org".into(), json!(state.org_id));
     add_resource_claims(state, grant, &mut c);
     let token = state.auth.key.sign(&Value::Object(c));
-    state.tokens().insert(
-        token.clone(),
+    state.insert_token(
+        &token,
         IssuedToken {
             env_id: grant.env_id.clone(),
             client_id: grant.client_id.clone(),

@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 use super::access::Caller;
 use super::body::Body;
 use super::error::{ApiError, ApiResult};
-use super::hal;
-use super::list::{ListQuery, envelope};
+use super::hal::{self, Linked};
+use super::list::{ListQuery, Page};
 use super::spec::{Ctx, Params, Spec};
 use super::validate;
 use crate::sandbox::state::SandboxState;
@@ -98,28 +98,29 @@ pub fn ctx(
 pub fn view(ctx: &Ctx, store: &Store, doc: &Value) -> Value {
     let mut shown = doc.clone();
     ctx.spec.hooks.present(ctx, store, &mut shown);
-    with_links(ctx, &shown)
+    linked(ctx, shown).into_value()
 }
 
-fn with_links(ctx: &Ctx, shown: &Value) -> Value {
+/// A shown document with its relation links, not yet merged.
+fn linked(ctx: &Ctx, shown: Value) -> Linked {
     let id = shown["id"].as_str().unwrap_or_default();
-    let mut links: Vec<(&str, String)> = vec![("self", ctx.item_href(id))];
+    let mut links: Vec<(&'static str, String)> = vec![("self", ctx.item_href(id))];
     if ctx.spec.env_ref && ctx.env_id.is_some() {
         links.push(("environment", ctx.env_href()));
     }
     if let Some(owner) = ctx.spec.owner {
         links.push((owner, ctx.parent_href()));
     }
-    links.extend(ctx.spec.hooks.links(ctx, shown));
-    hal::with_links(shown, &links)
+    links.extend(ctx.spec.hooks.links(ctx, &shown));
+    Linked { links, doc: shown }
 }
 
 /// `GET` on the collection.
 pub fn list(ctx: &Ctx) -> ApiResult<Response> {
     let store = ctx.state.store();
-    let items = list_views(ctx, &store);
+    let items = linked_views(ctx, &store);
     drop(store);
-    Ok(hal::ok(envelope(
+    Ok(hal::ok_body(&Page::new(
         &ctx.href,
         ctx.spec.name,
         items,
@@ -129,6 +130,13 @@ pub fn list(ctx: &Ctx) -> ApiResult<Response> {
 
 /// The filtered views of every document in the collection.
 pub fn list_views(ctx: &Ctx, store: &Store) -> Vec<Value> {
+    linked_views(ctx, store)
+        .into_iter()
+        .map(Linked::into_value)
+        .collect()
+}
+
+fn linked_views(ctx: &Ctx, store: &Store) -> Vec<Linked> {
     let hooks = ctx.spec.hooks;
     store
         .list(&ctx.scope, ctx.spec.name)
@@ -142,7 +150,7 @@ pub fn list_views(ctx: &Ctx, store: &Store) -> Vec<Value> {
                     return None;
                 }
             }
-            Some(with_links(ctx, &shown))
+            Some(linked(ctx, shown))
         })
         .collect()
 }

@@ -2,10 +2,12 @@
 //! `{_links, _embedded: {<name>: [...]}, count, size}` envelope.
 
 use axum::extract::RawQuery;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult};
 use super::filter::Filter;
+use super::hal::{LinkSet, link_map};
 
 /// Query parameters a list or read request may carry.
 #[derive(Debug, Default, Clone)]
@@ -76,31 +78,76 @@ fn parse_limit(value: &str) -> ApiResult<usize> {
     }
 }
 
-/// The list envelope. `items` are the already filtered documents (with their `_links`);
-/// `limit` and `cursor` page them, and `next` points at the following page.
-pub fn envelope(self_href: &str, key: &str, items: Vec<Value>, query: &ListQuery) -> Value {
-    let count = items.len();
-    let start = query.cursor.min(count);
-    let end = query
-        .limit
-        .map_or(count, |l| start.saturating_add(l).min(count));
-    let page: Vec<Value> = items.into_iter().skip(start).take(end - start).collect();
-    let mut links = Map::new();
-    links.insert("self".into(), json!({ "href": self_href }));
-    if end < count {
-        let limit = query.limit.unwrap_or(count);
-        let sep = if self_href.contains('?') { '&' } else { '?' };
-        links.insert(
-            "next".into(),
-            json!({ "href": format!("{self_href}{sep}cursor={end}&limit={limit}") }),
-        );
+/// One page of a list: `{_links: {self, next?}, _embedded: {<key>: [...]}, count, size}`.
+/// `items` are the already filtered documents; `limit` and `cursor` page them, and `next`
+/// points at the following page. It serializes without first becoming a `Value`.
+pub struct Page<'a, T> {
+    links: Vec<(&'static str, String)>,
+    key: &'a str,
+    items: Vec<T>,
+    count: usize,
+}
+
+impl<'a, T> Page<'a, T> {
+    pub fn new(self_href: &str, key: &'a str, items: Vec<T>, query: &ListQuery) -> Self {
+        let count = items.len();
+        let start = query.cursor.min(count);
+        let end = query
+            .limit
+            .map_or(count, |l| start.saturating_add(l).min(count));
+        let mut links = vec![("self", self_href.to_owned())];
+        if end < count {
+            let limit = query.limit.unwrap_or(count);
+            let sep = if self_href.contains('?') { '&' } else { '?' };
+            links.push((
+                "next",
+                format!("{self_href}{sep}cursor={end}&limit={limit}"),
+            ));
+        }
+        let items = items.into_iter().skip(start).take(end - start).collect();
+        Self {
+            links,
+            key,
+            items,
+            count,
+        }
     }
-    json!({
-        "_links": links,
-        "_embedded": { key: page },
-        "count": count,
-        "size": end - start,
-    })
+}
+
+impl<T: Serialize> Serialize for Page<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("_links", &LinkSet(&self.links))?;
+        map.serialize_entry("_embedded", &Embedded(self.key, &self.items))?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("size", &self.items.len())?;
+        map.end()
+    }
+}
+
+/// `{<key>: [...]}`.
+struct Embedded<'a, T>(&'a str, &'a [T]);
+
+impl<T: Serialize> Serialize for Embedded<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, self.1)?;
+        map.end()
+    }
+}
+
+/// The list envelope as a `Value`, for handlers that assemble their items themselves.
+pub fn envelope(self_href: &str, key: &str, items: Vec<Value>, query: &ListQuery) -> Value {
+    let page = Page::new(self_href, key, items, query);
+    let size = page.items.len();
+    let mut embedded = Map::with_capacity(1);
+    embedded.insert(key.to_owned(), Value::Array(page.items));
+    let mut out = Map::with_capacity(4);
+    out.insert("_links".into(), Value::Object(link_map(page.links)));
+    out.insert("_embedded".into(), Value::Object(embedded));
+    out.insert("count".into(), json!(page.count));
+    out.insert("size".into(), json!(size));
+    Value::Object(out)
 }
 
 #[cfg(test)]
@@ -123,6 +170,16 @@ mod tests {
         let out = envelope("http://h/v1/x", "things", items, &query("limit=2&cursor=4"));
         assert_eq!(out["size"], 1);
         assert!(out["_links"].get("next").is_none());
+    }
+
+    #[test]
+    fn a_page_serializes_like_the_envelope() {
+        let items: Vec<Value> = (0..5).map(|i| json!({ "n": i })).collect();
+        for q in ["", "limit=2", "limit=2&cursor=4"] {
+            let page = Page::new("http://h/v1/x", "things", items.clone(), &query(q));
+            let value = envelope("http://h/v1/x", "things", items.clone(), &query(q));
+            assert_eq!(serde_json::to_string(&page).unwrap(), value.to_string());
+        }
     }
 
     #[test]
