@@ -8,6 +8,7 @@
 //! the machine's cores with the sandbox), and flat memory: the last round's RSS within a small
 //! margin of the figure after the warm-up.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -79,13 +80,14 @@ fn main() {
             let outcome = rt.block_on(drive(&client, &target, load, REQUESTS));
             slowest = slowest.min(outcome.rate());
             failures += outcome.failures;
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 "  {} {:>6.0} req/s ({} in {:.2} s)",
                 load.name(),
                 outcome.rate(),
                 outcome.done,
                 outcome.elapsed.as_secs_f64()
-            ));
+            );
         }
         let rss = sandbox.rss_kib();
         rss_rounds.push(rss);
@@ -340,7 +342,7 @@ impl Load {
         match self {
             Self::Tokens => true,
             Self::Gets | Self::One(_) => false,
-            Self::Mix => i % 4 == 0,
+            Self::Mix => i.is_multiple_of(4),
         }
     }
 
