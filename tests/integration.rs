@@ -15,6 +15,8 @@ mod engine_run;
 mod errors;
 #[path = "integration/library.rs"]
 mod library;
+#[path = "integration/long_workflows.rs"]
+mod long_workflows;
 #[path = "integration/reports.rs"]
 mod reports;
 #[path = "integration/sandbox_auth.rs"]

@@ -201,11 +201,23 @@ impl Engine {
                 );
             }
         };
-        let mut cleanups: Vec<&Cleanup> = Vec::new();
+        let mut cleanups: Vec<Cleanup> = Vec::new();
         let mut failed = false;
         for (i, step) in workflow.steps.iter().enumerate() {
+            let step = match step {
+                Ok(step) => step,
+                Err(d) => {
+                    // The static check read this same text without error, so this is not expected; it
+                    // is reported as a failed step all the same.
+                    let report = Self::setup_failure(&id, d.to_string());
+                    failed = true;
+                    counts.add(&report);
+                    self.sink.emit(&Event::StepFinished(Box::new(report)));
+                    continue;
+                }
+            };
             let report = if failed || self.cancel.is_cancelled() {
-                Self::skip_report(&id, i + 1, step, failed)
+                Self::skip_report(&id, i + 1, &step, failed)
             } else {
                 self.sink.emit(&Event::StepStarted(StepStart {
                     workflow: id.clone(),
@@ -213,11 +225,11 @@ impl Engine {
                     name: step.name.clone(),
                     kind: StepKind::Step,
                 }));
-                self.run_step(&mut wf, &step_spec(step, i + 1)).await
+                self.run_step(&mut wf, &step_spec(&step, i + 1)).await
             };
             match report.outcome {
                 Outcome::Failed => failed = true,
-                Outcome::Passed => cleanups.extend(step.cleanup.as_deref()),
+                Outcome::Passed => cleanups.extend(step.cleanup.as_deref().cloned()),
                 Outcome::Skipped => {}
             }
             counts.add(&report);

@@ -32,13 +32,13 @@ pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
         }
     }
     if let Some(body) = &raw.body {
-        out.body = Some(matcher(cx, to_json(body.get_ref()), body.span())?);
+        out.body = Some(matcher(cx, to_json(body.get_ref()), cx.span(body))?);
     }
     Ok(out)
 }
 
 fn statuses(cx: &Cx, status: &Spanned<toml::Value>) -> Result<Vec<Located<Value>>, Diagnostic> {
-    let span = status.span();
+    let span = cx.span(status);
     let one = |v: &toml::Value| match v {
         toml::Value::Integer(i) if (100..=599).contains(i) => {
             Ok(cx.locate(Value::from(*i), span.clone()))
@@ -136,7 +136,7 @@ fn predicate_help(pred: Predicate) -> &'static str {
 pub fn extractions(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
     let mut out = Vec::new();
     for (name, value) in table.get_ref() {
-        let span = cx.key_span(table.span(), name);
+        let span = cx.key_span(cx.span(table), name);
         if !is_identifier(name) {
             return Err(cx.error(format!("invalid variable name `{name}`"), span));
         }

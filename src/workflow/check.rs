@@ -78,12 +78,21 @@ impl Checker<'_> {
             self.defined.insert(req.value.clone());
         }
         self.decls(&workflow.vars);
-        for step in &workflow.steps {
+        let mut extracted = Vec::new();
+        for step in workflow.steps.iter() {
+            let step = match step {
+                Ok(step) => step,
+                Err(d) => {
+                    self.errors.push(d);
+                    continue;
+                }
+            };
             for cond in &step.when {
                 self.expression(cond);
             }
             for (name, _) in &step.prompt {
                 self.defined.insert(name.clone());
+                extracted.push(name.clone());
             }
             self.request(&step.request);
             self.expect(&step.expect);
@@ -92,6 +101,7 @@ impl Checker<'_> {
             }
             for ex in &step.extract {
                 self.defined.insert(ex.name.clone());
+                extracted.push(ex.name.clone());
             }
             if let Some(cleanup) = &step.cleanup {
                 for cond in &cleanup.when {
@@ -102,16 +112,6 @@ impl Checker<'_> {
             }
         }
         // Extracted names stay visible to later workflows; `[vars]` and `requires` do not.
-        let extracted: Vec<String> = workflow
-            .steps
-            .iter()
-            .flat_map(|s| {
-                s.extract
-                    .iter()
-                    .map(|e| e.name.clone())
-                    .chain(s.prompt.iter().map(|p| p.0.clone()))
-            })
-            .collect();
         self.defined = outer;
         self.defined.extend(extracted);
     }

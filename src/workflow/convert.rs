@@ -12,18 +12,30 @@ use crate::workflow::model::{Located, VarDecl};
 use crate::workflow::raw::Table;
 use crate::workflow::source::{Source, Span};
 
-/// Conversion context: the file being converted.
+/// Conversion context: the file being converted, and where in it the parsed text starts
+/// (a step parsed on its own has spans relative to its first byte).
 #[derive(Clone)]
 pub struct Cx {
     pub source: Arc<Source>,
+    pub base: usize,
 }
 
 impl Cx {
+    pub fn new(source: Arc<Source>) -> Cx {
+        Cx { source, base: 0 }
+    }
+
+    /// The span of a parsed value in the file.
+    pub fn span<T>(&self, spanned: &Spanned<T>) -> Span {
+        let s = spanned.span();
+        s.start + self.base..s.end + self.base
+    }
+
     pub fn located<T: Clone>(&self, spanned: &Spanned<T>) -> Located<T> {
         Located {
             value: spanned.get_ref().clone(),
             source: Arc::clone(&self.source),
-            span: spanned.span(),
+            span: self.span(spanned),
         }
     }
 
@@ -46,7 +58,7 @@ impl Cx {
             .get_ref()
             .iter()
             .map(|(key, value)| {
-                let span = self.key_span(table.span(), key);
+                let span = self.key_span(self.span(table), key);
                 (key.clone(), self.locate(to_json(value), span))
             })
             .collect()
@@ -99,7 +111,7 @@ impl Cx {
                     "invalid duration `{}`: expected a number with a unit, like \"500ms\", \"30s\", \"2m\"",
                     text.get_ref()
                 ),
-                text.span(),
+                self.span(text),
             )
         })
     }
@@ -108,7 +120,7 @@ impl Cx {
     pub fn var_decls(&self, table: &Spanned<Table>) -> Result<Vec<VarDecl>, Diagnostic> {
         let mut out = Vec::new();
         for (name, value) in table.get_ref() {
-            let span = self.key_span(table.span(), name);
+            let span = self.key_span(self.span(table), name);
             if !is_identifier(name) {
                 return Err(self
                     .error(format!("invalid variable name `{name}`"), span)

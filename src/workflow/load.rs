@@ -12,7 +12,9 @@ use crate::workflow::convert::Cx;
 use crate::workflow::model::{Cleanup, Retry, Step, VarDecl, Workflow};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
 use crate::workflow::request::{self, Defaults};
-use crate::workflow::source::Source;
+use crate::workflow::source::{Source, Span};
+use crate::workflow::split;
+use crate::workflow::steps::{KEPT, Reader, Steps};
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
@@ -48,14 +50,14 @@ impl Loader {
                 .collect();
             let message = format!("`use` cycle: {}", chain.join(" -> "));
             return Err(match from {
-                Some((cx, at)) => cx.error(message, at.span()),
+                Some((cx, at)) => cx.error(message, cx.span(at)),
                 None => Diagnostic::new(message),
             });
         }
         let text = std::fs::read_to_string(path).map_err(|e| {
             let message = format!("cannot read {}: {e}", path.display());
             match from {
-                Some((cx, at)) => cx.error(message, at.span()),
+                Some((cx, at)) => cx.error(message, cx.span(at)),
                 None => Diagnostic::new(message),
             }
         })?;
@@ -74,20 +76,33 @@ impl Loader {
         stack: &mut Vec<PathBuf>,
     ) -> Result<Workflow, Diagnostic> {
         let source = Arc::new(Source::new(path, text));
-        let cx = Cx {
-            source: Arc::clone(&source),
+        let cx = Cx::new(Arc::clone(&source));
+        let split = split::split(&source.text);
+        let raw: RawWorkflow = match &split {
+            Some(s) => parse_text(&source, &s.head, 0)?,
+            None => parse_toml(&source)?,
         };
-        let raw: RawWorkflow = parse_toml(&source)?;
         let defaults = Defaults::from_raw(&cx, raw.defaults.as_ref())?;
         let mut vars = Vec::new();
-        let mut steps = Vec::new();
-        for raw_step in &raw.steps {
-            if let Some(use_path) = &raw_step.get_ref().use_ {
-                let used = self.inline(&cx, raw_step, use_path, stack)?;
-                vars.extend(used.vars.iter().cloned());
-                steps.extend(used_steps(&cx, raw_step, &used));
-            } else {
-                steps.push(step(&cx, raw_step, &defaults)?);
+        let mut steps = Steps::default();
+        if let Some(split) = split {
+            let reader = Arc::new(Reader {
+                source: Arc::clone(&source),
+                defaults: defaults.clone(),
+            });
+            for chunk in split.chunks {
+                if steps.len() >= KEPT && !chunk.uses {
+                    steps.defer(&reader, chunk.range);
+                    continue;
+                }
+                let (raw_step, step_cx) = parse_step(&source, chunk.range.clone())?;
+                let at = (&raw_step, chunk.range);
+                self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
+            }
+        } else {
+            for raw_step in &raw.steps {
+                let at = (raw_step.get_ref(), cx.span(raw_step));
+                self.add(&cx, at, &defaults, &mut vars, &mut steps, stack)?;
             }
         }
         // This file's [vars] come after (and so override) those of the files it uses.
@@ -106,20 +121,45 @@ impl Loader {
         })
     }
 
+    /// Adds one `[[steps]]` entry: a step, or the inlined steps of the file it `use`s.
+    fn add(
+        &mut self,
+        cx: &Cx,
+        (raw_step, span): (&RawStep, Span),
+        defaults: &Defaults,
+        vars: &mut Vec<VarDecl>,
+        steps: &mut Steps,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), Diagnostic> {
+        let Some(use_path) = &raw_step.use_ else {
+            steps.push(step(cx, raw_step, span, defaults)?);
+            return Ok(());
+        };
+        let used = self.inline(cx, raw_step, span, use_path, stack)?;
+        vars.extend(used.vars.iter().cloned());
+        let when = raw_step.when.as_ref().map(|w| cx.located(w));
+        for s in used.steps.iter() {
+            let mut s = s?.into_owned();
+            if let Some(w) = &when {
+                s.when.insert(0, w.clone());
+            }
+            steps.push(s);
+        }
+        Ok(())
+    }
+
     fn inline(
         &mut self,
         cx: &Cx,
-        raw_step: &Spanned<RawStep>,
+        raw_step: &RawStep,
+        span: Span,
         use_path: &Spanned<String>,
         stack: &mut Vec<PathBuf>,
     ) -> Result<Arc<Workflow>, Diagnostic> {
-        let extra = raw_step.get_ref().request_key_names();
+        let extra = raw_step.request_key_names();
         if let Some(first) = extra.first() {
             return Err(cx
-                .error(
-                    format!("a `use` step cannot have `{first}`"),
-                    raw_step.span(),
-                )
+                .error(format!("a `use` step cannot have `{first}`"), span)
                 .with_help("a `use` step takes only `use`, `name`, `doc` and `when`"));
         }
         let base = cx.source.path().parent().unwrap_or(Path::new("."));
@@ -128,24 +168,25 @@ impl Loader {
     }
 }
 
-/// The used workflow's steps, under the `use` step's `when` (and named after it when it has a name).
-fn used_steps(cx: &Cx, raw_step: &Spanned<RawStep>, used: &Workflow) -> Vec<Step> {
-    let when = raw_step.get_ref().when.as_ref().map(|w| cx.located(w));
-    used.steps
-        .iter()
-        .cloned()
-        .map(|mut s| {
-            if let Some(w) = &when {
-                s.when.insert(0, w.clone());
-            }
-            s
-        })
-        .collect()
+/// Parses the `[[steps]]` entry at `range` of `source` on its own.
+fn parse_step(source: &Arc<Source>, range: Span) -> Result<(RawStep, Cx), Diagnostic> {
+    let text = split::step_text(&source.text, range.clone())
+        .ok_or_else(|| Diagnostic::at("cannot read this step", source, range.clone()))?;
+    let raw = parse_text(source, &text, range.start)?;
+    let cx = Cx {
+        source: Arc::clone(source),
+        base: range.start,
+    };
+    Ok((raw, cx))
 }
 
-fn step(cx: &Cx, raw: &Spanned<RawStep>, defaults: &Defaults) -> Result<Step, Diagnostic> {
-    let span = raw.span();
-    let r = raw.get_ref();
+/// Reads a deferred step (see `steps`) from its file's text.
+pub fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
+    let (raw, cx) = parse_step(&reader.source, range.clone())?;
+    step(&cx, &raw, range, &reader.defaults)
+}
+
+fn step(cx: &Cx, r: &RawStep, span: Span, defaults: &Defaults) -> Result<Step, Diagnostic> {
     let name = r
         .name
         .as_ref()
@@ -182,7 +223,7 @@ fn cleanup(
 ) -> Result<Cleanup, Diagnostic> {
     let r = raw.get_ref();
     if r.prompt.is_some() {
-        return Err(cx.error("a cleanup cannot `prompt`", raw.span()));
+        return Err(cx.error("a cleanup cannot `prompt`", cx.span(raw)));
     }
     Ok(Cleanup {
         name: r.name.as_ref().map_or_else(
@@ -190,7 +231,7 @@ fn cleanup(
             |n| n.get_ref().clone(),
         ),
         when: r.when.iter().map(|w| cx.located(w)).collect(),
-        request: request::request(cx, &r.request_keys(), defaults, raw.span())?,
+        request: request::request(cx, &r.request_keys(), defaults, cx.span(raw))?,
         delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
         retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
         expect: assertions::expect(cx, r.expect.as_ref())?,
@@ -200,7 +241,7 @@ fn cleanup(
 fn retry(cx: &Cx, raw: &Spanned<crate::workflow::raw::RawRetry>) -> Result<Retry, Diagnostic> {
     let r = raw.get_ref();
     if r.attempts == 0 {
-        return Err(cx.error("`retry.attempts` must be at least 1", raw.span()));
+        return Err(cx.error("`retry.attempts` must be at least 1", cx.span(raw)));
     }
     Ok(Retry {
         attempts: r.attempts,
@@ -232,11 +273,20 @@ fn prompts(
 
 /// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.
 pub fn parse_toml<T: serde::de::DeserializeOwned>(source: &Arc<Source>) -> Result<T, Diagnostic> {
-    toml::from_str(&source.text).map_err(|e| {
+    parse_text(source, &source.text, 0)
+}
+
+/// Parses `text`, which stands for `source` from byte `base` on (same offsets, some parts blanked).
+fn parse_text<T: serde::de::DeserializeOwned>(
+    source: &Arc<Source>,
+    text: &str,
+    base: usize,
+) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_owned();
         let message = lowercase_first(&message);
         match e.span() {
-            Some(span) => Diagnostic::at(message, source, span),
+            Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
             None => Diagnostic::new(format!("{}: {message}", source.path().display())),
         }
     })
@@ -256,5 +306,5 @@ pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
         .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
     let source = Arc::new(Source::new(path, text));
     let table: Spanned<toml::Table> = parse_toml(&source)?;
-    Cx { source }.var_decls(&table)
+    Cx::new(source).var_decls(&table)
 }

@@ -8,3 +8,5 @@ pub mod model;
 pub mod raw;
 pub mod request;
 pub mod source;
+pub mod split;
+pub mod steps;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::workflow::source::{Source, Span};
+use crate::workflow::steps::Steps;
 
 /// A loaded workflow, with `use` steps already expanded.
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ pub struct Workflow {
     pub fragment: bool,
     /// Defaults from `[vars]`, this file's entries over those of the files it `use`s.
     pub vars: Vec<VarDecl>,
-    pub steps: Vec<Step>,
+    pub steps: Steps,
 }
 
 /// A value together with where it was written.

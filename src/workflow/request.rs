@@ -99,13 +99,13 @@ fn check_method(cx: &Cx, method: &Spanned<String>) -> Result<(), Diagnostic> {
     if is_token || m.contains("<<") {
         Ok(())
     } else {
-        Err(cx.error(format!("invalid HTTP method `{m}`"), method.span()))
+        Err(cx.error(format!("invalid HTTP method `{m}`"), cx.span(method)))
     }
 }
 
 /// `{ bearer = "…" }`, `{ basic = { username, password } }` or `"none"`.
 pub fn auth(cx: &Cx, value: &Spanned<toml::Value>) -> Result<Auth, Diagnostic> {
-    let span = value.span();
+    let span = cx.span(value);
     let bad = || {
         cx.error(
             "invalid `auth`: expected `{ bearer = \"…\" }`, `{ basic = { username = \"…\", password = \"…\" } }` or \"none\"",
@@ -141,18 +141,18 @@ fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
     let mut bodies = Vec::new();
     if let Some(j) = keys.json {
         bodies.push((
-            j.span(),
-            Body::Json(cx.locate(crate::workflow::convert::to_json(j.get_ref()), j.span())),
+            cx.span(j),
+            Body::Json(cx.locate(crate::workflow::convert::to_json(j.get_ref()), cx.span(j))),
         ));
     }
     if let Some(f) = keys.form {
-        bodies.push((f.span(), Body::Form(cx.entries(f))));
+        bodies.push((cx.span(f), Body::Form(cx.entries(f))));
     }
     if let Some(b) = keys.body {
-        bodies.push((b.span(), Body::Raw(cx.located(b))));
+        bodies.push((cx.span(b), Body::Raw(cx.located(b))));
     }
     if let Some(m) = keys.multipart {
-        bodies.push((m.span(), Body::Multipart(multipart(cx, m)?)));
+        bodies.push((cx.span(m), Body::Multipart(multipart(cx, m)?)));
     }
     match bodies.len() {
         0 => Ok(Body::Empty),

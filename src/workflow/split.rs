@@ -1,0 +1,323 @@
+//! Splits a workflow file at its `[[steps]]` headers, so each step can be parsed on its own:
+//! a long workflow is then never held as one parsed document, and steps past the first few
+//! thousand can be read again from the text when they are needed (see `steps`).
+//!
+//! Byte offsets are kept: the head is the file with every step blanked out, and a step's text
+//! is its slice of the file with the `steps` key blanked out of its headers
+//! (`[steps.expect]` → `[      expect]`), so spans found in either map back onto the file by
+//! adding the slice's start. Files this cannot split safely (a `steps` table or inline array,
+//! a `[steps.x]` section after another table) are parsed whole, as before.
+
+use std::iter::Peekable;
+use std::ops::Range;
+
+use toml_parser::Source;
+use toml_parser::lexer::{Lexer, Token, TokenKind};
+
+/// A file cut into its head (everything but the steps) and one range per `[[steps]]` entry.
+#[derive(Debug)]
+pub struct Split {
+    pub head: String,
+    pub chunks: Vec<Chunk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub range: Range<usize>,
+    /// The step has a `use` key: it is inlined at load time, never deferred.
+    pub uses: bool,
+}
+
+/// A table header (`[a.b]` or `[[a.b]]`) as lexed.
+struct Header {
+    range: Range<usize>,
+    array: bool,
+    /// The first key's text when it is a bare or plain quoted key.
+    first: Option<String>,
+    /// The first key and the dot after it, to blank out of a step's sub-table header.
+    first_and_dot: Range<usize>,
+    keys: usize,
+}
+
+/// What a line at the top of a table starts with.
+enum Line {
+    Header(Header),
+    /// A key/value line: its first key's text.
+    Key(Option<String>),
+}
+
+/// Splits `text`, or `None` when it has no `[[steps]]` headers or cannot be split safely.
+pub fn split(text: &str) -> Option<Split> {
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut open = false;
+    let mut at_root = true;
+    for line in lines(text) {
+        match line {
+            Line::Header(h) => {
+                at_root = false;
+                let is_steps = h.first.as_deref() == Some("steps");
+                match (is_steps, h.array, h.keys) {
+                    (true, true, 1) => {
+                        if let Some(last) = chunks.last_mut().filter(|_| open) {
+                            last.range.end = h.range.start;
+                        }
+                        chunks.push(Chunk {
+                            range: h.range.start..text.len(),
+                            uses: false,
+                        });
+                        open = true;
+                    }
+                    (true, _, 1) => return None,
+                    (true, _, _) if !open => return None,
+                    (true, _, _) => {}
+                    (false, _, _) => {
+                        if let Some(last) = chunks.last_mut().filter(|_| open) {
+                            last.range.end = h.range.start;
+                        }
+                        open = false;
+                    }
+                }
+            }
+            Line::Key(first) => match first.as_deref() {
+                Some("steps") if at_root => return None,
+                Some("use") if open => {
+                    if let Some(last) = chunks.last_mut() {
+                        last.uses = true;
+                    }
+                }
+                None => return None,
+                _ => {}
+            },
+        }
+    }
+    if chunks.is_empty() {
+        return None;
+    }
+    let contiguous = chunks
+        .windows(2)
+        .all(|w| w[0].range.end == w[1].range.start)
+        && chunks.last().is_some_and(|c| c.range.end == text.len());
+    let head = if contiguous {
+        // The usual layout, steps last: the head is the text before them, offsets unchanged.
+        text[..chunks[0].range.start].to_owned()
+    } else {
+        let mut head = text.as_bytes().to_vec();
+        for chunk in &chunks {
+            blank(&mut head, chunk.range.clone());
+        }
+        String::from_utf8(head).ok()?
+    };
+    Some(Split { head, chunks })
+}
+
+/// One step's text: its slice of `text` with `steps` blanked out of its headers, so it parses
+/// as the step's own table. Offsets inside are relative to `range.start`.
+pub fn step_text(text: &str, range: Range<usize>) -> Option<String> {
+    let slice = text.get(range.clone())?;
+    let mut out = slice.as_bytes().to_vec();
+    for line in lines(slice) {
+        if let Line::Header(h) = line {
+            if h.keys == 1 {
+                blank(&mut out, h.range);
+            } else {
+                blank(&mut out, h.first_and_dot);
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Spaces for every byte but line ends, so offsets and line numbers stay as they were.
+fn blank(bytes: &mut [u8], range: Range<usize>) {
+    for b in &mut bytes[range] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}
+
+/// The headers and key/value lines at nesting depth 0, in order, lexed as they are read.
+fn lines(text: &str) -> Lines<'_> {
+    Lines {
+        text,
+        tokens: Source::new(text).lex().peekable(),
+        depth: 0,
+        line_start: true,
+    }
+}
+
+struct Lines<'i> {
+    text: &'i str,
+    tokens: Peekable<Lexer<'i>>,
+    depth: usize,
+    line_start: bool,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        while let Some(t) = self.tokens.next() {
+            match t.kind() {
+                TokenKind::Whitespace | TokenKind::Comment => {}
+                TokenKind::Newline => self.line_start = self.line_start || self.depth == 0,
+                TokenKind::Eof => return None,
+                TokenKind::LeftSquareBracket if self.line_start && self.depth == 0 => {
+                    self.line_start = false;
+                    return Some(Line::Header(self.header(t)));
+                }
+                kind => {
+                    let starts_line = self.line_start && self.depth == 0;
+                    self.line_start = false;
+                    match kind {
+                        TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
+                            self.depth += 1;
+                        }
+                        TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
+                            self.depth = self.depth.saturating_sub(1);
+                        }
+                        _ => {}
+                    }
+                    if starts_line {
+                        return Some(Line::Key(key_text(self.text, t)));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Lines<'_> {
+    /// Reads the rest of a header whose `[` is `open`.
+    fn header(&mut self, open: Token) -> Header {
+        let array = self
+            .tokens
+            .next_if(|t| t.kind() == TokenKind::LeftSquareBracket)
+            .is_some();
+        let mut first = None;
+        let mut first_and_dot = 0..0;
+        let mut dot_seen = false;
+        let mut keys = 0;
+        let mut end = open.span().end();
+        while let Some(t) = self
+            .tokens
+            .next_if(|t| !matches!(t.kind(), TokenKind::Newline | TokenKind::Eof))
+        {
+            end = t.span().end();
+            match t.kind() {
+                TokenKind::Whitespace => {}
+                TokenKind::Dot => {
+                    if keys == 1 && !dot_seen {
+                        first_and_dot.end = end;
+                    }
+                    dot_seen = true;
+                }
+                TokenKind::RightSquareBracket => {
+                    if array
+                        && let Some(close) = self
+                            .tokens
+                            .next_if(|t| t.kind() == TokenKind::RightSquareBracket)
+                    {
+                        end = close.span().end();
+                    }
+                    break;
+                }
+                _ => {
+                    keys += 1;
+                    if keys == 1 {
+                        first = key_text(self.text, t);
+                        first_and_dot = t.span().start()..end;
+                    }
+                }
+            }
+        }
+        Header {
+            range: open.span().start()..end,
+            array,
+            first,
+            first_and_dot,
+            keys,
+        }
+    }
+}
+
+/// A key's text: bare, or quoted without escapes. `None` for anything else.
+fn key_text(text: &str, t: Token) -> Option<String> {
+    let raw = text.get(t.span().start()..t.span().end())?;
+    match t.kind() {
+        TokenKind::Atom => Some(raw.to_owned()),
+        TokenKind::BasicString if !raw.contains('\\') => Some(raw.trim_matches('"').to_owned()),
+        TokenKind::LiteralString => Some(raw.trim_matches('\'').to_owned()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "name = \"x\"\n[vars]\na = 1\n\n[[steps]]\nname = \"one\"\nurl = \"http://h/\"\n[steps.expect.json]\n\"$.a\" = \"\"\"\n[[steps]]\n\"\"\"\n\n[[steps]] # two\nuse = \"f.toml\"\n\n[defaults]\ntimeout = \"1s\"\n";
+
+    #[test]
+    fn splits_at_step_headers_and_keeps_offsets() {
+        let s = split(FILE).unwrap();
+        assert_eq!(s.chunks.len(), 2, "{:?}", s.chunks);
+        assert_eq!(
+            s.head.len(),
+            FILE.len(),
+            "a table after the steps: the head is blanked"
+        );
+        let first = &FILE[s.chunks[0].range.clone()];
+        assert!(first.starts_with("[[steps]]\nname = \"one\""));
+        assert!(
+            first.contains("\"\"\"\n[[steps]]\n\"\"\""),
+            "a header inside a string is text"
+        );
+        assert!(!s.chunks[0].uses);
+        assert!(s.chunks[1].uses);
+        assert!(FILE[s.chunks[1].range.clone()].ends_with("\n\n"));
+        assert!(s.head.contains("[defaults]") && s.head.contains("[vars]"));
+        assert!(!s.head.contains("steps"));
+        let head: toml::Table = toml::from_str(&s.head).unwrap();
+        assert_eq!(head.len(), 3);
+    }
+
+    #[test]
+    fn steps_last_leave_the_text_before_them_as_head() {
+        let text = "name = \"x\"\n[vars]\na = 1\n[[steps]]\nname = \"a\"\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.head, "name = \"x\"\n[vars]\na = 1\n");
+        assert_eq!(s.chunks[0].range, s.head.len()..text.len());
+    }
+
+    #[test]
+    fn a_step_text_parses_as_the_step_table() {
+        let s = split(FILE).unwrap();
+        let text = step_text(FILE, s.chunks[0].range.clone()).unwrap();
+        assert_eq!(text.len(), s.chunks[0].range.len());
+        let step: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(step["name"].as_str(), Some("one"));
+        assert!(
+            step["expect"]["json"]["$.a"]
+                .as_str()
+                .unwrap()
+                .contains("[[steps]]")
+        );
+    }
+
+    #[test]
+    fn unsafe_shapes_are_parsed_whole() {
+        assert!(split("name = \"x\"\nsteps = []\n").is_none());
+        assert!(split("name = \"x\"\n[steps]\n").is_none());
+        assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[vars]\n[steps.expect]\n").is_none());
+        assert!(split("name = \"x\"\n").is_none());
+    }
+
+    #[test]
+    fn nested_arrays_at_line_start_are_values() {
+        let text = "name = \"x\"\n[[steps]]\nname = \"a\"\njson = [\n[1, 2],\n[3]\n]\n[[steps]]\nname = \"b\"\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.chunks.len(), 2);
+    }
+}

@@ -1,0 +1,71 @@
+//! A workflow's steps, in order. A long workflow keeps its first steps converted and reads the
+//! others again from its file's text when they are needed, so memory does not grow with the
+//! number of steps: the static check and the run each read a deferred step once, one at a time.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::workflow::load::read_step;
+use crate::workflow::model::Step;
+use crate::workflow::request::Defaults;
+use crate::workflow::source::{Source, Span};
+
+/// Steps of one file kept converted; the rest are read again when needed.
+pub const KEPT: usize = 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Steps {
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Loaded(Box<Step>),
+    /// A `[[steps]]` entry of `reader`'s file, at this byte range.
+    Deferred(Arc<Reader>, Span),
+}
+
+/// What reading a deferred step needs: its file and the file's converted `[defaults]`.
+#[derive(Debug)]
+pub struct Reader {
+    pub source: Arc<Source>,
+    pub defaults: Defaults,
+}
+
+impl Steps {
+    pub fn push(&mut self, step: Step) {
+        self.items.push(Item::Loaded(Box::new(step)));
+    }
+
+    pub fn defer(&mut self, reader: &Arc<Reader>, range: Span) {
+        self.items.push(Item::Deferred(Arc::clone(reader), range));
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The steps in order; a deferred step is read from its file's text here.
+    pub fn iter(&self) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
+        self.items.iter().map(|item| match item {
+            Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
+            Item::Deferred(reader, range) => read_step(reader, range.clone()).map(Cow::Owned),
+        })
+    }
+}
+
+impl FromIterator<Step> for Steps {
+    fn from_iter<I: IntoIterator<Item = Step>>(iter: I) -> Steps {
+        Steps {
+            items: iter
+                .into_iter()
+                .map(|s| Item::Loaded(Box::new(s)))
+                .collect(),
+        }
+    }
+}
