@@ -25,14 +25,9 @@ pub struct BodyExcerpt {
 /// A path that does not fit keeps its start and end (the resource names) and drops the
 /// middle; a query that does not fit is cut at its end.
 pub fn short_target(url: &str, max: usize) -> String {
-    let (path, query) = match url::Url::parse(url) {
-        Ok(parsed) if !parsed.cannot_be_a_base() => {
-            (parsed.path().to_owned(), parsed.query().map(str::to_owned))
-        }
-        _ => (url.to_owned(), None),
-    };
+    let (path, query) = path_and_query(url);
     if path.chars().count() > max {
-        let short = middle_ellipsis(&path, max);
+        let short = middle_ellipsis(path, max);
         return if query.is_some() {
             format!("{short}?…")
         } else {
@@ -41,9 +36,24 @@ pub fn short_target(url: &str, max: usize) -> String {
     }
     let full = match query {
         Some(q) => format!("{path}?{q}"),
-        None => path,
+        None => path.to_owned(),
     };
     end_ellipsis(&full, max)
+}
+
+/// The path and query of an absolute URL as written (the URL was built by `url`, so it is
+/// already normalized); anything without `scheme://` is shown whole.
+fn path_and_query(url: &str) -> (&str, Option<&str>) {
+    let Some((_, rest)) = url.split_once("://") else {
+        return (url, None);
+    };
+    let target = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
+    let target = target.split('#').next().unwrap_or_default();
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (target, None),
+    };
+    (if path.is_empty() { "/" } else { path }, query)
 }
 
 /// `text` cut at `max` characters, with `…` marking the cut.

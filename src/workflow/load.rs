@@ -90,13 +90,20 @@ impl Loader {
                 source: Arc::clone(&source),
                 defaults: defaults.clone(),
             });
-            for chunk in split.chunks {
-                if steps.len() >= KEPT && !chunk.uses {
-                    steps.defer(&reader, chunk.range);
+            let keep = |i: usize, c: &split::Chunk| i < KEPT || c.uses;
+            let kept: Vec<&split::Chunk> = (split.chunks.iter().enumerate())
+                .filter(|(i, c)| keep(*i, c))
+                .map(|(_, c)| c)
+                .collect();
+            let mut parsed = parse_steps(&source, &kept).into_iter();
+            for (i, chunk) in split.chunks.iter().enumerate() {
+                if !keep(i, chunk) {
+                    steps.defer(&reader, chunk.range.clone());
                     continue;
                 }
-                let (raw_step, step_cx) = parse_step(&source, chunk.range.clone())?;
-                let at = (&raw_step, chunk.range);
+                let Some(result) = parsed.next() else { break };
+                let (raw_step, step_cx) = result?;
+                let at = (&raw_step, chunk.range.clone());
                 self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
             }
         } else {
@@ -168,10 +175,39 @@ impl Loader {
     }
 }
 
-/// Parses the `[[steps]]` entry at `range` of `source` on its own.
-fn parse_step(source: &Arc<Source>, range: Span) -> Result<(RawStep, Cx), Diagnostic> {
-    let text = split::step_text(&source.text, range.clone())
-        .ok_or_else(|| Diagnostic::at("cannot read this step", source, range.clone()))?;
+/// Parses steps on all cores: each `[[steps]]` entry is a document of its own, and parsing
+/// is most of the cost of loading a long workflow. Results come back in order.
+fn parse_steps(source: &Arc<Source>, chunks: &[&split::Chunk]) -> Vec<ParsedStep> {
+    let one = |c: &&split::Chunk| {
+        let text = split::chunk_text(&source.text, &c.range, &c.blanks);
+        parse_step(source, c.range.clone(), text)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || chunks.len() < PARALLEL_FROM {
+        return chunks.iter().map(one).collect();
+    }
+    let per_thread = chunks.len().div_ceil(threads.min(4));
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = chunks
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Below this many steps, a thread costs more than it saves.
+const PARALLEL_FROM: usize = 64;
+
+type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
+
+/// Parses the `[[steps]]` entry at `range` of `source` on its own; `text` is its `step_text`.
+fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> ParsedStep {
+    let text =
+        text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range.clone()))?;
     let raw = parse_text(source, &text, range.start)?;
     let cx = Cx {
         source: Arc::clone(source),
@@ -182,7 +218,8 @@ fn parse_step(source: &Arc<Source>, range: Span) -> Result<(RawStep, Cx), Diagno
 
 /// Reads a deferred step (see `steps`) from its file's text.
 pub fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
-    let (raw, cx) = parse_step(&reader.source, range.clone())?;
+    let text = split::step_text(&reader.source.text, range.clone());
+    let (raw, cx) = parse_step(&reader.source, range.clone(), text)?;
     step(&cx, &raw, range, &reader.defaults)
 }
 

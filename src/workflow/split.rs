@@ -26,6 +26,8 @@ pub struct Chunk {
     pub range: Range<usize>,
     /// The step has a `use` key: it is inlined at load time, never deferred.
     pub uses: bool,
+    /// What `step_text` blanks out, found while splitting (file offsets).
+    pub blanks: Vec<Range<usize>>,
 }
 
 /// A table header (`[a.b]` or `[[a.b]]`) as lexed.
@@ -64,12 +66,17 @@ pub fn split(text: &str) -> Option<Split> {
                         chunks.push(Chunk {
                             range: h.range.start..text.len(),
                             uses: false,
+                            blanks: vec![h.range],
                         });
                         open = true;
                     }
                     (true, _, 1) => return None,
                     (true, _, _) if !open => return None,
-                    (true, _, _) => {}
+                    (true, _, _) => {
+                        if let Some(last) = chunks.last_mut() {
+                            last.blanks.push(h.first_and_dot);
+                        }
+                    }
                     (false, _, _) => {
                         if let Some(last) = chunks.last_mut().filter(|_| open) {
                             last.range.end = h.range.start;
@@ -114,15 +121,22 @@ pub fn split(text: &str) -> Option<Split> {
 /// as the step's own table. Offsets inside are relative to `range.start`.
 pub fn step_text(text: &str, range: Range<usize>) -> Option<String> {
     let slice = text.get(range.clone())?;
-    let mut out = slice.as_bytes().to_vec();
-    for line in lines(slice) {
-        if let Line::Header(h) = line {
-            if h.keys == 1 {
-                blank(&mut out, h.range);
-            } else {
-                blank(&mut out, h.first_and_dot);
-            }
-        }
+    let blanks: Vec<Range<usize>> = lines(slice)
+        .filter_map(|line| match line {
+            Line::Header(h) if h.keys == 1 => Some(h.range),
+            Line::Header(h) => Some(h.first_and_dot),
+            Line::Key(_) => None,
+        })
+        .map(|r| r.start + range.start..r.end + range.start)
+        .collect();
+    chunk_text(text, &range, &blanks)
+}
+
+/// Like [`step_text`], with the blanks the split found.
+pub fn chunk_text(text: &str, range: &Range<usize>, blanks: &[Range<usize>]) -> Option<String> {
+    let mut out = text.get(range.clone())?.as_bytes().to_vec();
+    for b in blanks {
+        blank(&mut out, b.start - range.start..b.end - range.start);
     }
     String::from_utf8(out).ok()
 }
@@ -296,6 +310,8 @@ mod tests {
         let s = split(FILE).unwrap();
         let text = step_text(FILE, s.chunks[0].range.clone()).unwrap();
         assert_eq!(text.len(), s.chunks[0].range.len());
+        let found = chunk_text(FILE, &s.chunks[0].range, &s.chunks[0].blanks).unwrap();
+        assert_eq!(found, text, "blanks found while splitting are the same");
         let step: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(step["name"].as_str(), Some("one"));
         assert!(
