@@ -296,6 +296,7 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
         sink: Arc::clone(&sink),
         cancel: Arc::clone(&cancel),
         prompter: Arc::new(prompt::TerminalPrompter),
+        gate: Arc::new(crate::engine::AlwaysSend),
     };
     let interrupter = {
         let cancel = Arc::clone(&cancel);

@@ -84,10 +84,26 @@ pub struct StepReport {
     pub expectations: Vec<ExpectationResult>,
     /// Names of the variables this step set.
     pub extracted: Vec<String>,
+    /// The same variables with their values (redacted) and where each came from, for `teach`.
+    pub learned: Vec<Learned>,
     /// Number of times the request was sent (retries and 429/503 re-sends included).
     pub attempts: u32,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
+}
+
+/// A variable a step set: its value as text (redacted, cut at [`Learned::VALUE_MAX`]
+/// characters) and its source, e.g. ``JSONPath `$.id` `` or ``header `Location` with query `flowId` ``.
+#[derive(Debug, Clone, Serialize)]
+pub struct Learned {
+    pub name: String,
+    pub value: String,
+    pub from: String,
+}
+
+impl Learned {
+    /// Longest value kept in an event, so a run never holds large extracted bodies.
+    pub const VALUE_MAX: usize = 1024;
 }
 
 #[derive(Debug, Clone, Serialize)]

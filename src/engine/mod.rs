@@ -3,6 +3,7 @@
 
 mod cancel;
 pub mod expect;
+mod gate;
 pub mod received;
 pub mod render;
 mod step;
@@ -13,6 +14,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 pub use cancel::Cancel;
+pub use gate::{AlwaysSend, Decision, Gate, Preview};
 use step::StepSpec;
 
 use crate::event::{
@@ -97,6 +99,8 @@ pub struct Engine {
     pub sink: Arc<EventSink>,
     pub cancel: Arc<Cancel>,
     pub prompter: Arc<dyn Prompter>,
+    /// Consulted before each step is sent (`teach`); `run` passes [`AlwaysSend`].
+    pub gate: Arc<dyn Gate>,
 }
 
 /// One run over all workflows: the command line's variables, or one matrix entry's.
@@ -372,6 +376,7 @@ fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> S
         response: None,
         expectations: Vec::new(),
         extracted: Vec::new(),
+        learned: Vec::new(),
         attempts: 0,
         duration: std::time::Duration::ZERO,
     }

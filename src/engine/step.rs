@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::engine::expect::{self, Actual, Check};
-use crate::engine::received::{Modifiers, Received, Source};
+use crate::engine::received::{self, Modifiers, Received, Source};
 use crate::engine::render::{RenderError, Renderer};
-use crate::engine::{Engine, WorkflowRun};
-use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
+use crate::engine::{Engine, Preview, WorkflowRun};
+use crate::event::{
+    ExpectationResult, Learned, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport,
+};
 use crate::http::{PreparedBody, Response, SendOptions};
 use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher, Request, Retry};
 
@@ -34,8 +36,19 @@ struct Attempt {
     response: Option<Response>,
     request: Option<RequestInfo>,
     expectations: Vec<ExpectationResult>,
-    extracted: Vec<(String, Value, bool)>,
+    extracted: Vec<Extracted>,
     message: Option<String>,
+    /// Why the gate held the request back (`teach`): the step is skipped, not failed.
+    held: Option<String>,
+}
+
+/// One extraction's value, before it is stored.
+struct Extracted {
+    name: String,
+    value: Value,
+    secret: bool,
+    /// Where it came from, e.g. ``JSONPath `$.id` ``.
+    from: String,
 }
 
 impl Attempt {
@@ -59,6 +72,7 @@ impl Engine {
             response: None,
             expectations: Vec::new(),
             extracted: Vec::new(),
+            learned: Vec::new(),
             attempts: 0,
             duration: Duration::ZERO,
         };
@@ -79,7 +93,11 @@ impl Engine {
         let attempts = spec.retry.map_or(1, |r| r.attempts);
         let mut last = None;
         for n in 1..=attempts {
-            let attempt = self.attempt(wf, spec).await;
+            let mut attempt = self.attempt(wf, spec, n == 1).await;
+            if let Some(reason) = attempt.held.take() {
+                report.request = attempt.request;
+                return skipped(report, reason);
+            }
             report.attempts += attempt.response.as_ref().map_or(1, |r| r.sends);
             let done =
                 attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
@@ -110,9 +128,18 @@ impl Engine {
     ) -> StepReport {
         let passed = attempt.passed();
         if passed {
-            for (name, value, secret) in attempt.extracted {
-                wf.set_var(&name, &value, secret);
-                report.extracted.push(name);
+            for x in attempt.extracted {
+                wf.set_var(&x.name, &x.value, x.secret);
+                let value = wf
+                    .redactor
+                    .redact(&received::as_text(&x.value))
+                    .into_owned();
+                report.learned.push(Learned {
+                    name: x.name.clone(),
+                    value: value.chars().take(Learned::VALUE_MAX).collect(),
+                    from: wf.redactor.redact(&x.from).into_owned(),
+                });
+                report.extracted.push(x.name);
             }
         }
         report.outcome = if passed {
@@ -171,13 +198,15 @@ impl Engine {
         Ok(())
     }
 
-    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>) -> Attempt {
+    /// One send of the step; the gate is asked before the `first` one.
+    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>, first: bool) -> Attempt {
         let mut attempt = Attempt {
             response: None,
             request: None,
             expectations: Vec::new(),
             extracted: Vec::new(),
             message: None,
+            held: None,
         };
         let renderer = Renderer {
             templates: &self.templates,
@@ -190,7 +219,20 @@ impl Engine {
                 return attempt;
             }
         };
-        attempt.request = Some(self.request_info(wf, &prepared));
+        let request = self.request_info(wf, &prepared);
+        if first && spec.kind == StepKind::Step {
+            let preview = Preview {
+                number: spec.number,
+                name: spec.name,
+                doc: spec.doc,
+                request: &request,
+            };
+            attempt.held = self.ask_gate(preview).await;
+        }
+        attempt.request = Some(request);
+        if attempt.held.is_some() {
+            return attempt;
+        }
         let opts = SendOptions {
             timeout: spec.request.timeout,
             follow_redirects: spec.request.follow_redirects,
@@ -328,7 +370,7 @@ impl Engine {
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
-    ) -> Result<Vec<(String, Value, bool)>, String> {
+    ) -> Result<Vec<Extracted>, String> {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
@@ -364,7 +406,12 @@ impl Engine {
                 .extract(&source, &modifiers)
                 .map_err(|e| format!("cannot extract `{}`: {e}", ex.name))?
             {
-                Some(value) => out.push((ex.name.clone(), value, ex.secret)),
+                Some(value) => out.push(Extracted {
+                    name: ex.name.clone(),
+                    value,
+                    secret: ex.secret,
+                    from: describe(&source, &modifiers),
+                }),
                 None if ex.optional => {}
                 None => {
                     return Err(format!(

@@ -68,6 +68,7 @@ pub fn step(
         }),
         expectations: vec![expectation("status", true, "201", &status.to_string())],
         extracted: Vec::new(),
+        learned: Vec::new(),
         attempts: 1,
         duration: Duration::from_millis(42),
     }
@@ -95,6 +96,7 @@ pub fn skipped(workflow: &WorkflowId, number: usize, name: &str, reason: &str) -
         response: None,
         expectations: Vec::new(),
         extracted: Vec::new(),
+        learned: Vec::new(),
         attempts: 0,
         duration: Duration::ZERO,
     }

@@ -1,0 +1,69 @@
+//! The pause before a step is sent. `teach` asks a person whether to send, skip or quit;
+//! `run` uses [`AlwaysSend`], so it never waits.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::engine::Engine;
+use crate::event::RequestInfo;
+
+/// What a gate decided for one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Send the request.
+    Send,
+    /// Do not send it; the step is reported as skipped and the workflow goes on.
+    Skip,
+    /// Stop like Ctrl-C: the rest is skipped, cleanups run, the run exits 130.
+    Quit,
+}
+
+/// A step about to be sent: its request rendered with the current variables, and redacted.
+#[derive(Debug, Clone, Copy)]
+pub struct Preview<'a> {
+    pub number: usize,
+    pub name: &'a str,
+    pub doc: Option<&'a str>,
+    pub request: &'a RequestInfo,
+}
+
+/// Consulted once per step (not per retry, not for cleanups) before its request is sent.
+pub trait Gate: Send + Sync {
+    fn decide<'a>(
+        &'a self,
+        step: Preview<'a>,
+    ) -> Pin<Box<dyn Future<Output = Decision> + Send + 'a>>;
+}
+
+/// The gate of `run`: every step is sent, at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlwaysSend;
+
+impl Gate for AlwaysSend {
+    fn decide<'a>(&'a self, _: Preview<'a>) -> Pin<Box<dyn Future<Output = Decision> + Send + 'a>> {
+        Box::pin(std::future::ready(Decision::Send))
+    }
+}
+
+/// Why a step the gate held back was not sent.
+pub(crate) const SKIPPED_BY_GATE: &str = "skipped at the prompt";
+pub(crate) const QUIT_AT_GATE: &str = "stopped here at the prompt (quit)";
+
+impl Engine {
+    /// Asks the gate about a step; `Some(reason)` when it must not be sent. Ctrl-C while the
+    /// gate waits counts as a quit.
+    pub(crate) async fn ask_gate(&self, step: Preview<'_>) -> Option<String> {
+        let decision = tokio::select! {
+            d = self.gate.decide(step) => d,
+            () = self.cancel.cancelled() => return Some("interrupted".to_owned()),
+        };
+        match decision {
+            Decision::Send => None,
+            Decision::Skip => Some(SKIPPED_BY_GATE.to_owned()),
+            Decision::Quit => {
+                self.cancel.interrupt();
+                Some(QUIT_AT_GATE.to_owned())
+            }
+        }
+    }
+}
