@@ -7,19 +7,22 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 
-use crate::cli::{CheckArgs, Cli, Command, ListArgs, RunArgs, SandboxArgs};
+use crate::cli::{CheckArgs, Cli, Command, ListArgs, RunArgs, SandboxArgs, TeachArgs};
 use crate::config::{RunConfig, VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{Cancel, Engine, EngineOptions, EventSink, RunEntry, RunResult};
-use crate::event::{Event, RunInfo};
+use crate::engine::{
+    AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
+};
+use crate::event::{Event, Reporter, RunInfo};
 use crate::exit;
 use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, color_enabled};
+use crate::teach::TeachOptions;
 use crate::template::Templates;
 use crate::vars::{self, VarStore};
 use crate::workflow::check;
 use crate::workflow::load::load_vars_file;
 use crate::workflow::model::{VarDecl, Workflow};
-use crate::{prompt, sandbox, save};
+use crate::{prompt, sandbox, save, teach};
 
 /// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
 const BUILTINS: &[&str] = &["run_id"];
@@ -42,7 +45,7 @@ pub fn main(cli: Cli) -> u8 {
     let parallel = match &cli.command {
         Command::Run(args) => args.jobs > 1,
         Command::Sandbox(_) => true,
-        Command::Check(_) | Command::List(_) => false,
+        Command::Check(_) | Command::List(_) | Command::Teach(_) => false,
     };
     let mut builder = if parallel {
         tokio::runtime::Builder::new_multi_thread()
@@ -58,6 +61,7 @@ pub fn main(cli: Cli) -> u8 {
     };
     match cli.command {
         Command::Run(args) => runtime.block_on(run(&args)),
+        Command::Teach(args) => runtime.block_on(teach_command(&args)),
         Command::Check(args) => check_command(&args),
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
@@ -186,10 +190,23 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 async fn run(args: &RunArgs) -> u8 {
-    let config = match RunConfig::from_args(args) {
-        Ok(c) => c,
-        Err(d) => return report_invalid(&d),
-    };
+    match RunConfig::from_args(args) {
+        Ok(config) => run_config(&config, None).await,
+        Err(d) => report_invalid(&d),
+    }
+}
+
+/// `steprun teach`: a run of one workflow with the teaching gate and reporter; a quit at the
+/// prompt is an interruption (exit 130, cleanups ran), as documented in the README.
+async fn teach_command(args: &TeachArgs) -> u8 {
+    match RunConfig::from_teach_args(args) {
+        Ok(config) => run_config(&config, Some(!args.yes)).await,
+        Err(d) => report_invalid(&d),
+    }
+}
+
+/// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
+async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     let mut matrix_layers = Vec::new();
     for (_, path) in &config.matrix {
         match load_vars_file(path) {
@@ -219,7 +236,7 @@ async fn run(args: &RunArgs) -> u8 {
             return report_invalid(&[Diagnostic::new(e.to_string())]);
         }
     }
-    let code = execute(&config, entries, templates).await;
+    let code = execute(config, entries, templates, teach).await;
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
@@ -274,9 +291,14 @@ fn sandbox_decls(s: &sandbox::Sandbox) -> Vec<VarDecl> {
         .collect()
 }
 
-async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Templates>) -> u8 {
-    let sink = match reporters(config) {
-        Ok(f) => Arc::new(EventSink::new(Box::new(f))),
+async fn execute(
+    config: &RunConfig,
+    entries: Vec<RunEntry>,
+    templates: Arc<Templates>,
+    teach: Option<bool>,
+) -> u8 {
+    let (sink, gate) = match front(config, teach) {
+        Ok((reporter, gate)) => (Arc::new(EventSink::new(reporter)), gate),
         Err(e) => {
             eprintln!("error: {e}");
             return exit::TOOL;
@@ -296,7 +318,7 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
         sink: Arc::clone(&sink),
         cancel: Arc::clone(&cancel),
         prompter: Arc::new(prompt::TerminalPrompter),
-        gate: Arc::new(crate::engine::AlwaysSend),
+        gate,
     };
     let interrupter = {
         let cancel = Arc::clone(&cancel);
@@ -340,6 +362,24 @@ async fn execute(config: &RunConfig, entries: Vec<RunEntry>, templates: Arc<Temp
     } else {
         exit::OK
     }
+}
+
+/// The reporters and the gate: the console and `--report`s for `run`; for `teach`
+/// (`Some(pause)`), its explaining reporter and interactive gate.
+fn front(
+    config: &RunConfig,
+    teach: Option<bool>,
+) -> Result<(Box<dyn Reporter>, Arc<dyn Gate>), crate::report::ReportError> {
+    let Some(pause) = teach else {
+        return Ok((Box::new(reporters(config)?), Arc::new(AlwaysSend)));
+    };
+    let (gate, reporter) = teach::session(TeachOptions {
+        pause,
+        color: color_enabled(config.color, std::io::stdout().is_terminal()),
+        verbose: config.verbosity > 0,
+        keep: config.keep,
+    });
+    Ok((reporter, gate))
 }
 
 fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {

@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Run workflow files or directories (recursively, sorted)
     Run(RunArgs),
+    /// Run one workflow interactively, step by step: each request is shown before it is sent,
+    /// then the response and what was learned from it
+    Teach(TeachArgs),
     /// Validate workflows without sending anything
     Check(CheckArgs),
     /// List workflows: name, steps, tags, description line
@@ -65,7 +68,7 @@ pub struct RunArgs {
     /// Run everything once per vars file matching GLOB
     #[arg(long, value_name = "GLOB")]
     pub matrix: Option<String>,
-    /// Write a report: junit, json (PATH `-` is stdout); repeatable
+    /// Write a report: junit, json or html (PATH `-` is stdout); repeatable
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     pub reports: Vec<String>,
     /// Write the variables at the end of the run as a vars file
@@ -78,6 +81,30 @@ pub struct RunArgs {
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Reveal secrets in console output (for a person at a terminal)
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// When to use colors
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct TeachArgs {
+    /// The workflow file
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Do not pause: show each step and send it at once (for demos and CI)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Skip cleanups
+    #[arg(long)]
+    pub keep: bool,
+    /// -v: every response header, not only Location, Set-Cookie and the like
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Reveal secrets (for a person at a terminal)
     #[arg(long)]
     pub show_secrets: bool,
     /// When to use colors

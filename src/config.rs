@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{self, RunArgs, VarArgs};
+use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
 use crate::report::{ColorChoice, ReportSpec};
 use crate::vars::Layers;
@@ -113,12 +113,42 @@ impl RunConfig {
             save_secrets: args.save_secrets,
             verbosity: args.verbose,
             show_secrets: args.show_secrets,
-            color: match args.color {
-                cli::ColorChoice::Auto => ColorChoice::Auto,
-                cli::ColorChoice::Always => ColorChoice::Always,
-                cli::ColorChoice::Never => ColorChoice::Never,
-            },
+            color: color_choice(args.color),
         })
+    }
+
+    /// `steprun teach`: one workflow file, one run, no reports; the console is the teacher's.
+    pub fn from_teach_args(args: &TeachArgs) -> Result<RunConfig, Vec<Diagnostic>> {
+        if args.path.is_dir() {
+            return Err(vec![Diagnostic::new(format!(
+                "teach takes one workflow file, and {} is a directory",
+                args.path.display()
+            ))]);
+        }
+        let workflows = load_workflows(std::slice::from_ref(&args.path), &[])?;
+        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        Ok(RunConfig {
+            workflows,
+            vars,
+            matrix: Vec::new(),
+            keep: args.keep,
+            fail_fast: false,
+            jobs: 1,
+            reports: Vec::new(),
+            save_vars: None,
+            save_secrets: false,
+            verbosity: args.verbose,
+            show_secrets: args.show_secrets,
+            color: color_choice(args.color),
+        })
+    }
+}
+
+fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
+    match choice {
+        cli::ColorChoice::Auto => ColorChoice::Auto,
+        cli::ColorChoice::Always => ColorChoice::Always,
+        cli::ColorChoice::Never => ColorChoice::Never,
     }
 }
 

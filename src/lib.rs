@@ -18,6 +18,7 @@ pub mod redact;
 pub mod report;
 pub mod sandbox;
 pub mod save;
+pub mod teach;
 pub mod template;
 pub mod vars;
 pub mod workflow;

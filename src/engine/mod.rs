@@ -15,6 +15,7 @@ use serde_json::Value;
 
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
+pub(crate) use gate::{QUIT_AT_GATE, SKIPPED_BY_GATE};
 use step::StepSpec;
 
 use crate::event::{

@@ -3,14 +3,14 @@
 
 mod console;
 mod console_step;
-mod excerpt;
+pub(crate) mod excerpt;
 mod json;
 mod junit;
-mod style;
+pub(crate) mod style;
 mod target;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 use std::io;
 

@@ -1,0 +1,445 @@
+//! The explaining reporter of `teach`: the workflow's description, then for each step what
+//! came back, which checks held and what was learned from it, then cleanups and a summary.
+//! The request itself is shown by the gate, before it is sent.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::event::{
+    Event, ExpectationResult, Outcome, Reporter, ResponseInfo, RunSummary, StepKind, StepReport,
+    WorkflowInfo,
+};
+use crate::report::excerpt::{TARGET_MAX, VALUE_MAX, end_ellipsis, human_duration, short_target};
+use crate::report::style::{Paint, Style};
+use crate::teach::gate::Out;
+use crate::teach::text;
+
+/// How the explainer shows things.
+#[derive(Debug, Clone, Copy)]
+pub struct ExplainOptions {
+    pub paint: Paint,
+    /// `-v`: every response header, not only the ones a flow reads.
+    pub all_headers: bool,
+    /// Whether the gate waits for the person (not `--yes`).
+    pub pausing: bool,
+    /// `--keep`: cleanups do not run.
+    pub keep: bool,
+}
+
+pub struct Explainer {
+    out: Out,
+    opts: ExplainOptions,
+    /// Shared with the gate, for "Step 2 of 12".
+    total: Arc<AtomicUsize>,
+    cleanups_shown: bool,
+    learned: Vec<String>,
+}
+
+impl Explainer {
+    pub fn new(out: Out, opts: ExplainOptions, total: Arc<AtomicUsize>) -> Explainer {
+        Explainer {
+            out,
+            opts,
+            total,
+            cleanups_shown: false,
+            learned: Vec::new(),
+        }
+    }
+
+    fn workflow(&mut self, info: &WorkflowInfo) -> Vec<String> {
+        let p = self.opts.paint;
+        self.total.store(info.steps, Ordering::Relaxed);
+        self.cleanups_shown = false;
+        let mut lines = vec![
+            p.paint(Style::Bold, &info.name).to_string(),
+            p.paint(Style::Dim, "═".repeat(info.name.chars().count()))
+                .to_string(),
+            p.paint(Style::Dim, format!("{} · {} steps", info.path, info.steps))
+                .to_string(),
+        ];
+        if let Some(description) = &info.description {
+            lines.push(String::new());
+            lines.extend(text::markdown(description, "", text::WIDTH));
+        }
+        lines.push(String::new());
+        let how = if self.opts.pausing {
+            "Before each step you see the request about to be sent. Press Enter to send it, \
+             s then Enter to skip it, q then Enter to quit (cleanups still run)."
+        } else {
+            "Each request is shown, then sent without pausing (--yes)."
+        };
+        lines.extend(
+            text::wrap(how, text::WIDTH)
+                .into_iter()
+                .map(|l| p.paint(Style::Dim, l).to_string()),
+        );
+        lines
+    }
+
+    fn step(&mut self, report: &StepReport) -> Vec<String> {
+        let p = self.opts.paint;
+        let total = self.total.load(Ordering::Relaxed);
+        let title = text::step_title(report.number, total, &report.name);
+        let reason = report.message.as_deref().unwrap_or("");
+        if report.outcome == Outcome::Skipped
+            && (reason == "an earlier step failed" || reason == "interrupted")
+        {
+            return vec![format!(
+                "  {} {title} — skipped: {reason}",
+                p.paint(Style::Skip, "↷")
+            )];
+        }
+        let mut lines = Vec::new();
+        // A step the gate saw has its heading, doc and request on screen already.
+        if report.request.is_none() {
+            lines.extend([String::new(), text::heading(p, &title)]);
+            if let Some(doc) = &report.doc {
+                lines.extend(text::markdown(doc, "  ", text::WIDTH));
+            }
+        }
+        if report.outcome == Outcome::Skipped {
+            lines.push(format!(
+                "  {} {}",
+                p.paint(Style::Skip, "↷ Skipped:"),
+                skip_reason(reason)
+            ));
+            return lines;
+        }
+        if let Some(response) = &report.response {
+            lines.extend(self.response(response, report.attempts));
+        }
+        lines.extend(checks(&report.expectations, p));
+        if !report.learned.is_empty() {
+            lines.push(String::new());
+            lines.push(format!("  {}", p.paint(Style::Bold, "✎ Learned")));
+            for l in &report.learned {
+                lines.push(format!(
+                    "    {} = {}   {}",
+                    p.paint(Style::Bold, &l.name),
+                    text::short_value(&l.value),
+                    p.paint(Style::Dim, format!("← {}", l.from))
+                ));
+                self.learned.push(l.name.clone());
+            }
+        }
+        lines.push(String::new());
+        lines.extend(verdict(report, p));
+        lines
+    }
+
+    fn response(&self, response: &ResponseInfo, attempts: u32) -> Vec<String> {
+        let p = self.opts.paint;
+        let style = if response.status < 400 {
+            Style::Pass
+        } else {
+            Style::Fail
+        };
+        let mut head = format!(
+            "  {}  {} · {} ms",
+            p.paint(Style::Bold, "← Response"),
+            p.paint(style, text::status_text(response.status)),
+            response.duration.as_millis()
+        );
+        if attempts > 1 {
+            let _ = write!(head, " · sent {attempts} times");
+        }
+        let mut lines = vec![String::new(), head];
+        let (shown, hidden) = text::shown_headers(&response.headers, self.opts.all_headers);
+        lines.extend(shown.iter().map(|(n, v)| format!("    {n}: {v}")));
+        if hidden > 0 {
+            lines.push(
+                p.paint(
+                    Style::Dim,
+                    format!("    ({hidden} more headers; -v shows them)"),
+                )
+                .to_string(),
+            );
+        }
+        lines.push(String::new());
+        lines.extend(text::body_lines(
+            &response.body,
+            "    ",
+            !self.opts.all_headers,
+        ));
+        if response.body_truncated {
+            lines.push("    … (body cut when received)".to_owned());
+        }
+        lines
+    }
+
+    fn cleanup(&mut self, report: &StepReport) -> Vec<String> {
+        let p = self.opts.paint;
+        let mut lines = Vec::new();
+        if !self.cleanups_shown {
+            self.cleanups_shown = true;
+            lines.extend([
+                String::new(),
+                text::heading(p, "Cleanups"),
+                p.paint(
+                    Style::Dim,
+                    "  What the steps created is deleted again, newest first.",
+                )
+                .to_string(),
+            ]);
+        }
+        let (mark, style) = mark(report.outcome);
+        let mut line = format!("  {} {}", p.paint(style, mark), report.name);
+        if let Some(request) = &report.request {
+            let target = short_target(&request.url, TARGET_MAX);
+            let _ = write!(line, "   {} {target}", request.method);
+        }
+        if let Some(response) = &report.response {
+            let _ = write!(line, " → {}", text::status_text(response.status));
+        }
+        lines.push(line);
+        if report.outcome == Outcome::Failed {
+            lines.extend(report.message.iter().map(|m| format!("      {m}")));
+            lines.extend(
+                checks(&report.expectations, p)
+                    .into_iter()
+                    .filter(|l| l.contains('✗')),
+            );
+        }
+        lines
+    }
+
+    fn summary(&self, s: &RunSummary) -> Vec<String> {
+        let p = self.opts.paint;
+        let mut lines = vec![String::new(), text::heading(p, "Summary")];
+        let mut counts = vec![
+            p.paint(Style::Pass, format!("{} passed", s.steps_passed))
+                .to_string(),
+        ];
+        if s.steps_failed > 0 {
+            counts.push(
+                p.paint(Style::Fail, format!("{} failed", s.steps_failed))
+                    .to_string(),
+            );
+        }
+        if s.steps_skipped > 0 {
+            counts.push(
+                p.paint(Style::Skip, format!("{} skipped", s.steps_skipped))
+                    .to_string(),
+            );
+        }
+        if s.cleanups_failed > 0 {
+            counts.push(
+                p.paint(
+                    Style::Fail,
+                    format!("{} cleanups failed", s.cleanups_failed),
+                )
+                .to_string(),
+            );
+        }
+        lines.push(format!(
+            "  Steps: {} · {}",
+            counts.join(", "),
+            human_duration(s.duration)
+        ));
+        if !self.learned.is_empty() {
+            lines.extend(
+                text::wrap(
+                    &format!("Learned: {}", self.learned.join(", ")),
+                    text::WIDTH - 2,
+                )
+                .into_iter()
+                .map(|l| format!("  {l}")),
+            );
+        }
+        if self.opts.keep {
+            lines.push(
+                "  Cleanups did not run (--keep): what the steps created is still there."
+                    .to_owned(),
+            );
+        }
+        if s.interrupted {
+            lines.push(
+                p.paint(Style::Skip, "  Stopped before the end (exit code 130).")
+                    .to_string(),
+            );
+        }
+        lines
+    }
+}
+
+impl Reporter for Explainer {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        let lines = match event {
+            Event::WorkflowStarted(info) => self.workflow(info),
+            Event::StepFinished(report) if report.kind == StepKind::Cleanup => self.cleanup(report),
+            Event::StepFinished(report) => self.step(report),
+            Event::RunFinished(summary) => self.summary(summary),
+            Event::RunStarted(_) | Event::StepStarted(_) | Event::WorkflowFinished(_) => {
+                return Ok(());
+            }
+        };
+        for line in lines {
+            writeln!(self.out, "{line}")?;
+        }
+        self.out.flush()
+    }
+}
+
+fn mark(outcome: Outcome) -> (&'static str, Style) {
+    match outcome {
+        Outcome::Passed => ("✓", Style::Pass),
+        Outcome::Failed => ("✗", Style::Fail),
+        Outcome::Skipped => ("↷", Style::Skip),
+    }
+}
+
+/// What a skip means for the rest of the workflow.
+fn skip_reason(reason: &str) -> String {
+    match reason {
+        crate::engine::SKIPPED_BY_GATE => {
+            "nothing was sent. Later steps that need what this step would have \
+             learned will fail."
+                .to_owned()
+        }
+        crate::engine::QUIT_AT_GATE => {
+            "you quit, so nothing more is sent. The remaining steps are skipped; \
+             cleanups run now."
+                .to_owned()
+        }
+        other => other.to_owned(),
+    }
+}
+
+fn checks(expectations: &[ExpectationResult], p: Paint) -> Vec<String> {
+    if expectations.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        format!("  {}", p.paint(Style::Bold, "✔ Checks")),
+    ];
+    for e in expectations {
+        let expected = end_ellipsis(&e.expected, VALUE_MAX);
+        lines.push(if e.passed {
+            format!(
+                "    {} {}: {expected}",
+                p.paint(Style::Pass, "✓"),
+                e.subject
+            )
+        } else {
+            let actual = end_ellipsis(&e.actual, VALUE_MAX);
+            format!(
+                "    {} {}: expected {expected}, got {actual}",
+                p.paint(Style::Fail, "✗"),
+                e.subject
+            )
+        });
+    }
+    lines
+}
+
+fn verdict(report: &StepReport, p: Paint) -> Vec<String> {
+    if report.outcome == Outcome::Passed {
+        return vec![format!(
+            "  {} in {} ms",
+            p.paint(Style::Pass, "✓ Passed"),
+            report.duration.as_millis()
+        )];
+    }
+    let mut lines = Vec::new();
+    let failed_checks = report.expectations.iter().filter(|e| !e.passed).count();
+    let why = match (&report.message, failed_checks) {
+        (Some(message), _) => message.clone(),
+        (None, 1) => "a check did not hold (above)".to_owned(),
+        (None, n) => format!("{n} checks did not hold (above)"),
+    };
+    lines.push(format!("  {} {why}", p.paint(Style::Fail, "✗ Failed:")));
+    lines.push(
+        p.paint(Style::Dim, "  A failed step stops its workflow: the remaining steps are skipped; cleanups still run.")
+            .to_string(),
+    );
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Learned, WorkflowId};
+    use crate::report::fixtures;
+
+    fn explain(events: &[Event]) -> String {
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+        struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Sink {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let opts = ExplainOptions {
+            paint: Paint::new(false),
+            all_headers: false,
+            pausing: true,
+            keep: false,
+        };
+        let mut explainer =
+            Explainer::new(Box::new(Sink(Arc::clone(&buffer))), opts, Arc::default());
+        for e in events {
+            explainer.event(e).unwrap();
+        }
+        String::from_utf8(buffer.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn a_step_shows_response_checks_and_what_was_learned() {
+        let id = WorkflowId { run: 0, index: 0 };
+        let mut step = fixtures::step(
+            &id,
+            2,
+            "Create an app",
+            ("POST", "http://h/v1/apps"),
+            (201, r#"{"id":"a1"}"#),
+        );
+        step.learned = vec![Learned {
+            name: "appID".into(),
+            value: "a1".into(),
+            from: "JSONPath `$.id`".into(),
+        }];
+        let text = explain(&[
+            fixtures::workflow_started(&id, "Simple", None, 5),
+            fixtures::finished(step),
+        ]);
+        assert!(text.contains("Simple\n══════"), "{text}");
+        assert!(text.contains("← Response  201 Created"), "{text}");
+        assert!(text.contains("\"id\": \"a1\""), "{text}");
+        assert!(text.contains("✓ status: 201"), "{text}");
+        assert!(text.contains("appID = a1   ← JSONPath `$.id`"), "{text}");
+        assert!(text.contains("✓ Passed"), "{text}");
+    }
+
+    #[test]
+    fn failures_and_skips_are_explained() {
+        let id = WorkflowId { run: 0, index: 0 };
+        let mut step = fixtures::step(&id, 1, "Get", ("GET", "http://h/x"), (400, "{}"));
+        step.outcome = Outcome::Failed;
+        step.expectations = vec![fixtures::expectation("status", false, "200", "400")];
+        let when = fixtures::skipped(&id, 2, "Only on sandbox", "condition `when` is false");
+        let after = fixtures::skipped(&id, 3, "Later", "an earlier step failed");
+        let text = explain(&[
+            fixtures::finished(step),
+            fixtures::finished(when),
+            fixtures::finished(after),
+        ]);
+        assert!(text.contains("✗ status: expected 200, got 400"), "{text}");
+        assert!(text.contains("✗ Failed: a check did not hold"), "{text}");
+        assert!(text.contains("── Step 2 · Only on sandbox"), "{text}");
+        assert!(
+            text.contains("↷ Skipped: condition `when` is false"),
+            "{text}"
+        );
+        assert!(
+            text.contains("↷ Step 3 · Later — skipped: an earlier step failed"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,354 @@
+//! Pure formatting for `teach`: Markdown shown as plain wrapped text, headings, requests and
+//! bodies laid out for a person reading them, one line at a time.
+
+use serde_json::Value;
+
+use crate::event::RequestInfo;
+use crate::report::excerpt::{body_excerpt, readable_body};
+use crate::report::style::{Paint, Style};
+
+/// Width that explanations are wrapped to (a terminal is at least this wide).
+pub const WIDTH: usize = 88;
+/// Most lines of a body shown in full before it is trimmed.
+pub const BODY_LINES: usize = 40;
+/// Most bytes of a body shown before it is trimmed.
+pub const BODY_BYTES: usize = 4096;
+/// Longest value of a learned variable shown, in characters.
+pub const VALUE_CHARS: usize = 120;
+
+/// Response headers worth a learner's attention; `-v` shows all of them.
+const KEY_HEADERS: &[&str] = &[
+    "location",
+    "set-cookie",
+    "content-type",
+    "www-authenticate",
+    "retry-after",
+];
+
+/// A rule with a title: `── Step 2 of 12 · Create a web application ───…`.
+pub fn heading(paint: Paint, title: &str) -> String {
+    let used = title.chars().count() + 4;
+    let rule = "─".repeat(WIDTH.saturating_sub(used).max(3));
+    format!(
+        "{} {} {}",
+        paint.paint(Style::Dim, "──"),
+        paint.paint(Style::Bold, title),
+        paint.paint(Style::Dim, rule)
+    )
+}
+
+/// `Step 2 of 12 · name`, or `Step 2 · name` when the total is unknown.
+pub fn step_title(number: usize, total: usize, name: &str) -> String {
+    if total >= number {
+        format!("Step {number} of {total} · {name}")
+    } else {
+        format!("Step {number} · {name}")
+    }
+}
+
+/// Markdown as readable text: paragraphs re-wrapped to `width`, list items, headings, quotes
+/// and code blocks kept line by line, each line prefixed with `indent`.
+pub fn markdown(text: &str, indent: &str, width: usize) -> Vec<String> {
+    let width = width.saturating_sub(indent.chars().count()).max(20);
+    let mut out = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut in_code = false;
+    for line in text.trim_matches('\n').lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            flush(&mut paragraph, &mut out, indent, width);
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push(format!("{indent}  {}", line.trim_end()));
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut out, indent, width);
+            if out.last().is_some_and(|l: &String| !l.trim().is_empty()) {
+                out.push(String::new());
+            }
+        } else if is_block_line(trimmed) {
+            flush(&mut paragraph, &mut out, indent, width);
+            let shown = trimmed.trim_start_matches('#').trim_start();
+            out.extend(
+                wrap(shown, width)
+                    .into_iter()
+                    .map(|l| format!("{indent}{l}")),
+            );
+        } else {
+            paragraph.push(trimmed);
+        }
+    }
+    flush(&mut paragraph, &mut out, indent, width);
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// Lines that keep their own line: headings, list items, quotes, table rows.
+fn is_block_line(line: &str) -> bool {
+    line.starts_with('#')
+        || line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("> ")
+        || line.starts_with('|')
+        || line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn flush(paragraph: &mut Vec<&str>, out: &mut Vec<String>, indent: &str, width: usize) {
+    if paragraph.is_empty() {
+        return;
+    }
+    let joined = paragraph.join(" ");
+    out.extend(
+        wrap(&joined, width)
+            .into_iter()
+            .map(|l| format!("{indent}{l}")),
+    );
+    paragraph.clear();
+}
+
+/// Words of `text` filled into lines of at most `width` characters (a longer word gets a line
+/// of its own).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The request as it goes on the wire: request line, headers, then the body laid out.
+pub fn request_lines(request: &RequestInfo, indent: &str) -> Vec<String> {
+    let mut out = vec![format!("{indent}{} {}", request.method, request.url)];
+    for (name, value) in &request.headers {
+        out.push(format!("{indent}{name}: {value}"));
+    }
+    if let Some(body) = &request.body {
+        out.push(String::new());
+        let form = request.headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("content-type")
+                && v.starts_with("application/x-www-form-urlencoded")
+        });
+        if form {
+            out.extend(form_lines(body).into_iter().map(|l| format!("{indent}{l}")));
+        } else {
+            out.extend(body_lines(body, indent, false));
+        }
+    }
+    out
+}
+
+/// A form body, one decoded `name = value` per line, so it reads like the workflow's `form`.
+pub fn form_lines(body: &str) -> Vec<String> {
+    body.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            format!("{} = {}", form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+fn form_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A body pretty-printed when it is JSON, trimmed to [`BODY_LINES`] and [`BODY_BYTES`];
+/// `fold`: HAL `_links` shrink to their names (see [`fold_links`]).
+pub fn body_lines(body: &str, indent: &str, fold: bool) -> Vec<String> {
+    if body.trim().is_empty() {
+        return vec![format!("{indent}(empty body)")];
+    }
+    let folded = fold.then(|| fold_links(body)).flatten();
+    let readable = readable_body(folded.as_deref().unwrap_or(body));
+    let excerpt = body_excerpt(&readable, BODY_LINES, BODY_BYTES);
+    let mut out: Vec<String> = excerpt
+        .lines
+        .iter()
+        .map(|l| format!("{indent}{l}"))
+        .collect();
+    if excerpt.omitted_bytes > 0 {
+        out.push(format!(
+            "{indent}… ({} more bytes not shown)",
+            excerpt.omitted_bytes
+        ));
+    }
+    out
+}
+
+/// A JSON body with each HAL `_links` object replaced by the names of its links: the hrefs
+/// are long, and rarely what a step teaches. `None` when the body is not JSON or has none.
+pub fn fold_links(body: &str) -> Option<String> {
+    let mut value: Value = serde_json::from_str(body).ok()?;
+    fold(&mut value).then(|| value.to_string())
+}
+
+fn fold(value: &mut Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let mut folded = false;
+            if let Some(Value::Object(links)) = map.get("_links") {
+                let names: Vec<&str> = links.keys().map(String::as_str).collect();
+                let text = format!(
+                    "({} links: {}; -v shows them)",
+                    names.len(),
+                    names.join(", ")
+                );
+                map.insert("_links".to_owned(), Value::String(text));
+                folded = true;
+            }
+            map.values_mut().fold(folded, |f, child| fold(child) || f)
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |f, item| fold(item) || f),
+        _ => false,
+    }
+}
+
+/// The response headers to show: all of them with `-v`, else the ones that matter to a flow.
+pub fn shown_headers(headers: &[(String, String)], all: bool) -> (Vec<&(String, String)>, usize) {
+    let shown: Vec<_> = headers
+        .iter()
+        .filter(|(name, _)| all || KEY_HEADERS.iter().any(|k| name.eq_ignore_ascii_case(k)))
+        .collect();
+    let hidden = headers.len() - shown.len();
+    (shown, hidden)
+}
+
+/// `201 Created`.
+pub fn status_text(status: u16) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("{status} {reason}").trim_end().to_owned()
+}
+
+/// A value cut to [`VALUE_CHARS`] characters, with `…` marking the cut.
+pub fn short_value(value: &str) -> String {
+    crate::report::excerpt::end_ellipsis(value, VALUE_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_rewraps_paragraphs_and_keeps_lists() {
+        let text = "\nCreate a web application\nwith a policy.\n\nSteps:\n- one\n- two\n";
+        assert_eq!(
+            markdown(text, "  ", 40),
+            [
+                "  Create a web application with a",
+                "  policy.",
+                "",
+                "  Steps:",
+                "  - one",
+                "  - two",
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_code_blocks_and_strips_heading_marks() {
+        let text = "# Title\n```\nlet x = 1;\n```";
+        assert_eq!(markdown(text, "", 80), ["Title", "  let x = 1;"]);
+    }
+
+    #[test]
+    fn wrap_gives_a_long_word_its_own_line() {
+        assert_eq!(wrap("a verylongword b", 5), ["a", "verylongword", "b"]);
+    }
+
+    #[test]
+    fn form_bodies_read_as_pairs() {
+        assert_eq!(
+            form_lines(
+                "grant_type=authorization_code&redirect_uri=https%3A%2F%2Fx.test%2Fcb&code=a+b"
+            ),
+            [
+                "grant_type = authorization_code",
+                "redirect_uri = https://x.test/cb",
+                "code = a b",
+            ]
+        );
+    }
+
+    #[test]
+    fn request_lines_show_headers_and_pretty_json() {
+        let request = RequestInfo {
+            method: "POST".into(),
+            url: "http://h/v1/apps".into(),
+            headers: vec![("authorization".into(), "Bearer «accessToken»".into())],
+            body: Some(r#"{"name":"x"}"#.into()),
+        };
+        assert_eq!(
+            request_lines(&request, "  "),
+            [
+                "  POST http://h/v1/apps",
+                "  authorization: Bearer «accessToken»",
+                "",
+                "  {",
+                "    \"name\": \"x\"",
+                "  }",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_trimmed() {
+        let body = (0..100)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let lines = body_lines(&body, "", true);
+        assert_eq!(lines.len(), BODY_LINES + 1);
+        assert!(lines[BODY_LINES].starts_with("… ("));
+    }
+
+    #[test]
+    fn hal_links_fold_to_their_names() {
+        let body = r#"{"_links":{"self":{"href":"h"},"env":{"href":"e"}},"id":"a","_embedded":{"items":[{"_links":{"self":{}}}]}}"#;
+        let folded = fold_links(body).unwrap();
+        assert_eq!(
+            folded,
+            r#"{"_links":"(2 links: self, env; -v shows them)","id":"a","_embedded":{"items":[{"_links":"(1 links: self; -v shows them)"}]}}"#
+        );
+        assert_eq!(fold_links(r#"{"id":"a"}"#), None);
+        assert_eq!(fold_links("not json"), None);
+    }
+
+    #[test]
+    fn key_headers_only_unless_verbose() {
+        let headers = vec![
+            ("location".to_owned(), "/x".to_owned()),
+            ("date".to_owned(), "today".to_owned()),
+        ];
+        let (shown, hidden) = shown_headers(&headers, false);
+        assert_eq!((shown.len(), hidden), (1, 1));
+        assert_eq!(shown_headers(&headers, true).0.len(), 2);
+    }
+
+    #[test]
+    fn titles_and_statuses() {
+        assert_eq!(step_title(2, 12, "Create"), "Step 2 of 12 · Create");
+        assert_eq!(step_title(2, 0, "Create"), "Step 2 · Create");
+        assert_eq!(status_text(201), "201 Created");
+        assert_eq!(status_text(599), "599");
+    }
+}
