@@ -13,6 +13,8 @@ mod engine_http;
 mod engine_run;
 #[path = "integration/errors.rs"]
 mod errors;
+#[path = "integration/html_report.rs"]
+mod html_report;
 #[path = "integration/library.rs"]
 mod library;
 #[path = "integration/long_workflows.rs"]

@@ -1,9 +1,13 @@
-//! Reporters turn the engine's events into output: the streaming console, and the JSON and
-//! `JUnit` files written at the end. The engine never prints; it hands events to a [`Fanout`].
+//! Reporters turn the engine's events into output: the streaming console and HTML page, and
+//! the JSON and `JUnit` files written at the end. The engine never prints; it hands events
+//! to a [`Fanout`].
 
 mod console;
 mod console_step;
 pub(crate) mod excerpt;
+mod html;
+mod html_markup;
+mod html_page;
 mod json;
 mod junit;
 pub(crate) mod style;
@@ -16,6 +20,7 @@ use std::io;
 
 pub use crate::event::Reporter;
 pub use console::{ConsoleOptions, ConsoleReporter};
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
 pub use style::{ColorChoice, UnknownColorChoice, color_enabled};

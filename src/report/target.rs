@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::event::Reporter;
+use crate::report::html::HtmlReporter;
 use crate::report::json::JsonReporter;
 use crate::report::junit::JunitReporter;
 
@@ -93,9 +94,6 @@ impl FromStr for ReportSpec {
 /// A report that cannot be produced: a tool failure (exit 3).
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// A format this build parses but cannot write yet.
-    #[error("{0} reports are not supported yet")]
-    Unsupported(ReportFormat),
     #[error("cannot create report file {path}")]
     Create {
         path: PathBuf,
@@ -117,7 +115,7 @@ impl ReportSpec {
         let make: fn(Box<dyn Write + Send>) -> Box<dyn Reporter> = match self.format {
             ReportFormat::Junit => |out| Box::new(JunitReporter::new(out)),
             ReportFormat::Json => |out| Box::new(JsonReporter::new(out)),
-            ReportFormat::Html => return Err(ReportError::Unsupported(self.format)),
+            ReportFormat::Html => |out| Box::new(HtmlReporter::new(out)),
         };
         Ok(make(self.target.open()?))
     }
@@ -182,11 +180,18 @@ mod tests {
     }
 
     #[test]
-    fn html_is_parsed_but_unsupported() {
-        let spec: ReportSpec = "html=report.html".parse().unwrap();
-        let err = spec.open().err().expect("html cannot be opened");
-        assert!(matches!(err, ReportError::Unsupported(ReportFormat::Html)));
-        assert_eq!(err.to_string(), "html reports are not supported yet");
+    fn html_report_is_one_page_written_as_the_run_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        let spec: ReportSpec = format!("html={}", path.display()).parse().unwrap();
+        let mut reporter = spec.open().unwrap();
+        for event in fixtures::run() {
+            reporter.event(&event).unwrap();
+        }
+        reporter.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("<!DOCTYPE html>"));
+        assert!(text.trim_end().ends_with("</html>"));
     }
 
     #[test]

@@ -44,6 +44,8 @@ fn secrets_are_redacted_in_console_reports_and_saved_vars() {
             "json=r.json",
             "--report",
             "junit=r.xml",
+            "--report",
+            "html=r.html",
             "--save-vars",
             "saved.toml",
         ]);
@@ -55,6 +57,7 @@ fn secrets_are_redacted_in_console_reports_and_saved_vars() {
         &run.stderr,
         &case.read("r.json"),
         &case.read("r.xml"),
+        &case.read("r.html"),
         &case.read("saved.toml"),
     ] {
         assert!(!text.contains(SECRET), "raw secret leaked:\n{text}");

@@ -1,0 +1,300 @@
+//! The HTML report (SPEC §7): one self-contained page with each workflow's steps — doc,
+//! request, response, expectations, timing — written as the run goes. One workflow streams
+//! to the file; workflows running beside it (`--jobs`) are held until it ends, so memory
+//! grows with what runs at once, not with the run. The summary is written last.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufWriter, Write};
+
+use crate::event::{
+    Event, Outcome, Reporter, RunSummary, StepKind, StepReport, WorkflowInfo, WorkflowSummary,
+};
+use crate::report::html_markup::{self as markup, WorkflowRow};
+use crate::report::html_page;
+
+/// (matrix run, position): the order of the summary table.
+type Key = (usize, usize);
+
+/// Writes the HTML report as events arrive.
+pub struct HtmlReporter {
+    out: BufWriter<Box<dyn Write + Send>>,
+    head_written: bool,
+    rows: BTreeMap<Key, WorkflowRow>,
+    ids: BTreeMap<Key, crate::event::WorkflowId>,
+    /// Workflows that started and have not finished, in start order.
+    running: Vec<Key>,
+    /// The workflow written straight to the file; the others' sections are held.
+    streaming: Option<Key>,
+    held: HashMap<Key, String>,
+    /// Whole sections of workflows that finished while another one was streaming.
+    done: String,
+    summary: Option<RunSummary>,
+    written: bool,
+}
+
+impl HtmlReporter {
+    pub fn new(out: Box<dyn Write + Send>) -> HtmlReporter {
+        HtmlReporter {
+            out: BufWriter::new(out),
+            head_written: false,
+            rows: BTreeMap::new(),
+            ids: BTreeMap::new(),
+            running: Vec::new(),
+            streaming: None,
+            held: HashMap::new(),
+            done: String::new(),
+            summary: None,
+            written: false,
+        }
+    }
+
+    fn write_head(&mut self) -> io::Result<()> {
+        if self.head_written {
+            return Ok(());
+        }
+        self.head_written = true;
+        let generated = jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC");
+        let head = html_page::head(&format!(
+            "steprun {} · {generated}",
+            env!("CARGO_PKG_VERSION")
+        ));
+        self.out.write_all(head.as_bytes())
+    }
+
+    /// Sends a workflow's fragment to the file if it streams, else to its held section.
+    fn emit(&mut self, key: Key, text: &str) -> io::Result<()> {
+        if self.streaming.is_none() {
+            self.streaming = Some(key);
+        }
+        if self.streaming == Some(key) {
+            self.out.write_all(text.as_bytes())
+        } else {
+            self.held.entry(key).or_default().push_str(text);
+            Ok(())
+        }
+    }
+
+    fn workflow_started(&mut self, info: &WorkflowInfo) -> io::Result<()> {
+        let key = (info.id.run, info.id.index);
+        self.rows.insert(
+            key,
+            WorkflowRow {
+                title: markup::title(info),
+                path: info.path.clone(),
+                ..WorkflowRow::default()
+            },
+        );
+        self.ids.insert(key, info.id.clone());
+        self.running.push(key);
+        let mut text = String::new();
+        markup::workflow_head(&mut text, info);
+        self.emit(key, &text)
+    }
+
+    fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
+        let key = (report.workflow.run, report.workflow.index);
+        let row = self.rows.entry(key).or_default();
+        match (report.kind, report.outcome) {
+            (StepKind::Step, Outcome::Passed) => row.passed += 1,
+            (StepKind::Step, Outcome::Failed) => row.failed += 1,
+            (StepKind::Step, Outcome::Skipped) => row.skipped += 1,
+            (StepKind::Cleanup, Outcome::Failed) => row.cleanups_failed += 1,
+            (StepKind::Cleanup, _) => {}
+        }
+        self.ids
+            .entry(key)
+            .or_insert_with(|| report.workflow.clone());
+        let mut text = String::new();
+        markup::step(&mut text, report);
+        self.emit(key, &text)
+    }
+
+    fn workflow_finished(&mut self, summary: &WorkflowSummary) -> io::Result<()> {
+        let key = (summary.id.run, summary.id.index);
+        let row = self.rows.entry(key).or_default();
+        row.outcome = Some(summary.outcome);
+        row.duration = Some(summary.duration);
+        let mut text = String::new();
+        markup::workflow_result(&mut text, summary, row.cleanups_failed);
+        self.emit(key, &text)?;
+        self.running.retain(|k| *k != key);
+        if self.streaming != Some(key) {
+            let section = self.held.remove(&key).unwrap_or_default();
+            self.done.push_str(&section);
+            return Ok(());
+        }
+        self.streaming = None;
+        let done = std::mem::take(&mut self.done);
+        self.out.write_all(done.as_bytes())?;
+        // The oldest workflow still running streams next, starting with what it held.
+        if let Some(&next) = self.running.first() {
+            self.streaming = Some(next);
+            let section = self.held.remove(&next).unwrap_or_default();
+            self.out.write_all(section.as_bytes())?;
+        }
+        self.out.flush()
+    }
+
+    /// The summary of a run that never reported its end, counted from what was seen.
+    fn derived_summary(&self) -> RunSummary {
+        let rows = self.rows.values();
+        RunSummary {
+            workflows: self.rows.len(),
+            workflows_failed: rows
+                .clone()
+                .filter(|r| r.outcome == Some(Outcome::Failed))
+                .count(),
+            steps_passed: rows.clone().map(|r| r.passed).sum(),
+            steps_failed: rows.clone().map(|r| r.failed).sum(),
+            steps_skipped: rows.clone().map(|r| r.skipped).sum(),
+            cleanups_failed: rows.map(|r| r.cleanups_failed).sum(),
+            interrupted: true,
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Closes the sections of workflows that never finished, then writes the summary.
+    fn write_end(&mut self) -> io::Result<()> {
+        self.write_head()?;
+        let mut rest = std::mem::take(&mut self.done);
+        for key in std::mem::take(&mut self.running) {
+            let mut section = self.held.remove(&key).unwrap_or_default();
+            markup::workflow_unfinished(&mut section);
+            if self.streaming == Some(key) {
+                self.out.write_all(section.as_bytes())?;
+            } else {
+                rest.push_str(&section);
+            }
+        }
+        self.streaming = None;
+        rest.push_str(html_page::MAIN_END);
+        let summary = self
+            .summary
+            .clone()
+            .unwrap_or_else(|| self.derived_summary());
+        let rows = self
+            .rows
+            .iter()
+            .filter_map(|(key, row)| Some((self.ids.get(key)?, row)));
+        html_page::summary(&mut rest, &summary, rows);
+        rest.push_str(&html_page::tail());
+        self.out.write_all(rest.as_bytes())
+    }
+}
+
+impl Reporter for HtmlReporter {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        self.write_head()?;
+        match event {
+            Event::RunStarted(_) | Event::StepStarted(_) => Ok(()),
+            Event::WorkflowStarted(info) => self.workflow_started(info),
+            Event::StepFinished(report) => self.step_finished(report),
+            Event::WorkflowFinished(summary) => self.workflow_finished(summary),
+            Event::RunFinished(summary) => {
+                self.summary = Some(summary.clone());
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if self.written {
+            return Ok(());
+        }
+        self.written = true;
+        self.write_end()?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures::{self, SharedBuf};
+
+    fn render(events: &[Event]) -> (String, SharedBuf) {
+        let buf = SharedBuf::default();
+        let mut reporter = HtmlReporter::new(Box::new(buf.clone()));
+        for event in events {
+            reporter.event(event).unwrap();
+        }
+        let before = buf.text();
+        reporter.finish().unwrap();
+        reporter.finish().unwrap();
+        (before, buf)
+    }
+
+    #[test]
+    fn page_is_complete_with_summary_steps_and_docs() {
+        let (_, buf) = render(&fixtures::run());
+        let html = buf.text();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+        assert!(html.trim_end().ends_with("</html>"));
+        assert_eq!(html.matches("<section class=\"workflow\"").count(), 2);
+        assert_eq!(
+            html.matches("</section>").count(),
+            3,
+            "two workflows and the summary"
+        );
+        assert_eq!(
+            html.matches("<details").count(),
+            html.matches("</details>").count()
+        );
+        assert!(html.contains("<a href=\"#w1-1\">Simple login</a>"));
+        assert!(html.contains(
+            "<span class=\"badge failed\">failed</span><span class=\"dur\">1.52 s</span>"
+        ));
+        assert!(html.contains("An application is PingOne&#39;s record of a client.\nMore text."));
+        assert!(html.contains("an earlier step failed"));
+        assert!(html.contains("connection refused (http://127.0.0.1:9/health)"));
+        assert!(
+            html.contains("&quot;code&quot;: &quot;INVALID_DATA&quot;"),
+            "bodies are kept"
+        );
+        assert!(
+            !html.contains("http-equiv") && !html.contains("src=\"http"),
+            "no external resources"
+        );
+    }
+
+    #[test]
+    fn workflows_stream_before_the_run_ends() {
+        let events = fixtures::run();
+        let (before, _) = render(&events[..events.len() - 1]);
+        assert!(
+            before.contains("<section class=\"workflow\" id=\"w1-2\""),
+            "{before}"
+        );
+        assert!(
+            !before.contains("id=\"summary\""),
+            "the summary comes at the end"
+        );
+    }
+
+    #[test]
+    fn interleaved_workflows_get_whole_sections() {
+        let login = fixtures::login_workflow();
+        let smoke = fixtures::smoke_workflow();
+        // Smoke starts while login runs, and finishes first.
+        let mut events = vec![login[0].clone(), smoke[0].clone(), login[1].clone()];
+        events.extend(smoke[1..].iter().cloned());
+        events.extend(login[2..].iter().cloned());
+        let (_, buf) = render(&events);
+        let html = buf.text();
+        let sections: Vec<&str> = html.split("<section class=\"workflow\"").skip(1).collect();
+        assert_eq!(sections.len(), 2);
+        assert!(sections[0].contains("Get a worker token") && !sections[0].contains("dead host"));
+        assert!(sections[1].contains("Call a dead host") && !sections[1].contains("worker token"));
+        assert!(html.contains("<span class=\"badge interrupted\">interrupted</span>"));
+    }
+
+    #[test]
+    fn unfinished_workflow_is_closed_and_the_run_marked_interrupted() {
+        let login = fixtures::login_workflow();
+        let (_, buf) = render(&login[..5]);
+        let html = buf.text();
+        assert!(html.contains("did not finish"));
+        assert!(html.contains("<span class=\"badge interrupted\">interrupted</span>"));
+        assert!(html.trim_end().ends_with("</html>"));
+    }
+}
