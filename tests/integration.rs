@@ -27,3 +27,5 @@ mod sandbox_auth;
 mod sandbox_mgmt;
 #[path = "integration/secrets.rs"]
 mod secrets;
+#[path = "integration/teach.rs"]
+mod teach;

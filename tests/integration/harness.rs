@@ -8,6 +8,8 @@ pub struct Case {
     dir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    /// Standard input for `run`; none means `/dev/null`.
+    input: Option<String>,
 }
 
 /// What the binary did.
@@ -24,6 +26,7 @@ impl Case {
             dir: tempfile::tempdir().expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
+            input: None,
         }
     }
 
@@ -55,6 +58,12 @@ impl Case {
         self
     }
 
+    /// Pipes `text` to the binary's standard input (closed after it, so it then sees EOF).
+    pub fn stdin(mut self, text: &str) -> Case {
+        self.input = Some(text.to_owned());
+        self
+    }
+
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
     }
@@ -64,7 +73,13 @@ impl Case {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_steprun"));
         cmd.args(&self.args)
             .current_dir(self.dir.path())
-            .stdin(Stdio::null())
+            .stdin(if self.input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .env("NO_COLOR", "1")
             .env_remove("STEPRUN_LOG");
         for (k, _) in std::env::vars() {
@@ -75,7 +90,15 @@ impl Case {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run steprun");
+        let mut child = cmd.spawn().expect("run steprun");
+        if let (Some(text), Some(mut pipe)) = (self.input.clone(), child.stdin.take()) {
+            // A thread, so a binary that stops reading early cannot block the test.
+            std::thread::spawn(move || {
+                use std::io::Write as _;
+                let _ = pipe.write_all(text.as_bytes());
+            });
+        }
+        let out = child.wait_with_output().expect("wait for steprun");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
