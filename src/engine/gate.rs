@@ -4,8 +4,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::engine::Engine;
+use reqwest::cookie::CookieStore as _;
+
+use crate::engine::{Engine, WorkflowRun};
 use crate::event::RequestInfo;
+use crate::http::Prepared;
 
 /// What a gate decided for one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +28,9 @@ pub struct Preview<'a> {
     pub name: &'a str,
     pub doc: Option<&'a str>,
     pub request: &'a RequestInfo,
+    /// The `Cookie` header the jar adds when sending (redacted); the request's own headers
+    /// do not show it.
+    pub cookies: Option<&'a str>,
 }
 
 /// Consulted once per step (not per retry, not for cleanups) before its request is sent.
@@ -48,6 +54,15 @@ impl Gate for AlwaysSend {
 /// Why a step the gate held back was not sent.
 pub(crate) const SKIPPED_BY_GATE: &str = "skipped at the prompt";
 pub(crate) const QUIT_AT_GATE: &str = "stopped here at the prompt (quit)";
+
+/// The cookies the jar will send with `prepared`, unless the step sets `Cookie` itself.
+pub(crate) fn jar_cookies(wf: &WorkflowRun, prepared: &Prepared) -> Option<String> {
+    if prepared.headers.contains_key(reqwest::header::COOKIE) {
+        return None;
+    }
+    let value = wf.http.jar().cookies(&prepared.url)?;
+    Some(wf.redactor.redact(value.to_str().ok()?).into_owned())
+}
 
 impl Engine {
     /// Asks the gate about a step; `Some(reason)` when it must not be sent. Ctrl-C while the

@@ -221,11 +221,13 @@ impl Engine {
         };
         let request = self.request_info(wf, &prepared);
         if first && spec.kind == StepKind::Step {
+            let cookies = super::gate::jar_cookies(wf, &prepared);
             let preview = Preview {
                 number: spec.number,
                 name: spec.name,
                 doc: spec.doc,
                 request: &request,
+                cookies: cookies.as_deref(),
             };
             attempt.held = self.ask_gate(preview).await;
         }

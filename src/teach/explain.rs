@@ -186,14 +186,15 @@ impl Explainer {
         }
         let (mark, style) = mark(report.outcome);
         let mut line = format!("  {} {}", p.paint(style, mark), report.name);
-        if let Some(request) = &report.request {
-            let target = short_target(&request.url, TARGET_MAX);
-            let _ = write!(line, "   {} {target}", request.method);
-        }
         if let Some(response) = &report.response {
             let _ = write!(line, " → {}", text::status_text(response.status));
         }
         lines.push(line);
+        if let Some(request) = &report.request {
+            let target = short_target(&request.url, TARGET_MAX);
+            let shown = format!("      {} {target}", request.method);
+            lines.push(p.paint(Style::Dim, shown).to_string());
+        }
         if report.outcome == Outcome::Failed {
             lines.extend(report.message.iter().map(|m| format!("      {m}")));
             lines.extend(
@@ -337,11 +338,7 @@ fn checks(expectations: &[ExpectationResult], p: Paint) -> Vec<String> {
 
 fn verdict(report: &StepReport, p: Paint) -> Vec<String> {
     if report.outcome == Outcome::Passed {
-        return vec![format!(
-            "  {} in {} ms",
-            p.paint(Style::Pass, "✓ Passed"),
-            report.duration.as_millis()
-        )];
+        return vec![format!("  {}", p.paint(Style::Pass, "✓ Passed"))];
     }
     let mut lines = Vec::new();
     let failed_checks = report.expectations.iter().filter(|e| !e.passed).count();

@@ -110,7 +110,13 @@ impl TeachGate {
         }
         lines.push(String::new());
         lines.push(format!("  {}", p.paint(Style::Bold, "→ Request")));
-        lines.extend(text::request_lines(step.request, "    "));
+        let mut request = text::request_lines(step.request, "    ");
+        if let Some(cookies) = step.cookies {
+            let at = 1 + step.request.headers.len();
+            let from = p.paint(Style::Dim, "  (from the cookie jar)");
+            request.insert(at, format!("    cookie: {cookies}{from}"));
+        }
+        lines.extend(request);
         write_lines(&self.out, &lines);
     }
 
@@ -228,6 +234,7 @@ mod tests {
             name: "Get x",
             doc: Some("Reads `x`."),
             request: &request,
+            cookies: Some("ST=abc"),
         })
         .await
     }
@@ -243,7 +250,12 @@ mod tests {
         assert!(shown.contains("Step 1 of 3 · Get x"), "{shown}");
         assert!(shown.contains("Reads `x`."));
         assert!(shown.contains("GET http://h/v1/x"));
-        assert!(shown.contains("authorization: Bearer «accessToken»"));
+        assert!(
+            shown.contains(
+                "authorization: Bearer «accessToken»\n    cookie: ST=abc  (from the cookie jar)"
+            ),
+            "{shown}"
+        );
         assert!(ask.text().contains("`what` means nothing here."));
     }
 

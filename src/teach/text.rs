@@ -16,6 +16,9 @@ pub const BODY_BYTES: usize = 4096;
 /// Longest value of a learned variable shown, in characters.
 pub const VALUE_CHARS: usize = 120;
 
+/// Names of HAL links listed when `_links` is folded.
+const LINK_NAMES: usize = 4;
+
 /// Response headers worth a learner's attention; `-v` shows all of them.
 const KEY_HEADERS: &[&str] = &[
     "location",
@@ -204,12 +207,14 @@ fn fold(value: &mut Value) -> bool {
         Value::Object(map) => {
             let mut folded = false;
             if let Some(Value::Object(links)) = map.get("_links") {
-                let names: Vec<&str> = links.keys().map(String::as_str).collect();
-                let text = format!(
-                    "({} links: {}; -v shows them)",
-                    names.len(),
-                    names.join(", ")
-                );
+                let mut names: Vec<&str> =
+                    links.keys().map(String::as_str).take(LINK_NAMES).collect();
+                if links.len() > LINK_NAMES {
+                    names.push("…");
+                }
+                let count = links.len();
+                let noun = if count == 1 { "link" } else { "links" };
+                let text = format!("({count} {noun}: {}; -v shows them)", names.join(", "));
                 map.insert("_links".to_owned(), Value::String(text));
                 folded = true;
             }
@@ -327,7 +332,7 @@ mod tests {
         let folded = fold_links(body).unwrap();
         assert_eq!(
             folded,
-            r#"{"_links":"(2 links: self, env; -v shows them)","id":"a","_embedded":{"items":[{"_links":"(1 links: self; -v shows them)"}]}}"#
+            r#"{"_links":"(2 links: self, env; -v shows them)","id":"a","_embedded":{"items":[{"_links":"(1 link: self; -v shows them)"}]}}"#
         );
         assert_eq!(fold_links(r#"{"id":"a"}"#), None);
         assert_eq!(fold_links("not json"), None);

@@ -94,7 +94,7 @@ fn teach_shows_the_doc_the_request_the_response_and_what_was_learned() {
         .stdout_has("── Step 3 of 3 · Only elsewhere")
         .stdout_has("↷ Skipped: condition `when` is false")
         .stdout_has("── Cleanups")
-        .stdout_has("✓ Delete the item   DELETE /items/item-1 → 204 No Content")
+        .stdout_has("✓ Delete the item → 204 No Content\n      DELETE /items/item-1")
         .stdout_has("Steps: 2 passed, 1 skipped")
         .stderr_has("Enter send · s skip · q quit ›")
         .nowhere(KEY);
@@ -230,6 +230,8 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
         .stdout_has("flowID = ")
         .stdout_has("← header `Location` with query `flowId`")
         .stdout_has("✓ $.status: \"COMPLETED\"")
+        .stdout_has("cookie: interactionId=")
+        .stdout_has("(from the cookie jar)")
         .stdout_has("── Cleanups")
         .stdout_has("✓ Delete the application")
         .stdout_has("Steps: 12 passed");
