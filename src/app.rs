@@ -45,7 +45,7 @@ pub fn main(cli: Cli) -> u8 {
     let parallel = match &cli.command {
         Command::Run(args) => args.jobs > 1,
         Command::Sandbox(_) => true,
-        Command::Check(_) | Command::List(_) | Command::Teach(_) => false,
+        Command::Check(_) | Command::List(_) | Command::Teach(_) | Command::Schema => false,
     };
     let mut builder = if parallel {
         tokio::runtime::Builder::new_multi_thread()
@@ -65,6 +65,22 @@ pub fn main(cli: Cli) -> u8 {
         Command::Check(args) => check_command(&args),
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
+        Command::Schema => print_schema(),
+    }
+}
+
+/// `steprun schema`: the workflow format's JSON Schema, pretty-printed on stdout.
+fn print_schema() -> u8 {
+    let schema = crate::workflow::schema::workflow_schema();
+    let written = serde_json::to_string_pretty(&schema)
+        .map_err(std::io::Error::other)
+        .and_then(|text| writeln!(std::io::stdout().lock(), "{text}"));
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: cannot write the schema: {e}");
+            exit::TOOL
+        }
     }
 }
 
@@ -230,7 +246,7 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     } else {
         None
     };
-    let entries = run_entries(&config, sandbox.as_ref(), matrix_layers);
+    let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for entry in &entries {
         if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {
             return report_invalid(&[Diagnostic::new(e.to_string())]);
@@ -364,12 +380,12 @@ async fn execute(
     }
 }
 
+/// What a run talks to: its reporters, and the gate consulted before each step.
+type Front = (Box<dyn Reporter>, Arc<dyn Gate>);
+
 /// The reporters and the gate: the console and `--report`s for `run`; for `teach`
 /// (`Some(pause)`), its explaining reporter and interactive gate.
-fn front(
-    config: &RunConfig,
-    teach: Option<bool>,
-) -> Result<(Box<dyn Reporter>, Arc<dyn Gate>), crate::report::ReportError> {
+fn front(config: &RunConfig, teach: Option<bool>) -> Result<Front, crate::report::ReportError> {
     let Some(pause) = teach else {
         return Ok((Box::new(reporters(config)?), Arc::new(AlwaysSend)));
     };

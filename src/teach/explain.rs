@@ -361,18 +361,19 @@ mod tests {
     use crate::event::{Learned, WorkflowId};
     use crate::report::fixtures;
 
+    struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     fn explain(events: &[Event]) -> String {
         let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
-        struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
-        impl Write for Sink {
-            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
         let opts = ExplainOptions {
             paint: Paint::new(false),
             all_headers: false,

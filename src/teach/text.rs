@@ -218,9 +218,18 @@ fn fold(value: &mut Value) -> bool {
                 map.insert("_links".to_owned(), Value::String(text));
                 folded = true;
             }
-            map.values_mut().fold(folded, |f, child| fold(child) || f)
+            for child in map.values_mut() {
+                folded |= fold(child);
+            }
+            folded
         }
-        Value::Array(items) => items.iter_mut().fold(false, |f, item| fold(item) || f),
+        Value::Array(items) => {
+            let mut folded = false;
+            for item in items {
+                folded |= fold(item);
+            }
+            folded
+        }
         _ => false,
     }
 }
