@@ -31,6 +31,8 @@ pub enum Command {
     List(ListArgs),
     /// Serve the PingOne sandbox; print its URLs and admin credentials
     Sandbox(SandboxArgs),
+    /// Print the JSON Schema of the workflow format
+    Schema,
 }
 
 #[derive(Debug, Args)]

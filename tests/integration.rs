@@ -25,6 +25,8 @@ mod reports;
 mod sandbox_auth;
 #[path = "integration/sandbox_mgmt.rs"]
 mod sandbox_mgmt;
+#[path = "integration/schema.rs"]
+mod schema;
 #[path = "integration/secrets.rs"]
 mod secrets;
 #[path = "integration/teach.rs"]

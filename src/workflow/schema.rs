@@ -1,0 +1,304 @@
+//! `steprun schema`: the JSON Schema of the workflow format (SPEC §2), for editors and TOML
+//! language servers. These types only describe the format; the loader (`raw`, `convert`)
+//! stays the authority, and a test keeps every file in `workflows/` valid against the schema.
+
+// The types below are never built: they exist for their derived schema only.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema};
+use serde_json::Value;
+
+use shapes::{Duration, Literal, Matcher, Method, Status, True, at_most_one_body, without_null};
+
+mod shapes;
+#[cfg(test)]
+mod tests;
+
+/// Variable names: identifiers (SPEC §3).
+const IDENTIFIER: &str = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+/// The schema as a JSON value (draft 2020-12).
+pub fn workflow_schema() -> Schema {
+    SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(without_null))
+        .into_generator()
+        .into_root_schema_for::<Workflow>()
+}
+
+/// A steprun workflow: ordered HTTP steps that share a variable store and a cookie jar.
+#[derive(JsonSchema)]
+#[schemars(title = "steprun workflow", deny_unknown_fields)]
+struct Workflow {
+    /// Title shown in reports.
+    name: String,
+    /// Markdown; shown by `teach`, `list` and the HTML report.
+    description: Option<String>,
+    /// For `--tag` selection.
+    tags: Option<Vec<String>>,
+    /// Variables that must be defined before the first request; checked statically.
+    #[schemars(extend("items" = { "type": "string", "pattern": IDENTIFIER }))]
+    requires: Option<Vec<String>>,
+    /// `true`: only meant to be `use`d; `run DIR` skips it.
+    fragment: Option<bool>,
+    /// Workflow defaults for variables, the lowest precedence. Each entry is a literal or a
+    /// table `{ value = …, env = "NAME", secret = true }`.
+    #[schemars(extend("propertyNames" = { "pattern": IDENTIFIER }))]
+    vars: Option<BTreeMap<String, VarEntry>>,
+    /// `headers`, `auth`, `timeout` and `follow_redirects` applied to every step of this file
+    /// unless the step overrides them.
+    defaults: Option<Defaults>,
+    /// The steps, in order.
+    steps: Option<Vec<Step>>,
+}
+
+/// Applied to every step of this file unless the step overrides them.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Defaults {
+    /// Headers sent with every step.
+    headers: Option<BTreeMap<String, String>>,
+    /// Authentication for every step (a step's `auth = "none"` cancels it).
+    auth: Option<Auth>,
+    /// Request timeout, e.g. "30s".
+    timeout: Option<Duration>,
+    /// Follow redirects (default `false`: a 3xx is the step's response).
+    follow_redirects: Option<bool>,
+}
+
+/// One HTTP request and what to check and learn from its response; or a `use` step that
+/// inlines another file's steps.
+#[derive(JsonSchema)]
+#[schemars(
+    deny_unknown_fields,
+    extend(
+        "if" = { "required": ["use"] },
+        "then" = { "propertyNames": { "enum": ["use", "name", "doc", "when"] } },
+        "else" = { "required": ["name", "url"] },
+        "not" = at_most_one_body(),
+    )
+)]
+struct Step {
+    /// Shown in every report; required except on `use` steps.
+    name: Option<String>,
+    /// Markdown explanation; shown by `teach`, `-v` and the HTML report.
+    doc: Option<String>,
+    /// Path of another workflow file, relative to this file; its steps are inlined here and
+    /// its `[vars]` become defaults below this file's. A `use` step has no other keys but
+    /// `name`, `doc` and `when`.
+    #[schemars(rename = "use")]
+    use_: Option<String>,
+    /// An expression; the step runs only if it is true, otherwise it is reported as skipped.
+    when: Option<String>,
+    #[schemars(flatten)]
+    request: RequestKeys,
+    /// Variables to set from the response.
+    #[schemars(extend("propertyNames" = { "pattern": IDENTIFIER }))]
+    extract: Option<BTreeMap<String, Extraction>>,
+    /// `name = "question"`: before the step, ask for each variable that is not yet defined
+    /// (terminal only).
+    #[schemars(extend("propertyNames" = { "pattern": IDENTIFIER }))]
+    prompt: Option<BTreeMap<String, String>>,
+    /// A request (a step's keys minus `extract`, `cleanup`, `use` and `prompt`) registered
+    /// when this step passes.
+    cleanup: Option<Cleanup>,
+}
+
+/// A request registered when its step passes; a workflow's cleanups run after its last
+/// step, in reverse order, whether the run passed or failed, unless `--keep`.
+#[derive(JsonSchema)]
+#[schemars(
+    deny_unknown_fields,
+    extend("required" = ["url"], "not" = at_most_one_body())
+)]
+struct Cleanup {
+    /// Shown in reports (default: "cleanup of STEP").
+    name: Option<String>,
+    doc: Option<String>,
+    /// An expression; the cleanup runs only if it is true.
+    when: Option<String>,
+    #[schemars(flatten)]
+    request: RequestKeys,
+}
+
+/// The keys that make a request, shared by steps and cleanups.
+#[derive(JsonSchema)]
+struct RequestKeys {
+    /// HTTP method, default `GET`.
+    method: Option<Method>,
+    /// The request URL, templated; required except on `use` steps.
+    url: Option<String>,
+    /// Query parameters appended to `url` (values templated, URL-encoded).
+    query: Option<BTreeMap<String, Value>>,
+    /// Request headers (values templated).
+    headers: Option<BTreeMap<String, String>>,
+    /// `{ bearer = "…" }`, `{ basic = { username = "…", password = "…" } }`, or `"none"`.
+    auth: Option<Auth>,
+    /// Body: any TOML value, sent as JSON.
+    json: Option<Value>,
+    /// Body: a table sent `application/x-www-form-urlencoded`.
+    form: Option<BTreeMap<String, Value>>,
+    /// Body: a raw string.
+    body: Option<String>,
+    /// Body: string values are fields, `{ file = "path", content_type = "…" }` are file parts.
+    multipart: Option<BTreeMap<String, MultipartPart>>,
+    /// Overrides the body's Content-Type.
+    content_type: Option<String>,
+    /// Default `false`: a 3xx is the step's response. `true` follows up to `max_redirects`.
+    follow_redirects: Option<bool>,
+    /// Most redirects followed (default 10).
+    max_redirects: Option<u32>,
+    /// Request timeout (default "30s").
+    timeout: Option<Duration>,
+    /// Wait before sending.
+    delay: Option<Duration>,
+    /// `{ attempts = N, interval = "1s" }`: re-send until expectations and extractions pass.
+    retry: Option<Retry>,
+    /// `true` skips TLS verification for this request only, with a warning.
+    insecure: Option<bool>,
+    /// What the response must satisfy: `status`, `json`, `headers`, `body`. Without
+    /// `status`, any 2xx passes.
+    expect: Option<Expect>,
+}
+
+/// `{ bearer = "…" }`, `{ basic = { username = "…", password = "…" } }`, or `"none"` to
+/// cancel `[defaults].auth`.
+#[derive(JsonSchema)]
+#[schemars(untagged, deny_unknown_fields)]
+enum Auth {
+    None(NoAuth),
+    Bearer {
+        /// The token sent as `Authorization: Bearer …`.
+        bearer: String,
+    },
+    Basic {
+        basic: BasicAuth,
+    },
+}
+
+#[derive(JsonSchema)]
+enum NoAuth {
+    #[schemars(rename = "none")]
+    None,
+}
+
+/// HTTP Basic credentials.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BasicAuth {
+    username: String,
+    password: String,
+}
+
+/// A multipart part: a string is a field, a table a file.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum MultipartPart {
+    Field(String),
+    File(FilePart),
+}
+
+/// A file part, read from `file` (relative to the workflow file).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FilePart {
+    file: String,
+    content_type: Option<String>,
+}
+
+/// Re-send the step until its expectations and extractions pass, at most `attempts` times
+/// in total (polling).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Retry {
+    #[schemars(range(min = 1))]
+    attempts: u32,
+    /// Wait between attempts (default "1s").
+    interval: Option<Duration>,
+}
+
+/// What the response must satisfy. Without `status`, any 2xx passes.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(clippy::zero_sized_map_values)] // `Matcher` is only a schema, never a value
+struct Expect {
+    /// A status code (100–599) or a list of them.
+    status: Option<Status>,
+    /// JSONPath → expected value or predicate.
+    json: Option<BTreeMap<String, Matcher>>,
+    /// Header name → expected value or predicate.
+    headers: Option<BTreeMap<String, Matcher>>,
+    /// The body as text: an expected value or a predicate, e.g. `{ contains = "…" }`.
+    body: Option<Matcher>,
+}
+
+/// A variable set from the response: a JSONPath string, or a table with exactly one source.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Extraction {
+    JsonPath(String),
+    Table(ExtractionTable),
+}
+
+/// Sources (exactly one): `jsonpath`, `header`, `cookie`, `status`, `body`, `url`. Modifiers,
+/// applied in this order: `query` or `fragment`, `regex`, `jwt`.
+#[derive(JsonSchema)]
+#[schemars(
+    deny_unknown_fields,
+    extend(
+        "oneOf" = [
+            { "required": ["jsonpath"] }, { "required": ["header"] }, { "required": ["cookie"] },
+            { "required": ["status"] }, { "required": ["body"] }, { "required": ["url"] },
+        ],
+        "not" = { "required": ["query", "fragment"] },
+    )
+)]
+struct ExtractionTable {
+    /// A JSONPath (RFC 9535) on the JSON body.
+    jsonpath: Option<String>,
+    /// A response header.
+    header: Option<String>,
+    /// A cookie set by the response.
+    cookie: Option<String>,
+    /// The status code.
+    status: Option<True>,
+    /// The body as text.
+    body: Option<True>,
+    /// The final URL.
+    url: Option<True>,
+    /// Read the value as a URL and take this query parameter.
+    query: Option<String>,
+    /// Read the value as a URL and take this fragment parameter.
+    fragment: Option<String>,
+    /// A regular expression; its first capture group is the value.
+    regex: Option<String>,
+    /// A JSONPath into the payload of the JWT the value holds.
+    jwt: Option<String>,
+    /// Redact the value everywhere.
+    secret: Option<bool>,
+    /// A missing value leaves the variable unset instead of failing the step.
+    optional: Option<bool>,
+}
+
+/// A `[vars]` entry: a literal, or a table `{ value, env, secret }`.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum VarEntry {
+    Literal(Literal),
+    Table(VarTable),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, extend("anyOf" = [{ "required": ["value"] }, { "required": ["env"] }]))]
+struct VarTable {
+    /// The value, or the fallback when `env` is not set.
+    value: Option<Value>,
+    /// Read this environment variable.
+    env: Option<String>,
+    /// Redact the value everywhere (names containing secret, password, token or otp are
+    /// secret unless this is `false`).
+    secret: Option<bool>,
+}

@@ -1,0 +1,61 @@
+//! The schema against the library's workflows. Every form and mistake of SPEC §2 is tried
+//! against both the schema and the loader in `tests/integration/schema.rs`.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::workflow::convert::to_json;
+
+fn validator() -> jsonschema::Validator {
+    jsonschema::validator_for(workflow_schema().as_value()).expect("the schema is valid")
+}
+
+fn errors(validator: &jsonschema::Validator, toml_text: &str) -> Vec<String> {
+    let value: toml::Value = toml::from_str(toml_text).expect("test TOML parses");
+    let instance = to_json(&value);
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            toml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_library_workflow_is_valid() {
+    let validator = validator();
+    let mut files = Vec::new();
+    toml_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows"),
+        &mut files,
+    );
+    assert!(files.len() >= 3, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read workflow");
+        let errors = errors(&validator, &text);
+        assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+    }
+}
+
+#[test]
+fn schema_names_itself_and_describes_keys() {
+    let schema = workflow_schema().to_value();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["title"], "steprun workflow");
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["required"], serde_json::json!(["name"]));
+    let name = &schema["properties"]["name"]["description"];
+    assert_eq!(name, "Title shown in reports.");
+}
