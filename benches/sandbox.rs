@@ -1,8 +1,9 @@
 //! Sandbox benchmark (run with `cargo bench --bench sandbox`): starts the release binary's
 //! `steprun sandbox` on a loopback port, then drives it from this process with a keep-alive
 //! client and a fixed number of requests in flight: `client_credentials` token requests, bearer
-//! GETs on users, populations and an application, and a mix of both. After a warm-up, each
-//! round measures the three loads and samples the sandbox's resident memory.
+//! GETs on users, populations and an application, and a mix of both. Each round runs the three
+//! loads and then samples the sandbox's resident memory; the first round only warms up (the
+//! allocator reaches its working size), the others are measured.
 //!
 //! Targets: at least 5,000 requests/s for every load in every round (the load generator shares
 //! the machine's cores with the sandbox), and flat memory: the last round's RSS within a small
@@ -19,7 +20,7 @@ use serde_json::{Value, json};
 
 /// Requests in flight at any moment.
 const CONCURRENCY: usize = 48;
-const WARMUP_REQUESTS: usize = 10_000;
+/// Measured rounds, after one unmeasured warm-up round of the same loads.
 const ROUNDS: usize = 3;
 /// Requests per load per round; a load also stops after `LOAD_TIME_LIMIT`.
 const REQUESTS: usize = 20_000;
@@ -58,40 +59,32 @@ fn main() {
         "steprun sandbox benchmark: loopback, {CONCURRENCY} requests in flight, keep-alive; the \
          load generator runs on the same cores"
     );
-    let rss_start = sandbox.rss_kib();
     println!(
         "  sandbox RSS at start                 {:>8.1} MB",
-        mb(rss_start)
+        mb(sandbox.rss_kib())
     );
-    let warm = rt.block_on(drive(&client, &target, Load::Mix, WARMUP_REQUESTS));
+    let warm = rt.block_on(round(&client, &target));
     let rss_warm = sandbox.rss_kib();
     println!(
-        "  warm-up, {WARMUP_REQUESTS} mixed requests       {:>8.0} req/s   RSS {:>6.1} MB",
-        warm.rate(),
+        "  warm-up round: {}   RSS {:>6.1} MB",
+        warm.line,
         mb(rss_warm)
     );
 
     let mut slowest = f64::INFINITY;
     let mut failures = warm.failures;
     let mut rss_rounds = Vec::new();
-    for round in 1..=ROUNDS {
-        let mut line = format!("  round {round}:");
-        for load in [Load::Tokens, Load::Gets, Load::Mix] {
-            let outcome = rt.block_on(drive(&client, &target, load, REQUESTS));
-            slowest = slowest.min(outcome.rate());
-            failures += outcome.failures;
-            let _ = write!(
-                line,
-                "  {} {:>6.0} req/s ({} in {:.2} s)",
-                load.name(),
-                outcome.rate(),
-                outcome.done,
-                outcome.elapsed.as_secs_f64()
-            );
-        }
+    for n in 1..=ROUNDS {
+        let measured = rt.block_on(round(&client, &target));
+        slowest = slowest.min(measured.slowest);
+        failures += measured.failures;
         let rss = sandbox.rss_kib();
         rss_rounds.push(rss);
-        println!("{line}   RSS {:>6.1} MB", mb(rss));
+        println!(
+            "  round {n}:       {}   RSS {:>6.1} MB",
+            measured.line,
+            mb(rss)
+        );
     }
     for (index, url) in target.gets.iter().enumerate() {
         let outcome = rt.block_on(drive(
@@ -115,6 +108,37 @@ fn main() {
         sandbox.peak_rss_kib(),
     );
     drop(sandbox);
+}
+
+/// What one round (tokens, then GETs, then the mix) measured.
+struct Round {
+    line: String,
+    slowest: f64,
+    failures: usize,
+}
+
+async fn round(client: &reqwest::Client, target: &Arc<Target>) -> Round {
+    let mut out = Round {
+        line: String::new(),
+        slowest: f64::INFINITY,
+        failures: 0,
+    };
+    for load in [Load::Tokens, Load::Gets, Load::Mix] {
+        let outcome = drive(client, target, load, REQUESTS).await;
+        out.slowest = out.slowest.min(outcome.rate());
+        out.failures += outcome.failures;
+        let _ = write!(
+            out.line,
+            "  {} {:>6.0} req/s ({:.2} s)",
+            load.name(),
+            outcome.rate(),
+            outcome.elapsed.as_secs_f64()
+        );
+        if outcome.done < REQUESTS {
+            let _ = write!(out.line, " [stopped at {} requests]", outcome.done);
+        }
+    }
+    out
 }
 
 fn report(slowest: f64, failures: usize, rss_warm: u64, rss_rounds: &[u64], peak: u64) {

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{MethodRouter, get};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::access::Caller;
@@ -115,44 +117,71 @@ fn linked(ctx: &Ctx, shown: Value) -> Linked {
     Linked { links, doc: shown }
 }
 
-/// `GET` on the collection.
+/// `GET` on the collection. The page is written straight from the store, one document at a
+/// time (shown, linked, serialized, dropped), so a long list costs its output and one document
+/// rather than a copy of the whole collection.
 pub fn list(ctx: &Ctx) -> ApiResult<Response> {
-    let store = ctx.state.store();
-    let items = linked_views(ctx, &store);
-    drop(store);
-    Ok(hal::ok_body(&Page::new(
-        &ctx.href,
-        ctx.spec.name,
-        items,
-        &ctx.query,
-    )))
+    let body = {
+        let store = ctx.state.store();
+        let items: Vec<Lazy> = matching(ctx, &store)
+            .into_iter()
+            .map(|doc| Lazy {
+                ctx,
+                store: &store,
+                doc,
+            })
+            .collect();
+        serde_json::to_vec(&Page::new(&ctx.href, ctx.spec.name, items, &ctx.query))
+    };
+    body.map(hal::ok_json).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UNEXPECTED_ERROR",
+            format!("The list could not be written: {e}"),
+        )
+    })
 }
 
 /// The filtered views of every document in the collection.
 pub fn list_views(ctx: &Ctx, store: &Store) -> Vec<Value> {
-    linked_views(ctx, store)
+    matching(ctx, store)
         .into_iter()
-        .map(Linked::into_value)
+        .map(|doc| view(ctx, store, doc))
         .collect()
 }
 
-fn linked_views(ctx: &Ctx, store: &Store) -> Vec<Linked> {
+/// The stored documents of the collection that pass the request's `filter`.
+fn matching<'a>(ctx: &Ctx, store: &'a Store) -> Vec<&'a Value> {
     let hooks = ctx.spec.hooks;
     store
         .list(&ctx.scope, ctx.spec.name)
-        .filter_map(|doc| {
-            let mut shown = doc.clone();
-            hooks.present(ctx, store, &mut shown);
-            if ctx.query.filter.is_some() {
-                let mut probe = shown.clone();
+        .filter(|doc| {
+            ctx.query.filter.is_none() || {
+                let mut probe = (*doc).clone();
+                hooks.present(ctx, store, &mut probe);
                 hooks.filter_view(ctx, store, &mut probe);
-                if !ctx.query.keep(&probe) {
-                    return None;
-                }
+                ctx.query.keep(&probe)
             }
-            Some(linked(ctx, shown))
         })
         .collect()
+}
+
+/// A stored document that is shown and linked only while it is serialized.
+struct Lazy<'a> {
+    ctx: &'a Ctx,
+    store: &'a Store,
+    doc: &'a Value,
+}
+
+impl Serialize for Lazy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut shown = self.doc.clone();
+        self.ctx
+            .spec
+            .hooks
+            .present(self.ctx, self.store, &mut shown);
+        linked(self.ctx, shown).serialize(serializer)
+    }
 }
 
 /// `GET` on one item.
