@@ -8,13 +8,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::event::{
-    Event, ExpectationResult, Outcome, Reporter, ResponseInfo, RunSummary, StepKind, StepReport,
-    WorkflowInfo,
+    Event, ExpectationResult, Learned, Outcome, Reporter, ResponseInfo, RunSummary, StepKind,
+    StepReport, WorkflowInfo,
 };
-use crate::report::excerpt::{TARGET_MAX, VALUE_MAX, end_ellipsis, human_duration, short_target};
+use crate::report::excerpt::{VALUE_MAX, end_ellipsis, human_duration, short_target};
 use crate::report::style::{Paint, Style};
 use crate::teach::gate::Out;
 use crate::teach::text;
+
+/// Longest cleanup target (path and query) shown, in characters.
+const CLEANUP_TARGET_MAX: usize = 72;
 
 /// How the explainer shows things.
 #[derive(Debug, Clone, Copy)]
@@ -83,13 +86,8 @@ impl Explainer {
         let total = self.total.load(Ordering::Relaxed);
         let title = text::step_title(report.number, total, &report.name);
         let reason = report.message.as_deref().unwrap_or("");
-        if report.outcome == Outcome::Skipped
-            && (reason == "an earlier step failed" || reason == "interrupted")
-        {
-            return vec![format!(
-                "  {} {title} — skipped: {reason}",
-                p.paint(Style::Skip, "↷")
-            )];
+        if let Some(lines) = brief_skip(report, &title, p) {
+            return lines;
         }
         let mut lines = Vec::new();
         // A step the gate saw has its heading, doc and request on screen already.
@@ -100,30 +98,17 @@ impl Explainer {
             }
         }
         if report.outcome == Outcome::Skipped {
-            lines.push(format!(
-                "  {} {}",
-                p.paint(Style::Skip, "↷ Skipped:"),
-                skip_reason(reason)
-            ));
+            let (label, why) = skip_reason(reason);
+            lines.push(format!("  {} {why}", p.paint(Style::Skip, label)));
             return lines;
         }
         if let Some(response) = &report.response {
             lines.extend(self.response(response, report.attempts));
         }
         lines.extend(checks(&report.expectations, p));
-        if !report.learned.is_empty() {
-            lines.push(String::new());
-            lines.push(format!("  {}", p.paint(Style::Bold, "✎ Learned")));
-            for l in &report.learned {
-                lines.push(format!(
-                    "    {} = {}   {}",
-                    p.paint(Style::Bold, &l.name),
-                    text::short_value(&l.value),
-                    p.paint(Style::Dim, format!("← {}", l.from))
-                ));
-                self.learned.push(l.name.clone());
-            }
-        }
+        lines.extend(learned(&report.learned, p));
+        self.learned
+            .extend(report.learned.iter().map(|l| l.name.clone()));
         lines.push(String::new());
         lines.extend(verdict(report, p));
         lines
@@ -191,7 +176,7 @@ impl Explainer {
         }
         lines.push(line);
         if let Some(request) = &report.request {
-            let target = short_target(&request.url, TARGET_MAX);
+            let target = short_target(&request.url, CLEANUP_TARGET_MAX);
             let shown = format!("      {} {target}", request.method);
             lines.push(p.paint(Style::Dim, shown).to_string());
         }
@@ -283,6 +268,46 @@ impl Reporter for Explainer {
     }
 }
 
+/// Skips that need no heading: those after a failure or an interruption, one line each;
+/// and Ctrl-C at the prompt, which ends the open prompt line first.
+fn brief_skip(report: &StepReport, title: &str, p: Paint) -> Option<Vec<String>> {
+    let reason = report.message.as_deref().unwrap_or("");
+    if report.outcome != Outcome::Skipped {
+        return None;
+    }
+    if reason == "interrupted" && report.request.is_some() {
+        let why = "interrupted (Ctrl-C); nothing more is sent, the remaining steps are \
+                   skipped and cleanups run now.";
+        let stopped = format!("  {} {why}", p.paint(Style::Skip, "■ Stopped:"));
+        return Some(vec![String::new(), stopped]);
+    }
+    if reason == "an earlier step failed" || reason == "interrupted" {
+        let mark = p.paint(Style::Skip, "↷");
+        return Some(vec![format!("  {mark} {title} — skipped: {reason}")]);
+    }
+    None
+}
+
+/// Each extracted variable, its value (redacted by the engine) and where it came from.
+fn learned(learned: &[Learned], p: Paint) -> Vec<String> {
+    if learned.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        format!("  {}", p.paint(Style::Bold, "✎ Learned")),
+    ];
+    for l in learned {
+        lines.push(format!(
+            "    {} = {}   {}",
+            p.paint(Style::Bold, &l.name),
+            text::short_value(&l.value),
+            p.paint(Style::Dim, format!("← {}", l.from))
+        ));
+    }
+    lines
+}
+
 fn mark(outcome: Outcome) -> (&'static str, Style) {
     match outcome {
         Outcome::Passed => ("✓", Style::Pass),
@@ -291,20 +316,20 @@ fn mark(outcome: Outcome) -> (&'static str, Style) {
     }
 }
 
-/// What a skip means for the rest of the workflow.
-fn skip_reason(reason: &str) -> String {
+/// How a skip is labelled, and what it means for the rest of the workflow.
+fn skip_reason(reason: &str) -> (&'static str, &str) {
     match reason {
-        crate::engine::SKIPPED_BY_GATE => {
-            "nothing was sent. Later steps that need what this step would have \
-             learned will fail."
-                .to_owned()
-        }
-        crate::engine::QUIT_AT_GATE => {
-            "you quit, so nothing more is sent. The remaining steps are skipped; \
-             cleanups run now."
-                .to_owned()
-        }
-        other => other.to_owned(),
+        crate::engine::SKIPPED_BY_GATE => (
+            "↷ Skipped:",
+            "nothing was sent. Later steps that need what this step would have learned \
+             will fail.",
+        ),
+        crate::engine::QUIT_AT_GATE => (
+            "■ Stopped:",
+            "you quit; nothing more is sent, the remaining steps are skipped and cleanups \
+             run now.",
+        ),
+        other => ("↷ Skipped:", other),
     }
 }
 
@@ -356,88 +381,4 @@ fn verdict(report: &StepReport, p: Paint) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::event::{Learned, WorkflowId};
-    use crate::report::fixtures;
-
-    struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl Write for Sink {
-        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn explain(events: &[Event]) -> String {
-        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let opts = ExplainOptions {
-            paint: Paint::new(false),
-            all_headers: false,
-            pausing: true,
-            keep: false,
-        };
-        let mut explainer =
-            Explainer::new(Box::new(Sink(Arc::clone(&buffer))), opts, Arc::default());
-        for e in events {
-            explainer.event(e).unwrap();
-        }
-        String::from_utf8(buffer.lock().unwrap().clone()).unwrap()
-    }
-
-    #[test]
-    fn a_step_shows_response_checks_and_what_was_learned() {
-        let id = WorkflowId { run: 0, index: 0 };
-        let mut step = fixtures::step(
-            &id,
-            2,
-            "Create an app",
-            ("POST", "http://h/v1/apps"),
-            (201, r#"{"id":"a1"}"#),
-        );
-        step.learned = vec![Learned {
-            name: "appID".into(),
-            value: "a1".into(),
-            from: "JSONPath `$.id`".into(),
-        }];
-        let text = explain(&[
-            fixtures::workflow_started(&id, "Simple", None, 5),
-            fixtures::finished(step),
-        ]);
-        assert!(text.contains("Simple\n══════"), "{text}");
-        assert!(text.contains("← Response  201 Created"), "{text}");
-        assert!(text.contains("\"id\": \"a1\""), "{text}");
-        assert!(text.contains("✓ status: 201"), "{text}");
-        assert!(text.contains("appID = a1   ← JSONPath `$.id`"), "{text}");
-        assert!(text.contains("✓ Passed"), "{text}");
-    }
-
-    #[test]
-    fn failures_and_skips_are_explained() {
-        let id = WorkflowId { run: 0, index: 0 };
-        let mut step = fixtures::step(&id, 1, "Get", ("GET", "http://h/x"), (400, "{}"));
-        step.outcome = Outcome::Failed;
-        step.expectations = vec![fixtures::expectation("status", false, "200", "400")];
-        let when = fixtures::skipped(&id, 2, "Only on sandbox", "condition `when` is false");
-        let after = fixtures::skipped(&id, 3, "Later", "an earlier step failed");
-        let text = explain(&[
-            fixtures::finished(step),
-            fixtures::finished(when),
-            fixtures::finished(after),
-        ]);
-        assert!(text.contains("✗ status: expected 200, got 400"), "{text}");
-        assert!(text.contains("✗ Failed: a check did not hold"), "{text}");
-        assert!(text.contains("── Step 2 · Only on sandbox"), "{text}");
-        assert!(
-            text.contains("↷ Skipped: condition `when` is false"),
-            "{text}"
-        );
-        assert!(
-            text.contains("↷ Step 3 · Later — skipped: an earlier step failed"),
-            "{text}"
-        );
-    }
-}
+mod tests;

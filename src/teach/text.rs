@@ -8,7 +8,7 @@ use crate::report::excerpt::{body_excerpt, readable_body};
 use crate::report::style::{Paint, Style};
 
 /// Width that explanations are wrapped to (a terminal is at least this wide).
-pub const WIDTH: usize = 88;
+pub const WIDTH: usize = 80;
 /// Most lines of a body shown in full before it is trimmed.
 pub const BODY_LINES: usize = 40;
 /// Most bytes of a body shown before it is trimmed.

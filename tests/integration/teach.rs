@@ -127,7 +127,7 @@ fn q_stops_runs_cleanups_and_exits_130() {
         .stdin("\nq\n")
         .run()
         .code(130)
-        .stdout_has("you quit, so nothing more is sent")
+        .stdout_has("■ Stopped: you quit; nothing more is sent")
         .stdout_has("Step 3 of 3 · Only elsewhere — skipped: interrupted")
         .stdout_has("✓ Delete the item")
         .stdout_has("exit code 130");
