@@ -35,6 +35,12 @@ pub struct Preview<'a> {
 
 /// Consulted once per step (not per retry, not for cleanups) before its request is sent.
 pub trait Gate: Send + Sync {
+    /// `false` when the gate sends everything unseen, so the engine need not build a preview
+    /// (keeps `run`'s per-step cost as it was).
+    fn wants_preview(&self) -> bool {
+        true
+    }
+
     fn decide<'a>(
         &'a self,
         step: Preview<'a>,
@@ -46,6 +52,10 @@ pub trait Gate: Send + Sync {
 pub struct AlwaysSend;
 
 impl Gate for AlwaysSend {
+    fn wants_preview(&self) -> bool {
+        false
+    }
+
     fn decide<'a>(&'a self, _: Preview<'a>) -> Pin<Box<dyn Future<Output = Decision> + Send + 'a>> {
         Box::pin(std::future::ready(Decision::Send))
     }

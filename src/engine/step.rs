@@ -220,7 +220,7 @@ impl Engine {
             }
         };
         let request = self.request_info(wf, &prepared);
-        if first && spec.kind == StepKind::Step {
+        if first && spec.kind == StepKind::Step && self.gate.wants_preview() {
             let cookies = super::gate::jar_cookies(wf, &prepared);
             let preview = Preview {
                 number: spec.number,

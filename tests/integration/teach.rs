@@ -244,3 +244,18 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
     }
     assert!(!run.stderr.contains("end of input"), "{}", run.stderr);
 }
+
+#[test]
+fn show_secrets_is_ignored_into_a_pipe_and_v_shows_every_header() {
+    let s = TestServer::start();
+    Case::new()
+        .file("w.toml", &items(&s))
+        .args(["teach", "w.toml", "--yes", "--show-secrets", "-v"])
+        .run()
+        .code(0)
+        .stderr_has("--show-secrets ignored")
+        .stdout_has("x-api-key: «apiKey»")
+        .stdout_has("content-length: ")
+        .nowhere(KEY)
+        .nowhere("more headers; -v shows them");
+}
