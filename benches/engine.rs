@@ -21,6 +21,17 @@ const REPEAT: usize = 5;
 
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--plain-loop") {
+        // The same loop as a process of its own, started like steprun is (for context).
+        let base = args.get(i + 1).expect("--plain-loop BASE");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(plain_loop(base, 1_000));
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -44,12 +55,19 @@ fn main() {
             .map(|_| rt.block_on(plain_loop(&base, 1_000)))
             .collect(),
     );
-    let (steprun, rss_1k) = best_run(&["run", w1k.to_str().unwrap_or_default()]);
-    let (_, rss_10k) = best_run(&["run", w10k.to_str().unwrap_or_default()]);
-    let (check, _) = best_run(&["check", w1k.to_str().unwrap_or_default()]);
+    let steprun_exe = env!("CARGO_BIN_EXE_steprun");
+    let (steprun, rss_1k) = best_run(steprun_exe, &["run", w1k.to_str().unwrap_or_default()]);
+    let (_, rss_10k) = best_run(steprun_exe, &["run", w10k.to_str().unwrap_or_default()]);
+    let (check, _) = best_run(steprun_exe, &["check", w1k.to_str().unwrap_or_default()]);
+    let own = std::env::current_exe().expect("bench executable");
+    let (plain_process, _) = best_run(own.to_str().unwrap_or_default(), &["--plain-loop", &base]);
 
     println!("steprun engine benchmark (median of {REPEAT})");
     println!("  plain reqwest loop, 1,000 POSTs   {:>8.1} ms", ms(plain));
+    println!(
+        "  the same loop as its own process  {:>8.1} ms   (context: process start and a runtime of its own)",
+        ms(plain_process)
+    );
     println!(
         "  steprun run, 1,000 steps          {:>8.1} ms   ratio {:.2}× (target ≤ 1.30×)",
         ms(steprun),
@@ -132,15 +150,15 @@ async fn plain_loop(base: &str, n: usize) -> Duration {
     started.elapsed()
 }
 
-/// Runs the release binary REPEAT times; median wall time and the largest peak RSS (KiB).
+/// Runs `program` REPEAT times; median wall time and the largest peak RSS (KiB).
 /// The child is reaped by `wait4` (which also reports its RSS), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
-fn best_run(args: &[&str]) -> (Duration, u64) {
+fn best_run(program: &str, args: &[&str]) -> (Duration, u64) {
     let mut times = Vec::new();
     let mut rss = 0;
     for _ in 0..REPEAT {
         let started = Instant::now();
-        let child = Command::new(env!("CARGO_BIN_EXE_steprun"))
+        let child = Command::new(program)
             .args(args)
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
@@ -149,7 +167,7 @@ fn best_run(args: &[&str]) -> (Duration, u64) {
             .expect("spawn steprun");
         let (code, max_rss) = wait_with_rusage(child.id());
         times.push(started.elapsed());
-        assert_eq!(code, 0, "steprun {args:?} failed");
+        assert_eq!(code, 0, "{program} {args:?} failed");
         rss = rss.max(max_rss);
     }
     (median(times), rss)

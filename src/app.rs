@@ -24,6 +24,19 @@ use crate::workflow::load::load_vars_file;
 use crate::workflow::model::{VarDecl, Workflow};
 use crate::{prompt, sandbox, save, teach};
 
+/// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
+/// drop the line instead.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
 const BUILTINS: &[&str] = &["run_id"];
 pub const SANDBOX_VARS: &[&str] = &[
@@ -55,7 +68,7 @@ pub fn main(cli: Cli) -> u8 {
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            say_err!("error: cannot start the async runtime: {e}");
             return exit::TOOL;
         }
     };
@@ -78,7 +91,7 @@ fn print_schema() -> u8 {
     match written {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprintln!("error: cannot write the schema: {e}");
+            say_err!("error: cannot write the schema: {e}");
             exit::TOOL
         }
     }
@@ -139,7 +152,7 @@ fn check_command(args: &CheckArgs) -> u8 {
         return report_invalid(&errors);
     }
     let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
-    println!("ok: {} workflows, {steps} steps", workflows.len());
+    say!("ok: {} workflows, {steps} steps", workflows.len());
     exit::OK
 }
 
@@ -174,7 +187,7 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     let sandbox = match sandbox::start(args.listen).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: the sandbox cannot listen on {}: {e}", args.listen);
+            say_err!("error: the sandbox cannot listen on {}: {e}", args.listen);
             return exit::TOOL;
         }
     };
@@ -182,17 +195,17 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     if let Some(path) = &args.write_vars
         && let Err(e) = write_atomically(path, &vars.to_toml())
     {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        say_err!("error: cannot write {}: {e}", path.display());
         return exit::TOOL;
     }
-    println!("PingOne sandbox listening on http://{}", sandbox.addr());
+    say!("PingOne sandbox listening on http://{}", sandbox.addr());
     for (name, value, _) in vars.entries() {
-        println!("  {name} = {value}");
+        say!("  {name} = {value}");
     }
     if let Some(path) = &args.write_vars {
-        println!("variables written to {}", path.display());
+        say!("variables written to {}", path.display());
     }
-    println!("press Ctrl-C to stop");
+    say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     exit::OK
@@ -239,7 +252,7 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         match sandbox::start(([127, 0, 0, 1], 0).into()).await {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("error: the sandbox cannot start: {e}");
+                say_err!("error: the sandbox cannot start: {e}");
                 return exit::TOOL;
             }
         }
@@ -316,7 +329,7 @@ async fn execute(
     let (sink, gate) = match front(config, teach) {
         Ok((reporter, gate)) => (Arc::new(EventSink::new(reporter)), gate),
         Err(e) => {
-            eprintln!("error: {e}");
+            say_err!("error: {e}");
             return exit::TOOL;
         }
     };
@@ -362,13 +375,13 @@ async fn execute(
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
     if let Err(e) = sink.finish() {
-        eprintln!("error: cannot write a report: {e}");
+        say_err!("error: cannot write a report: {e}");
         return exit::TOOL;
     }
     if let Some(path) = &config.save_vars
         && let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets)
     {
-        eprintln!("error: {e}");
+        say_err!("error: {e}");
         return exit::TOOL;
     }
     if summary.interrupted {
@@ -428,7 +441,7 @@ fn show_secrets(config: &RunConfig) -> bool {
     if std::io::stdout().is_terminal() && config.reports.is_empty() {
         return true;
     }
-    eprintln!(
+    say_err!(
         "warning: --show-secrets ignored: output is not a terminal or a report is being written"
     );
     false
