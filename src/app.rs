@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 
-use crate::cli::{CheckArgs, Cli, Command, ListArgs, RunArgs, SandboxArgs, TeachArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, ImportCommand, ListArgs, PostmanArgs, RunArgs, SandboxArgs, TeachArgs,
+};
 use crate::config::{RunConfig, VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{
@@ -59,6 +61,8 @@ pub fn main(cli: Cli) -> u8 {
         Command::Run(args) => args.jobs > 1,
         Command::Sandbox(_) => true,
         Command::Check(_) | Command::List(_) | Command::Teach(_) | Command::Schema => false,
+        // No runtime: converting files sends nothing.
+        Command::Import(ImportCommand::Postman(args)) => return import_postman(&args),
     };
     let mut builder = if parallel {
         tokio::runtime::Builder::new_multi_thread()
@@ -79,6 +83,26 @@ pub fn main(cli: Cli) -> u8 {
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
         Command::Schema => print_schema(),
+        Command::Import(_) => exit::OK,
+    }
+}
+
+/// `steprun import postman`: write the workflows, then say what they need.
+fn import_postman(args: &PostmanArgs) -> u8 {
+    let options = crate::import::PostmanOptions {
+        file: args.file.clone(),
+        out: args.out.clone(),
+        force: args.force,
+    };
+    match crate::import::postman(&options) {
+        Ok(report) => {
+            say!("{report}");
+            exit::OK
+        }
+        Err(e) => {
+            say_err!("{}", e.to_string().trim_end());
+            e.exit_code()
+        }
     }
 }
 

@@ -33,6 +33,28 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the JSON Schema of the workflow format
     Schema,
+    /// Convert another tool's files to workflow files
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Convert a Postman collection (v2.0/2.1) to workflow files, one per top-level folder
+    Postman(PostmanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PostmanArgs {
+    /// The collection, as exported by Postman (JSON)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where to write the workflows [default: ./<collection-name>/]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod event;
 pub mod exit;
 pub mod http;
+pub mod import;
 pub mod jsonpath;
 pub mod logging;
 pub mod prompt;

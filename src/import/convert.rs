@@ -1,0 +1,311 @@
+//! The mapping from a Postman collection to workflows: top-level folders become files, a
+//! request becomes a step, scripts become extractions and expectations (or comments).
+
+use toml::{Table, Value};
+
+use crate::import::emit::{Step, Workflow};
+use crate::import::js::Origin;
+use crate::import::names::{Names, slug};
+use crate::import::postman::{self, Collection, Item, script_lines};
+use crate::import::request::{self, Auth};
+use crate::import::scripts::{self, Check, Kind};
+
+/// What converting one workflow learned besides its steps.
+#[derive(Debug, Default)]
+pub struct Converted {
+    pub workflow: Workflow,
+    pub file_stem: String,
+    /// Script lines kept as comments.
+    pub unconverted: usize,
+    /// Variables set by script lines that were not converted.
+    pub script_only: Vec<String>,
+    /// Variables set by literal `set` calls, to go into `[vars]`.
+    pub literals: Table,
+}
+
+/// The top-level items, grouped: each folder alone, runs of loose requests together.
+pub fn groups(items: &[Item]) -> Vec<Vec<&Item>> {
+    let mut groups: Vec<Vec<&Item>> = Vec::new();
+    for item in items {
+        let loose = item.item.is_none();
+        let extend = loose
+            && groups
+                .last()
+                .is_some_and(|g| g.first().is_some_and(|f| f.item.is_none()));
+        match groups.last_mut() {
+            Some(last) if extend => last.push(item),
+            _ => groups.push(vec![item]),
+        }
+    }
+    groups
+}
+
+/// Converts one group of top-level items to a workflow (not yet with `[vars]`/`requires`).
+pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> Converted {
+    let collection_name = collection.info.name.trim();
+    let collection_desc = collection
+        .info
+        .description
+        .as_ref()
+        .and_then(postman::Description::text);
+    let mut out = Converted::default();
+    let folder = group.first().filter(|i| i.item.is_some());
+    let (name, description, own_auth) = match folder {
+        Some(f) => {
+            let fname = f.name.as_deref().unwrap_or("Folder").trim();
+            let desc = f.description.as_ref().and_then(postman::Description::text);
+            (
+                format!("{collection_name} — {fname}"),
+                desc.or(collection_desc),
+                request::auth(f.auth.as_ref(), names),
+            )
+        }
+        None => (collection_name.to_owned(), collection_desc, Auth::Inherit),
+    };
+    out.file_stem = slug(
+        folder
+            .and_then(|f| f.name.as_deref())
+            .unwrap_or(collection_name),
+    );
+    out.workflow.name = name;
+    out.workflow.description = description;
+    out.workflow.tags = vec![slug(collection_name)];
+    let defaults = match own_auth {
+        Auth::Inherit => request::auth(collection.auth.as_ref(), names),
+        other => other,
+    };
+    match defaults {
+        Auth::Set(v) if v.as_str() != Some("none") => out.workflow.defaults_auth = Some(v),
+        Auth::Unsupported(kind) => out.workflow.comments.push(format!(
+            "TODO: the collection's `{kind}` auth is not converted; set [defaults].auth by hand"
+        )),
+        _ => {}
+    }
+    scope_scripts(&mut out, "collection", &collection.event);
+    match folder {
+        Some(f) => {
+            scope_scripts(&mut out, "folder", &f.event);
+            let children = f.item.as_deref().unwrap_or_default();
+            flatten(children, &Auth::Inherit, None, names, &mut out);
+        }
+        None => {
+            let items: Vec<&Item> = group.to_vec();
+            for item in items {
+                flatten(
+                    std::slice::from_ref(item),
+                    &Auth::Inherit,
+                    None,
+                    names,
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Collection- or folder-level scripts run around every request: kept as comments.
+fn scope_scripts(out: &mut Converted, scope: &str, events: &[postman::Event]) {
+    for listen in ["prerequest", "test"] {
+        let lines = script_lines(events, listen);
+        let code: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
+        if code.is_empty() {
+            continue;
+        }
+        out.unconverted += code.len();
+        out.workflow.comments.push(format!(
+            "postman {scope} {listen} script (runs around every request; not converted):"
+        ));
+        out.workflow
+            .comments
+            .extend(code.iter().map(|l| format!("  {}", l.trim_end())));
+    }
+}
+
+/// Adds the requests of `items` (and of nested folders, in order) as steps. `auth` is what
+/// an enclosing nested folder sets, which steps that inherit must carry themselves.
+fn flatten(
+    items: &[Item],
+    auth: &Auth,
+    folder: Option<&str>,
+    names: &mut Names,
+    out: &mut Converted,
+) {
+    let mut first = true;
+    for item in items {
+        let label = item.name.as_deref().unwrap_or("Request").trim();
+        if let Some(children) = &item.item {
+            let nested = match request::auth(item.auth.as_ref(), names) {
+                Auth::Inherit => auth.clone(),
+                other => other,
+            };
+            let path = folder.map_or_else(|| label.to_owned(), |f| format!("{f} / {label}"));
+            flatten(children, &nested, Some(&path), names, out);
+            continue;
+        }
+        let mut step = request_step(item, label, names, out);
+        if step.auth.is_none()
+            && let Auth::Set(v) = auth
+        {
+            step.auth = Some(v.clone());
+        }
+        if first && let Some(f) = folder {
+            step.comments.insert(0, format!("postman folder: {f}"));
+        }
+        first = false;
+        out.workflow.steps.push(step);
+    }
+}
+
+fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted) -> Step {
+    let mut notes = Vec::new();
+    let mut step = match &item.request {
+        Some(postman::Request::Full(req)) => request::step(label, req, names, &mut notes),
+        Some(postman::Request::Url(url)) => Step {
+            name: label.to_owned(),
+            url: names.template(url),
+            ..Step::default()
+        },
+        None => Step {
+            name: label.to_owned(),
+            ..Step::default()
+        },
+    };
+    if step.doc.is_none() {
+        step.doc = item
+            .description
+            .as_ref()
+            .and_then(postman::Description::text);
+    }
+    let follow = item
+        .protocol_profile_behavior
+        .as_ref()
+        .and_then(|p| p.get("followRedirects"))
+        .and_then(serde_json::Value::as_bool);
+    if follow == Some(true) {
+        step.follow_redirects = Some(true);
+    }
+    apply_script(
+        &mut step,
+        &script_lines(&item.event, "prerequest"),
+        Kind::PreRequest,
+        names,
+        out,
+    );
+    apply_script(
+        &mut step,
+        &script_lines(&item.event, "test"),
+        Kind::Test,
+        names,
+        out,
+    );
+    step.comments.extend(notes);
+    step
+}
+
+fn apply_script(
+    step: &mut Step,
+    lines: &[String],
+    kind: Kind,
+    names: &mut Names,
+    out: &mut Converted,
+) {
+    if lines.is_empty() {
+        return;
+    }
+    let outcome = scripts::read(lines, kind);
+    for (name, value) in outcome.literals {
+        if let Some(v) = request::json_to_toml(&value, names) {
+            out.literals.insert(names.name(&name), v);
+        }
+    }
+    for (name, origin) in outcome.extract {
+        if let Some(spec) = extraction(&origin, names) {
+            step.extract.insert(names.name(&name), spec);
+        }
+    }
+    let reads_location = step.extract.values().any(|v| {
+        v.get("header")
+            .and_then(Value::as_str)
+            .is_some_and(|h| h.eq_ignore_ascii_case("location"))
+    });
+    if let Some(codes) = outcome.status {
+        let mut codes: Vec<Value> = codes
+            .into_iter()
+            .map(|c| Value::Integer(c.into()))
+            .collect();
+        step.expect_status = Some(if codes.len() == 1 {
+            codes.remove(0)
+        } else {
+            Value::Array(codes)
+        });
+    } else if reads_location && step.expect_status.is_none() {
+        // The step reads a redirect, which is not a 2xx: say which status is expected.
+        step.expect_status = Some(Value::Integer(302));
+    }
+    for (path, check) in outcome.expect_json {
+        if let Some(v) = check_value(check, names) {
+            step.expect_json.insert(path, v);
+        }
+    }
+    out.script_only
+        .extend(outcome.unresolved_sets.iter().map(|n| names.name(n)));
+    if !outcome.unconverted.is_empty() {
+        out.unconverted += outcome.unconverted.len();
+        let which = match kind {
+            Kind::Test => "test",
+            Kind::PreRequest => "pre-request",
+        };
+        step.comments
+            .push(format!("postman {which} script (not converted):"));
+        step.comments
+            .extend(outcome.unconverted.iter().map(|l| format!("  {l}")));
+    }
+}
+
+fn extraction(origin: &Origin, names: &mut Names) -> Option<Value> {
+    let mut t = Table::new();
+    match origin {
+        Origin::Body(segments) if !segments.is_empty() => {
+            return Some(Value::String(crate::import::js::jsonpath(segments)));
+        }
+        Origin::Header { name, query, regex } => {
+            t.insert("header".into(), Value::String(name.clone()));
+            if let Some(q) = query {
+                t.insert("query".into(), Value::String(q.clone()));
+            }
+            if let Some(r) = regex {
+                t.insert("regex".into(), Value::String(r.clone()));
+            }
+        }
+        Origin::Cookie(name) => {
+            t.insert("cookie".into(), Value::String(names.template(name)));
+        }
+        Origin::Status => {
+            t.insert("status".into(), Value::Boolean(true));
+        }
+        Origin::Body(_) | Origin::Literal(_) => return None,
+    }
+    Some(Value::Table(t))
+}
+
+fn check_value(check: Check, names: &mut Names) -> Option<Value> {
+    match check {
+        Check::Eq(serde_json::Value::Null) => {
+            let mut t = Table::new();
+            t.insert("type".into(), Value::String("null".into()));
+            Some(Value::Table(t))
+        }
+        Check::Eq(v @ serde_json::Value::Object(_)) => {
+            let mut t = Table::new();
+            t.insert("eq".into(), request::json_to_toml(&v, names)?);
+            Some(Value::Table(t))
+        }
+        Check::Eq(v) => request::json_to_toml(&v, names),
+        Check::Predicate(name, v) => {
+            let mut t = Table::new();
+            t.insert(name.into(), request::json_to_toml(&v, names)?);
+            Some(Value::Table(t))
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! `steprun import postman`: convert a Postman collection (v2.0/2.1) to workflow files.
+
+pub mod convert;
+pub mod emit;
+pub mod js;
+pub mod names;
+pub mod postman;
+pub mod request;
+pub mod scripts;
+pub mod variables;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Table;
+
+use crate::diagnostic::Diagnostic;
+use crate::exit;
+use crate::vars::name_is_secret;
+use crate::workflow::source::Source;
+
+/// What `steprun import postman` was asked to do.
+#[derive(Debug, Clone)]
+pub struct PostmanOptions {
+    pub file: PathBuf,
+    /// Output directory; `None` is `./<collection-name>/`.
+    pub out: Option<PathBuf>,
+    pub force: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("error: cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Diagnostic),
+    #[error(
+        "error: {} already exist{}; nothing was written\n  = help: pass --force to overwrite, or --out DIR",
+        list(.0), if .0.len() == 1 { "s" } else { "" }
+    )]
+    Exists(Vec<PathBuf>),
+    #[error("error: cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
+}
+
+impl ImportError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ImportError::Read { .. } | ImportError::Invalid(_) => exit::INVALID,
+            ImportError::Exists(_) | ImportError::Write { .. } => exit::TOOL,
+        }
+    }
+}
+
+/// What was written, for the summary printed after an import.
+#[derive(Debug)]
+pub struct Report {
+    pub collection: String,
+    pub version: &'static str,
+    pub dir: PathBuf,
+    /// File, step count.
+    pub files: Vec<(PathBuf, usize)>,
+    /// Variables to set before a run (not extracted by an earlier file).
+    pub requires: Vec<String>,
+    pub renames: Vec<(String, String)>,
+    pub unconverted: usize,
+    pub unknown_dynamic: Vec<String>,
+}
+
+/// Converts the collection and writes its workflows.
+pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
+    let text = std::fs::read_to_string(&options.file).map_err(|source| ImportError::Read {
+        path: options.file.clone(),
+        source,
+    })?;
+    let collection = parse(&options.file, &text)?;
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(names::slug(&collection.info.name)));
+    let declared: Vec<&str> = collection
+        .variable
+        .iter()
+        .filter_map(|v| v.key.as_deref())
+        .collect();
+    let mut names = names::Names::new(&text, declared);
+    let collection_vars = collection_vars(&collection, &mut names);
+    let groups = convert::groups(&collection.item);
+    let width = groups.len().to_string().len().max(2);
+    let mut outputs = Vec::new();
+    let mut report = Report {
+        collection: collection.info.name.clone(),
+        version: postman::version(&collection.info),
+        dir: dir.clone(),
+        files: Vec::new(),
+        requires: Vec::new(),
+        renames: Vec::new(),
+        unconverted: 0,
+        unknown_dynamic: Vec::new(),
+    };
+    let mut extracted = std::collections::BTreeSet::new();
+    for (i, group) in groups.iter().enumerate() {
+        let mut converted = convert::workflow(&collection, group, &mut names);
+        variables::finish(&mut converted, &collection_vars);
+        for name in &converted.workflow.requires {
+            if !extracted.contains(name) && !report.requires.contains(name) {
+                report.requires.push(name.clone());
+            }
+        }
+        for step in &converted.workflow.steps {
+            extracted.extend(step.extract.keys().cloned());
+        }
+        report.unconverted += converted.unconverted;
+        let path = dir.join(format!("{:0width$}-{}.toml", i + 1, converted.file_stem));
+        report
+            .files
+            .push((path.clone(), converted.workflow.steps.len()));
+        outputs.push((path, converted));
+    }
+    let texts: Vec<(PathBuf, String)> = outputs
+        .into_iter()
+        .map(|(path, mut c)| {
+            let body = emit::write(&c.workflow);
+            c.workflow.comments = header(&collection, &names, &body, c.workflow.comments);
+            (path, emit::write(&c.workflow))
+        })
+        .collect();
+    report.renames = names
+        .renames()
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    report.unknown_dynamic = names.unknown_dynamic().iter().cloned().collect();
+    write_all(&dir, &texts, options.force)?;
+    Ok(report)
+}
+
+/// Reads the collection, pointing at the place in the file where it is not one.
+fn parse(path: &Path, text: &str) -> Result<postman::Collection, ImportError> {
+    let located = |e: &serde_json::Error, what: &str| {
+        let source = Arc::new(Source::new(path, text));
+        let offset = offset_of(text, e.line(), e.column());
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        ImportError::Invalid(Diagnostic::at(
+            format!("{what}: {message}"),
+            &source,
+            offset..offset + 1,
+        ))
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| located(&e, "invalid JSON"))?;
+    if value.get("info").is_none() && value.get("requests").is_some() {
+        return Err(ImportError::Invalid(
+            Diagnostic::new(format!(
+                "{}: this is a Postman collection v1, which steprun does not read",
+                path.display()
+            ))
+            .with_help("export the collection from Postman as Collection v2.1"),
+        ));
+    }
+    let collection: postman::Collection = serde_json::from_str(text)
+        .map_err(|e| located(&e, "not a Postman collection (v2.0/2.1)"))?;
+    if collection.item.is_empty() {
+        return Err(ImportError::Invalid(Diagnostic::new(format!(
+            "{}: the collection has no requests",
+            path.display()
+        ))));
+    }
+    Ok(collection)
+}
+
+/// The byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The collection's variables that may be written into `[vars]`: renamed, templated, with
+/// secrets and empty placeholders left out (those become `requires`).
+fn collection_vars(collection: &postman::Collection, names: &mut names::Names) -> Table {
+    let mut vars = Table::new();
+    for v in collection.variable.iter().filter(|v| !v.disabled) {
+        let Some(key) = v.key.as_deref().or(v.id.as_deref()) else {
+            continue;
+        };
+        let name = names.name(key);
+        if name_is_secret(&name) {
+            continue;
+        }
+        let value = match &v.value {
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => continue,
+            Some(value) => request::json_to_toml(value, names),
+            None => None,
+        };
+        if let Some(value) = value {
+            vars.insert(name, value);
+        }
+    }
+    vars
+}
+
+/// The comment block at the top of a file: where it came from, the renames it uses, TODOs.
+fn header(
+    collection: &postman::Collection,
+    names: &names::Names,
+    body: &str,
+    mut rest: Vec<String>,
+) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Imported from the Postman collection \"{}\" ({}) by `steprun import postman`.",
+        collection.info.name,
+        postman::version(&collection.info)
+    )];
+    let renames: Vec<String> = names
+        .renames()
+        .iter()
+        .filter(|(_, new)| body.contains(new.as_str()))
+        .map(|(old, new)| format!("  {old} -> {new}"))
+        .collect();
+    if !renames.is_empty() {
+        lines.push("Renamed variables (steprun variable names are identifiers):".into());
+        lines.extend(renames);
+    }
+    let dynamic = names::dynamic_left(body);
+    if !dynamic.is_empty() {
+        lines.push(format!(
+            "TODO: Postman dynamic variables with no steprun equivalent, left as written: {}",
+            dynamic.join(", ")
+        ));
+    }
+    lines.append(&mut rest);
+    lines
+}
+
+fn write_all(dir: &Path, texts: &[(PathBuf, String)], force: bool) -> Result<(), ImportError> {
+    if !force {
+        let existing: Vec<PathBuf> = texts
+            .iter()
+            .filter(|(p, _)| p.exists())
+            .map(|(p, _)| p.clone())
+            .collect();
+        if !existing.is_empty() {
+            return Err(ImportError::Exists(existing));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|source| ImportError::Write {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for (path, text) in texts {
+        std::fs::write(path, text).map_err(|source| ImportError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let steps: usize = self.files.iter().map(|(_, n)| n).sum();
+        writeln!(
+            f,
+            "imported \"{}\" (Postman {}): {} workflow{}, {steps} step{}",
+            self.collection,
+            self.version,
+            self.files.len(),
+            plural(self.files.len()),
+            plural(steps)
+        )?;
+        for (path, n) in &self.files {
+            writeln!(f, "  wrote {}  ({n} step{})", path.display(), plural(*n))?;
+        }
+        if self.requires.is_empty() {
+            writeln!(f, "variables to set before a run: none")?;
+        } else {
+            let names: Vec<String> = self
+                .requires
+                .iter()
+                .map(|n| {
+                    if name_is_secret(n) {
+                        format!("{n} (secret)")
+                    } else {
+                        n.clone()
+                    }
+                })
+                .collect();
+            writeln!(f, "variables to set before a run: {}", names.join(", "))?;
+        }
+        for (old, new) in &self.renames {
+            writeln!(f, "renamed variable: {old} -> {new}")?;
+        }
+        writeln!(
+            f,
+            "script lines left as comments: {}{}",
+            self.unconverted,
+            if self.unconverted > 0 {
+                " (see \"# postman … script (not converted)\")"
+            } else {
+                ""
+            }
+        )?;
+        if !self.unknown_dynamic.is_empty() {
+            writeln!(
+                f,
+                "TODO: dynamic variables left as written: {}",
+                self.unknown_dynamic.join(", ")
+            )?;
+        }
+        write!(
+            f,
+            "next: steprun check {} --vars FILE (or --var NAME=VALUE)",
+            self.dir.display()
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,187 @@
+//! Postman variables as steprun names: `{{name}}` becomes `<<name>>`, names that are not
+//! identifiers are renamed the same way everywhere, and Postman's dynamic variables become
+//! steprun built-ins.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static POSTMAN_VAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{([^{}]*)\}\}").expect("valid regex"));
+
+/// Postman dynamic variables with a steprun equivalent.
+const DYNAMIC: &[(&str, &str)] = &[
+    ("$guid", "uuid()"),
+    ("$randomUUID", "uuid()"),
+    ("$timestamp", "timestamp()"),
+    ("$isoTimestamp", "now()"),
+    ("$randomInt", "random_int(0, 1000)"),
+    ("$randomAlphaNumeric", "random_string(1)"),
+];
+
+/// The renames of one collection, kept so a name maps the same way in every file.
+#[derive(Debug, Default)]
+pub struct Names {
+    renames: BTreeMap<String, String>,
+    /// Identifiers in use (original names that need no rename, and renames given out).
+    taken: BTreeSet<String>,
+    /// Dynamic variables without an equivalent, left as written.
+    unknown_dynamic: BTreeSet<String>,
+}
+
+/// Whether `name` is a steprun variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Names {
+    /// `text` is the whole collection: every `{{name}}` in it that is already an identifier
+    /// is reserved, so a rename never collides with a name the collection uses.
+    pub fn new<'a>(text: &'a str, declared: impl IntoIterator<Item = &'a str>) -> Names {
+        let mut names = Names::default();
+        let seen = POSTMAN_VAR
+            .captures_iter(text)
+            .filter_map(|c| c.get(1).map(|m| m.as_str().trim()));
+        for name in seen.chain(declared) {
+            if is_identifier(name) {
+                names.taken.insert(name.to_owned());
+            }
+        }
+        names
+    }
+
+    /// The steprun name of a Postman variable.
+    pub fn name(&mut self, original: &str) -> String {
+        let original = original.trim();
+        if is_identifier(original) {
+            return original.to_owned();
+        }
+        if let Some(renamed) = self.renames.get(original) {
+            return renamed.clone();
+        }
+        let mut base: String = original
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if !base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            base.insert(0, '_');
+        }
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&candidate) {
+            candidate = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(candidate.clone());
+        self.renames.insert(original.to_owned(), candidate.clone());
+        candidate
+    }
+
+    /// Converts Postman's `{{name}}` references in `text` to steprun templates.
+    pub fn template(&mut self, text: &str) -> String {
+        POSTMAN_VAR
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                let whole = &c[0];
+                let inner = c[1].trim();
+                if inner.is_empty() {
+                    return whole.to_owned();
+                }
+                if inner.starts_with('$') {
+                    if let Some((_, f)) = DYNAMIC.iter().find(|(k, _)| *k == inner) {
+                        return format!("<<{f}>>");
+                    }
+                    self.unknown_dynamic.insert(inner.to_owned());
+                    return whole.to_owned();
+                }
+                format!("<<{}>>", self.name(inner))
+            })
+            .into_owned()
+    }
+
+    /// Original name → steprun name, for every rename given out.
+    pub fn renames(&self) -> &BTreeMap<String, String> {
+        &self.renames
+    }
+
+    /// Dynamic variables (`$randomEmail`, …) left as written, for a TODO note.
+    pub fn unknown_dynamic(&self) -> &BTreeSet<String> {
+        &self.unknown_dynamic
+    }
+}
+
+/// The unknown dynamic variables (`{{$name}}`) that `text` still contains.
+pub fn dynamic_left(text: &str) -> Vec<String> {
+    POSTMAN_VAR
+        .captures_iter(text)
+        .filter_map(|c| {
+            let inner = c[1].trim();
+            inner.starts_with('$').then(|| inner.to_owned())
+        })
+        .collect()
+}
+
+/// A file-name-safe slug: lowercase ASCII letters and digits joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_end_matches('-').chars().take(60).collect();
+    out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "workflow".to_owned()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_kept_and_others_renamed_consistently() {
+        let mut names = Names::new("{{apiPath}} {{set-cookieID}}", []);
+        assert_eq!(names.template("{{apiPath}}/x"), "<<apiPath>>/x");
+        assert_eq!(names.template("a={{set-cookieID}}"), "a=<<set_cookieID>>");
+        assert_eq!(names.name("set-cookieID"), "set_cookieID");
+        assert_eq!(names.template("{{ base url }}"), "<<base_url>>");
+        assert_eq!(names.name("1st"), "_1st");
+        assert_eq!(names.renames().len(), 3);
+    }
+
+    #[test]
+    fn a_rename_never_takes_a_name_the_collection_uses() {
+        let mut names = Names::new("{{set_cookieID}} {{set-cookieID}}", []);
+        assert_eq!(names.name("set-cookieID"), "set_cookieID_2");
+        assert_eq!(names.name("set_cookieID"), "set_cookieID");
+    }
+
+    #[test]
+    fn dynamic_variables_map_to_builtins_or_stay_marked() {
+        let mut names = Names::new("", []);
+        assert_eq!(names.template("{{$guid}}"), "<<uuid()>>");
+        assert_eq!(names.template("{{$randomUUID}}"), "<<uuid()>>");
+        assert_eq!(names.template("{{$timestamp}}"), "<<timestamp()>>");
+        assert_eq!(names.template("{{$isoTimestamp}}"), "<<now()>>");
+        assert_eq!(names.template("{{$randomInt}}"), "<<random_int(0, 1000)>>");
+        assert_eq!(names.template("x{{$randomEmail}}"), "x{{$randomEmail}}");
+        assert!(names.unknown_dynamic().contains("$randomEmail"));
+        assert_eq!(dynamic_left("x{{$randomEmail}}"), ["$randomEmail"]);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Step 1: Get a Token!"), "step-1-get-a-token");
+        assert_eq!(slug("   "), "workflow");
+    }
+}

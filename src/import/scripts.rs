@@ -1,0 +1,243 @@
+//! Postman test and pre-request scripts mapped to steprun: variable sets become extractions,
+//! status and body checks become expectations; every other line is kept for a comment.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::import::js::{self, Origin};
+
+/// Which script a line comes from: pre-request scripts run before any response exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Test,
+    PreRequest,
+}
+
+/// An expectation on the JSON body: equality or a steprun predicate table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    Eq(Value),
+    Predicate(&'static str, Value),
+}
+
+/// What a script says, in steprun's terms. Names are Postman's (not yet renamed) and string
+/// values keep Postman's `{{name}}` syntax.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Variables set from the response.
+    pub extract: Vec<(String, Origin)>,
+    /// Variables set to a constant.
+    pub literals: Vec<(String, Value)>,
+    pub status: Option<Vec<u16>>,
+    pub expect_json: Vec<(String, Check)>,
+    /// Lines not converted, as written.
+    pub unconverted: Vec<String>,
+    /// Variables set by lines that were not converted.
+    pub unresolved_sets: Vec<String>,
+}
+
+enum Action {
+    Alias(String, Origin),
+    Set(String, Origin),
+    Status(Vec<u16>),
+    Json(String, Check),
+    Nothing,
+}
+
+static DECL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(.+)$").expect("valid regex")
+});
+static SET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\s*\((.*)\)$",
+    )
+    .expect("valid regex")
+});
+static HAVE_STATUS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^pm\.response\.to\.(?:have\.status|be\.status)\(\s*(\d{3})\s*\)$")
+        .expect("valid regex")
+});
+static EXPECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^pm\.expect\((.+)\)\.to\.(.+)$").expect("valid regex"));
+static LEGACY_STATUS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^tests\[.+\]\s*=\s*responseCode\.code\s*===?\s*(\d{3})$").expect("valid regex")
+});
+static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:pm\.test\(.*,\s*(?:function\s*\(\s*\)|\(\s*\)\s*=>)|\)+|pm\.response\.to\.be\.(?:success|json)|pm\.response\.to\.have\.jsonBody\(\))$",
+    )
+    .expect("valid regex")
+});
+
+/// Reads a script's lines.
+pub fn read(lines: &[String], kind: Kind) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut aliases: HashMap<String, Origin> = HashMap::new();
+    for line in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (statements, comment_only) = js::statements(line);
+        let mut actions = Vec::new();
+        let mut failed = comment_only;
+        for statement in &statements {
+            match classify(statement, kind, &aliases) {
+                Some(action) => {
+                    if let Action::Alias(name, origin) = &action {
+                        aliases.insert(name.clone(), origin.clone());
+                    }
+                    actions.push(action);
+                }
+                None => {
+                    failed = true;
+                    if let Some(name) = set_name(statement) {
+                        outcome.unresolved_sets.push(name);
+                    }
+                }
+            }
+        }
+        if failed {
+            outcome.unconverted.push(line.trim_end().to_owned());
+        }
+        for action in actions {
+            outcome.apply(action);
+        }
+    }
+    outcome
+}
+
+impl Outcome {
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Set(name, Origin::Literal(value)) => self.literals.push((name, value)),
+            Action::Set(name, origin) => self.extract.push((name, origin)),
+            Action::Status(codes) => self.status = Some(codes),
+            Action::Json(path, check) => self.expect_json.push((path, check)),
+            Action::Alias(..) | Action::Nothing => {}
+        }
+    }
+}
+
+fn classify(statement: &str, kind: Kind, aliases: &HashMap<String, Origin>) -> Option<Action> {
+    if STRUCTURE.is_match(statement) {
+        return Some(Action::Nothing);
+    }
+    if let Some(c) = SET.captures(statement) {
+        let (name, rest) = js::string_literal(&c[1])?;
+        let expr = rest.trim_start().strip_prefix(',')?;
+        let origin = js::resolve(expr, aliases)?;
+        if kind == Kind::PreRequest && !matches!(origin, Origin::Literal(_)) {
+            return None;
+        }
+        if origin == Origin::Body(Vec::new()) {
+            return None;
+        }
+        return Some(Action::Set(name, origin));
+    }
+    if let Some(c) = DECL.captures(statement) {
+        let origin = js::resolve(&c[2], aliases)?;
+        return Some(Action::Alias(c[1].to_owned(), origin));
+    }
+    if kind == Kind::PreRequest {
+        return None;
+    }
+    if let Some(c) = HAVE_STATUS
+        .captures(statement)
+        .or_else(|| LEGACY_STATUS.captures(statement))
+    {
+        return Some(Action::Status(vec![c[1].parse().ok()?]));
+    }
+    if statement == "pm.response.to.be.ok" {
+        return Some(Action::Status(vec![200]));
+    }
+    let c = EXPECT.captures(statement)?;
+    let subject = js::resolve(&c[1], aliases)?;
+    assertion(subject, &c[2])
+}
+
+/// The name a `set` statement assigns, even when its value cannot be converted.
+fn set_name(statement: &str) -> Option<String> {
+    let c = SET.captures(statement)?;
+    js::string_literal(&c[1]).map(|(name, _)| name)
+}
+
+/// `pm.expect(subject).to.<chain>` as a status or JSON expectation.
+fn assertion(subject: Origin, chain: &str) -> Option<Action> {
+    static EQUALS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:eql|equal|equals|eq|be\.equal|deep\.equal|be\.eql)\((.+)\)$")
+            .expect("valid regex")
+    });
+    static ONE_OF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^be\.oneOf\(\[([\d,\s]+)\]\)$").expect("valid regex"));
+    static CALL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(have\.property|include|contain|have\.string|be\.an?|have\.lengthOf|have\.length)\((.+)\)$")
+            .expect("valid regex")
+    });
+    if subject == Origin::Status {
+        if let Some(c) = ONE_OF.captures(chain) {
+            let codes: Option<Vec<u16>> = c[1].split(',').map(|s| s.trim().parse().ok()).collect();
+            return Some(Action::Status(codes?));
+        }
+        let equals = EQUALS.captures(chain)?;
+        let (value, rest) = js::literal(&equals[1])?;
+        let code = u16::try_from(value.as_u64()?).ok()?;
+        return rest.trim().is_empty().then(|| Action::Status(vec![code]));
+    }
+    let Origin::Body(segments) = subject else {
+        return None;
+    };
+    let path = js::jsonpath(&segments);
+    match chain {
+        "exist" | "not.be.undefined" | "be.not.undefined" | "not.be.empty" => {
+            return (!segments.is_empty())
+                .then(|| Action::Json(path, Check::Predicate("exists", Value::Bool(true))));
+        }
+        "be.true" => return Some(Action::Json(path, Check::Eq(Value::Bool(true)))),
+        "be.false" => return Some(Action::Json(path, Check::Eq(Value::Bool(false)))),
+        _ => {}
+    }
+    if let Some(c) = EQUALS.captures(chain) {
+        let (value, rest) = js::literal(&c[1])?;
+        return (rest.trim().is_empty() && !segments.is_empty())
+            .then(|| Action::Json(path, Check::Eq(value)));
+    }
+    let c = CALL.captures(chain)?;
+    let (arg, rest) = js::literal(&c[2])?;
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    call_assertion(segments, &c[1], arg)
+}
+
+fn call_assertion(mut segments: Vec<js::Segment>, call: &str, arg: Value) -> Option<Action> {
+    let check = match (call, arg) {
+        ("have.property", Value::String(key)) => {
+            segments.push(js::Segment::Key(key));
+            Check::Predicate("exists", Value::Bool(true))
+        }
+        ("include" | "contain" | "have.string", v @ Value::String(_)) => {
+            Check::Predicate("contains", v)
+        }
+        ("be.a" | "be.an", Value::String(t)) => {
+            let t = match t.as_str() {
+                "boolean" => "bool".to_owned(),
+                "string" | "number" | "array" | "object" | "null" => t,
+                _ => return None,
+            };
+            Check::Predicate("type", Value::String(t))
+        }
+        ("have.lengthOf" | "have.length", v @ Value::Number(_)) => Check::Predicate("len", v),
+        _ => return None,
+    };
+    if segments.is_empty() {
+        return None;
+    }
+    Some(Action::Json(js::jsonpath(&segments), check))
+}
+
+#[cfg(test)]
+#[path = "scripts_tests.rs"]
+mod tests;

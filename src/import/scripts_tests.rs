@@ -1,0 +1,189 @@
+//! Unit tests of the script patterns.
+
+use serde_json::json;
+
+use super::*;
+use crate::import::js::Segment;
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
+}
+
+fn body(path: &[&str]) -> Origin {
+    Origin::Body(
+        path.iter()
+            .map(|p| match p.parse() {
+                Ok(i) => Segment::Index(i),
+                Err(_) => Segment::Key((*p).to_owned()),
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn environment_sets_from_the_json_body_become_extractions() {
+    let out = read(
+        &lines(
+            r#"var jsonData = pm.response.json();
+pm.environment.set("popID", jsonData.id);
+pm.collectionVariables.set('first', jsonData._embedded.users[0]["user-id"]);
+pm.globals.set("tok", pm.response.json().access_token);
+var legacy = JSON.parse(responseBody);
+postman.setEnvironmentVariable("appID", legacy.id);"#,
+        ),
+        Kind::Test,
+    );
+    assert!(out.unconverted.is_empty(), "{:?}", out.unconverted);
+    assert_eq!(
+        out.extract,
+        [
+            ("popID".to_owned(), body(&["id"])),
+            (
+                "first".to_owned(),
+                body(&["_embedded", "users", "0", "user-id"])
+            ),
+            ("tok".to_owned(), body(&["access_token"])),
+            ("appID".to_owned(), body(&["id"])),
+        ]
+    );
+    assert_eq!(
+        js::jsonpath(&[
+            Segment::Key("_embedded".into()),
+            Segment::Index(0),
+            Segment::Key("user-id".into())
+        ]),
+        "$._embedded[0]['user-id']"
+    );
+}
+
+#[test]
+fn location_header_idioms_become_header_query_extractions() {
+    let out = read(
+        &lines(
+            r#"var location = pm.response.headers.get("Location");
+var flowId = location.split("flowId=")[1];
+pm.environment.set("flowID", flowId);
+pm.environment.set("code", pm.response.headers.get("Location").match(/code=([^&]*)/)[1]);
+pm.environment.set("loc", postman.getResponseHeader("Location"));
+pm.environment.set("rid", location.split("?rid=")[1].split("&")[0]);
+pm.environment.set("tok", location.match(/#access_token=([^&]+)/)[1]);"#,
+        ),
+        Kind::Test,
+    );
+    assert!(out.unconverted.is_empty(), "{:?}", out.unconverted);
+    let header = |query: Option<&str>, regex: Option<&str>| Origin::Header {
+        name: "Location".into(),
+        query: query.map(Into::into),
+        regex: regex.map(Into::into),
+    };
+    assert_eq!(
+        out.extract[0],
+        ("flowID".into(), header(Some("flowId"), None))
+    );
+    assert_eq!(out.extract[1], ("code".into(), header(Some("code"), None)));
+    assert_eq!(out.extract[2], ("loc".into(), header(None, None)));
+    assert_eq!(out.extract[3], ("rid".into(), header(Some("rid"), None)));
+    assert_eq!(
+        out.extract[4],
+        ("tok".into(), header(None, Some("#access_token=([^&]+)")))
+    );
+}
+
+#[test]
+fn status_and_body_checks_become_expectations() {
+    let out = read(
+        &lines(
+            r#"pm.test("Status code is 201", function () {
+    pm.response.to.have.status(201);
+});
+var jsonData = pm.response.json();
+pm.test("completed", () => { pm.expect(jsonData.status).to.eql("COMPLETED"); });
+pm.expect(jsonData).to.have.property('access_token');
+pm.expect(jsonData.count).to.equal(2);
+pm.expect(jsonData.name).to.include("pop");"#,
+        ),
+        Kind::Test,
+    );
+    assert!(out.unconverted.is_empty(), "{:?}", out.unconverted);
+    assert_eq!(out.status, Some(vec![201]));
+    assert_eq!(
+        out.expect_json,
+        [
+            ("$.status".to_owned(), Check::Eq(json!("COMPLETED"))),
+            (
+                "$.access_token".to_owned(),
+                Check::Predicate("exists", json!(true))
+            ),
+            ("$.count".to_owned(), Check::Eq(json!(2))),
+            (
+                "$.name".to_owned(),
+                Check::Predicate("contains", json!("pop"))
+            ),
+        ]
+    );
+    let out = read(
+        &lines("pm.expect(pm.response.code).to.be.oneOf([200, 201]);"),
+        Kind::Test,
+    );
+    assert_eq!(out.status, Some(vec![200, 201]));
+    let out = read(
+        &lines("pm.expect(pm.response.code).to.eql(204)"),
+        Kind::Test,
+    );
+    assert_eq!(out.status, Some(vec![204]));
+}
+
+#[test]
+fn other_lines_are_kept_and_unconverted_sets_named() {
+    let out = read(
+        &lines(
+            r#"// keep me
+var jsonData = pm.response.json();
+console.log(jsonData);
+pm.environment.set("n", jsonData.items.length());
+if (jsonData.id) { pm.environment.set("x", jsonData.id); }"#,
+        ),
+        Kind::Test,
+    );
+    assert_eq!(
+        out.unconverted,
+        [
+            "// keep me",
+            "console.log(jsonData);",
+            "pm.environment.set(\"n\", jsonData.items.length());",
+            "if (jsonData.id) { pm.environment.set(\"x\", jsonData.id); }",
+        ]
+    );
+    assert_eq!(out.unresolved_sets, ["n"]);
+    assert_eq!(out.extract, [("x".to_owned(), body(&["id"]))]);
+}
+
+#[test]
+fn pre_request_scripts_convert_only_literal_sets() {
+    let out = read(
+        &lines(
+            r#"pm.environment.set("redirectUri", "https://example.com/cb");
+pm.environment.set("copy", pm.environment.get("other"));
+pm.environment.set("stamp", Date.now());"#,
+        ),
+        Kind::PreRequest,
+    );
+    assert_eq!(
+        out.literals,
+        [
+            ("redirectUri".to_owned(), json!("https://example.com/cb")),
+            ("copy".to_owned(), json!("{{other}}")),
+        ]
+    );
+    assert_eq!(out.unconverted.len(), 1);
+    assert_eq!(out.unresolved_sets, ["stamp"]);
+}
+
+#[test]
+fn statements_split_outside_strings_and_regexes() {
+    let (s, comment) = js::statements(r#"a("x;{y}"); b(/a;b/g) // c"#);
+    assert_eq!(s, [r#"a("x;{y}")"#, "b(/a;b/g)"]);
+    assert!(!comment);
+    let (s, comment) = js::statements("  // only a comment");
+    assert!(s.is_empty() && comment);
+}
