@@ -70,11 +70,7 @@ fn main() {
     );
     let warm = rt.block_on(round(&client, &target));
     let rss_warm = sandbox.rss_kib();
-    println!(
-        "  warm-up round: {}   RSS {:>6.1} MB",
-        warm.line,
-        mb(rss_warm)
-    );
+    println!("  warm-up round: {}   {}", warm.line, sandbox.memory());
 
     let mut slowest = f64::INFINITY;
     let mut failures = warm.failures;
@@ -86,9 +82,9 @@ fn main() {
         let rss = sandbox.rss_kib();
         rss_rounds.push(rss);
         println!(
-            "  round {n}:       {}   RSS {:>6.1} MB",
+            "  round {n}:       {}   {}",
             measured.line,
-            mb(rss)
+            sandbox.memory()
         );
     }
     failures += rt.block_on(breakdown(&client, &target));
@@ -221,6 +217,16 @@ impl Sandbox {
     /// Current resident set size in KiB (`VmRSS`), 0 where `/proc` is unavailable.
     fn rss_kib(&self) -> u64 {
         self.status_kib("VmRSS:")
+    }
+
+    /// `RSS x MB (anon y, file z)`: heap and stacks apart from the mapped binary.
+    fn memory(&self) -> String {
+        format!(
+            "RSS {:>5.1} MB (anon {:.1}, file {:.1})",
+            mb(self.rss_kib()),
+            mb(self.status_kib("RssAnon:")),
+            mb(self.status_kib("RssFile:"))
+        )
     }
 
     /// Peak resident set size in KiB (`VmHWM`).

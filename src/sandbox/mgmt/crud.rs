@@ -13,7 +13,6 @@ use serde_json::{Map, Value, json};
 
 use super::access::Caller;
 use super::body::Body;
-use super::chunked::ChunkedBody;
 use super::error::{ApiError, ApiResult};
 use super::hal::{self, Linked};
 use super::list::{ListQuery, Page};
@@ -122,8 +121,7 @@ fn linked(ctx: &Ctx, shown: Value) -> Linked {
 /// time (shown, linked, serialized, dropped), so a long list costs its output and one document
 /// rather than a copy of the whole collection.
 pub fn list(ctx: &Ctx) -> ApiResult<Response> {
-    let mut body = ChunkedBody::default();
-    let written = {
+    let body = {
         let store = ctx.state.store();
         let items: Vec<Lazy> = matching(ctx, &store)
             .into_iter()
@@ -133,12 +131,9 @@ pub fn list(ctx: &Ctx) -> ApiResult<Response> {
                 doc,
             })
             .collect();
-        serde_json::to_writer(
-            &mut body,
-            &Page::new(&ctx.href, ctx.spec.name, items, &ctx.query),
-        )
+        serde_json::to_vec(&Page::new(&ctx.href, ctx.spec.name, items, &ctx.query))
     };
-    written.map(|()| body.into_json_response()).map_err(|e| {
+    body.map(hal::ok_json).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "UNEXPECTED_ERROR",

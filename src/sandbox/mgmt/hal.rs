@@ -1,7 +1,7 @@
 //! PingOne's HAL representation: `_links` with absolute hrefs, timestamps with
 //! milliseconds, and the 200/201/204 responses every handler returns.
 
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
@@ -121,6 +121,19 @@ impl Serialize for Href<'_> {
         map.serialize_entry("href", self.0)?;
         map.end()
     }
+}
+
+/// 200 with a JSON body already serialized (lists write theirs from the store).
+pub fn ok_json(body: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// 200 with a JSON body.

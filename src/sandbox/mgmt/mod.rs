@@ -8,7 +8,6 @@ pub mod app_children;
 pub mod applications;
 pub mod body;
 pub mod catalog;
-pub mod chunked;
 pub mod codes;
 pub mod crud;
 pub mod devices;
