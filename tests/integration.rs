@@ -15,6 +15,8 @@ mod engine_run;
 mod errors;
 #[path = "integration/html_report.rs"]
 mod html_report;
+#[path = "integration/import.rs"]
+mod import;
 #[path = "integration/library.rs"]
 mod library;
 #[path = "integration/long_workflows.rs"]

@@ -110,20 +110,25 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
         unconverted: 0,
         unknown_dynamic: Vec::new(),
     };
-    let mut extracted = std::collections::BTreeSet::new();
+    let mut extracted = std::collections::BTreeMap::new();
     for (i, group) in groups.iter().enumerate() {
         let mut converted = convert::workflow(&collection, group, &mut names);
-        variables::finish(&mut converted, &collection_vars);
+        variables::finish(&mut converted, &collection_vars, &extracted);
         for name in &converted.workflow.requires {
-            if !extracted.contains(name) && !report.requires.contains(name) {
+            if !extracted.contains_key(name) && !report.requires.contains(name) {
                 report.requires.push(name.clone());
             }
         }
+        let file = format!("{:0width$}-{}.toml", i + 1, converted.file_stem);
         for step in &converted.workflow.steps {
-            extracted.extend(step.extract.keys().cloned());
+            for name in step.extract.keys() {
+                extracted
+                    .entry(name.clone())
+                    .or_insert_with(|| file.clone());
+            }
         }
         report.unconverted += converted.unconverted;
-        let path = dir.join(format!("{:0width$}-{}.toml", i + 1, converted.file_stem));
+        let path = dir.join(file);
         report
             .files
             .push((path.clone(), converted.workflow.steps.len()));

@@ -200,9 +200,15 @@ fn assertion(subject: Origin, chain: &str) -> Option<Action> {
         _ => {}
     }
     if let Some(c) = EQUALS.captures(chain) {
-        let (value, rest) = js::literal(&c[1])?;
-        return (rest.trim().is_empty() && !segments.is_empty())
-            .then(|| Action::Json(path, Check::Eq(value)));
+        // A literal, or a variable read (`pm.environment.get("popID")`) as `{{popID}}`.
+        let value = match js::literal(&c[1]) {
+            Some((value, rest)) if rest.trim().is_empty() => value,
+            _ => match js::resolve(&c[1], &HashMap::new())? {
+                Origin::Literal(value) => value,
+                _ => return None,
+            },
+        };
+        return (!segments.is_empty()).then(|| Action::Json(path, Check::Eq(value)));
     }
     let c = CALL.captures(chain)?;
     let (arg, rest) = js::literal(&c[2])?;

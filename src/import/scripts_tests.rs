@@ -100,7 +100,8 @@ var jsonData = pm.response.json();
 pm.test("completed", () => { pm.expect(jsonData.status).to.eql("COMPLETED"); });
 pm.expect(jsonData).to.have.property('access_token');
 pm.expect(jsonData.count).to.equal(2);
-pm.expect(jsonData.name).to.include("pop");"#,
+pm.expect(jsonData.name).to.include("pop");
+pm.expect(pm.response.json().id).to.eql(pm.environment.get("popID"));"#,
         ),
         Kind::Test,
     );
@@ -119,6 +120,7 @@ pm.expect(jsonData.name).to.include("pop");"#,
                 "$.name".to_owned(),
                 Check::Predicate("contains", json!("pop"))
             ),
+            ("$.id".to_owned(), Check::Eq(json!("{{popID}}"))),
         ]
     );
     let out = read(

@@ -1,7 +1,7 @@
 //! A converted workflow's variables: which collection variables become `[vars]`, and which
 //! names it `requires` (used before anything in the file defines them).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -57,7 +57,12 @@ fn step_uses(step: &Step, defaults: Option<&Value>) -> BTreeSet<String> {
 
 /// Fills in `[vars]` and `requires`. `collection_vars` are the collection's variables that
 /// may be written (renamed, templated; secrets and empty values left out).
-pub fn finish(converted: &mut Converted, collection_vars: &Table) {
+/// `earlier` maps the names that files imported before this one extract to those files.
+pub fn finish(
+    converted: &mut Converted,
+    collection_vars: &Table,
+    earlier: &BTreeMap<String, String>,
+) {
     let w = &mut converted.workflow;
     let defaults = w.defaults_auth.clone();
     let mut used = BTreeSet::new();
@@ -101,7 +106,11 @@ pub fn finish(converted: &mut Converted, collection_vars: &Table) {
         }
     }
     for name in &requires {
-        if converted.script_only.contains(name) {
+        if let Some(file) = earlier.get(name) {
+            w.requires_comments.push(format!(
+                "{name} is extracted by {file}, which runs first in `steprun run` of this directory"
+            ));
+        } else if converted.script_only.contains(name) {
             w.requires_comments.push(format!(
                 "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
             ));
@@ -145,7 +154,7 @@ mod tests {
             Value::String("https://api.<<tld>>/v1".into()),
         );
         collection.insert("unused".into(), Value::String("x".into()));
-        finish(&mut c, &collection);
+        finish(&mut c, &collection, &BTreeMap::new());
         assert_eq!(
             c.workflow.requires,
             ["adminEnvID", "authPath", "popID", "tld"]
