@@ -62,7 +62,7 @@ pub fn main(cli: Cli) -> u8 {
         Command::Sandbox(_) => true,
         Command::Check(_) | Command::List(_) | Command::Teach(_) | Command::Schema => false,
         // No runtime: converting files sends nothing.
-        Command::Import(ImportCommand::Postman(args)) => return import_postman(&args),
+        Command::Import(ImportCommand::Postman(args)) => return import_postman(args),
     };
     let mut builder = if parallel {
         tokio::runtime::Builder::new_multi_thread()

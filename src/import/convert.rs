@@ -27,11 +27,11 @@ pub struct Converted {
 pub fn groups(items: &[Item]) -> Vec<Vec<&Item>> {
     let mut groups: Vec<Vec<&Item>> = Vec::new();
     for item in items {
-        let loose = item.item.is_none();
+        let loose = item.children.is_none();
         let extend = loose
             && groups
                 .last()
-                .is_some_and(|g| g.first().is_some_and(|f| f.item.is_none()));
+                .is_some_and(|g| g.first().is_some_and(|f| f.children.is_none()));
         match groups.last_mut() {
             Some(last) if extend => last.push(item),
             _ => groups.push(vec![item]),
@@ -49,7 +49,7 @@ pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> 
         .as_ref()
         .and_then(postman::Description::text);
     let mut out = Converted::default();
-    let folder = group.first().filter(|i| i.item.is_some());
+    let folder = group.first().filter(|i| i.children.is_some());
     let (name, description, own_auth) = match folder {
         Some(f) => {
             let fname = f.name.as_deref().unwrap_or("Folder").trim();
@@ -82,23 +82,19 @@ pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> 
         _ => {}
     }
     scope_scripts(&mut out, "collection", &collection.event);
-    match folder {
-        Some(f) => {
-            scope_scripts(&mut out, "folder", &f.event);
-            let children = f.item.as_deref().unwrap_or_default();
-            flatten(children, &Auth::Inherit, None, names, &mut out);
-        }
-        None => {
-            let items: Vec<&Item> = group.to_vec();
-            for item in items {
-                flatten(
-                    std::slice::from_ref(item),
-                    &Auth::Inherit,
-                    None,
-                    names,
-                    &mut out,
-                );
-            }
+    if let Some(f) = folder {
+        scope_scripts(&mut out, "folder", &f.event);
+        let children = f.children.as_deref().unwrap_or_default();
+        flatten(children, &Auth::Inherit, None, names, &mut out);
+    } else {
+        for item in group {
+            flatten(
+                std::slice::from_ref(*item),
+                &Auth::Inherit,
+                None,
+                names,
+                &mut out,
+            );
         }
     }
     out
@@ -134,7 +130,7 @@ fn flatten(
     let mut first = true;
     for item in items {
         let label = item.name.as_deref().unwrap_or("Request").trim();
-        if let Some(children) = &item.item {
+        if let Some(children) = &item.children {
             let nested = match request::auth(item.auth.as_ref(), names) {
                 Auth::Inherit => auth.clone(),
                 other => other,

@@ -3,6 +3,7 @@
 //! (`jsonData.a.b[0]`, `pm.response.headers.get("Location").split("flowId=")[1]`, …).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -47,7 +48,9 @@ pub fn jsonpath(segments: &[Segment]) -> String {
                 path.push_str(&k.replace('\\', "\\\\").replace('\'', "\\'"));
                 path.push_str("']");
             }
-            Segment::Index(i) => path.push_str(&format!("[{i}]")),
+            Segment::Index(i) => {
+                let _ = write!(path, "[{i}]");
+            }
         }
     }
     path

@@ -1,13 +1,13 @@
 //! `steprun import postman`: convert a Postman collection (v2.0/2.1) to workflow files.
 
-pub mod convert;
-pub mod emit;
-pub mod js;
-pub mod names;
-pub mod postman;
-pub mod request;
-pub mod scripts;
-pub mod variables;
+mod convert;
+mod emit;
+mod js;
+mod names;
+mod postman;
+mod request;
+mod scripts;
+mod variables;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -135,12 +135,12 @@ pub fn slug(text: &str) -> String {
             out.push('-');
         }
     }
-    let mut out: String = out.trim_end_matches('-').chars().take(60).collect();
-    out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() {
+    let short: String = out.chars().take(60).collect();
+    let short = short.trim_end_matches('-');
+    if short.is_empty() {
         "workflow".to_owned()
     } else {
-        out
+        short.to_owned()
     }
 }
 

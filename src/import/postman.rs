@@ -33,8 +33,9 @@ pub struct Item {
     pub name: Option<String>,
     #[serde(default)]
     pub description: Option<Description>,
-    #[serde(default)]
-    pub item: Option<Vec<Item>>,
+    /// A folder's items (`item`).
+    #[serde(default, rename = "item")]
+    pub children: Option<Vec<Item>>,
     #[serde(default)]
     pub request: Option<Request>,
     #[serde(default)]

@@ -324,13 +324,11 @@ fn raw_body(
             .ok()
             .and_then(|j| json_to_toml(&j, names));
         let plain = essence.as_deref().is_none_or(|e| e == "application/json");
-        match parsed {
-            Some(v) => return (Some(Body::Json(v)), content_type.filter(|_| !plain)),
-            None => {
-                let ct = content_type.or_else(|| Some("application/json".into()));
-                return (Some(Body::Raw(names.template(&text))), ct);
-            }
+        if let Some(v) = parsed {
+            return (Some(Body::Json(v)), content_type.filter(|_| !plain));
         }
+        let ct = content_type.or_else(|| Some("application/json".into()));
+        return (Some(Body::Raw(names.template(&text))), ct);
     }
     (Some(Body::Raw(names.template(&text))), content_type)
 }

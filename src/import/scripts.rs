@@ -84,18 +84,15 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
         let mut actions = Vec::new();
         let mut failed = comment_only;
         for statement in &statements {
-            match classify(statement, kind, &aliases) {
-                Some(action) => {
-                    if let Action::Alias(name, origin) = &action {
-                        aliases.insert(name.clone(), origin.clone());
-                    }
-                    actions.push(action);
+            if let Some(action) = classify(statement, kind, &aliases) {
+                if let Action::Alias(name, origin) = &action {
+                    aliases.insert(name.clone(), origin.clone());
                 }
-                None => {
-                    failed = true;
-                    if let Some(name) = set_name(statement) {
-                        outcome.unresolved_sets.push(name);
-                    }
+                actions.push(action);
+            } else {
+                failed = true;
+                if let Some(name) = set_name(statement) {
+                    outcome.unresolved_sets.push(name);
                 }
             }
         }

@@ -5,7 +5,7 @@ use crate::server::TestServer;
 
 /// A PingOne tutorial in the shape of the workflow library's collections: a worker token with
 /// Basic auth, a folder with a bearer token that creates a population and starts a sign-in.
-const TUTORIAL: &str = r##"{
+const TUTORIAL: &str = r#"{
   "info": {
     "name": "Configure a simple login",
     "description": "Create a population, then send an authorization request.",
@@ -96,7 +96,7 @@ const TUTORIAL: &str = r##"{
       ]
     }
   ]
-}"##;
+}"#;
 
 /// Imports `collection` (written as `c.json`) into `out/`, expecting exit 0.
 fn import(collection: &str) -> (Case, crate::harness::Run) {
@@ -181,7 +181,7 @@ fn a_tutorial_collection_becomes_one_file_per_folder() {
 }
 
 /// The tutorial's token and population steps, against the sandbox's endpoints.
-const SANDBOX: &str = r##"{
+const SANDBOX: &str = r#"{
   "info": {
     "name": "Populations",
     "description": "Get a worker token, create a population and read it back.",
@@ -242,7 +242,7 @@ const SANDBOX: &str = r##"{
       ]
     }
   ]
-}"##;
+}"#;
 
 #[test]
 fn an_imported_collection_runs_against_the_sandbox() {
@@ -268,7 +268,7 @@ fn an_imported_collection_runs_against_the_sandbox() {
 
 /// A v2.0 export: string URLs, v2.0 auth objects, the legacy `postman.*` and `tests[]` API.
 fn v2_0(base: &str) -> String {
-    r##"{
+    r#"{
   "info": { "name": "Legacy items", "schema": "https://schema.getpostman.com/json/collection/v2.0.0/collection.json" },
   "variable": [{ "key": "base-url", "value": "BASE" }],
   "item": [
@@ -308,7 +308,7 @@ fn v2_0(base: &str) -> String {
       }
     }
   ]
-}"##
+}"#
     .replace("BASE", base)
 }
 
