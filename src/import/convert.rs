@@ -42,14 +42,37 @@ pub fn groups(items: &[Item]) -> Vec<Vec<&Item>> {
 
 /// Converts one group of top-level items to a workflow (not yet with `[vars]`/`requires`).
 pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> Converted {
+    let folder = group.first().copied().filter(|i| i.children.is_some());
+    let mut out = Converted::default();
+    heading(&mut out, collection, folder, names);
+    scope_scripts(&mut out, "collection", &collection.event);
+    if let Some(f) = folder {
+        scope_scripts(&mut out, "folder", &f.event);
+        let children = f.children.as_deref().unwrap_or_default();
+        flatten(children, &Auth::Inherit, None, names, &mut out);
+    } else {
+        for item in group {
+            flatten(
+                std::slice::from_ref(*item),
+                &Auth::Inherit,
+                None,
+                names,
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
+/// Name, description, tags, file name and `[defaults].auth` of a folder's (or the loose
+/// requests') workflow.
+fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, names: &mut Names) {
     let collection_name = collection.info.name.trim();
     let collection_desc = collection
         .info
         .description
         .as_ref()
         .and_then(postman::Description::text);
-    let mut out = Converted::default();
-    let folder = group.first().filter(|i| i.children.is_some());
     let (name, description, own_auth) = match folder {
         Some(f) => {
             let fname = f.name.as_deref().unwrap_or("Folder").trim();
@@ -81,23 +104,6 @@ pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> 
         )),
         _ => {}
     }
-    scope_scripts(&mut out, "collection", &collection.event);
-    if let Some(f) = folder {
-        scope_scripts(&mut out, "folder", &f.event);
-        let children = f.children.as_deref().unwrap_or_default();
-        flatten(children, &Auth::Inherit, None, names, &mut out);
-    } else {
-        for item in group {
-            flatten(
-                std::slice::from_ref(*item),
-                &Auth::Inherit,
-                None,
-                names,
-                &mut out,
-            );
-        }
-    }
-    out
 }
 
 /// Collection- or folder-level scripts run around every request: kept as comments.

@@ -293,7 +293,9 @@ fn access(origin: Origin, rest: &str) -> Option<(Origin, &str)> {
 }
 
 fn body_accessor(rest: &str) -> Option<(Segment, &str)> {
-    if let Some(after) = rest.strip_prefix('.') {
+    // Optional chaining (`a?.b`, `a?.[0]`) reads the same path.
+    let rest = rest.strip_prefix("?.[").map_or(rest, |_| &rest[2..]);
+    if let Some(after) = rest.strip_prefix("?.").or_else(|| rest.strip_prefix('.')) {
         let end = after
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
             .unwrap_or(after.len());

@@ -7,9 +7,10 @@ mod names;
 mod postman;
 mod request;
 mod scripts;
+mod summary;
 mod variables;
 
-use std::fmt;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +20,8 @@ use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::vars::name_is_secret;
 use crate::workflow::source::Source;
+
+pub use summary::Report;
 
 /// What `steprun import postman` was asked to do.
 #[derive(Debug, Clone)]
@@ -64,21 +67,6 @@ impl ImportError {
     }
 }
 
-/// What was written, for the summary printed after an import.
-#[derive(Debug)]
-pub struct Report {
-    pub collection: String,
-    pub version: &'static str,
-    pub dir: PathBuf,
-    /// File, step count.
-    pub files: Vec<(PathBuf, usize)>,
-    /// Variables to set before a run (not extracted by an earlier file).
-    pub requires: Vec<String>,
-    pub renames: Vec<(String, String)>,
-    pub unconverted: usize,
-    pub unknown_dynamic: Vec<String>,
-}
-
 /// Converts the collection and writes its workflows.
 pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
     let text = std::fs::read_to_string(&options.file).map_err(|source| ImportError::Read {
@@ -90,36 +78,30 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(names::slug(&collection.info.name)));
-    let declared: Vec<&str> = collection
-        .variable
-        .iter()
-        .filter_map(|v| v.key.as_deref())
-        .collect();
-    let mut names = names::Names::new(&text, declared);
-    let collection_vars = collection_vars(&collection, &mut names);
+    let (texts, report) = convert_all(&collection, &text, dir);
+    write_all(&report.dir, &texts, options.force)?;
+    Ok(report)
+}
+
+/// Every workflow's file and text, and the summary of the import.
+fn convert_all(
+    collection: &postman::Collection,
+    text: &str,
+    dir: PathBuf,
+) -> (Vec<(PathBuf, String)>, Report) {
+    let declared = collection.variable.iter().filter_map(|v| v.key.as_deref());
+    let mut names = names::Names::new(text, declared);
+    let collection_vars = collection_vars(collection, &mut names);
     let groups = convert::groups(&collection.item);
     let width = groups.len().to_string().len().max(2);
+    let mut report = Report::new(collection, dir);
+    let mut extracted = BTreeMap::new();
     let mut outputs = Vec::new();
-    let mut report = Report {
-        collection: collection.info.name.clone(),
-        version: postman::version(&collection.info),
-        dir: dir.clone(),
-        files: Vec::new(),
-        requires: Vec::new(),
-        renames: Vec::new(),
-        unconverted: 0,
-        unknown_dynamic: Vec::new(),
-    };
-    let mut extracted = std::collections::BTreeMap::new();
     for (i, group) in groups.iter().enumerate() {
-        let mut converted = convert::workflow(&collection, group, &mut names);
+        let mut converted = convert::workflow(collection, group, &mut names);
         variables::finish(&mut converted, &collection_vars, &extracted);
-        for name in &converted.workflow.requires {
-            if !extracted.contains_key(name) && !report.requires.contains(name) {
-                report.requires.push(name.clone());
-            }
-        }
         let file = format!("{:0width$}-{}.toml", i + 1, converted.file_stem);
+        report.add(&file, &converted, &extracted);
         for step in &converted.workflow.steps {
             for name in step.extract.keys() {
                 extracted
@@ -127,29 +109,18 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
                     .or_insert_with(|| file.clone());
             }
         }
-        report.unconverted += converted.unconverted;
-        let path = dir.join(file);
-        report
-            .files
-            .push((path.clone(), converted.workflow.steps.len()));
-        outputs.push((path, converted));
+        outputs.push((report.dir.join(file), converted));
     }
-    let texts: Vec<(PathBuf, String)> = outputs
+    let texts = outputs
         .into_iter()
         .map(|(path, mut c)| {
             let body = emit::write(&c.workflow);
-            c.workflow.comments = header(&collection, &names, &body, c.workflow.comments);
+            c.workflow.comments = header(collection, &names, &body, c.workflow.comments);
             (path, emit::write(&c.workflow))
         })
         .collect();
-    report.renames = names
-        .renames()
-        .iter()
-        .map(|(a, b)| (a.clone(), b.clone()))
-        .collect();
-    report.unknown_dynamic = names.unknown_dynamic().iter().cloned().collect();
-    write_all(&dir, &texts, options.force)?;
-    Ok(report)
+    report.finish(&names);
+    (texts, report)
 }
 
 /// Reads the collection, pointing at the place in the file where it is not one.
@@ -278,67 +249,4 @@ fn write_all(dir: &Path, texts: &[(PathBuf, String)], force: bool) -> Result<(),
         })?;
     }
     Ok(())
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let steps: usize = self.files.iter().map(|(_, n)| n).sum();
-        writeln!(
-            f,
-            "imported \"{}\" (Postman {}): {} workflow{}, {steps} step{}",
-            self.collection,
-            self.version,
-            self.files.len(),
-            plural(self.files.len()),
-            plural(steps)
-        )?;
-        for (path, n) in &self.files {
-            writeln!(f, "  wrote {}  ({n} step{})", path.display(), plural(*n))?;
-        }
-        if self.requires.is_empty() {
-            writeln!(f, "variables to set before a run: none")?;
-        } else {
-            let names: Vec<String> = self
-                .requires
-                .iter()
-                .map(|n| {
-                    if name_is_secret(n) {
-                        format!("{n} (secret)")
-                    } else {
-                        n.clone()
-                    }
-                })
-                .collect();
-            writeln!(f, "variables to set before a run: {}", names.join(", "))?;
-        }
-        for (old, new) in &self.renames {
-            writeln!(f, "renamed variable: {old} -> {new}")?;
-        }
-        writeln!(
-            f,
-            "script lines left as comments: {}{}",
-            self.unconverted,
-            if self.unconverted > 0 {
-                " (see \"# postman … script (not converted)\")"
-            } else {
-                ""
-            }
-        )?;
-        if !self.unknown_dynamic.is_empty() {
-            writeln!(
-                f,
-                "TODO: dynamic variables left as written: {}",
-                self.unknown_dynamic.join(", ")
-            )?;
-        }
-        write!(
-            f,
-            "next: steprun check {} --vars FILE (or --var NAME=VALUE)",
-            self.dir.display()
-        )
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

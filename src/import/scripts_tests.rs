@@ -28,6 +28,7 @@ fn environment_sets_from_the_json_body_become_extractions() {
 pm.environment.set("popID", jsonData.id);
 pm.collectionVariables.set('first', jsonData._embedded.users[0]["user-id"]);
 pm.globals.set("tok", pm.response.json().access_token);
+pm.variables.set("uid", jsonData.data?.user?.["id"]);
 var legacy = JSON.parse(responseBody);
 postman.setEnvironmentVariable("appID", legacy.id);"#,
         ),
@@ -43,6 +44,7 @@ postman.setEnvironmentVariable("appID", legacy.id);"#,
                 body(&["_embedded", "users", "0", "user-id"])
             ),
             ("tok".to_owned(), body(&["access_token"])),
+            ("uid".to_owned(), body(&["data", "user", "id"])),
             ("appID".to_owned(), body(&["id"])),
         ]
     );
