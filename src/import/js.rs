@@ -32,6 +32,8 @@ pub enum Origin {
 pub enum Segment {
     Key(String),
     Index(usize),
+    /// `.find(x => x.key === value)`: the array items whose `key` equals `value`.
+    Find(String, Value),
 }
 
 /// The JSONPath of a body path, e.g. `$._embedded.users[0]['x-y']`.
@@ -44,16 +46,31 @@ pub fn jsonpath(segments: &[Segment]) -> String {
                 path.push_str(k);
             }
             Segment::Key(k) => {
-                path.push_str("['");
-                path.push_str(&k.replace('\\', "\\\\").replace('\'', "\\'"));
-                path.push_str("']");
+                let _ = write!(path, "[{}]", quoted(k));
             }
             Segment::Index(i) => {
                 let _ = write!(path, "[{i}]");
             }
+            Segment::Find(key, value) => {
+                let value = match value {
+                    Value::String(s) => quoted(s),
+                    other => other.to_string(),
+                };
+                let key = if is_identifier(key) {
+                    format!(".{key}")
+                } else {
+                    format!("[{}]", quoted(key))
+                };
+                let _ = write!(path, "[?@{key} == {value}]");
+            }
         }
     }
     path
+}
+
+/// A JSONPath string literal (single-quoted).
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 /// A script line cut into statements (at `;`, `{`, `}` outside strings and regexes), and
@@ -293,6 +310,17 @@ fn access(origin: Origin, rest: &str) -> Option<(Origin, &str)> {
 }
 
 fn body_accessor(rest: &str) -> Option<(Segment, &str)> {
+    static FIND: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\.find\(\s*\(?\s*([A-Za-z_$][\w$]*)\s*\)?\s*=>\s*([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)\s*===?")
+            .expect("valid regex")
+    });
+    if let Some(c) = FIND.captures(rest)
+        && c[1] == c[2]
+    {
+        let (value, tail) = literal(&rest[c.get(0)?.end()..])?;
+        let tail = tail.trim_start().strip_prefix(')')?;
+        return Some((Segment::Find(c[3].to_owned(), value), tail));
+    }
     // Optional chaining (`a?.b`, `a?.[0]`) reads the same path.
     let rest = rest.strip_prefix("?.[").map_or(rest, |_| &rest[2..]);
     if let Some(after) = rest.strip_prefix("?.").or_else(|| rest.strip_prefix('.')) {

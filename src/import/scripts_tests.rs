@@ -29,6 +29,7 @@ pm.environment.set("popID", jsonData.id);
 pm.collectionVariables.set('first', jsonData._embedded.users[0]["user-id"]);
 pm.globals.set("tok", pm.response.json().access_token);
 pm.variables.set("uid", jsonData.data?.user?.["id"]);
+pm.environment.set("openidID", jsonData._embedded.resources.find(r => r.name === 'openid').id);
 var legacy = JSON.parse(responseBody);
 postman.setEnvironmentVariable("appID", legacy.id);"#,
         ),
@@ -45,6 +46,15 @@ postman.setEnvironmentVariable("appID", legacy.id);"#,
             ),
             ("tok".to_owned(), body(&["access_token"])),
             ("uid".to_owned(), body(&["data", "user", "id"])),
+            (
+                "openidID".to_owned(),
+                Origin::Body(vec![
+                    Segment::Key("_embedded".into()),
+                    Segment::Key("resources".into()),
+                    Segment::Find("name".into(), json!("openid")),
+                    Segment::Key("id".into()),
+                ])
+            ),
             ("appID".to_owned(), body(&["id"])),
         ]
     );
@@ -55,6 +65,14 @@ postman.setEnvironmentVariable("appID", legacy.id);"#,
             Segment::Key("user-id".into())
         ]),
         "$._embedded[0]['user-id']"
+    );
+    assert_eq!(
+        js::jsonpath(&[
+            Segment::Key("resources".into()),
+            Segment::Find("name".into(), json!("openid")),
+            Segment::Key("id".into())
+        ]),
+        "$.resources[?@.name == 'openid'].id"
     );
 }
 

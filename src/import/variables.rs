@@ -63,36 +63,18 @@ pub fn finish(
     collection_vars: &Table,
     earlier: &BTreeMap<String, String>,
 ) {
-    let w = &mut converted.workflow;
-    let defaults = w.defaults_auth.clone();
+    let defaults = converted.workflow.defaults_auth.clone();
     let mut used = BTreeSet::new();
-    for step in &w.steps {
+    for step in &converted.workflow.steps {
         used.extend(step_uses(step, defaults.as_ref()));
     }
     table(&converted.literals, &mut used);
-    // Collection variables the file uses, and those their values use in turn.
-    let mut vars = Table::new();
-    loop {
-        let before = vars.len();
-        for (name, value) in collection_vars {
-            if used.contains(name) && !vars.contains_key(name) {
-                collect(value, &mut used);
-                vars.insert(name.clone(), value.clone());
-            }
-        }
-        if vars.len() == before {
-            break;
-        }
-    }
-    for (name, value) in &converted.literals {
-        vars.insert(name.clone(), value.clone());
-    }
+    let vars = file_vars(collection_vars, &converted.literals, &mut used);
     let mut defined: BTreeSet<String> = vars.keys().cloned().collect();
     let mut requires = Vec::new();
-    for step in &w.steps {
+    for step in &converted.workflow.steps {
         for name in step_uses(step, defaults.as_ref()) {
-            if !defined.contains(&name) {
-                defined.insert(name.clone());
+            if defined.insert(name.clone()) {
                 requires.push(name);
             }
         }
@@ -100,28 +82,62 @@ pub fn finish(
     }
     // Names only the values of `[vars]` use must be defined before the run, too.
     for name in used {
-        if !defined.contains(&name) {
-            defined.insert(name.clone());
+        if defined.insert(name.clone()) {
             requires.push(name);
         }
     }
-    for name in &requires {
-        if let Some(file) = earlier.get(name) {
-            w.requires_comments.push(format!(
-                "{name} is extracted by {file}, which runs first in `steprun run` of this directory"
-            ));
-        } else if converted.script_only.contains(name) {
-            w.requires_comments.push(format!(
-                "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
-            ));
-        } else if name_is_secret(name) {
-            w.requires_comments.push(format!(
-                "{name} is a secret: set it in a vars file (--vars), e.g. {name} = {{ env = \"…\", secret = true }}"
-            ));
+    let comments = requires
+        .iter()
+        .filter_map(|name| requires_comment(name, converted, earlier))
+        .collect();
+    converted.workflow.requires_comments = comments;
+    converted.workflow.vars = vars;
+    converted.workflow.requires = requires;
+}
+
+/// The collection variables a file uses (and those their values use in turn), then the
+/// literals its scripts set. `used` grows with the names those values use.
+fn file_vars(collection_vars: &Table, literals: &Table, used: &mut BTreeSet<String>) -> Table {
+    let mut vars = Table::new();
+    loop {
+        let before = vars.len();
+        for (name, value) in collection_vars {
+            if used.contains(name) && !vars.contains_key(name) {
+                collect(value, used);
+                vars.insert(name.clone(), value.clone());
+            }
+        }
+        if vars.len() == before {
+            break;
         }
     }
-    w.vars = vars;
-    w.requires = requires;
+    for (name, value) in literals {
+        vars.insert(name.clone(), value.clone());
+    }
+    vars
+}
+
+/// Why a required name is required, when the reader needs to know.
+fn requires_comment(
+    name: &str,
+    converted: &Converted,
+    earlier: &BTreeMap<String, String>,
+) -> Option<String> {
+    if let Some(file) = earlier.get(name) {
+        Some(format!(
+            "{name} is extracted by {file}, which runs first in `steprun run` of this directory"
+        ))
+    } else if converted.script_only.iter().any(|n| n == name) {
+        Some(format!(
+            "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
+        ))
+    } else if name_is_secret(name) {
+        Some(format!(
+            "{name} is a secret: set it in a vars file (--vars), e.g. {name} = {{ env = \"…\", secret = true }}"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

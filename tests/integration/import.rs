@@ -238,6 +238,21 @@ const SANDBOX: &str = r#"{
             "pm.expect(pm.response.json().description).to.eql(\"Imported\");"
           ] } }],
           "request": { "method": "GET", "url": "{{apiPath}}/environments/{{envID}}/populations/{{popID}}" }
+        },
+        {
+          "name": "Find the openid resource",
+          "event": [{ "listen": "test", "script": { "exec": [
+            "var jsonData = pm.response.json();",
+            "pm.environment.set(\"openidID\", jsonData._embedded.resources.find(r => r.name === \"openid\").id);"
+          ] } }],
+          "request": { "method": "GET", "url": "{{apiPath}}/environments/{{envID}}/resources" }
+        },
+        {
+          "name": "Read it",
+          "event": [{ "listen": "test", "script": { "exec": [
+            "pm.expect(pm.response.json().name).to.eql(\"openid\");"
+          ] } }],
+          "request": { "method": "GET", "url": "{{apiPath}}/environments/{{envID}}/resources/{{openidID}}" }
         }
       ]
     }
@@ -248,12 +263,12 @@ const SANDBOX: &str = r#"{
 fn an_imported_collection_runs_against_the_sandbox() {
     let (case, _) = import(SANDBOX);
     let folder = case.read("out/02-populations.toml");
-    assert!(
-        folder.contains(
-            "[steps.expect.json]\n\"$.id\" = \"<<popID>>\"\n\"$.description\" = \"Imported\""
-        ),
-        "{folder}"
-    );
+    for needle in [
+        "[steps.expect.json]\n\"$.id\" = \"<<popID>>\"\n\"$.description\" = \"Imported\"",
+        "openidID = \"$._embedded.resources[?@.name == 'openid'].id\"",
+    ] {
+        assert!(folder.contains(needle), "lacks {needle:?}:\n{folder}");
+    }
     Case::new()
         .args(["check", &path(&case, "out"), "--sandbox"])
         .run()
@@ -263,7 +278,7 @@ fn an_imported_collection_runs_against_the_sandbox() {
         .run()
         .code(0)
         .stdout_has("2 workflows: 2 passed")
-        .stdout_has("steps: 3 passed, 0 failed");
+        .stdout_has("steps: 5 passed, 0 failed");
 }
 
 /// A v2.0 export: string URLs, v2.0 auth objects, the legacy `postman.*` and `tests[]` API.
