@@ -151,6 +151,10 @@ fn flatten(
         {
             step.auth = Some(v.clone());
         }
+        // The same auth as `[defaults]` says nothing more.
+        if step.auth.is_some() && step.auth == out.workflow.defaults_auth {
+            step.auth = None;
+        }
         if first && let Some(f) = folder {
             step.comments.insert(0, format!("postman folder: {f}"));
         }

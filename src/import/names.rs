@@ -84,23 +84,31 @@ impl Names {
 
     /// Converts Postman's `{{name}}` references in `text` to steprun templates.
     pub fn template(&mut self, text: &str) -> String {
-        POSTMAN_VAR
-            .replace_all(text, |c: &regex::Captures<'_>| {
-                let whole = &c[0];
-                let inner = c[1].trim();
-                if inner.is_empty() {
-                    return whole.to_owned();
-                }
-                if inner.starts_with('$') {
-                    if let Some((_, f)) = DYNAMIC.iter().find(|(k, _)| *k == inner) {
-                        return format!("<<{f}>>");
-                    }
-                    self.unknown_dynamic.insert(inner.to_owned());
-                    return whole.to_owned();
-                }
-                format!("<<{}>>", self.name(inner))
-            })
-            .into_owned()
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for c in POSTMAN_VAR.captures_iter(text) {
+            let whole = c.get(0).map_or(0..0, |m| m.range());
+            out.push_str(&escape(&text[last..whole.start]));
+            out.push_str(&self.reference(&text[whole.clone()], c[1].trim()));
+            last = whole.end;
+        }
+        out.push_str(&escape(&text[last..]));
+        out
+    }
+
+    /// One `{{…}}` reference as a steprun template (unknown dynamic ones left as written).
+    fn reference(&mut self, whole: &str, inner: &str) -> String {
+        if inner.is_empty() {
+            return escape(whole);
+        }
+        if inner.starts_with('$') {
+            if let Some((_, f)) = DYNAMIC.iter().find(|(k, _)| *k == inner) {
+                return format!("<<{f}>>");
+            }
+            self.unknown_dynamic.insert(inner.to_owned());
+            return whole.to_owned();
+        }
+        format!("<<{}>>", self.name(inner))
     }
 
     /// Original name → steprun name, for every rename given out.
@@ -112,6 +120,31 @@ impl Names {
     pub fn unknown_dynamic(&self) -> &BTreeSet<String> {
         &self.unknown_dynamic
     }
+}
+
+/// Literal text with steprun's template openers (`<<`, `<%`, `<#`) written as template
+/// strings, so they are sent as they were in Postman.
+fn escape(text: &str) -> String {
+    if !(text.contains("<<") || text.contains("<%") || text.contains("<#")) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let opener = &rest[i..(i + 2).min(rest.len())];
+        if matches!(opener, "<<" | "<%" | "<#") {
+            out.push_str("<<'");
+            out.push_str(opener);
+            out.push_str("'>>");
+            rest = &rest[i + 2..];
+        } else {
+            out.push('<');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The unknown dynamic variables (`{{$name}}`) that `text` still contains.
@@ -177,6 +210,20 @@ mod tests {
         assert_eq!(names.template("x{{$randomEmail}}"), "x{{$randomEmail}}");
         assert!(names.unknown_dynamic().contains("$randomEmail"));
         assert_eq!(dynamic_left("x{{$randomEmail}}"), ["$randomEmail"]);
+    }
+
+    #[test]
+    fn template_openers_in_literal_text_are_sent_as_written() {
+        let mut names = Names::new("", []);
+        let text = names.template("a <<b>> <% c %> <# d #> <x {{e}}");
+        assert_eq!(text, "a <<'<<'>>b>> <<'<%'>> c %> <<'<#'>> d #> <x <<e>>");
+        let templates = crate::template::Templates::new("00000000");
+        let mut vars = crate::vars::VarStore::new();
+        vars.set("e", serde_json::json!("E"), false);
+        assert_eq!(
+            templates.render_string(&text, &vars).expect("renders"),
+            "a <<b>> <% c %> <# d #> <x E"
+        );
     }
 
     #[test]

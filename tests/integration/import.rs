@@ -245,7 +245,11 @@ const SANDBOX: &str = r#"{
             "var jsonData = pm.response.json();",
             "pm.environment.set(\"openidID\", jsonData._embedded.resources.find(r => r.name === \"openid\").id);"
           ] } }],
-          "request": { "method": "GET", "url": "{{apiPath}}/environments/{{envID}}/resources" }
+          "request": {
+            "method": "GET",
+            "url": "{{apiPath}}/environments/{{envID}}/resources",
+            "auth": { "type": "bearer", "bearer": [{ "key": "token", "value": "{{accessToken}}" }] }
+          }
         },
         {
           "name": "Read it",
@@ -269,6 +273,8 @@ fn an_imported_collection_runs_against_the_sandbox() {
     ] {
         assert!(folder.contains(needle), "lacks {needle:?}:\n{folder}");
     }
+    // The request's own bearer auth is the collection's: `[defaults]` says it once.
+    assert_eq!(folder.matches("bearer").count(), 1, "{folder}");
     Case::new()
         .args(["check", &path(&case, "out"), "--sandbox"])
         .run()
