@@ -177,6 +177,9 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
             ..Step::default()
         },
     };
+    if step.url.is_empty() {
+        notes.push("TODO: the Postman request has no URL".to_owned());
+    }
     if step.doc.is_none() {
         step.doc = item
             .description

@@ -79,6 +79,12 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(names::slug(&collection.info.name)));
     let (texts, report) = convert_all(&collection, &text, dir);
+    if texts.is_empty() {
+        return Err(ImportError::Invalid(Diagnostic::new(format!(
+            "{}: the collection has no requests",
+            options.file.display()
+        ))));
+    }
     write_all(&report.dir, &texts, options.force)?;
     Ok(report)
 }
@@ -97,10 +103,15 @@ fn convert_all(
     let mut report = Report::new(collection, dir);
     let mut extracted = BTreeMap::new();
     let mut outputs = Vec::new();
-    for (i, group) in groups.iter().enumerate() {
+    for group in &groups {
         let mut converted = convert::workflow(collection, group, &mut names);
+        if converted.workflow.steps.is_empty() {
+            // An empty folder: no workflow to write.
+            continue;
+        }
         variables::finish(&mut converted, &collection_vars, &extracted);
-        let file = format!("{:0width$}-{}.toml", i + 1, converted.file_stem);
+        let number = outputs.len() + 1;
+        let file = format!("{number:0width$}-{}.toml", converted.file_stem);
         report.add(&file, &converted, &extracted);
         for step in &converted.workflow.steps {
             for name in step.extract.keys() {
