@@ -411,3 +411,23 @@ fn existing_files_are_kept_unless_forced() {
             .contains("[[steps]]")
     );
 }
+
+#[test]
+fn imported_files_validate_against_the_workflow_schema() {
+    let run = Case::new().args(["schema"]).run().code(0);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let (case, _) = import(TUTORIAL);
+    for file in [
+        "out/01-configure-a-simple-login.toml",
+        "out/02-step-1-population.toml",
+    ] {
+        let value: toml::Value = toml::from_str(&case.read(file)).expect("imported TOML parses");
+        let json = serde_json::to_value(value).expect("TOML as JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
+}
