@@ -176,13 +176,11 @@ fn write_step(out: &mut String, s: &Step) {
         Some(Body::Multipart(t)) => table(out, "steps.multipart", t),
         _ => {}
     }
-    if s.expect_status.is_some() || !s.expect_json.is_empty() {
+    if let Some(status) = &s.expect_status {
         out.push_str("[steps.expect]\n");
-        if let Some(status) = &s.expect_status {
-            line(out, "status", status);
-        }
-        table(out, "steps.expect.json", &s.expect_json);
+        line(out, "status", status);
     }
+    table(out, "steps.expect.json", &s.expect_json);
     table(out, "steps.extract", &s.extract);
 }
 
