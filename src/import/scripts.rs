@@ -65,6 +65,10 @@ static EXPECT: LazyLock<Regex> =
 static LEGACY_STATUS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^tests\[.+\]\s*=\s*responseCode\.code\s*===?\s*(\d{3})$").expect("valid regex")
 });
+static INLINE_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^pm\.test\(.*?,\s*(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*(.+)\)$")
+        .expect("valid regex")
+});
 static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:pm\.test\(.*,\s*(?:function\s*\(\s*\)|\(\s*\)\s*=>)|\)+|pm\.response\.to\.be\.(?:success|json)|pm\.response\.to\.have\.jsonBody\(\))$",
@@ -121,6 +125,10 @@ impl Outcome {
 fn classify(statement: &str, kind: Kind, aliases: &HashMap<String, Origin>) -> Option<Action> {
     if STRUCTURE.is_match(statement) {
         return Some(Action::Nothing);
+    }
+    // `pm.test("…", () => <one expression>)` on one line: the expression is the statement.
+    if let Some(c) = INLINE_TEST.captures(statement) {
+        return classify(&c[1], kind, aliases);
     }
     if let Some(c) = SET.captures(statement) {
         let (name, rest) = js::string_literal(&c[1])?;

@@ -153,6 +153,12 @@ pm.expect(pm.response.json().id).to.eql(pm.environment.get("popID"));"#,
         Kind::Test,
     );
     assert_eq!(out.status, Some(vec![204]));
+    let out = read(
+        &lines(r#"pm.test("Created", () => pm.response.to.have.status(201));"#),
+        Kind::Test,
+    );
+    assert!(out.unconverted.is_empty(), "{:?}", out.unconverted);
+    assert_eq!(out.status, Some(vec![201]));
 }
 
 #[test]
