@@ -7,6 +7,7 @@ mod gate;
 pub mod received;
 pub mod render;
 mod step;
+mod verify;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;

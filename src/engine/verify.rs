@@ -1,0 +1,197 @@
+//! Checks a response against a step's `expect` (SPEC §2.3) and takes its `extract` values
+//! (SPEC §2.4), with every template in them rendered against the current variables.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::engine::expect::{self, Actual, Check};
+use crate::engine::received::{Modifiers, Received, Source};
+use crate::engine::render::{RenderError, Renderer};
+use crate::engine::{Engine, WorkflowRun};
+use crate::event::ExpectationResult;
+use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher};
+
+/// One extraction's value, before it is stored.
+pub(super) struct Extracted {
+    pub name: String,
+    pub value: Value,
+    pub secret: bool,
+    /// Where it came from, e.g. ``JSONPath `$.id` ``.
+    pub from: String,
+}
+
+impl Engine {
+    pub(super) fn check(
+        &self,
+        wf: &WorkflowRun,
+        expect: &Expect,
+        received: &Received<'_>,
+    ) -> Result<Vec<ExpectationResult>, String> {
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &wf.vars,
+        };
+        let status = received.response.status.as_u16();
+        let mut results = Vec::new();
+        if expect.status.is_empty() {
+            results.push(ExpectationResult {
+                subject: "status".to_owned(),
+                passed: (200..300).contains(&status),
+                expected: "2xx".to_owned(),
+                actual: status.to_string(),
+            });
+        } else {
+            let mut wanted = Vec::new();
+            for s in &expect.status {
+                wanted.push(
+                    renderer
+                        .value("expect.status", &s.value)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            results.push(ExpectationResult {
+                subject: "status".to_owned(),
+                passed: wanted.iter().any(|w| w.as_u64() == Some(u64::from(status))),
+                expected: if wanted.len() == 1 {
+                    wanted[0].to_string()
+                } else {
+                    Value::Array(wanted).to_string()
+                },
+                actual: status.to_string(),
+            });
+        }
+        for (path, matcher) in &expect.json {
+            let path_text = renderer
+                .text("expect.json path", path)
+                .map_err(|e| e.to_string())?;
+            let actual = match received.json() {
+                Some(doc) => expect::select(doc, &path_text)?,
+                None => Actual::None,
+            };
+            results.extend(expect::evaluate(
+                &path_text,
+                &actual,
+                &Self::render_check(&renderer, matcher)?,
+            ));
+        }
+        for (name, matcher) in &expect.headers {
+            let actual = received
+                .header(name)
+                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
+            results.extend(expect::evaluate(
+                &format!("header {name}"),
+                &actual,
+                &Self::render_check(&renderer, matcher)?,
+            ));
+        }
+        if let Some(matcher) = &expect.body {
+            let actual = Actual::One(Value::String(received.text()));
+            results.extend(expect::evaluate(
+                "body",
+                &actual,
+                &Self::render_check(&renderer, matcher)?,
+            ));
+        }
+        Ok(results)
+    }
+
+    fn render_check(renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, String> {
+        let err = |e: RenderError| e.to_string();
+        Ok(match matcher {
+            Matcher::Equals(v) => {
+                Check::Equals(renderer.value("expected value", &v.value).map_err(err)?)
+            }
+            Matcher::Predicates(preds) => Check::Predicates(
+                preds
+                    .iter()
+                    .map(|(p, v)| {
+                        Ok((*p, renderer.value("expected value", &v.value).map_err(err)?))
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    pub(super) fn extract(
+        &self,
+        wf: &WorkflowRun,
+        extractions: &[Extraction],
+        received: &Received<'_>,
+    ) -> Result<Vec<Extracted>, String> {
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &wf.vars,
+        };
+        let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
+            t.as_ref()
+                .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
+                .transpose()
+        };
+        let mut out = Vec::new();
+        for ex in extractions {
+            let source = match &ex.source {
+                ExtractSource::JsonPath(p) => {
+                    Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Header(h) => {
+                    Source::Header(text(&Some(h.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Cookie(c) => {
+                    Source::Cookie(text(&Some(c.clone()))?.unwrap_or_default())
+                }
+                ExtractSource::Status => Source::Status,
+                ExtractSource::Body => Source::Body,
+                ExtractSource::Url => Source::Url,
+            };
+            let modifiers = Modifiers {
+                query: text(&ex.query)?,
+                fragment: text(&ex.fragment)?,
+                regex: text(&ex.regex)?,
+                jwt: text(&ex.jwt)?,
+            };
+            match received
+                .extract(&source, &modifiers)
+                .map_err(|e| format!("cannot extract `{}`: {e}", ex.name))?
+            {
+                Some(value) => out.push(Extracted {
+                    name: ex.name.clone(),
+                    value,
+                    secret: ex.secret,
+                    from: describe(&source, &modifiers),
+                }),
+                None if ex.optional => {}
+                None => {
+                    return Err(format!(
+                        "cannot extract `{}`: {} found nothing",
+                        ex.name,
+                        describe(&source, &modifiers)
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn describe(source: &Source, m: &Modifiers) -> String {
+    let mut s = match source {
+        Source::JsonPath(p) => format!("JSONPath `{p}`"),
+        Source::Header(h) => format!("header `{h}`"),
+        Source::Cookie(c) => format!("cookie `{c}`"),
+        Source::Status => "status".to_owned(),
+        Source::Body => "body".to_owned(),
+        Source::Url => "url".to_owned(),
+    };
+    for (what, v) in [
+        ("query", &m.query),
+        ("fragment", &m.fragment),
+        ("regex", &m.regex),
+        ("jwt", &m.jwt),
+    ] {
+        if let Some(v) = v {
+            let _ = write!(s, " with {what} `{v}`");
+        }
+    }
+    s
+}
