@@ -76,7 +76,7 @@ pub fn main(cli: Cli) -> u8 {
             return exit::TOOL;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Run(args) => runtime.block_on(run(&args)),
         Command::Teach(args) => runtime.block_on(teach_command(&args)),
         Command::Check(args) => check_command(&args),
@@ -84,7 +84,10 @@ pub fn main(cli: Cli) -> u8 {
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
         Command::Schema => print_schema(),
         Command::Import(_) => exit::OK,
-    }
+    };
+    // A thread still blocked reading a `prompt` answer must not keep an interrupted run alive.
+    runtime.shutdown_background();
+    code
 }
 
 /// `steprun import postman`: write the workflows, then say what they need.

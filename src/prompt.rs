@@ -1,7 +1,7 @@
 //! Asking a person for a missing variable (`prompt`), on the terminal.
 
 use std::future::Future;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::pin::Pin;
 
 use crate::engine::Prompter;
@@ -18,6 +18,10 @@ impl Prompter for TerminalPrompter {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 let mut err = std::io::stderr().lock();
+                if err.is_terminal() {
+                    // The console's progress line may be on screen: clear it first.
+                    write!(err, "\r\x1b[2K")?;
+                }
                 write!(err, "{question} ")?;
                 err.flush()?;
                 let mut line = String::new();

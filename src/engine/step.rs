@@ -178,11 +178,14 @@ impl Engine {
                     "`{name}` is not set and there is no terminal to ask \"{question}\": pass it with --var {name}=…"
                 ));
             }
-            let answer = self
-                .prompter
-                .ask(question)
-                .await
-                .map_err(|e| format!("cannot read an answer: {e}"))?;
+            // Ctrl-C while a person is being asked ends the wait (the reading thread is left
+            // behind; the runtime does not wait for it).
+            let answer = tokio::select! {
+                answer = self.prompter.ask(question) => {
+                    answer.map_err(|e| format!("cannot read an answer: {e}"))?
+                }
+                () = self.cancel.cancelled() => return Err("interrupted".to_owned()),
+            };
             wf.set_var(name, &Value::String(answer), false);
         }
         Ok(())
