@@ -1,0 +1,380 @@
+//! The minijinja environment: `<< >>`, `<% %>`, `<# #>` delimiters, strict undefined, built-ins.
+//!
+//! Custom delimiters keep JSON bodies with `{{ }}` or `{% %}` intact; strict undefined turns
+//! a misspelt variable into an error instead of an empty string in a request.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD, URL_SAFE_NO_PAD_INDIFFERENT};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Object, Serde, StringInput, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::vars::{Var, VarStore};
+
+/// A template that failed to parse or render.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    /// Byte offset of the problem within the template text, when known.
+    pub offset: Option<usize>,
+    /// The undefined variable, when that is the problem.
+    pub undefined: Option<String>,
+}
+
+/// The template engine of a run: one environment, built once, shared by every step.
+pub struct Templates {
+    env: Environment<'static>,
+    run_id: String,
+    /// Globals and functions, which are not variables a user has to define.
+    builtins: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("run_id", &self.run_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Prefix of the template that re-evaluates a failed condition to get a located error.
+const CONDITION_PREFIX: &str = "<% if ";
+
+impl Templates {
+    pub fn new(run_id: &str) -> Templates {
+        let mut env = Environment::new();
+        // Every delimiter pair must be set, or `{% %}` in a JSON body stays active.
+        let syntax = SyntaxConfig::builder()
+            .variable_delimiters("<<", ">>")
+            .block_delimiters("<%", "%>")
+            .comment_delimiters("<#", "#>")
+            .keep_trailing_newline(true)
+            .build();
+        match syntax {
+            Ok(syntax) => env.set_syntax(syntax),
+            // The delimiters are constants that minijinja accepts; tested below.
+            Err(err) => unreachable!("invalid template delimiters: {err}"),
+        }
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.add_global("run_id", run_id);
+        builtins::register(&mut env);
+        let builtins = env.globals().map(|(name, _)| name.to_owned()).collect();
+        Templates {
+            env,
+            run_id: run_id.to_owned(),
+            builtins,
+        }
+    }
+
+    /// The run id given to [`Templates::new`], visible to templates as `run_id`.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// Whether `name` is a built-in global or function rather than a user variable.
+    pub fn is_builtin(&self, name: &str) -> bool {
+        self.builtins.contains(name)
+    }
+
+    pub fn render_string(&self, src: &str, vars: &VarStore) -> Result<String, TemplateError> {
+        if !has_markup(src) {
+            return Ok(src.to_owned());
+        }
+        let template = self
+            .env
+            .template_from_str(src)
+            .map_err(|err| self.convert(&err, src, None, 0))?;
+        template
+            .render(context(vars))
+            .map_err(|err| self.convert(&err, src, Some(vars), 0))
+    }
+
+    /// Renders `src`; if it is exactly one `<< expr >>`, returns the value with its JSON type.
+    pub fn render_typed(&self, src: &str, vars: &VarStore) -> Result<Value, TemplateError> {
+        if !has_markup(src) {
+            return Ok(Value::String(src.to_owned()));
+        }
+        if let Some(expr) = single_expression(src) {
+            let name = expr.trim();
+            if let Some(var) = vars.get(name) {
+                return Ok(var.value.clone());
+            }
+            if let Ok(compiled) = self.env.compile_expression(expr)
+                && let Ok(value) = compiled.eval(context(vars))
+                && !value.is_undefined()
+            {
+                return to_json(&value);
+            }
+            // Anything else falls through to text rendering, which reports the error
+            // with its position in `src`.
+        }
+        self.render_string(src, vars).map(Value::String)
+    }
+
+    /// Renders every string in `value` with [`render_typed`](Self::render_typed); object keys as text.
+    pub fn render_value(&self, value: &Value, vars: &VarStore) -> Result<Value, TemplateError> {
+        Ok(match value {
+            Value::String(src) => self.render_typed(src, vars)?,
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.render_value(item, vars))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => {
+                let mut out = serde_json::Map::with_capacity(map.len());
+                for (key, item) in map {
+                    out.insert(
+                        self.render_string(key, vars)?,
+                        self.render_value(item, vars)?,
+                    );
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        })
+    }
+
+    /// Evaluates a bare expression (`target == 'sandbox'`) and returns its truthiness.
+    pub fn eval_condition(&self, expr: &str, vars: &VarStore) -> Result<bool, TemplateError> {
+        let compiled = self
+            .env
+            .compile_expression(expr)
+            .map_err(|err| self.convert(&err, expr, None, 0))?;
+        let first_error = match compiled.eval(context(vars)) {
+            Ok(value) if !value.is_undefined() => return Ok(value.is_true()),
+            Ok(_) => None,
+            Err(err) => Some(err),
+        };
+        // Expressions report undefined values without a position (or not at all), but an
+        // `if` block in strict mode points at them: evaluate again that way to explain.
+        let wrapped = format!("{CONDITION_PREFIX}{expr} %>1<% endif %>");
+        let shift = CONDITION_PREFIX.len();
+        let err = match self.env.render_str(&wrapped, context(vars)) {
+            Err(err) => err,
+            Ok(_) => first_error.unwrap_or_else(|| Error::from(ErrorKind::UndefinedError)),
+        };
+        Err(self.convert(&err, expr, Some(vars), shift))
+    }
+
+    /// Syntax-checks `src` and returns the variables it reads without defining them.
+    pub fn variables_used(&self, src: &str) -> Result<BTreeSet<String>, TemplateError> {
+        if !has_markup(src) {
+            return Ok(BTreeSet::new());
+        }
+        let template = self
+            .env
+            .template_from_str(src)
+            .map_err(|err| self.convert(&err, src, None, 0))?;
+        Ok(self.user_variables(template.undeclared_variables(false)))
+    }
+
+    /// Syntax-checks a bare expression and returns the variables it reads.
+    pub fn expression_variables(&self, expr: &str) -> Result<BTreeSet<String>, TemplateError> {
+        let compiled = self
+            .env
+            .compile_expression(expr)
+            .map_err(|err| self.convert(&err, expr, None, 0))?;
+        Ok(self.user_variables(compiled.undeclared_variables(false)))
+    }
+
+    fn user_variables(&self, names: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+        names
+            .into_iter()
+            .filter(|name| !self.is_builtin(name))
+            .collect()
+    }
+
+    /// Turns a minijinja error into ours. `shift` is how many bytes of wrapper precede
+    /// `src` in the text minijinja saw.
+    fn convert(
+        &self,
+        err: &Error,
+        src: &str,
+        vars: Option<&VarStore>,
+        shift: usize,
+    ) -> TemplateError {
+        let offset = match err.range() {
+            Some(range) => Some(range.start.saturating_sub(shift).min(src.len())),
+            None => err.line().map(|line| line_start(src, line)),
+        };
+        let path = err.detail().and_then(undefined_path).or_else(|| {
+            let range = err.range()?;
+            let text = src.get(range.start.checked_sub(shift)?..range.end.checked_sub(shift)?)?;
+            (err.kind() == ErrorKind::UndefinedError && is_identifier(text)).then_some(text)
+        });
+        if let Some(path) = path {
+            // minijinja points at the enclosing expression; point at the name itself.
+            let narrow = |needle: &str| find_name(src, offset.unwrap_or(0), needle).or(offset);
+            let root = root_name(path);
+            let known = self.is_builtin(root) || vars.is_some_and(|v| v.contains(root));
+            if !known && !root.is_empty() {
+                return TemplateError {
+                    message: format!("undefined variable `{root}`"),
+                    offset: narrow(root),
+                    undefined: Some(root.to_owned()),
+                };
+            }
+            return TemplateError {
+                message: format!("undefined value `{path}`"),
+                offset: narrow(path),
+                undefined: None,
+            };
+        }
+        let message = match (err.kind(), err.detail()) {
+            // Our built-ins and minijinja's operators say enough on their own.
+            (ErrorKind::InvalidOperation, Some(detail)) => detail.to_owned(),
+            (kind, Some(detail)) => format!("{kind}: {detail}"),
+            (kind, None) => kind.to_string(),
+        };
+        TemplateError {
+            message,
+            offset,
+            undefined: None,
+        }
+    }
+}
+
+/// Whether `text` holds template markup at all; text without it is used as is.
+pub fn has_markup(text: &str) -> bool {
+    text.contains("<<") || text.contains("<%") || text.contains("<#")
+}
+
+/// A fresh run id: 8 random hex characters.
+pub fn generate_run_id() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
+
+/// Percent-encodes everything but the RFC 3986 unreserved characters, so the result is
+/// safe in a query string, a path segment or a form body.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+        }
+    }
+    out
+}
+
+/// The expression of a template that is exactly one `<< expr >>`, whitespace control
+/// (`<<-`, `->>`) removed; `None` for anything else.
+fn single_expression(src: &str) -> Option<&str> {
+    let inner = src.strip_prefix("<<")?.strip_suffix(">>")?;
+    let delimiters = ["<<", ">>", "<%", "%>", "<#", "#>"];
+    if delimiters.iter().any(|d| inner.contains(d)) {
+        return None;
+    }
+    let inner = inner.strip_prefix('-').unwrap_or(inner);
+    Some(inner.strip_suffix('-').unwrap_or(inner))
+}
+
+/// The template context: a view of the store that converts only the variables looked up.
+#[derive(Clone)]
+struct StoreContext(Arc<BTreeMap<String, Var>>);
+
+impl std::fmt::Debug for StoreContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Names only: values may be secret.
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+impl Object for StoreContext {
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        let var = self.0.get(key)?;
+        Some(minijinja::Value::from(Serde(&var.value)))
+    }
+}
+
+fn context(vars: &VarStore) -> minijinja::Value {
+    minijinja::Value::from_object(StoreContext(vars.shared()))
+}
+
+fn to_json(value: &minijinja::Value) -> Result<Value, TemplateError> {
+    if value.kind() == ValueKind::Plain {
+        return Err(TemplateError {
+            message: "expression does not give a value that can be sent".to_owned(),
+            offset: None,
+            undefined: None,
+        });
+    }
+    serde_json::to_value(value).map_err(|err| TemplateError {
+        message: format!("cannot convert the result to json: {err}"),
+        offset: None,
+        undefined: None,
+    })
+}
+
+/// The `x` or `x.y` in minijinja's "`x.y` is undefined".
+fn undefined_path(detail: &str) -> Option<&str> {
+    let mut rest = detail;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let end = after.find('`')?;
+        if after[end + 1..].starts_with(" is undefined") {
+            return Some(&after[..end]);
+        }
+        rest = &after[end + 1..];
+    }
+    None
+}
+
+/// `a` for `a.b.c` or `a[0]`.
+fn root_name(path: &str) -> &str {
+    let end = path
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(path.len());
+    &path[..end]
+}
+
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty() && root_name(text) == text && !text.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Where `name` occurs in `src` as a whole name (not as an attribute), preferring the
+/// first occurrence at or after `from`.
+fn find_name(src: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    src.match_indices(name)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            let end = i + name.len();
+            let clear_before = i == 0 || !(word(bytes[i - 1]) || bytes[i - 1] == b'.');
+            clear_before && (end == bytes.len() || !word(bytes[end]))
+        })
+        .min_by_key(|&i| (i < from, i))
+}
+
+/// Byte offset where 1-based `line` starts in `src`.
+fn line_start(src: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    src.match_indices('\n')
+        .nth(line - 2)
+        .map_or(src.len(), |(i, _)| i + 1)
+}
+
+/// The built-in functions and filters of SPEC §3.
+mod builtins;
+
+#[cfg(test)]
+mod tests;
