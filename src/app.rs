@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
@@ -452,6 +452,11 @@ fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
             verbosity: config.verbosity,
             color: color_enabled(config.color, tty),
             progress: tty,
+            flush_every: if tty {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(100)
+            },
         },
     )));
     for spec in &config.reports {

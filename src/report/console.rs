@@ -2,7 +2,8 @@
 //! cleanups, result — and a summary line. When matrix runs interleave, each workflow's block
 //! is still printed whole: one workflow streams, the others are held until it ends.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
+use std::time::{Duration, Instant};
 
 use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
@@ -20,11 +21,16 @@ pub struct ConsoleOptions {
     pub color: bool,
     /// Show the running step on a `\r` status line (only for a terminal).
     pub progress: bool,
+    /// Output is flushed at the end of every workflow and otherwise at most this often (zero:
+    /// after every event). Without a terminal (a file, a pipe, a CI log) the caller sets about
+    /// 100 ms, so a long run does not pay a system call per step and a log still follows it.
+    pub flush_every: Duration,
 }
 
 /// Writes the human-readable report as events arrive.
 pub struct ConsoleReporter {
-    out: Box<dyn Write + Send>,
+    out: BufWriter<Box<dyn Write + Send>>,
+    last_flush: Instant,
     opts: ConsoleOptions,
     paint: Paint,
     /// Workflows that started and have not finished, in start order.
@@ -62,7 +68,8 @@ impl Block {
 impl ConsoleReporter {
     pub fn new(out: Box<dyn Write + Send>, opts: ConsoleOptions) -> ConsoleReporter {
         ConsoleReporter {
-            out,
+            out: BufWriter::new(out),
+            last_flush: Instant::now(),
             opts,
             paint: Paint::new(opts.color),
             active: Vec::new(),
@@ -287,7 +294,12 @@ impl Reporter for ConsoleReporter {
             Event::WorkflowFinished(summary) => self.workflow_finished(summary)?,
             Event::RunFinished(summary) => self.run_finished(summary)?,
         }
-        self.out.flush()
+        let boundary = matches!(event, Event::WorkflowFinished(_) | Event::RunFinished(_));
+        if boundary || self.last_flush.elapsed() >= self.opts.flush_every {
+            self.last_flush = Instant::now();
+            self.out.flush()?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -234,3 +234,28 @@ fn colors_paint_marks_and_summary() {
             .starts_with("\x1b[31m✗\x1b[0m 2 workflows")
     );
 }
+
+#[test]
+fn without_a_terminal_output_is_flushed_per_workflow_or_interval() {
+    let opts = ConsoleOptions {
+        flush_every: Duration::from_hours(1),
+        ..ConsoleOptions::default()
+    };
+    let (mut reporter, buf) = console(opts);
+    let events = fixtures::login_workflow();
+    let end = events
+        .iter()
+        .position(|e| matches!(e, Event::WorkflowFinished(_)))
+        .unwrap();
+    for event in &events[..end] {
+        reporter.event(event).unwrap();
+    }
+    assert_eq!(
+        buf.text(),
+        "",
+        "steps wait for the interval or the workflow's end"
+    );
+    reporter.event(&events[end]).unwrap();
+    assert!(buf.text().contains("Get a worker token"), "{}", buf.text());
+    assert!(buf.text().contains("Simple login"));
+}
