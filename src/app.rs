@@ -370,6 +370,7 @@ async fn execute(
             show_secrets: show_secrets(config),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             body_limit: crate::engine::BODY_LIMIT,
+            full_exchanges: teach.is_some() || !config.reports.is_empty() || config.verbosity >= 2,
         },
         sink: Arc::clone(&sink),
         cancel: Arc::clone(&cancel),

@@ -40,6 +40,11 @@ pub struct EngineOptions {
     /// A person can answer `prompt`s.
     pub interactive: bool,
     pub body_limit: usize,
+    /// Keep every step's request and response headers and bodies in its report. Without it
+    /// (only the console, below `-vv`) a report carries the method, URL and status, plus the
+    /// response of a failed step: nothing else would show them, and copying and redacting
+    /// each body is most of a step's own cost.
+    pub full_exchanges: bool,
 }
 
 /// Asks a person for a value (`prompt`). The console asks on the terminal; tests script it.

@@ -139,7 +139,13 @@ impl Engine {
         };
         report.message = attempt.message.map(|m| wf.redactor.redact(&m).into_owned());
         report.request = attempt.request;
-        report.response = attempt.response.as_ref().map(|r| self.response_info(wf, r));
+        report.response = attempt.response.as_ref().map(|r| {
+            if passed && !self.options.full_exchanges {
+                Self::response_status(wf, r)
+            } else {
+                self.response_info(wf, r)
+            }
+        });
         report.expectations = attempt
             .expectations
             .into_iter()
@@ -271,6 +277,14 @@ impl Engine {
 
     fn request_info(&self, wf: &WorkflowRun, prepared: &crate::http::Prepared) -> RequestInfo {
         let r = &wf.redactor;
+        if !self.options.full_exchanges {
+            return RequestInfo {
+                method: prepared.method.to_string(),
+                url: r.redact(prepared.url.as_str()).into_owned(),
+                headers: Vec::new(),
+                body: None,
+            };
+        }
         RequestInfo {
             method: prepared.method.to_string(),
             url: r.redact(prepared.url.as_str()).into_owned(),
@@ -295,6 +309,18 @@ impl Engine {
                     Some(format!("(multipart: {} parts)", parts.len()))
                 }
             },
+        }
+    }
+
+    /// A passed step's response when only the console listens: status, timing, final URL.
+    fn response_status(wf: &WorkflowRun, response: &Response) -> ResponseInfo {
+        ResponseInfo {
+            status: response.status.as_u16(),
+            headers: Vec::new(),
+            body: String::new(),
+            body_truncated: false,
+            duration: response.duration,
+            url: wf.redactor.redact(response.url.as_str()).into_owned(),
         }
     }
 
