@@ -187,10 +187,6 @@ impl Http {
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
             let response = send_once(client, &current, &self.jar, opts.timeout).await?;
-            self.jar.set_cookies(
-                &mut response.headers().get_all(SET_COOKIE).iter(),
-                &current.url,
-            );
             set_cookies.extend(
                 response
                     .headers()
@@ -250,7 +246,8 @@ fn install_crypto_provider() {
     });
 }
 
-/// One request, with the jar's cookies for its URL unless the step set `Cookie` itself.
+/// One request, with the jar's cookies for its URL unless the step set `Cookie` itself; the
+/// response's `Set-Cookie`s go into the jar, whatever its status.
 async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
@@ -272,10 +269,12 @@ async fn send_once(
         PreparedBody::Bytes(b) => builder.body(b.clone()),
         PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts)?),
     };
-    builder
+    let response = builder
         .send()
         .await
-        .map_err(|e| classify(&e, &req.url, timeout))
+        .map_err(|e| classify(&e, &req.url, timeout))?;
+    jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
+    Ok(response)
 }
 
 async fn read_body(response: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, HttpError> {
