@@ -218,9 +218,12 @@ impl Engine {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {
-                    // The static check read this same text without error, so this is not expected; it
-                    // is reported as a failed step all the same.
-                    let report = Self::setup_failure(&id, d.to_string());
+                    // Not expected: the static check read this same text without error. It is a
+                    // failed step all the same, under its own number.
+                    let mut report =
+                        blank_report(&id, i + 1, StepKind::Step, &format!("step {}", i + 1));
+                    report.outcome = Outcome::Failed;
+                    report.message = Some(d.to_string());
                     failed = true;
                     counts.add(&report);
                     self.sink.emit(&Event::StepFinished(Box::new(report)));
