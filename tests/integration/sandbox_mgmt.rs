@@ -18,25 +18,31 @@ struct Reply {
     body: Value,
 }
 
+/// A sandbox on a free loopback port, with `token` issued to its admin worker app for an hour.
+pub async fn start_with_admin_token(token: &str) -> Sandbox {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let state = sandbox.state();
+    state.insert_token(
+        token,
+        IssuedToken {
+            env_id: state.admin_env_id.clone(),
+            client_id: state.admin_app_id.clone(),
+            subject: None,
+            scopes: vec![],
+            expires_at: state.auth.clock.now_secs() + 3600,
+            revoked: false,
+        },
+    );
+    sandbox
+}
+
 impl Api {
     async fn start() -> Api {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
         let token = "test-admin-token".to_owned();
-        let state = sandbox.state();
-        state.insert_token(
-            &token,
-            IssuedToken {
-                env_id: state.admin_env_id.clone(),
-                client_id: state.admin_app_id.clone(),
-                subject: None,
-                scopes: vec![],
-                expires_at: state.auth.clock.now_secs() + 3600,
-                revoked: false,
-            },
-        );
+        let sandbox = start_with_admin_token(&token).await;
         Api {
             http: reqwest::Client::new(),
             sandbox,

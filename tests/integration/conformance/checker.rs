@@ -7,11 +7,12 @@ use std::sync::Mutex;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use steprun::sandbox::Sandbox;
 use steprun::sandbox::state::IssuedToken;
-use steprun::sandbox::{self, Sandbox};
 
 use super::exceptions;
 use super::openapi::{self, Declared};
+use crate::sandbox_mgmt::start_with_admin_token;
 
 /// The sandbox under test and what the checks found so far.
 pub struct Conformance {
@@ -40,23 +41,8 @@ pub struct Reply {
 
 impl Conformance {
     pub async fn start() -> Conformance {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
         let token = "conformance-admin-token".to_owned();
-        let state = sandbox.state();
-        state.insert_token(
-            &token,
-            IssuedToken {
-                env_id: state.admin_env_id.clone(),
-                client_id: state.admin_app_id.clone(),
-                subject: None,
-                scopes: vec![],
-                expires_at: state.auth.clock.now_secs() + 3600,
-                revoked: false,
-            },
-        );
+        let sandbox = start_with_admin_token(&token).await;
         Conformance {
             http: reqwest::Client::new(),
             sandbox,
