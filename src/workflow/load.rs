@@ -86,20 +86,23 @@ impl Loader {
         let mut vars = Vec::new();
         let mut steps = Steps::default();
         if let Some(split) = split {
-            let mut reader = None;
-            let parsed = parse_steps(&source, &split.chunks);
-            for (chunk, parsed) in split.chunks.iter().zip(parsed) {
-                let Some(parsed) = parsed else {
-                    let reader = reader.get_or_insert_with(|| {
-                        Arc::new(Reader {
-                            source: Arc::clone(&source),
-                            defaults: defaults.clone(),
-                        })
-                    });
-                    steps.defer(reader, chunk.range.clone());
+            let reader = Arc::new(Reader {
+                source: Arc::clone(&source),
+                defaults: defaults.clone(),
+            });
+            let keep = |i: usize, c: &split::Chunk| i < KEPT || c.uses;
+            let kept: Vec<&split::Chunk> = (split.chunks.iter().enumerate())
+                .filter(|(i, c)| keep(*i, c))
+                .map(|(_, c)| c)
+                .collect();
+            let mut parsed = parse_steps(&source, &kept).into_iter();
+            for (i, chunk) in split.chunks.iter().enumerate() {
+                if !keep(i, chunk) {
+                    steps.defer(&reader, chunk.range.clone());
                     continue;
-                };
-                let (raw_step, step_cx) = parsed?;
+                }
+                let Some(result) = parsed.next() else { break };
+                let (raw_step, step_cx) = result?;
                 let at = (&raw_step, chunk.range.clone());
                 self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
             }
@@ -172,38 +175,28 @@ impl Loader {
     }
 }
 
-/// Parses the steps a file keeps (its first `KEPT`, and every `use` step) on all cores: each
-/// `[[steps]]` entry is a document of its own, and parsing is most of the cost of loading a
-/// long workflow. One result per chunk, in order; `None` for a step deferred to later reading.
-fn parse_steps(source: &Arc<Source>, chunks: &[split::Chunk]) -> Vec<Option<ParsedStep>> {
-    let one = |(i, c): (usize, &split::Chunk)| {
-        (i < KEPT || c.uses).then(|| {
-            let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-            parse_step(source, c.range.clone(), text)
-        })
+/// Parses steps on all cores: each `[[steps]]` entry is a document of its own, and parsing
+/// is most of the cost of loading a long workflow. Results come back in order.
+fn parse_steps(source: &Arc<Source>, chunks: &[&split::Chunk]) -> Vec<ParsedStep> {
+    let one = |c: &&split::Chunk| {
+        let text = split::chunk_text(&source.text, &c.range, &c.blanks);
+        parse_step(source, c.range.clone(), text)
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let kept = chunks.len().min(KEPT);
-    if threads < 2 || kept < PARALLEL_FROM {
-        return chunks.iter().enumerate().map(one).collect();
+    if threads < 2 || chunks.len() < PARALLEL_FROM {
+        return chunks.iter().map(one).collect();
     }
-    // The first `KEPT` steps are shared out among the threads; past them only `use` steps are
-    // parsed, here.
-    let numbered: Vec<(usize, &split::Chunk)> = chunks.iter().enumerate().collect();
-    let (first, rest) = numbered.split_at(kept);
-    let per_thread = kept.div_ceil(threads.min(4));
-    let mut parsed: Vec<Option<ParsedStep>> = std::thread::scope(|scope| {
-        let parts: Vec<_> = first
+    let per_thread = chunks.len().div_ceil(threads.min(4));
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = chunks
             .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().copied().map(one).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
             .collect();
         parts
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    });
-    parsed.extend(rest.iter().copied().map(one));
-    parsed
+    })
 }
 
 /// Below this many steps, a thread costs more than it saves.
