@@ -2,6 +2,7 @@
 //! every hop are stored and a 3xx can be the step's answer), timeouts, and the bounded automatic
 //! retry of 429 and 503 that honours `Retry-After`.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -28,7 +29,8 @@ pub struct Prepared {
 pub enum PreparedBody {
     #[default]
     Empty,
-    Bytes(Vec<u8>),
+    /// Shared, so re-sends and redirect hops do not copy it.
+    Bytes(bytes::Bytes),
     Multipart(Vec<Part>),
 }
 
@@ -61,7 +63,7 @@ pub struct SendOptions {
 pub struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     /// The final URL (after any redirects followed).
     pub url: Url,
     /// `Set-Cookie` values of every hop, in order.
@@ -180,13 +182,14 @@ impl Http {
         opts: SendOptions,
         sends: &mut u32,
     ) -> Result<Response, HttpError> {
-        let mut current = req.clone();
+        // The first hop sends `req` as it is; only a redirect makes a new request.
+        let mut current = Cow::Borrowed(req);
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
-            let response = send_once(client, &current, &self.jar, opts.timeout).await?;
+            let mut response = send_once(client, &current, &self.jar, opts.timeout).await?;
             set_cookies.extend(
                 response
                     .headers()
@@ -204,12 +207,12 @@ impl Http {
                     return Err(HttpError::TooManyRedirects(opts.max_redirects));
                 }
                 hops += 1;
-                current = redirect(&current, status, &location)?;
+                current = Cow::Owned(redirect(&current, status, &location)?);
                 continue;
             }
             let url = response.url().clone();
-            let headers = response.headers().clone();
-            let body = read_body(response, opts.timeout).await?;
+            let headers = std::mem::take(response.headers_mut());
+            let body = read_body(response, &url, opts.timeout).await?;
             return Ok(Response {
                 status,
                 headers,
@@ -277,11 +280,14 @@ async fn send_once(
     Ok(response)
 }
 
-async fn read_body(response: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, HttpError> {
-    let url = response.url().clone();
+async fn read_body(
+    response: reqwest::Response,
+    url: &Url,
+    timeout: Duration,
+) -> Result<bytes::Bytes, HttpError> {
     match tokio::time::timeout(timeout, response.bytes()).await {
-        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
-        Ok(Err(e)) => Err(classify(&e, &url, timeout)),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(classify(&e, url, timeout)),
         Err(_) => Err(HttpError::Timeout(timeout)),
     }
 }
@@ -407,7 +413,7 @@ mod tests {
             method: Method::POST,
             url: Url::parse("http://a.test/x/y").unwrap(),
             headers: HeaderMap::new(),
-            body: PreparedBody::Bytes(b"k=v".to_vec()),
+            body: PreparedBody::Bytes(bytes::Bytes::from_static(b"k=v")),
         };
         let next = redirect(
             &req,

@@ -19,6 +19,7 @@ pub use gate::{AlwaysSend, Decision, Gate, Preview};
 pub(crate) use gate::{QUIT_AT_GATE, SKIPPED_BY_GATE};
 use step::StepSpec;
 
+use crate::engine::render::UrlCache;
 use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
@@ -138,6 +139,7 @@ pub(crate) struct WorkflowRun {
     pub extracted: VarStore,
     pub redactor: Redactor,
     pub http: Http,
+    pub urls: UrlCache,
 }
 
 impl WorkflowRun {
@@ -285,6 +287,7 @@ impl Engine {
             extracted: extracted.clone(),
             redactor,
             http,
+            urls: UrlCache::default(),
         })
     }
 

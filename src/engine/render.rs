@@ -1,6 +1,8 @@
 //! Renders a step's templated request into bytes on the wire (`Prepared`), building JSON from
 //! the value tree so a quote inside a variable never breaks the body.
 
+use std::cell::RefCell;
+
 use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
@@ -9,7 +11,7 @@ use serde_json::Value;
 use crate::engine::received::as_text;
 use crate::http::{Part, PartData, Prepared, PreparedBody};
 use crate::redact::Redactor;
-use crate::template::{TemplateError, Templates};
+use crate::template::{TemplateError, Templates, value_has_markup};
 use crate::vars::VarStore;
 use crate::workflow::model::{Auth, Body, Located, MultipartPart, Request};
 
@@ -29,6 +31,25 @@ pub enum RenderError {
 pub struct Renderer<'a> {
     pub templates: &'a Templates,
     pub vars: &'a VarStore,
+    pub urls: &'a UrlCache,
+}
+
+/// The last URL parsed, by its text: a workflow often calls the same URL again (polling,
+/// retries, a page of similar steps), and parsing one costs more than the rest of rendering.
+#[derive(Debug, Default)]
+pub struct UrlCache(RefCell<Option<(String, Url)>>);
+
+impl UrlCache {
+    fn parse(&self, text: String) -> Result<Url, url::ParseError> {
+        if let Some((last, url)) = &*self.0.borrow()
+            && *last == text
+        {
+            return Ok(url.clone());
+        }
+        let url = Url::parse(&text)?;
+        *self.0.borrow_mut() = Some((text, url.clone()));
+        Ok(url)
+    }
 }
 
 impl Renderer<'_> {
@@ -78,8 +99,10 @@ impl Renderer<'_> {
 
     fn url(&self, req: &Request) -> Result<Url, RenderError> {
         let text = self.text("url", &req.url)?;
-        let mut url = Url::parse(&text)
-            .map_err(|e| RenderError::Invalid(format!("invalid URL `{text}`: {e}")))?;
+        let mut url = self.urls.parse(text).map_err(|e| {
+            let text = self.text("url", &req.url).unwrap_or_default();
+            RenderError::Invalid(format!("invalid URL `{text}`: {e}"))
+        })?;
         if !req.query.is_empty() {
             let mut pairs = Vec::new();
             for (name, value) in &req.query {
@@ -132,10 +155,16 @@ impl Renderer<'_> {
         let (bytes, content_type) = match body {
             Body::Empty => return Ok(PreparedBody::Empty),
             Body::Json(v) => {
-                let rendered = self.value("json body", &v.value)?;
-                let bytes = serde_json::to_vec(&rendered)
-                    .map_err(|e| RenderError::Invalid(e.to_string()))?;
-                (bytes, "application/json")
+                let bytes = if value_has_markup(&v.value) {
+                    serde_json::to_vec(&self.value("json body", &v.value)?)
+                } else {
+                    // Nothing to render: written out as it is.
+                    serde_json::to_vec(&v.value)
+                };
+                (
+                    bytes.map_err(|e| RenderError::Invalid(e.to_string()))?,
+                    "application/json",
+                )
             }
             Body::Form(fields) => (
                 self.form(fields)?.into_bytes(),
@@ -152,7 +181,7 @@ impl Renderer<'_> {
         if !headers.contains_key(CONTENT_TYPE) {
             insert(headers, "content-type", content_type)?;
         }
-        Ok(PreparedBody::Bytes(bytes))
+        Ok(PreparedBody::Bytes(bytes.into()))
     }
 
     fn form(&self, fields: &[(String, Located<Value>)]) -> Result<String, RenderError> {

@@ -124,9 +124,14 @@ impl Engine {
                     .redactor
                     .redact(&received::as_text(&x.value))
                     .into_owned();
+                let value = if value.len() <= Learned::VALUE_MAX {
+                    value
+                } else {
+                    value.chars().take(Learned::VALUE_MAX).collect()
+                };
                 report.learned.push(Learned {
                     name: x.name.clone(),
-                    value: value.chars().take(Learned::VALUE_MAX).collect(),
+                    value,
                     from: wf.redactor.redact(&x.from).into_owned(),
                 });
                 report.extracted.push(x.name);
@@ -210,6 +215,7 @@ impl Engine {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
+            urls: &wf.urls,
         };
         let prepared = match renderer.request(spec.request, &mut wf.redactor) {
             Ok(p) => p,

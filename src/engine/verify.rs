@@ -31,6 +31,7 @@ impl Engine {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
+            urls: &wf.urls,
         };
         let status = received.response.status.as_u16();
         let mut results = Vec::new();
@@ -122,6 +123,7 @@ impl Engine {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
+            urls: &wf.urls,
         };
         let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
             t.as_ref()

@@ -32,7 +32,8 @@ impl StepLayout {
 /// The lines for one finished step or cleanup, without trailing newlines.
 pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     let mut lines = vec![headline(report, layout)];
-    if report.outcome == Outcome::Skipped {
+    let quiet = layout.verbosity == 0 && report.outcome == Outcome::Passed;
+    if quiet || report.outcome == Outcome::Skipped {
         return lines;
     }
     let indent = layout.indent();
@@ -53,32 +54,36 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     lines
 }
 
-fn mark(report: &StepReport, paint: Paint) -> String {
+fn mark(report: &StepReport, paint: Paint) -> impl std::fmt::Display {
     let (style, mark) = match (report.outcome, report.kind) {
         (Outcome::Passed, StepKind::Step) => (Style::Pass, "✓"),
         (Outcome::Passed, StepKind::Cleanup) => (Style::Pass, "↺"),
         (Outcome::Failed, _) => (Style::Fail, "✗"),
         (Outcome::Skipped, _) => (Style::Skip, "-"),
     };
-    paint.paint(style, mark).to_string()
+    paint.paint(style, mark)
 }
 
 /// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut line = format!(
-        "  {} {:>width$} {:<NAME_WIDTH$}",
+    let mut line = String::with_capacity(128);
+    let _ = write!(
+        line,
+        "  {} {:>width$} ",
         mark(report, paint),
         report.number,
-        report.name,
         width = layout.number_width
     );
+    line.push_str(&report.name);
+    let pad = NAME_WIDTH.saturating_sub(report.name.chars().count());
+    line.extend(std::iter::repeat_n(' ', pad));
     if report.outcome == Outcome::Skipped {
         let reason = report.message.as_deref().unwrap_or("not run");
         let _ = write!(
             line,
             "  {}",
-            paint.paint(Style::Skip, format!("skipped: {reason}"))
+            paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
         return line;
     }
@@ -87,19 +92,24 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         let _ = write!(line, "  {} {target}", request.method);
     }
     if let Some(response) = &report.response {
-        let status = match report.outcome {
-            Outcome::Failed => paint.paint(Style::Fail, response.status).to_string(),
-            _ => response.status.to_string(),
+        let style = (report.outcome == Outcome::Failed).then_some(Style::Fail);
+        let _ = match style {
+            Some(style) => write!(line, "  {}", paint.paint(style, response.status)),
+            None => write!(line, "  {}", response.status),
         };
-        let _ = write!(line, "  {status}");
     }
-    let ms = format!("{} ms", report.duration.as_millis());
-    let _ = write!(line, "  {}", paint.paint(Style::Dim, ms));
+    let ms = report.duration.as_millis();
+    let _ = write!(
+        line,
+        "  {}",
+        paint.paint(Style::Dim, format_args!("{ms} ms"))
+    );
     if report.attempts > 1 {
         let _ = write!(line, "  ({} attempts)", report.attempts);
     }
-    if !report.extracted.is_empty() {
-        let _ = write!(line, "  → {}", report.extracted.join(", "));
+    for (i, name) in report.extracted.iter().enumerate() {
+        line.push_str(if i == 0 { "  → " } else { ", " });
+        line.push_str(name);
     }
     line
 }

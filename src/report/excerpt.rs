@@ -1,6 +1,7 @@
 //! Short, bounded views of long texts (URLs, bodies, values) so reports stay readable and
 //! never grow with the size of a response.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// Longest request target (path + query) shown on a console step line, in characters.
@@ -24,36 +25,40 @@ pub struct BodyExcerpt {
 ///
 /// A path that does not fit keeps its start and end (the resource names) and drops the
 /// middle; a query that does not fit is cut at its end.
-pub fn short_target(url: &str, max: usize) -> String {
-    let (path, query) = path_and_query(url);
-    if path.chars().count() > max {
-        let short = middle_ellipsis(path, max);
-        return if query.is_some() {
-            format!("{short}?…")
-        } else {
-            short
-        };
-    }
-    let full = match query {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_owned(),
-    };
-    end_ellipsis(&full, max)
-}
-
-/// The path and query of an absolute URL as written (the URL was built by `url`, so it is
-/// already normalized); anything without `scheme://` is shown whole.
-fn path_and_query(url: &str) -> (&str, Option<&str>) {
-    let Some((_, rest)) = url.split_once("://") else {
-        return (url, None);
-    };
-    let target = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
-    let target = target.split('#').next().unwrap_or_default();
+pub fn short_target(url: &str, max: usize) -> Cow<'_, str> {
+    let target = request_target(url);
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (target, None),
     };
-    (if path.is_empty() { "/" } else { path }, query)
+    if path.chars().count() > max {
+        let short = middle_ellipsis(path, max);
+        return Cow::Owned(if query.is_some() {
+            format!("{short}?…")
+        } else {
+            short
+        });
+    }
+    // An empty path shows as `/`.
+    let full = if path.is_empty() {
+        Cow::Owned(format!("/{target}"))
+    } else {
+        Cow::Borrowed(target)
+    };
+    if full.chars().count() <= max {
+        return full;
+    }
+    Cow::Owned(end_ellipsis(&full, max))
+}
+
+/// The path and query of an absolute URL as written, without its fragment (the URL was built
+/// by `url`, so it is already normalized); anything without `scheme://` is shown whole.
+fn request_target(url: &str) -> &str {
+    let Some((_, rest)) = url.split_once("://") else {
+        return url;
+    };
+    let target = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
+    target.split('#').next().unwrap_or_default()
 }
 
 /// `text` cut at `max` characters, with `…` marking the cut.

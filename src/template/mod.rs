@@ -247,6 +247,18 @@ pub fn has_markup(text: &str) -> bool {
     text.contains("<<") || text.contains("<%") || text.contains("<#")
 }
 
+/// Whether any string or key in `value` holds template markup.
+pub fn value_has_markup(value: &Value) -> bool {
+    match value {
+        Value::String(s) => has_markup(s),
+        Value::Array(items) => items.iter().any(value_has_markup),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| has_markup(k) || value_has_markup(v)),
+        _ => false,
+    }
+}
+
 /// A fresh run id: 8 random hex characters.
 pub fn generate_run_id() -> String {
     format!("{:08x}", rand::random::<u32>())

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use toml::Spanned;
 
@@ -95,16 +96,20 @@ impl Loader {
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
                 .collect();
-            let mut parsed = parse_steps(&source, &kept).into_iter();
+            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
                     steps.defer(&reader, chunk.range.clone());
                     continue;
                 }
                 let Some(result) = parsed.next() else { break };
-                let (raw_step, step_cx) = result?;
-                let at = (&raw_step, chunk.range.clone());
-                self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
+                match result? {
+                    Parsed::Step(step) => steps.push(step),
+                    Parsed::Use(raw_step, step_cx) => {
+                        let at = (&*raw_step, chunk.range.clone());
+                        self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
+                    }
+                }
             }
         } else {
             for raw_step in &raw.steps {
@@ -175,32 +180,71 @@ impl Loader {
     }
 }
 
-/// Parses steps on all cores: each `[[steps]]` entry is a document of its own, and parsing
-/// is most of the cost of loading a long workflow. Results come back in order.
-fn parse_steps(source: &Arc<Source>, chunks: &[&split::Chunk]) -> Vec<ParsedStep> {
+/// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
+/// and parsing is most of the cost of loading a long workflow. Results come back in order;
+/// `use` steps come back parsed only, to be inlined in order by the loader.
+fn parse_steps(
+    source: &Arc<Source>,
+    chunks: &[&split::Chunk],
+    defaults: &Defaults,
+) -> Vec<Result<Parsed, Diagnostic>> {
     let one = |c: &&split::Chunk| {
         let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-        parse_step(source, c.range.clone(), text)
+        let (raw, cx) = parse_step(source, c.range.clone(), text)?;
+        if raw.use_.is_some() {
+            return Ok(Parsed::Use(Box::new(raw), cx));
+        }
+        step(&cx, &raw, c.range.clone(), defaults).map(Parsed::Step)
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
         return chunks.iter().map(one).collect();
     }
-    let per_thread = chunks.len().div_ceil(threads.min(4));
+    // Threads take batches of steps as they go, so a busy core (this thread also read the
+    // file, and will check it) simply takes fewer.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let Some(batch) = chunks.get(start..chunks.len().min(start + BATCH)) else {
+                break;
+            };
+            if batch.is_empty() {
+                break;
+            }
+            done.extend(batch.iter().enumerate().map(|(i, c)| (start + i, one(c))));
+        }
+        done
+    };
+    let mut slots: Vec<Option<Result<Parsed, Diagnostic>>> = Vec::new();
+    slots.resize_with(chunks.len(), || None);
     std::thread::scope(|scope| {
-        let parts: Vec<_> = chunks
-            .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        parts
+        let others: Vec<_> = (1..threads.min(4)).map(|_| scope.spawn(work)).collect();
+        let mine = work();
+        let theirs = others
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        for (i, result) in mine.into_iter().chain(theirs) {
+            slots[i] = Some(result);
+        }
+    });
+    slots.into_iter().flatten().collect()
 }
+
+/// Steps a thread takes at a time.
+const BATCH: usize = 16;
 
 /// Below this many steps, a thread costs more than it saves.
 const PARALLEL_FROM: usize = 64;
+
+/// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.
+/// Moved once, into the step list; boxing the step would cost an allocation per step.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Step(Step),
+    Use(Box<RawStep>, Cx),
+}
 
 type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
 

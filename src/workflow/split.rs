@@ -31,33 +31,78 @@ pub struct Chunk {
 }
 
 /// A table header (`[a.b]` or `[[a.b]]`) as lexed.
-struct Header {
+struct Header<'i> {
     range: Range<usize>,
     array: bool,
     /// The first key's text when it is a bare or plain quoted key.
-    first: Option<String>,
+    first: Option<&'i str>,
     /// The first key and the dot after it, to blank out of a step's sub-table header.
     first_and_dot: Range<usize>,
     keys: usize,
 }
 
 /// What a line at the top of a table starts with.
-enum Line {
-    Header(Header),
+enum Line<'i> {
+    Header(Header<'i>),
     /// A key/value line: its first key's text.
-    Key(Option<String>),
+    Key(Option<&'i str>),
 }
 
 /// Splits `text`, or `None` when it has no `[[steps]]` headers or cannot be split safely.
 pub fn split(text: &str) -> Option<Split> {
+    let chunks = match halves(text) {
+        Some(chunks) => chunks,
+        None => scan(text, 0)?.chunks,
+    };
+    finish(text, chunks)
+}
+
+/// From this size on, a file is scanned in two halves at once.
+const HALVES_FROM: usize = 64 * 1024;
+
+/// Scans a long file as two halves on two threads, cut at a `[[steps]]` line near the middle.
+/// The cut is only a guess (the line could be inside a multi-line string or array); it is
+/// kept only if the first half ends at the top level, outside any string and bracket, which
+/// is exactly when the second half lexes the same on its own. `None` otherwise.
+fn halves(text: &str) -> Option<Vec<Chunk>> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if text.len() < HALVES_FROM || cores < 2 {
+        return None;
+    }
+    let mid = text.len() / 2;
+    let at = mid + text.get(mid..)?.find("\n[[steps]]")? + 1;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| scan(&text[at..], at));
+        let first = scan(&text[..at], 0);
+        (first, second.join().ok().flatten())
+    });
+    let (first, second) = (first?, second?);
+    if !first.clean_end {
+        return None;
+    }
+    let mut chunks = first.chunks;
+    chunks.extend(second.chunks);
+    Some(chunks)
+}
+
+/// The steps found in a slice of the file (ranges in file offsets), and whether the slice
+/// ended at the top level, outside any string or bracket.
+struct Scan {
+    chunks: Vec<Chunk>,
+    clean_end: bool,
+}
+
+/// Scans `text`, which starts at byte `base` of the file.
+fn scan(text: &str, base: usize) -> Option<Scan> {
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut open = false;
     let mut at_root = true;
-    for line in lines(text) {
+    let mut lines = lines(text);
+    for line in lines.by_ref() {
         match line {
             Line::Header(h) => {
                 at_root = false;
-                let is_steps = h.first.as_deref() == Some("steps");
+                let is_steps = h.first == Some("steps");
                 match (is_steps, h.array, h.keys) {
                     (true, true, 1) => {
                         if let Some(last) = chunks.last_mut().filter(|_| open) {
@@ -85,7 +130,7 @@ pub fn split(text: &str) -> Option<Split> {
                     }
                 }
             }
-            Line::Key(first) => match first.as_deref() {
+            Line::Key(first) => match first {
                 Some("steps") if at_root => return None,
                 Some("use") if open => {
                     if let Some(last) = chunks.last_mut() {
@@ -97,6 +142,19 @@ pub fn split(text: &str) -> Option<Split> {
             },
         }
     }
+    let shift = |r: &mut Range<usize>| *r = r.start + base..r.end + base;
+    for chunk in &mut chunks {
+        shift(&mut chunk.range);
+        chunk.blanks.iter_mut().for_each(shift);
+    }
+    Some(Scan {
+        chunks,
+        clean_end: lines.depth == 0 && !lines.cut_string,
+    })
+}
+
+/// The split of `text` with its steps at `chunks`.
+fn finish(text: &str, chunks: Vec<Chunk>) -> Option<Split> {
     if chunks.is_empty() {
         return None;
     }
@@ -157,6 +215,7 @@ fn lines(text: &str) -> Lines<'_> {
         tokens: Source::new(text).lex().peekable(),
         depth: 0,
         line_start: true,
+        cut_string: false,
     }
 }
 
@@ -165,12 +224,14 @@ struct Lines<'i> {
     tokens: Peekable<Lexer<'i>>,
     depth: usize,
     line_start: bool,
+    /// A string ran to the end of the text: it was cut, not closed.
+    cut_string: bool,
 }
 
-impl Iterator for Lines<'_> {
-    type Item = Line;
+impl<'i> Iterator for Lines<'i> {
+    type Item = Line<'i>;
 
-    fn next(&mut self) -> Option<Line> {
+    fn next(&mut self) -> Option<Line<'i>> {
         while let Some(t) = self.tokens.next() {
             match t.kind() {
                 TokenKind::Whitespace | TokenKind::Comment => {}
@@ -183,6 +244,7 @@ impl Iterator for Lines<'_> {
                 kind => {
                     let starts_line = self.line_start && self.depth == 0;
                     self.line_start = false;
+                    self.note_cut(t);
                     match kind {
                         TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
                             self.depth += 1;
@@ -202,9 +264,23 @@ impl Iterator for Lines<'_> {
     }
 }
 
-impl Lines<'_> {
+impl<'i> Lines<'i> {
+    /// Notes a string token that reaches the end of the text (no newline after it).
+    fn note_cut(&mut self, t: Token) {
+        let string = matches!(
+            t.kind(),
+            TokenKind::BasicString
+                | TokenKind::LiteralString
+                | TokenKind::MlBasicString
+                | TokenKind::MlLiteralString
+        );
+        if string && t.span().end() == self.text.len() {
+            self.cut_string = true;
+        }
+    }
+
     /// Reads the rest of a header whose `[` is `open`.
-    fn header(&mut self, open: Token) -> Header {
+    fn header(&mut self, open: Token) -> Header<'i> {
         let array = self
             .tokens
             .next_if(|t| t.kind() == TokenKind::LeftSquareBracket)
@@ -219,6 +295,7 @@ impl Lines<'_> {
             .next_if(|t| !matches!(t.kind(), TokenKind::Newline | TokenKind::Eof))
         {
             end = t.span().end();
+            self.note_cut(t);
             match t.kind() {
                 TokenKind::Whitespace => {}
                 TokenKind::Dot => {
@@ -257,12 +334,12 @@ impl Lines<'_> {
 }
 
 /// A key's text: bare, or quoted without escapes. `None` for anything else.
-fn key_text(text: &str, t: Token) -> Option<String> {
+fn key_text(text: &str, t: Token) -> Option<&str> {
     let raw = text.get(t.span().start()..t.span().end())?;
     match t.kind() {
-        TokenKind::Atom => Some(raw.to_owned()),
-        TokenKind::BasicString if !raw.contains('\\') => Some(raw.trim_matches('"').to_owned()),
-        TokenKind::LiteralString => Some(raw.trim_matches('\'').to_owned()),
+        TokenKind::Atom => Some(raw),
+        TokenKind::BasicString if !raw.contains('\\') => Some(raw.trim_matches('"')),
+        TokenKind::LiteralString => Some(raw.trim_matches('\'')),
         _ => None,
     }
 }
@@ -328,6 +405,39 @@ mod tests {
         assert!(split("name = \"x\"\n[steps]\n").is_none());
         assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[vars]\n[steps.expect]\n").is_none());
         assert!(split("name = \"x\"\n").is_none());
+    }
+
+    /// A long file whose middle `[[steps]]` line is `trap`'s: text inside a string or array.
+    fn long_file(trap: &str) -> String {
+        let step = "[[steps]]\nname = \"s\"\nurl = \"http://h/\"\n\n";
+        let half = step.repeat(HALVES_FROM / step.len() / 2 + 10);
+        format!("name = \"x\"\n{half}{trap}{half}")
+    }
+
+    #[test]
+    fn long_files_split_in_halves_as_they_do_whole() {
+        for trap in [
+            "",
+            // The cut lands inside a multi-line string: the halves are thrown away.
+            "[[steps]]\nname = \"t\"\ndoc = \"\"\"\n[[steps]]\n\"\"\"\n\n",
+            "[[steps]]\nname = \"t\"\njson = [\n[[steps]]\n]\n\n",
+            "[[steps]]\nname = \"t\"\ndoc = \'\'\'\n[[steps]]\n\'\'\'\n\n",
+        ] {
+            let text = long_file(trap);
+            let whole = scan(&text, 0).unwrap().chunks;
+            assert_eq!(split(&text).unwrap().chunks, whole, "trap {trap:?}");
+        }
+        // Where the cut is a real step, both halves are used.
+        let text = long_file("");
+        assert!(halves(&text).is_some());
+        let text = long_file("[[steps]]\nname = \"t\"\ndoc = \"\"\"\n[[steps]]\n\"\"\"\n\n");
+        let mid = text.len() / 2;
+        let cut = mid + text[mid..].find("\n[[steps]]").unwrap() + 1;
+        assert!(
+            text[..cut].ends_with("doc = \"\"\"\n"),
+            "the cut is in the string"
+        );
+        assert!(halves(&text).is_none(), "a cut inside a string is refused");
     }
 
     #[test]
