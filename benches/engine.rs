@@ -3,18 +3,23 @@
 //! plain reqwest loop sending the same requests; peak RSS at 1,000 and 10,000 steps; and
 //! `steprun check` of the 1,000-step workflow.
 //!
-//! steprun is timed as what a user runs, a process (start, load, check, run, exit). The plain
-//! loop is timed two ways, and both ratios are printed: inside this process (only the loop,
-//! with the server warm in the same address space) and as a process of its own, started and
-//! timed exactly as steprun is. Rounds interleave the three, so host drift cancels out.
+//! Server, plain loop and steprun are three processes, and steprun is timed as a user runs it
+//! (start, load, check, run, exit); so is the plain loop, which also reports its loop alone.
+//! Where each process runs matters more than anything else here: on a small virtual machine a
+//! wake-up on another core can cost more than a whole request. So the server is pinned to the
+//! first core, and the clients run twice: on a core of their own (as against a real server),
+//! and on the server's core (where nothing overlaps and every instruction of overhead shows).
+//! Rounds alternate plain loop and steprun, so drift of the host moves both sides alike.
 //!
-//! `--serve` (run the bench binary directly) keeps the server up for profiling by hand.
+//! `--serve` (run the bench binary directly) keeps a server up for profiling by hand.
 //!
 //! Targets: steprun ≤ 1.3× the plain loop; peak RSS < 30 MB and flat from 1,000 to 10,000
 //! steps; `check` < 50 ms.
 
 use std::fmt::Write as _;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -22,115 +27,179 @@ use axum::Router;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-/// Interleaved rounds of (plain loop in process, plain loop as a process, steprun).
+/// Alternating rounds of (plain loop, steprun) per placement.
 const ROUNDS: usize = 11;
 
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--plain-loop") {
-        // The same loop as a process of its own, started like steprun is (for context).
+        // The loop as a process of its own; prints the loop's own time (µs).
         let base = args.get(i + 1).expect("--plain-loop BASE");
-        let rt = tokio::runtime::Builder::new_current_thread()
+        let rt = current_thread();
+        println!("{}", rt.block_on(plain_loop(base, 1_000)).as_micros());
+        return;
+    }
+    if args.iter().any(|a| a == "--server") {
+        // The server process: prints its URL, serves until stdin closes.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
-        rt.block_on(plain_loop(base, 1_000));
+        let base = rt.block_on(start_server());
+        println!("{base}");
+        let _ = std::io::stdin().read_line(&mut String::new());
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let base = rt.block_on(start_server());
+
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let own = std::env::current_exe().expect("bench executable");
+    let own = own.to_str().unwrap_or_default().to_owned();
+    let mut server = Command::new(&own)
+        .arg("--server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .pinned(&[0])
+        .spawn()
+        .expect("start the server");
+    let base = server_url(&mut server);
+
     let dir = tempfile::tempdir().expect("temp dir");
     let w1k = dir.path().join("w1k.toml");
     let w10k = dir.path().join("w10k.toml");
     std::fs::write(&w1k, workflow(&base, 1_000)).expect("write");
     std::fs::write(&w10k, workflow(&base, 10_000)).expect("write");
-    if std::env::args().any(|a| a == "--serve") {
+    let (w1k, w10k) = (
+        w1k.to_str().unwrap_or_default(),
+        w10k.to_str().unwrap_or_default(),
+    );
+    if args.iter().any(|a| a == "--serve") {
         // For profiling by hand: keep the server up and say where the workflows are.
-        println!("serving {base}\n  {}\n  {}", w1k.display(), w10k.display());
+        println!("serving {base}\n  {w1k}\n  {w10k}");
         let _ = std::io::stdin().read_line(&mut String::new());
         return;
     }
 
-    // Interleaved rounds, so a host that speeds up or slows down during the bench (loopback
-    // times here vary severalfold over minutes) moves both sides of each ratio alike.
     let steprun_exe = env!("CARGO_BIN_EXE_steprun");
-    let own = std::env::current_exe().expect("bench executable");
-    let own = own.to_str().unwrap_or_default();
-    let w1k_arg = w1k.to_str().unwrap_or_default();
-    let mut rounds = Vec::new();
-    let mut rss_1k = 0;
-    for _ in 0..ROUNDS {
-        let in_process = rt.block_on(plain_loop(&base, 1_000));
-        let (own_process, _) = timed_run(own, &["--plain-loop", &base]);
-        let (steprun, rss) = timed_run(steprun_exe, &["run", w1k_arg]);
-        rss_1k = rss_1k.max(rss);
-        rounds.push(Round {
-            in_process,
-            own_process,
-            steprun,
-        });
+    let mut placements = Vec::new();
+    if cores >= 2 {
+        placements.push((
+            "client on a core of its own",
+            (1..cores).collect::<Vec<_>>(),
+        ));
     }
+    placements.push(("client on the server's core", vec![0]));
+
+    println!("steprun engine benchmark ({ROUNDS} alternating rounds per placement; medians)");
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let mut rss_1k = 0;
+    for (label, cpus) in &placements {
+        let mut rounds = Vec::new();
+        for _ in 0..ROUNDS {
+            let plain = timed(
+                Command::new(&own)
+                    .args(["--plain-loop", &base])
+                    .stdout(Stdio::piped())
+                    .pinned(cpus),
+            );
+            let steprun = timed(steprun_cmd(steprun_exe, "run", w1k).pinned(cpus));
+            rss_1k = rss_1k.max(steprun.rss);
+            let loop_alone = Duration::from_micros(plain.stdout.trim().parse().unwrap_or(0));
+            rounds.push((plain.wall, loop_alone, steprun.wall));
+        }
+        let plain = median(rounds.iter().map(|r| r.0));
+        let loop_alone = median(rounds.iter().map(|r| r.1));
+        let steprun = median(rounds.iter().map(|r| r.2));
+        let ratio = median_f64(rounds.iter().map(|r| ms(r.2) / ms(r.0)));
+        let ratio_loop = median_f64(rounds.iter().map(|r| ms(r.2) / ms(r.1)));
+        println!("  {label}");
+        println!(
+            "    plain reqwest loop, 1,000 POSTs   {:>7.1} ms  (the loop alone {:.1} ms)",
+            ms(plain),
+            ms(loop_alone)
+        );
+        println!(
+            "    steprun run, 1,000 steps          {:>7.1} ms  ratio {ratio:.2}× (target ≤ 1.30×: {}); to the loop alone {ratio_loop:.2}×",
+            ms(steprun),
+            verdict(ratio <= 1.3)
+        );
+    }
+
     let rss_10k = (0..3)
-        .map(|_| timed_run(steprun_exe, &["run", w10k.to_str().unwrap_or_default()]).1)
+        .map(|_| timed(&mut steprun_cmd(steprun_exe, "run", w10k)).rss)
         .max()
         .unwrap_or_default();
-    let check = median((0..ROUNDS).map(|_| timed_run(steprun_exe, &["check", w1k_arg]).0));
-
-    let plain = median(rounds.iter().map(|r| r.in_process));
-    let plain_process = median(rounds.iter().map(|r| r.own_process));
-    let steprun = median(rounds.iter().map(|r| r.steprun));
-    let ratio = median_f64(rounds.iter().map(|r| ms(r.steprun) / ms(r.in_process)));
-    let ratio_process = median_f64(rounds.iter().map(|r| ms(r.steprun) / ms(r.own_process)));
-    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-    println!("steprun engine benchmark ({ROUNDS} interleaved rounds; medians)");
+    let check =
+        median((0..ROUNDS).map(|_| timed(&mut steprun_cmd(steprun_exe, "check", w1k)).wall));
     println!(
-        "  plain reqwest loop, 1,000 POSTs, in this process  {:>7.1} ms",
-        ms(plain)
-    );
-    println!(
-        "  plain reqwest loop, 1,000 POSTs, own process      {:>7.1} ms",
-        ms(plain_process)
-    );
-    println!(
-        "  steprun run, 1,000 steps                          {:>7.1} ms",
-        ms(steprun)
-    );
-    println!(
-        "    ratio to the loop in this process   {ratio:.2}×  (target ≤ 1.30×: {})",
-        verdict(ratio <= 1.3)
-    );
-    println!(
-        "    ratio to the loop as its own process {ratio_process:.2}×  (target ≤ 1.30×: {})",
-        verdict(ratio_process <= 1.3)
-    );
-    println!(
-        "  peak RSS, 1,000 steps                             {:>7.1} MB  (target < 30 MB: {})",
+        "  peak RSS, 1,000 steps             {:>7.1} MB  (target < 30 MB: {})",
         mb(rss_1k),
         verdict(mb(rss_1k) < 30.0)
     );
     // "The same" allows for the file text, which a longer file has more of.
     let flat = mb(rss_10k) <= mb(rss_1k) + 3.0;
     println!(
-        "  peak RSS, 10,000 steps                            {:>7.1} MB  (target: as at 1,000: {})",
+        "  peak RSS, 10,000 steps            {:>7.1} MB  (target: as at 1,000: {})",
         mb(rss_10k),
         verdict(flat && mb(rss_10k) < 30.0)
     );
     println!(
-        "  steprun check, 1,000 steps                        {:>7.1} ms  (target < 50 ms: {})",
+        "  steprun check, 1,000 steps        {:>7.1} ms  (target < 50 ms: {})",
         ms(check),
         verdict(ms(check) < 50.0)
     );
+    drop(server.stdin.take());
+    let _ = server.wait();
 }
 
-struct Round {
-    in_process: Duration,
-    own_process: Duration,
-    steprun: Duration,
+fn steprun_cmd(exe: &str, command: &str, workflow: &str) -> Command {
+    let mut c = Command::new(exe);
+    c.args([command, workflow]).stdout(Stdio::null());
+    c
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The URL the server process prints first.
+fn server_url(server: &mut Child) -> String {
+    let stdout = server.stdout.take().expect("server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("server URL");
+    line.trim().to_owned()
+}
+
+trait Pinned {
+    /// Runs the child on `cpus` only.
+    fn pinned(&mut self, cpus: &[usize]) -> &mut Self;
+}
+
+impl Pinned for Command {
+    #[allow(unsafe_code)]
+    fn pinned(&mut self, cpus: &[usize]) -> &mut Self {
+        let cpus = cpus.to_vec();
+        // SAFETY: runs in the child between fork and exec; sched_setaffinity is
+        // async-signal-safe and only reads the set built here.
+        unsafe {
+            self.pre_exec(move || {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                for &cpu in &cpus {
+                    libc::CPU_SET(cpu, &mut set);
+                }
+                if libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &raw const set) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            })
+        }
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -210,22 +279,32 @@ async fn plain_loop(base: &str, n: usize) -> Duration {
     started.elapsed()
 }
 
-/// Runs `program` once: wall time and peak RSS (KiB). The child is reaped by `wait4` (which
-/// also reports its RSS), not by `Child::wait`.
+/// One run of a child: wall time, peak RSS (KiB) and what it printed.
+struct Timed {
+    wall: Duration,
+    rss: u64,
+    stdout: String,
+}
+
+/// Runs `command` once (its stdout is read if piped, else it goes nowhere unless the command
+/// says so: steprun's console is written to /dev/null). The child is reaped by `wait4` (which also reports its RSS), not by
+/// `Child::wait`.
 #[allow(clippy::zombie_processes)]
-fn timed_run(program: &str, args: &[&str]) -> (Duration, u64) {
+fn timed(command: &mut Command) -> Timed {
     let started = Instant::now();
-    let child = Command::new(program)
-        .args(args)
+    let mut child = command
         .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let (code, max_rss) = wait_with_rusage(child.id());
-    let elapsed = started.elapsed();
-    assert_eq!(code, 0, "{program} {args:?} failed");
-    (elapsed, max_rss)
+    let mut stdout = String::new();
+    if let Some(out) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut BufReader::new(out), &mut stdout);
+    }
+    let (code, rss) = wait_with_rusage(child.id());
+    let wall = started.elapsed();
+    assert_eq!(code, 0, "{command:?} failed");
+    Timed { wall, rss, stdout }
 }
 
 /// `wait4` gives the child's own peak RSS (KiB on Linux).

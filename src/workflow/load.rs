@@ -96,7 +96,7 @@ impl Loader {
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
                 .collect();
-            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
+            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter().flatten();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
                     steps.defer(&reader, chunk.range.clone());
@@ -181,13 +181,14 @@ impl Loader {
 }
 
 /// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
-/// and parsing is most of the cost of loading a long workflow. Results come back in order;
-/// `use` steps come back parsed only, to be inlined in order by the loader.
+/// and parsing is most of the cost of loading a long workflow. Results come back in order,
+/// one slot per chunk (all filled); `use` steps come back parsed only, to be inlined in order
+/// by the loader.
 fn parse_steps(
     source: &Arc<Source>,
     chunks: &[&split::Chunk],
     defaults: &Defaults,
-) -> Vec<Result<Parsed, Diagnostic>> {
+) -> Vec<Option<Result<Parsed, Diagnostic>>> {
     let one = |c: &&split::Chunk| {
         let text = split::chunk_text(&source.text, &c.range, &c.blanks);
         let (raw, cx) = parse_step(source, c.range.clone(), text)?;
@@ -198,7 +199,7 @@ fn parse_steps(
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
-        return chunks.iter().map(one).collect();
+        return chunks.iter().map(|c| Some(one(c))).collect();
     }
     // Threads take batches of steps as they go, so a busy core (this thread also read the
     // file, and will check it) simply takes fewer.
@@ -229,7 +230,7 @@ fn parse_steps(
             slots[i] = Some(result);
         }
     });
-    slots.into_iter().flatten().collect()
+    slots
 }
 
 /// Steps a thread takes at a time.
