@@ -125,6 +125,7 @@ pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
         .merge(integrations::routes())
         .merge(settings::routes())
         .merge(propagation::routes())
+        .merge(risk::routes())
         .merge(environments::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
