@@ -14,8 +14,13 @@ use serde_json::Value;
 pub type CollectionKey = (String, &'static str);
 
 /// Collections whose documents take the id of the resource they point at (a membership's
-/// id is its group's, a consent's its agreement's): such an id names no scope of theirs.
-const REFERENCE_COLLECTIONS: &[&str] = &["memberOfGroups", "agreementConsents"];
+/// id is its group's, a consent's its agreement's, a user's application role assignment's
+/// its role's): such an id names no scope of theirs.
+const REFERENCE_COLLECTIONS: &[&str] = &[
+    "memberOfGroups",
+    "agreementConsents",
+    "applicationRoleAssignments",
+];
 
 /// Whether the scope named after a document of `collection` holds that document's children,
 /// so that deleting the document (or its parent) drops that scope too.

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod agreements;
 pub mod app_children;
+pub mod app_permissions;
 pub mod applications;
 pub mod body;
 pub mod catalog;
@@ -125,6 +126,8 @@ pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
         .merge(integrations::routes())
         .merge(settings::routes())
         .merge(propagation::routes())
+        .merge(risk::routes())
+        .merge(app_permissions::routes())
         .merge(environments::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

@@ -117,6 +117,7 @@ impl Hooks for ResourceHooks {
         }
         let id = doc["id"].as_str().unwrap_or_default();
         store.remove(ctx.env(), RESOURCE_SECRETS, id);
+        super::app_permissions::drop_children(store, ctx.env(), id);
         Ok(())
     }
     fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {

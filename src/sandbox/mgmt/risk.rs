@@ -1,15 +1,30 @@
 //! PingOne Protect: risk evaluations (`POST /environments/{envID}/riskEvaluations`)
 //! scored against a risk policy set (the request's, else the environment default). The
 //! sandbox scores by `event.ip`: `HIGH` for 192.0.2.0/24 and 198.51.100.0/24, `MEDIUM`
-//! for 203.0.113.0/24 (the documentation ranges), `LOW` otherwise.
+//! for 203.0.113.0/24 (the documentation ranges), `LOW` otherwise. An evaluation's event
+//! starts `IN_PROGRESS`; `PUT .../riskEvaluations/{id}/event` reports how the sign-on ended,
+//! once (`SUCCESS` or `FAILED`).
 
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::put;
 use serde_json::{Map, Value, json};
 
+use super::access::Caller;
+use super::body::Body;
+use super::crud::ctx;
 use super::error::{ApiError, ApiResult};
 use super::hal;
-use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
+use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
 use super::validate::text;
+use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
+
+/// The completion statuses a client may report; an evaluation starts `IN_PROGRESS`.
+const COMPLETION: &[&str] = &["SUCCESS", "FAILED"];
 
 /// Seeds the environment's default risk policy set.
 pub fn seed(store: &mut Store, env_id: &str) {
@@ -80,8 +95,64 @@ impl Hooks for EvaluationHooks {
         );
         doc.insert("details".into(), json!({ "ipRisk": { "level": level } }));
         doc.insert("expiresAt".into(), json!(hal::now_plus(86_400)));
+        if let Some(event) = doc.get_mut("event").and_then(Value::as_object_mut) {
+            event.insert("completionStatus".into(), json!("IN_PROGRESS"));
+        }
         Ok(())
     }
+}
+
+/// `PUT /environments/{envID}/riskEvaluations/{riskEvaluationID}/event`.
+pub fn routes() -> Router<Arc<SandboxState>> {
+    Router::new().route(
+        &format!("{}/{{riskEvaluationID}}/event", RISK_EVALUATIONS.path),
+        put(
+            |State(s): State<Arc<SandboxState>>, c: Caller, p: Params, q: RawQuery, b: Body| async move {
+                update_event(&ctx(s, &RISK_EVALUATIONS, p, &q, c)?, b)
+            },
+        ),
+    )
+}
+
+/// Sets the event's `completionStatus` while it is `IN_PROGRESS` and answers with the event,
+/// as PingOne does (its own `self` link, and a link back to the evaluation).
+fn update_event(ctx: &Ctx, body: Body) -> ApiResult<Response> {
+    let body = body.object()?;
+    let status = match body.get("completionStatus") {
+        None | Some(Value::Null) => return Err(ApiError::required("completionStatus")),
+        Some(Value::String(s)) if COMPLETION.contains(&s.as_str()) => s.clone(),
+        Some(_) => {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "completionStatus",
+                "completionStatus must be one of SUCCESS, FAILED",
+            )
+            .with_inner(json!({ "allowedValues": COMPLETION })));
+        }
+    };
+    let id = ctx.param("riskEvaluationID");
+    let mut store = ctx.state.store();
+    let doc = store
+        .get_mut(&ctx.scope, "riskEvaluations", id)
+        .ok_or_else(ApiError::not_found)?;
+    if doc["event"]["completionStatus"] != "IN_PROGRESS" {
+        return Err(ApiError::invalid_value(
+            "INVALID_VALUE",
+            "completionStatus",
+            "The completion status can only be updated while it is IN_PROGRESS",
+        ));
+    }
+    doc["event"]["completionStatus"] = json!(status);
+    doc["updatedAt"] = json!(hal::now());
+    let event = doc["event"].clone();
+    drop(store);
+    let evaluation = ctx.item_href(id);
+    let links = vec![
+        ("self", format!("{evaluation}/event")),
+        ("riskEvaluation", evaluation),
+        ("environment", ctx.env_href()),
+    ];
+    Ok(hal::ok(hal::into_links(event, links)))
 }
 
 pub static RISK_EVALUATIONS: Spec = Spec {
@@ -104,6 +175,12 @@ pub static RISK_EVALUATIONS: Spec = Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_final_statuses_may_be_reported() {
+        assert!(COMPLETION.contains(&"SUCCESS") && COMPLETION.contains(&"FAILED"));
+        assert!(!COMPLETION.contains(&"IN_PROGRESS"));
+    }
 
     #[test]
     fn levels_follow_the_documentation_ranges() {

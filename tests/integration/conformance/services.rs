@@ -157,3 +157,39 @@ async fn user_actions_consents_sessions_and_resource_secrets() {
         .await;
     api.finish(8).await;
 }
+
+#[tokio::test]
+async fn authorize_application_resources_and_user_application_roles() {
+    let api = Conformance::start().await;
+    let env = format!("/environments/{}", api.env());
+    let resource = api
+        .create(
+            &format!("{env}/resources"),
+            &json!({"name": "Invoicing API", "audience": "https://invoicing.example"}),
+        )
+        .await;
+    let nested = format!("{env}/resources/{}/applicationResources", id(&resource));
+    api.create(
+        &nested,
+        &json!({"name": "Invoices", "description": "Customer invoices"}),
+    )
+    .await;
+    // Application roles belong to the Authorize API, which the community spec leaves out:
+    // this one goes into the store directly.
+    let role = json!({"id": uuid::Uuid::new_v4().to_string(), "environment": {"id": api.env()},
+        "name": "Accountant"});
+    api.sandbox
+        .state()
+        .store()
+        .put(&api.env(), "applicationRoles", role.clone());
+    let user = api
+        .create(
+            &format!("{env}/users"),
+            &json!({"username": "accountant", "email": "accountant@example.com"}),
+        )
+        .await;
+    let roles = format!("{env}/users/{}/applicationRoles", id(&user));
+    api.create(&roles, &json!({"id": role["id"]})).await;
+    api.get(&roles).await;
+    api.finish(3).await;
+}

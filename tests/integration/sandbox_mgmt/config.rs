@@ -426,3 +426,51 @@ async fn propagation_keys_risk_integrations_and_images() {
     );
     api.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn risk_evaluations_report_their_completion_status_once() {
+    let api = Api::start().await;
+    let env = api.env();
+    let evaluations = format!("/environments/{env}/riskEvaluations");
+    let event = json!({"event": {"ip": "10.0.0.8", "user": {"id": "u2", "type": "EXTERNAL"}, "flow": {"type": "AUTHENTICATION"}}});
+    let eval = api.create(&evaluations, event.clone()).await;
+    assert_eq!(eval["event"]["completionStatus"], "IN_PROGRESS");
+    let id = eval["id"].as_str().unwrap();
+    let path = format!("{evaluations}/{id}/event");
+
+    let bad = api.put(&path, json!({"completionStatus": "DONE"})).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(detail_codes(&bad.body)[0].1, "completionStatus");
+    let missing = api.put(&path, json!({})).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+
+    let done = api.put(&path, json!({"completionStatus": "SUCCESS"})).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.body["completionStatus"], "SUCCESS");
+    assert_eq!(done.body["ip"], "10.0.0.8");
+    assert!(
+        done.body["_links"]["self"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/riskEvaluations/{id}/event"))
+    );
+    assert!(
+        done.body["_links"]["riskEvaluation"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/riskEvaluations/{id}"))
+    );
+    let read = api.get(&format!("{evaluations}/{id}")).await;
+    assert_eq!(read.body["event"]["completionStatus"], "SUCCESS");
+
+    let again = api.put(&path, json!({"completionStatus": "FAILED"})).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "the status is final");
+    let unknown = api
+        .put(
+            &format!("{evaluations}/{}/event", uuid::Uuid::new_v4()),
+            json!({"completionStatus": "SUCCESS"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    api.sandbox.shutdown().await;
+}
