@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::template::{TemplateError, Templates, has_markup};
+use crate::template::{TemplateError, Templates, value_has_markup};
 use crate::workflow::model::VarDecl;
 
 /// One variable. `Debug` never shows a secret's value.
@@ -298,17 +298,6 @@ impl Resolver<'_> {
             })?;
         out.extend(used);
         Ok(())
-    }
-}
-
-fn value_has_markup(value: &Value) -> bool {
-    match value {
-        Value::String(text) => has_markup(text),
-        Value::Array(items) => items.iter().any(value_has_markup),
-        Value::Object(map) => map
-            .iter()
-            .any(|(key, item)| has_markup(key) || value_has_markup(item)),
-        _ => false,
     }
 }
 
