@@ -1,30 +1,17 @@
 //! The commands: each turns its config into work and its outcome into an exit code.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-
-use crate::cli::{
-    CheckArgs, Cli, Command, ImportCommand, ListArgs, PostmanArgs, RunArgs, SandboxArgs, TeachArgs,
-};
-use crate::config::{RunConfig, VarConfig, load_workflows};
+use crate::cli::{CheckArgs, Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
+use crate::config::{VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{
-    AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
-};
-use crate::event::{Event, Reporter, RunInfo};
 use crate::exit;
-use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, color_enabled};
-use crate::teach::TeachOptions;
+use crate::sandbox;
 use crate::template::Templates;
-use crate::vars::{self, VarStore};
 use crate::workflow::check;
-use crate::workflow::load::load_vars_file;
 use crate::workflow::model::{VarDecl, Workflow};
-use crate::{prompt, sandbox, save, teach};
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
 /// drop the line instead.
@@ -38,6 +25,10 @@ macro_rules! say_err {
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
+
+mod run;
+
+use run::{run, teach_command};
 
 /// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
 const BUILTINS: &[&str] = &["run_id"];
@@ -243,250 +234,4 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
-}
-
-async fn run(args: &RunArgs) -> u8 {
-    match RunConfig::from_args(args) {
-        Ok(config) => {
-            let code = run_config(&config, None).await;
-            // The process ends next: freeing every loaded step one by one would only delay
-            // the exit (about a millisecond per thousand steps).
-            std::mem::forget(config);
-            code
-        }
-        Err(d) => report_invalid(&d),
-    }
-}
-
-/// `steprun teach`: a run of one workflow with the teaching gate and reporter; a quit at the
-/// prompt is an interruption (exit 130, cleanups ran), as documented in the README.
-async fn teach_command(args: &TeachArgs) -> u8 {
-    match RunConfig::from_teach_args(args) {
-        Ok(config) => run_config(&config, Some(!args.yes)).await,
-        Err(d) => report_invalid(&d),
-    }
-}
-
-/// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
-async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
-    let mut matrix_layers = Vec::new();
-    for (_, path) in &config.matrix {
-        match load_vars_file(path) {
-            Ok(decls) => matrix_layers.push(decls),
-            Err(d) => return report_invalid(&[d]),
-        }
-    }
-    let templates = Arc::new(Templates::new(&random_run_id()));
-    let errors = static_check(&config.workflows, &config.vars, &matrix_layers, &templates);
-    if !errors.is_empty() {
-        return report_invalid(&errors);
-    }
-    let sandbox = if config.vars.sandbox {
-        match sandbox::start(([127, 0, 0, 1], 0).into()).await {
-            Ok(s) => Some(s),
-            Err(e) => {
-                say_err!("error: the sandbox cannot start: {e}");
-                return exit::TOOL;
-            }
-        }
-    } else {
-        None
-    };
-    let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
-    for entry in &entries {
-        if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {
-            return report_invalid(&[Diagnostic::new(e.to_string())]);
-        }
-    }
-    let code = execute(config, entries, templates, teach).await;
-    if let Some(s) = sandbox {
-        s.shutdown().await;
-    }
-    code
-}
-
-/// One entry per matrix vars file (or one for the command line), each with the sandbox's
-/// variables under the vars files.
-fn run_entries(
-    config: &RunConfig,
-    sandbox: Option<&sandbox::Sandbox>,
-    matrix: Vec<Vec<VarDecl>>,
-) -> Vec<RunEntry> {
-    let mut base = config.vars.layers.clone();
-    if let Some(s) = sandbox {
-        base.files.insert(0, sandbox_decls(s));
-    }
-    if matrix.is_empty() {
-        return vec![RunEntry {
-            label: None,
-            layers: base,
-        }];
-    }
-    config
-        .matrix
-        .iter()
-        .zip(matrix)
-        .map(|((label, _), decls)| {
-            let mut layers = base.clone();
-            layers.files.push(decls);
-            RunEntry {
-                label: Some(label.clone()),
-                layers,
-            }
-        })
-        .collect()
-}
-
-fn sandbox_decls(s: &sandbox::Sandbox) -> Vec<VarDecl> {
-    let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
-    s.vars()
-        .entries()
-        .into_iter()
-        .map(|(name, value, secret)| VarDecl {
-            name: name.to_owned(),
-            value: Some(serde_json::Value::String(value)),
-            env: None,
-            secret: Some(secret),
-            source: Arc::clone(&source),
-            span: 0..0,
-        })
-        .collect()
-}
-
-async fn execute(
-    config: &RunConfig,
-    entries: Vec<RunEntry>,
-    templates: Arc<Templates>,
-    teach: Option<bool>,
-) -> u8 {
-    let (sink, gate) = match front(config, teach) {
-        Ok((reporter, gate)) => (Arc::new(EventSink::new(reporter)), gate),
-        Err(e) => {
-            say_err!("error: {e}");
-            return exit::TOOL;
-        }
-    };
-    let cancel = Arc::new(Cancel::new());
-    let engine = Engine {
-        templates,
-        clients: crate::http::Clients::new(),
-        options: EngineOptions {
-            keep: config.keep,
-            fail_fast: config.fail_fast,
-            show_secrets: show_secrets(config),
-            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
-            body_limit: crate::engine::BODY_LIMIT,
-            full_exchanges: teach.is_some() || !config.reports.is_empty() || config.verbosity >= 2,
-        },
-        sink: Arc::clone(&sink),
-        cancel: Arc::clone(&cancel),
-        prompter: Arc::new(prompt::TerminalPrompter),
-        gate,
-    };
-    let interrupter = {
-        let cancel = Arc::clone(&cancel);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.interrupt();
-            }
-        })
-    };
-    let started = Instant::now();
-    sink.emit(&Event::RunStarted(RunInfo {
-        workflows: config.workflows.len(),
-        runs: entries.len(),
-    }));
-    let workflows = &config.workflows;
-    let engine_ref = &engine;
-    let mut results: Vec<(usize, RunResult)> =
-        futures_util::stream::iter(entries.iter().enumerate())
-            .map(|(i, entry)| async move { (i, engine_ref.run(i, entry, workflows).await) })
-            .buffer_unordered(config.jobs.max(1))
-            .collect()
-            .await;
-    interrupter.abort();
-    results.sort_by_key(|(i, _)| *i);
-    let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
-    let summary = engine.summarize(&results, started);
-    if let Err(e) = sink.finish() {
-        say_err!("error: cannot write a report: {e}");
-        return exit::TOOL;
-    }
-    if let Some(path) = &config.save_vars
-        && let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets)
-    {
-        say_err!("error: {e}");
-        return exit::TOOL;
-    }
-    if summary.interrupted {
-        exit::INTERRUPTED
-    } else if summary.steps_failed + summary.cleanups_failed + summary.workflows_failed > 0 {
-        exit::FAILED
-    } else {
-        exit::OK
-    }
-}
-
-/// What a run talks to: its reporters, and the gate consulted before each step.
-type Front = (Box<dyn Reporter>, Arc<dyn Gate>);
-
-/// The reporters and the gate: the console and `--report`s for `run`; for `teach`
-/// (`Some(pause)`), its explaining reporter and interactive gate.
-fn front(config: &RunConfig, teach: Option<bool>) -> Result<Front, crate::report::ReportError> {
-    let Some(pause) = teach else {
-        return Ok((Box::new(reporters(config)?), Arc::new(AlwaysSend)));
-    };
-    let (gate, reporter) = teach::session(TeachOptions {
-        pause,
-        color: color_enabled(config.color, std::io::stdout().is_terminal()),
-        verbose: config.verbosity > 0,
-        keep: config.keep,
-    });
-    Ok((reporter, gate))
-}
-
-fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
-    let mut fanout = Fanout::default();
-    let stdout_taken = config.reports.iter().any(|r| r.target.is_stdout());
-    let (out, tty): (Box<dyn Write + Send>, bool) = if stdout_taken {
-        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
-    } else {
-        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
-    };
-    fanout.push(Box::new(ConsoleReporter::new(
-        out,
-        ConsoleOptions {
-            verbosity: config.verbosity,
-            color: color_enabled(config.color, tty),
-            progress: tty,
-            flush_every: if tty {
-                Duration::ZERO
-            } else {
-                Duration::from_millis(100)
-            },
-        },
-    )));
-    for spec in &config.reports {
-        fanout.push(spec.open()?);
-    }
-    Ok(fanout)
-}
-
-/// `--show-secrets` is for a person at a terminal: never into a pipe, a file or a report.
-fn show_secrets(config: &RunConfig) -> bool {
-    if !config.show_secrets {
-        return false;
-    }
-    if std::io::stdout().is_terminal() && config.reports.is_empty() {
-        return true;
-    }
-    say_err!(
-        "warning: --show-secrets ignored: output is not a terminal or a report is being written"
-    );
-    false
-}
-
-fn random_run_id() -> String {
-    let n: u32 = rand::random();
-    format!("{n:08x}")
 }

@@ -1,0 +1,100 @@
+use super::*;
+
+const FILE: &str = "name = \"x\"\n[vars]\na = 1\n\n[[steps]]\nname = \"one\"\nurl = \"http://h/\"\n[steps.expect.json]\n\"$.a\" = \"\"\"\n[[steps]]\n\"\"\"\n\n[[steps]] # two\nuse = \"f.toml\"\n\n[defaults]\ntimeout = \"1s\"\n";
+
+#[test]
+fn splits_at_step_headers_and_keeps_offsets() {
+    let s = split(FILE).unwrap();
+    assert_eq!(s.chunks.len(), 2, "{:?}", s.chunks);
+    assert_eq!(
+        s.head.len(),
+        FILE.len(),
+        "a table after the steps: the head is blanked"
+    );
+    let first = &FILE[s.chunks[0].range.clone()];
+    assert!(first.starts_with("[[steps]]\nname = \"one\""));
+    assert!(
+        first.contains("\"\"\"\n[[steps]]\n\"\"\""),
+        "a header inside a string is text"
+    );
+    assert!(!s.chunks[0].uses);
+    assert!(s.chunks[1].uses);
+    assert!(FILE[s.chunks[1].range.clone()].ends_with("\n\n"));
+    assert!(s.head.contains("[defaults]") && s.head.contains("[vars]"));
+    assert!(!s.head.contains("steps"));
+    let head: toml::Table = toml::from_str(&s.head).unwrap();
+    assert_eq!(head.len(), 3);
+}
+
+#[test]
+fn steps_last_leave_the_text_before_them_as_head() {
+    let text = "name = \"x\"\n[vars]\na = 1\n[[steps]]\nname = \"a\"\n";
+    let s = split(text).unwrap();
+    assert_eq!(s.head, "name = \"x\"\n[vars]\na = 1\n");
+    assert_eq!(s.chunks[0].range, s.head.len()..text.len());
+}
+
+#[test]
+fn a_step_text_parses_as_the_step_table() {
+    let s = split(FILE).unwrap();
+    let text = step_text(FILE, s.chunks[0].range.clone()).unwrap();
+    assert_eq!(text.len(), s.chunks[0].range.len());
+    let found = chunk_text(FILE, &s.chunks[0].range, &s.chunks[0].blanks).unwrap();
+    assert_eq!(found, text, "blanks found while splitting are the same");
+    let step: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(step["name"].as_str(), Some("one"));
+    assert!(
+        step["expect"]["json"]["$.a"]
+            .as_str()
+            .unwrap()
+            .contains("[[steps]]")
+    );
+}
+
+#[test]
+fn unsafe_shapes_are_parsed_whole() {
+    assert!(split("name = \"x\"\nsteps = []\n").is_none());
+    assert!(split("name = \"x\"\n[steps]\n").is_none());
+    assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[vars]\n[steps.expect]\n").is_none());
+    assert!(split("name = \"x\"\n").is_none());
+}
+
+/// A long file whose middle `[[steps]]` line is `trap`'s: text inside a string or array.
+fn long_file(trap: &str) -> String {
+    let step = "[[steps]]\nname = \"s\"\nurl = \"http://h/\"\n\n";
+    let half = step.repeat(HALVES_FROM / step.len() / 2 + 10);
+    format!("name = \"x\"\n{half}{trap}{half}")
+}
+
+#[test]
+fn long_files_split_in_halves_as_they_do_whole() {
+    for trap in [
+        "",
+        // The cut lands inside a multi-line string: the halves are thrown away.
+        "[[steps]]\nname = \"t\"\ndoc = \"\"\"\n[[steps]]\n\"\"\"\n\n",
+        "[[steps]]\nname = \"t\"\njson = [\n[[steps]]\n]\n\n",
+        "[[steps]]\nname = \"t\"\ndoc = \'\'\'\n[[steps]]\n\'\'\'\n\n",
+    ] {
+        let text = long_file(trap);
+        let whole = scan(&text, 0).unwrap().chunks;
+        assert_eq!(split(&text).unwrap().chunks, whole, "trap {trap:?}");
+    }
+    // Where the cut is a real step, both halves are used.
+    let text = long_file("");
+    assert!(halves(&text).is_some());
+    let text = long_file("[[steps]]\nname = \"t\"\ndoc = \"\"\"\n[[steps]]\n\"\"\"\n\n");
+    let mid = text.len() / 2;
+    let cut = mid + text[mid..].find("\n[[steps]]").unwrap() + 1;
+    assert!(
+        text[..cut].ends_with("doc = \"\"\"\n"),
+        "the cut is in the string"
+    );
+    assert!(halves(&text).is_none(), "a cut inside a string is refused");
+}
+
+#[test]
+fn nested_arrays_at_line_start_are_values() {
+    let text = "name = \"x\"\n[[steps]]\nname = \"a\"\njson = [\n[1, 2],\n[3]\n]\n[[steps]]\nname = \"b\"\n";
+    let s = split(text).unwrap();
+    assert_eq!(s.chunks.len(), 2);
+}
