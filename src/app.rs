@@ -139,20 +139,83 @@ fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
     names
 }
 
-/// The static check of a run: vars files' values, then every workflow in order.
+/// The static check of a run: vars files' values, then every workflow in order. With a
+/// matrix, each entry is checked on its own (its vars file may be the only one defining a
+/// name another entry lacks); an error found in only some entries names them.
 fn static_check(
+    workflows: &[Arc<Workflow>],
+    vars: &VarConfig,
+    matrix: &[(String, Vec<VarDecl>)],
+    templates: &Templates,
+) -> (Vec<Diagnostic>, Vec<String>) {
+    if matrix.is_empty() {
+        return check_entry(workflows, vars, &[], templates);
+    }
+    // Each distinct error once, with the entries it was found in.
+    let mut found: Vec<(String, Diagnostic, Vec<&str>)> = Vec::new();
+    let mut warnings = Vec::new();
+    for (label, decls) in matrix {
+        let (errors, entry_warnings) =
+            check_entry(workflows, vars, std::slice::from_ref(decls), templates);
+        // The same workflows in every entry: the same warnings.
+        warnings = entry_warnings;
+        for d in errors {
+            let text = d.to_string();
+            match found.iter_mut().find(|(t, _, _)| *t == text) {
+                Some((_, _, labels)) => labels.push(label),
+                None => found.push((text, d, vec![label])),
+            }
+        }
+    }
+    let errors = found
+        .into_iter()
+        .map(|(_, mut d, labels)| {
+            if labels.len() < matrix.len() {
+                d.message = format!("{} (matrix entry {})", d.message, labels.join(", "));
+            }
+            d
+        })
+        .collect();
+    (errors, warnings)
+}
+
+/// The check of one run entry: the vars files (and the entry's matrix file), then the workflows.
+fn check_entry(
     workflows: &[Arc<Workflow>],
     vars: &VarConfig,
     extra: &[Vec<VarDecl>],
     templates: &Templates,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<String>) {
     let known = known_names(vars, extra);
     let mut errors = Vec::new();
     for decls in vars.layers.files.iter().chain(extra) {
         errors.extend(check::check_decls(decls, &known, templates));
     }
-    errors.extend(check::check(workflows, &known, templates));
-    errors
+    // The layers a run entry will have; the sandbox's values are not known yet, its names are.
+    let mut layers = vars.layers.clone();
+    if vars.sandbox {
+        layers.files.insert(0, placeholder_decls(SANDBOX_VARS));
+    }
+    layers.files.extend(extra.iter().cloned());
+    let (workflow_errors, warnings) = check::check(workflows, &known, templates, &layers);
+    errors.extend(workflow_errors);
+    (errors, warnings)
+}
+
+/// Declarations of `names` with empty values, standing for values known only at run time.
+fn placeholder_decls(names: &[&str]) -> Vec<VarDecl> {
+    let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
+    names
+        .iter()
+        .map(|name| VarDecl {
+            name: (*name).to_owned(),
+            value: Some(serde_json::Value::String(String::new())),
+            env: None,
+            secret: None,
+            source: Arc::clone(&source),
+            span: 0..0,
+        })
+        .collect()
 }
 
 fn check_command(args: &CheckArgs) -> u8 {
@@ -165,9 +228,12 @@ fn check_command(args: &CheckArgs) -> u8 {
         Err(d) => return report_invalid(&[d]),
     };
     let templates = Templates::new("00000000");
-    let errors = static_check(&workflows, &vars, &[], &templates);
+    let (errors, warnings) = static_check(&workflows, &vars, &[], &templates);
     if !errors.is_empty() {
         return report_invalid(&errors);
+    }
+    for warning in warnings {
+        say_err!("{warning}");
     }
     let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
     say!("ok: {} workflows, {steps} steps", workflows.len());

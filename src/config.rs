@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
-use crate::report::{ColorChoice, ReportSpec};
+use crate::report::{ColorChoice, ReportSpec, ReportTarget};
 use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_file};
@@ -85,6 +85,24 @@ pub struct RunConfig {
     pub color: ColorChoice,
 }
 
+/// Two reports cannot share a destination: on standard output they would run into each
+/// other, in one file the second would overwrite the first.
+fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
+    for (i, a) in reports.iter().enumerate() {
+        if let Some(b) = reports[..i].iter().find(|b| b.target == a.target) {
+            let place = match &a.target {
+                ReportTarget::Stdout => "standard output (`-`)".to_owned(),
+                ReportTarget::File(path) => path.display().to_string(),
+            };
+            return Err(vec![Diagnostic::new(format!(
+                "--report: the {} and {} reports both go to {place}",
+                b.format, a.format
+            ))]);
+        }
+    }
+    Ok(())
+}
+
 impl RunConfig {
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, Vec<Diagnostic>> {
         let reports = args
@@ -95,6 +113,7 @@ impl RunConfig {
                     .map_err(|e| vec![Diagnostic::new(format!("--report: {e}"))])
             })
             .collect::<Result<Vec<_>, _>>()?;
+        check_report_targets(&reports)?;
         let workflows = load_workflows(&args.paths, &args.tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         let matrix = match &args.matrix {

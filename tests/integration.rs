@@ -31,5 +31,7 @@ mod sandbox_mgmt;
 mod schema;
 #[path = "integration/secrets.rs"]
 mod secrets;
+#[path = "integration/static_check.rs"]
+mod static_check;
 #[path = "integration/teach.rs"]
 mod teach;

@@ -50,16 +50,20 @@ pub(super) async fn teach_command(args: &TeachArgs) -> u8 {
 /// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
 async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     let mut matrix_layers = Vec::new();
-    for (_, path) in &config.matrix {
+    for (label, path) in &config.matrix {
         match load_vars_file(path) {
-            Ok(decls) => matrix_layers.push(decls),
+            Ok(decls) => matrix_layers.push((label.clone(), decls)),
             Err(d) => return report_invalid(&[d]),
         }
     }
     let templates = Arc::new(Templates::new(&random_run_id()));
-    let errors = static_check(&config.workflows, &config.vars, &matrix_layers, &templates);
+    let (errors, warnings) =
+        static_check(&config.workflows, &config.vars, &matrix_layers, &templates);
     if !errors.is_empty() {
         return report_invalid(&errors);
+    }
+    for warning in warnings {
+        say_err!("{warning}");
     }
     let sandbox = if config.vars.sandbox {
         match sandbox::start(([127, 0, 0, 1], 0).into()).await {
@@ -72,6 +76,7 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     } else {
         None
     };
+    let matrix_layers = matrix_layers.into_iter().map(|(_, decls)| decls).collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for entry in &entries {
         if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {

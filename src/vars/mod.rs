@@ -5,7 +5,7 @@
 //! rendered in dependency order, so `apiPath = "https://api.pingone.<<tld>>/v1"` works
 //! whichever layer `tld` comes from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -168,6 +168,98 @@ pub fn resolve_with_env(
         resolver.resolve(&name, &mut store)?;
     }
     Ok(store)
+}
+
+/// What resolving `layers` at run time would fail on, found without rendering anything: an
+/// `env` entry whose variable is unset (no fallback, no higher layer), and values whose
+/// references go round in a cycle. Names in `later` are set during the run (extracted by an
+/// earlier workflow) and count as present. Template syntax errors are the checker's to report.
+pub fn static_problems(
+    layers: &Layers,
+    later: &BTreeSet<String>,
+    templates: &Templates,
+) -> Vec<VarError> {
+    let merged = Merged::from_layers(layers, &|name| std::env::var(name).ok());
+    let mut problems = Vec::new();
+    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, entry) in &merged.values {
+        if later.contains(name) {
+            continue;
+        }
+        match entry {
+            Entry::MissingEnv(env) => problems.push(VarError::MissingEnv {
+                name: name.clone(),
+                env: env.clone(),
+            }),
+            Entry::Value {
+                value,
+                literal: false,
+            } => {
+                let mut used = Vec::new();
+                collect_used(templates, value, &mut used);
+                graph.insert(name.clone(), used);
+            }
+            Entry::Value { .. } => {}
+        }
+    }
+    if let Some(cycle) = find_cycle(&graph) {
+        problems.push(VarError::Cycle(cycle.join(" -> ")));
+    }
+    problems
+}
+
+/// Names read by the templates in `value` (strings and keys at any depth); unreadable
+/// templates read nothing here.
+fn collect_used(templates: &Templates, value: &Value, out: &mut Vec<String>) {
+    let text = |t: &str, out: &mut Vec<String>| {
+        if let Ok(names) = templates.variables_used(t) {
+            out.extend(names);
+        }
+    };
+    match value {
+        Value::String(s) => text(s, out),
+        Value::Array(items) => items.iter().for_each(|i| collect_used(templates, i, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                text(k, out);
+                collect_used(templates, v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The first cycle in `graph` (name → names it reads), as the chain `a, b, a`.
+fn find_cycle(graph: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    fn visit<'g>(
+        name: &'g str,
+        graph: &'g BTreeMap<String, Vec<String>>,
+        path: &mut Vec<&'g str>,
+        done: &mut BTreeSet<&'g str>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|p| *p == name) {
+            let mut chain: Vec<String> = path[start..].iter().map(|s| (*s).to_owned()).collect();
+            chain.push(name.to_owned());
+            return Some(chain);
+        }
+        if done.contains(name) {
+            return None;
+        }
+        let (key, deps) = graph.get_key_value(name)?;
+        path.push(key);
+        for dep in deps {
+            if let Some(cycle) = visit(dep, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(key);
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|name| visit(name, graph, &mut Vec::new(), &mut done))
 }
 
 /// One name's value after layering, before references are rendered.

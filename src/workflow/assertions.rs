@@ -28,11 +28,12 @@ pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
     if let Some(headers) = &raw.headers {
         for (name, value) in cx.entries(headers) {
             let span = value.span.clone();
-            out.headers.push((name, matcher(cx, value.value, span)?));
+            out.headers
+                .push((name, text_matcher(cx, value.value, span)?));
         }
     }
     if let Some(body) = &raw.body {
-        out.body = Some(matcher(cx, to_json(body.get_ref()), cx.span(body))?);
+        out.body = Some(text_matcher(cx, to_json(body.get_ref()), cx.span(body))?);
     }
     Ok(out)
 }
@@ -55,6 +56,30 @@ fn statuses(cx: &Cx, status: &Spanned<toml::Value>) -> Result<Vec<Located<Value>
         toml::Value::Array(items) if !items.is_empty() => items.iter().map(one).collect(),
         other => Ok(vec![one(other)?]),
     }
+}
+
+/// A matcher for a header or the body, which are text: a table there can only be predicates
+/// (it could never equal the text), so any other key in it is an error.
+fn text_matcher(
+    cx: &Cx,
+    value: Value,
+    span: std::ops::Range<usize>,
+) -> Result<Matcher, Diagnostic> {
+    if let Value::Object(map) = &value
+        && let Some(unknown) = map.keys().find(|k| Predicate::from_name(k).is_none())
+    {
+        return Err(cx
+            .error(format!("unknown predicate `{unknown}`"), span)
+            .with_help("a header or body is text: a table here holds predicates (eq, ne, exists, contains, matches, gt, gte, lt, lte, len, type, in)"));
+    }
+    if matches!(&value, Value::Object(map) if map.is_empty()) {
+        return Err(cx
+            .error("an empty table can never match a header or body", span)
+            .with_help(
+                "write a text to compare with, or predicates such as `{ contains = \"…\" }`",
+            ));
+    }
+    matcher(cx, value, span)
 }
 
 /// A plain value means equality; a table whose keys are all predicate names is a predicate.

@@ -8,27 +8,39 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::template::{TemplateError, Templates};
+use crate::vars::{self, Layers, VarError};
 use crate::workflow::model::{
     Auth, Body, Expect, ExtractSource, Located, Matcher, MultipartPart, Predicate, Request,
     VarDecl, Workflow,
 };
+use crate::workflow::source::{Source, Span};
 
 /// Checks workflows in run order. `known` are the names every workflow can use (vars files,
 /// environment, `--var`, sandbox, built-ins); names extracted by a workflow count for later ones.
+///
+/// `layers` are the run's variable layers under the workflows' own `[vars]` (vars files,
+/// environment, `--var`): with them, a `[vars]` entry whose environment variable is unset, or
+/// values that reference each other in a cycle, are found here instead of at run time.
+///
+/// Returns the errors, and warnings for what runs but deserves a word (`insecure = true`).
 pub fn check(
     workflows: &[Arc<Workflow>],
     known: &BTreeSet<String>,
     templates: &Templates,
-) -> Vec<Diagnostic> {
+    layers: &Layers,
+) -> (Vec<Diagnostic>, Vec<String>) {
     let mut checker = Checker {
         templates,
         defined: known.clone(),
         errors: Vec::new(),
+        layers: Some(layers),
+        extracted: BTreeSet::new(),
+        warnings: Vec::new(),
     };
     for workflow in workflows {
         checker.workflow(workflow);
     }
-    checker.errors
+    (checker.errors, checker.warnings)
 }
 
 /// Checks the values of vars-file entries against the names defined anywhere.
@@ -41,6 +53,9 @@ pub fn check_decls(
         templates,
         defined: known.clone(),
         errors: Vec::new(),
+        layers: None,
+        extracted: BTreeSet::new(),
+        warnings: Vec::new(),
     };
     checker.decls(decls);
     checker.errors
@@ -50,6 +65,11 @@ struct Checker<'a> {
     templates: &'a Templates,
     defined: BTreeSet<String>,
     errors: Vec<Diagnostic>,
+    /// The run's layers under the workflows' `[vars]`; `None` when checking vars files alone.
+    layers: Option<&'a Layers>,
+    /// Names extracted (or prompted) by the workflows checked so far.
+    extracted: BTreeSet<String>,
+    warnings: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -78,6 +98,7 @@ impl Checker<'_> {
             self.defined.insert(req.value.clone());
         }
         self.decls(&workflow.vars);
+        self.var_problems(workflow);
         let mut extracted = Vec::new();
         for step in workflow.steps.iter() {
             let step = match step {
@@ -96,6 +117,9 @@ impl Checker<'_> {
             }
             self.request(&step.request);
             self.expect(&step.expect);
+            if step.request.insecure {
+                self.insecure(&step.source, &step.span, "step", &step.name);
+            }
             for ex in &step.extract {
                 self.extraction(ex);
             }
@@ -109,11 +133,54 @@ impl Checker<'_> {
                 }
                 self.request(&cleanup.request);
                 self.expect(&cleanup.expect);
+                if cleanup.request.insecure {
+                    self.insecure(&step.source, &step.span, "cleanup", &cleanup.name);
+                }
             }
         }
         // Extracted names stay visible to later workflows; `[vars]` and `requires` do not.
         self.defined = outer;
+        self.extracted.extend(extracted.iter().cloned());
         self.defined.extend(extracted);
+    }
+
+    /// SPEC §2.2: `insecure = true` skips TLS verification "with a warning".
+    fn insecure(&mut self, source: &Source, span: &Span, what: &str, name: &str) {
+        let (line, _) = source.line_col(span.start);
+        self.warnings.push(format!(
+            "warning: {}:{line}: {what} `{name}` does not verify TLS certificates (insecure = true)",
+            source.path().display()
+        ));
+    }
+
+    /// What resolving the workflow's variables would fail on at run time (see `check`).
+    fn var_problems(&mut self, workflow: &Workflow) {
+        let Some(base) = self.layers else { return };
+        let mut layers = base.clone();
+        layers.workflow.clone_from(&workflow.vars);
+        for problem in vars::static_problems(&layers, &self.extracted, self.templates) {
+            let name = match &problem {
+                VarError::MissingEnv { name, .. } | VarError::Template { name, .. } => name.clone(),
+                VarError::Cycle(chain) => chain.split(" -> ").next().unwrap_or_default().to_owned(),
+            };
+            let decls = layers.files.iter().flatten();
+            let decl = workflow
+                .vars
+                .iter()
+                .chain(decls)
+                .rev()
+                .find(|d| d.name == name);
+            // A vars file's own missing environment variable was reported when it was read.
+            let in_workflow = workflow.vars.iter().any(|d| d.name == name);
+            if matches!(problem, VarError::MissingEnv { .. }) && !in_workflow {
+                continue;
+            }
+            let message = problem.to_string();
+            self.errors.push(match decl {
+                Some(d) => Diagnostic::at(message, &d.source, d.span.clone()),
+                None => Diagnostic::new(message),
+            });
+        }
     }
 
     fn decls(&mut self, decls: &[VarDecl]) {

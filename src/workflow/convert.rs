@@ -66,21 +66,38 @@ impl Cx {
 
     /// The span of `key` as written inside `span`, or `span` when it cannot be found.
     /// A `[section]` table's span covers only its header, so the search runs on from there.
-    /// One scan for the bare key; quotes around the match are taken into the span.
+    /// Only a whole key counts (`a` is not found inside `[vars]`), one followed by `=` or `.`
+    /// first; quotes around the match are taken into the span.
     pub fn key_span(&self, span: Span, key: &str) -> Span {
-        let Some(found) = self.source.find_after(span.start, key) else {
+        const WINDOW: usize = 8 * 1024;
+        let text = &self.source.text;
+        let end = (span.start + WINDOW).min(text.len());
+        let Some(window) = text.get(span.start..end) else {
             return span;
         };
-        let bytes = self.source.text.as_bytes();
-        match (
-            found.start.checked_sub(1).map(|i| bytes[i]),
-            bytes.get(found.end),
-        ) {
-            (Some(open @ (b'"' | b'\'')), Some(close)) if open == *close => {
-                found.start - 1..found.end + 1
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        let mut whole = None;
+        for (i, _) in window.match_indices(key) {
+            let (start, stop) = (span.start + i, span.start + i + key.len());
+            let before = start.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(stop).copied();
+            if before.is_some_and(word) || after.is_some_and(word) {
+                continue;
             }
-            _ => found,
+            let quoted = matches!((before, after), (Some(o @ (b'"' | b'\'')), Some(c)) if o == c);
+            let found = if quoted {
+                start - 1..stop + 1
+            } else {
+                start..stop
+            };
+            let rest = text[found.end..].trim_start_matches([' ', '\t']);
+            if rest.starts_with('=') || rest.starts_with('.') {
+                return found;
+            }
+            whole.get_or_insert(found);
         }
+        whole.unwrap_or(span)
     }
 
     /// Table entries whose values must be strings (headers).
