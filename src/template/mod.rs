@@ -387,6 +387,7 @@ fn line_start(src: &str, line: usize) -> usize {
 
 /// The built-in functions and filters of SPEC §3.
 mod builtins;
+mod lookups;
 
 #[cfg(test)]
 mod tests;

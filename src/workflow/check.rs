@@ -327,6 +327,13 @@ impl Checker<'_> {
         };
         match used {
             Ok(names) => {
+                for what in self.templates.unknown_lookups(text, expr) {
+                    let name = what.split('`').nth(1).unwrap_or_default();
+                    self.errors.push(
+                        Diagnostic::at(format!("unknown {what}"), source, source.narrow(span, name))
+                            .with_help("steprun's own filters are listed in the README (Templates); minijinja's built-in filters and tests work too"),
+                    );
+                }
                 for name in names.iter().filter(|n| !self.defined.contains(*n)) {
                     self.errors.push(
                         Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow(span, name))

@@ -124,3 +124,45 @@ fn insecure_steps_are_warned_about_before_the_run() {
         .stderr_has("w.toml:6: step `lax` does not verify TLS certificates (insecure = true)")
         .nowhere("`plain` does not verify");
 }
+
+#[test]
+fn an_unknown_filter_or_test_is_invalid_input() {
+    let s = TestServer::start();
+    for (url, needle) in [
+        (
+            "BASE/echo/<<run_id | nofilter>>",
+            "unknown filter `nofilter`",
+        ),
+        (
+            "BASE/echo/<% if run_id is nope %>x<% endif %>",
+            "unknown test `nope`",
+        ),
+    ] {
+        Case::new()
+            .file(
+                "w.toml",
+                &at(
+                    &s,
+                    &format!("name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"{url}\"\n"),
+                ),
+            )
+            .args(["run", "w.toml"])
+            .run()
+            .code(2)
+            .stderr_has(needle)
+            .stderr_has("w.toml:4:");
+    }
+    // Known ones, minijinja's and steprun's, pass.
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<run_id | upper | urlencode>><% if run_id is defined %>y<% endif %>\"\n",
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    assert_eq!(s.hits(), 1);
+}
