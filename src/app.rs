@@ -268,6 +268,15 @@ fn list(args: &ListArgs) -> u8 {
 }
 
 async fn serve_sandbox(args: &SandboxArgs) -> u8 {
+    // SPEC §8: the sandbox serves on loopback. Its admin credentials are fixed and printed,
+    // so it must not be reachable from other machines.
+    if !args.listen.ip().is_loopback() {
+        say_err!(
+            "error: --listen {}: the sandbox serves on loopback only (127.0.0.1 or [::1])",
+            args.listen
+        );
+        return exit::INVALID;
+    }
     let sandbox = match sandbox::start(args.listen).await {
         Ok(s) => s,
         Err(e) => {

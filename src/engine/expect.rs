@@ -48,7 +48,7 @@ pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<Expectatio
     match check {
         Check::Equals(expected) => vec![result(
             subject.to_owned(),
-            matches!(actual, Actual::One(a) if a == expected),
+            matches!(actual, Actual::One(a) if json_eq(a, expected)),
             short_json(expected),
             actual,
         )],
@@ -81,8 +81,8 @@ pub fn holds(pred: Predicate, actual: &Actual, arg: &Value) -> bool {
         return pred == Predicate::Exists && arg == &Value::Bool(false);
     };
     match pred {
-        Predicate::Eq => value == arg,
-        Predicate::Ne => value != arg,
+        Predicate::Eq => json_eq(value, arg),
+        Predicate::Ne => !json_eq(value, arg),
         Predicate::Exists => arg == &Value::Bool(true),
         Predicate::Contains => contains(value, arg),
         Predicate::Matches => match (value, arg.as_str()) {
@@ -98,14 +98,40 @@ pub fn holds(pred: Predicate, actual: &Actual, arg: &Value) -> bool {
         Predicate::Lte => compare(value, arg).is_some_and(std::cmp::Ordering::is_le),
         Predicate::Len => length(value).is_some_and(|n| Some(n as u64) == arg.as_u64()),
         Predicate::Type => arg.as_str() == Some(type_name(value)),
-        Predicate::In => arg.as_array().is_some_and(|list| list.contains(value)),
+        Predicate::In => arg
+            .as_array()
+            .is_some_and(|list| list.iter().any(|item| json_eq(item, value))),
+    }
+}
+
+/// JSON equality with numbers compared by value: `1` equals `1.0` (JSON has one number type),
+/// while `1` and `"1"` still differ.
+pub fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => match (x.as_u64(), y.as_u64()) {
+                (Some(x), Some(y)) => x == y,
+                #[allow(clippy::float_cmp)] // the same number written two ways
+                _ => x.as_f64().is_some_and(|x| y.as_f64() == Some(x)),
+            },
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
     }
 }
 
 fn contains(value: &Value, arg: &Value) -> bool {
     match (value, arg) {
         (Value::String(s), Value::String(sub)) => s.contains(sub.as_str()),
-        (Value::Array(items), needle) => items.contains(needle),
+        (Value::Array(items), needle) => items.iter().any(|item| json_eq(item, needle)),
         (Value::Object(map), Value::String(key)) => map.contains_key(key),
         _ => false,
     }
@@ -160,6 +186,21 @@ mod tests {
 
     fn one(v: Value) -> Actual {
         Actual::One(v)
+    }
+
+    #[test]
+    fn numbers_are_equal_by_value() {
+        let r = evaluate("$.f", &one(json!(1.0)), &Check::Equals(json!(1)));
+        assert!(r[0].passed);
+        let r = evaluate(
+            "$.f",
+            &one(json!({"a": [2.50]})),
+            &Check::Equals(json!({"a": [2.5]})),
+        );
+        assert!(r[0].passed);
+        assert!(holds(Predicate::In, &one(json!(3.0)), &json!([1, 3])));
+        assert!(!holds(Predicate::Eq, &one(json!(1)), &json!(1.5)));
+        assert!(!holds(Predicate::Eq, &one(json!(1)), &json!("1")));
     }
 
     #[test]

@@ -152,10 +152,20 @@ impl Engine {
                 regex: text(&ex.regex)?,
                 jwt: text(&ex.jwt)?,
             };
-            match received
-                .extract(&source, &modifiers)
-                .map_err(|e| format!("cannot extract `{}`: {e}", ex.name))?
-            {
+            let found = match received.extract(&source, &modifiers) {
+                Ok(found) => found,
+                // A body that is not JSON has no value at any path: for an optional
+                // extraction that is "missing", not a failure.
+                Err(_)
+                    if ex.optional
+                        && matches!(source, Source::JsonPath(_))
+                        && received.json().is_none() =>
+                {
+                    None
+                }
+                Err(e) => return Err(format!("cannot extract `{}`: {e}", ex.name)),
+            };
+            match found {
                 Some(value) => out.push(Extracted {
                     name: ex.name.clone(),
                     value,

@@ -121,7 +121,7 @@ name = "Modifiers"
 [[steps]]
 name = "Text"
 url = "BASE/text"
-extract = { code = { body = true, regex = "code=([^&]+)" } }
+extract = { code = { body = true, regex = "code=([^&]+)" }, maybe = { jsonpath = "$.x", optional = true } }
 expect.body = { contains = "hello", matches = "^hello" }
 [[steps]]
 name = "JWT"

@@ -200,3 +200,12 @@ fn list_shows_name_steps_tags_description() {
         .stdout_has("First line.")
         .nowhere("Frag");
 }
+
+#[test]
+fn the_sandbox_listens_on_loopback_only() {
+    Case::new()
+        .args(["sandbox", "--listen", "0.0.0.0:0"])
+        .run()
+        .code(2)
+        .stderr_has("the sandbox serves on loopback only");
+}
