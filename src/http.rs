@@ -11,6 +11,9 @@ use reqwest::header::{COOKIE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET
 use reqwest::{Method, StatusCode, Url};
 use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
 
+/// The `User-Agent` of every request (unless a step sets its own).
+pub const USER_AGENT: &str = concat!("steprun/", env!("CARGO_PKG_VERSION"));
+
 /// Re-sends after a 429 or 503, at most.
 const MAX_THROTTLE_RETRIES: u32 = 3;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -145,6 +148,13 @@ impl Http {
         &self.jar
     }
 
+    /// The `Cookie` header the jar would send to `url` (what `-vv` shows before sending).
+    pub fn cookie_header(&self, url: &Url) -> Option<String> {
+        self.jar
+            .cookies(url)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    }
+
     /// The value of the most specific cookie named `name` in the jar, any domain or path.
     pub fn cookie(&self, name: &str) -> Option<String> {
         let store = self.jar.lock().ok()?;
@@ -230,7 +240,7 @@ fn build_client(tls: Tls) -> Result<reqwest::Client, HttpError> {
     install_crypto_provider();
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("steprun/", env!("CARGO_PKG_VERSION")));
+        .user_agent(USER_AGENT);
     match tls {
         Tls::None => builder.tls_certs_only([]),
         Tls::Verified => builder,

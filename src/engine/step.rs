@@ -291,29 +291,43 @@ impl Engine {
                 body: None,
             };
         }
+        let text = |v: &[u8]| r.redact(&String::from_utf8_lossy(v)).into_owned();
+        let mut headers: Vec<(String, String)> = prepared
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), text(v.as_bytes())))
+            .collect();
+        // What the client adds on the wire, so `-vv` shows the request as sent.
+        let set = |name: &str| prepared.headers.contains_key(name);
+        if !set("cookie")
+            && let Some(cookies) = wf.http.cookie_header(&prepared.url)
+        {
+            headers.push(("cookie".to_owned(), text(cookies.as_bytes())));
+        }
+        if !set("user-agent") {
+            headers.push(("user-agent".to_owned(), crate::http::USER_AGENT.to_owned()));
+        }
+        match &prepared.body {
+            PreparedBody::Bytes(b) if !set("content-length") => {
+                headers.push(("content-length".to_owned(), b.len().to_string()));
+            }
+            PreparedBody::Multipart(_) if !set("content-type") => {
+                // The boundary is chosen when the request is sent.
+                headers.push(("content-type".to_owned(), "multipart/form-data".to_owned()));
+            }
+            _ => {}
+        }
         RequestInfo {
             method: prepared.method.to_string(),
             url: r.redact(prepared.url.as_str()).into_owned(),
-            headers: prepared
-                .headers
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.to_string(),
-                        r.redact(&String::from_utf8_lossy(v.as_bytes()))
-                            .into_owned(),
-                    )
-                })
-                .collect(),
+            headers,
             body: match &prepared.body {
                 PreparedBody::Empty => None,
                 PreparedBody::Bytes(b) => Some(
                     r.redact(&truncate(b, self.options.body_limit).0)
                         .into_owned(),
                 ),
-                PreparedBody::Multipart(parts) => {
-                    Some(format!("(multipart: {} parts)", parts.len()))
-                }
+                PreparedBody::Multipart(parts) => Some(multipart_summary(parts, &text)),
             },
         }
     }
@@ -373,4 +387,29 @@ fn failed(mut report: StepReport, message: String, started: Instant) -> StepRepo
     report.message = Some(message);
     report.duration = started.elapsed();
     report
+}
+
+/// A multipart body as `-vv` shows it: one line per part, files by name, size and type.
+fn multipart_summary(parts: &[crate::http::Part], text: &dyn Fn(&[u8]) -> String) -> String {
+    use crate::http::PartData;
+    parts
+        .iter()
+        .map(|part| match &part.data {
+            PartData::Text(value) => format!("{}={}", part.name, text(value.as_bytes())),
+            PartData::File {
+                file_name,
+                bytes,
+                content_type,
+            } => format!(
+                "{}=@{file_name} ({} bytes{})",
+                part.name,
+                bytes.len(),
+                content_type
+                    .as_deref()
+                    .map(|ct| format!(", {ct}"))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -276,3 +276,45 @@ url = "BASE/echo"
     );
     assert!(run.stdout.contains("interrupted"), "{}", run.stdout);
 }
+
+#[test]
+fn very_verbose_shows_the_request_as_sent() {
+    let s = TestServer::start();
+    Case::new()
+        .file("part.txt", "file text")
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Wire"
+[[steps]]
+name = "Login"
+url = "BASE/login"
+expect = { status = 302 }
+[[steps]]
+name = "Uses the jar"
+url = "BASE/env1/needs-st"
+[[steps]]
+name = "Posts JSON"
+method = "POST"
+url = "BASE/echo"
+json = { a = 1 }
+[[steps]]
+name = "Uploads"
+method = "POST"
+url = "BASE/echo"
+multipart = { note = "hello", doc = { file = "part.txt", content_type = "text/plain" } }
+"#,
+            ),
+        )
+        .args(["run", "w.toml", "-vv"])
+        .run()
+        .code(0)
+        .stdout_has("> cookie: ST=st-value")
+        .stdout_has(concat!("> user-agent: steprun/", env!("CARGO_PKG_VERSION")))
+        .stdout_has("> content-length: 7")
+        .stdout_has("> content-type: multipart/form-data")
+        .stdout_has("> note=hello")
+        .stdout_has("> doc=@part.txt (9 bytes, text/plain)");
+}
