@@ -110,6 +110,9 @@ impl Redactor {
         if self.inner.disabled {
             return;
         }
+        if self.inner.seen.contains(derived) {
+            return; // a request sent again: known already, no new automaton
+        }
         let inner = Arc::make_mut(&mut self.inner);
         inner.push(name, derived.to_owned());
         inner.build();
@@ -183,14 +186,16 @@ impl Redactor {
 }
 
 impl Inner {
-    /// The value and the forms it takes when sent: percent-encoded (RFC 3986 and
-    /// `application/x-www-form-urlencoded`), JSON-escaped, and Base64 (standard and URL-safe).
+    /// The value and the forms it takes when sent: percent-encoded (RFC 3986,
+    /// `application/x-www-form-urlencoded`, and as the `url` crate writes it in each part of a
+    /// URL), JSON-escaped, and Base64 (standard and URL-safe).
     fn add_forms(&mut self, name: &str, value: &str) {
         if value.chars().count() < MIN_SECRET_CHARS {
             return;
         }
         let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
         let mut forms = vec![value.to_owned(), percent_encode(value), form];
+        forms.extend(url_forms(value));
         forms.extend(json_escaped_forms(value));
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             forms.push(engine.encode(value));
@@ -229,6 +234,38 @@ fn leaf_texts(value: &Value, out: &mut Vec<String>) {
         Value::Object(map) => map.values().for_each(|v| leaf_texts(v, out)),
         Value::Bool(_) | Value::Null => {}
     }
+}
+
+/// How `value` appears in a URL after `Url::parse`, which percent-encodes only some characters,
+/// a different set in each part: as the user name, password, path segment, query and
+/// fragment. Derived with the `url` crate itself, so they match what the request URL shows.
+fn url_forms(value: &str) -> Vec<String> {
+    let Ok(base) = url::Url::parse("http://h/") else {
+        return Vec::new();
+    };
+    let mut forms = Vec::new();
+    let mut url = base.clone();
+    if url.set_username(value).is_ok() {
+        forms.push(url.username().to_owned());
+    }
+    let mut url = base.clone();
+    if url.set_password(Some(value)).is_ok()
+        && let Some(password) = url.password()
+    {
+        forms.push(password.to_owned());
+    }
+    let mut url = base.clone();
+    url.set_path(&format!("/{value}"));
+    if let Some(path) = url.path().strip_prefix('/') {
+        forms.push(path.to_owned());
+    }
+    let mut url = base.clone();
+    url.set_query(Some(value));
+    forms.extend(url.query().map(str::to_owned));
+    let mut url = base;
+    url.set_fragment(Some(value));
+    forms.extend(url.fragment().map(str::to_owned));
+    forms
 }
 
 /// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
@@ -299,6 +336,32 @@ mod tests {
             r.redact("client_secret=a+b%2Fc%2Bd%26%C3%A9"),
             "client_secret=«clientSecret»"
         );
+    }
+
+    #[test]
+    fn forms_the_url_crate_writes() {
+        let r = redactor(&[("adminPassword", "My Pa$$word!")]);
+        let url =
+            url::Url::parse("http://127.0.0.1:1/echo/My Pa$$word!?p=My Pa$$word!#My Pa$$word!")
+                .unwrap();
+        assert_eq!(
+            r.redact(url.as_str()),
+            "http://127.0.0.1:1/echo/«adminPassword»?p=«adminPassword»#«adminPassword»"
+        );
+        let r = redactor(&[("clientSecret", "a'b\"c<d>e`f{g}h|i")]);
+        for text in [
+            "http://h/a'b\"c<d>e`f{g}h|i?a'b\"c<d>e`f{g}h|i#a'b\"c<d>e`f{g}h|i",
+            "http://app:a'b\"c<d>e`f{g}h|i@h/",
+        ] {
+            let url = url::Url::parse(text).unwrap();
+            let shown = r.redact(url.as_str());
+            assert!(!shown.contains("c%3Cd"), "{shown}");
+            assert_eq!(
+                shown.matches("«clientSecret»").count(),
+                text.matches("'b").count(),
+                "{shown}"
+            );
+        }
     }
 
     #[test]
