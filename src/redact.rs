@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
@@ -16,6 +15,10 @@ use serde_json::Value;
 
 use crate::template::percent_encode;
 use crate::vars::VarStore;
+
+mod forms;
+
+use forms::{json_escaped_forms, url_forms};
 
 /// Values shorter than this many characters are not redacted: hiding every `1`, `ok` or
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
@@ -234,63 +237,6 @@ fn leaf_texts(value: &Value, out: &mut Vec<String>) {
         Value::Object(map) => map.values().for_each(|v| leaf_texts(v, out)),
         Value::Bool(_) | Value::Null => {}
     }
-}
-
-/// How `value` appears in a URL after `Url::parse`, which percent-encodes only some characters,
-/// a different set in each part: as the user name, password, path segment, query and
-/// fragment. Derived with the `url` crate itself, so they match what the request URL shows.
-fn url_forms(value: &str) -> Vec<String> {
-    let Ok(base) = url::Url::parse("http://h/") else {
-        return Vec::new();
-    };
-    let mut forms = Vec::new();
-    let mut url = base.clone();
-    if url.set_username(value).is_ok() {
-        forms.push(url.username().to_owned());
-    }
-    let mut url = base.clone();
-    if url.set_password(Some(value)).is_ok()
-        && let Some(password) = url.password()
-    {
-        forms.push(password.to_owned());
-    }
-    let mut url = base.clone();
-    url.set_path(&format!("/{value}"));
-    if let Some(path) = url.path().strip_prefix('/') {
-        forms.push(path.to_owned());
-    }
-    let mut url = base.clone();
-    url.set_query(Some(value));
-    forms.extend(url.query().map(str::to_owned));
-    let mut url = base;
-    url.set_fragment(Some(value));
-    forms.extend(url.fragment().map(str::to_owned));
-    forms
-}
-
-/// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
-/// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
-fn json_escaped_forms(value: &str) -> Vec<String> {
-    let quoted = Value::String(value.to_owned()).to_string();
-    let plain = quoted
-        .strip_prefix('"')
-        .and_then(|q| q.strip_suffix('"'))
-        .unwrap_or(&quoted)
-        .to_owned();
-    let mut ascii = String::with_capacity(plain.len());
-    for c in plain.chars() {
-        if c.is_ascii() {
-            ascii.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(ascii, "\\u{unit:04x}");
-            }
-        }
-    }
-    let slashed = plain.replace('/', "\\/");
-    let both = ascii.replace('/', "\\/");
-    vec![plain, ascii, slashed, both]
 }
 
 #[cfg(test)]
