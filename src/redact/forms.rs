@@ -40,12 +40,7 @@ pub(super) fn url_forms(value: &str) -> Vec<String> {
 /// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
 /// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
 pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {
-    let quoted = Value::String(value.to_owned()).to_string();
-    let plain = quoted
-        .strip_prefix('"')
-        .and_then(|q| q.strip_suffix('"'))
-        .unwrap_or(&quoted)
-        .to_owned();
+    let plain = json_escaped(value);
     let mut ascii = String::with_capacity(plain.len());
     for c in plain.chars() {
         if c.is_ascii() {
@@ -60,4 +55,13 @@ pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {
     let slashed = plain.replace('/', "\\/");
     let both = ascii.replace('/', "\\/");
     vec![plain, ascii, slashed, both]
+}
+
+/// `value` inside a JSON string, as `serde_json` writes it (without the quotes).
+pub(super) fn json_escaped(value: &str) -> String {
+    let quoted = Value::String(value.to_owned()).to_string();
+    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+        Some(inner) => inner.to_owned(),
+        None => quoted,
+    }
 }
