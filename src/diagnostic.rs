@@ -1,9 +1,14 @@
 //! Errors in the user's input, rendered the way rustc does: message, `file:line:col`, the line, a caret.
+//! The line of a secret entry is shown with its string literals masked (SPEC §5).
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::workflow::source::{Source, Span};
+
+mod masked;
+
+use masked::shown_line;
 
 /// A problem with a workflow or vars file (or the command line), found before anything is sent.
 #[derive(Debug, Clone)]
@@ -49,16 +54,21 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "error: {}", self.message)?;
         if let Some((source, span)) = &self.location {
             let (line, col) = source.line_col(span.start);
-            let text = source.line_text(line);
+            let original = source.line_text(line);
+            let shown = shown_line(source, line);
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
             writeln!(f, "{pad}--> {}:{line}:{col}", source.path().display())?;
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {text}")?;
-            let width = underline_width(source, span, line, col, text);
-            let indent: String = text
+            writeln!(f, "{line} | {}", shown.text)?;
+            // The span in the original line, moved to where it is in the shown one.
+            let width = underline_width(source, span, line, col, original);
+            let start = shown.column(col - 1);
+            let width = shown.column(col - 1 + width).saturating_sub(start).max(1);
+            let indent: String = shown
+                .text
                 .chars()
-                .take(col - 1)
+                .take(start)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;

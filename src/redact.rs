@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
@@ -16,6 +15,10 @@ use serde_json::Value;
 
 use crate::template::percent_encode;
 use crate::vars::VarStore;
+
+mod forms;
+
+use forms::{json_escaped, json_escaped_forms, url_forms};
 
 /// Values shorter than this many characters are not redacted: hiding every `1`, `ok` or
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
@@ -110,6 +113,9 @@ impl Redactor {
         if self.inner.disabled {
             return;
         }
+        if self.inner.seen.contains(derived) {
+            return; // a request sent again: known already, no new automaton
+        }
         let inner = Arc::make_mut(&mut self.inner);
         inner.push(name, derived.to_owned());
         inner.build();
@@ -183,15 +189,25 @@ impl Redactor {
 }
 
 impl Inner {
-    /// The value and the forms it takes when sent: percent-encoded (RFC 3986 and
-    /// `application/x-www-form-urlencoded`), JSON-escaped, and Base64 (standard and URL-safe).
+    /// The value and the forms it takes when sent: percent-encoded (RFC 3986,
+    /// `application/x-www-form-urlencoded`, and as the `url` crate writes it in each part of a
+    /// URL), JSON-escaped, and Base64 (standard and URL-safe).
     fn add_forms(&mut self, name: &str, value: &str) {
         if value.chars().count() < MIN_SECRET_CHARS {
             return;
         }
         let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
         let mut forms = vec![value.to_owned(), percent_encode(value), form];
-        forms.extend(json_escaped_forms(value));
+        forms.extend(url_forms(value));
+        // Any of these inside a JSON string (a URL echoed in a body), and the JSON string
+        // itself inside another (a JSON body echoed as text in a JSON response).
+        let escaped: Vec<String> = forms.iter().map(|f| json_escaped(f)).collect();
+        forms.extend(escaped);
+        for form in json_escaped_forms(value) {
+            forms.push(json_escaped(&form));
+            forms.push(form);
+        }
+        forms.extend(json_escaped_forms(&json_escaped(value)));
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             forms.push(engine.encode(value));
         }
@@ -231,166 +247,5 @@ fn leaf_texts(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
-/// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
-fn json_escaped_forms(value: &str) -> Vec<String> {
-    let quoted = Value::String(value.to_owned()).to_string();
-    let plain = quoted
-        .strip_prefix('"')
-        .and_then(|q| q.strip_suffix('"'))
-        .unwrap_or(&quoted)
-        .to_owned();
-    let mut ascii = String::with_capacity(plain.len());
-    for c in plain.chars() {
-        if c.is_ascii() {
-            ascii.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(ascii, "\\u{unit:04x}");
-            }
-        }
-    }
-    let slashed = plain.replace('/', "\\/");
-    let both = ascii.replace('/', "\\/");
-    vec![plain, ascii, slashed, both]
-}
-
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    fn redactor(secrets: &[(&str, &str)]) -> Redactor {
-        let mut r = Redactor::default();
-        for (name, value) in secrets {
-            r.add(name, value);
-        }
-        r
-    }
-
-    #[test]
-    fn value_inside_a_longer_string() {
-        let r = redactor(&[("accessToken", "eyJhbGciOi.payload.sig")]);
-        let out =
-            r.redact("Authorization: Bearer eyJhbGciOi.payload.sig; again eyJhbGciOi.payload.sig!");
-        assert_eq!(
-            out,
-            "Authorization: Bearer «accessToken»; again «accessToken»!"
-        );
-    }
-
-    #[test]
-    fn nothing_to_hide_borrows() {
-        let r = redactor(&[("password", "hunter22")]);
-        assert!(matches!(r.redact("no secrets here"), Cow::Borrowed(_)));
-        assert!(matches!(Redactor::default().redact("x"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn url_encoded_forms() {
-        let r = redactor(&[("clientSecret", "a b/c+d&é")]);
-        assert_eq!(
-            r.redact("?secret=a%20b%2Fc%2Bd%26%C3%A9&x=1"),
-            "?secret=«clientSecret»&x=1"
-        );
-        assert_eq!(
-            r.redact("client_secret=a+b%2Fc%2Bd%26%C3%A9"),
-            "client_secret=«clientSecret»"
-        );
-    }
-
-    #[test]
-    fn basic_auth_through_add_derived() {
-        let mut r = redactor(&[("adminAppSecret", "s3cr3t-value")]);
-        let header = format!("Basic {}", STANDARD.encode("app-id:s3cr3t-value"));
-        r.add_derived("adminAppSecret", &STANDARD.encode("app-id:s3cr3t-value"));
-        assert_eq!(
-            r.redact(&format!("Authorization: {header}")),
-            "Authorization: Basic «adminAppSecret»"
-        );
-    }
-
-    #[test]
-    fn base64_of_the_value() {
-        let r = redactor(&[("otp", "123456")]);
-        let text = format!(
-            "{} {}",
-            STANDARD.encode("123456"),
-            URL_SAFE_NO_PAD.encode("123456")
-        );
-        assert_eq!(r.redact(&text), "«otp» «otp»");
-    }
-
-    #[test]
-    fn json_escaped_forms() {
-        let secret = "pa\"ss\\wörd/1";
-        let r = redactor(&[("password", secret)]);
-        let body = json!({"password": secret}).to_string();
-        assert_eq!(r.redact(&body), r#"{"password":"«password»"}"#);
-        assert_eq!(r.redact(r#""pa\"ss\\w\u00f6rd\/1""#), r#""«password»""#);
-    }
-
-    #[test]
-    fn overlapping_secrets_leave_no_fragment() {
-        let r = redactor(&[("first", "abcdef"), ("second", "defghi")]);
-        assert_eq!(r.redact("xx abcdefghi yy"), "xx «first»«second» yy");
-        let r = redactor(&[("inner", "1234"), ("outer", "ab1234cd")]);
-        assert_eq!(r.redact("ab1234cd 1234"), "«outer» «inner»");
-    }
-
-    #[test]
-    fn short_values_and_booleans_are_not_hidden() {
-        let mut vars = VarStore::new();
-        vars.set("pin", json!("123"), true);
-        vars.set("flagSecret", json!(true), false);
-        vars.set("apiSecret", json!(987_654), false);
-        vars.set("nestedToken", json!({"a": ["deep-secret"]}), false);
-        vars.set("visible", json!("not-hidden"), false);
-        let r = Redactor::from_store(&vars);
-        let out = r.redact("123 true 987654 deep-secret not-hidden");
-        assert_eq!(out, "123 true «apiSecret» «nestedToken» not-hidden");
-    }
-
-    #[test]
-    fn add_value_hides_each_leaf() {
-        let mut r = Redactor::default();
-        r.add_value(
-            "tokens",
-            &json!({"access": "acc-1234", "expires": 3600, "ok": true}),
-        );
-        assert_eq!(r.redact("acc-1234 3600 true"), "«tokens» «tokens» true");
-    }
-
-    #[test]
-    fn disabled_hides_nothing() {
-        let mut r = Redactor::disabled();
-        r.add("password", "hunter22");
-        r.add_derived("password", "aHVudGVyMjI=");
-        assert_eq!(r.redact("hunter22 aHVudGVyMjI="), "hunter22 aHVudGVyMjI=");
-        assert!(!r.is_enabled());
-    }
-
-    #[test]
-    fn redact_json_values() {
-        let r = redactor(&[("token", "tok-1234"), ("pin", "424242")]);
-        let value = json!({"tok-1234": ["Bearer tok-1234", 424_242, 7, true]});
-        assert_eq!(
-            r.redact_json(&value),
-            json!({"«token»": ["Bearer «token»", "«pin»", 7, true]})
-        );
-    }
-
-    #[test]
-    fn clones_share_and_diverge_on_add() {
-        fn assert_send_sync<T: Send + Sync>() {}
-        assert_send_sync::<Redactor>();
-        let base = redactor(&[("a", "aaaa-secret")]);
-        let mut more = base.clone();
-        more.add("b", "bbbb-secret");
-        assert_eq!(base.redact("aaaa-secret bbbb-secret"), "«a» bbbb-secret");
-        assert_eq!(more.redact("aaaa-secret bbbb-secret"), "«a» «b»");
-        assert!(!format!("{base:?}").contains("aaaa"));
-    }
-}
+mod tests;

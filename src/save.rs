@@ -1,10 +1,11 @@
 //! `--save-vars`: the variables at the end of a run, written as a vars file. Secrets are left
-//! out unless `--save-secrets`.
+//! out unless `--save-secrets`, and hidden inside other values too (SPEC §5).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{RunEntry, RunResult};
+use crate::redact::Redactor;
 use crate::vars::VarStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +28,16 @@ pub fn save_vars(
             Some(label) if entries.len() > 1 => labelled(path, label),
             _ => path.to_path_buf(),
         };
-        std::fs::write(&target, render(&result.vars, secrets)).map_err(|source| SaveError {
+        // `--show-secrets` is for the terminal only: the file still hides them.
+        let redactor = if secrets {
+            Redactor::disabled()
+        } else if result.redactor.is_enabled() {
+            result.redactor.clone()
+        } else {
+            Redactor::from_store(&result.vars)
+        };
+        let text = render(&result.vars, &redactor, secrets);
+        std::fs::write(&target, text).map_err(|source| SaveError {
             path: target.display().to_string(),
             source,
         })?;
@@ -48,12 +58,18 @@ fn labelled(path: &Path, label: &str) -> PathBuf {
 }
 
 /// The store as TOML. Secret entries are written as `{ value = …, secret = true }` with
-/// `--save-secrets`, and otherwise only named in a comment.
-pub fn render(vars: &VarStore, secrets: bool) -> String {
+/// `--save-secrets`, and otherwise only named in a comment; other values are written through
+/// `redactor`, so a secret inside a longer value is hidden as `«name»`.
+pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
     let mut table = toml::Table::new();
     let mut withheld = Vec::new();
     for (name, var) in vars.iter() {
-        let Ok(value) = toml::Value::try_from(&var.value) else {
+        let value = if secrets || var.secret {
+            toml::Value::try_from(&var.value)
+        } else {
+            toml::Value::try_from(redactor.redact_json(&var.value))
+        };
+        let Ok(value) = value else {
             continue; // null has no TOML form
         };
         if var.secret {
@@ -91,14 +107,45 @@ mod tests {
         let mut vars = VarStore::new();
         vars.set("appID", json!("abc"), false);
         vars.set("accessToken", json!("s3cr3t-value"), false);
-        let text = render(&vars, false);
+        let redactor = Redactor::from_store(&vars);
+        let text = render(&vars, &redactor, false);
         assert!(text.contains("appID = \"abc\""), "{text}");
         assert!(!text.contains("s3cr3t-value"), "{text}");
         assert!(text.contains("accessToken"), "{text}");
-        let text = render(&vars, true);
+        let text = render(&vars, &Redactor::disabled(), true);
         assert!(text.contains("s3cr3t-value"), "{text}");
         let parsed: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(parsed["accessToken"]["secret"].as_bool(), Some(true));
+    }
+
+    #[test]
+    fn a_secret_inside_another_value_is_hidden() {
+        let mut vars = VarStore::new();
+        vars.set("apiToken", json!("s3cr3t-value"), false);
+        vars.set("echoed", json!("prefix-s3cr3t-value-suffix"), false);
+        vars.set(
+            "nested",
+            json!({"url": "https://h/?t=s3cr3t-value", "n": [1, 2]}),
+            false,
+        );
+        let redactor = Redactor::from_store(&vars);
+        let text = render(&vars, &redactor, false);
+        assert!(!text.contains("s3cr3t-value"), "{text}");
+        assert!(
+            text.contains("echoed = \"prefix-«apiToken»-suffix\""),
+            "{text}"
+        );
+        let parsed: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(
+            parsed["nested"]["url"].as_str(),
+            Some("https://h/?t=«apiToken»")
+        );
+        assert_eq!(parsed["nested"]["n"][1].as_integer(), Some(2));
+        let text = render(&vars, &Redactor::disabled(), true);
+        assert!(
+            text.contains("echoed = \"prefix-s3cr3t-value-suffix\""),
+            "{text}"
+        );
     }
 
     #[test]

@@ -129,6 +129,8 @@ pub struct RunResult {
     pub cleanups_failed: usize,
     /// The variables at the end of the run (for `--save-vars`).
     pub vars: VarStore,
+    /// The last workflow's redactor, derived forms included (for `--save-vars`).
+    pub redactor: Redactor,
 }
 
 /// The state of one workflow while it runs.
@@ -163,15 +165,17 @@ impl Engine {
         let mut result = RunResult::default();
         let mut extracted = VarStore::new();
         let mut last_vars = VarStore::new();
+        let mut last_redactor = Redactor::default();
         for (index, workflow) in workflows.iter().enumerate() {
             if self.cancel.should_stop() {
                 break;
             }
             let id = WorkflowId { run, index };
-            let (summary, vars) = self
+            let (summary, vars, redactor) = self
                 .run_workflow(id, entry, workflow, &mut extracted, &mut result)
                 .await;
             last_vars = vars;
+            last_redactor = redactor;
             result.workflows += 1;
             if summary.outcome == Outcome::Failed {
                 result.workflows_failed += 1;
@@ -181,6 +185,7 @@ impl Engine {
             }
         }
         result.vars = last_vars;
+        result.redactor = last_redactor;
         result
     }
 
@@ -191,7 +196,7 @@ impl Engine {
         workflow: &Workflow,
         extracted: &mut VarStore,
         totals: &mut RunResult,
-    ) -> (WorkflowSummary, VarStore) {
+    ) -> (WorkflowSummary, VarStore, Redactor) {
         let started = Instant::now();
         self.sink.emit(&Event::WorkflowStarted(WorkflowInfo {
             id: id.clone(),
@@ -211,6 +216,7 @@ impl Engine {
                 return (
                     self.finish_workflow(&id, workflow, &counts, started, totals),
                     VarStore::new(),
+                    Redactor::default(),
                 );
             }
         };
@@ -262,6 +268,7 @@ impl Engine {
         (
             self.finish_workflow(&id, workflow, &counts, started, totals),
             wf.vars,
+            wf.redactor,
         )
     }
 

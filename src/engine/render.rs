@@ -71,8 +71,8 @@ impl Renderer<'_> {
             })
     }
 
-    /// Builds the request. Basic-auth credentials made from secrets are registered with
-    /// `redactor` so their Base64 form is hidden too.
+    /// Builds the request. Basic-auth credentials made from secrets (by `auth.basic` or by hand
+    /// in a header) are registered with `redactor` so their Base64 form is hidden too.
     pub fn request(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
         let method_text = self.text("method", &req.method)?.to_ascii_uppercase();
         let method = Method::from_bytes(method_text.as_bytes())
@@ -81,6 +81,7 @@ impl Renderer<'_> {
         let mut headers = HeaderMap::new();
         for (name, value) in &req.headers {
             let value = self.text(&format!("header `{name}`"), value)?;
+            self.basic_credentials(&value, redactor);
             insert(&mut headers, name, &value)?;
         }
         self.auth(&req.auth, &mut headers, redactor)?;
@@ -144,6 +145,31 @@ impl Renderer<'_> {
             insert(headers, "authorization", &value)?;
         }
         Ok(())
+    }
+
+    /// A header written as `Basic <Base64>` by hand: when the decoded credentials hold a
+    /// secret, the Base64 is registered as a derived form of it, as `auth.basic` does.
+    fn basic_credentials(&self, value: &str, redactor: &mut Redactor) {
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        let Some((scheme, token)) = value.trim().split_once(' ') else {
+            return;
+        };
+        let token = token.trim();
+        if !scheme.eq_ignore_ascii_case("basic") || token.is_empty() {
+            return;
+        }
+        let decoded = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(token).ok());
+        let Some(decoded) = decoded else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&decoded);
+        if let Some(name) = secret_in(self.vars, &[&text]) {
+            redactor.add_derived(&name, token);
+        }
     }
 
     fn body(
@@ -269,4 +295,38 @@ fn insert(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Render
     })?;
     headers.insert(name, value);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::STANDARD;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_basic_header_written_by_hand_hides_its_base64() {
+        let templates = Templates::new("run");
+        let mut vars = VarStore::new();
+        vars.set("clientId", json!("my-client"), false);
+        vars.set("clientSecret", json!("s3cr3t-v@lue"), false);
+        let urls = UrlCache::default();
+        let renderer = Renderer {
+            templates: &templates,
+            vars: &vars,
+            urls: &urls,
+        };
+        let mut redactor = Redactor::from_store(&vars);
+        let encoded = STANDARD.encode("my-client:s3cr3t-v@lue");
+        renderer.basic_credentials(&format!("Basic {encoded}"), &mut redactor);
+        assert_eq!(
+            redactor.redact(&format!("authorization: Basic {encoded}")),
+            "authorization: Basic «clientSecret»"
+        );
+        // Credentials without a secret, and other schemes, are left alone.
+        let plain = STANDARD.encode("my-client:not-secret");
+        renderer.basic_credentials(&format!("Basic {plain}"), &mut redactor);
+        renderer.basic_credentials("Bearer abc.def", &mut redactor);
+        assert_eq!(redactor.redact(&plain), plain);
+    }
 }

@@ -124,3 +124,153 @@ fn base64_of(s: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
+
+const PASSWORD: &str = "My Pa$$word!";
+
+#[test]
+fn secrets_in_the_url_are_redacted_as_the_url_crate_encodes_them() {
+    let s = TestServer::start();
+    let workflow = at(
+        &s,
+        r#"
+name = "Secret in the URL"
+[[steps]]
+name = "path and query"
+url = "BASE/echo/<<adminPassword>>?p=<<adminPassword>>#<<adminPassword>>"
+[[steps]]
+name = "refused"
+url = "http://127.0.0.1:1/x/<<adminPassword>>?p=<<adminPassword>>"
+"#,
+    );
+    for verbosity in ["", "-v", "-vv"] {
+        let case = Case::new()
+            .file("w.toml", &workflow)
+            .file("v.toml", &format!("adminPassword = \"{PASSWORD}\"\n"))
+            .args(["run", "w.toml", "--vars", "v.toml"])
+            .args([verbosity].into_iter().filter(|v| !v.is_empty()))
+            .args(["--report", "json=r.json", "--report", "junit=r.xml"])
+            .args(["--report", "html=r.html"]);
+        let run = case.run().code(1);
+        assert!(
+            run.stdout
+                .contains("/echo/«adminPassword»?p=«adminPassword»")
+                || verbosity == "-q",
+            "{}",
+            run.stdout
+        );
+        for text in [
+            &run.stdout,
+            &run.stderr,
+            &case.read("r.json"),
+            &case.read("r.xml"),
+            &case.read("r.html"),
+        ] {
+            assert!(
+                !text.contains("Pa$$word"),
+                "{verbosity}: secret leaked:\n{text}"
+            );
+            assert!(
+                !text.contains("Pa%24%24word"),
+                "{verbosity}: leaked:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_basic_header_by_hand_and_a_secret_inside_a_saved_value_are_hidden() {
+    let s = TestServer::start();
+    let case = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Basic by hand"
+[vars]
+clientId = "my-client"
+[[steps]]
+name = "echo"
+url = "BASE/echo"
+headers = { Authorization = "Basic <<(clientId ~ ':' ~ clientSecret) | base64>>" }
+query = { long = "prefix-<<clientSecret>>-suffix" }
+extract = { echoed = { jsonpath = "$.query", regex = "long=(.*)" }, header = "$.headers.authorization" }
+"#,
+            ),
+        )
+        .file("v.toml", &format!("clientSecret = \"{SECRET}\"\n"))
+        .args(["run", "w.toml", "--vars", "v.toml", "-vv"])
+        .args(["--report", "json=r.json", "--save-vars", "saved.toml"]);
+    let run = case.run().code(0);
+    let basic = base64_of(&format!("my-client:{SECRET}"));
+    let saved = case.read("saved.toml");
+    for text in [&run.stdout, &run.stderr, &case.read("r.json"), &saved] {
+        assert!(!text.contains(SECRET), "raw secret leaked:\n{text}");
+        assert!(!text.contains(&basic), "basic form leaked:\n{text}");
+        assert!(!text.contains("s3cr3t-P%40ss"), "url form leaked:\n{text}");
+    }
+    assert!(
+        run.stdout.contains("authorization: Basic «clientSecret»"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        saved.contains("echoed = \"prefix-«clientSecret»-suffix\""),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("header = \"Basic «clientSecret»\""),
+        "{saved}"
+    );
+    let case = case.args(["--save-secrets"]);
+    let with = case.run().code(0);
+    assert!(!with.stdout.contains(SECRET), "{}", with.stdout);
+    let saved = case.read("saved.toml");
+    assert!(
+        saved.contains("prefix-s3cr3t-P%40ss%2Fword-suffix"),
+        "{saved}"
+    );
+    assert!(saved.contains(&basic), "{saved}");
+}
+
+#[test]
+fn diagnostics_on_a_secret_line_mask_its_strings() {
+    let value = "s3cr3t-v@lue-xyz";
+    for (vars, marker) in [
+        (
+            format!("clientSecret = {{ value = \"{value}\", foo = 1 }}\n"),
+            "clientSecret",
+        ),
+        (format!("x = 1\nclientSecret = \"{value}\" oops\n"), "oops"),
+        (
+            format!("clientSecret = \"{value}-<<nope>>\"\n"),
+            "clientSecret",
+        ),
+        (
+            format!("appKey = {{ value = '{value}', secret = true, foo = 1 }}\n"),
+            "appKey",
+        ),
+    ] {
+        let case = Case::new()
+            .file(
+                "w.toml",
+                "name = \"W\"\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:1/\"\n",
+            )
+            .file("v.toml", &vars)
+            .args(["run", "w.toml", "--vars", "v.toml"]);
+        let run = case.run().code(2).nowhere(value);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains("v.toml:"), "{vars}\n{all}");
+        assert!(all.contains('«'), "{vars}\n{all}");
+        // The caret still under the same text of the line.
+        let lines: Vec<&str> = all.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.contains(" | ") && l.contains(marker))
+            .unwrap_or_else(|| panic!("{all}"));
+        let shown = lines[i].split_once(" | ").unwrap().1;
+        let carets = lines[i + 1].split_once(" | ").unwrap().1;
+        let column = shown[..shown.find(marker).unwrap()].chars().count();
+        assert_eq!(carets.chars().position(|c| c == '^'), Some(column), "{all}");
+    }
+}

@@ -1,0 +1,352 @@
+//! How a diagnostic shows a source line: the string literals of a secret entry's line are
+//! masked as `«name»` (SPEC §5), and each column mapped so the caret stays on the same text.
+
+use crate::vars::name_is_secret;
+use crate::workflow::source::Source;
+
+/// A source line as a diagnostic shows it.
+pub(super) struct Shown {
+    pub(super) text: String,
+    /// For each character of the original line, and one past its end, the index of the
+    /// character of `text` it is shown at.
+    at: Vec<usize>,
+}
+
+impl Shown {
+    pub(super) fn column(&self, original: usize) -> usize {
+        let last = self.at.last().copied().unwrap_or(0);
+        self.at.get(original).copied().unwrap_or(last)
+    }
+}
+
+/// Line `line` of `source`, with the string literals masked when it holds a secret entry.
+pub(super) fn shown_line(source: &Source, line: usize) -> Shown {
+    let text = source.line_text(line);
+    match secret_entry(source, line) {
+        Some(name) => mask_strings(text, &name),
+        None => Shown {
+            text: text.to_owned(),
+            at: (0..=text.chars().count()).collect(),
+        },
+    }
+}
+
+/// The name of the secret entry line `line` belongs to, if it does: its key (or, for a line
+/// continuing a multi-line array, the key of the line it continues) or its table's name
+/// contains secret/password/token/otp, or the entry or its table says `secret = true`.
+fn secret_entry(source: &Source, line: usize) -> Option<String> {
+    if is_header(source.line_text(line)) {
+        return None;
+    }
+    let mut key = None;
+    let mut header = None;
+    for l in (1..=line).rev() {
+        let text = source.line_text(l);
+        if is_header(text) {
+            header = Some(l);
+            break;
+        }
+        if key.is_none()
+            && let Some(path) = key_path(text)
+        {
+            key = Some((path, text));
+        }
+    }
+    if let Some((path, text)) = &key {
+        if let Some(name) = path.iter().find(|s| name_is_secret(s)) {
+            return Some(name.clone());
+        }
+        if says_secret_true(text) {
+            return path.first().cloned();
+        }
+    }
+    let header = header?;
+    let table = header_path(source.line_text(header))?;
+    if let Some(name) = table.iter().find(|s| name_is_secret(s)) {
+        return Some(name.clone());
+    }
+    let body = (header + 1..=source.text.lines().count())
+        .map(|l| source.line_text(l))
+        .take_while(|t| !is_header(t));
+    for text in body {
+        if compact(text.split('#').next().unwrap_or("")) == "secret=true" {
+            return table.last().cloned();
+        }
+    }
+    None
+}
+
+/// `[name]` or `[[name]]` (a TOML table header), not a line of a multi-line array.
+fn is_header(text: &str) -> bool {
+    header_path(text).is_some()
+}
+
+fn header_path(text: &str) -> Option<Vec<String>> {
+    let code = compact(text.split('#').next().unwrap_or(""));
+    let inner = code.strip_prefix('[')?.strip_suffix(']')?;
+    let inner = inner
+        .strip_prefix('[')
+        .and_then(|i| i.strip_suffix(']'))
+        .unwrap_or(inner);
+    key_segments(inner)
+}
+
+/// The dotted key before the `=` of a `key = value` line.
+fn key_path(text: &str) -> Option<Vec<String>> {
+    let eq = top_level_eq(text)?;
+    key_segments(&text.chars().take(eq).collect::<String>())
+}
+
+/// `a.b."c d"` as its segments; `None` when it is not a key.
+fn key_segments(key: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for part in key.trim().split('.') {
+        let part = part.trim();
+        let quoted = ['"', '\'']
+            .iter()
+            .find_map(|q| part.strip_prefix(*q).and_then(|p| p.strip_suffix(*q)));
+        match quoted {
+            Some(inner) => out.push(inner.to_owned()),
+            None if !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+            {
+                out.push(part.to_owned());
+            }
+            None => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Whether the value's inline table says `secret = true` at its own level (not in a table
+/// nested deeper, such as an extraction's options).
+fn says_secret_true(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut outside = String::new();
+    for (c, in_string) in Strings::new(text) {
+        if in_string {
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            c if depth == 1 => outside.push(c),
+            _ => {}
+        }
+    }
+    compact(&outside)
+        .split(',')
+        .any(|entry| entry == "secret=true")
+}
+
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Character index of the first `=` outside strings and comments.
+fn top_level_eq(text: &str) -> Option<usize> {
+    for (i, (c, in_string)) in Strings::new(text).enumerate() {
+        match c {
+            _ if in_string => {}
+            '=' => return Some(i),
+            '#' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The characters of a TOML line, each with whether it is inside a string literal (quotes
+/// included).
+struct Strings<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl<'a> Strings<'a> {
+    fn new(text: &'a str) -> Strings<'a> {
+        Strings {
+            chars: text.chars().peekable(),
+            quote: None,
+            escaped: false,
+        }
+    }
+}
+
+impl Iterator for Strings<'_> {
+    type Item = (char, bool);
+
+    fn next(&mut self) -> Option<(char, bool)> {
+        let c = self.chars.next()?;
+        match self.quote {
+            None if c == '"' || c == '\'' => self.quote = Some(c),
+            None => return Some((c, false)),
+            Some(_) if self.escaped => self.escaped = false,
+            Some('"') if c == '\\' => self.escaped = true,
+            Some(q) if c == q => self.quote = None,
+            Some(_) => {}
+        }
+        Some((c, true))
+    }
+}
+
+/// `text` with the contents of each string literal after the key replaced by `«name»`
+/// (a string left open runs to the end of the line).
+fn mask_strings(text: &str, name: &str) -> Shown {
+    let chars: Vec<char> = text.chars().collect();
+    let start = top_level_eq(text).map_or(0, |eq| eq + 1);
+    let label = format!("«{name}»");
+    let mut out = String::with_capacity(text.len());
+    let mut shown = 0;
+    let mut at = Vec::with_capacity(chars.len() + 1);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if i < start || (c != '"' && c != '\'') {
+            if c == '#' && i >= start {
+                // A comment: the rest of the line, as it is.
+                for &c in &chars[i..] {
+                    at.push(shown);
+                    out.push(c);
+                    shown += 1;
+                }
+                break;
+            }
+            at.push(shown);
+            out.push(c);
+            shown += 1;
+            i += 1;
+            continue;
+        }
+        let delim = if chars[i..].starts_with(&[c, c, c]) {
+            3
+        } else {
+            1
+        };
+        let open = i + delim;
+        let mut close = open;
+        while close < chars.len() && !chars[close..].starts_with(&vec![c; delim]) {
+            close += if c == '"' && chars[close] == '\\' {
+                2
+            } else {
+                1
+            };
+        }
+        let close = close.min(chars.len());
+        let end = (close + delim).min(chars.len());
+        for &d in &chars[i..open.min(chars.len())] {
+            at.push(shown);
+            out.push(d);
+            shown += 1;
+        }
+        if close > open {
+            at.extend(std::iter::repeat_n(shown, close - open));
+            out.push_str(&label);
+            shown += label.chars().count();
+        }
+        for &d in &chars[close..end] {
+            at.push(shown);
+            out.push(d);
+            shown += 1;
+        }
+        i = end;
+    }
+    at.push(shown);
+    Shown { text: out, at }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::diagnostic::Diagnostic;
+    use crate::workflow::source::Source;
+
+    fn shown(text: &str, at: &str, width: usize) -> String {
+        let src = Arc::new(Source::new("v.toml", text));
+        let start = text.find(at).expect("marker");
+        Diagnostic::at("problem", &src, start..start + width).to_string()
+    }
+
+    /// The caret line puts `width` carets right under `marker` in the shown source line.
+    #[track_caller]
+    fn assert_caret_under(text: &str, marker: &str, width: usize) {
+        let lines: Vec<&str> = text.lines().collect();
+        let i = lines.iter().position(|l| l.contains(marker)).expect("line");
+        let (_, shown) = lines[i].split_once(" | ").expect("gutter");
+        let column = shown[..shown.find(marker).unwrap()].chars().count();
+        let (_, carets) = lines[i + 1].split_once(" | ").expect("caret line");
+        assert_eq!(
+            carets,
+            format!("{}{}", " ".repeat(column), "^".repeat(width)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn strings_of_a_secret_entry_are_masked() {
+        let text = shown(
+            "clientSecret = { value = \"s3cr3t-v@lue-xyz\", foo = 1 }\n",
+            "foo",
+            3,
+        );
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(
+            text.contains("1 | clientSecret = { value = \"«clientSecret»\", foo = 1 }"),
+            "{text}"
+        );
+        // The caret still under `foo`.
+        assert_caret_under(&text, "foo", 3);
+        let text = shown("x = 1\nclientSecret = \"s3cr3t-v@lue\" oops\n", "oops", 1);
+        assert!(
+            text.contains("2 | clientSecret = \"«clientSecret»\" oops"),
+            "{text}"
+        );
+        assert_caret_under(&text, "oops", 1);
+        // Left open by a syntax error: masked to the end of the line.
+        let text = shown("apiToken = \"s3cr3t-v@lue\n", "apiToken", 8);
+        assert!(text.contains("1 | apiToken = \"«apiToken»\n"), "{text}");
+    }
+
+    #[test]
+    fn secret_by_flag_table_or_continued_array() {
+        for (source, at) in [
+            (
+                "other = { value = 'abc-s3cr3t', secret = true, foo = 1 }\n",
+                "foo",
+            ),
+            (
+                "[vars.apiKey]\nvalue = \"abc-s3cr3t\"\nsecret = true\n",
+                "value",
+            ),
+            ("[userPasswords]\nfirst = \"abc-s3cr3t\"\n", "first"),
+            ("apiTokens = [\n  \"abc-s3cr3t\",\n]\n", "\"abc"),
+            ("[vars]\nmyOtp = \"\"\"abc-s3cr3t\"\"\"\n", "myOtp"),
+        ] {
+            let text = shown(source, at, 1);
+            assert!(!text.contains("abc-s3cr3t"), "{source}\n{text}");
+        }
+    }
+
+    #[test]
+    fn other_lines_are_shown_as_they_are() {
+        for (source, at) in [
+            ("name = \"Get token\"\n", "name"),
+            (
+                "[[steps]]\nextract = { a = { jsonpath = \"$.x\", secret = true } }\n",
+                "a =",
+            ),
+            (
+                "[vars]\nclientId = \"app-id\"\n[clientSecret]\n",
+                "clientId",
+            ),
+        ] {
+            let text = shown(source, at, 1);
+            let line = source.lines().find(|l| l.contains(at)).unwrap();
+            assert!(text.contains(line), "{source}\n{text}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Unit tests of the redactor and the forms it hides.
+
+use serde_json::json;
+
+use super::*;
+
+fn redactor(secrets: &[(&str, &str)]) -> Redactor {
+    let mut r = Redactor::default();
+    for (name, value) in secrets {
+        r.add(name, value);
+    }
+    r
+}
+
+#[test]
+fn value_inside_a_longer_string() {
+    let r = redactor(&[("accessToken", "eyJhbGciOi.payload.sig")]);
+    let out =
+        r.redact("Authorization: Bearer eyJhbGciOi.payload.sig; again eyJhbGciOi.payload.sig!");
+    assert_eq!(
+        out,
+        "Authorization: Bearer «accessToken»; again «accessToken»!"
+    );
+}
+
+#[test]
+fn nothing_to_hide_borrows() {
+    let r = redactor(&[("password", "hunter22")]);
+    assert!(matches!(r.redact("no secrets here"), Cow::Borrowed(_)));
+    assert!(matches!(Redactor::default().redact("x"), Cow::Borrowed(_)));
+}
+
+#[test]
+fn url_encoded_forms() {
+    let r = redactor(&[("clientSecret", "a b/c+d&é")]);
+    assert_eq!(
+        r.redact("?secret=a%20b%2Fc%2Bd%26%C3%A9&x=1"),
+        "?secret=«clientSecret»&x=1"
+    );
+    assert_eq!(
+        r.redact("client_secret=a+b%2Fc%2Bd%26%C3%A9"),
+        "client_secret=«clientSecret»"
+    );
+}
+
+#[test]
+fn forms_the_url_crate_writes() {
+    let r = redactor(&[("adminPassword", "My Pa$$word!")]);
+    let url = url::Url::parse("http://127.0.0.1:1/echo/My Pa$$word!?p=My Pa$$word!#My Pa$$word!")
+        .unwrap();
+    assert_eq!(
+        r.redact(url.as_str()),
+        "http://127.0.0.1:1/echo/«adminPassword»?p=«adminPassword»#«adminPassword»"
+    );
+    let r = redactor(&[("clientSecret", "a'b\"c<d>e`f{g}h|i")]);
+    for text in [
+        "http://h/a'b\"c<d>e`f{g}h|i?a'b\"c<d>e`f{g}h|i#a'b\"c<d>e`f{g}h|i",
+        "http://app:a'b\"c<d>e`f{g}h|i@h/",
+    ] {
+        let url = url::Url::parse(text).unwrap();
+        let shown = r.redact(url.as_str());
+        assert!(!shown.contains("c%3Cd"), "{shown}");
+        assert_eq!(
+            shown.matches("«clientSecret»").count(),
+            text.matches("'b").count(),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn basic_auth_through_add_derived() {
+    let mut r = redactor(&[("adminAppSecret", "s3cr3t-value")]);
+    let header = format!("Basic {}", STANDARD.encode("app-id:s3cr3t-value"));
+    r.add_derived("adminAppSecret", &STANDARD.encode("app-id:s3cr3t-value"));
+    assert_eq!(
+        r.redact(&format!("Authorization: {header}")),
+        "Authorization: Basic «adminAppSecret»"
+    );
+}
+
+#[test]
+fn base64_of_the_value() {
+    let r = redactor(&[("otp", "123456")]);
+    let text = format!(
+        "{} {}",
+        STANDARD.encode("123456"),
+        URL_SAFE_NO_PAD.encode("123456")
+    );
+    assert_eq!(r.redact(&text), "«otp» «otp»");
+}
+
+#[test]
+fn json_escaped_forms() {
+    let secret = "pa\"ss\\wörd/1";
+    let r = redactor(&[("password", secret)]);
+    let body = json!({"password": secret}).to_string();
+    assert_eq!(r.redact(&body), r#"{"password":"«password»"}"#);
+    assert_eq!(r.redact(r#""pa\"ss\\w\u00f6rd\/1""#), r#""«password»""#);
+}
+
+#[test]
+fn forms_escaped_inside_json() {
+    let secret = "q\"uo\\te€é";
+    let r = redactor(&[("apiSecret", secret)]);
+    let body = json!({"s": secret}).to_string();
+    let echoed = json!({"body": body, "rawquery": "x=q%22uo\\te%E2%82%AC%C3%A9"});
+    // As Python's `json.dumps` writes it: non-ASCII characters as `\u` escapes.
+    let python = r#"{"body": "{\"s\":\"q\\\"uo\\\\te\u20ac\u00e9\"}"}"#;
+    assert_eq!(r.redact(python), r#"{"body": "{\"s\":\"«apiSecret»\"}"}"#);
+    // Escaped by Python first, then by `serde_json`.
+    let twice = json!({"body": r#"{"s": "q\"uo\\te\u20ac\u00e9"}"#}).to_string();
+    assert_eq!(r.redact(&twice), r#"{"body":"{\"s\": \"«apiSecret»\"}"}"#);
+    assert_eq!(
+        r.redact(&echoed.to_string()),
+        r#"{"body":"{\"s\":\"«apiSecret»\"}","rawquery":"x=«apiSecret»"}"#
+    );
+}
+
+#[test]
+fn overlapping_secrets_leave_no_fragment() {
+    let r = redactor(&[("first", "abcdef"), ("second", "defghi")]);
+    assert_eq!(r.redact("xx abcdefghi yy"), "xx «first»«second» yy");
+    let r = redactor(&[("inner", "1234"), ("outer", "ab1234cd")]);
+    assert_eq!(r.redact("ab1234cd 1234"), "«outer» «inner»");
+}
+
+#[test]
+fn short_values_and_booleans_are_not_hidden() {
+    let mut vars = VarStore::new();
+    vars.set("pin", json!("123"), true);
+    vars.set("flagSecret", json!(true), false);
+    vars.set("apiSecret", json!(987_654), false);
+    vars.set("nestedToken", json!({"a": ["deep-secret"]}), false);
+    vars.set("visible", json!("not-hidden"), false);
+    let r = Redactor::from_store(&vars);
+    let out = r.redact("123 true 987654 deep-secret not-hidden");
+    assert_eq!(out, "123 true «apiSecret» «nestedToken» not-hidden");
+}
+
+#[test]
+fn add_value_hides_each_leaf() {
+    let mut r = Redactor::default();
+    r.add_value(
+        "tokens",
+        &json!({"access": "acc-1234", "expires": 3600, "ok": true}),
+    );
+    assert_eq!(r.redact("acc-1234 3600 true"), "«tokens» «tokens» true");
+}
+
+#[test]
+fn disabled_hides_nothing() {
+    let mut r = Redactor::disabled();
+    r.add("password", "hunter22");
+    r.add_derived("password", "aHVudGVyMjI=");
+    assert_eq!(r.redact("hunter22 aHVudGVyMjI="), "hunter22 aHVudGVyMjI=");
+    assert!(!r.is_enabled());
+}
+
+#[test]
+fn redact_json_values() {
+    let r = redactor(&[("token", "tok-1234"), ("pin", "424242")]);
+    let value = json!({"tok-1234": ["Bearer tok-1234", 424_242, 7, true]});
+    assert_eq!(
+        r.redact_json(&value),
+        json!({"«token»": ["Bearer «token»", "«pin»", 7, true]})
+    );
+}
+
+#[test]
+fn clones_share_and_diverge_on_add() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Redactor>();
+    let base = redactor(&[("a", "aaaa-secret")]);
+    let mut more = base.clone();
+    more.add("b", "bbbb-secret");
+    assert_eq!(base.redact("aaaa-secret bbbb-secret"), "«a» bbbb-secret");
+    assert_eq!(more.redact("aaaa-secret bbbb-secret"), "«a» «b»");
+    assert!(!format!("{base:?}").contains("aaaa"));
+}
