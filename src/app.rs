@@ -194,7 +194,10 @@ fn check_entry(
     // The layers a run entry will have; the sandbox's values are not known yet, its names are.
     let mut layers = vars.layers.clone();
     if vars.sandbox {
-        layers.files.insert(0, placeholder_decls(SANDBOX_VARS));
+        let names = SANDBOX_VARS
+            .iter()
+            .map(|name| (*name, String::new(), false));
+        layers.files.insert(0, sandbox_layer(names));
     }
     layers.files.extend(extra.iter().cloned());
     let (workflow_errors, warnings) = check::check(workflows, &known, templates, &layers);
@@ -202,16 +205,16 @@ fn check_entry(
     (errors, warnings)
 }
 
-/// Declarations of `names` with empty values, standing for values known only at run time.
-fn placeholder_decls(names: &[&str]) -> Vec<VarDecl> {
+/// The sandbox's variables as a layer of declarations: (name, value, secret).
+fn sandbox_layer<'a>(entries: impl IntoIterator<Item = (&'a str, String, bool)>) -> Vec<VarDecl> {
     let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
-    names
-        .iter()
-        .map(|name| VarDecl {
-            name: (*name).to_owned(),
-            value: Some(serde_json::Value::String(String::new())),
+    entries
+        .into_iter()
+        .map(|(name, value, secret)| VarDecl {
+            name: name.to_owned(),
+            value: Some(serde_json::Value::String(value)),
             env: None,
-            secret: None,
+            secret: Some(secret),
             source: Arc::clone(&source),
             span: 0..0,
         })

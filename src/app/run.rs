@@ -23,7 +23,7 @@ use crate::workflow::load::load_vars_file;
 use crate::workflow::model::VarDecl;
 use crate::{prompt, sandbox, save, teach};
 
-use super::{report_invalid, static_check};
+use super::{report_invalid, sandbox_layer, static_check};
 
 pub(super) async fn run(args: &RunArgs) -> u8 {
     match RunConfig::from_args(args) {
@@ -99,7 +99,7 @@ fn run_entries(
 ) -> Vec<RunEntry> {
     let mut base = config.vars.layers.clone();
     if let Some(s) = sandbox {
-        base.files.insert(0, sandbox_decls(s));
+        base.files.insert(0, sandbox_layer(s.vars().entries()));
     }
     if matrix.is_empty() {
         return vec![RunEntry {
@@ -118,22 +118,6 @@ fn run_entries(
                 label: Some(label.clone()),
                 layers,
             }
-        })
-        .collect()
-}
-
-fn sandbox_decls(s: &sandbox::Sandbox) -> Vec<VarDecl> {
-    let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
-    s.vars()
-        .entries()
-        .into_iter()
-        .map(|(name, value, secret)| VarDecl {
-            name: name.to_owned(),
-            value: Some(serde_json::Value::String(value)),
-            env: None,
-            secret: Some(secret),
-            source: Arc::clone(&source),
-            span: 0..0,
         })
         .collect()
 }

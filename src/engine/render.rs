@@ -40,15 +40,20 @@ pub struct Renderer<'a> {
 pub struct UrlCache(RefCell<Option<(String, Url)>>);
 
 impl UrlCache {
-    fn parse(&self, text: String) -> Result<Url, url::ParseError> {
+    /// The URL `text` parses to; on failure, the text back with the reason.
+    fn parse(&self, text: String) -> Result<Url, (String, url::ParseError)> {
         if let Some((last, url)) = &*self.0.borrow()
             && *last == text
         {
             return Ok(url.clone());
         }
-        let url = Url::parse(&text)?;
-        *self.0.borrow_mut() = Some((text, url.clone()));
-        Ok(url)
+        match Url::parse(&text) {
+            Ok(url) => {
+                *self.0.borrow_mut() = Some((text, url.clone()));
+                Ok(url)
+            }
+            Err(e) => Err((text, e)),
+        }
     }
 }
 
@@ -100,10 +105,10 @@ impl Renderer<'_> {
 
     fn url(&self, req: &Request) -> Result<Url, RenderError> {
         let text = self.text("url", &req.url)?;
-        let mut url = self.urls.parse(text).map_err(|e| {
-            let text = self.text("url", &req.url).unwrap_or_default();
-            RenderError::Invalid(format!("invalid URL `{text}`: {e}"))
-        })?;
+        let mut url = self
+            .urls
+            .parse(text)
+            .map_err(|(text, e)| RenderError::Invalid(format!("invalid URL `{text}`: {e}")))?;
         if !req.query.is_empty() {
             let mut pairs = Vec::new();
             for (name, value) in &req.query {
@@ -135,20 +140,18 @@ impl Renderer<'_> {
                 let pass = self.text("auth.basic.password", password)?;
                 let encoded =
                     base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-                if let Some(name) = secret_in(self.vars, &[&user, &pass]) {
-                    redactor.add_derived(&name, &encoded);
-                }
                 format!("Basic {encoded}")
             }
         };
+        self.basic_credentials(&value, redactor);
         if !headers.contains_key(AUTHORIZATION) {
             insert(headers, "authorization", &value)?;
         }
         Ok(())
     }
 
-    /// A header written as `Basic <Base64>` by hand: when the decoded credentials hold a
-    /// secret, the Base64 is registered as a derived form of it, as `auth.basic` does.
+    /// A `Basic <Base64>` header, from `auth.basic` or written by hand: when the decoded
+    /// credentials hold a secret, the Base64 is registered as a derived form of it.
     fn basic_credentials(&self, value: &str, redactor: &mut Redactor) {
         use base64::engine::general_purpose::{
             STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,

@@ -7,8 +7,8 @@ use super::Templates;
 
 impl Templates {
     /// The unknown filters (`x | nofilter`) and tests (`x is notatest`) in `src`, a template,
-    /// or a bare expression when `expr`. Each is named once, as `filter `name`` or `test `name``.
-    pub fn unknown_lookups(&self, src: &str, expr: bool) -> Vec<String> {
+    /// or a bare expression when `expr`: each once, as (`"filter"` or `"test"`, name).
+    pub fn unknown_lookups(&self, src: &str, expr: bool) -> Vec<(&'static str, String)> {
         let mut unknown = Vec::new();
         for (kind, name) in lookups(src, expr) {
             let probe = match kind {
@@ -21,9 +21,9 @@ impl Templates {
                 }),
                 Err(_) => false,
             };
-            let label = format!("{} `{name}`", kind.word());
-            if missing && !unknown.contains(&label) {
-                unknown.push(label);
+            let found = (kind.word(), name);
+            if missing && !unknown.contains(&found) {
+                unknown.push(found);
             }
         }
         unknown
@@ -194,7 +194,10 @@ mod tests {
                 "<< x | nofilter >><< x | upper | base64 >><< x is nope >>",
                 false
             ),
-            ["filter `nofilter`", "test `nope`"]
+            [
+                ("filter", "nofilter".to_owned()),
+                ("test", "nope".to_owned())
+            ]
         );
         assert!(
             t.unknown_lookups("<< x | replace('a', 'b') | urlencode >>", false)

@@ -174,11 +174,12 @@ pub fn resolve_with_env(
 /// `env` entry whose variable is unset (no fallback, no higher layer), and values whose
 /// references go round in a cycle. Names in `later` are set during the run (extracted by an
 /// earlier workflow) and count as present. Template syntax errors are the checker's to report.
+/// Each problem comes with the variable it is about (a cycle's first name).
 pub fn static_problems(
     layers: &Layers,
     later: &BTreeSet<String>,
     templates: &Templates,
-) -> Vec<VarError> {
+) -> Vec<(String, VarError)> {
     let merged = Merged::from_layers(layers, &|name| std::env::var(name).ok());
     let mut problems = Vec::new();
     let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -187,45 +188,49 @@ pub fn static_problems(
             continue;
         }
         match entry {
-            Entry::MissingEnv(env) => problems.push(VarError::MissingEnv {
-                name: name.clone(),
-                env: env.clone(),
-            }),
+            Entry::MissingEnv(env) => problems.push((
+                name.clone(),
+                VarError::MissingEnv {
+                    name: name.clone(),
+                    env: env.clone(),
+                },
+            )),
             Entry::Value {
                 value,
                 literal: false,
             } => {
+                // An unreadable template is the checker's to report; what was read counts.
                 let mut used = Vec::new();
-                collect_used(templates, value, &mut used);
+                let _ = used_names(templates, value, &mut used);
                 graph.insert(name.clone(), used);
             }
             Entry::Value { .. } => {}
         }
     }
     if let Some(cycle) = find_cycle(&graph) {
-        problems.push(VarError::Cycle(cycle.join(" -> ")));
+        problems.push((cycle[0].clone(), VarError::Cycle(cycle.join(" -> "))));
     }
     problems
 }
 
-/// Names read by the templates in `value` (strings and keys at any depth); unreadable
-/// templates read nothing here.
-fn collect_used(templates: &Templates, value: &Value, out: &mut Vec<String>) {
-    let text = |t: &str, out: &mut Vec<String>| {
-        if let Ok(names) = templates.variables_used(t) {
-            out.extend(names);
-        }
+/// Names the templates in `value` read, in strings and object keys at any depth.
+fn used_names(
+    templates: &Templates,
+    value: &Value,
+    out: &mut Vec<String>,
+) -> Result<(), TemplateError> {
+    let text = |t: &str, out: &mut Vec<String>| -> Result<(), TemplateError> {
+        out.extend(templates.variables_used(t)?);
+        Ok(())
     };
     match value {
         Value::String(s) => text(s, out),
-        Value::Array(items) => items.iter().for_each(|i| collect_used(templates, i, out)),
-        Value::Object(map) => {
-            for (k, v) in map {
-                text(k, out);
-                collect_used(templates, v, out);
-            }
-        }
-        _ => {}
+        Value::Array(items) => items.iter().try_for_each(|i| used_names(templates, i, out)),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            text(k, out)?;
+            used_names(templates, v, out)
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -367,29 +372,10 @@ impl Resolver<'_> {
         value: &Value,
         out: &mut Vec<String>,
     ) -> Result<(), VarError> {
-        match value {
-            Value::String(text) => self.add_used(name, text, out),
-            Value::Array(items) => items
-                .iter()
-                .try_for_each(|item| self.dependencies(name, item, out)),
-            Value::Object(map) => map.iter().try_for_each(|(key, item)| {
-                self.add_used(name, key, out)?;
-                self.dependencies(name, item, out)
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn add_used(&self, name: &str, text: &str, out: &mut Vec<String>) -> Result<(), VarError> {
-        let used = self
-            .templates
-            .variables_used(text)
-            .map_err(|source| VarError::Template {
-                name: name.to_owned(),
-                source,
-            })?;
-        out.extend(used);
-        Ok(())
+        used_names(self.templates, value, out).map_err(|source| VarError::Template {
+            name: name.to_owned(),
+            source,
+        })
     }
 }
 

@@ -158,11 +158,7 @@ impl Checker<'_> {
         let Some(base) = self.layers else { return };
         let mut layers = base.clone();
         layers.workflow.clone_from(&workflow.vars);
-        for problem in vars::static_problems(&layers, &self.extracted, self.templates) {
-            let name = match &problem {
-                VarError::MissingEnv { name, .. } | VarError::Template { name, .. } => name.clone(),
-                VarError::Cycle(chain) => chain.split(" -> ").next().unwrap_or_default().to_owned(),
-            };
+        for (name, problem) in vars::static_problems(&layers, &self.extracted, self.templates) {
             let decls = layers.files.iter().flatten();
             let decl = workflow
                 .vars
@@ -327,10 +323,9 @@ impl Checker<'_> {
         };
         match used {
             Ok(names) => {
-                for what in self.templates.unknown_lookups(text, expr) {
-                    let name = what.split('`').nth(1).unwrap_or_default();
+                for (kind, name) in self.templates.unknown_lookups(text, expr) {
                     self.errors.push(
-                        Diagnostic::at(format!("unknown {what}"), source, source.narrow(span, name))
+                        Diagnostic::at(format!("unknown {kind} `{name}`"), source, source.narrow(span, &name))
                             .with_help("steprun's own filters are listed in the README (Templates); minijinja's built-in filters and tests work too"),
                     );
                 }
