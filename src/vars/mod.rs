@@ -174,13 +174,15 @@ pub fn resolve_with_env(
 /// `env` entry whose variable is unset (no fallback, no higher layer), and values whose
 /// references go round in a cycle. Names in `later` are set during the run (extracted by an
 /// earlier workflow) and count as present. Template syntax errors are the checker's to report.
-/// Each problem comes with the variable it is about (a cycle's first name).
+/// Each problem comes with the variable it is about (a cycle's first name). `workflow` is the
+/// workflow's `[vars]`, under `layers`' vars files, environment and `--var`.
 pub fn static_problems(
+    workflow: &[VarDecl],
     layers: &Layers,
     later: &BTreeSet<String>,
     templates: &Templates,
 ) -> Vec<(String, VarError)> {
-    let merged = Merged::from_layers(layers, &|name| std::env::var(name).ok());
+    let merged = Merged::with_workflow(workflow, layers, &|name| std::env::var(name).ok());
     let mut problems = Vec::new();
     let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, entry) in &merged.values {
@@ -285,9 +287,18 @@ struct Merged {
 
 impl Merged {
     fn from_layers(layers: &Layers, env: &dyn Fn(&str) -> Option<String>) -> Merged {
+        Merged::with_workflow(&layers.workflow, layers, env)
+    }
+
+    /// [`from_layers`](Self::from_layers) with `workflow` in place of the layers' own `[vars]`.
+    fn with_workflow(
+        workflow: &[VarDecl],
+        layers: &Layers,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Merged {
         let mut merged = Merged::default();
         let files = layers.files.iter().flatten();
-        for decl in layers.workflow.iter().chain(files) {
+        for decl in workflow.iter().chain(files) {
             merged.declare(decl, env);
         }
         for (name, text) in layers.env.iter().chain(&layers.cli) {

@@ -155,10 +155,10 @@ impl Checker<'_> {
 
     /// What resolving the workflow's variables would fail on at run time (see `check`).
     fn var_problems(&mut self, workflow: &Workflow) {
-        let Some(base) = self.layers else { return };
-        let mut layers = base.clone();
-        layers.workflow.clone_from(&workflow.vars);
-        for (name, problem) in vars::static_problems(&layers, &self.extracted, self.templates) {
+        let Some(layers) = self.layers else { return };
+        let problems =
+            vars::static_problems(&workflow.vars, layers, &self.extracted, self.templates);
+        for (name, problem) in problems {
             let decls = layers.files.iter().flatten();
             let decl = workflow
                 .vars
