@@ -1,8 +1,15 @@
 //! The JSON report: one document describing the whole run, for machines (CI dashboards,
-//! scripts). It keeps only what the document needs — never response bodies — and writes once.
+//! scripts). It never holds response bodies, and it is written as the run goes: a step's
+//! entry goes to the file when the step ends, so memory does not grow with the run. One
+//! workflow streams; workflows running beside it (`--jobs`, `--matrix`) are held until it
+//! ends, then written in the order the run lists them. The summary comes last.
+//!
+//! The document is line-oriented: a line per workflow head and per step, so a long report
+//! can be read with `grep` as well as with a JSON parser.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
@@ -12,21 +19,43 @@ use crate::event::{
 };
 use crate::report::excerpt::millis;
 
-/// Collects a run and writes it as one JSON document at [`Reporter::finish`].
+/// (matrix run, position): the document's order.
+type Key = (usize, usize);
+
+/// Writes the JSON report as events arrive.
 pub struct JsonReporter {
-    out: Box<dyn Write + Send>,
-    /// Keyed by (matrix run, position) so the document's order does not depend on timing.
-    workflows: BTreeMap<(usize, usize), JsonWorkflow>,
+    out: BufWriter<Box<dyn Write + Send>>,
+    head_written: bool,
+    /// Workflows seen whose sections are not written out yet, by key.
+    open: BTreeMap<Key, Section>,
+    /// The workflow written straight to the file.
+    streaming: Option<Key>,
+    /// Workflow sections begun in the file (for the commas between them).
+    begun: usize,
+    /// What each workflow counted, for a summary the run never sent.
+    counts: BTreeMap<Key, Counts>,
     summary: Option<JsonSummary>,
     written: bool,
 }
 
-#[derive(Serialize)]
-struct JsonDocument<'a> {
-    tool: &'static str,
-    version: &'static str,
-    summary: JsonSummary,
-    workflows: Vec<&'a JsonWorkflow>,
+/// A workflow's section: its text not yet written (all of it unless it streams), and where
+/// its arrays stand.
+#[derive(Default)]
+struct Section {
+    held: String,
+    steps: usize,
+    cleanups: usize,
+    in_cleanups: bool,
+    finished: bool,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    outcome: Option<Outcome>,
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    cleanups_failed: usize,
 }
 
 #[derive(Serialize, Clone, Copy, Default)]
@@ -43,103 +72,179 @@ struct JsonSummary {
 }
 
 #[derive(Serialize)]
-struct JsonWorkflow {
-    name: String,
-    path: String,
-    label: Option<String>,
-    /// `null` when the run ended before this workflow did.
-    outcome: Option<Outcome>,
-    duration_ms: Option<f64>,
-    steps: Vec<JsonStep>,
-    cleanups: Vec<JsonStep>,
-}
-
-#[derive(Serialize)]
-struct JsonStep {
+struct JsonStep<'a> {
     number: usize,
     kind: StepKind,
-    name: String,
+    name: &'a str,
     outcome: Outcome,
-    message: Option<String>,
-    request: Option<JsonRequest>,
-    response: Option<JsonResponse>,
-    expectations: Vec<ExpectationResult>,
-    extracted: Vec<String>,
+    message: Option<&'a str>,
+    request: Option<JsonRequest<'a>>,
+    response: Option<JsonResponse<'a>>,
+    expectations: &'a [ExpectationResult],
+    extracted: &'a [String],
     attempts: u32,
     duration_ms: f64,
 }
 
 #[derive(Serialize)]
-struct JsonRequest {
-    method: String,
-    url: String,
-    headers: Vec<JsonHeader>,
+struct JsonRequest<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: Vec<JsonHeader<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonResponse {
+struct JsonResponse<'a> {
     status: u16,
     duration_ms: f64,
-    headers: Vec<JsonHeader>,
+    headers: Vec<JsonHeader<'a>>,
 }
 
 /// A header as `{ "name", "value" }`: a list keeps repeated headers such as `Set-Cookie`.
 #[derive(Serialize)]
-struct JsonHeader {
-    name: String,
-    value: String,
+struct JsonHeader<'a> {
+    name: &'a str,
+    value: &'a str,
 }
 
+const STEP_INDENT: &str = "      ";
+
 impl JsonReporter {
-    /// A reporter that writes its document to `out` when the run finishes.
+    /// A reporter that writes its document to `out` as the run goes.
     pub fn new(out: Box<dyn Write + Send>) -> JsonReporter {
         JsonReporter {
-            out,
-            workflows: BTreeMap::new(),
+            out: BufWriter::new(out),
+            head_written: false,
+            open: BTreeMap::new(),
+            streaming: None,
+            begun: 0,
+            counts: BTreeMap::new(),
             summary: None,
             written: false,
         }
     }
 
-    fn workflow_started(&mut self, info: &WorkflowInfo) {
-        self.workflows.insert(
-            (info.id.run, info.id.index),
-            JsonWorkflow {
-                name: info.name.clone(),
-                path: info.path.clone(),
-                label: info.label.clone(),
-                outcome: None,
-                duration_ms: None,
-                steps: Vec::new(),
-                cleanups: Vec::new(),
-            },
-        );
+    fn write_head(&mut self) -> io::Result<()> {
+        if self.head_written {
+            return Ok(());
+        }
+        self.head_written = true;
+        let version = env!("CARGO_PKG_VERSION");
+        write!(
+            self.out,
+            "{{\n  \"tool\": \"steprun\",\n  \"version\": {},\n  \"workflows\": [",
+            json_text(&version)
+        )
     }
 
-    fn step_finished(&mut self, report: &StepReport) {
+    /// Starts a workflow's section in the file: the comma after the previous one, if any.
+    fn begin(&mut self) -> io::Result<()> {
+        let sep = if self.begun == 0 { "\n" } else { ",\n" };
+        self.begun += 1;
+        self.out.write_all(sep.as_bytes())
+    }
+
+    /// Sends a workflow's text to the file if it streams, else to its held section.
+    fn emit(&mut self, key: Key, text: &str) -> io::Result<()> {
+        if self.streaming.is_none() && self.open.keys().next() == Some(&key) {
+            self.streaming = Some(key);
+            self.begin()?;
+            let held = self.section(key).held.split_off(0);
+            self.out.write_all(held.as_bytes())?;
+        }
+        if self.streaming == Some(key) {
+            self.out.write_all(text.as_bytes())
+        } else {
+            self.section(key).held.push_str(text);
+            Ok(())
+        }
+    }
+
+    fn section(&mut self, key: Key) -> &mut Section {
+        self.open.entry(key).or_default()
+    }
+
+    fn workflow_started(&mut self, info: &WorkflowInfo) -> io::Result<()> {
+        let key = (info.id.run, info.id.index);
+        self.counts.entry(key).or_default();
+        let head = workflow_head(&info.name, &info.path, info.label.as_deref());
+        self.section(key);
+        self.emit(key, &head)
+    }
+
+    fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
         let key = (report.workflow.run, report.workflow.index);
-        // A step of a workflow that was never announced is still recorded, under no name.
-        let workflow = self.workflows.entry(key).or_insert_with(|| JsonWorkflow {
-            name: String::new(),
-            path: String::new(),
-            label: None,
-            outcome: None,
-            duration_ms: None,
-            steps: Vec::new(),
-            cleanups: Vec::new(),
-        });
-        let step = json_step(report);
-        match report.kind {
-            StepKind::Step => workflow.steps.push(step),
-            StepKind::Cleanup => workflow.cleanups.push(step),
+        let counts = self.counts.entry(key).or_default();
+        match (report.kind, report.outcome) {
+            (StepKind::Step, Outcome::Passed) => counts.passed += 1,
+            (StepKind::Step, Outcome::Failed) => counts.failed += 1,
+            (StepKind::Step, Outcome::Skipped) => counts.skipped += 1,
+            (StepKind::Cleanup, Outcome::Failed) => counts.cleanups_failed += 1,
+            (StepKind::Cleanup, _) => {}
         }
+        let mut text = String::new();
+        if !self.open.contains_key(&key) {
+            // A step of a workflow that was never announced is still recorded, under no name.
+            text.push_str(&workflow_head("", "", None));
+        }
+        let section = self.section(key);
+        let first = match report.kind {
+            StepKind::Cleanup if !section.in_cleanups => {
+                section.in_cleanups = true;
+                text.push_str(steps_end(section.steps));
+                true
+            }
+            StepKind::Cleanup => section.cleanups == 0,
+            // Steps never follow cleanups; if one did, it is listed among them.
+            StepKind::Step if section.in_cleanups => section.cleanups == 0,
+            StepKind::Step => section.steps == 0,
+        };
+        if section.in_cleanups {
+            section.cleanups += 1;
+        } else {
+            section.steps += 1;
+        }
+        text.push_str(if first { "\n" } else { ",\n" });
+        text.push_str(STEP_INDENT);
+        let step = serde_json::to_string(&json_step(report)).map_err(io::Error::other)?;
+        text.push_str(&step);
+        self.emit(key, &text)
     }
 
-    fn workflow_finished(&mut self, summary: &WorkflowSummary) {
-        if let Some(workflow) = self.workflows.get_mut(&(summary.id.run, summary.id.index)) {
-            workflow.outcome = Some(summary.outcome);
-            workflow.duration_ms = Some(millis(summary.duration));
+    fn workflow_finished(&mut self, summary: &WorkflowSummary) -> io::Result<()> {
+        let key = (summary.id.run, summary.id.index);
+        self.counts.entry(key).or_default().outcome = Some(summary.outcome);
+        let section = self.section(key);
+        section.finished = true;
+        let text = section_end(section, Some(summary.outcome), Some(summary.duration));
+        self.emit(key, &text)?;
+        if self.streaming == Some(key) {
+            self.open.remove(&key);
+            self.streaming = None;
+            self.advance()?;
         }
+        self.out.flush()
+    }
+
+    /// After the streaming workflow ends: writes the held sections that follow it in order,
+    /// up to the first one still running, which then streams.
+    fn advance(&mut self) -> io::Result<()> {
+        while let Some(mut entry) = self.open.first_entry() {
+            let section = entry.get_mut();
+            let held = std::mem::take(&mut section.held);
+            let finished = section.finished;
+            if finished {
+                entry.remove();
+            } else {
+                self.streaming = Some(*entry.key());
+            }
+            self.begin()?;
+            self.out.write_all(held.as_bytes())?;
+            if !finished {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn run_finished(&mut self, summary: &RunSummary) {
@@ -160,40 +265,102 @@ impl JsonReporter {
     /// run was cut short, so it is marked interrupted.
     fn derived_summary(&self) -> JsonSummary {
         let mut summary = JsonSummary {
-            workflows: self.workflows.len(),
+            workflows: self.counts.len(),
             interrupted: true,
             ..JsonSummary::default()
         };
-        for workflow in self.workflows.values() {
-            match workflow.outcome {
+        for counts in self.counts.values() {
+            match counts.outcome {
                 Some(Outcome::Failed) => summary.workflows_failed += 1,
                 Some(_) => summary.workflows_passed += 1,
                 None => {}
             }
-            for step in &workflow.steps {
-                match step.outcome {
-                    Outcome::Passed => summary.steps_passed += 1,
-                    Outcome::Failed => summary.steps_failed += 1,
-                    Outcome::Skipped => summary.steps_skipped += 1,
-                }
-            }
-            let failed = workflow.cleanups.iter();
-            summary.cleanups_failed += failed.filter(|c| c.outcome == Outcome::Failed).count();
+            summary.steps_passed += counts.passed;
+            summary.steps_failed += counts.failed;
+            summary.steps_skipped += counts.skipped;
+            summary.cleanups_failed += counts.cleanups_failed;
         }
         summary
     }
+
+    /// Closes the sections of workflows that never finished (their outcome `null`), then
+    /// writes the summary.
+    fn write_end(&mut self) -> io::Result<()> {
+        self.write_head()?;
+        for section in self.open.values_mut().filter(|s| !s.finished) {
+            let end = section_end(section, None, None);
+            section.held.push_str(&end);
+            section.finished = true;
+        }
+        if let Some(key) = self.streaming.take()
+            && let Some(section) = self.open.remove(&key)
+        {
+            self.out.write_all(section.held.as_bytes())?;
+        }
+        self.advance()?;
+        let summary = self.summary.unwrap_or_else(|| self.derived_summary());
+        let summary = serde_json::to_string_pretty(&summary).map_err(io::Error::other)?;
+        let summary = summary.replace('\n', "\n  ");
+        let close = if self.begun == 0 { "]" } else { "\n  ]" };
+        write!(self.out, "{close},\n  \"summary\": {summary}\n}}\n")
+    }
 }
 
-fn json_step(report: &StepReport) -> JsonStep {
+/// A value as JSON text; strings and the report's own types cannot fail to serialize.
+fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn workflow_head(name: &str, path: &str, label: Option<&str>) -> String {
+    format!(
+        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"steps\": [",
+        json_text(name),
+        json_text(path),
+        json_text(&label)
+    )
+}
+
+/// Closes the `steps` array (holding `steps` entries) and opens `cleanups`.
+fn steps_end(steps: usize) -> &'static str {
+    if steps == 0 {
+        "], \"cleanups\": ["
+    } else {
+        "\n    ], \"cleanups\": ["
+    }
+}
+
+/// The text that closes a workflow's section.
+fn section_end(
+    section: &Section,
+    outcome: Option<Outcome>,
+    duration: Option<std::time::Duration>,
+) -> String {
+    let mut text = String::new();
+    if !section.in_cleanups {
+        text.push_str(steps_end(section.steps));
+    }
+    if section.cleanups > 0 {
+        text.push_str("\n    ");
+    }
+    let _ = write!(
+        text,
+        "], \"outcome\": {}, \"duration_ms\": {}}}",
+        json_text(&outcome),
+        json_text(&duration.map(millis))
+    );
+    text
+}
+
+fn json_step(report: &StepReport) -> JsonStep<'_> {
     JsonStep {
         number: report.number,
         kind: report.kind,
-        name: report.name.clone(),
+        name: &report.name,
         outcome: report.outcome,
-        message: report.message.clone(),
+        message: report.message.as_deref(),
         request: report.request.as_ref().map(|request| JsonRequest {
-            method: request.method.clone(),
-            url: request.url.clone(),
+            method: &request.method,
+            url: &request.url,
             headers: json_headers(&request.headers),
         }),
         response: report.response.as_ref().map(|response| JsonResponse {
@@ -201,49 +368,41 @@ fn json_step(report: &StepReport) -> JsonStep {
             duration_ms: millis(response.duration),
             headers: json_headers(&response.headers),
         }),
-        expectations: report.expectations.clone(),
-        extracted: report.extracted.clone(),
+        expectations: &report.expectations,
+        extracted: &report.extracted,
         attempts: report.attempts,
         duration_ms: millis(report.duration),
     }
 }
 
-fn json_headers(headers: &[(String, String)]) -> Vec<JsonHeader> {
+fn json_headers(headers: &[(String, String)]) -> Vec<JsonHeader<'_>> {
     headers
         .iter()
-        .map(|(name, value)| JsonHeader {
-            name: name.clone(),
-            value: value.clone(),
-        })
+        .map(|(name, value)| JsonHeader { name, value })
         .collect()
 }
 
 impl Reporter for JsonReporter {
     fn event(&mut self, event: &Event) -> io::Result<()> {
+        self.write_head()?;
         match event {
-            Event::RunStarted(_) | Event::StepStarted(_) => {}
+            Event::RunStarted(_) | Event::StepStarted(_) => Ok(()),
             Event::WorkflowStarted(info) => self.workflow_started(info),
             Event::StepFinished(report) => self.step_finished(report),
             Event::WorkflowFinished(summary) => self.workflow_finished(summary),
-            Event::RunFinished(summary) => self.run_finished(summary),
+            Event::RunFinished(summary) => {
+                self.run_finished(summary);
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
         if self.written {
             return Ok(());
         }
-        let document = JsonDocument {
-            tool: "steprun",
-            version: env!("CARGO_PKG_VERSION"),
-            summary: self.summary.unwrap_or_else(|| self.derived_summary()),
-            workflows: self.workflows.values().collect(),
-        };
-        let mut text = serde_json::to_vec_pretty(&document).map_err(io::Error::other)?;
-        text.push(b'\n');
         self.written = true;
-        self.out.write_all(&text)?;
+        self.write_end()?;
         self.out.flush()
     }
 }
@@ -262,10 +421,50 @@ mod tests {
         for event in events {
             reporter.event(event).unwrap();
         }
-        assert!(buf.text().is_empty(), "nothing is written before finish");
         reporter.finish().unwrap();
         reporter.finish().unwrap();
-        serde_json::from_str(&buf.text()).expect("the report is one JSON document")
+        let text = buf.text();
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{text}"))
+    }
+
+    #[test]
+    fn steps_are_written_as_they_end() {
+        let buf = SharedBuf::default();
+        let mut reporter = JsonReporter::new(Box::new(buf.clone()));
+        let login = fixtures::login_workflow();
+        for event in &login[..3] {
+            reporter.event(event).unwrap();
+        }
+        // The buffer reaches the file at the latest when the workflow ends.
+        reporter.out.flush().unwrap();
+        let early = buf.text();
+        assert!(early.contains("\"Get a worker token\""), "{early}");
+        assert!(!early.contains("\"summary\""), "the summary comes last");
+    }
+
+    #[test]
+    fn interleaved_workflows_are_written_whole_in_order() {
+        let login = fixtures::login_workflow();
+        let smoke = fixtures::smoke_workflow();
+        // Smoke starts while login runs, and finishes first.
+        let mut events = vec![login[0].clone(), smoke[0].clone(), login[1].clone()];
+        events.extend(smoke[1..].iter().cloned());
+        events.extend(login[2..].iter().cloned());
+        let doc = render(&events);
+        let workflows = doc["workflows"].as_array().unwrap();
+        assert_eq!(workflows.len(), 2);
+        assert_eq!(workflows[0]["name"], "Simple login");
+        assert_eq!(workflows[1]["name"], "Smoke");
+        assert_eq!(workflows[0]["steps"].as_array().unwrap().len(), 4);
+        assert_eq!(workflows[1]["steps"][1]["outcome"], "failed");
+    }
+
+    #[test]
+    fn an_empty_run_is_still_a_document() {
+        let doc = render(&[]);
+        assert_eq!(doc["workflows"], json!([]));
+        assert_eq!(doc["summary"]["interrupted"], true);
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn predicate_help(pred: Predicate) -> &'static str {
 }
 
 pub fn extractions(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(table.get_ref().len());
     for (name, value) in table.get_ref() {
         let span = cx.key_span(cx.span(table), name);
         if !is_identifier(name) {

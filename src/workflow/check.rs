@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::template::{TemplateError, Templates};
-use crate::vars::{self, Layers, VarError};
+use crate::vars::{self, Layers};
 use crate::workflow::model::{
     Auth, Body, Expect, ExtractSource, Located, Matcher, MultipartPart, Predicate, Request,
     VarDecl, Workflow,
@@ -36,7 +36,9 @@ pub fn check(
         layers: Some(layers),
         extracted: BTreeSet::new(),
         warnings: Vec::new(),
+        layer_problems: BTreeSet::new(),
     };
+    checker.layer_problems(layers);
     for workflow in workflows {
         checker.workflow(workflow);
     }
@@ -56,6 +58,7 @@ pub fn check_decls(
         layers: None,
         extracted: BTreeSet::new(),
         warnings: Vec::new(),
+        layer_problems: BTreeSet::new(),
     };
     checker.decls(decls);
     checker.errors
@@ -70,6 +73,8 @@ struct Checker<'a> {
     /// Names extracted (or prompted) by the workflows checked so far.
     extracted: BTreeSet<String>,
     warnings: Vec<String>,
+    /// What the run's own layers fail on, reported once, before any workflow.
+    layer_problems: BTreeSet<String>,
 }
 
 impl Checker<'_> {
@@ -153,29 +158,31 @@ impl Checker<'_> {
         ));
     }
 
+    /// What resolving the run's layers (vars files, environment, `--var`) fails on before
+    /// any workflow runs: an unset `env` without fallback, a cycle. Located at the entry that
+    /// wins, and kept so a workflow does not report it again.
+    fn layer_problems(&mut self, layers: &Layers) {
+        let problems = vars::static_problems(&[], layers, &BTreeSet::new(), self.templates);
+        for (name, problem) in problems {
+            let message = problem.to_string();
+            self.errors
+                .push(located(message.clone(), &name, &[], layers));
+            self.layer_problems.insert(message);
+        }
+    }
+
     /// What resolving the workflow's variables would fail on at run time (see `check`).
     fn var_problems(&mut self, workflow: &Workflow) {
         let Some(layers) = self.layers else { return };
         let problems =
             vars::static_problems(&workflow.vars, layers, &self.extracted, self.templates);
         for (name, problem) in problems {
-            let decls = layers.files.iter().flatten();
-            let decl = workflow
-                .vars
-                .iter()
-                .chain(decls)
-                .rev()
-                .find(|d| d.name == name);
-            // A vars file's own missing environment variable was reported when it was read.
-            let in_workflow = workflow.vars.iter().any(|d| d.name == name);
-            if matches!(problem, VarError::MissingEnv { .. }) && !in_workflow {
+            let message = problem.to_string();
+            if self.layer_problems.contains(&message) {
                 continue;
             }
-            let message = problem.to_string();
-            self.errors.push(match decl {
-                Some(d) => Diagnostic::at(message, &d.source, d.span.clone()),
-                None => Diagnostic::new(message),
-            });
+            self.errors
+                .push(located(message, &name, &workflow.vars, layers));
         }
     }
 
@@ -421,4 +428,15 @@ fn jsonpath_message(s: &str) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A variable problem at the declaration of `name` that wins: the workflow's `[vars]` over the
+/// vars files, a later file over an earlier one.
+fn located(message: String, name: &str, workflow: &[VarDecl], layers: &Layers) -> Diagnostic {
+    let decls = layers.files.iter().flatten();
+    let decl = workflow.iter().chain(decls).rev().find(|d| d.name == name);
+    match decl {
+        Some(d) => Diagnostic::at(message, &d.source, d.span.clone()),
+        None => Diagnostic::new(message),
+    }
 }

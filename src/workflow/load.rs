@@ -87,6 +87,7 @@ impl Loader {
         let mut vars = Vec::new();
         let mut steps = Steps::default();
         if let Some(split) = split {
+            steps.reserve(split.chunks.len());
             let reader = Arc::new(Reader {
                 source: Arc::clone(&source),
                 defaults: defaults.clone(),
@@ -104,7 +105,7 @@ impl Loader {
                 }
                 let Some(result) = parsed.next() else { break };
                 match result? {
-                    Parsed::Step(step) => steps.push(step),
+                    Parsed::Step(step) => steps.push_boxed(step),
                     Parsed::Use(raw_step, step_cx) => {
                         let at = (&*raw_step, chunk.range.clone());
                         self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
@@ -195,7 +196,7 @@ fn parse_steps(
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
-        step(&cx, &raw, c.range.clone(), defaults).map(Parsed::Step)
+        step(&cx, &raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
@@ -240,10 +241,10 @@ const BATCH: usize = 16;
 const PARALLEL_FROM: usize = 64;
 
 /// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.
-/// Moved once, into the step list; boxing the step would cost an allocation per step.
-#[allow(clippy::large_enum_variant)]
+/// The step is boxed where it is made and the box moves into the step list, so the slots
+/// stay small and a step is never copied.
 enum Parsed {
-    Step(Step),
+    Step(Box<Step>),
     Use(Box<RawStep>, Cx),
 }
 

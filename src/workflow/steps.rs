@@ -35,7 +35,15 @@ pub struct Reader {
 
 impl Steps {
     pub fn push(&mut self, step: Step) {
-        self.items.push(Item::Loaded(Box::new(step)));
+        self.push_boxed(Box::new(step));
+    }
+
+    pub fn push_boxed(&mut self, step: Box<Step>) {
+        self.items.push(Item::Loaded(step));
+    }
+
+    pub fn reserve(&mut self, additional: usize) {
+        self.items.reserve(additional);
     }
 
     pub fn defer(&mut self, reader: &Arc<Reader>, range: Span) {

@@ -46,6 +46,33 @@ fn an_unset_environment_variable_in_vars_is_invalid_input() {
 }
 
 #[test]
+fn an_unset_environment_variable_in_a_vars_file_is_located_by_check_and_run() {
+    let s = TestServer::start();
+    let vars = "who = \"me\"\n[token]\nenv = \"STEPRUN_TEST_SURELY_UNSET\"\n";
+    for command in ["check", "run"] {
+        Case::new()
+            .file("w.toml", &at(&s, ECHO))
+            .file("v.toml", vars)
+            .args([command, "w.toml", "--vars", "v.toml"])
+            .run()
+            .code(2)
+            .stderr_has("environment variable `STEPRUN_TEST_SURELY_UNSET` for `token` is not set")
+            .stderr_has("v.toml:2:2");
+    }
+    // A vars-file cycle is found by `check` too, once, at the name it starts from.
+    let run = Case::new()
+        .file("w.toml", &at(&s, ECHO))
+        .file("v.toml", "who = \"<<me>>\"\nme = \"<<who>>\"\n")
+        .args(["check", "w.toml", "w.toml", "--vars", "v.toml"])
+        .run()
+        .code(2)
+        .stderr_has("v.toml:")
+        .stderr_has("cycle");
+    assert_eq!(run.stderr.matches("cycle").count(), 1, "{}", run.stderr);
+    assert_eq!(s.hits(), 0);
+}
+
+#[test]
 fn a_reference_cycle_in_vars_points_at_its_first_name() {
     let s = TestServer::start();
     Case::new()
