@@ -72,8 +72,8 @@ impl Redactor {
         for (name, var) in vars.iter().filter(|(_, var)| var.secret) {
             leaves.clear();
             leaf_texts(&var.value, &mut leaves);
-            for leaf in &leaves {
-                inner.add_forms(name, leaf);
+            for form in leaves.iter().flat_map(|leaf| forms(leaf)) {
+                inner.push(name, form);
             }
         }
         inner.build();
@@ -87,8 +87,14 @@ impl Redactor {
         if self.inner.disabled {
             return;
         }
+        let forms = forms(value);
+        if !self.inner.is_new(&forms) {
+            return; // a value extracted again: known already, no new automaton
+        }
         let inner = Arc::make_mut(&mut self.inner);
-        inner.add_forms(name, value);
+        for form in forms {
+            inner.push(name, form);
+        }
         inner.build();
     }
 
@@ -100,9 +106,13 @@ impl Redactor {
         }
         let mut leaves = Vec::new();
         leaf_texts(value, &mut leaves);
+        let forms: Vec<String> = leaves.iter().flat_map(|leaf| forms(leaf)).collect();
+        if !self.inner.is_new(&forms) {
+            return;
+        }
         let inner = Arc::make_mut(&mut self.inner);
-        for leaf in leaves {
-            inner.add_forms(name, &leaf);
+        for form in forms {
+            inner.push(name, form);
         }
         inner.build();
     }
@@ -188,32 +198,37 @@ impl Redactor {
     }
 }
 
+/// A secret value and the forms it takes when sent: percent-encoded (RFC 3986,
+/// `application/x-www-form-urlencoded`, and as the `url` crate writes it in each part of a
+/// URL), JSON-escaped, and Base64 (standard and URL-safe). None for a value too short to hide.
+fn forms(value: &str) -> Vec<String> {
+    if value.chars().count() < MIN_SECRET_CHARS {
+        return Vec::new();
+    }
+    let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let mut forms = vec![value.to_owned(), percent_encode(value), form];
+    forms.extend(url_forms(value));
+    // Any of these inside a JSON string (a URL echoed in a body), and the JSON string
+    // itself inside another (a JSON body echoed as text in a JSON response).
+    let escaped: Vec<String> = forms.iter().map(|f| json_escaped(f)).collect();
+    forms.extend(escaped);
+    for form in json_escaped_forms(value) {
+        forms.push(json_escaped(&form));
+        forms.push(form);
+    }
+    forms.extend(json_escaped_forms(&json_escaped(value)));
+    for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+        forms.push(engine.encode(value));
+    }
+    forms
+}
+
 impl Inner {
-    /// The value and the forms it takes when sent: percent-encoded (RFC 3986,
-    /// `application/x-www-form-urlencoded`, and as the `url` crate writes it in each part of a
-    /// URL), JSON-escaped, and Base64 (standard and URL-safe).
-    fn add_forms(&mut self, name: &str, value: &str) {
-        if value.chars().count() < MIN_SECRET_CHARS {
-            return;
-        }
-        let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-        let mut forms = vec![value.to_owned(), percent_encode(value), form];
-        forms.extend(url_forms(value));
-        // Any of these inside a JSON string (a URL echoed in a body), and the JSON string
-        // itself inside another (a JSON body echoed as text in a JSON response).
-        let escaped: Vec<String> = forms.iter().map(|f| json_escaped(f)).collect();
-        forms.extend(escaped);
-        for form in json_escaped_forms(value) {
-            forms.push(json_escaped(&form));
-            forms.push(form);
-        }
-        forms.extend(json_escaped_forms(&json_escaped(value)));
-        for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
-            forms.push(engine.encode(value));
-        }
-        for form in forms {
-            self.push(name, form);
-        }
+    /// Whether any of `needles` would be added (long enough and not hidden already).
+    fn is_new(&self, needles: &[String]) -> bool {
+        needles
+            .iter()
+            .any(|n| n.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(n))
     }
 
     fn push(&mut self, name: &str, needle: String) {

@@ -178,3 +178,18 @@ fn clones_share_and_diverge_on_add() {
     assert_eq!(more.redact("aaaa-secret bbbb-secret"), "«a» «b»");
     assert!(!format!("{base:?}").contains("aaaa"));
 }
+
+#[test]
+fn a_secret_seen_again_keeps_the_automaton() {
+    let mut r = redactor(&[("accessToken", "eyJhbGciOi.payload.sig")]);
+    let before = Arc::clone(&r.inner);
+    r.add("accessToken", "eyJhbGciOi.payload.sig");
+    r.add_value("accessToken", &json!(["eyJhbGciOi.payload.sig"]));
+    assert!(Arc::ptr_eq(&before, &r.inner), "nothing new: not rebuilt");
+    r.add("refreshToken", "another-long-value");
+    assert!(!Arc::ptr_eq(&before, &r.inner));
+    assert_eq!(
+        r.redact("eyJhbGciOi.payload.sig another-long-value"),
+        "«accessToken» «refreshToken»"
+    );
+}
