@@ -179,3 +179,25 @@ pub trait Reporter: Send {
         Ok(())
     }
 }
+
+/// Steps of one workflow by outcome, and its failed cleanups (a passed or skipped cleanup is
+/// not counted).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StepCounts {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub cleanups_failed: usize,
+}
+
+impl StepCounts {
+    pub fn add(&mut self, report: &StepReport) {
+        match (report.kind, report.outcome) {
+            (StepKind::Cleanup, Outcome::Failed) => self.cleanups_failed += 1,
+            (StepKind::Cleanup, _) => {}
+            (_, Outcome::Passed) => self.passed += 1,
+            (_, Outcome::Failed) => self.failed += 1,
+            (_, Outcome::Skipped) => self.skipped += 1,
+        }
+    }
+}

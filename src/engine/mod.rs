@@ -21,7 +21,7 @@ use step::StepSpec;
 
 use crate::engine::render::UrlCache;
 use crate::event::{
-    Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
+    Event, Outcome, Reporter, RunSummary, StepCounts, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
 };
 use crate::http::{Clients, Http};
@@ -206,7 +206,7 @@ impl Engine {
             description: workflow.description.clone(),
             steps: workflow.steps.len(),
         }));
-        let mut counts = Counts::default();
+        let mut counts = StepCounts::default();
         let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
             Ok(wf) => wf,
             Err(message) => {
@@ -302,7 +302,7 @@ impl Engine {
         &self,
         id: &WorkflowId,
         workflow: &Workflow,
-        counts: &Counts,
+        counts: &StepCounts,
         started: Instant,
         totals: &mut RunResult,
     ) -> WorkflowSummary {
@@ -360,26 +360,6 @@ impl Engine {
         };
         self.sink.emit(&Event::RunFinished(summary.clone()));
         summary
-    }
-}
-
-#[derive(Default)]
-struct Counts {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
-    cleanups_failed: usize,
-}
-
-impl Counts {
-    fn add(&mut self, report: &StepReport) {
-        match (report.kind, report.outcome) {
-            (StepKind::Cleanup, Outcome::Failed) => self.cleanups_failed += 1,
-            (StepKind::Cleanup, _) => {}
-            (_, Outcome::Passed) => self.passed += 1,
-            (_, Outcome::Failed) => self.failed += 1,
-            (_, Outcome::Skipped) => self.skipped += 1,
-        }
     }
 }
 

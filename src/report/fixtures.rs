@@ -206,6 +206,17 @@ pub fn login_workflow() -> Vec<Event> {
     ]
 }
 
+/// The two workflows run side by side (`--jobs`): smoke starts while login runs, and
+/// finishes first. No run end.
+pub fn interleaved() -> Vec<Event> {
+    let login = login_workflow();
+    let smoke = smoke_workflow();
+    let mut events = vec![login[0].clone(), smoke[0].clone(), login[1].clone()];
+    events.extend(smoke[1..].iter().cloned());
+    events.extend(login[2..].iter().cloned());
+    events
+}
+
 pub fn smoke_workflow() -> Vec<Event> {
     let wf = id(0, 1);
     let population = step(

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufWriter, Write};
 
 use crate::event::{
-    Event, Outcome, Reporter, RunSummary, StepKind, StepReport, WorkflowInfo, WorkflowSummary,
+    Event, Outcome, Reporter, RunSummary, StepReport, WorkflowInfo, WorkflowSummary,
 };
 use crate::report::html_markup::{self as markup, WorkflowRow};
 use crate::report::html_page;
@@ -94,13 +94,7 @@ impl HtmlReporter {
     fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
         let key = (report.workflow.run, report.workflow.index);
         let row = self.rows.entry(key).or_default();
-        match (report.kind, report.outcome) {
-            (StepKind::Step, Outcome::Passed) => row.passed += 1,
-            (StepKind::Step, Outcome::Failed) => row.failed += 1,
-            (StepKind::Step, Outcome::Skipped) => row.skipped += 1,
-            (StepKind::Cleanup, Outcome::Failed) => row.cleanups_failed += 1,
-            (StepKind::Cleanup, _) => {}
-        }
+        row.steps.add(report);
         self.ids
             .entry(key)
             .or_insert_with(|| report.workflow.clone());
@@ -115,7 +109,7 @@ impl HtmlReporter {
         row.outcome = Some(summary.outcome);
         row.duration = Some(summary.duration);
         let mut text = String::new();
-        markup::workflow_result(&mut text, summary, row.cleanups_failed);
+        markup::workflow_result(&mut text, summary, row.steps.cleanups_failed);
         self.emit(key, &text)?;
         self.running.retain(|k| *k != key);
         if self.streaming != Some(key) {
@@ -144,10 +138,10 @@ impl HtmlReporter {
                 .clone()
                 .filter(|r| r.outcome == Some(Outcome::Failed))
                 .count(),
-            steps_passed: rows.clone().map(|r| r.passed).sum(),
-            steps_failed: rows.clone().map(|r| r.failed).sum(),
-            steps_skipped: rows.clone().map(|r| r.skipped).sum(),
-            cleanups_failed: rows.map(|r| r.cleanups_failed).sum(),
+            steps_passed: rows.clone().map(|r| r.steps.passed).sum(),
+            steps_failed: rows.clone().map(|r| r.steps.failed).sum(),
+            steps_skipped: rows.clone().map(|r| r.steps.skipped).sum(),
+            cleanups_failed: rows.map(|r| r.steps.cleanups_failed).sum(),
             interrupted: true,
             duration: std::time::Duration::ZERO,
         }
@@ -273,12 +267,7 @@ mod tests {
 
     #[test]
     fn interleaved_workflows_get_whole_sections() {
-        let login = fixtures::login_workflow();
-        let smoke = fixtures::smoke_workflow();
-        // Smoke starts while login runs, and finishes first.
-        let mut events = vec![login[0].clone(), smoke[0].clone(), login[1].clone()];
-        events.extend(smoke[1..].iter().cloned());
-        events.extend(login[2..].iter().cloned());
+        let events = fixtures::interleaved();
         let (_, buf) = render(&events);
         let html = buf.text();
         let sections: Vec<&str> = html.split("<section class=\"workflow\"").skip(1).collect();

@@ -5,8 +5,8 @@ use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use crate::event::{
-    ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport, WorkflowId,
-    WorkflowInfo, WorkflowSummary,
+    ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepCounts, StepKind, StepReport,
+    WorkflowId, WorkflowInfo, WorkflowSummary,
 };
 use crate::report::excerpt::{TARGET_MAX, human_duration, readable_body, short_target};
 
@@ -39,10 +39,7 @@ pub struct WorkflowRow {
     /// `None` while it runs, and for good when the run ended first.
     pub outcome: Option<Outcome>,
     pub duration: Option<Duration>,
-    pub passed: usize,
-    pub failed: usize,
-    pub skipped: usize,
-    pub cleanups_failed: usize,
+    pub steps: StepCounts,
 }
 
 /// The anchor of a workflow's section.

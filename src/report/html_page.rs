@@ -178,9 +178,9 @@ pub fn summary<'a>(
             anchor(id),
             Esc(&row.title),
             Esc(&row.path),
-            row.passed,
-            row.failed,
-            row.skipped,
+            row.steps.passed,
+            row.steps.failed,
+            row.steps.skipped,
             row.duration.map(human_duration).unwrap_or_default(),
         );
     }

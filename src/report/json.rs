@@ -14,8 +14,8 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 use crate::event::{
-    Event, ExpectationResult, Outcome, Reporter, RunSummary, StepKind, StepReport, WorkflowInfo,
-    WorkflowSummary,
+    Event, ExpectationResult, Outcome, Reporter, RunSummary, StepCounts, StepKind, StepReport,
+    WorkflowInfo, WorkflowSummary,
 };
 use crate::report::excerpt::millis;
 
@@ -52,10 +52,7 @@ struct Section {
 #[derive(Default, Clone, Copy)]
 struct Counts {
     outcome: Option<Outcome>,
-    passed: usize,
-    failed: usize,
-    skipped: usize,
-    cleanups_failed: usize,
+    steps: StepCounts,
 }
 
 #[derive(Serialize, Clone, Copy, Default)]
@@ -174,14 +171,7 @@ impl JsonReporter {
 
     fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
         let key = (report.workflow.run, report.workflow.index);
-        let counts = self.counts.entry(key).or_default();
-        match (report.kind, report.outcome) {
-            (StepKind::Step, Outcome::Passed) => counts.passed += 1,
-            (StepKind::Step, Outcome::Failed) => counts.failed += 1,
-            (StepKind::Step, Outcome::Skipped) => counts.skipped += 1,
-            (StepKind::Cleanup, Outcome::Failed) => counts.cleanups_failed += 1,
-            (StepKind::Cleanup, _) => {}
-        }
+        self.counts.entry(key).or_default().steps.add(report);
         let mut text = String::new();
         if !self.open.contains_key(&key) {
             // A step of a workflow that was never announced is still recorded, under no name.
@@ -275,10 +265,10 @@ impl JsonReporter {
                 Some(_) => summary.workflows_passed += 1,
                 None => {}
             }
-            summary.steps_passed += counts.passed;
-            summary.steps_failed += counts.failed;
-            summary.steps_skipped += counts.skipped;
-            summary.cleanups_failed += counts.cleanups_failed;
+            summary.steps_passed += counts.steps.passed;
+            summary.steps_failed += counts.steps.failed;
+            summary.steps_skipped += counts.steps.skipped;
+            summary.cleanups_failed += counts.steps.cleanups_failed;
         }
         summary
     }
@@ -445,12 +435,7 @@ mod tests {
 
     #[test]
     fn interleaved_workflows_are_written_whole_in_order() {
-        let login = fixtures::login_workflow();
-        let smoke = fixtures::smoke_workflow();
-        // Smoke starts while login runs, and finishes first.
-        let mut events = vec![login[0].clone(), smoke[0].clone(), login[1].clone()];
-        events.extend(smoke[1..].iter().cloned());
-        events.extend(login[2..].iter().cloned());
+        let events = fixtures::interleaved();
         let doc = render(&events);
         let workflows = doc["workflows"].as_array().unwrap();
         assert_eq!(workflows.len(), 2);
