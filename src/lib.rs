@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod curl;
 pub mod diagnostic;
 pub mod engine;
 pub mod event;

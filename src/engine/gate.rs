@@ -31,6 +31,8 @@ pub struct Preview<'a> {
     /// The `Cookie` header the jar adds when sending (redacted); the request's own headers
     /// do not show it.
     pub cookies: Option<&'a str>,
+    /// The request as a `curl` command (redacted as the rest).
+    pub curl: &'a str,
 }
 
 /// Consulted once per step (not per retry, not for cleanups) before its request is sent.

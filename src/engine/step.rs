@@ -225,14 +225,23 @@ impl Engine {
             }
         };
         let request = self.request_info(wf, &prepared);
+        let opts = SendOptions {
+            timeout: spec.request.timeout,
+            follow_redirects: spec.request.follow_redirects,
+            max_redirects: spec.request.max_redirects,
+            insecure: spec.request.insecure,
+        };
         if first && spec.kind == StepKind::Step && self.gate.wants_preview() {
             let cookies = super::gate::jar_cookies(wf, &prepared);
+            let redact = |text: &str| wf.redactor.redact(text).into_owned();
+            let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact);
             let preview = Preview {
                 number: spec.number,
                 name: spec.name,
                 doc: spec.doc,
                 request: &request,
                 cookies: cookies.as_deref(),
+                curl: &curl,
             };
             attempt.held = self.ask_gate(preview).await;
         }
@@ -240,12 +249,6 @@ impl Engine {
         if attempt.held.is_some() {
             return attempt;
         }
-        let opts = SendOptions {
-            timeout: spec.request.timeout,
-            follow_redirects: spec.request.follow_redirects,
-            max_redirects: spec.request.max_redirects,
-            insecure: spec.request.insecure,
-        };
         let send = wf.http.send(&prepared, opts);
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {

@@ -69,7 +69,8 @@ impl Explainer {
         lines.push(String::new());
         let how = if self.opts.pausing {
             "Before each step you see the request about to be sent. Press Enter to send it, \
-             s then Enter to skip it, q then Enter to quit (cleanups still run)."
+             s then Enter to skip it, c then Enter to see it as a curl command, q then Enter \
+             to quit (cleanups still run)."
         } else {
             "Each request is shown, then sent without pausing (--yes)."
         };

@@ -1,5 +1,5 @@
 //! The interactive gate: before each step it shows the request about to be sent, then waits
-//! for a line (Enter sends, `s` skips, `q` quits). Answers come from standard input, or from
+//! for a line (Enter sends, `s` skips, `c` shows it as a curl command, `q` quits). Answers come from standard input, or from
 //! a script in tests; at the end of input it stops pausing and sends the rest.
 
 use std::collections::VecDeque;
@@ -54,12 +54,21 @@ async fn read_stdin_line() -> Option<String> {
     Some(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// What a line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer {
+    Decide(Decision),
+    /// Show the request as a `curl` command, then ask again.
+    Curl,
+}
+
 /// The answer a line gives, or `None` when it means nothing.
-pub fn parse_answer(line: &str) -> Option<Decision> {
+pub fn parse_answer(line: &str) -> Option<Answer> {
     match line.trim().to_ascii_lowercase().as_str() {
-        "" | "y" | "yes" | "send" => Some(Decision::Send),
-        "s" | "skip" | "n" | "no" => Some(Decision::Skip),
-        "q" | "quit" | "exit" => Some(Decision::Quit),
+        "" | "y" | "yes" | "send" => Some(Answer::Decide(Decision::Send)),
+        "s" | "skip" | "n" | "no" => Some(Answer::Decide(Decision::Skip)),
+        "q" | "quit" | "exit" => Some(Answer::Decide(Decision::Quit)),
+        "c" | "curl" => Some(Answer::Curl),
         _ => None,
     }
 }
@@ -120,13 +129,15 @@ impl TeachGate {
         write_lines(&self.out, &lines);
     }
 
-    /// Asks until a line means something; `None` when input ends first.
-    async fn ask(&self) -> Option<Decision> {
+    /// Asks until a line decides; `None` when input ends first. `c` shows `curl` (the step's
+    /// request as a command line) and asks again.
+    async fn ask(&self, curl: &str) -> Option<Decision> {
         let p = self.paint;
         let question = format!(
-            "  {} send · {} skip · {} quit › ",
+            "  {} send · {} skip · {} curl · {} quit › ",
             p.paint(Style::Bold, "Enter"),
             p.paint(Style::Bold, "s"),
+            p.paint(Style::Bold, "c"),
             p.paint(Style::Bold, "q"),
         );
         loop {
@@ -137,7 +148,8 @@ impl TeachGate {
             }
             let line = line?;
             match parse_answer(&line) {
-                Some(decision) => return Some(decision),
+                Some(Answer::Decide(decision)) => return Some(decision),
+                Some(Answer::Curl) => write_text(&self.out, &format!("\n{curl}\n\n")),
                 None => write_text(
                     &self.ask,
                     &format!("  `{}` means nothing here.\n", line.trim()),
@@ -157,7 +169,7 @@ impl Gate for TeachGate {
             if !self.pausing.load(Ordering::Relaxed) {
                 return Decision::Send;
             }
-            if let Some(decision) = self.ask().await {
+            if let Some(decision) = self.ask(step.curl).await {
                 return decision;
             }
             self.pausing.store(false, Ordering::Relaxed);
@@ -235,13 +247,14 @@ mod tests {
             doc: Some("Reads `x`."),
             request: &request,
             cookies: Some("ST=abc"),
+            curl: "curl 'http://h/v1/x' -H 'authorization: Bearer «accessToken»'",
         })
         .await
     }
 
     #[tokio::test]
     async fn scripted_answers_send_skip_and_quit() {
-        let (gate, out, ask) = gate(Answers::script(["", "s", "what", "q"]), true);
+        let (gate, out, ask) = gate(Answers::script(["", "c", "s", "what", "q"]), true);
         gate.total().store(3, Ordering::Relaxed);
         assert_eq!(decide(&gate, 1).await, Decision::Send);
         assert_eq!(decide(&gate, 2).await, Decision::Skip);
@@ -257,6 +270,11 @@ mod tests {
             "{shown}"
         );
         assert!(ask.text().contains("`what` means nothing here."));
+        assert!(
+            shown.contains("\ncurl 'http://h/v1/x' -H 'authorization: Bearer «accessToken»'\n"),
+            "`c` shows the command and asks again: {shown}"
+        );
+        assert_eq!(shown.matches("curl '").count(), 1);
     }
 
     #[tokio::test]
@@ -280,9 +298,10 @@ mod tests {
 
     #[test]
     fn answers_parse() {
-        assert_eq!(parse_answer(""), Some(Decision::Send));
-        assert_eq!(parse_answer(" S "), Some(Decision::Skip));
-        assert_eq!(parse_answer("quit"), Some(Decision::Quit));
+        assert_eq!(parse_answer(""), Some(Answer::Decide(Decision::Send)));
+        assert_eq!(parse_answer(" S "), Some(Answer::Decide(Decision::Skip)));
+        assert_eq!(parse_answer("quit"), Some(Answer::Decide(Decision::Quit)));
+        assert_eq!(parse_answer("curl"), Some(Answer::Curl));
         assert_eq!(parse_answer("x"), None);
     }
 }

@@ -96,7 +96,7 @@ fn teach_shows_the_doc_the_request_the_response_and_what_was_learned() {
         .stdout_has("── Cleanups")
         .stdout_has("✓ Delete the item → 204 No Content\n      DELETE /items/item-1")
         .stdout_has("Steps: 2 passed, 1 skipped")
-        .stderr_has("Enter send · s skip · q quit ›")
+        .stderr_has("Enter send · s skip · c curl · q quit ›")
         .nowhere(KEY);
     assert_eq!(s.deleted(), ["item-1"]);
     assert!(!run.stderr.contains("end of input"), "{}", run.stderr);
@@ -258,4 +258,23 @@ fn show_secrets_is_ignored_into_a_pipe_and_v_shows_every_header() {
         .stdout_has("content-length: ")
         .nowhere(KEY)
         .nowhere("more headers; -v shows them");
+}
+
+#[test]
+fn c_shows_the_request_as_a_curl_command_then_asks_again() {
+    let s = TestServer::start();
+    let run = Case::new()
+        .file("w.toml", &items(&s))
+        .args(["teach", "w.toml"])
+        .stdin("c\n\n\n")
+        .run()
+        .code(0)
+        .stdout_has(&format!("curl {}/items \\\n", s.base))
+        .stdout_has("  -H 'content-type: application/json' \\\n")
+        .stdout_has("  -H 'x-api-key: «apiKey»' \\\n")
+        .stdout_has("  --data-binary '{\"name\":\"first\"}' \\\n  --max-time 30\n")
+        .stderr_has("c curl")
+        .nowhere(KEY);
+    assert_eq!(run.stdout.matches("curl http").count(), 1, "{}", run.stdout);
+    assert_eq!(s.hits(), 3, "both steps and the cleanup were sent");
 }
