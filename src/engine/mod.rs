@@ -145,9 +145,13 @@ pub(crate) struct WorkflowRun {
 }
 
 impl WorkflowRun {
-    pub fn set_var(&mut self, name: &str, value: &Value, secret: bool) {
-        self.extracted.set(name, value.clone(), secret);
-        self.vars.set(name, value.clone(), secret);
+    /// Stores an extracted (or prompted) value. `secret` as declared on the extraction; when
+    /// not declared, the name decides, and a value replacing a secret stays secret.
+    pub fn set_var(&mut self, name: &str, value: &Value, secret: Option<bool>) {
+        let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
+        let secret = secret.or(was_secret.then_some(true));
+        self.extracted.set_with_policy(name, value.clone(), secret);
+        self.vars.set_with_policy(name, value.clone(), secret);
         if self.vars.get(name).is_some_and(|v| v.secret) {
             self.redactor.add(name, &received::as_text(value));
         }

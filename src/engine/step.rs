@@ -197,7 +197,7 @@ impl Engine {
                 }
                 () = self.cancel.cancelled() => return Err("interrupted".to_owned()),
             };
-            wf.set_var(name, &Value::String(answer), false);
+            wf.set_var(name, &Value::String(answer), None);
         }
         Ok(())
     }

@@ -16,7 +16,8 @@ use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher
 pub(super) struct Extracted {
     pub name: String,
     pub value: Value,
-    pub secret: bool,
+    /// `secret = true/false` as written; `None` follows the name (SPEC §4).
+    pub secret: Option<bool>,
     /// Where it came from, e.g. ``JSONPath `$.id` ``.
     pub from: String,
 }

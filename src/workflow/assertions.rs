@@ -194,7 +194,7 @@ fn extraction(
         fragment: None,
         regex: None,
         jwt: None,
-        secret: false,
+        secret: None,
         optional: false,
         at,
     };
@@ -234,7 +234,7 @@ fn extraction(
             "fragment" => ex.fragment = Some(loc(text.ok_or_else(bad)?)),
             "regex" => ex.regex = Some(loc(text.ok_or_else(bad)?)),
             "jwt" => ex.jwt = Some(loc(text.ok_or_else(bad)?)),
-            "secret" => ex.secret = flag.ok_or_else(bad)?,
+            "secret" => ex.secret = Some(flag.ok_or_else(bad)?),
             "optional" => ex.optional = flag.ok_or_else(bad)?,
             _ => {
                 return Err(cx

@@ -203,7 +203,8 @@ pub struct Extraction {
     pub fragment: Option<Located<String>>,
     pub regex: Option<Located<String>>,
     pub jwt: Option<Located<String>>,
-    pub secret: bool,
+    /// As written; `None` lets the name decide (SPEC §4).
+    pub secret: Option<bool>,
     pub optional: bool,
     pub at: Located<()>,
 }

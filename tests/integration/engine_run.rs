@@ -413,3 +413,33 @@ fn matrix_runs_each_vars_file() {
     );
     assert_eq!(s.hits(), 2);
 }
+
+#[test]
+fn an_extraction_declared_secret_false_stays_visible() {
+    let s = TestServer::start();
+    let case = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "x"
+[[steps]]
+name = "read"
+url = "BASE/echo/visible-path"
+extract = { tokenType = { jsonpath = "$.path", secret = false }, typeToken = { header = "content-type" } }
+[[steps]]
+name = "use"
+url = "BASE/echo/<<tokenType>>"
+"#,
+            ),
+        )
+        .args(["run", "w.toml", "-v", "--save-vars", "saved.toml"]);
+    let run = case.run().code(0);
+    assert!(run.stdout.contains("GET /echo//echo/visible-path"), "{}", run.stdout);
+    let saved = case.read("saved.toml");
+    assert!(saved.contains("tokenType = \"/echo/visible-path\""), "{saved}");
+    // Without the flag the name decides: `typeToken` is a secret.
+    assert!(!saved.contains("typeToken ="), "{saved}");
+    assert!(saved.contains("typeToken"), "named as not saved: {saved}");
+}
