@@ -84,23 +84,7 @@ impl Checker<'_> {
             self.defined.insert(decl.name.clone());
         }
         for req in &workflow.requires {
-            if !self.defined.contains(&req.value) {
-                self.errors.push(
-                    Diagnostic::at(
-                        format!(
-                            "`{}` is required by this workflow but not defined",
-                            req.value
-                        ),
-                        &req.source,
-                        req.span.clone(),
-                    )
-                    .with_help(format!(
-                        "set it with --var {}=… or in a --vars file",
-                        req.value
-                    )),
-                );
-            }
-            self.defined.insert(req.value.clone());
+            self.require(req);
         }
         self.decls(&workflow.vars);
         self.var_problems(workflow);
@@ -113,6 +97,9 @@ impl Checker<'_> {
                     continue;
                 }
             };
+            for req in &step.requires {
+                self.require(req);
+            }
             for cond in &step.when {
                 self.expression(cond);
             }
@@ -156,6 +143,27 @@ impl Checker<'_> {
             "warning: {}:{line}: {what} `{name}` does not verify TLS certificates (insecure = true)",
             source.path().display()
         ));
+    }
+
+    /// A `requires` entry (of the workflow, or of a file it `use`s) must be defined here.
+    fn require(&mut self, req: &Located<String>) {
+        if !self.defined.contains(&req.value) {
+            self.errors.push(
+                Diagnostic::at(
+                    format!(
+                        "`{}` is required by this workflow but not defined",
+                        req.value
+                    ),
+                    &req.source,
+                    req.span.clone(),
+                )
+                .with_help(format!(
+                    "set it with --var {}=… or in a --vars file",
+                    req.value
+                )),
+            );
+        }
+        self.defined.insert(req.value.clone());
     }
 
     /// What resolving the run's layers (vars files, environment, `--var`) fails on before

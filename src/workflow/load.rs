@@ -151,10 +151,13 @@ impl Loader {
         let used = self.inline(cx, raw_step, span, use_path, stack)?;
         vars.extend(used.vars.iter().cloned());
         let when = raw_step.when.as_ref().map(|w| cx.located(w));
-        for s in used.steps.iter() {
+        for (i, s) in used.steps.iter().enumerate() {
             let mut s = s?.into_owned();
             if let Some(w) = &when {
                 s.when.insert(0, w.clone());
+            }
+            if i == 0 {
+                s.requires.splice(0..0, used.requires.iter().cloned());
             }
             steps.push(s);
         }
@@ -295,6 +298,7 @@ fn step(cx: &Cx, r: &RawStep, span: Span, defaults: &Defaults) -> Result<Step, D
             None => Vec::new(),
         },
         cleanup,
+        requires: Vec::new(),
     })
 }
 

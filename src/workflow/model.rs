@@ -65,6 +65,9 @@ pub struct Step {
     pub expect: Expect,
     pub extract: Vec<Extraction>,
     pub cleanup: Option<Box<Cleanup>>,
+    /// The `requires` of `use`d files whose steps start here: checked at this point, where
+    /// earlier steps' extractions count as defined.
+    pub requires: Vec<Located<String>>,
 }
 
 /// A cleanup request registered when its step passes.

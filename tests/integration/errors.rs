@@ -209,3 +209,36 @@ fn the_sandbox_listens_on_loopback_only() {
         .code(2)
         .stderr_has("the sandbox serves on loopback only");
 }
+
+#[test]
+fn a_used_files_requires_are_checked_where_its_steps_start() {
+    let s = TestServer::start();
+    let fragment = "name = \"f\"\nfragment = true\nrequires = [\"needX\"]\n[[steps]]\nname = \"s\"\nurl = \"BASE/echo\"\n";
+    let using = "name = \"u\"\n[[steps]]\nuse = \"frag.toml\"\n";
+    for command in ["check", "run"] {
+        Case::new()
+            .file("frag.toml", &at(&s, fragment))
+            .file("w.toml", using)
+            .args([command, "w.toml"])
+            .run()
+            .code(2)
+            .stderr_has("`needX` is required by this workflow but not defined")
+            .stderr_has("frag.toml:3:13");
+    }
+    assert_eq!(s.hits(), 0);
+    // Defined by an earlier step's extraction, or on the command line, it is satisfied.
+    let earlier = "name = \"u\"\n[[steps]]\nname = \"first\"\nurl = \"BASE/echo\"\nextract = { needX = \"$.path\" }\n[[steps]]\nuse = \"frag.toml\"\n";
+    Case::new()
+        .file("frag.toml", &at(&s, fragment))
+        .file("w.toml", &at(&s, earlier))
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    Case::new()
+        .file("frag.toml", &at(&s, fragment))
+        .file("w.toml", using)
+        .args(["run", "w.toml", "--var", "needX=1"])
+        .run()
+        .code(0);
+    assert_eq!(s.hits(), 3);
+}
