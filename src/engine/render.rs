@@ -1,6 +1,7 @@
 //! Renders a step's templated request into bytes on the wire (`Prepared`), building JSON from
 //! the value tree so a quote inside a variable never breaks the body.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use base64::Engine as _;
@@ -67,6 +68,20 @@ impl Renderer<'_> {
             })
     }
 
+    /// A header name as written: rendered when it holds a template.
+    pub fn name<'n>(&self, name: &'n str) -> Result<Cow<'n, str>, RenderError> {
+        if !crate::template::has_markup(name) {
+            return Ok(Cow::Borrowed(name));
+        }
+        self.templates
+            .render_string(name, self.vars)
+            .map(Cow::Owned)
+            .map_err(|source| RenderError::Template {
+                what: format!("header name `{name}`"),
+                source,
+            })
+    }
+
     pub fn value(&self, what: &str, v: &Value) -> Result<Value, RenderError> {
         self.templates
             .render_value(v, self.vars)
@@ -85,9 +100,10 @@ impl Renderer<'_> {
         let url = self.url(req)?;
         let mut headers = HeaderMap::new();
         for (name, value) in &req.headers {
+            let name = self.name(name)?;
             let value = self.text(&format!("header `{name}`"), value)?;
             self.basic_credentials(&value, redactor);
-            insert(&mut headers, name, &value)?;
+            insert(&mut headers, &name, &value)?;
         }
         self.auth(&req.auth, &mut headers, redactor)?;
         let body = self.body(&req.body, &req.url, &mut headers)?;

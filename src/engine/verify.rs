@@ -78,8 +78,9 @@ impl Engine {
             ));
         }
         for (name, matcher) in &expect.headers {
+            let name = renderer.name(name).map_err(|e| e.to_string())?;
             let actual = received
-                .header(name)
+                .header(&name)
                 .map_or(Actual::None, |v| Actual::One(Value::String(v)));
             results.extend(expect::evaluate(
                 &format!("header {name}"),

@@ -30,6 +30,54 @@ impl Templates {
     }
 }
 
+/// The environment variables `src` reads by a literal name, `env("NAME")`: a template, or a
+/// bare expression when `expr`. Names built at run time are not seen.
+pub fn env_names(src: &str, expr: bool) -> Vec<String> {
+    let code = if expr { vec![src] } else { blocks(src) };
+    let mut names = Vec::new();
+    for part in code {
+        let raw: Vec<char> = part.chars().collect();
+        // Same length as `raw`: string contents blanked, so `env(` inside a string is no call.
+        let blank: Vec<char> = without_strings(part).chars().collect();
+        let word_char = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+        let mut i = 0;
+        while i + 3 <= blank.len() {
+            let is_call =
+                blank[i..i + 3] == ['e', 'n', 'v'] && (i == 0 || !word_char(blank[i - 1]));
+            i += 1;
+            if !is_call {
+                continue;
+            }
+            let mut j = i + 2;
+            let skip = |j: &mut usize| {
+                while *j < blank.len() && blank[*j].is_whitespace() {
+                    *j += 1;
+                }
+            };
+            skip(&mut j);
+            if blank.get(j) != Some(&'(') {
+                continue;
+            }
+            j += 1;
+            skip(&mut j);
+            let Some(&quote) = raw.get(j).filter(|q| **q == '"' || **q == '\'') else {
+                continue;
+            };
+            let start = j + 1;
+            let Some(len) = raw[start..].iter().position(|c| *c == quote) else {
+                continue;
+            };
+            let name: String = raw[start..start + len].iter().collect();
+            let mut k = start + len + 1;
+            skip(&mut k);
+            if blank.get(k) == Some(&')') && !name.contains('\\') && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lookup {
     Filter,

@@ -388,6 +388,7 @@ fn line_start(src: &str, line: usize) -> usize {
 /// The built-in functions and filters of SPEC §3.
 mod builtins;
 mod lookups;
+pub use lookups::env_names;
 
 #[cfg(test)]
 mod tests;

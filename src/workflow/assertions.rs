@@ -82,21 +82,14 @@ fn text_matcher(
     matcher(cx, value, span)
 }
 
-/// A plain value means equality; a table whose keys are all predicate names is a predicate.
+/// A plain value means equality; a table whose keys are all predicate names is a predicate
+/// (SPEC §2.3). Any other table, one that mixes predicate names with other keys included
+/// (`{ id = "u1", type = "USER" }`), is a literal compared for equality.
 pub fn matcher(cx: &Cx, value: Value, span: std::ops::Range<usize>) -> Result<Matcher, Diagnostic> {
     let Value::Object(map) = &value else {
         return Ok(Matcher::Equals(cx.locate(value, span)));
     };
     if map.is_empty() || !map.keys().all(|k| Predicate::from_name(k).is_some()) {
-        let unknown: Vec<&String> = map
-            .keys()
-            .filter(|k| Predicate::from_name(k).is_none())
-            .collect();
-        if !map.is_empty() && unknown.len() < map.len() {
-            return Err(cx
-                .error(format!("unknown predicate `{}`", unknown[0]), span)
-                .with_help("predicates: eq, ne, exists, contains, matches, gt, gte, lt, lte, len, type, in; write `{ eq = { … } }` to compare with a table"));
-        }
         return Ok(Matcher::Equals(cx.locate(value, span)));
     }
     let mut preds = Vec::new();

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::template::{TemplateError, Templates};
+use crate::template::{TemplateError, Templates, has_markup};
 use crate::vars::{self, Layers};
 use crate::workflow::model::{
     Auth, Body, Expect, ExtractSource, Located, Matcher, MultipartPart, Predicate, Request,
@@ -210,11 +211,18 @@ impl Checker<'_> {
     fn request(&mut self, req: &Request) {
         self.text(&req.method);
         self.text(&req.url);
+        self.url(&req.url);
         for (_, v) in &req.query {
             self.value(v);
         }
-        for (_, v) in &req.headers {
+        for (name, v) in &req.headers {
+            self.header_name(name, v);
             self.text(v);
+            if !has_markup(&v.value) && HeaderValue::from_str(&v.value).is_err() {
+                let message = format!("header `{name}` has a value that is not valid in HTTP");
+                self.errors
+                    .push(Diagnostic::at(message, &v.source, v.span.clone()));
+            }
         }
         match &req.auth {
             Auth::None => {}
@@ -235,6 +243,7 @@ impl Checker<'_> {
                         MultipartPart::Field(t) => self.text(t),
                         MultipartPart::File { path, content_type } => {
                             self.text(path);
+                            self.upload(path);
                             if let Some(ct) = content_type {
                                 self.text(ct);
                             }
@@ -257,7 +266,10 @@ impl Checker<'_> {
             self.jsonpath(path);
             self.matcher(matcher);
         }
-        for (_, matcher) in &expect.headers {
+        for (name, matcher) in &expect.headers {
+            if let Some(at) = matcher_location(matcher) {
+                self.header_name(name, at);
+            }
             self.matcher(matcher);
         }
         if let Some(m) = &expect.body {
@@ -306,6 +318,62 @@ impl Checker<'_> {
         self.template(&t.value, &t.source, &t.span, false);
     }
 
+    /// A header name as written (the key of `headers` or `expect.headers`): a template, or a
+    /// valid HTTP name. `at` is the entry's value, which is on the same line.
+    fn header_name<T>(&mut self, name: &str, at: &Located<T>) {
+        if has_markup(name) {
+            self.template(name, &at.source, &at.span, false);
+        } else if HeaderName::from_bytes(name.as_bytes()).is_err() {
+            self.errors.push(Diagnostic::at(
+                format!("invalid header name `{name}`"),
+                &at.source,
+                at.span.clone(),
+            ));
+        }
+    }
+
+    /// A URL written without templates must parse, and every URL must be http or https as
+    /// far as it is written out.
+    fn url(&mut self, url: &Located<String>) {
+        let text = url.value.trim();
+        let error = if has_markup(text) {
+            // Only the scheme can be known before rendering.
+            match text.split_once("://") {
+                Some((scheme, _)) if !has_markup(scheme) => unsupported_scheme(scheme),
+                _ => None,
+            }
+        } else {
+            match url::Url::parse(text) {
+                Ok(parsed) => unsupported_scheme(parsed.scheme()),
+                Err(e) => Some(format!("invalid URL `{text}`: {e}")),
+            }
+        };
+        if let Some(message) = error {
+            self.errors
+                .push(Diagnostic::at(message, &url.source, url.span.clone()));
+        }
+    }
+
+    /// A file to upload, written without templates, must exist (relative to its workflow).
+    fn upload(&mut self, path: &Located<String>) {
+        if has_markup(&path.value) {
+            return;
+        }
+        let base = path
+            .source
+            .path()
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let full = base.join(&path.value);
+        if !full.is_file() {
+            self.errors.push(Diagnostic::at(
+                format!("cannot read {}: no such file", full.display()),
+                &path.source,
+                path.span.clone(),
+            ));
+        }
+    }
+
     fn expression(&mut self, t: &Located<String>) {
         self.template(&t.value, &t.source, &t.span, true);
     }
@@ -343,6 +411,18 @@ impl Checker<'_> {
                         Diagnostic::at(format!("unknown {kind} `{name}`"), source, source.narrow(span, &name))
                             .with_help("steprun's own filters are listed in the README (Templates); minijinja's built-in filters and tests work too"),
                     );
+                }
+                for name in crate::template::env_names(text, expr) {
+                    if std::env::var_os(&name).is_none() {
+                        self.errors.push(
+                            Diagnostic::at(
+                                format!("environment variable `{name}` is not set"),
+                                source,
+                                source.narrow(span, &name),
+                            )
+                            .with_help(format!("set {name}, or read it with a fallback in a vars entry: {{ env = \"{name}\", value = … }}")),
+                        );
+                    }
                 }
                 for name in names.iter().filter(|n| !self.defined.contains(*n)) {
                     self.errors.push(
@@ -436,6 +516,20 @@ fn jsonpath_message(s: &str) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why a URL's scheme cannot be sent, if it cannot.
+fn unsupported_scheme(scheme: &str) -> Option<String> {
+    let ok = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    (!ok).then(|| format!("URL scheme `{scheme}` is not supported: use http or https"))
+}
+
+/// Where a matcher's first value was written (for errors about its key).
+fn matcher_location(matcher: &Matcher) -> Option<&Located<Value>> {
+    match matcher {
+        Matcher::Equals(v) => Some(v),
+        Matcher::Predicates(preds) => preds.first().map(|(_, v)| v),
+    }
 }
 
 /// A variable problem at the declaration of `name` that wins: the workflow's `[vars]` over the

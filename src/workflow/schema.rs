@@ -12,7 +12,9 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
-use shapes::{Duration, Literal, Matcher, Method, Status, True, at_most_one_body, without_null};
+use shapes::{
+    Duration, Literal, Matcher, Method, Status, TextMatcher, True, at_most_one_body, without_null,
+};
 
 mod shapes;
 #[cfg(test)]
@@ -230,9 +232,9 @@ struct Expect {
     /// JSONPath → expected value or predicate.
     json: Option<BTreeMap<String, Matcher>>,
     /// Header name → expected value or predicate.
-    headers: Option<BTreeMap<String, Matcher>>,
+    headers: Option<BTreeMap<String, TextMatcher>>,
     /// The body as text: an expected value or a predicate, e.g. `{ contains = "…" }`.
-    body: Option<Matcher>,
+    body: Option<TextMatcher>,
 }
 
 /// A variable set from the response: a JSONPath string, or a table with exactly one source.

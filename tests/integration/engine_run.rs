@@ -436,10 +436,41 @@ url = "BASE/echo/<<tokenType>>"
         )
         .args(["run", "w.toml", "-v", "--save-vars", "saved.toml"]);
     let run = case.run().code(0);
-    assert!(run.stdout.contains("GET /echo//echo/visible-path"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("GET /echo//echo/visible-path"),
+        "{}",
+        run.stdout
+    );
     let saved = case.read("saved.toml");
-    assert!(saved.contains("tokenType = \"/echo/visible-path\""), "{saved}");
+    assert!(
+        saved.contains("tokenType = \"/echo/visible-path\""),
+        "{saved}"
+    );
     // Without the flag the name decides: `typeToken` is a secret.
     assert!(!saved.contains("typeToken ="), "{saved}");
     assert!(saved.contains("typeToken"), "named as not saved: {saved}");
+}
+
+#[test]
+fn a_table_mixing_predicate_names_with_other_keys_is_a_literal() {
+    let s = TestServer::start();
+    let workflow = |expected: &str| {
+        at(
+            &s,
+            &format!(
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nmethod = \"POST\"\nurl = \"BASE/echo\"\njson = {{ id = \"u1\", type = \"USER\" }}\nexpect.json.\"$.json\" = {expected}\n"
+            ),
+        )
+    };
+    Case::new()
+        .file("w.toml", &workflow("{ id = \"u1\", type = \"USER\" }"))
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    Case::new()
+        .file("w.toml", &workflow("{ id = \"u2\", type = \"USER\" }"))
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("$.json: expected {\"id\":\"u2\",\"type\":\"USER\"}");
 }

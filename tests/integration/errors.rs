@@ -137,7 +137,7 @@ fn use_step_takes_no_request_keys() {
 #[test]
 fn unknown_predicate_and_bad_var_flag() {
     invalid(
-        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nexpect.json.\"$.a\" = { eq = 1, sorta = 2 }\n",
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nexpect.headers.Location = { eq = 1, sorta = 2 }\n",
         &["unknown predicate `sorta`"],
     );
     let run = Case::new()
@@ -241,4 +241,86 @@ fn a_used_files_requires_are_checked_where_its_steps_start() {
         .run()
         .code(0);
     assert_eq!(s.hits(), 3);
+}
+
+/// A step after one that would be sent: the whole run is refused before either.
+fn second_step(lines: &str) -> String {
+    format!(
+        "name = \"x\"\n[[steps]]\nname = \"first\"\nurl = \"BASE/echo\"\n[[steps]]\nname = \"b\"\n{lines}"
+    )
+}
+
+#[test]
+fn literal_request_parts_that_cannot_be_sent_are_invalid_input() {
+    invalid(
+        &second_step("url = \"BASE/echo\"\nheaders = { \"Bad Header\" = \"1\" }\n"),
+        &["invalid header name `Bad Header`", "w.toml:8:"],
+    );
+    invalid(
+        &second_step("url = \"BASE/echo\"\nheaders = { X-Ok = \"line\\nbreak\" }\n"),
+        &[
+            "header `X-Ok` has a value that is not valid in HTTP",
+            "w.toml:8:",
+        ],
+    );
+    invalid(
+        &second_step("url = \"not a url\"\n"),
+        &[
+            "invalid URL `not a url`: relative URL without a base",
+            "w.toml:7:",
+        ],
+    );
+    invalid(
+        &second_step("url = \"ftp://127.0.0.1/x\"\n"),
+        &["URL scheme `ftp` is not supported", "w.toml:7:"],
+    );
+    invalid(
+        &second_step("url = \"ftp://<<host>>/x\"\n[vars]\n"),
+        &["URL scheme `ftp` is not supported"],
+    );
+    invalid(
+        &second_step(
+            "url = \"BASE/echo\"\nmethod = \"POST\"\nmultipart = { f = { file = \"missing.bin\" } }\n",
+        ),
+        &["missing.bin: no such file", "w.toml:9:"],
+    );
+    invalid(
+        &second_step("url = \"BASE/echo?e=<<env('STEPRUN_TEST_SURELY_UNSET')>>\"\n"),
+        &[
+            "environment variable `STEPRUN_TEST_SURELY_UNSET` is not set",
+            "w.toml:7:",
+        ],
+    );
+    invalid(
+        &second_step("url = \"BASE/echo\"\n[steps.expect.headers]\n\"Bad Name\" = \"x\"\n"),
+        &["invalid header name `Bad Name`", "w.toml:9:"],
+    );
+}
+
+#[test]
+fn header_names_are_templated_in_requests_and_expectations() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "x"
+[vars]
+field = "Trace"
+[[steps]]
+name = "a"
+url = "BASE/echo"
+headers = { "X-<<field>>" = "abc" }
+expect.json."$.headers['x-trace']" = "abc"
+[steps.expect.headers]
+"<<'content' ~ '-type'>>" = { contains = "json" }
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    assert_eq!(s.hits(), 1);
 }

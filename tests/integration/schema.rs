@@ -53,6 +53,8 @@ body = { contains = "x" }
 "$.t" = { type = "string", in = ["a", "b"] }
 "$.obj" = { eq = { a = 1 } }
 "$.lit" = { a = 1 }
+"$.user" = { id = "u1", type = "USER" }
+"$.none" = {}
 [steps.expect.headers]
 Location = { contains = "flowId=" }
 [steps.extract]
@@ -151,8 +153,8 @@ fn mistakes_are_rejected_by_the_schema_and_the_loader() {
             format!("{STEP}expect = {{ code = 200 }}\n"),
         ),
         (
-            "mixed predicate table",
-            format!("{STEP}expect.json.\"$.a\" = {{ len = 1, foo = 2 }}\n"),
+            "a header table that is not all predicates",
+            format!("{STEP}expect.headers.Location = {{ contains = \"x\", foo = 2 }}\n"),
         ),
         (
             "bad predicate argument",

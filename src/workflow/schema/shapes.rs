@@ -107,9 +107,30 @@ impl JsonSchema for Matcher {
                 predicates,
                 {
                     "type": "object",
-                    "description": "A literal table, compared for equality (write `{ eq = { … } }` when its keys are predicate names).",
-                    "propertyNames": { "not": { "enum": names } }
+                    "description": "A literal table, compared for equality: any table whose keys are not all predicate names (write `{ eq = { … } }` when they are).",
+                    "not": { "propertyNames": { "enum": names }, "minProperties": 1 }
                 },
+            ]
+        })
+    }
+}
+
+/// An expected header or body, which are text: a value, or a table of predicates (a table
+/// could never equal a text).
+pub struct TextMatcher;
+
+impl JsonSchema for TextMatcher {
+    fn schema_name() -> Cow<'static, str> {
+        "TextMatcher".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let predicates = generator.subschema_for::<Predicates>();
+        json_schema!({
+            "description": "An expected text (equality), or a table of predicates.",
+            "anyOf": [
+                { "type": ["string", "number", "boolean", "array"] },
+                predicates,
             ]
         })
     }
