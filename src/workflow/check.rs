@@ -43,7 +43,14 @@ pub fn check(
     for workflow in workflows {
         checker.workflow(workflow);
     }
-    (checker.errors, checker.warnings)
+    // A file `use`d by several workflows is checked with each: say each error once.
+    let mut seen = BTreeSet::new();
+    let errors = checker
+        .errors
+        .into_iter()
+        .filter(|d| seen.insert(d.to_string()))
+        .collect();
+    (errors, checker.warnings)
 }
 
 /// Checks the values of vars-file entries against the names defined anywhere.

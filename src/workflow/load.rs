@@ -55,13 +55,14 @@ impl Loader {
                 None => Diagnostic::new(message),
             });
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             let message = format!("cannot read {}: {e}", path.display());
             match from {
                 Some((cx, at)) => cx.error(message, cx.span(at)),
                 None => Diagnostic::new(message),
             }
         })?;
+        let text = utf8(path, bytes)?;
         stack.push(key.clone());
         let result = self.parse(path, text, stack);
         stack.pop();
@@ -179,7 +180,7 @@ impl Loader {
                 .with_help("a `use` step takes only `use`, `name`, `doc` and `when`"));
         }
         let base = cx.source.path().parent().unwrap_or(Path::new("."));
-        let target = base.join(use_path.get_ref());
+        let target = normalized(&base.join(use_path.get_ref()));
         self.load_inner(&target, stack, Some((cx, use_path)))
     }
 }
@@ -242,6 +243,44 @@ const BATCH: usize = 16;
 
 /// Below this many steps, a thread costs more than it saves.
 const PARALLEL_FROM: usize = 64;
+
+/// A file's text, or an error at the first byte that is not UTF-8 (TOML is UTF-8).
+pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // The lossy text has U+FFFD (3 bytes) where the bad byte was; `at` is before it.
+        let source = Arc::new(Source::new(path, text));
+        Diagnostic::at(
+            "this file is not UTF-8 text (TOML files must be)",
+            &source,
+            at..at + 1,
+        )
+        .with_help("save the file as UTF-8")
+    })
+}
+
+/// `path` with `.` removed and `a/..` folded, so a `use`d file is named as the person would
+/// (`workflows/common/x.toml`, not `workflows/apps/../common/x.toml`). A leading `..` stays.
+fn normalized(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
 
 /// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.
 /// The step is boxed where it is made and the box moves into the step list, so the slots
@@ -389,8 +428,9 @@ fn lowercase_first(s: &str) -> String {
 
 /// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
 pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
+    let text = utf8(path, bytes)?;
     let source = Arc::new(Source::new(path, text));
     let table: Spanned<toml::Table> = parse_toml(&source)?;
     Cx::new(source).var_decls(&table)

@@ -324,3 +324,38 @@ expect.json."$.headers['x-trace']" = "abc"
         .code(0);
     assert_eq!(s.hits(), 1);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    let case = Case::new().args(["check", "w.toml"]);
+    std::fs::write(
+        case.path("w.toml"),
+        b"name = \"caf\xe9\"\n[[steps]]\nname = \"a\"\nurl = \"http://x/\"\n",
+    )
+    .expect("write");
+    case.run()
+        .code(2)
+        .stderr_has("this file is not UTF-8 text")
+        .stderr_has("w.toml:1:12");
+}
+
+#[test]
+fn an_error_in_a_shared_file_is_said_once_under_its_own_path() {
+    let fragment = "name = \"f\"\nfragment = true\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/<<nowhere>>\"\n";
+    let using = "name = \"u\"\n[[steps]]\nuse = \"../common/frag.toml\"\n";
+    let run = Case::new()
+        .file("common/frag.toml", fragment)
+        .file("a/one.toml", using)
+        .file("a/two.toml", using)
+        .args(["check", "a"])
+        .run()
+        .code(2)
+        .stderr_has("common/frag.toml:5:");
+    assert!(!run.stderr.contains(".."), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("undefined variable `nowhere`").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
