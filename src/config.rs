@@ -2,7 +2,7 @@
 //! This is where command-line text becomes typed values; below here nothing sees clap.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
@@ -86,21 +86,53 @@ pub struct RunConfig {
 }
 
 /// Two reports cannot share a destination: on standard output they would run into each
-/// other, in one file the second would overwrite the first.
+/// other, in one file the second would overwrite the first. Files are compared by their
+/// absolute path with `.` dropped and `..` taken back (`same.out`, `./same.out`,
+/// `dir/../same.out` and `/cwd/same.out` are one file); links are not followed.
 fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
+    let places: Vec<Option<PathBuf>> = reports
+        .iter()
+        .map(|r| match &r.target {
+            ReportTarget::Stdout => None,
+            ReportTarget::File(path) => Some(lexical_absolute(path)),
+        })
+        .collect();
     for (i, a) in reports.iter().enumerate() {
-        if let Some(b) = reports[..i].iter().find(|b| b.target == a.target) {
-            let place = match &a.target {
-                ReportTarget::Stdout => "standard output (`-`)".to_owned(),
-                ReportTarget::File(path) => path.display().to_string(),
-            };
-            return Err(vec![Diagnostic::new(format!(
-                "--report: the {} and {} reports both go to {place}",
-                b.format, a.format
-            ))]);
-        }
+        let Some(j) = (0..i).find(|&j| places[j] == places[i]) else {
+            continue;
+        };
+        let b = &reports[j];
+        let place = match (&b.target, &a.target) {
+            (ReportTarget::File(pb), ReportTarget::File(pa)) if pb != pa => {
+                format!("one file (`{}` and `{}`)", pb.display(), pa.display())
+            }
+            (_, ReportTarget::File(path)) => path.display().to_string(),
+            (_, ReportTarget::Stdout) => "standard output (`-`)".to_owned(),
+        };
+        return Err(vec![Diagnostic::new(format!(
+            "--report: the {} and {} reports both go to {place}",
+            b.format, a.format
+        ))]);
     }
     Ok(())
+}
+
+/// `path` made absolute against the working directory, with `.` components dropped and each
+/// `..` removing the component before it, without asking the file system (the file need not
+/// exist yet).
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl RunConfig {
@@ -262,5 +294,58 @@ fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<D
         } else if path.extension().is_some_and(|e| e == "toml") {
             files.push((path, false));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn specs(args: &[&str]) -> Vec<ReportSpec> {
+        args.iter().map(|a| a.parse().unwrap()).collect()
+    }
+
+    fn message(args: &[&str]) -> Option<String> {
+        check_report_targets(&specs(args))
+            .err()
+            .map(|d| d[0].to_string().trim_end().to_owned())
+    }
+
+    #[test]
+    fn one_file_under_two_spellings_is_one_destination() {
+        let cwd = std::env::current_dir().unwrap();
+        let absolute = format!("html={}", cwd.join("same.out").display());
+        for second in [
+            "junit=same.out",
+            "junit=./same.out",
+            "junit=dir/../same.out",
+            "junit=./dir/./../same.out",
+            absolute.as_str(),
+        ] {
+            let text = message(&["json=same.out", second])
+                .unwrap_or_else(|| panic!("json=same.out and {second} were let through"));
+            assert!(text.contains("the json and "), "{text}");
+            assert!(text.contains("reports both go to "), "{text}");
+        }
+        let text = message(&["json=same.out", "junit=./same.out"]).unwrap();
+        assert!(
+            text.contains(
+                "the json and junit reports both go to one file (`same.out` and `./same.out`)"
+            ),
+            "{text}"
+        );
+        let text = message(&["json=same.out", "junit=same.out"]).unwrap();
+        assert!(text.ends_with("both go to same.out"), "{text}");
+    }
+
+    #[test]
+    fn different_files_and_stdout_are_kept_apart() {
+        assert_eq!(message(&["json=a.out", "junit=b.out", "html=-"]), None);
+        assert_eq!(message(&["json=dir/same.out", "junit=same.out"]), None);
+        assert_eq!(message(&["json=../same.out", "junit=same.out"]), None);
+        // `-` is standard output, not a file named `-`, and `./-` is that file.
+        assert_eq!(message(&["json=-", "junit=./-"]), None);
+        let text = message(&["json=-", "junit=-"]).unwrap();
+        assert!(text.contains("both go to standard output (`-`)"), "{text}");
     }
 }

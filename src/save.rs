@@ -57,33 +57,44 @@ fn labelled(path: &Path, label: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The store as TOML. Secret entries are written as `{ value = …, secret = true }` with
-/// `--save-secrets`, and otherwise only named in a comment; other values are written through
-/// `redactor`, so a secret inside a longer value is hidden as `«name»`.
+/// The store as a vars file that `--vars` reads back: one `name = value` line per variable,
+/// every value inline. A table is wrapped as `{ value = { … } }` (a bare table would be read as
+/// a variable's settings), and secret entries are written as `{ value = …, secret = true }`
+/// with `--save-secrets`, and otherwise only named in the header; other values are written
+/// through `redactor`, so a secret inside a longer value is hidden as `«name»`. A value with
+/// no TOML form (a `null`, a list or object holding one, an integer past `i64`) is left out
+/// and named in the header too.
 pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
-    let mut table = toml::Table::new();
+    let mut body = String::new();
     let mut withheld = Vec::new();
+    let mut no_form = Vec::new();
     for (name, var) in vars.iter() {
-        let value = if secrets || var.secret {
+        if var.secret && !secrets {
+            withheld.push(name.as_str());
+            continue;
+        }
+        let value = if secrets {
             toml::Value::try_from(&var.value)
         } else {
             toml::Value::try_from(redactor.redact_json(&var.value))
         };
         let Ok(value) = value else {
-            continue; // null has no TOML form
+            no_form.push(name.as_str());
+            continue;
         };
-        if var.secret {
-            if secrets {
-                let mut t = toml::Table::new();
-                t.insert("value".into(), value);
-                t.insert("secret".into(), toml::Value::Boolean(true));
-                table.insert(name.clone(), toml::Value::Table(t));
-            } else {
-                withheld.push(name.clone());
-            }
+        let value = if var.secret {
+            let mut t = toml::Table::new();
+            t.insert("value".into(), value);
+            t.insert("secret".into(), toml::Value::Boolean(true));
+            toml::Value::Table(t)
+        } else if value.is_table() {
+            let mut t = toml::Table::new();
+            t.insert("value".into(), value);
+            toml::Value::Table(t)
         } else {
-            table.insert(name.clone(), value);
-        }
+            value
+        };
+        let _ = writeln!(body, "{} = {value}", key(name));
     }
     let mut out = String::from("# Variables saved by steprun --save-vars\n");
     if !withheld.is_empty() {
@@ -93,8 +104,28 @@ pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
             withheld.join(", ")
         );
     }
-    out.push_str(&toml::to_string(&table).unwrap_or_default());
+    if !no_form.is_empty() {
+        let _ = writeln!(
+            out,
+            "# Not saved, no TOML form (null, or a number past 64-bit): {}",
+            no_form.join(", ")
+        );
+    }
+    out.push_str(&body);
     out
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+fn key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        name.to_owned()
+    } else {
+        toml::Value::String(name.to_owned()).to_string()
+    }
 }
 
 #[cfg(test)]
@@ -137,14 +168,89 @@ mod tests {
         );
         let parsed: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(
-            parsed["nested"]["url"].as_str(),
+            parsed["nested"]["value"]["url"].as_str(),
             Some("https://h/?t=«apiToken»")
         );
-        assert_eq!(parsed["nested"]["n"][1].as_integer(), Some(2));
+        assert_eq!(parsed["nested"]["value"]["n"][1].as_integer(), Some(2));
         let text = render(&vars, &Redactor::disabled(), true);
         assert!(
             text.contains("echoed = \"prefix-s3cr3t-value-suffix\""),
             "{text}"
+        );
+    }
+
+    /// Every kind of extracted value is written so that the vars-file reader takes it back:
+    /// an object as `{ value = { … } }`, not as a bare table (which would be read as the
+    /// variable's settings).
+    #[test]
+    fn the_file_reads_back_as_a_vars_file() {
+        let mut vars = VarStore::new();
+        vars.set("obj", json!({"a": 1, "b": {"c": "x"}}), false);
+        vars.set("list", json!([1, "two", {"three": 3}]), false);
+        vars.set("rows", json!([{"id": 1}, {"id": 2}]), false);
+        vars.set("n", json!(42), false);
+        vars.set("f", json!(1.5), false);
+        vars.set("flag", json!(true), false);
+        vars.set("s", json!("hello \"world\"\nline"), false);
+        vars.set("gone", json!(null), false);
+        vars.set("apiToken", json!({"t": "s3cr3t-value"}), false);
+        let text = render(&vars, &Redactor::from_store(&vars), false);
+        assert!(text.contains("obj = { value = { a = 1"), "{text}");
+        assert!(
+            text.contains("# Not saved, no TOML form (null, or a number past 64-bit): gone\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# Secrets not saved (use --save-secrets): apiToken\n"),
+            "{text}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("saved.toml");
+        std::fs::write(&file, &text).unwrap();
+        let decls = crate::workflow::load::load_vars_file(&file).unwrap();
+        let mut read: Vec<(&str, &serde_json::Value)> = decls
+            .iter()
+            .map(|d| (d.name.as_str(), d.value.as_ref().unwrap()))
+            .collect();
+        read.sort_by_key(|(name, _)| *name);
+        assert_eq!(
+            read,
+            [
+                ("f", &json!(1.5)),
+                ("flag", &json!(true)),
+                ("list", &json!([1, "two", {"three": 3}])),
+                ("n", &json!(42)),
+                ("obj", &json!({"a": 1, "b": {"c": "x"}})),
+                ("rows", &json!([{"id": 1}, {"id": 2}])),
+                ("s", &json!("hello \"world\"\nline")),
+            ]
+        );
+        assert!(decls.iter().all(|d| d.secret.is_none()));
+
+        // With --save-secrets, the secret object comes back as a secret object.
+        let text = render(&vars, &Redactor::disabled(), true);
+        assert!(!text.contains("Secrets not saved"), "{text}");
+        std::fs::write(&file, &text).unwrap();
+        let decls = crate::workflow::load::load_vars_file(&file).unwrap();
+        let token = decls.iter().find(|d| d.name == "apiToken").unwrap();
+        assert_eq!(token.value, Some(json!({"t": "s3cr3t-value"})));
+        assert_eq!(token.secret, Some(true));
+    }
+
+    #[test]
+    fn a_value_holding_a_null_is_named_as_left_out() {
+        let mut vars = VarStore::new();
+        vars.set("a", json!(null), false);
+        vars.set("b", json!({"x": null}), false);
+        vars.set("c", json!([1, null]), false);
+        vars.set("d", json!("kept"), false);
+        vars.set("e", json!(u64::MAX), false);
+        let text = render(&vars, &Redactor::from_store(&vars), false);
+        assert_eq!(
+            text,
+            "# Variables saved by steprun --save-vars\n\
+             # Not saved, no TOML form (null, or a number past 64-bit): a, b, c, e\n\
+             d = \"kept\"\n"
         );
     }
 

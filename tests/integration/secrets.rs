@@ -274,3 +274,67 @@ fn diagnostics_on_a_secret_line_mask_its_strings() {
         assert_eq!(carets.chars().position(|c| c == '^'), Some(column), "{all}");
     }
 }
+
+/// `--save-vars` writes a file that `--vars` reads back: an extracted object is written as
+/// `{ value = { … } }` (a bare table would be read as the variable's settings), and a null,
+/// which TOML cannot write, is named in the header instead.
+#[test]
+fn saved_vars_load_back_with_vars() {
+    let s = TestServer::start();
+    let first = Case::new()
+        .file(
+            "first.toml",
+            &at(
+                &s,
+                r#"
+name = "Extract"
+[[steps]]
+name = "values"
+method = "POST"
+url = "BASE/echo"
+headers = { Content-Type = "application/json" }
+body = '{"obj": {"a": 1, "b": {"c": "deep"}}, "list": [1, "two"], "n": 42, "s": "hello", "gone": null}'
+extract = { obj = "$.json.obj", list = "$.json.list", n = "$.json.n", s = "$.json.s", gone = "$.json.gone", items = "$.items" }
+"#,
+            ),
+        )
+        .args(["run", "first.toml", "--save-vars", "saved.toml"]);
+    first.run().code(0);
+    let saved = first.read("saved.toml");
+    assert!(saved.contains("\nobj = { value = {"), "{saved}");
+    let header: Vec<&str> = saved.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header
+            .iter()
+            .any(|l| l.starts_with("# Not saved") && l.ends_with(": gone")),
+        "{saved}"
+    );
+    assert!(!saved.contains("\ngone"), "{saved}");
+    Case::new()
+        .file("saved.toml", &saved)
+        .file(
+            "second.toml",
+            &at(
+                &s,
+                r#"
+name = "Use"
+[[steps]]
+name = "saved values"
+method = "POST"
+url = "BASE/echo/<<obj.b.c>>"
+json = { a = "<<obj.a>>", obj = "<<obj>>", list = "<<list>>", n = "<<n>>", s = "<<s>>", second = "<<items[1].name>>" }
+expect.json."$.path" = "/echo/deep"
+expect.json."$.json.a" = 1
+expect.json."$.json.obj" = { eq = { a = 1, b = { c = "deep" } } }
+expect.json."$.json.list" = [1, "two"]
+expect.json."$.json.n" = 42
+expect.json."$.json.s" = "hello"
+expect.json."$.json.second" = "two"
+"#,
+            ),
+        )
+        .args(["run", "second.toml", "--vars", "saved.toml"])
+        .run()
+        .code(0)
+        .stdout_has("steps: 1 passed, 0 failed");
+}

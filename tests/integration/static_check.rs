@@ -193,3 +193,38 @@ fn an_unknown_filter_or_test_is_invalid_input() {
         .code(0);
     assert_eq!(s.hits(), 1);
 }
+
+/// One file under two spellings is one destination, as with one spelling.
+#[test]
+fn two_reports_cannot_share_a_file_under_other_spellings() {
+    let s = TestServer::start();
+    for spelling in ["./same.out", "dir/../same.out", "ABSOLUTE"] {
+        let case = Case::new()
+            .file(
+                "w.toml",
+                &at(
+                    &s,
+                    "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\n",
+                ),
+            )
+            .file("dir/keep", "");
+        let second = if spelling == "ABSOLUTE" {
+            case.path("same.out").display().to_string()
+        } else {
+            spelling.to_owned()
+        };
+        let case = case.args([
+            "run",
+            "w.toml",
+            "--report",
+            "json=same.out",
+            "--report",
+            &format!("junit={second}"),
+        ]);
+        case.run()
+            .code(2)
+            .stderr_has("the json and junit reports both go to one file");
+        assert!(!case.path("same.out").exists(), "{spelling}");
+    }
+    assert_eq!(s.hits(), 0);
+}
