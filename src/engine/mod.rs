@@ -50,9 +50,11 @@ pub struct EngineOptions {
 
 /// Asks a person for a value (`prompt`). The console asks on the terminal; tests script it.
 pub trait Prompter: Send + Sync {
+    /// Asks `question`; the answer to a `secret` one is not shown as it is typed (SPEC §5).
     fn ask<'a>(
         &'a self,
         question: &'a str,
+        secret: bool,
     ) -> std::pin::Pin<Box<dyn Future<Output = std::io::Result<String>> + Send + 'a>>;
 }
 
