@@ -415,7 +415,7 @@ impl Checker<'_> {
             Ok(names) => {
                 for (kind, name) in self.templates.unknown_lookups(text, expr) {
                     self.errors.push(
-                        Diagnostic::at(format!("unknown {kind} `{name}`"), source, source.narrow(span, &name))
+                        Diagnostic::at(format!("unknown {kind} `{name}`"), source, source.narrow_word(span, &name))
                             .with_help("steprun's own filters are listed in the README (Templates); minijinja's built-in filters and tests work too"),
                     );
                 }
@@ -425,7 +425,7 @@ impl Checker<'_> {
                             Diagnostic::at(
                                 format!("environment variable `{name}` is not set"),
                                 source,
-                                source.narrow(span, &name),
+                                source.narrow_word(span, &name),
                             )
                             .with_help(format!("set {name}, or read it with a fallback in a vars entry: {{ env = \"{name}\", value = … }}")),
                         );
@@ -433,7 +433,7 @@ impl Checker<'_> {
                 }
                 for name in names.iter().filter(|n| !self.defined.contains(*n)) {
                     self.errors.push(
-                        Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow(span, name))
+                        Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow_word(span, name))
                             .with_help(format!(
                                 "define it in [vars], a --vars file, --var {name}=…, or extract it in an earlier step"
                             )),

@@ -61,6 +61,37 @@ impl Source {
 }
 
 impl Source {
+    /// Like `narrow`, for a name a template reads: the first place it stands as a whole word
+    /// inside `<< >>` or `<% %>` (`s` in `{ list = "<<list>>", s = "<<s>>" }` is the last
+    /// one), else as a whole word, else the first place it appears.
+    pub fn narrow_word(&self, span: &Span, name: &str) -> Span {
+        let end = floor_char_boundary(&self.text, span.end.min(self.text.len()));
+        let start = floor_char_boundary(&self.text, span.start.min(end));
+        let text = &self.text[start..end];
+        if name.is_empty() {
+            return span.clone();
+        }
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let whole: Vec<usize> = text
+            .match_indices(name)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + name.len()..].chars().next();
+                !before.is_some_and(word) && !after.is_some_and(word)
+            })
+            .collect();
+        let in_block = |i: &usize| {
+            let open = text[..*i].rfind("<<").max(text[..*i].rfind("<%"));
+            let close = text[..*i].rfind(">>").max(text[..*i].rfind("%>"));
+            open.is_some() && open > close
+        };
+        match whole.iter().find(|i| in_block(i)).or(whole.first()) {
+            Some(&i) => start + i..start + i + name.len(),
+            None => self.narrow(span, name),
+        }
+    }
+
     /// Like `narrow`, for text written after `start` (a `[section]` header's span covers only
     /// the header). The search is bounded so loading a long file stays linear.
     pub fn find_after(&self, start: usize, needle: &str) -> Option<Span> {

@@ -359,3 +359,11 @@ fn an_error_in_a_shared_file_is_said_once_under_its_own_path() {
         run.stderr
     );
 }
+
+#[test]
+fn an_undefined_variable_is_pointed_at_where_it_stands_as_a_name() {
+    invalid(
+        "name = \"x\"\n[vars]\nlist = 1\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\njson = { list = \"<<list>>\", s = \"<<s>>\" }\n",
+        &["undefined variable `s`", "w.toml:7:36"],
+    );
+}
