@@ -346,6 +346,16 @@ fn classify(e: &reqwest::Error, url: &Url, timeout: Duration) -> HttpError {
     }
 }
 
+/// A header value as text: UTF-8 when it is, else ISO-8859-1, HTTP's historical charset (RFC
+/// 9110 §5.5), so no byte is lost (a secret echoed by a server that writes Latin-1 is still
+/// recognised and hidden).
+pub fn header_text(value: &HeaderValue) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(value.as_bytes()) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => value.as_bytes().iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
 /// The next hop: 303 (and 301/302 after a POST) becomes a body-less GET, as browsers and curl do;
 /// 307/308 repeat the request.
 fn redirect(

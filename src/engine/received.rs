@@ -61,12 +61,12 @@ impl<'a> Received<'a> {
 
     /// Header values joined with `, ` when repeated (RFC 9110), or `None`.
     pub fn header(&self, name: &str) -> Option<String> {
-        let values: Vec<&str> = self
+        let values: Vec<std::borrow::Cow<'_, str>> = self
             .response
             .headers
             .get_all(name)
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(crate::http::header_text)
             .collect();
         (!values.is_empty()).then(|| values.join(", "))
     }

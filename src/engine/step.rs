@@ -358,8 +358,7 @@ impl Engine {
                 .map(|(k, v)| {
                     (
                         k.to_string(),
-                        r.redact(&String::from_utf8_lossy(v.as_bytes()))
-                            .into_owned(),
+                        r.redact(&crate::http::header_text(v)).into_owned(),
                     )
                 })
                 .collect(),

@@ -338,3 +338,48 @@ expect.json."$.json.second" = "two"
         .code(0)
         .stdout_has("steps: 1 passed, 0 failed");
 }
+
+#[test]
+fn a_secret_in_a_latin1_header_is_still_hidden_and_such_a_header_is_read_whole() {
+    let s = TestServer::start();
+    let secret = "p@ss-café+1";
+    let case = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "latin1"
+[[steps]]
+name = "echo"
+url = "BASE/latin1/<<dbPassword | urlencode>>"
+extract = { echoed = { header = "x-echo" } }
+expect.headers.x-echo = { contains = "café" }
+[[steps]]
+name = "plain"
+url = "BASE/latin1/caf%C3%A9"
+extract = { word = { header = "x-echo" } }
+expect.headers.x-echo = "café"
+"#,
+            ),
+        )
+        .args([
+            "run",
+            "w.toml",
+            "-vv",
+            "--var",
+            &format!("dbPassword={secret}"),
+        ])
+        .args(["--report", "json=r.json", "--save-vars", "saved.toml"]);
+    let run = case
+        .run()
+        .code(0)
+        .stdout_has("< x-echo: «dbPassword»")
+        .nowhere(secret);
+    assert!(!case.read("r.json").contains("café+1"), "report");
+    assert!(
+        case.read("saved.toml").contains("word = \"café\""),
+        "{}",
+        run.stdout
+    );
+}

@@ -67,6 +67,7 @@ fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
+        .route("/latin1/{text}", get(latin1))
         .route("/items", post(create_item))
         .route("/items/{id}", delete(delete_item))
         .route("/status/{code}", any(status))
@@ -115,6 +116,20 @@ async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> impl
         "count": 2,
         "items": [{"id": "a", "name": "one"}, {"id": "b", "name": "two"}],
     }))
+}
+
+/// `text` sent back in an `x-echo` header as ISO-8859-1 bytes (`é` is the byte 0xE9), as some
+/// servers write non-ASCII header values.
+async fn latin1(Path(text): Path<String>) -> Response {
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    let mut response = StatusCode::OK.into_response();
+    if let Ok(value) = header::HeaderValue::from_bytes(&bytes) {
+        response.headers_mut().insert("x-echo", value);
+    }
+    response
 }
 
 async fn create_item(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
