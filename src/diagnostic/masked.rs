@@ -22,7 +22,9 @@ impl Shown {
 /// Line `line` of `source`, with the string literals masked when it holds a secret entry.
 pub(super) fn shown_line(source: &Source, line: usize) -> Shown {
     let text = source.line_text(line);
-    match secret_entry(source, line) {
+    // `env = "NAME"` names an environment variable, it holds no secret.
+    let names_env = key_path(text).is_some_and(|path| path.last().is_some_and(|k| k == "env"));
+    match secret_entry(source, line).filter(|_| !names_env) {
         Some(name) => mask_strings(text, &name),
         None => Shown {
             text: text.to_owned(),
@@ -203,8 +205,13 @@ fn mask_strings(text: &str, name: &str) -> Shown {
     let mut shown = 0;
     let mut at = Vec::with_capacity(chars.len() + 1);
     let mut i = 0;
+    // Where the current entry of an inline table begins (after `{` or `,`).
+    let mut entry = start;
     while i < chars.len() {
         let c = chars[i];
+        if i >= start && (c == '{' || c == ',') {
+            entry = i + 1;
+        }
         if i < start || (c != '"' && c != '\'') {
             if c == '#' && i >= start {
                 // A comment: the rest of the line, as it is.
@@ -242,7 +249,15 @@ fn mask_strings(text: &str, name: &str) -> Shown {
             out.push(d);
             shown += 1;
         }
-        if close > open {
+        let names_env = compact(&chars[entry..i].iter().collect::<String>()) == "env=";
+        if names_env {
+            // `env = "NAME"` inside an inline table: a variable's name, shown as written.
+            for &d in &chars[open.min(chars.len())..close] {
+                at.push(shown);
+                out.push(d);
+                shown += 1;
+            }
+        } else if close > open {
             at.extend(std::iter::repeat_n(shown, close - open));
             out.push_str(&label);
             shown += label.chars().count();
@@ -309,6 +324,22 @@ mod tests {
         // Left open by a syntax error: masked to the end of the line.
         let text = shown("apiToken = \"s3cr3t-v@lue\n", "apiToken", 8);
         assert!(text.contains("1 | apiToken = \"«apiToken»\n"), "{text}");
+    }
+
+    #[test]
+    fn an_environment_variable_name_is_shown_as_written() {
+        let text = shown(
+            "adminAppSecret = { env = \"P1_SECRET\", value = \"s3cr3t-v@lue\" }\n",
+            "adminAppSecret",
+            14,
+        );
+        assert!(
+            text.contains("adminAppSecret = { env = \"P1_SECRET\", value = \"«adminAppSecret»\" }"),
+            "{text}"
+        );
+        let text = shown("[apiToken]\nenv = \"API_TOKEN\"\n", "env", 3);
+        assert!(text.contains("2 | env = \"API_TOKEN\""), "{text}");
+        assert_caret_under(&text, "env", 3);
     }
 
     #[test]
