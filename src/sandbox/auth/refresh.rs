@@ -46,6 +46,8 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
         state.auth.refresh.remove(token);
         return Err(invalid());
     }
+    // A request refused here leaves the token as it was: only an exchange rotates it.
+    let scopes = narrowed(&record.grant.scopes.names, params.get("scope"))?;
     let replay_protection = app
         .doc
         .get("additionalRefreshTokenReplayProtectionEnabled")
@@ -57,7 +59,7 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
         state.auth.refresh.remove(token);
     }
     let mut grant = record.grant;
-    grant.scopes.names = narrowed(&grant.scopes.names, params.get("scope"))?;
+    grant.scopes.names = scopes;
     grant.nonce = None;
     let access = issue::access_token(state, &grant);
     let id = grant

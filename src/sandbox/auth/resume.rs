@@ -36,12 +36,19 @@ pub async fn resume(
         return ApiError::bad_request("The flow was not started by an authorization request")
             .into_response();
     };
-    if let (Some(sent), Some(own)) = (cookie(&headers, "ST"), &flow.session_id)
-        && &sent != own
-        && flow.status == Status::Completed
+    // A flow that signed someone in is resumed with the session it made: the `ST` cookie its
+    // completing call set (reference §3.2). Without it the flow id alone would hand out codes.
+    if flow.status == Status::Completed
+        && let Some(own) = &flow.session_id
     {
-        return ApiError::bad_request("The session cookie does not belong to this flow")
-            .into_response();
+        match cookie(&headers, "ST") {
+            None => return ApiError::invalid_token().into_response(),
+            Some(sent) if &sent != own => {
+                return ApiError::bad_request("The session cookie does not belong to this flow")
+                    .into_response();
+            }
+            Some(_) => {}
+        }
     }
     match flow.status {
         Status::Completed if flow.resumed => {

@@ -92,10 +92,17 @@ pub fn from_cookie(state: &SandboxState, env: &str, headers: &HeaderMap) -> Opti
     (session.env_id == env && is_active(state, &sid)).then_some(session)
 }
 
-/// The `Set-Cookie` value that hands the session to the browser (`Path=/{envID}`). Not
-/// `Secure`: the sandbox serves plain HTTP on loopback.
-pub fn cookie_header(env: &str, sid: &str) -> String {
-    format!("ST={sid}; Path=/{env}; Max-Age={SESSION_SECONDS}; HttpOnly; SameSite=Lax")
+/// The `Set-Cookie` value that hands the session to the browser: PingOne's `Path=/{envID}`,
+/// `Max-Age` and `Expires` (`now_ms` on the sandbox's clock). Not `Secure`, and so
+/// `SameSite=Lax` where PingOne says `None` (browsers refuse `None` without `Secure`): the
+/// sandbox serves plain HTTP on loopback.
+pub fn cookie_header(env: &str, sid: &str, now_ms: i64) -> String {
+    let expires = jiff::Timestamp::from_millisecond(now_ms + SESSION_SECONDS * 1000)
+        .map(|t| t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .unwrap_or_default();
+    format!(
+        "ST={sid}; Path=/{env}; Max-Age={SESSION_SECONDS}; Expires={expires}; HttpOnly; SameSite=Lax"
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

@@ -45,6 +45,10 @@ async fn authorization_code_in_redirect_mode() {
         st.contains("ST=") && st.contains(&format!("Path=/{}", kit.env)),
         "{st}"
     );
+    assert!(
+        st.contains("Max-Age=2592000; Expires=") && st.contains(" GMT; HttpOnly"),
+        "PingOne's attributes: {st}"
+    );
     assert_eq!(done.body["_embedded"]["user"]["id"], user.as_str());
     assert!(done.body["session"]["id"].is_string());
 

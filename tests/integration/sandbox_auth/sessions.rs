@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use super::{Kit, PASSWORD, REDIRECT, claims, code_request};
+use super::{Kit, PASSWORD, REDIRECT, claims, code_request, query};
 
 #[tokio::test]
 async fn user_tokens_carry_pingone_claims_and_open_userinfo() {
@@ -246,6 +246,18 @@ async fn refresh_tokens_rotate_and_replays_revoke_the_family() {
             .await
         }
     };
+    // A refused request (a scope beyond the grant) leaves the token usable.
+    let widened = kit
+        .token(
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &r1),
+                ("scope", "openid profile"),
+            ],
+            Some((&app, &secret)),
+        )
+        .await;
+    assert_eq!(widened.body["error"], "invalid_scope", "{}", widened.body);
     let second = refresh(r1.clone()).await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
     let r2 = second.body["refresh_token"]
@@ -288,4 +300,23 @@ async fn codes_and_flows_expire() {
     let (_, flow) = fresh.authorize(&code_request(&app)).await;
     clock.advance(Duration::from_mins(15) + Duration::from_secs(1));
     assert_eq!(fresh.flow(&flow).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_completed_flow_is_resumed_only_with_its_session_cookie() {
+    let kit = Kit::start().await;
+    let (app, _) = kit.app(json!({})).await;
+    kit.user("grace", PASSWORD).await;
+    let browser = kit.browser();
+    let (_, flow) = browser.authorize(&code_request(&app)).await;
+    browser.login(&flow, "grace", PASSWORD, "COMPLETED").await;
+    // Someone who knows only the flow id (a fresh client, no cookies) gets no code.
+    let stranger = kit.browser();
+    let r = stranger.resume(&flow).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert_eq!(r.body["code"], "ACCESS_FAILED");
+    // The browser holding the ST cookie still can.
+    let r = browser.resume(&flow).await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    assert!(query(&r.location(), "code").is_some());
 }

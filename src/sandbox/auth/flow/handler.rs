@@ -94,7 +94,11 @@ fn act(
     outcome?;
     let mut response = axum::Json(render::render(state, &flow)).into_response();
     if let Some(sid) = set_cookie
-        && let Ok(value) = HeaderValue::from_str(&session::cookie_header(env, &sid))
+        && let Ok(value) = HeaderValue::from_str(&session::cookie_header(
+            env,
+            &sid,
+            state.auth.clock.now_ms(),
+        ))
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
