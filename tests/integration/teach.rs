@@ -215,12 +215,12 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("workflows/sso/simple-login.toml");
     let run = Case::new()
         .args(["teach", workflow.to_str().expect("utf-8 path"), "--sandbox"])
-        .stdin(&"\n".repeat(12))
+        .stdin(&"\n".repeat(16))
         .run()
         .code(0)
         .stdout_has("Configure a simple login")
-        .stdout_has("sign the user in through the flow API")
-        .stdout_has("── Step 1 of 12 · Get a worker application access token")
+        .stdout_has("policy assigned to it, a population and a user")
+        .stdout_has("── Step 1 of 16 · Get a worker application access token")
         .stdout_has("A worker application authenticates with its own client id and secret")
         .stdout_has("authorization: Basic «adminAppSecret»")
         .stdout_has("grant_type = client_credentials")
@@ -234,7 +234,9 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
         .stdout_has("(from the cookie jar)")
         .stdout_has("── Cleanups")
         .stdout_has("✓ Delete the application")
-        .stdout_has("Steps: 12 passed");
+        .stdout_has("Create the login sign-on policy action")
+        .stdout_has("; ST=")
+        .stdout_has("Steps: 16 passed");
     for (i, _) in run.stdout.match_indices("Bearer ") {
         assert!(
             run.stdout[i + "Bearer ".len()..].starts_with('«'),
