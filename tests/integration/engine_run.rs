@@ -1,11 +1,24 @@
 //! `steprun run` against a real local server: requests, variables, extraction, expectations.
 
-use crate::harness::Case;
+use crate::harness::{Case, Run};
 use crate::server::TestServer;
 
 /// Replaces `BASE` in a workflow text with the server's URL.
 pub fn at(server: &TestServer, text: &str) -> String {
     text.replace("BASE", &server.base)
+}
+
+/// A fresh directory holding `workflow` as `w.toml`, with `BASE` at `server`.
+pub fn case_at(server: &TestServer, workflow: &str) -> Case {
+    Case::new().file("w.toml", &at(server, workflow))
+}
+
+/// `steprun run w.toml ARGS…` of `workflow` (with `BASE` at `server`), in a fresh directory.
+pub fn run_at(server: &TestServer, workflow: &str, args: &[&str]) -> Run {
+    case_at(server, workflow)
+        .args(["run", "w.toml"])
+        .args(args.iter().copied())
+        .run()
 }
 
 #[test]
@@ -417,12 +430,9 @@ fn matrix_runs_each_vars_file() {
 #[test]
 fn an_extraction_declared_secret_false_stays_visible() {
     let s = TestServer::start();
-    let case = Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                r#"
+    let case = case_at(
+        &s,
+        r#"
 name = "x"
 [[steps]]
 name = "read"
@@ -432,8 +442,7 @@ extract = { tokenType = { jsonpath = "$.path", secret = false }, typeToken = { h
 name = "use"
 url = "BASE/echo/<<tokenType>>"
 "#,
-            ),
-        )
+    )
         .args(["run", "w.toml", "-v", "--save-vars", "saved.toml"]);
     let run = case.run().code(0);
     assert!(
@@ -455,22 +464,12 @@ url = "BASE/echo/<<tokenType>>"
 fn a_table_mixing_predicate_names_with_other_keys_is_a_literal() {
     let s = TestServer::start();
     let workflow = |expected: &str| {
-        at(
-            &s,
-            &format!(
-                "name = \"x\"\n[[steps]]\nname = \"a\"\nmethod = \"POST\"\nurl = \"BASE/echo\"\njson = {{ id = \"u1\", type = \"USER\" }}\nexpect.json.\"$.json\" = {expected}\n"
-            ),
+        format!(
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nmethod = \"POST\"\nurl = \"BASE/echo\"\njson = {{ id = \"u1\", type = \"USER\" }}\nexpect.json.\"$.json\" = {expected}\n"
         )
     };
-    Case::new()
-        .file("w.toml", &workflow("{ id = \"u1\", type = \"USER\" }"))
-        .args(["run", "w.toml"])
-        .run()
-        .code(0);
-    Case::new()
-        .file("w.toml", &workflow("{ id = \"u2\", type = \"USER\" }"))
-        .args(["run", "w.toml"])
-        .run()
+    run_at(&s, &workflow("{ id = \"u1\", type = \"USER\" }"), &[]).code(0);
+    run_at(&s, &workflow("{ id = \"u2\", type = \"USER\" }"), &[])
         .code(1)
         .stdout_has("$.json: expected {\"id\":\"u2\",\"type\":\"USER\"}");
 }

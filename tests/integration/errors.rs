@@ -1,6 +1,6 @@
 //! Invalid input: exit 2, `file:line:col` with the line, and nothing sent.
 
-use crate::engine_run::at;
+use crate::engine_run::{at, run_at};
 use crate::harness::Case;
 use crate::server::TestServer;
 
@@ -300,12 +300,7 @@ fn literal_request_parts_that_cannot_be_sent_are_invalid_input() {
 #[test]
 fn header_names_are_templated_in_requests_and_expectations() {
     let s = TestServer::start();
-    Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                r#"
+    let workflow = r#"
 name = "x"
 [vars]
 field = "Trace"
@@ -316,12 +311,8 @@ headers = { "X-<<field>>" = "abc" }
 expect.json."$.headers['x-trace']" = "abc"
 [steps.expect.headers]
 "<<'content' ~ '-type'>>" = { contains = "json" }
-"#,
-            ),
-        )
-        .args(["run", "w.toml"])
-        .run()
-        .code(0);
+"#;
+    run_at(&s, workflow, &[]).code(0);
     assert_eq!(s.hits(), 1);
 }
 

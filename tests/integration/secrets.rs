@@ -1,6 +1,6 @@
 //! Secrets never appear in output, reports or saved files (SPEC §5), derived forms included.
 
-use crate::engine_run::at;
+use crate::engine_run::{at, case_at};
 use crate::harness::Case;
 use crate::server::TestServer;
 
@@ -343,12 +343,9 @@ expect.json."$.json.second" = "two"
 fn a_secret_in_a_latin1_header_is_still_hidden_and_such_a_header_is_read_whole() {
     let s = TestServer::start();
     let secret = "p@ss-café+1";
-    let case = Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                r#"
+    let case = case_at(
+        &s,
+        r#"
 name = "latin1"
 [[steps]]
 name = "echo"
@@ -361,16 +358,15 @@ url = "BASE/latin1/caf%C3%A9"
 extract = { word = { header = "x-echo" } }
 expect.headers.x-echo = "café"
 "#,
-            ),
-        )
-        .args([
-            "run",
-            "w.toml",
-            "-vv",
-            "--var",
-            &format!("dbPassword={secret}"),
-        ])
-        .args(["--report", "json=r.json", "--save-vars", "saved.toml"]);
+    )
+    .args([
+        "run",
+        "w.toml",
+        "-vv",
+        "--var",
+        &format!("dbPassword={secret}"),
+    ])
+    .args(["--report", "json=r.json", "--save-vars", "saved.toml"]);
     let run = case
         .run()
         .code(0)
