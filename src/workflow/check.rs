@@ -38,6 +38,7 @@ pub fn check(
         extracted: BTreeSet::new(),
         warnings: Vec::new(),
         layer_problems: BTreeSet::new(),
+        last_url: String::new(),
     };
     checker.layer_problems(layers);
     for workflow in workflows {
@@ -67,6 +68,7 @@ pub fn check_decls(
         extracted: BTreeSet::new(),
         warnings: Vec::new(),
         layer_problems: BTreeSet::new(),
+        last_url: String::new(),
     };
     checker.decls(decls);
     checker.errors
@@ -83,6 +85,8 @@ struct Checker<'a> {
     warnings: Vec<String>,
     /// What the run's own layers fail on, reported once, before any workflow.
     layer_problems: BTreeSet<String>,
+    /// The last literal URL found good: steps often repeat one, and parsing is not free.
+    last_url: String,
 }
 
 impl Checker<'_> {
@@ -349,9 +353,17 @@ impl Checker<'_> {
                 Some((scheme, _)) if !has_markup(scheme) => unsupported_scheme(scheme),
                 _ => None,
             }
+        } else if text == self.last_url {
+            None
         } else {
             match url::Url::parse(text) {
-                Ok(parsed) => unsupported_scheme(parsed.scheme()),
+                Ok(parsed) => {
+                    let problem = unsupported_scheme(parsed.scheme());
+                    if problem.is_none() {
+                        text.clone_into(&mut self.last_url);
+                    }
+                    problem
+                }
                 Err(e) => Some(format!("invalid URL `{text}`: {e}")),
             }
         };
