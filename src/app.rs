@@ -222,7 +222,9 @@ fn sandbox_layer<'a>(entries: impl IntoIterator<Item = (&'a str, String, bool)>)
 }
 
 fn check_command(args: &CheckArgs) -> u8 {
-    let workflows = match load_workflows(&args.paths, &[]) {
+    let loaded = load_workflows(&args.paths, &[])
+        .and_then(|w| crate::config::some_workflows(w, &args.paths, &[]));
+    let workflows = match loaded {
         Ok(w) => w,
         Err(d) => return report_invalid(&d),
     };

@@ -146,7 +146,11 @@ impl RunConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         check_report_targets(&reports)?;
-        let workflows = load_workflows(&args.paths, &args.tags)?;
+        let workflows = some_workflows(
+            load_workflows(&args.paths, &args.tags)?,
+            &args.paths,
+            &args.tags,
+        )?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
@@ -273,6 +277,35 @@ pub fn load_workflows(
     } else {
         Err(errors)
     }
+}
+
+/// `workflows`, unless there are none: running or checking nothing is a mistake in the paths
+/// or the tags (exit 2), not a success.
+pub fn some_workflows(
+    workflows: Vec<Arc<Workflow>>,
+    paths: &[PathBuf],
+    tags: &[String],
+) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
+    if !workflows.is_empty() {
+        return Ok(workflows);
+    }
+    let paths = if paths.is_empty() {
+        "workflows".to_owned()
+    } else {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        names.join(", ")
+    };
+    let diagnostic = if tags.is_empty() {
+        Diagnostic::new(format!("no workflow files in {paths}")).with_help(
+            "a workflow is a .toml file with a `name` and `[[steps]]`; a `fragment = true` file runs only through `use`",
+        )
+    } else {
+        Diagnostic::new(format!(
+            "no workflow in {paths} has the tag {}",
+            tags.join(" or ")
+        ))
+    };
+    Err(vec![diagnostic])
 }
 
 fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<Diagnostic>) {

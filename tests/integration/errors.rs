@@ -358,3 +358,28 @@ fn an_undefined_variable_is_pointed_at_where_it_stands_as_a_name() {
         &["undefined variable `s`", "w.toml:7:36"],
     );
 }
+
+#[test]
+fn running_or_checking_nothing_is_invalid_input() {
+    let fragment = "name = \"f\"\nfragment = true\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n";
+    for command in ["run", "check"] {
+        Case::new()
+            .file("dir/only-a-fragment.toml", fragment)
+            .args([command, "dir"])
+            .run()
+            .code(2)
+            .stderr_has("no workflow files in dir");
+    }
+    Case::new()
+        .file("dir/w.toml", "name = \"w\"\ntags = [\"smoke\"]\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n")
+        .args(["run", "dir", "--tag", "nightly"])
+        .run()
+        .code(2)
+        .stderr_has("no workflow in dir has the tag nightly");
+    // Listing nothing is fine.
+    Case::new()
+        .file("dir/only-a-fragment.toml", fragment)
+        .args(["list", "dir"])
+        .run()
+        .code(0);
+}
