@@ -17,6 +17,8 @@ const UNRESERVED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const PKCE_VERIFIER_LEN: usize = 64;
 /// Keeps a typo like `random_string(1000000000)` from exhausting memory.
 const MAX_RANDOM_STRING: usize = 4096;
+/// The widest indent `tojson(n)` and `indent(n)` take, for the same reason.
+const MAX_INDENT: usize = 64;
 
 pub(super) fn register(env: &mut Environment<'static>) {
     env.add_function("uuid", || uuid::Uuid::new_v4().to_string());
@@ -36,6 +38,29 @@ pub(super) fn register(env: &mut Environment<'static>) {
     env.add_filter("urlencode", urlencode);
     env.add_filter("jwt_payload", |v: StringInput| jwt_payload(v.as_str()));
     env.add_filter("tojson", tojson);
+    env.add_filter("indent", indent);
+}
+
+/// minijinja's `indent`, with its width bounded.
+fn indent(
+    value: StringInput<'_>,
+    width: Option<usize>,
+    indent_first_line: Option<bool>,
+    indent_blank_lines: Option<bool>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, Error> {
+    let named: Option<usize> = kwargs.get("width")?;
+    check_indent("indent", width.or(named))?;
+    minijinja::filters::indent(value, width, indent_first_line, indent_blank_lines, kwargs)
+}
+
+fn check_indent(filter: &str, width: Option<usize>) -> Result<(), Error> {
+    match width {
+        Some(w) if w > MAX_INDENT => Err(invalid(format!(
+            "{filter}: the indent is limited to {MAX_INDENT}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -124,6 +149,7 @@ fn tojson(state: &State, value: &Value, indent: Option<usize>) -> Result<String,
         // Raises the strict-mode error that names the variable.
         StringInput::new(state, value)?;
     }
+    check_indent("tojson", indent)?;
     let text = match indent {
         Some(width) => {
             let indent = " ".repeat(width);

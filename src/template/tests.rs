@@ -288,3 +288,29 @@ fn fast_path_and_store_snapshot() {
     vars.set("a", json!(2), false);
     assert_eq!(t.render_typed("<<a>>-", &vars).unwrap(), json!("2-"));
 }
+
+#[test]
+fn indents_are_bounded_so_a_typo_cannot_exhaust_memory() {
+    let t = templates();
+    let vars = store(&[("lst", json!([1, 2])), ("s", json!("a\nb"))]);
+    assert_eq!(
+        t.render_string("<< lst | tojson(2) >>", &vars).unwrap(),
+        "[\n  1,\n  2\n]"
+    );
+    assert_eq!(
+        t.render_string("<< s | indent(2) >>", &vars).unwrap(),
+        "a\n  b"
+    );
+    assert_eq!(
+        t.render_string("<< s | indent(width=2) >>", &vars).unwrap(),
+        "a\n  b"
+    );
+    for huge in [
+        "<< lst | tojson(99999999999) >>",
+        "<< s | indent(99999999999) >>",
+        "<< s | indent(width=99999999999) >>",
+    ] {
+        let err = t.render_string(huge, &vars).unwrap_err();
+        assert!(err.to_string().contains("limited to 64"), "{huge}: {err}");
+    }
+}

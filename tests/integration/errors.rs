@@ -361,7 +361,8 @@ fn an_undefined_variable_is_pointed_at_where_it_stands_as_a_name() {
 
 #[test]
 fn running_or_checking_nothing_is_invalid_input() {
-    let fragment = "name = \"f\"\nfragment = true\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n";
+    let fragment =
+        "name = \"f\"\nfragment = true\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n";
     for command in ["run", "check"] {
         Case::new()
             .file("dir/only-a-fragment.toml", fragment)
