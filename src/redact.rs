@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::Value;
@@ -245,7 +245,12 @@ impl Inner {
         // nothing is not an option then, so keep the previous automaton in that case.
         if self.needles.is_empty() {
             self.matcher = None;
-        } else if let Ok(matcher) = AhoCorasick::new(&self.needles) {
+        } else if let Ok(matcher) = AhoCorasick::builder()
+            // A contiguous NFA builds in time linear in the needles; the DFA `new` picks for
+            // few patterns is super-linear for a long, repetitive secret (seconds to minutes).
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&self.needles)
+        {
             self.matcher = Some(matcher);
         }
     }

@@ -94,6 +94,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, ApiError> {
     Ok(tokens)
 }
 
+/// How many `(`, `[` and `not` a filter may hold.
+const MAX_NESTING: usize = 64;
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -196,10 +199,23 @@ fn literal(word: &str) -> Result<Value, ApiError> {
 
 impl Filter {
     pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let mut parser = Parser {
-            tokens: tokenize(text)?,
-            pos: 0,
-        };
+        let tokens = tokenize(text)?;
+        // Each `(`, `[` or `not` is one level of the parser's recursion: bound them, so a
+        // filter cannot exhaust the stack.
+        let nesting = tokens
+            .iter()
+            .filter(|t| match t {
+                Token::Open | Token::BracketOpen => true,
+                Token::Word(w) => w.eq_ignore_ascii_case("not"),
+                _ => false,
+            })
+            .count();
+        if nesting > MAX_NESTING {
+            return Err(error(format!(
+                "The filter nests more than {MAX_NESTING} parentheses, brackets and `not`s"
+            )));
+        }
+        let mut parser = Parser { tokens, pos: 0 };
         let filter = parser.expr()?;
         if parser.pos != parser.tokens.len() {
             return Err(error("Unexpected text at the end of the filter"));
@@ -339,6 +355,16 @@ mod tests {
         assert!(!check(r#"memberOfGroups[id eq "g3"]"#));
         assert!(check("email pr"));
         assert!(!check("nickname pr"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!("{}name eq \"x\"{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(Filter::parse(&deep).is_err());
+        assert!(Filter::parse(&"not ".repeat(8000)).is_err());
+        assert!(Filter::parse(&"a[".repeat(1500)).is_err());
+        let fine = format!("{}name eq \"x\"{}", "(".repeat(10), ")".repeat(10));
+        assert!(Filter::parse(&fine).is_ok());
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         }
         let head_start = find(body, b"\r\n", pos)? + 2;
         let head_end = find(body, b"\r\n\r\n", head_start)?;
-        let next = find(body, format!("\r\n{delimiter}").as_bytes(), head_end)?;
+        // The data starts after the blank line; the next delimiter cannot come before it.
+        let next = find(body, format!("\r\n{delimiter}").as_bytes(), head_end + 4)?;
         let head = String::from_utf8_lossy(&body[head_start..head_end]);
         let mut part = Part {
             name: String::new(),
@@ -77,6 +78,15 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_part_ended_right_after_its_headers_is_malformed_not_a_panic() {
+        let body = b"--B\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n--B--";
+        assert!(parse(body, "B").is_none());
+        let empty = b"--B\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n\r\n--B--";
+        let parts = parse(empty, "B").expect("an empty part");
+        assert!(parts[0].data.is_empty());
+    }
 
     #[test]
     fn reads_fields_and_files() {
