@@ -69,10 +69,12 @@ impl ImportError {
 
 /// Converts the collection and writes its workflows.
 pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
-    let text = std::fs::read_to_string(&options.file).map_err(|source| ImportError::Read {
-        path: options.file.clone(),
-        source,
-    })?;
+    let text = crate::workflow::load::read_input(&options.file)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
+        .map_err(|source| ImportError::Read {
+            path: options.file.clone(),
+            source,
+        })?;
     let collection = parse(&options.file, &text)?;
     let dir = options
         .out

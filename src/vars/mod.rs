@@ -113,6 +113,22 @@ pub enum VarError {
     },
     #[error("variables reference each other in a cycle: {0}")]
     Cycle(String),
+    #[error("variable `{0}` grows past 1 MiB of text once its references are filled in")]
+    TooLarge(String),
+}
+
+/// The most text a variable may hold after its references are filled in: a few variables
+/// that each repeat the next one twice would otherwise double their way to exhausting memory.
+const MAX_VALUE_TEXT: usize = 1024 * 1024;
+
+/// The text a JSON value holds: its strings and object keys.
+fn text_size(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(text_size).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| k.len() + text_size(v)).sum(),
+        _ => 0,
+    }
 }
 
 /// Merges the layers under `extracted` and resolves references between values.
@@ -371,6 +387,9 @@ impl Resolver<'_> {
                 name: name.to_owned(),
                 source,
             })?;
+        if text_size(&rendered) > MAX_VALUE_TEXT {
+            return Err(VarError::TooLarge(name.to_owned()));
+        }
         self.visiting.pop();
         store.set_with_policy(name, rendered, self.policy.get(name).copied());
         Ok(())

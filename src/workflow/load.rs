@@ -55,7 +55,7 @@ impl Loader {
                 None => Diagnostic::new(message),
             });
         }
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = read_input(path).map_err(|e| {
             let message = format!("cannot read {}: {e}", path.display());
             match from {
                 Some((cx, at)) => cx.error(message, cx.span(at)),
@@ -149,7 +149,15 @@ impl Loader {
             steps.push(step(cx, raw_step, span, defaults)?);
             return Ok(());
         };
-        let used = self.inline(cx, raw_step, span, use_path, stack)?;
+        let used = self.inline(cx, raw_step, span.clone(), use_path, stack)?;
+        // Files that `use` each other twice over double at every level: 30 of them would
+        // inline a billion steps. Inlined steps are held in memory, so they are bounded.
+        if steps.len() + used.steps.len() > MAX_INLINED_STEPS {
+            return Err(cx.error(
+                format!("`use` makes this workflow longer than {MAX_INLINED_STEPS} steps"),
+                span,
+            ));
+        }
         vars.extend(used.vars.iter().cloned());
         let when = raw_step.when.as_ref().map(|w| cx.located(w));
         for (i, s) in used.steps.iter().enumerate() {
@@ -243,6 +251,32 @@ const BATCH: usize = 16;
 
 /// Below this many steps, a thread costs more than it saves.
 const PARALLEL_FROM: usize = 64;
+
+/// The most steps a workflow may have once its `use` steps are inlined.
+const MAX_INLINED_STEPS: usize = 20_000;
+
+/// The largest workflow, vars or collection file read.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's bytes, if it is a regular file of at most [`MAX_INPUT_BYTES`]: `/dev/zero` or a
+/// pipe that never ends would otherwise be read until memory runs out.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 20));
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
 
 /// A file's text, or an error at the first byte that is not UTF-8 (TOML is UTF-8).
 pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
@@ -428,7 +462,7 @@ fn lowercase_first(s: &str) -> String {
 
 /// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
 pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
-    let bytes = std::fs::read(path)
+    let bytes = read_input(path)
         .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
     let text = utf8(path, bytes)?;
     let source = Arc::new(Source::new(path, text));

@@ -1,6 +1,6 @@
 //! Invalid input: exit 2, `file:line:col` with the line, and nothing sent.
 
-use crate::engine_run::{at, run_at};
+use crate::engine_run::{at, case_at, run_at};
 use crate::harness::Case;
 use crate::server::TestServer;
 
@@ -383,4 +383,53 @@ fn running_or_checking_nothing_is_invalid_input() {
         .args(["list", "dir"])
         .run()
         .code(0);
+}
+
+#[test]
+fn inputs_that_would_exhaust_memory_are_refused() {
+    // A device that never ends is not read.
+    Case::new()
+        .args(["check", "/dev/zero"])
+        .run()
+        .code(2)
+        .stderr_has("/dev/zero: not a regular file");
+    // Files that each `use` the next twice double at every level.
+    let mut case = Case::new();
+    for i in 0..18 {
+        let text = format!(
+            "name = \"f{i}\"\nfragment = true\n[[steps]]\nuse = \"fan{n}.toml\"\n[[steps]]\nuse = \"fan{n}.toml\"\n",
+            n = i + 1
+        );
+        case = case.file(&format!("fan{i}.toml"), &text);
+    }
+    case.file(
+        "fan18.toml",
+        "name = \"f\"\nfragment = true\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n",
+    )
+    .args(["check", "fan0.toml"])
+    .run()
+    .code(2)
+    .stderr_has("`use` makes this workflow longer than 20000 steps");
+    // Variables that each repeat the next twice: refused before anything is sent, from a
+    // vars file (invalid input) or a workflow's [vars] (its first step fails).
+    let s = TestServer::start();
+    let mut vars = String::new();
+    for i in 0..24 {
+        vars.push_str(&format!("v{i} = \"<<v{n}>><<v{n}>>\"\n", n = i + 1));
+    }
+    vars.push_str("v24 = \"x\"\n");
+    let workflow = "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<v0>>\"\n";
+    case_at(&s, workflow)
+        .file("v.toml", &vars)
+        .args(["run", "w.toml", "--vars", "v.toml"])
+        .run()
+        .code(2)
+        .stderr_has("variable `v3` grows past 1 MiB");
+    let inline = format!(
+        "name = \"x\"\n[vars]\n{vars}[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<v0>>\"\n"
+    );
+    run_at(&s, &inline, &[])
+        .code(1)
+        .stdout_has("variable `v3` grows past 1 MiB");
+    assert_eq!(s.hits(), 0);
 }
