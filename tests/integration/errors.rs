@@ -387,6 +387,7 @@ fn running_or_checking_nothing_is_invalid_input() {
 
 #[test]
 fn inputs_that_would_exhaust_memory_are_refused() {
+    use std::fmt::Write as _;
     // A device that never ends is not read.
     Case::new()
         .args(["check", "/dev/zero"])
@@ -415,7 +416,7 @@ fn inputs_that_would_exhaust_memory_are_refused() {
     let s = TestServer::start();
     let mut vars = String::new();
     for i in 0..24 {
-        vars.push_str(&format!("v{i} = \"<<v{n}>><<v{n}>>\"\n", n = i + 1));
+        let _ = writeln!(vars, "v{i} = \"<<v{n}>><<v{n}>>\"", n = i + 1);
     }
     vars.push_str("v24 = \"x\"\n");
     let workflow = "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo/<<v0>>\"\n";
