@@ -309,6 +309,22 @@ pub fn some_workflows(
 }
 
 fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<Diagnostic>) {
+    collect_toml_in(dir, files, errors, &mut std::collections::HashSet::new());
+}
+
+/// `collect_toml`, entering each directory once: a symbolic link back up the tree would
+/// otherwise be followed round and round.
+fn collect_toml_in(
+    dir: &Path,
+    files: &mut Vec<(PathBuf, bool)>,
+    errors: &mut Vec<Diagnostic>,
+    entered: &mut std::collections::HashSet<PathBuf>,
+) {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !entered.insert(real)
+    {
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -323,7 +339,7 @@ fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<D
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect_toml(&path, files, errors);
+            collect_toml_in(&path, files, errors, entered);
         } else if path.extension().is_some_and(|e| e == "toml") {
             files.push((path, false));
         }

@@ -434,3 +434,16 @@ fn inputs_that_would_exhaust_memory_are_refused() {
         .stdout_has("variable `v3` grows past 1 MiB");
     assert_eq!(s.hits(), 0);
 }
+
+#[test]
+fn a_symbolic_link_up_the_tree_is_entered_once() {
+    let case = Case::new()
+        .file(
+            "d/w.toml",
+            "name = \"w\"\n[[steps]]\nname = \"s\"\nurl = \"http://127.0.0.1:9/\"\n",
+        )
+        .args(["list", "d"]);
+    std::os::unix::fs::symlink("..", case.path("d/loop")).expect("symlink");
+    let run = case.run().code(0).stdout_has("1 workflows");
+    assert_eq!(run.stdout.matches("w.toml").count(), 1, "{}", run.stdout);
+}
