@@ -309,9 +309,42 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     exit::OK
 }
 
-/// Writes through a temporary file, so a reader never sees half a file.
+/// Writes through a temporary file, so a reader never sees half a file. A path that is not a
+/// regular file (`/dev/stdout`, a pipe, a device) is written to as it is, never replaced.
 fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text);
+    }
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::FileTypeExt as _;
+    use std::path::Path;
+
+    use super::write_atomically;
+
+    #[test]
+    fn a_device_is_written_to_never_replaced() {
+        // Writing through a temporary file and renaming it would replace the device node.
+        write_atomically(Path::new("/dev/null"), "x").expect("/dev/null takes anything");
+        assert!(write_atomically(Path::new("/dev/full"), "x").is_err());
+        for device in ["/dev/null", "/dev/full"] {
+            let kind = std::fs::metadata(device).expect(device).file_type();
+            assert!(kind.is_char_device(), "{device} is still a device");
+        }
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v.toml");
+        std::fs::write(&path, "old old old").expect("write");
+        write_atomically(&path, "new").expect("write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        assert!(!dir.path().join("v.tmp~").exists());
+    }
 }
