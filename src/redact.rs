@@ -84,18 +84,9 @@ impl Redactor {
 
     /// Hides one more secret `value`, with its derived forms, as `«name»`.
     pub fn add(&mut self, name: &str, value: &str) {
-        if self.inner.disabled {
-            return;
+        if !self.inner.disabled {
+            self.add_needles(name, forms(value));
         }
-        let forms = forms(value);
-        if !self.inner.is_new(&forms) {
-            return; // a value extracted again: known already, no new automaton
-        }
-        let inner = Arc::make_mut(&mut self.inner);
-        for form in forms {
-            inner.push(name, form);
-        }
-        inner.build();
     }
 
     /// Hides a secret JSON value as `«name»`: a string or number as [`add`](Self::add)
@@ -106,28 +97,27 @@ impl Redactor {
         }
         let mut leaves = Vec::new();
         leaf_texts(value, &mut leaves);
-        let forms: Vec<String> = leaves.iter().flat_map(|leaf| forms(leaf)).collect();
-        if !self.inner.is_new(&forms) {
-            return;
-        }
-        let inner = Arc::make_mut(&mut self.inner);
-        for form in forms {
-            inner.push(name, form);
-        }
-        inner.build();
+        self.add_needles(name, leaves.iter().flat_map(|leaf| forms(leaf)).collect());
     }
 
     /// Hides an exact text computed from a secret (e.g. the Base64 of `user:secret` in a
     /// Basic `Authorization` header) as `«name»`.
     pub fn add_derived(&mut self, name: &str, derived: &str) {
-        if self.inner.disabled {
+        if !self.inner.disabled {
+            self.add_needles(name, vec![derived.to_owned()]);
+        }
+    }
+
+    /// Adds `needles` and rebuilds the automaton, unless none is new: a value extracted again,
+    /// or a request sent again, leaves the redactor (and its shared copies) as it was.
+    fn add_needles(&mut self, name: &str, needles: Vec<String>) {
+        if !needles.iter().any(|n| self.inner.wants(n)) {
             return;
         }
-        if self.inner.seen.contains(derived) {
-            return; // a request sent again: known already, no new automaton
-        }
         let inner = Arc::make_mut(&mut self.inner);
-        inner.push(name, derived.to_owned());
+        for needle in needles {
+            inner.push(name, needle);
+        }
         inner.build();
     }
 
@@ -224,15 +214,13 @@ fn forms(value: &str) -> Vec<String> {
 }
 
 impl Inner {
-    /// Whether any of `needles` would be added (long enough and not hidden already).
-    fn is_new(&self, needles: &[String]) -> bool {
-        needles
-            .iter()
-            .any(|n| n.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(n))
+    /// Whether `needle` would be added: long enough, and not hidden already.
+    fn wants(&self, needle: &str) -> bool {
+        needle.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(needle)
     }
 
     fn push(&mut self, name: &str, needle: String) {
-        if needle.chars().count() < MIN_SECRET_CHARS || self.seen.contains(&needle) {
+        if !self.wants(&needle) {
             return;
         }
         self.seen.insert(needle.clone());
