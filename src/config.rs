@@ -2,7 +2,7 @@
 //! This is where command-line text becomes typed values; below here nothing sees clap.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
@@ -12,6 +12,7 @@ use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_file};
 use crate::workflow::model::Workflow;
+use crate::workflow::source::normalized;
 
 /// Prefix of environment variables that become steprun variables.
 pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
@@ -121,18 +122,7 @@ fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
 /// `..` removing the component before it, without asking the file system (the file need not
 /// exist yet).
 fn lexical_absolute(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    normalized(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 impl RunConfig {

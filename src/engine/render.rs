@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use base64::Engine as _;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, Url};
 use serde_json::Value;
 
@@ -252,12 +252,6 @@ impl Renderer<'_> {
         parts: &[(String, MultipartPart)],
         at: &Located<String>,
     ) -> Result<Vec<Part>, RenderError> {
-        let base = at
-            .source
-            .path()
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
         parts
             .iter()
             .map(|(name, part)| {
@@ -267,7 +261,7 @@ impl Renderer<'_> {
                     }
                     MultipartPart::File { path, content_type } => {
                         let rel = self.text(&format!("multipart `{name}` file"), path)?;
-                        let full = base.join(&rel);
+                        let full = at.source.sibling(&rel);
                         let bytes = std::fs::read(&full).map_err(|e| {
                             RenderError::Invalid(format!("cannot read {}: {e}", full.display()))
                         })?;
@@ -305,13 +299,8 @@ fn secret_in(vars: &VarStore, texts: &[&str]) -> Option<String> {
 }
 
 fn insert(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), RenderError> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| RenderError::Invalid(format!("invalid header name `{name}`")))?;
-    let value = HeaderValue::from_str(value).map_err(|_| {
-        RenderError::Invalid(format!(
-            "header `{name}` has a value that is not valid in HTTP"
-        ))
-    })?;
+    let name = crate::http::header_name(name).map_err(RenderError::Invalid)?;
+    let value = crate::http::header_value(name.as_str(), value).map_err(RenderError::Invalid)?;
     headers.insert(name, value);
     Ok(())
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
@@ -30,16 +29,7 @@ pub fn check(
     templates: &Templates,
     layers: &Layers,
 ) -> (Vec<Diagnostic>, Vec<String>) {
-    let mut checker = Checker {
-        templates,
-        defined: known.clone(),
-        errors: Vec::new(),
-        layers: Some(layers),
-        extracted: BTreeSet::new(),
-        warnings: Vec::new(),
-        layer_problems: BTreeSet::new(),
-        last_url: String::new(),
-    };
+    let mut checker = Checker::new(templates, known, Some(layers));
     checker.layer_problems(layers);
     for workflow in workflows {
         checker.workflow(workflow);
@@ -60,16 +50,7 @@ pub fn check_decls(
     known: &BTreeSet<String>,
     templates: &Templates,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker {
-        templates,
-        defined: known.clone(),
-        errors: Vec::new(),
-        layers: None,
-        extracted: BTreeSet::new(),
-        warnings: Vec::new(),
-        layer_problems: BTreeSet::new(),
-        last_url: String::new(),
-    };
+    let mut checker = Checker::new(templates, known, None);
     checker.decls(decls);
     checker.errors
 }
@@ -89,7 +70,23 @@ struct Checker<'a> {
     last_url: String,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(
+        templates: &'a Templates,
+        known: &BTreeSet<String>,
+        layers: Option<&'a Layers>,
+    ) -> Checker<'a> {
+        Checker {
+            templates,
+            defined: known.clone(),
+            errors: Vec::new(),
+            layers,
+            extracted: BTreeSet::new(),
+            warnings: Vec::new(),
+            layer_problems: BTreeSet::new(),
+            last_url: String::new(),
+        }
+    }
     fn workflow(&mut self, workflow: &Workflow) {
         let outer = self.defined.clone();
         for decl in &workflow.vars {
@@ -229,8 +226,9 @@ impl Checker<'_> {
         for (name, v) in &req.headers {
             self.header_name(name, v);
             self.text(v);
-            if !has_markup(&v.value) && HeaderValue::from_str(&v.value).is_err() {
-                let message = format!("header `{name}` has a value that is not valid in HTTP");
+            if !has_markup(&v.value)
+                && let Err(message) = crate::http::header_value(name, &v.value)
+            {
                 self.errors
                     .push(Diagnostic::at(message, &v.source, v.span.clone()));
             }
@@ -334,12 +332,9 @@ impl Checker<'_> {
     fn header_name<T>(&mut self, name: &str, at: &Located<T>) {
         if has_markup(name) {
             self.template(name, &at.source, &at.span, false);
-        } else if HeaderName::from_bytes(name.as_bytes()).is_err() {
-            self.errors.push(Diagnostic::at(
-                format!("invalid header name `{name}`"),
-                &at.source,
-                at.span.clone(),
-            ));
+        } else if let Err(message) = crate::http::header_name(name) {
+            self.errors
+                .push(Diagnostic::at(message, &at.source, at.span.clone()));
         }
     }
 
@@ -378,12 +373,7 @@ impl Checker<'_> {
         if has_markup(&path.value) {
             return;
         }
-        let base = path
-            .source
-            .path()
-            .parent()
-            .unwrap_or(std::path::Path::new(""));
-        let full = base.join(&path.value);
+        let full = path.source.sibling(&path.value);
         if !full.is_file() {
             self.errors.push(Diagnostic::at(
                 format!("cannot read {}: no such file", full.display()),

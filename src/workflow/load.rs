@@ -98,7 +98,7 @@ impl Loader {
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
                 .collect();
-            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter().flatten();
+            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
                     steps.defer(&reader, chunk.range.clone());
@@ -187,21 +187,19 @@ impl Loader {
                 .error(format!("a `use` step cannot have `{first}`"), span)
                 .with_help("a `use` step takes only `use`, `name`, `doc` and `when`"));
         }
-        let base = cx.source.path().parent().unwrap_or(Path::new("."));
-        let target = normalized(&base.join(use_path.get_ref()));
+        let target = cx.source.sibling(use_path.get_ref());
         self.load_inner(&target, stack, Some((cx, use_path)))
     }
 }
 
 /// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
 /// and parsing is most of the cost of loading a long workflow. Results come back in order,
-/// one slot per chunk (all filled); `use` steps come back parsed only, to be inlined in order
-/// by the loader.
+/// one per chunk; `use` steps come back parsed only, to be inlined in order by the loader.
 fn parse_steps(
     source: &Arc<Source>,
     chunks: &[&split::Chunk],
     defaults: &Defaults,
-) -> Vec<Option<Result<Parsed, Diagnostic>>> {
+) -> Vec<Result<Parsed, Diagnostic>> {
     let one = |c: &&split::Chunk| {
         let text = split::chunk_text(&source.text, &c.range, &c.blanks);
         let (raw, cx) = parse_step(source, c.range.clone(), text)?;
@@ -212,7 +210,7 @@ fn parse_steps(
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
-        return chunks.iter().map(|c| Some(one(c))).collect();
+        return chunks.iter().map(one).collect();
     }
     // Threads take batches of steps as they go, so a busy core (this thread also read the
     // file, and will check it) simply takes fewer.
@@ -231,19 +229,16 @@ fn parse_steps(
         }
         done
     };
-    let mut slots: Vec<Option<Result<Parsed, Diagnostic>>> = Vec::new();
-    slots.resize_with(chunks.len(), || None);
-    std::thread::scope(|scope| {
+    let mut done = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads.min(4)).map(|_| scope.spawn(work)).collect();
-        let mine = work();
-        let theirs = others
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        for (i, result) in mine.into_iter().chain(theirs) {
-            slots[i] = Some(result);
+        let mut done = work();
+        for h in others {
+            done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
+        done
     });
-    slots
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Steps a thread takes at a time.
@@ -292,28 +287,6 @@ pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         )
         .with_help("save the file as UTF-8")
     })
-}
-
-/// `path` with `.` removed and `a/..` folded, so a `use`d file is named as the person would
-/// (`workflows/common/x.toml`, not `workflows/apps/../common/x.toml`). A leading `..` stays.
-fn normalized(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
 }
 
 /// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.

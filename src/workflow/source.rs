@@ -25,6 +25,13 @@ impl Source {
         &self.path
     }
 
+    /// A path written in this file (`use`, a file to upload), which is relative to the file's
+    /// own directory, as the person would name it.
+    pub fn sibling(&self, written: impl AsRef<Path>) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        normalized(&dir.join(written))
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
@@ -102,6 +109,29 @@ impl Source {
     }
 }
 
+/// `path` with `.` removed and `a/..` folded, without asking the file system (the file need
+/// not exist): `workflows/common/x.toml`, not `workflows/apps/../common/x.toml`. A leading `..`
+/// of a relative path stays; the parent of the root is the root.
+pub fn normalized(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match (part, out.components().next_back()) {
+            // `.`, and the parent of the root (the root itself), add nothing.
+            (Component::CurDir, _)
+            | (Component::ParentDir, Some(Component::RootDir | Component::Prefix(_))) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            (other, _) => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;
@@ -112,6 +142,29 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_normalised_without_the_file_system() {
+        let n = |p: &str| normalized(Path::new(p));
+        assert_eq!(
+            n("workflows/apps/../common/x.toml"),
+            Path::new("workflows/common/x.toml")
+        );
+        assert_eq!(n("./x/./y"), Path::new("x/y"));
+        assert_eq!(n("../x"), Path::new("../x"));
+        assert_eq!(n("a/../../x"), Path::new("../x"));
+        assert_eq!(n("/../x"), Path::new("/x"));
+        assert_eq!(n("a/.."), Path::new("."));
+        let s = Source::new("workflows/apps/w.toml", "");
+        assert_eq!(
+            s.sibling("../common/f.toml"),
+            Path::new("workflows/common/f.toml")
+        );
+        assert_eq!(
+            Source::new("w.toml", "").sibling("logo.png"),
+            Path::new("logo.png")
+        );
+    }
 
     #[test]
     fn line_and_column_are_one_based() {
