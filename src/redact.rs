@@ -40,6 +40,8 @@ struct Inner {
     seen: HashSet<String>,
     /// Built from `needles`; `None` when there is nothing to hide.
     matcher: Option<AhoCorasick>,
+    /// Bytes of the longest needle.
+    longest: usize,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -121,6 +123,11 @@ impl Redactor {
         inner.build();
     }
 
+    /// Bytes of the longest text this redactor hides (0 when it hides nothing).
+    pub fn longest(&self) -> usize {
+        self.inner.longest
+    }
+
     /// Whether this redactor hides anything at all (false for `--show-secrets`).
     pub fn is_enabled(&self) -> bool {
         !self.inner.disabled
@@ -134,6 +141,27 @@ impl Redactor {
         if !matcher.is_match(text) {
             return Cow::Borrowed(text);
         }
+        Cow::Owned(self.replace(matcher, text, text.len()))
+    }
+
+    /// The start of `text`, about `max` bytes of it, with every secret replaced, and whether
+    /// anything was left out. The text is cut where it is read, never inside a secret: a
+    /// secret that begins before the cut is replaced whole, so no prefix of one is shown
+    /// (cutting first and redacting the piece would leave one). Only the first `max` bytes
+    /// and the length of the longest secret after them are searched, however long `text` is.
+    pub fn redact_cut(&self, text: &str, max: usize) -> (String, bool) {
+        let cut = floor_char_boundary(text, max);
+        let Some(matcher) = &self.inner.matcher else {
+            return (text[..cut].to_owned(), cut < text.len());
+        };
+        // A secret starting before `cut` ends within the longest needle after it.
+        let window = &text[..ceil_char_boundary(text, cut + self.inner.longest)];
+        (self.replace(matcher, window, cut), cut < text.len())
+    }
+
+    /// `text` up to byte `stop` (a char boundary), with the secrets replaced; a secret that
+    /// starts before `stop` is replaced whole even when it reaches past it.
+    fn replace(&self, matcher: &AhoCorasick, text: &str, stop: usize) -> String {
         // All matches, overlapping ones included, so two secrets that overlap (or a value
         // inside another secret) are hidden entirely instead of leaving a fragment.
         let mut found: Vec<(usize, usize, usize)> = matcher
@@ -141,10 +169,13 @@ impl Redactor {
             .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
             .collect();
         found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(stop);
         let mut done = 0;
         let mut i = 0;
         while let Some(&(start, mut end, pattern)) = found.get(i) {
+            if start >= stop {
+                break;
+            }
             out.push_str(&text[done..start]);
             out.push_str(&self.inner.labels[pattern]);
             i += 1;
@@ -162,8 +193,10 @@ impl Redactor {
             }
             done = end;
         }
-        out.push_str(&text[done..]);
-        Cow::Owned(out)
+        if done < stop {
+            out.push_str(&text[done..stop]);
+        }
+        out
     }
 
     /// Redacts every string (and object key) of a JSON value; a number that is a secret
@@ -224,6 +257,7 @@ impl Inner {
             return;
         }
         self.seen.insert(needle.clone());
+        self.longest = self.longest.max(needle.len());
         self.needles.push(needle);
         self.labels.push(format!("«{name}»"));
     }
@@ -242,6 +276,24 @@ impl Inner {
             self.matcher = Some(matcher);
         }
     }
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The smallest char boundary of `text` at or above `at` (its length past the end).
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Texts of a secret value worth hiding: strings and numbers, at any depth.

@@ -31,7 +31,7 @@ impl Actual {
     pub fn describe(&self) -> String {
         match self {
             Actual::None => "(none)".to_owned(),
-            Actual::One(v) => short_json(v),
+            Actual::One(v) => json_text(v),
         }
     }
 }
@@ -49,7 +49,7 @@ pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<Expectatio
         Check::Equals(expected) => vec![result(
             subject.to_owned(),
             matches!(actual, Actual::One(a) if json_eq(a, expected)),
-            short_json(expected),
+            json_text(expected),
             actual,
         )],
         Check::Predicates(preds) => preds
@@ -58,7 +58,7 @@ pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<Expectatio
                 result(
                     format!("{subject} {}", pred.name()),
                     holds(*pred, actual, arg),
-                    short_json(arg),
+                    json_text(arg),
                     actual,
                 )
             })
@@ -165,18 +165,10 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// JSON text of a value, cut to keep failure lines readable.
-pub fn short_json(value: &Value) -> String {
-    const MAX: usize = 200;
-    let text = value.to_string();
-    if text.len() <= MAX {
-        return text;
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+/// JSON text of a value, whole: the step's report hides secrets in it and then cuts it
+/// (cutting first could leave the start of a secret).
+pub fn json_text(value: &Value) -> String {
+    value.to_string()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::event::{
     ExpectationResult, Learned, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport,
 };
 use crate::http::{PreparedBody, Response, SendOptions};
+use crate::redact::Redactor;
 use crate::workflow::model::{Expect, Extraction, Located, Request, Retry};
 
 /// The parts of a step or cleanup that running it needs.
@@ -155,8 +156,8 @@ impl Engine {
             .expectations
             .into_iter()
             .map(|mut e| {
-                e.expected = wf.redactor.redact(&e.expected).into_owned();
-                e.actual = wf.redactor.redact(&e.actual).into_owned();
+                e.expected = shown_value(&wf.redactor, &e.expected);
+                e.actual = shown_value(&wf.redactor, &e.actual);
                 e
             })
             .collect();
@@ -326,10 +327,7 @@ impl Engine {
             headers,
             body: match &prepared.body {
                 PreparedBody::Empty => None,
-                PreparedBody::Bytes(b) => Some(
-                    r.redact(&truncate(b, self.options.body_limit).0)
-                        .into_owned(),
-                ),
+                PreparedBody::Bytes(b) => Some(redact_cut(r, b, self.options.body_limit).0),
                 PreparedBody::Multipart(parts) => Some(multipart_summary(parts, &text)),
             },
         }
@@ -349,7 +347,7 @@ impl Engine {
 
     fn response_info(&self, wf: &WorkflowRun, response: &Response) -> ResponseInfo {
         let r = &wf.redactor;
-        let (body, body_truncated) = truncate(&response.body, self.options.body_limit);
+        let (body, body_truncated) = redact_cut(r, &response.body, self.options.body_limit);
         ResponseInfo {
             status: response.status.as_u16(),
             headers: response
@@ -362,7 +360,7 @@ impl Engine {
                     )
                 })
                 .collect(),
-            body: r.redact(&body).into_owned(),
+            body,
             body_truncated,
             duration: response.duration,
             url: r.redact(response.url.as_str()).into_owned(),
@@ -370,12 +368,27 @@ impl Engine {
     }
 }
 
-/// Lossy text of at most `limit` bytes, and whether it was cut.
-fn truncate(bytes: &[u8], limit: usize) -> (String, bool) {
-    if bytes.len() <= limit {
-        return (String::from_utf8_lossy(bytes).into_owned(), false);
+/// A body as reports show it: lossy text of about `limit` bytes with its secrets hidden, and
+/// whether it was cut. Only the part that can be shown is decoded and searched.
+fn redact_cut(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
+    // Room after the cut for a secret that starts before it (see `Redactor::redact_cut`);
+    // the text's own length decides whether anything was cut.
+    let room = limit.saturating_add(r.longest()).saturating_add(4);
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(room)]);
+    let (shown, cut) = r.redact_cut(&text, limit);
+    (shown, cut || bytes.len() > room)
+}
+
+/// Longest expected or actual value kept in a step's report, in bytes; reporters may cut
+/// further, but never a secret: the cut here is made with the secrets already hidden.
+const VALUE_MAX_BYTES: usize = 200;
+
+/// An expected or actual value as reported: secrets hidden, then cut, `…` marking a cut.
+fn shown_value(r: &Redactor, text: &str) -> String {
+    match r.redact_cut(text, VALUE_MAX_BYTES) {
+        (shown, false) => shown,
+        (shown, true) => format!("{shown}…"),
     }
-    (String::from_utf8_lossy(&bytes[..limit]).into_owned(), true)
 }
 
 fn skipped(mut report: StepReport, reason: String) -> StepReport {

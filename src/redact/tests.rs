@@ -193,3 +193,39 @@ fn a_secret_seen_again_keeps_the_automaton() {
         "«accessToken» «refreshToken»"
     );
 }
+
+#[test]
+fn a_cut_never_leaves_part_of_a_secret() {
+    let secret = "eyJhbGciOiJSUzI1NiJ9.payload-part-of-a-long-token.signature";
+    let r = redactor(&[("accessToken", secret)]);
+    let text = format!("{}{secret} and after", "x".repeat(30));
+    // The cut falls inside the secret: the secret is replaced whole, nothing of it is kept.
+    for max in [0, 29, 30, 31, 45, 89, 90, 91, 200] {
+        let (shown, cut) = r.redact_cut(&text, max);
+        assert!(
+            !shown.contains("eyJ") && !shown.contains("signature"),
+            "{max}: {shown}"
+        );
+        assert_eq!(cut, max < text.len(), "{max}");
+        if max > 30 {
+            assert!(shown.ends_with("«accessToken»") || shown.contains("«accessToken» "));
+        }
+    }
+    let (whole, cut) = r.redact_cut(&text, 1000);
+    assert_eq!(whole, r.redact(&text));
+    assert!(!cut);
+    // Past the secret, the cut is where it was asked for.
+    let (shown, _) = r.redact_cut(&text, text.len() - 3);
+    assert_eq!(shown, format!("{}«accessToken» and af", "x".repeat(30)));
+}
+
+#[test]
+fn a_cut_without_secrets_or_inside_a_character() {
+    let r = Redactor::default();
+    assert_eq!(r.redact_cut("héllo", 2), ("h".to_owned(), true));
+    assert_eq!(r.redact_cut("héllo", 3), ("hé".to_owned(), true));
+    assert_eq!(r.redact_cut("abc", 3), ("abc".to_owned(), false));
+    let r = redactor(&[("password", "pässwörd")]);
+    let (shown, cut) = r.redact_cut("é pässwörd é", 5);
+    assert_eq!((shown.as_str(), cut), ("é «password»", true));
+}

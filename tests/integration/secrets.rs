@@ -379,3 +379,57 @@ expect.headers.x-echo = "café"
         run.stdout
     );
 }
+
+/// A failed expectation shows expected and actual values cut to a readable length; a long
+/// secret in them (a JWT, say) is hidden whole before the cut, so no start of it shows.
+#[test]
+fn a_long_secret_in_a_cut_value_leaves_no_prefix() {
+    let s = TestServer::start();
+    let token = format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "PaYlOaD".repeat(60));
+    let case = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"
+name = "Long secret"
+[[steps]]
+name = "Echo it"
+method = "POST"
+url = "BASE/echo"
+json = { note = "padding before the token", token = "<<refreshToken>>" }
+expect.json."$.json.token" = { type = "number" }
+expect.json."$.json" = { eq = "not this" }
+expect.json."$.body" = { ne = "<<refreshToken>>", len = 1 }
+"#,
+            ),
+        )
+        .env("STEPRUN_VAR_refreshToken", &token)
+        .args([
+            "run",
+            "w.toml",
+            "-vv",
+            "--report",
+            "json=r.json",
+            "--report",
+            "junit=r.xml",
+            "--report",
+            "html=r.html",
+        ]);
+    let run = case.run().code(1);
+    let prefix = &token[..24];
+    for text in [
+        &run.stdout,
+        &run.stderr,
+        &case.read("r.json"),
+        &case.read("r.xml"),
+        &case.read("r.html"),
+    ] {
+        assert!(!text.contains(prefix), "start of the secret shown:\n{text}");
+        assert!(
+            !text.contains("PaYlOaD"),
+            "part of the secret shown:\n{text}"
+        );
+    }
+    assert!(run.stdout.contains("«refreshToken»"), "{}", run.stdout);
+}
