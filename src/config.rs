@@ -253,7 +253,12 @@ pub fn load_workflows(
     let mut loader = Loader::new();
     let mut workflows = Vec::new();
     for (file, explicit) in files {
-        match loader.load(&file) {
+        let loaded = loader.load(&file);
+        match &loaded {
+            Ok(w) => tracing::debug!(path = %file.display(), steps = w.steps.len(), "loaded"),
+            Err(_) => tracing::debug!(path = %file.display(), "cannot be loaded"),
+        }
+        match loaded {
             Ok(w) if w.fragment && !explicit => {}
             Ok(w) if tags.is_empty() || w.tags.iter().any(|t| tags.contains(t)) => {
                 workflows.push(w);

@@ -177,7 +177,14 @@ impl Http {
                 && throttled < MAX_THROTTLE_RETRIES
             {
                 throttled += 1;
-                tokio::time::sleep(retry_after(&response.headers)).await;
+                let delay = retry_after(&response.headers);
+                tracing::debug!(
+                    status = status.as_u16(),
+                    retry = throttled,
+                    delay_ms = delay.as_millis(),
+                    "throttled: sending again after Retry-After"
+                );
+                tokio::time::sleep(delay).await;
                 continue;
             }
             response.sends = sends;
@@ -217,6 +224,8 @@ impl Http {
                     return Err(HttpError::TooManyRedirects(opts.max_redirects));
                 }
                 hops += 1;
+                // Not the Location itself: it can carry a code or tokens.
+                tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
                 current = Cow::Owned(redirect(&current, status, &location)?);
                 continue;
             }

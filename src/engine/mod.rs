@@ -204,6 +204,12 @@ impl Engine {
         totals: &mut RunResult,
     ) -> (WorkflowSummary, VarStore, Redactor) {
         let started = Instant::now();
+        tracing::debug!(
+            workflow = %workflow.name,
+            path = %workflow.source.path().display(),
+            steps = workflow.steps.len(),
+            "workflow started"
+        );
         self.sink.emit(&Event::WorkflowStarted(WorkflowInfo {
             id: id.clone(),
             name: workflow.name.clone(),

@@ -250,6 +250,12 @@ impl Engine {
         if attempt.held.is_some() {
             return attempt;
         }
+        tracing::debug!(
+            step = spec.name,
+            method = %prepared.method,
+            url = %wf.redactor.redact(prepared.url.as_str()),
+            "sending"
+        );
         let send = wf.http.send(&prepared, opts);
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
@@ -265,11 +271,21 @@ impl Engine {
                 return attempt;
             }
             Some(Err(e)) => {
-                attempt.message = Some(e.to_string());
+                let message = e.to_string();
+                tracing::debug!(step = spec.name, error = %wf.redactor.redact(&message), "not sent");
+                attempt.message = Some(message);
                 return attempt;
             }
             Some(Ok(r)) => r,
         };
+        tracing::debug!(
+            step = spec.name,
+            status = response.status.as_u16(),
+            sends = response.sends,
+            duration = ?response.duration,
+            bytes = response.body.len(),
+            "received"
+        );
         let received = Received::new(&response, &prepared.url, &wf.http);
         match self.check(wf, spec.expect, &received) {
             Ok(results) => attempt.expectations = results,

@@ -433,3 +433,39 @@ expect.json."$.body" = { ne = "<<refreshToken>>", len = 1 }
     }
     assert!(run.stdout.contains("«refreshToken»"), "{}", run.stdout);
 }
+
+/// `STEPRUN_LOG=steprun=debug` traces what the tool does (files loaded, requests sent,
+/// responses received), with secrets hidden there too.
+#[test]
+fn the_debug_trace_shows_requests_without_secrets() {
+    let s = TestServer::start();
+    let case = case_at(
+        &s,
+        r#"
+name = "Traced"
+[[steps]]
+name = "Echo"
+url = "BASE/echo?key=<<apiSecret>>"
+"#,
+    )
+    .env("STEPRUN_VAR_apiSecret", SECRET)
+    .env("STEPRUN_LOG", "steprun=debug")
+    .args(["run", "w.toml"]);
+    let run = case.run().code(0);
+    for needle in [
+        "loaded",
+        "workflow started",
+        "sending",
+        "received",
+        "status=200",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}:\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("key=«apiSecret»"), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cr3t"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "colours into a pipe:\n{}",
+        run.stderr
+    );
+}
