@@ -254,10 +254,8 @@ pub fn load_workflows(
     let mut workflows = Vec::new();
     for (file, explicit) in files {
         let loaded = loader.load(&file);
-        match &loaded {
-            Ok(w) => tracing::debug!(path = %file.display(), steps = w.steps.len(), "loaded"),
-            Err(_) => tracing::debug!(path = %file.display(), "cannot be loaded"),
-        }
+        let steps = loaded.as_ref().map(|w| w.steps.len()).ok();
+        tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
             Ok(w) if w.fragment && !explicit => {}
             Ok(w) if tags.is_empty() || w.tags.iter().any(|t| tags.contains(t)) => {
