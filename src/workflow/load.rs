@@ -253,14 +253,27 @@ const MAX_INLINED_STEPS: usize = 20_000;
 /// The largest workflow, vars or collection file read.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A file's bytes, if it is a regular file of at most [`MAX_INPUT_BYTES`]: `/dev/zero` or a
-/// pipe that never ends would otherwise be read until memory runs out.
+/// A file's bytes, if it is a regular file or a pipe (`--vars <(pass show …)`), of at most
+/// [`MAX_INPUT_BYTES`]. A device is refused before it is opened: `/dev/zero` would be read
+/// until memory runs out, and opening some (a tape, a terminal) blocks or has effects. A pipe
+/// that never ends stops at the size limit.
 pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
+    let readable = |meta: &std::fs::Metadata| {
+        #[cfg(unix)]
+        let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
+        #[cfg(not(unix))]
+        let pipe = false;
+        meta.is_file() || pipe
+    };
+    if !readable(&std::fs::metadata(path)?) {
+        return Err(std::io::Error::other("not a regular file or a pipe"));
+    }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+    // The path may have been replaced since it was looked at.
+    if !readable(&meta) {
+        return Err(std::io::Error::other("not a regular file or a pipe"));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 20));
     file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;

@@ -393,7 +393,7 @@ fn inputs_that_would_exhaust_memory_are_refused() {
         .args(["check", "/dev/zero"])
         .run()
         .code(2)
-        .stderr_has("/dev/zero: not a regular file");
+        .stderr_has("/dev/zero: not a regular file or a pipe");
     // Files that each `use` the next twice double at every level.
     let mut case = Case::new();
     for i in 0..18 {
@@ -446,4 +446,26 @@ fn a_symbolic_link_up_the_tree_is_entered_once() {
     std::os::unix::fs::symlink("..", case.path("d/loop")).expect("symlink");
     let run = case.run().code(0).stdout_has("1 workflows");
     assert_eq!(run.stdout.matches("w.toml").count(), 1, "{}", run.stdout);
+}
+
+/// A vars file may come through a pipe (`--vars <(pass show tenant)` in a shell); here the
+/// pipe is the run's own standard input.
+#[test]
+fn a_vars_file_can_be_a_pipe() {
+    let s = crate::server::TestServer::start();
+    crate::engine_run::case_at(
+        &s,
+        r#"
+name = "Piped vars"
+requires = ["who"]
+[[steps]]
+name = "Echo"
+url = "BASE/echo/<<who>>"
+expect.json."$.path" = "/echo/piped"
+"#,
+    )
+    .stdin("who = \"piped\"\n")
+    .args(["run", "w.toml", "--vars", "/dev/stdin"])
+    .run()
+    .code(0);
 }
