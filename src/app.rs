@@ -116,15 +116,22 @@ fn print_schema() -> u8 {
 }
 
 fn report_invalid(diagnostics: &[Diagnostic]) -> u8 {
+    // The same error reached twice (a file that fails to load, found in a directory and
+    // through `use`) is said once.
+    let mut said = std::collections::HashSet::new();
+    let texts: Vec<String> = diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .filter(|text| said.insert(text.clone()))
+        .collect();
     let mut err = std::io::stderr().lock();
-    for d in diagnostics {
-        let _ = writeln!(err, "{d}");
+    for text in &texts {
+        let _ = writeln!(err, "{text}");
     }
     let _ = writeln!(
         err,
-        "{} error{} found; nothing was sent",
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" }
+        "{} found; nothing was sent",
+        crate::report::excerpt::plural(texts.len(), "error", "errors")
     );
     exit::INVALID
 }
@@ -241,7 +248,12 @@ fn check_command(args: &CheckArgs) -> u8 {
         say_err!("{warning}");
     }
     let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
-    say!("ok: {} workflows, {steps} steps", workflows.len());
+    let plural = crate::report::excerpt::plural;
+    say!(
+        "ok: {}, {}",
+        plural(workflows.len(), "workflow", "workflows"),
+        plural(steps, "step", "steps")
+    );
     exit::OK
 }
 

@@ -10,7 +10,7 @@ use crate::event::{
     WorkflowInfo, WorkflowSummary,
 };
 use crate::report::console_step::{StepLayout, step_lines};
-use crate::report::excerpt::human_duration;
+use crate::report::excerpt::{human_duration, plural};
 use crate::report::style::{Paint, Style};
 
 /// How the console looks; the caller decides from `-v`, `--color` and the terminal.
@@ -278,10 +278,6 @@ fn summary_line(summary: &RunSummary, paint: Paint) -> String {
         (false, false) => paint.paint(Style::Pass, "✓"),
     };
     format!("{mark} {}", parts.join(" · "))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Reporter for ConsoleReporter {

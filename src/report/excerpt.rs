@@ -85,6 +85,11 @@ fn middle_ellipsis(text: &str, max: usize) -> String {
     out
 }
 
+/// `1 workflow`, `2 workflows`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The first non-empty line of a Markdown text, trimmed.
 pub fn first_line(text: &str) -> Option<&str> {
     text.lines().map(str::trim).find(|line| !line.is_empty())

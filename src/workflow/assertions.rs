@@ -126,9 +126,13 @@ fn check_predicate_arg(
     if ok {
         Ok(())
     } else {
+        let mut shown = arg.to_string();
+        if shown.chars().count() > 40 {
+            shown = format!("{}…", shown.chars().take(39).collect::<String>());
+        }
         Err(cx.error(
             format!(
-                "predicate `{}` does not take {}: {}",
+                "predicate `{}` does not take the {} {shown}: {}",
                 pred.name(),
                 json_type(arg),
                 predicate_help(pred)

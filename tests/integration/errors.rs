@@ -170,7 +170,7 @@ fn check_validates_without_sending() {
         .args(["check", "w.toml", "--var", "id=1"])
         .run()
         .code(0)
-        .stdout_has("ok: 1 workflows, 1 steps");
+        .stdout_has("ok: 1 workflow, 1 step\n");
     Case::new()
         .file(
             "w.toml",
@@ -468,4 +468,38 @@ expect.json."$.path" = "/echo/piped"
     .args(["run", "w.toml", "--vars", "/dev/stdin"])
     .run()
     .code(0);
+}
+
+/// A fragment with an error, found in the directory and through another file's `use`, is one
+/// error, said once; a predicate's bad argument is named in the message.
+#[test]
+fn an_error_reached_twice_is_said_once_and_bad_arguments_are_named() {
+    let run = Case::new()
+        .file(
+            "frag.toml",
+            "name = \"frag\"\nfragment = true\n[[steps]]\nname = \"f\"\nurll = \"http://x/\"\n",
+        )
+        .file(
+            "a.toml",
+            "name = \"a\"\n[[steps]]\nuse = \"frag.toml\"\n[[steps]]\nuse = \"./frag.toml\"\n",
+        )
+        .args(["check", "."])
+        .run()
+        .code(2)
+        .stderr_has("1 error found; nothing was sent");
+    assert_eq!(
+        run.stderr.matches("unknown field `urll`").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    Case::new()
+        .file(
+            "t.toml",
+            "name = \"t\"\n[[steps]]\nname = \"s\"\nurl = \"http://x/\"\nexpect.json.\"$.a\" = { type = \"boolean\" }\n",
+        )
+        .args(["check", "t.toml"])
+        .run()
+        .code(2)
+        .stderr_has("predicate `type` does not take the string \"boolean\"");
 }
