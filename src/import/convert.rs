@@ -67,7 +67,7 @@ pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> 
 /// Name, description, tags, file name and `[defaults].auth` of a folder's (or the loose
 /// requests') workflow.
 fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, names: &mut Names) {
-    let collection_name = collection.info.name.trim();
+    let collection_name = non_empty(Some(&collection.info.name), "Postman collection");
     let collection_desc = collection
         .info
         .description
@@ -75,7 +75,7 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         .and_then(postman::Description::text);
     let (name, description, own_auth) = match folder {
         Some(f) => {
-            let fname = f.name.as_deref().unwrap_or("Folder").trim();
+            let fname = non_empty(f.name.as_deref(), "Folder");
             let desc = f.description.as_ref().and_then(postman::Description::text);
             (
                 format!("{collection_name} — {fname}"),
@@ -85,11 +85,10 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         }
         None => (collection_name.to_owned(), collection_desc, Auth::Inherit),
     };
-    out.file_stem = slug(
-        folder
-            .and_then(|f| f.name.as_deref())
-            .unwrap_or(collection_name),
-    );
+    out.file_stem = slug(match folder {
+        Some(f) => non_empty(f.name.as_deref(), "Folder"),
+        None => collection_name,
+    });
     out.workflow.name = name;
     out.workflow.description = description;
     out.workflow.tags = vec![slug(collection_name)];
@@ -104,6 +103,13 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         )),
         _ => {}
     }
+}
+
+/// A name as written (trimmed), or `fallback` when it is missing or blank.
+fn non_empty<'a>(name: Option<&'a str>, fallback: &'a str) -> &'a str {
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(fallback)
 }
 
 /// Collection- or folder-level scripts run around every request: kept as comments.
@@ -135,7 +141,13 @@ fn flatten(
 ) {
     let mut first = true;
     for item in items {
-        let label = item.name.as_deref().unwrap_or("Request").trim();
+        let label = if item.children.is_some() {
+            non_empty(item.name.as_deref(), "Folder").to_owned()
+        } else {
+            let number = out.workflow.steps.len() + 1;
+            non_empty(item.name.as_deref(), &format!("Request {number}")).to_owned()
+        };
+        let label = label.as_str();
         if let Some(children) = &item.children {
             let nested = match request::auth(item.auth.as_ref(), names) {
                 Auth::Inherit => auth.clone(),
@@ -229,7 +241,10 @@ fn apply_script(
         }
     }
     for (name, origin) in outcome.extract {
-        if let Some(spec) = extraction(&origin, names) {
+        if let Some(mut spec) = extraction(&origin, names) {
+            if outcome.optional.contains(&name) {
+                spec = optional(spec);
+            }
             step.extract.insert(names.name(&name), spec);
         }
     }
@@ -272,10 +287,27 @@ fn apply_script(
     }
 }
 
+/// An extraction whose value may be missing (it was read under an `if` in Postman).
+fn optional(spec: Value) -> Value {
+    let mut t = match spec {
+        Value::String(path) => {
+            let mut t = Table::new();
+            t.insert("jsonpath".into(), Value::String(path));
+            t
+        }
+        Value::Table(t) => t,
+        other => return other,
+    };
+    t.insert("optional".into(), Value::Boolean(true));
+    Value::Table(t)
+}
+
 fn extraction(origin: &Origin, names: &mut Names) -> Option<Value> {
     let mut t = Table::new();
     match origin {
-        Origin::Body(segments) if !segments.is_empty() => {
+        Origin::Body(segments)
+            if !segments.is_empty() && !crate::import::js::has_length(segments) =>
+        {
             return Some(Value::String(crate::import::js::jsonpath(segments)));
         }
         Origin::Header { name, query, regex } => {
