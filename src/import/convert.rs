@@ -4,7 +4,7 @@
 use toml::{Table, Value};
 
 use crate::import::emit::{Step, Workflow};
-use crate::import::js::Origin;
+use crate::import::js::{Origin, Segment};
 use crate::import::names::{Names, slug};
 use crate::import::postman::{self, Collection, Item, script_lines};
 use crate::import::request::{self, Auth};
@@ -241,6 +241,12 @@ fn apply_script(
         }
     }
     for (name, origin) in outcome.extract {
+        if let Some(key) = find_on_non_unique_key(&origin) {
+            step.comments.push(format!(
+                "TODO: `{name}` reads `.find(x => x.{key} === …)`, which in Postman takes the first match; \
+                 the JSONPath gives a list when several elements match: make the filter select one"
+            ));
+        }
         if let Some(mut spec) = extraction(&origin, names) {
             if outcome.optional.contains(&name) {
                 spec = optional(spec);
@@ -285,6 +291,19 @@ fn apply_script(
         step.comments
             .extend(outcome.unconverted.iter().map(|l| format!("  {l}")));
     }
+}
+
+/// The key of a `.find(x => x.key === …)` in a body path, unless the key names one element
+/// (`id`, `name`, …), where JS's first match and JSONPath's every match are the same.
+fn find_on_non_unique_key(origin: &Origin) -> Option<&str> {
+    const UNIQUE: &[&str] = &["id", "name", "key", "uuid", "slug", "username", "email"];
+    let Origin::Body(segments) = origin else {
+        return None;
+    };
+    segments.iter().find_map(|s| match s {
+        Segment::Find(key, _) if !UNIQUE.contains(&key.as_str()) => Some(key.as_str()),
+        _ => None,
+    })
 }
 
 /// An extraction whose value may be missing (it was read under an `if` in Postman).
