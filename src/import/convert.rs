@@ -236,8 +236,19 @@ fn apply_script(
     }
     let outcome = scripts::read(lines, kind);
     for (name, value) in outcome.literals {
+        let steprun_name = names.name(&name);
+        // A secret's value is never written (a copy of another variable is no value).
+        let copy = value.as_str().is_some_and(|s| {
+            s.starts_with("{{") && s.ends_with("}}") && s.matches("{{").count() == 1
+        });
+        if names.is_secret(&steprun_name) && !copy {
+            step.comments.push(format!(
+                "a Postman script sets the secret `{steprun_name}` to a value that is not copied here: set it in a vars file"
+            ));
+            continue;
+        }
         if let Some(v) = request::json_to_toml(&value, names) {
-            out.literals.insert(names.name(&name), v);
+            out.literals.insert(steprun_name, v);
         }
     }
     for (name, origin) in outcome.extract {

@@ -570,17 +570,25 @@ fn secret_typed_and_object_variables_are_written_so_vars_accept_them() {
     { "key": "obj", "value": { "a": 1, "b": [1, 2] }, "type": "any" },
     { "key": "list", "value": [1, "x"], "type": "any" }
   ],
-  "item": [{ "name": "x", "request": {
-    "url": "https://example.com/?k={{apiKey}}",
+  "item": [{ "name": "x",
+    "event": [{ "listen": "prerequest", "script": { "exec": [
+      "pm.environment.set(\"client_secret\", \"s3cr3t-literal\");",
+      "pm.environment.set(\"accessToken\", pm.environment.get(\"obj\"));"
+    ] } }],
+    "request": {
+    "url": "https://example.com/?k={{apiKey}}&c={{client_secret}}&t={{accessToken}}",
     "header": [{ "key": "X-Obj", "value": "{{obj}}" }, { "key": "X-List", "value": "{{list}}" }]
   } }]
 }"#,
     );
-    run.stdout_has("variables to set before a run: apiKey (secret)")
-        .nowhere("live-abc123");
+    run.stdout_has("variables to set before a run: apiKey (secret), client_secret (secret)")
+        .nowhere("live-abc123")
+        .nowhere("s3cr3t-literal");
     let text = case.read("out/01-vars.toml");
     for needle in [
-        "requires = [\"apiKey\"]",
+        "requires = [\"apiKey\", \"client_secret\"]",
+        "# a Postman script sets the secret `client_secret` to a value that is not copied here",
+        "accessToken = \"<<obj>>\"",
         "# apiKey is a secret: set it in a vars file (--vars)",
         "obj = { value = { a = 1, b = [1, 2] } }",
         "list = [1, \"x\"]",
@@ -588,8 +596,16 @@ fn secret_typed_and_object_variables_are_written_so_vars_accept_them() {
         assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
     }
     assert!(!text.contains("live-abc123"), "{text}");
+    assert!(!text.contains("s3cr3t-literal"), "{text}");
     Case::new()
-        .args(["check", &path(&case, "out"), "--var", "apiKey=k"])
+        .args([
+            "check",
+            &path(&case, "out"),
+            "--var",
+            "apiKey=k",
+            "--var",
+            "client_secret=c",
+        ])
         .run()
         .code(0);
 }
