@@ -81,8 +81,8 @@ static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// What a `{` opens, so its `}` is kept or dropped with it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Frame {
-    /// `pm.test("…", function () {`: dropped, with its `});`.
-    Wrapper,
+    /// `pm.test("…", function () {`: dropped with its `});`, unless something in it is kept.
+    Wrapper(usize),
     /// `if (jsonData.x) {` around converted sets: dropped unless something in it is kept.
     Guard(usize),
     /// Any other block: its braces are kept with the code.
@@ -97,16 +97,16 @@ struct Line {
     declares: Vec<String>,
 }
 
-/// Reads a script's lines. Every line not converted is kept, in order: a declaration when a
-/// kept line uses it, braces with the code they enclose. Only converted lines, the `pm.test`
-/// wrappers and the `if` guards of converted sets are dropped.
+/// Reads a script's lines. Every line not converted is kept, in order, with the braces of the
+/// blocks it is in and the declarations it uses. Only converted lines (and declarations only
+/// they use), and the `pm.test` wrappers and `if` guards around nothing kept, are dropped.
 pub fn read(lines: &[String], kind: Kind) -> Outcome {
     let mut outcome = Outcome::default();
     let mut aliases: HashMap<String, Origin> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut out: Vec<Line> = Vec::new();
-    // Guard blocks: their opening line, closing line and the lines between.
-    let mut guards: Vec<(usize, usize)> = Vec::new();
+    // Wrapper and guard blocks: their opening and closing lines.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
     for line in lines {
         if line.trim().is_empty() {
             continue;
@@ -130,7 +130,7 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 _ => (statement.as_str(), false),
             };
             if statement.starts_with("pm.test(") && STRUCTURE.is_match(statement) {
-                opens = Frame::Wrapper;
+                opens = Frame::Wrapper(index);
             }
             if let Some(action) = classify(statement, kind, &aliases) {
                 match &action {
@@ -158,8 +158,7 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 keep |= opens == Frame::Code;
             } else {
                 match stack.pop() {
-                    Some(Frame::Wrapper) => {}
-                    Some(Frame::Guard(open)) => guards.push((open, index)),
+                    Some(Frame::Wrapper(open) | Frame::Guard(open)) => blocks.push((open, index)),
                     Some(Frame::Code) | None => keep = true,
                 }
             }
@@ -173,23 +172,26 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
             outcome.apply(action);
         }
     }
-    // A guard around a kept line is kept too, with its closing brace.
-    for (open, close) in guards {
+    // A wrapper or guard around a kept line is kept too, with its closing brace (inner blocks
+    // close first, so an outer block sees what its inner ones kept).
+    for (open, close) in blocks {
         if out[open..=close].iter().skip(1).any(|l| l.keep) {
             out[open].keep = true;
             out[close].keep = true;
         }
     }
-    // A declaration a kept line uses is kept (later ones first, for chains of aliases).
+    // A declaration is dropped only when converted lines alone use it (later ones first,
+    // for chains of aliases).
     for i in (0..out.len()).rev() {
         if out[i].keep || out[i].declares.is_empty() {
             continue;
         }
-        let used = out[i + 1..]
+        let users: Vec<bool> = out[i + 1..]
             .iter()
-            .filter(|l| l.keep)
-            .any(|l| out[i].declares.iter().any(|d| uses(&l.text, d)));
-        out[i].keep = used;
+            .filter(|l| out[i].declares.iter().any(|d| uses(&l.text, d)))
+            .map(|l| l.keep)
+            .collect();
+        out[i].keep = users.is_empty() || users.contains(&true);
     }
     outcome.unconverted = out.into_iter().filter(|l| l.keep).map(|l| l.text).collect();
     outcome
