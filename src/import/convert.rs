@@ -181,7 +181,7 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
         Some(postman::Request::Full(req)) => request::step(label, req, names, &mut notes),
         Some(postman::Request::Url(url)) => Step {
             name: label.to_owned(),
-            url: names.template(url),
+            url: names.template(&request::with_scheme(url.clone())),
             ..Step::default()
         },
         None => Step {

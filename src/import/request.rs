@@ -136,7 +136,7 @@ fn header_problem(name: &str, value: &str) -> Option<String> {
 
 /// `http://` before a URL that starts with a literal host and no scheme, as Postman sends it.
 /// A URL that starts with a variable (`{{baseUrl}}/x`) or a `/` is left as it is.
-fn with_scheme(url: String) -> String {
+pub fn with_scheme(url: String) -> String {
     static SCHEME: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*://").expect("valid regex"));
     let starts_with_host = url.chars().next().is_some_and(char::is_alphanumeric);

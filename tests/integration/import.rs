@@ -479,6 +479,7 @@ const AWKWARD_REQUESTS: &str = r#"{
     },
     { "name": "No scheme", "request": { "url": "example.com/noscheme" } },
     { "name": "Variable first", "request": { "url": "{{base}}/x" } },
+    { "name": "Request as a string", "request": "localhost:8080/s" },
     {
       "name": "Big numbers",
       "request": {
@@ -507,7 +508,7 @@ fn requests_steprun_cannot_carry_as_written_are_converted_or_left_as_todos() {
         .file("c.json", &format!("\u{feff}{AWKWARD_REQUESTS}"))
         .file("out/a.png", "png")
         .args(["import", "postman", "c.json", "--out", "out"]);
-    case.run().code(0).stdout_has("1 workflow, 8 steps");
+    case.run().code(0).stdout_has("1 workflow, 9 steps");
     let text = case.read("out/01-awkward.toml");
     for needle in [
         // A file field with no file chosen is left out, not `{ file = "" }`.
@@ -528,6 +529,7 @@ fn requests_steprun_cannot_carry_as_written_are_converted_or_left_as_todos() {
         "name = \"Request 4\"\nurl = \"http://example.com:8080/a/<<theId>>\"",
         "url = \"http://example.com/noscheme\"",
         "url = \"<<base>>/x\"",
+        "url = \"http://localhost:8080/s\"",
         // Integers beyond 64 bits stay as written, in a raw body.
         "body = '{\"big\": 18446744073709551616, \"neg\": -9223372036854775809}'",
         "body = '{\"u\": 9223372036854775808, \"ok\": 1.5}'",
@@ -557,7 +559,7 @@ fn requests_steprun_cannot_carry_as_written_are_converted_or_left_as_todos() {
         ])
         .run()
         .code(0)
-        .stdout_has("8 steps");
+        .stdout_has("9 steps");
 }
 
 #[test]
