@@ -4,7 +4,7 @@
 use toml::{Table, Value};
 
 use crate::import::emit::{Step, Workflow};
-use crate::import::js::Origin;
+use crate::import::js::{Origin, Segment};
 use crate::import::names::{Names, slug};
 use crate::import::postman::{self, Collection, Item, script_lines};
 use crate::import::request::{self, Auth};
@@ -67,7 +67,7 @@ pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> 
 /// Name, description, tags, file name and `[defaults].auth` of a folder's (or the loose
 /// requests') workflow.
 fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, names: &mut Names) {
-    let collection_name = collection.info.name.trim();
+    let collection_name = non_empty(Some(&collection.info.name), "Postman collection");
     let collection_desc = collection
         .info
         .description
@@ -75,7 +75,7 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         .and_then(postman::Description::text);
     let (name, description, own_auth) = match folder {
         Some(f) => {
-            let fname = f.name.as_deref().unwrap_or("Folder").trim();
+            let fname = non_empty(f.name.as_deref(), "Folder");
             let desc = f.description.as_ref().and_then(postman::Description::text);
             (
                 format!("{collection_name} — {fname}"),
@@ -85,11 +85,10 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         }
         None => (collection_name.to_owned(), collection_desc, Auth::Inherit),
     };
-    out.file_stem = slug(
-        folder
-            .and_then(|f| f.name.as_deref())
-            .unwrap_or(collection_name),
-    );
+    out.file_stem = slug(match folder {
+        Some(f) => non_empty(f.name.as_deref(), "Folder"),
+        None => collection_name,
+    });
     out.workflow.name = name;
     out.workflow.description = description;
     out.workflow.tags = vec![slug(collection_name)];
@@ -104,6 +103,13 @@ fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, 
         )),
         _ => {}
     }
+}
+
+/// A name as written (trimmed), or `fallback` when it is missing or blank.
+fn non_empty<'a>(name: Option<&'a str>, fallback: &'a str) -> &'a str {
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(fallback)
 }
 
 /// Collection- or folder-level scripts run around every request: kept as comments.
@@ -135,7 +141,13 @@ fn flatten(
 ) {
     let mut first = true;
     for item in items {
-        let label = item.name.as_deref().unwrap_or("Request").trim();
+        let label = if item.children.is_some() {
+            non_empty(item.name.as_deref(), "Folder").to_owned()
+        } else {
+            let number = out.workflow.steps.len() + 1;
+            non_empty(item.name.as_deref(), &format!("Request {number}")).to_owned()
+        };
+        let label = label.as_str();
         if let Some(children) = &item.children {
             let nested = match request::auth(item.auth.as_ref(), names) {
                 Auth::Inherit => auth.clone(),
@@ -169,7 +181,7 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
         Some(postman::Request::Full(req)) => request::step(label, req, names, &mut notes),
         Some(postman::Request::Url(url)) => Step {
             name: label.to_owned(),
-            url: names.template(url),
+            url: names.template(&request::with_scheme(url.clone())),
             ..Step::default()
         },
         None => Step {
@@ -224,12 +236,32 @@ fn apply_script(
     }
     let outcome = scripts::read(lines, kind);
     for (name, value) in outcome.literals {
+        let steprun_name = names.name(&name);
+        // A secret's value is never written (a copy of another variable is no value).
+        let copy = value.as_str().is_some_and(|s| {
+            s.starts_with("{{") && s.ends_with("}}") && s.matches("{{").count() == 1
+        });
+        if names.is_secret(&steprun_name) && !copy {
+            step.comments.push(format!(
+                "a Postman script sets the secret `{steprun_name}` to a value that is not copied here: set it in a vars file"
+            ));
+            continue;
+        }
         if let Some(v) = request::json_to_toml(&value, names) {
-            out.literals.insert(names.name(&name), v);
+            out.literals.insert(steprun_name, v);
         }
     }
     for (name, origin) in outcome.extract {
-        if let Some(spec) = extraction(&origin, names) {
+        if let Some(key) = find_on_non_unique_key(&origin) {
+            step.comments.push(format!(
+                "TODO: `{name}` reads `.find(x => x.{key} === …)`, which in Postman takes the first match; \
+                 the JSONPath gives a list when several elements match: make the filter select one"
+            ));
+        }
+        if let Some(mut spec) = extraction(&origin, names) {
+            if outcome.optional.contains(&name) {
+                spec = optional(spec);
+            }
             step.extract.insert(names.name(&name), spec);
         }
     }
@@ -272,10 +304,40 @@ fn apply_script(
     }
 }
 
+/// The key of a `.find(x => x.key === …)` in a body path, unless the key names one element
+/// (`id`, `name`, …), where JS's first match and JSONPath's every match are the same.
+fn find_on_non_unique_key(origin: &Origin) -> Option<&str> {
+    const UNIQUE: &[&str] = &["id", "name", "key", "uuid", "slug", "username", "email"];
+    let Origin::Body(segments) = origin else {
+        return None;
+    };
+    segments.iter().find_map(|s| match s {
+        Segment::Find(key, _) if !UNIQUE.contains(&key.as_str()) => Some(key.as_str()),
+        _ => None,
+    })
+}
+
+/// An extraction whose value may be missing (it was read under an `if` in Postman).
+fn optional(spec: Value) -> Value {
+    let mut t = match spec {
+        Value::String(path) => {
+            let mut t = Table::new();
+            t.insert("jsonpath".into(), Value::String(path));
+            t
+        }
+        Value::Table(t) => t,
+        other => return other,
+    };
+    t.insert("optional".into(), Value::Boolean(true));
+    Value::Table(t)
+}
+
 fn extraction(origin: &Origin, names: &mut Names) -> Option<Value> {
     let mut t = Table::new();
     match origin {
-        Origin::Body(segments) if !segments.is_empty() => {
+        Origin::Body(segments)
+            if !segments.is_empty() && !crate::import::js::has_length(segments) =>
+        {
             return Some(Value::String(crate::import::js::jsonpath(segments)));
         }
         Origin::Header { name, query, regex } => {

@@ -34,6 +34,13 @@ pub enum Segment {
     Index(usize),
     /// `.find(x => x.key === value)`: the array items whose `key` equals `value`.
     Find(String, Value),
+    /// JavaScript's `.length` of an array or string: no JSONPath, only a `len` check.
+    Length,
+}
+
+/// Whether a body path reads a JavaScript `.length` (which has no JSONPath).
+pub fn has_length(segments: &[Segment]) -> bool {
+    segments.contains(&Segment::Length)
 }
 
 /// The JSONPath of a body path, e.g. `$._embedded.users[0]['x-y']`.
@@ -63,6 +70,8 @@ pub fn jsonpath(segments: &[Segment]) -> String {
                 };
                 let _ = write!(path, "[?@{key} == {value}]");
             }
+            // Callers check `has_length` first; a member named `length` is the closest reading.
+            Segment::Length => path.push_str(".length"),
         }
     }
     path
@@ -330,6 +339,9 @@ fn body_accessor(rest: &str) -> Option<(Segment, &str)> {
         let (key, tail) = after.split_at(end);
         if key.is_empty() || tail.trim_start().starts_with('(') {
             return None;
+        }
+        if key == "length" {
+            return Some((Segment::Length, tail));
         }
         return Some((Segment::Key(key.to_owned()), tail));
     }

@@ -18,7 +18,6 @@ use toml::Table;
 
 use crate::diagnostic::Diagnostic;
 use crate::exit;
-use crate::vars::name_is_secret;
 use crate::workflow::source::Source;
 
 pub use summary::Report;
@@ -75,12 +74,14 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
             path: options.file.clone(),
             source,
         })?;
-    let collection = parse(&options.file, &text)?;
+    // Files saved by Windows tools often begin with a byte-order mark, which JSON does not allow.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let collection = parse(&options.file, text)?;
     let dir = options
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(names::slug(&collection.info.name)));
-    let (texts, report) = convert_all(&collection, &text, dir);
+    let (texts, report) = convert_all(&collection, text, dir);
     if texts.is_empty() {
         return Err(ImportError::Invalid(Diagnostic::new(format!(
             "{}: the collection has no requests",
@@ -111,7 +112,12 @@ fn convert_all(
             // An empty folder: no workflow to write.
             continue;
         }
-        variables::finish(&mut converted, &collection_vars, &extracted);
+        variables::finish(
+            &mut converted,
+            &collection_vars,
+            &extracted,
+            names.secrets(),
+        );
         let number = outputs.len() + 1;
         let file = format!("{number:0width$}-{}.toml", converted.file_stem);
         report.add(&file, &converted, &extracted);
@@ -184,7 +190,9 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// The collection's variables that may be written into `[vars]`: renamed, templated, with
-/// secrets and empty placeholders left out (those become `requires`).
+/// secrets (by name, or Postman's `"type": "secret"`) and empty placeholders left out (those
+/// become `requires`). An object value is written as `{ value = { … } }`, since a table in
+/// `[vars]` is `{ value, env, secret }`.
 fn collection_vars(collection: &postman::Collection, names: &mut names::Names) -> Table {
     let mut vars = Table::new();
     for v in collection.variable.iter().filter(|v| !v.disabled) {
@@ -192,7 +200,10 @@ fn collection_vars(collection: &postman::Collection, names: &mut names::Names) -
             continue;
         };
         let name = names.name(key);
-        if name_is_secret(&name) {
+        if v.kind.as_deref() == Some("secret") {
+            names.mark_secret(&name);
+        }
+        if names.is_secret(&name) {
             continue;
         }
         let value = match &v.value {
@@ -200,8 +211,16 @@ fn collection_vars(collection: &postman::Collection, names: &mut names::Names) -
             Some(value) => request::json_to_toml(value, names),
             None => None,
         };
-        if let Some(value) = value {
-            vars.insert(name, value);
+        match value {
+            Some(table @ toml::Value::Table(_)) => {
+                let mut wrapped = Table::new();
+                wrapped.insert("value".into(), table);
+                vars.insert(name, toml::Value::Table(wrapped));
+            }
+            Some(value) => {
+                vars.insert(name, value);
+            }
+            None => {}
         }
     }
     vars

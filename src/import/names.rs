@@ -28,6 +28,8 @@ pub struct Names {
     taken: BTreeSet<String>,
     /// Dynamic variables without an equivalent, left as written.
     unknown_dynamic: BTreeSet<String>,
+    /// Variables Postman marks `"type": "secret"` (steprun names), secret whatever their name.
+    secrets: BTreeSet<String>,
 }
 
 /// Whether `name` is a steprun variable name (`[A-Za-z_][A-Za-z0-9_]*`).
@@ -53,6 +55,21 @@ impl Names {
             }
         }
         names
+    }
+
+    /// Marks a (steprun) variable name as secret: Postman's `"type": "secret"`.
+    pub fn mark_secret(&mut self, name: &str) {
+        self.secrets.insert(name.to_owned());
+    }
+
+    /// Whether a (steprun) variable name is secret: by its name, or Postman's type.
+    pub fn is_secret(&self, name: &str) -> bool {
+        crate::vars::name_is_secret(name) || self.secrets.contains(name)
+    }
+
+    /// The secret-typed names (`is_secret` beyond `name_is_secret`).
+    pub fn secrets(&self) -> &BTreeSet<String> {
+        &self.secrets
     }
 
     /// The steprun name of a Postman variable.

@@ -155,6 +155,9 @@ pub enum Headers {
 pub struct KeyValue {
     #[serde(default)]
     pub key: Option<String>,
+    /// v2.0 names path variables by `id`.
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub value: Option<Value>,
     #[serde(default)]
@@ -262,6 +265,9 @@ pub struct Variable {
     pub value: Option<Value>,
     #[serde(default)]
     pub disabled: bool,
+    /// `string`, `secret`, `any`, …
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
 }
 
 /// Which format version a collection declares (`info.schema`).

@@ -1,5 +1,8 @@
 //! One Postman request as a steprun step: method, URL and query, headers, auth and body.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value as Json;
 use toml::{Table, Value};
 
@@ -81,8 +84,13 @@ pub fn step(name: &str, req: &FullRequest, names: &mut Names, notes: &mut Vec<St
     if method != "GET" {
         step.method = Some(method);
     }
-    let (url, query) = url(req.url.as_ref());
+    let (url, query, unfilled) = url(req.url.as_ref());
     step.url = names.template(&url);
+    for name in unfilled {
+        notes.push(format!(
+            "TODO: the path variable `:{name}` has no value in the collection; replace it in `url`"
+        ));
+    }
     for (k, v) in query {
         step.query
             .insert(names.template(&k), Value::String(names.template(&v)));
@@ -94,7 +102,15 @@ pub fn step(name: &str, req: &FullRequest, names: &mut Names, notes: &mut Vec<St
         step.content_type = content_type;
     }
     for (k, v) in headers {
-        step.headers.insert(k, Value::String(names.template(&v)));
+        let (name, value) = (names.template(&k), names.template(&v));
+        match header_problem(&name, &value) {
+            None => {
+                step.headers.insert(name, Value::String(value));
+            }
+            Some(problem) => notes.push(format!(
+                "TODO: header left out ({problem}), as written in Postman: {k:?}: {v:?}"
+            )),
+        }
     }
     match auth(req.auth.as_ref(), names) {
         Auth::Inherit => {}
@@ -106,11 +122,46 @@ pub fn step(name: &str, req: &FullRequest, names: &mut Names, notes: &mut Vec<St
     step
 }
 
-/// The URL without its query, and the query as pairs (empty when it must stay in the URL:
-/// a key without `=` or a repeated key).
-fn url(url: Option<&Url>) -> (String, Vec<(String, String)>) {
+/// Why a header (name and value as templates) cannot be sent, if it cannot: a name that is
+/// neither a template nor an HTTP token, or a value with a line break or control character.
+fn header_problem(name: &str, value: &str) -> Option<String> {
+    if !name.contains("<<") && crate::http::header_name(name).is_err() {
+        return Some("not a valid HTTP header name".into());
+    }
+    if crate::http::header_value(name, value).is_err() {
+        return Some("its value is not valid in HTTP".into());
+    }
+    None
+}
+
+/// `http://` before a URL that starts with a literal host and no scheme, as Postman sends it.
+/// A URL that starts with a variable (`{{baseUrl}}/x`) or a `/` is left as it is.
+pub fn with_scheme(url: String) -> String {
+    static SCHEME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*://").expect("valid regex"));
+    let starts_with_host = url.chars().next().is_some_and(char::is_alphanumeric);
+    if starts_with_host && !SCHEME.is_match(&url) {
+        format!("http://{url}")
+    } else {
+        url
+    }
+}
+
+/// The URL without its query, the query as pairs (empty when it must stay in the URL: a key
+/// without `=` or a repeated key), and the `:name` path variables left without a value.
+fn url(url: Option<&Url>) -> (String, Vec<(String, String)>, Vec<String>) {
+    let (url, query, unfilled) = url_parts(url);
+    let url = if url.trim().is_empty() {
+        url
+    } else {
+        with_scheme(url)
+    };
+    (url, query, unfilled)
+}
+
+fn url_parts(url: Option<&Url>) -> (String, Vec<(String, String)>, Vec<String>) {
     let (raw, parts) = match url {
-        None => return (String::new(), Vec::new()),
+        None => return (String::new(), Vec::new(), Vec::new()),
         Some(Url::Text(s)) => (s.clone(), None),
         Some(Url::Parts(p)) => (p.raw.clone().unwrap_or_else(|| rebuild(p)), Some(p)),
     };
@@ -119,9 +170,9 @@ fn url(url: Option<&Url>) -> (String, Vec<(String, String)>) {
         Some((b, q)) => (b.to_owned(), Some(q.to_owned())),
         None => (raw.clone(), None),
     };
-    let base = match parts {
+    let (base, unfilled) = match parts {
         Some(p) => path_variables(&base, &p.variable),
-        None => base,
+        None => (base, Vec::new()),
     };
     let pairs: Option<Vec<(String, String)>> = match parts {
         Some(p) if !p.query.is_empty() => p
@@ -138,10 +189,10 @@ fn url(url: Option<&Url>) -> (String, Vec<(String, String)>) {
         }),
     };
     match pairs {
-        Some(pairs) if !has_duplicates(&pairs) => (base, pairs),
+        Some(pairs) if !has_duplicates(&pairs) => (base, pairs, unfilled),
         _ => match query_text {
-            Some(q) => (format!("{base}?{q}"), Vec::new()),
-            None => (base, Vec::new()),
+            Some(q) => (format!("{base}?{q}"), Vec::new(), unfilled),
+            None => (base, Vec::new(), unfilled),
         },
     }
 }
@@ -191,21 +242,29 @@ fn rebuild(p: &postman::UrlParts) -> String {
     url
 }
 
-/// Replaces `:name` path segments with the request's path variables.
-fn path_variables(base: &str, variables: &[KeyValue]) -> String {
-    base.split('/')
+/// Replaces `:name` path segments with the request's path variables (named by `key`, or by
+/// `id` in v2.0), and lists the names left without a value.
+fn path_variables(base: &str, variables: &[KeyValue]) -> (String, Vec<String>) {
+    let mut unfilled = Vec::new();
+    let url = base
+        .split('/')
         .map(|segment| {
-            let value = segment.strip_prefix(':').and_then(|name| {
-                variables
-                    .iter()
-                    .find(|v| v.key.as_deref() == Some(name))
-                    .map(KeyValue::text)
-                    .filter(|v| !v.is_empty())
-            });
-            value.unwrap_or_else(|| segment.to_owned())
+            let Some(name) = segment.strip_prefix(':').filter(|n| !n.is_empty()) else {
+                return segment.to_owned();
+            };
+            let value = variables
+                .iter()
+                .find(|v| v.key.as_deref().or(v.id.as_deref()) == Some(name))
+                .map(KeyValue::text)
+                .filter(|v| !v.is_empty());
+            value.unwrap_or_else(|| {
+                unfilled.push(name.to_owned());
+                segment.to_owned()
+            })
         })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    (url, unfilled)
 }
 
 fn headers(headers: Option<&Headers>) -> Vec<(String, String)> {
@@ -246,11 +305,14 @@ fn body(
         Some("raw") => raw_body(b, headers, names),
         Some("urlencoded") if !b.urlencoded.is_empty() => {
             take_form_type(headers, "application/x-www-form-urlencoded");
-            (Some(Body::Form(fields(&b.urlencoded, names))), None)
+            (Some(Body::Form(fields(&b.urlencoded, names, notes))), None)
         }
         Some("formdata") if !b.formdata.is_empty() => {
             take_form_type(headers, "multipart/");
-            (Some(Body::Multipart(fields(&b.formdata, names))), None)
+            (
+                Some(Body::Multipart(fields(&b.formdata, names, notes))),
+                None,
+            )
         }
         Some("graphql") => match b.graphql.as_ref().and_then(|g| graphql(g, names)) {
             Some(v) => (Some(Body::Json(v)), None),
@@ -273,30 +335,65 @@ fn take_form_type(headers: &mut Vec<(String, String)>, prefix: &str) {
     }
 }
 
-fn fields(entries: &[KeyValue], names: &mut Names) -> Table {
+fn fields(entries: &[KeyValue], names: &mut Names, notes: &mut Vec<String>) -> Table {
     let mut t = Table::new();
     for e in entries.iter().filter(|e| !e.disabled) {
         let Some(key) = e.key.as_deref() else {
             continue;
         };
         let value = if e.kind.as_deref() == Some("file") {
-            let src = match &e.src {
-                Some(Json::String(s)) => s.clone(),
-                Some(Json::Array(a)) => a.first().and_then(Json::as_str).unwrap_or("").to_owned(),
-                _ => String::new(),
+            let Some(file) = file_field(key, e, notes) else {
+                continue;
             };
-            let mut file = Table::new();
-            file.insert("file".into(), Value::String(src));
-            if let Some(ct) = &e.content_type {
-                file.insert("content_type".into(), Value::String(ct.clone()));
-            }
-            Value::Table(file)
+            file
         } else {
+            if let Some(ct) = e.content_type.as_deref().filter(|c| !c.trim().is_empty()) {
+                notes.push(format!(
+                    "TODO: Postman sends the field `{key}` with Content-Type `{ct}`, which is not converted"
+                ));
+            }
             Value::String(names.template(&e.text()))
         };
         t.insert(names.template(key), value);
     }
     t
+}
+
+/// A form-data file field as `{ file = "…" }`, or `None` (and a TODO) when no file is chosen.
+fn file_field(key: &str, e: &KeyValue, notes: &mut Vec<String>) -> Option<Value> {
+    let sources: Vec<&str> = match &e.src {
+        Some(Json::String(s)) => vec![s.as_str()],
+        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let sources: Vec<&str> = sources
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let Some(first) = sources.first() else {
+        notes.push(format!(
+            "TODO: the form-data file field `{key}` has no file chosen in Postman; add `{key} = {{ file = \"…\" }}` to [steps.multipart]"
+        ));
+        return None;
+    };
+    if sources.len() > 1 {
+        notes.push(format!(
+            "TODO: Postman sends {} files in the field `{key}`; only the first is converted, the others were: {}",
+            sources.len(),
+            sources[1..].join(", ")
+        ));
+    }
+    if std::path::Path::new(first).is_absolute() || first.starts_with('~') {
+        notes.push(format!(
+            "TODO: the file of `{key}` is a path on the collection author's machine: copy the file next to the workflow or change the path"
+        ));
+    }
+    let mut file = Table::new();
+    file.insert("file".into(), Value::String((*first).to_owned()));
+    if let Some(ct) = &e.content_type {
+        file.insert("content_type".into(), Value::String(ct.clone()));
+    }
+    Some(Value::Table(file))
 }
 
 fn raw_body(
@@ -322,6 +419,7 @@ fn raw_body(
     if looks_json {
         let parsed = serde_json::from_str::<Json>(&text)
             .ok()
+            .filter(|_| !has_wide_integer(&text))
             .and_then(|j| json_to_toml(&j, names));
         let plain = essence.as_deref().is_none_or(|e| e == "application/json");
         if let Some(v) = parsed {
@@ -354,6 +452,8 @@ pub fn json_to_toml(v: &Json, names: &mut Names) -> Option<Value> {
         Json::Bool(b) => Value::Boolean(*b),
         Json::Number(n) => match n.as_i64() {
             Some(i) => Value::Integer(i),
+            // Beyond i64, TOML has no integer: a float would send another number.
+            None if n.is_u64() => return None,
             None => Value::Float(n.as_f64()?),
         },
         Json::String(s) => Value::String(names.template(s)),
@@ -371,4 +471,38 @@ pub fn json_to_toml(v: &Json, names: &mut Names) -> Option<Value> {
             Value::Table(t)
         }
     })
+}
+
+/// Whether JSON text holds an integer literal (no fraction or exponent) that does not fit in
+/// an i64: serde reads it as a float, which would change the number sent.
+fn has_wide_integer(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                let integer = !token.contains(['.', 'e', 'E']);
+                if integer && token.parse::<i64>().is_err() {
+                    return true;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }

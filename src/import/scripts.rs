@@ -37,6 +37,8 @@ pub struct Outcome {
     pub unconverted: Vec<String>,
     /// Variables set by lines that were not converted.
     pub unresolved_sets: Vec<String>,
+    /// Variables extracted under an `if (jsonData.x)` guard: the value may be missing.
+    pub optional: Vec<String>,
 }
 
 enum Action {
@@ -76,21 +78,70 @@ static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Reads a script's lines.
+/// What a `{` opens, so its `}` is kept or dropped with it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Frame {
+    /// `pm.test("…", function () {`: dropped with its `});`, unless something in it is kept.
+    Wrapper(usize),
+    /// `if (jsonData.x) {` around converted sets: dropped unless something in it is kept.
+    Guard(usize),
+    /// Any other block: its braces are kept with the code.
+    Code,
+}
+
+/// One script line and whether it is kept as a comment.
+struct Line {
+    text: String,
+    keep: bool,
+    /// Names the line declares (`var jsonData = pm.response.json()`).
+    declares: Vec<String>,
+}
+
+/// Reads a script's lines. Every line not converted is kept, in order, with the braces of the
+/// blocks it is in and the declarations it uses. Only converted lines (and declarations only
+/// they use), and the `pm.test` wrappers and `if` guards around nothing kept, are dropped.
 pub fn read(lines: &[String], kind: Kind) -> Outcome {
     let mut outcome = Outcome::default();
     let mut aliases: HashMap<String, Origin> = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
+    // Wrapper and guard blocks: their opening and closing lines.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
     for line in lines {
         if line.trim().is_empty() {
             continue;
         }
+        let index = out.len();
         let (statements, comment_only) = js::statements(line);
+        let braces = braces(line);
         let mut actions = Vec::new();
         let mut failed = comment_only;
+        let mut declares = Vec::new();
+        let mut opens = Frame::Code;
+        let mut guarded = stack.iter().any(|f| matches!(f, Frame::Guard(_)));
         for statement in &statements {
+            let (statement, inline_guard) = match guard(statement, &aliases) {
+                Some(rest) if rest.is_empty() && braces.first() == Some(&'{') => {
+                    opens = Frame::Guard(index);
+                    guarded = true;
+                    continue;
+                }
+                Some(rest) if !rest.is_empty() => (rest, true),
+                _ => (statement.as_str(), false),
+            };
+            if statement.starts_with("pm.test(") && STRUCTURE.is_match(statement) {
+                opens = Frame::Wrapper(index);
+            }
             if let Some(action) = classify(statement, kind, &aliases) {
-                if let Action::Alias(name, origin) = &action {
-                    aliases.insert(name.clone(), origin.clone());
+                match &action {
+                    Action::Alias(name, origin) => {
+                        aliases.insert(name.clone(), origin.clone());
+                        declares.push(name.clone());
+                    }
+                    Action::Set(name, Origin::Body(_)) if guarded || inline_guard => {
+                        outcome.optional.push(name.clone());
+                    }
+                    _ => {}
                 }
                 actions.push(action);
             } else {
@@ -100,14 +151,112 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 }
             }
         }
-        if failed {
-            outcome.unconverted.push(line.trim_end().to_owned());
+        let mut keep = failed;
+        for brace in braces {
+            if brace == '{' {
+                stack.push(opens);
+                keep |= opens == Frame::Code;
+            } else {
+                match stack.pop() {
+                    Some(Frame::Wrapper(open) | Frame::Guard(open)) => blocks.push((open, index)),
+                    Some(Frame::Code) | None => keep = true,
+                }
+            }
         }
+        out.push(Line {
+            text: line.trim_end().to_owned(),
+            keep,
+            declares,
+        });
         for action in actions {
             outcome.apply(action);
         }
     }
+    // A wrapper or guard around a kept line is kept too, with its closing brace (inner blocks
+    // close first, so an outer block sees what its inner ones kept).
+    for (open, close) in blocks {
+        if out[open..=close].iter().skip(1).any(|l| l.keep) {
+            out[open].keep = true;
+            out[close].keep = true;
+        }
+    }
+    // A declaration is dropped only when converted lines alone use it (later ones first,
+    // for chains of aliases).
+    for i in (0..out.len()).rev() {
+        if out[i].keep || out[i].declares.is_empty() {
+            continue;
+        }
+        let users: Vec<bool> = out[i + 1..]
+            .iter()
+            .filter(|l| out[i].declares.iter().any(|d| uses(&l.text, d)))
+            .map(|l| l.keep)
+            .collect();
+        out[i].keep = users.is_empty() || users.contains(&true);
+    }
+    outcome.unconverted = out.into_iter().filter(|l| l.keep).map(|l| l.text).collect();
     outcome
+}
+
+/// Whether `text` mentions the identifier `name` as a whole word.
+fn uses(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+        let before = text[..i].chars().next_back().is_none_or(|c| !word(c));
+        let after = text[i + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !word(c));
+        before && after
+    })
+}
+
+/// The `{` and `}` of a line, in order, outside strings and comments.
+fn braces(line: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '/' if chars.peek() == Some(&'/') => break,
+                '{' | '}' => out.push(c),
+                _ => {}
+            },
+        }
+    }
+    out
+}
+
+/// `if (cond) rest` where `cond` reads a value of the response body: the statement after the
+/// guard (empty for a block), else `None`.
+fn guard<'a>(statement: &'a str, aliases: &HashMap<String, Origin>) -> Option<&'a str> {
+    let after = statement
+        .strip_prefix("if")?
+        .trim_start()
+        .strip_prefix('(')?;
+    let mut depth = 1;
+    let close = after.char_indices().find_map(|(i, c)| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        (depth == 0).then_some(i)
+    })?;
+    match js::resolve(&after[..close], aliases)? {
+        Origin::Body(segments) if !segments.is_empty() && !js::has_length(&segments) => {
+            Some(after[close + 1..].trim())
+        }
+        _ => None,
+    }
 }
 
 impl Outcome {
@@ -137,8 +286,11 @@ fn classify(statement: &str, kind: Kind, aliases: &HashMap<String, Origin>) -> O
         if kind == Kind::PreRequest && !matches!(origin, Origin::Literal(_)) {
             return None;
         }
-        if origin == Origin::Body(Vec::new()) {
-            return None;
+        match &origin {
+            Origin::Body(segments) if segments.is_empty() || js::has_length(segments) => {
+                return None;
+            }
+            _ => {}
         }
         return Some(Action::Set(name, origin));
     }
@@ -191,9 +343,19 @@ fn assertion(subject: Origin, chain: &str) -> Option<Action> {
         let code = u16::try_from(value.as_u64()?).ok()?;
         return rest.trim().is_empty().then(|| Action::Status(vec![code]));
     }
-    let Origin::Body(segments) = subject else {
+    let Origin::Body(mut segments) = subject else {
         return None;
     };
+    if js::has_length(&segments) {
+        // `pm.expect(a.b.length).to.eql(2)`: a `len` check of `a.b`, nothing else.
+        if segments.pop() != Some(js::Segment::Length) || js::has_length(&segments) {
+            return None;
+        }
+        let c = EQUALS.captures(chain)?;
+        let (value, rest) = js::literal(&c[1])?;
+        return (rest.trim().is_empty() && value.is_u64() && !segments.is_empty())
+            .then(|| Action::Json(js::jsonpath(&segments), Check::Predicate("len", value)));
+    }
     let path = js::jsonpath(&segments);
     match chain {
         "exist" | "not.be.undefined" | "be.not.undefined" | "not.be.empty" => {

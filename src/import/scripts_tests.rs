@@ -177,13 +177,14 @@ if (jsonData.id) { pm.environment.set("x", jsonData.id); }"#,
         out.unconverted,
         [
             "// keep me",
+            "var jsonData = pm.response.json();",
             "console.log(jsonData);",
             "pm.environment.set(\"n\", jsonData.items.length());",
-            "if (jsonData.id) { pm.environment.set(\"x\", jsonData.id); }",
         ]
     );
     assert_eq!(out.unresolved_sets, ["n"]);
     assert_eq!(out.extract, [("x".to_owned(), body(&["id"]))]);
+    assert_eq!(out.optional, ["x"]);
 }
 
 #[test]
@@ -214,4 +215,116 @@ fn statements_split_outside_strings_and_regexes() {
     assert!(!comment);
     let (s, comment) = js::statements("  // only a comment");
     assert!(s.is_empty() && comment);
+}
+
+#[test]
+fn every_unconverted_line_is_kept_in_order_with_its_braces_and_declarations() {
+    // The PKCE collection's test script: only the wrappers and converted lines go.
+    let out = read(
+        &lines(
+            r#"const codeVerifier = pm.environment.get("code_verifier");
+const codeChallenge = pm.environment.get("code_challenge");
+var unused = pm.environment.get("other");
+if (codeVerifier && codeChallenge) {
+    pm.test("PKCE codes generated", function () {
+        pm.expect(codeVerifier).to.be.a("string");
+    });
+} else {
+    console.log("missing");
+}
+pm.test("Status code is 200", function () {
+    pm.response.to.have.status(200);
+});"#,
+        ),
+        Kind::Test,
+    );
+    assert_eq!(
+        out.unconverted,
+        [
+            "const codeVerifier = pm.environment.get(\"code_verifier\");",
+            "const codeChallenge = pm.environment.get(\"code_challenge\");",
+            "var unused = pm.environment.get(\"other\");",
+            "if (codeVerifier && codeChallenge) {",
+            "    pm.test(\"PKCE codes generated\", function () {",
+            "        pm.expect(codeVerifier).to.be.a(\"string\");",
+            "    });",
+            "} else {",
+            "    console.log(\"missing\");",
+            "}",
+        ]
+    );
+    assert_eq!(out.status, Some(vec![200]));
+}
+
+#[test]
+fn guarded_sets_are_optional_extractions_in_both_forms() {
+    let out = read(
+        &lines(
+            r#"var jsonData = pm.response.json();
+if (jsonData.access_token) pm.environment.set("access_token", jsonData.access_token);
+if (jsonData.id_token) {
+    pm.environment.set("id_token", jsonData.id_token);
+}
+if (jsonData.refresh_token) {
+    pm.environment.set("refresh_token", jsonData.refresh_token);
+    console.log("refreshed");
+}"#,
+        ),
+        Kind::Test,
+    );
+    assert_eq!(
+        out.extract,
+        [
+            ("access_token".to_owned(), body(&["access_token"])),
+            ("id_token".to_owned(), body(&["id_token"])),
+            ("refresh_token".to_owned(), body(&["refresh_token"])),
+        ]
+    );
+    assert_eq!(out.optional, ["access_token", "id_token", "refresh_token"]);
+    // A guard around a kept line is kept with it.
+    assert_eq!(
+        out.unconverted,
+        [
+            "var jsonData = pm.response.json();",
+            "if (jsonData.refresh_token) {",
+            "    console.log(\"refreshed\");",
+            "}",
+        ]
+    );
+}
+
+#[test]
+fn a_length_is_a_len_check_and_never_a_jsonpath_member() {
+    let out = read(
+        &lines(
+            r#"var jsonData = pm.response.json();
+pm.environment.set("n", jsonData._embedded.populations.length);
+pm.expect(jsonData._embedded.populations.length).to.eql(1);
+pm.expect(jsonData.items.length).to.equal(3);
+pm.expect(jsonData.name.length).to.be.above(2);
+pm.expect(jsonData["length"]).to.eql(4);"#,
+        ),
+        Kind::Test,
+    );
+    assert!(out.extract.is_empty(), "{:?}", out.extract);
+    assert_eq!(out.unresolved_sets, ["n"]);
+    assert_eq!(
+        out.expect_json,
+        [
+            (
+                "$._embedded.populations".to_owned(),
+                Check::Predicate("len", json!(1))
+            ),
+            ("$.items".to_owned(), Check::Predicate("len", json!(3))),
+            ("$.length".to_owned(), Check::Eq(json!(4))),
+        ]
+    );
+    assert_eq!(
+        out.unconverted,
+        [
+            "var jsonData = pm.response.json();",
+            "pm.environment.set(\"n\", jsonData._embedded.populations.length);",
+            "pm.expect(jsonData.name.length).to.be.above(2);",
+        ]
+    );
 }

@@ -23,6 +23,8 @@ pub struct Report {
     pub renames: Vec<(String, String)>,
     pub unconverted: usize,
     pub unknown_dynamic: Vec<String>,
+    /// Names Postman types as secret, whatever their name.
+    pub secrets: std::collections::BTreeSet<String>,
 }
 
 impl Report {
@@ -36,6 +38,7 @@ impl Report {
             renames: Vec::new(),
             unconverted: 0,
             unknown_dynamic: Vec::new(),
+            secrets: std::collections::BTreeSet::new(),
         }
     }
 
@@ -53,6 +56,7 @@ impl Report {
 
     /// Records the renames and unknown dynamic variables of the whole collection.
     pub fn finish(&mut self, names: &Names) {
+        self.secrets.clone_from(names.secrets());
         self.renames = names
             .renames()
             .iter()
@@ -84,7 +88,7 @@ impl fmt::Display for Report {
                 .requires
                 .iter()
                 .map(|n| {
-                    if name_is_secret(n) {
+                    if name_is_secret(n) || self.secrets.contains(n) {
                         format!("{n} (secret)")
                     } else {
                         n.clone()

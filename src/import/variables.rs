@@ -62,6 +62,7 @@ pub fn finish(
     converted: &mut Converted,
     collection_vars: &Table,
     earlier: &BTreeMap<String, String>,
+    secrets: &BTreeSet<String>,
 ) {
     let defaults = converted.workflow.defaults_auth.clone();
     let mut used = BTreeSet::new();
@@ -88,7 +89,7 @@ pub fn finish(
     }
     let comments = requires
         .iter()
-        .filter_map(|name| requires_comment(name, converted, earlier))
+        .filter_map(|name| requires_comment(name, converted, earlier, secrets))
         .collect();
     converted.workflow.requires_comments = comments;
     converted.workflow.vars = vars;
@@ -122,6 +123,7 @@ fn requires_comment(
     name: &str,
     converted: &Converted,
     earlier: &BTreeMap<String, String>,
+    secrets: &BTreeSet<String>,
 ) -> Option<String> {
     if let Some(file) = earlier.get(name) {
         Some(format!(
@@ -131,7 +133,7 @@ fn requires_comment(
         Some(format!(
             "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
         ))
-    } else if name_is_secret(name) {
+    } else if name_is_secret(name) || secrets.contains(name) {
         Some(format!(
             "{name} is a secret: set it in a vars file (--vars), e.g. {name} = {{ env = \"…\", secret = true }}"
         ))
@@ -170,7 +172,7 @@ mod tests {
             Value::String("https://api.<<tld>>/v1".into()),
         );
         collection.insert("unused".into(), Value::String("x".into()));
-        finish(&mut c, &collection, &BTreeMap::new());
+        finish(&mut c, &collection, &BTreeMap::new(), &BTreeSet::new());
         assert_eq!(
             c.workflow.requires,
             ["adminEnvID", "authPath", "popID", "tld"]

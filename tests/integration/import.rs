@@ -431,3 +431,244 @@ fn imported_files_validate_against_the_workflow_schema() {
         assert!(errors.is_empty(), "{file}: {errors:?}");
     }
 }
+
+/// Requests whose Postman form steprun cannot carry as written: each is converted as Postman
+/// would send it, or left out with a `# TODO`, and the file still checks clean.
+const AWKWARD_REQUESTS: &str = r#"{
+  "info": { "name": "Awkward", "schema": "https://schema.getpostman.com/json/collection/v2.0.0/collection.json" },
+  "item": [
+    {
+      "name": "Upload",
+      "request": {
+        "method": "POST",
+        "url": "https://example.com/upload",
+        "body": { "mode": "formdata", "formdata": [
+          { "key": "photos", "type": "file", "src": [] },
+          { "key": "none", "type": "file", "src": null },
+          { "key": "docs", "type": "file", "src": ["a.png", "b.png"] },
+          { "key": "meta", "type": "text", "value": "{}", "contentType": "application/json" }
+        ] }
+      }
+    },
+    {
+      "name": "Headers",
+      "request": {
+        "url": "https://example.com/h",
+        "header": [
+          { "key": "X-{{hdr}}", "value": "v" },
+          { "key": "Bad Header", "value": "v" },
+          { "key": "X-Multi", "value": "a\nb" },
+          { "key": "X-Fine", "value": "{{hdr}}" }
+        ]
+      }
+    },
+    {
+      "name": "v2.0 path variable",
+      "request": {
+        "url": { "raw": "http://api.example.com/v2/search/:mediaType/:missing",
+                 "protocol": "http", "host": ["api", "example", "com"],
+                 "path": ["v2", "search", ":mediaType", ":missing"],
+                 "variable": [{ "id": "mediaType", "value": "photo" }] }
+      }
+    },
+    {
+      "name": "",
+      "request": {
+        "url": { "host": ["example", "com"], "port": "8080", "path": ["a", "{{theId}}"] }
+      }
+    },
+    { "name": "No scheme", "request": { "url": "example.com/noscheme" } },
+    { "name": "Variable first", "request": { "url": "{{base}}/x" } },
+    { "name": "Request as a string", "request": "localhost:8080/s" },
+    {
+      "name": "Big numbers",
+      "request": {
+        "method": "POST",
+        "url": "https://example.com/j",
+        "header": [{ "key": "Content-Type", "value": "application/json" }],
+        "body": { "mode": "raw", "raw": "{\"big\": 18446744073709551616, \"neg\": -9223372036854775809}" }
+      }
+    },
+    {
+      "name": "Just past i64",
+      "request": {
+        "method": "POST",
+        "url": "https://example.com/j",
+        "body": { "mode": "raw", "raw": "{\"u\": 9223372036854775808, \"ok\": 1.5}",
+                  "options": { "raw": { "language": "json" } } }
+      }
+    }
+  ]
+}"#;
+
+#[test]
+fn requests_steprun_cannot_carry_as_written_are_converted_or_left_as_todos() {
+    let case = Case::new()
+        // Starts with a byte-order mark, as files saved by Windows tools do.
+        .file("c.json", &format!("\u{feff}{AWKWARD_REQUESTS}"))
+        .file("out/a.png", "png")
+        .args(["import", "postman", "c.json", "--out", "out"]);
+    case.run().code(0).stdout_has("1 workflow, 9 steps");
+    let text = case.read("out/01-awkward.toml");
+    for needle in [
+        // A file field with no file chosen is left out, not `{ file = "" }`.
+        "# TODO: the form-data file field `photos` has no file chosen in Postman",
+        "# TODO: the form-data file field `none` has no file chosen in Postman",
+        "# TODO: Postman sends 2 files in the field `docs`; only the first is converted, the others were: b.png",
+        "# TODO: Postman sends the field `meta` with Content-Type `application/json`",
+        "[steps.multipart]\ndocs = { file = \"a.png\" }\nmeta = \"{}\"\n",
+        // Header names are templates; headers that cannot be sent are comments.
+        "\"X-<<hdr>>\" = \"v\"",
+        "X-Fine = \"<<hdr>>\"",
+        "# TODO: header left out (not a valid HTTP header name), as written in Postman: \"Bad Header\": \"v\"",
+        "# TODO: header left out (its value is not valid in HTTP), as written in Postman: \"X-Multi\": \"a\\nb\"",
+        // v2.0 path variables are named by `id`; one without a value is flagged.
+        "url = \"http://api.example.com/v2/search/photo/:missing\"",
+        "# TODO: the path variable `:missing` has no value in the collection",
+        // No scheme: Postman sends http://, unless the URL starts with a variable.
+        "name = \"Request 4\"\nurl = \"http://example.com:8080/a/<<theId>>\"",
+        "url = \"http://example.com/noscheme\"",
+        "url = \"<<base>>/x\"",
+        "url = \"http://localhost:8080/s\"",
+        // Integers beyond 64 bits stay as written, in a raw body.
+        "body = '{\"big\": 18446744073709551616, \"neg\": -9223372036854775809}'",
+        "body = '{\"u\": 9223372036854775808, \"ok\": 1.5}'",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    for absent in [
+        "file = \"\"",
+        "Bad Header\" =",
+        "X-Multi =",
+        "{{hdr}}",
+        "e+19",
+        "E+19",
+    ] {
+        assert!(!text.contains(absent), "has {absent:?}:\n{text}");
+    }
+    Case::new()
+        .args([
+            "check",
+            &path(&case, "out"),
+            "--var",
+            "hdr=Trace",
+            "--var",
+            "theId=1",
+            "--var",
+            "base=https://example.com",
+        ])
+        .run()
+        .code(0)
+        .stdout_has("9 steps");
+}
+
+#[test]
+fn secret_typed_and_object_variables_are_written_so_vars_accept_them() {
+    let (case, run) = import(
+        r#"{
+  "info": { "name": "Vars", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+  "variable": [
+    { "key": "apiKey", "value": "live-abc123", "type": "secret" },
+    { "key": "obj", "value": { "a": 1, "b": [1, 2] }, "type": "any" },
+    { "key": "list", "value": [1, "x"], "type": "any" }
+  ],
+  "item": [{ "name": "x",
+    "event": [{ "listen": "prerequest", "script": { "exec": [
+      "pm.environment.set(\"client_secret\", \"s3cr3t-literal\");",
+      "pm.environment.set(\"accessToken\", pm.environment.get(\"obj\"));"
+    ] } }],
+    "request": {
+    "url": "https://example.com/?k={{apiKey}}&c={{client_secret}}&t={{accessToken}}",
+    "header": [{ "key": "X-Obj", "value": "{{obj}}" }, { "key": "X-List", "value": "{{list}}" }]
+  } }]
+}"#,
+    );
+    run.stdout_has("variables to set before a run: apiKey (secret), client_secret (secret)")
+        .nowhere("live-abc123")
+        .nowhere("s3cr3t-literal");
+    let text = case.read("out/01-vars.toml");
+    for needle in [
+        "requires = [\"apiKey\", \"client_secret\"]",
+        "# a Postman script sets the secret `client_secret` to a value that is not copied here",
+        "accessToken = \"<<obj>>\"",
+        "# apiKey is a secret: set it in a vars file (--vars)",
+        "obj = { value = { a = 1, b = [1, 2] } }",
+        "list = [1, \"x\"]",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    assert!(!text.contains("live-abc123"), "{text}");
+    assert!(!text.contains("s3cr3t-literal"), "{text}");
+    Case::new()
+        .args([
+            "check",
+            &path(&case, "out"),
+            "--var",
+            "apiKey=k",
+            "--var",
+            "client_secret=c",
+        ])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn script_lines_are_kept_whole_and_lengths_and_guards_convert() {
+    let (case, run) = import(
+        r#"{
+  "info": { "name": "Scripts", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+  "item": [{
+    "name": "Token",
+    "event": [{ "listen": "test", "script": { "exec": [
+      "var jsonData = pm.response.json();",
+      "if (jsonData.access_token) pm.environment.set(\"access_token\", jsonData.access_token);",
+      "if (jsonData.id_token) {",
+      "    pm.environment.set(\"id_token\", jsonData.id_token);",
+      "}",
+      "pm.environment.set(\"n\", jsonData._embedded.populations.length);",
+      "pm.test(\"one population\", function () {",
+      "    pm.expect(jsonData._embedded.populations.length).to.eql(1);",
+      "});",
+      "pm.environment.set(\"popID\", jsonData._embedded.populations.find(p => p.default === true).id);",
+      "pm.environment.set(\"openidID\", jsonData._embedded.resources.find(r => r.name === \"openid\").id);",
+      "const codeVerifier = pm.environment.get(\"code_verifier\");",
+      "if (codeVerifier) {",
+      "    console.log(codeVerifier);",
+      "}"
+    ] } }],
+    "request": { "url": "https://example.com/token" }
+  }, { "name": "Use n", "request": { "url": "https://example.com/{{n}}" } }]
+}"#,
+    );
+    run.stdout_has("script lines left as comments: 6");
+    let text = case.read("out/01-scripts.toml");
+    for needle in [
+        "[steps.expect.json]\n\"$._embedded.populations\" = { len = 1 }\n",
+        "access_token = { jsonpath = \"$.access_token\", optional = true }",
+        "id_token = { jsonpath = \"$.id_token\", optional = true }",
+        // JS's `.find` takes the first match: a filter on a key that may repeat is flagged.
+        "popID = \"$._embedded.populations[?@.default == true].id\"",
+        "# TODO: `popID` reads `.find(x => x.default === …)`, which in Postman takes the first match",
+        // `n` is set only by a line kept as a comment: the next step's use of it is required.
+        "requires = [\"n\"]\n# n is set by a Postman script line that was not converted",
+        "# postman test script (not converted):\n\
+         #   var jsonData = pm.response.json();\n\
+         #   pm.environment.set(\"n\", jsonData._embedded.populations.length);\n\
+         #   const codeVerifier = pm.environment.get(\"code_verifier\");\n\
+         #   if (codeVerifier) {\n\
+         #       console.log(codeVerifier);\n\
+         #   }\n",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    assert!(!text.contains(".length\" ="), "{text}");
+    assert!(!text.contains("`openidID` reads"), "{text}");
+    assert!(
+        !text.contains("= \"$._embedded.populations.length\""),
+        "{text}"
+    );
+    Case::new()
+        .args(["check", &path(&case, "out"), "--var", "n=1"])
+        .run()
+        .code(0);
+}
