@@ -386,12 +386,9 @@ expect.headers.x-echo = "café"
 fn a_long_secret_in_a_cut_value_leaves_no_prefix() {
     let s = TestServer::start();
     let token = format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "PaYlOaD".repeat(60));
-    let case = Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                r#"
+    let case = case_at(
+        &s,
+        r#"
 name = "Long secret"
 [[steps]]
 name = "Echo it"
@@ -402,20 +399,19 @@ expect.json."$.json.token" = { type = "number" }
 expect.json."$.json" = { eq = "not this" }
 expect.json."$.body" = { ne = "<<refreshToken>>", len = 1 }
 "#,
-            ),
-        )
-        .env("STEPRUN_VAR_refreshToken", &token)
-        .args([
-            "run",
-            "w.toml",
-            "-vv",
-            "--report",
-            "json=r.json",
-            "--report",
-            "junit=r.xml",
-            "--report",
-            "html=r.html",
-        ]);
+    )
+    .env("STEPRUN_VAR_refreshToken", &token)
+    .args([
+        "run",
+        "w.toml",
+        "-vv",
+        "--report",
+        "json=r.json",
+        "--report",
+        "junit=r.xml",
+        "--report",
+        "html=r.html",
+    ]);
     let run = case.run().code(1);
     let prefix = &token[..24];
     for text in [
