@@ -246,11 +246,15 @@ fn show_secrets(config: &RunConfig) -> bool {
     if !config.show_secrets {
         return false;
     }
-    if std::io::stdout().is_terminal() && config.reports.is_empty() {
+    // Both streams: the tool's trace (`STEPRUN_LOG`) and warnings go to stderr, which may be
+    // a log file while stdout is the terminal.
+    let at_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    let saved = config.save_vars.is_some();
+    if at_terminal && config.reports.is_empty() && !saved {
         return true;
     }
     say_err!(
-        "warning: --show-secrets ignored: output is not a terminal or a report is being written"
+        "warning: --show-secrets ignored: output is not a terminal, or a report or --save-vars file is being written"
     );
     false
 }

@@ -150,12 +150,28 @@ impl WorkflowRun {
     /// Stores an extracted (or prompted) value. `secret` as declared on the extraction; when
     /// not declared, the name decides, and a value replacing a secret stays secret.
     pub fn set_var(&mut self, name: &str, value: &Value, secret: Option<bool>) {
+        let secret = self.extraction_is_secret(name, secret);
+        self.extracted
+            .set_with_policy(name, value.clone(), Some(secret));
+        self.vars.set_with_policy(name, value.clone(), Some(secret));
+        if secret {
+            self.hide(name, value);
+        }
+    }
+
+    /// Whether a value extracted as `name` is secret: as its `secret` flag says, else by the
+    /// name, or because it replaces a secret variable.
+    pub fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
         let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
-        let secret = secret.or(was_secret.then_some(true));
-        self.extracted.set_with_policy(name, value.clone(), secret);
-        self.vars.set_with_policy(name, value.clone(), secret);
-        if self.vars.get(name).is_some_and(|v| v.secret) {
-            self.redactor.add(name, &received::as_text(value));
+        secret.unwrap_or_else(|| was_secret || crate::vars::name_is_secret(name))
+    }
+
+    /// Hides a secret value from here on: its text, and each string or number inside it
+    /// (`<<list[0]>>` of a secret list is as secret as the list).
+    pub fn hide(&mut self, name: &str, value: &Value) {
+        self.redactor.add(name, &received::as_text(value));
+        if value.is_array() || value.is_object() {
+            self.redactor.add_value(name, value);
         }
     }
 }

@@ -118,6 +118,15 @@ impl Engine {
         started: Instant,
     ) -> StepReport {
         let passed = attempt.passed();
+        if !passed {
+            // Not kept, but secret all the same: the failure's details show the response
+            // these values came from.
+            for x in &attempt.extracted {
+                if wf.extraction_is_secret(&x.name, x.secret) {
+                    wf.hide(&x.name, &x.value);
+                }
+            }
+        }
         if passed {
             for x in attempt.extracted {
                 wf.set_var(&x.name, &x.value, x.secret);
@@ -292,10 +301,9 @@ impl Engine {
             Err(e) => attempt.message = Some(e),
         }
         if attempt.message.is_none() {
-            match self.extract(wf, spec.extract, &received) {
-                Ok(values) => attempt.extracted = values,
-                Err(e) => attempt.message = Some(e),
-            }
+            let (values, error) = self.extract(wf, spec.extract, &received);
+            attempt.extracted = values;
+            attempt.message = error;
         }
         attempt.response = Some(response);
         attempt
@@ -384,9 +392,26 @@ impl Engine {
     }
 }
 
+/// Largest JSON body rewritten without escapes before secrets are looked for in it.
+const JSON_REWRITE_MAX: usize = 4 << 20;
+
 /// A body as reports show it: lossy text of about `limit` bytes with its secrets hidden, and
 /// whether it was cut. Only the part that can be shown is decoded and searched.
+///
+/// A JSON body is first written again as `serde_json` writes it, whenever there is a secret to
+/// hide: a server may escape any character (`\u0073ecret`), which the search would not
+/// recognise but a reader (and every reporter, which pretty-prints JSON) would decode.
 fn redact_cut(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
+    let json = r.longest() > 0
+        && bytes.len() <= JSON_REWRITE_MAX
+        && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['));
+    if json && let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        return r.redact_cut(&value.to_string(), limit);
+    }
+    redact_text_cut(r, bytes, limit)
+}
+
+fn redact_text_cut(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
     // Room after the cut for a secret that starts before it (see `Redactor::redact_cut`);
     // the text's own length decides whether anything was cut.
     let room = limit.saturating_add(r.longest()).saturating_add(4);

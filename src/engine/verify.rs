@@ -116,12 +116,26 @@ impl Engine {
         })
     }
 
+    /// The step's extractions, in order, and the error that stopped them, if one did (the
+    /// values found before it are returned too: a secret among them must still be hidden).
     pub(super) fn extract(
         &self,
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
-    ) -> Result<Vec<Extracted>, String> {
+    ) -> (Vec<Extracted>, Option<String>) {
+        let mut out = Vec::new();
+        let error = self.extract_into(wf, extractions, received, &mut out).err();
+        (out, error)
+    }
+
+    fn extract_into(
+        &self,
+        wf: &WorkflowRun,
+        extractions: &[Extraction],
+        received: &Received<'_>,
+        out: &mut Vec<Extracted>,
+    ) -> Result<(), String> {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
@@ -132,7 +146,6 @@ impl Engine {
                 .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
                 .transpose()
         };
-        let mut out = Vec::new();
         for ex in extractions {
             let source = match &ex.source {
                 ExtractSource::JsonPath(p) => {
@@ -184,7 +197,7 @@ impl Engine {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -465,3 +465,103 @@ url = "BASE/echo?key=<<apiSecret>>"
         run.stderr
     );
 }
+
+/// The console, `-vv` and every report of a run, for leak checks.
+fn outputs(case: &Case, run: &crate::harness::Run) -> Vec<String> {
+    vec![
+        run.stdout.clone(),
+        run.stderr.clone(),
+        case.read("r.json"),
+        case.read("r.xml"),
+        case.read("r.html"),
+    ]
+}
+
+const REPORTS: [&str; 7] = [
+    "-vv",
+    "--report",
+    "json=r.json",
+    "--report",
+    "junit=r.xml",
+    "--report",
+    "html=r.html",
+];
+
+/// A server may escape any character of a JSON string (`\u0073`); reporters decode JSON to
+/// pretty-print it, so the secret is looked for in the decoded text.
+#[test]
+fn a_secret_in_a_json_body_with_escaped_characters_is_hidden() {
+    let s = TestServer::start();
+    let case = case_at(
+        &s,
+        r#"
+name = "Escaped"
+[[steps]]
+name = "Escaped echo"
+url = "BASE/raw"
+query = { body = '{"k": "\u0073\u0033cr3t-P@ss\/word", "n": 1}' }
+expect.json."$.n" = 2
+"#,
+    )
+    .env("STEPRUN_VAR_apiSecret", SECRET)
+    .args(["run", "w.toml"])
+    .args(REPORTS);
+    let run = case.run().code(1);
+    for text in outputs(&case, &run) {
+        assert!(!text.contains("3cr3t-P@ss"), "secret shown:\n{text}");
+    }
+    assert!(run.stdout.contains("«apiSecret»"), "{}", run.stdout);
+}
+
+/// A step that fails still hides the secrets it extracted (the failure shows the response
+/// they came from), those found before a failed extraction included; a secret list or object
+/// is hidden element by element, so `<<tokens[0]>>` is hidden too.
+#[test]
+fn secrets_extracted_by_a_failing_step_or_as_a_list_are_hidden() {
+    let s = TestServer::start();
+    let case = case_at(
+        &s,
+        r#"
+name = "Failing extractions"
+[[steps]]
+name = "List"
+url = "BASE/secrets"
+extract = { tokens = { jsonpath = "$.list", secret = true } }
+[[steps]]
+name = "Use one"
+url = "BASE/echo/<<tokens[0]>>"
+"#,
+    )
+    .args(["run", "w.toml"])
+    .args(REPORTS);
+    let run = case.run().code(0);
+    for text in outputs(&case, &run) {
+        for secret in ["alpha-first", "beta-second"] {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
+        }
+    }
+    assert!(run.stdout.contains("/echo/«tokens»"), "{}", run.stdout);
+    // Each failing step alone: the body it shows is the one its secret came from.
+    for (step, secret, hidden) in [
+        (
+            "expect = { status = 500 }\nextract = { myToken = \"$.tok\" }",
+            "gamma-third",
+            "«myToken»",
+        ),
+        (
+            "extract = { myToken = \"$.other\", missing = \"$.nothing\" }",
+            "delta-fourth",
+            "«myToken»",
+        ),
+    ] {
+        let workflow = format!(
+            "name = \"Fails\"\n[[steps]]\nname = \"Fails\"\nurl = \"BASE/secrets\"\n{step}\n"
+        );
+        let case = case_at(&s, &workflow).args(["run", "w.toml"]).args(REPORTS);
+        let run = case.run().code(1);
+        for text in outputs(&case, &run) {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
+        }
+        assert!(run.stdout.contains(hidden), "{}", run.stdout);
+    }
+}

@@ -71,6 +71,17 @@ fn routes(shared: Arc<Shared>) -> Router {
         .route("/items", post(create_item))
         .route("/items/{id}", delete(delete_item))
         .route("/status/{code}", any(status))
+        .route("/raw", get(raw))
+        .route(
+            "/secrets",
+            get(|| async {
+                axum::Json(json!({
+                    "list": ["alpha-first-secret", "beta-second-secret"],
+                    "tok": "gamma-third-secret",
+                    "other": "delta-fourth-secret",
+                }))
+            }),
+        )
         .route("/redirect", get(redirect))
         .route(
             "/loop",
@@ -159,6 +170,12 @@ async fn delete_item(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> St
 async fn status(Path(code): Path<u16>) -> Response {
     let code = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
     (code, axum::Json(json!({"status": code.as_u16()}))).into_response()
+}
+
+/// The `body` query parameter sent back as it is, as `application/json` with status 200.
+async fn raw(Query(q): Query<HashMap<String, String>>) -> Response {
+    let body = q.get("body").cloned().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
