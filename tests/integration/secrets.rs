@@ -464,6 +464,15 @@ url = "BASE/echo?key=<<apiSecret>>"
         "colours into a pipe:\n{}",
         run.stderr
     );
+    // The HTTP stack's own events would print a Set-Cookie as it came.
+    let login = "name = \"C\"\n[[steps]]\nname = \"Login\"\nurl = \"BASE/login\"\nexpect = { status = 302 }\n";
+    let run = case_at(&s, login)
+        .env("STEPRUN_LOG", "trace")
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    assert!(run.stderr.contains("received"), "{}", run.stderr);
+    assert!(!run.stderr.contains("st-value"), "{}", run.stderr);
 }
 
 /// The console, `-vv` and every report of a run, for leak checks.
