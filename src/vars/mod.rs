@@ -372,14 +372,19 @@ impl Resolver<'_> {
         self.visiting.push(name.to_owned());
         let mut deps = Vec::new();
         self.dependencies(name, &value, &mut deps)?;
-        for dep in deps {
-            if let Some(start) = self.visiting.iter().position(|v| *v == dep) {
+        for dep in &deps {
+            if let Some(start) = self.visiting.iter().position(|v| v == dep) {
                 let mut chain = self.visiting[start..].to_vec();
-                chain.push(dep);
+                chain.push(dep.clone());
                 return Err(VarError::Cycle(chain.join(" -> ")));
             }
-            self.resolve(&dep, store)?;
+            self.resolve(dep, store)?;
         }
+        // A value made from a secret (`"Basic <<(user ~ ':' ~ password) | base64>>"`) is as
+        // secret as it, unless declared `secret = false`.
+        let from_secret = deps
+            .iter()
+            .any(|dep| store.get(dep).is_some_and(|v| v.secret));
         let rendered = self
             .templates
             .render_value(&value, store)
@@ -391,7 +396,9 @@ impl Resolver<'_> {
             return Err(VarError::TooLarge(name.to_owned()));
         }
         self.visiting.pop();
-        store.set_with_policy(name, rendered, self.policy.get(name).copied());
+        let policy = self.policy.get(name).copied();
+        let secret = policy.or(from_secret.then_some(true));
+        store.set_with_policy(name, rendered, secret);
         Ok(())
     }
 

@@ -574,3 +574,34 @@ url = "BASE/echo/<<tokens[0]>>"
         assert!(run.stdout.contains(hidden), "{}", run.stdout);
     }
 }
+
+/// A variable whose value is made from a secret is secret too (unless declared otherwise):
+/// a Basic credential built by hand is hidden when sent and left out of `--save-vars`.
+#[test]
+fn a_variable_made_from_a_secret_is_secret() {
+    let s = TestServer::start();
+    let encoded = base64_of("bob:PWDbbbb2222");
+    let case = case_at(
+        &s,
+        r#"
+name = "Derived"
+[vars]
+myPassword = "PWDbbbb2222"
+authz = "Basic <<('bob:' ~ myPassword) | base64>>"
+shown = { value = "<<myPassword | length>> characters", secret = false }
+[[steps]]
+name = "Send it"
+url = "BASE/echo"
+headers = { X-Auth = "<<authz>>", X-Shown = "<<shown>>" }
+"#,
+    )
+    .args(["run", "w.toml", "-vv", "--save-vars", "saved.toml"]);
+    let run = case.run().code(0);
+    let saved = case.read("saved.toml");
+    for text in [&run.stdout, &run.stderr, &saved] {
+        assert!(!text.contains(&encoded), "derived secret shown:\n{text}");
+    }
+    assert!(run.stdout.contains("x-auth: «authz»"), "{}", run.stdout);
+    assert!(run.stdout.contains("11 characters"), "{}", run.stdout);
+    assert!(saved.contains("authz"), "{saved}");
+}
