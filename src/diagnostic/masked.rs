@@ -222,6 +222,25 @@ fn mask_strings(text: &str, name: &str) -> Shown {
                 }
                 break;
             }
+            // A number that is the value (`pin = 98765432`, `{ value = 98765432 }`, an array's
+            // element) is masked as a string is; another key's number (`{ …, retries = 3 }`)
+            // is kept, and so is a digit right after a letter or `_` (a key such as `v2`).
+            let after_word = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+            let lead = compact(&chars[entry.min(i)..i].iter().collect::<String>());
+            let the_value = !lead.contains('=') || lead == "value=";
+            if i >= start && !after_word && the_value && starts_number(&chars[i..]) {
+                let len = chars[i..]
+                    .iter()
+                    .take_while(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | ':')
+                    })
+                    .count();
+                at.extend(std::iter::repeat_n(shown, len));
+                out.push_str(&label);
+                shown += label.chars().count();
+                i += len;
+                continue;
+            }
             at.push(shown);
             out.push(c);
             shown += 1;
@@ -271,6 +290,15 @@ fn mask_strings(text: &str, name: &str) -> Shown {
     }
     at.push(shown);
     Shown { text: out, at }
+}
+
+/// Whether `rest` starts a TOML number (or date): a digit, or a sign and a digit.
+fn starts_number(rest: &[char]) -> bool {
+    match rest {
+        [c, ..] if c.is_ascii_digit() => true,
+        ['+' | '-', c, ..] => c.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -324,6 +352,18 @@ mod tests {
         // Left open by a syntax error: masked to the end of the line.
         let text = shown("apiToken = \"s3cr3t-v@lue\n", "apiToken", 8);
         assert!(text.contains("1 | apiToken = \"«apiToken»\n"), "{text}");
+        // A secret number; another key's number beside it is kept.
+        let text = shown("pinSecret = { value = 98765432, bogus = 1 }\n", "bogus", 5);
+        assert!(!text.contains("98765432"), "{text}");
+        assert!(
+            text.contains("1 | pinSecret = { value = «pinSecret», bogus = 1 }"),
+            "{text}"
+        );
+        assert_caret_under(&text, "bogus", 5);
+        let text = shown("otp2 = -1234_5678 oops\n", "oops", 4);
+        assert!(text.contains("1 | otp2 = «otp2» oops"), "{text}");
+        let text = shown("otps = [1234, 5678] oops\n", "oops", 4);
+        assert!(text.contains("1 | otps = [«otps», «otps»] oops"), "{text}");
     }
 
     #[test]
