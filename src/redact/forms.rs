@@ -37,6 +37,43 @@ pub(super) fn url_forms(value: &str) -> Vec<String> {
     forms
 }
 
+/// `form` with the hex digits of its percent escapes in lower case (`%2f` for `%2F`), as some
+/// servers write them; `None` when it has none with a letter.
+pub(super) fn lower_hex(form: &str) -> Option<String> {
+    let bytes = form.as_bytes();
+    let mut out = String::with_capacity(form.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = form.get(i + 1..i + 3)
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            let lower = hex.to_ascii_lowercase();
+            changed |= lower != hex;
+            out.push('%');
+            out.push_str(&lower);
+            i += 3;
+            continue;
+        }
+        let c = form[i..].chars().next().unwrap_or_default();
+        out.push(c);
+        i += c.len_utf8().max(1);
+    }
+    changed.then_some(out)
+}
+
+/// `value` with every byte percent-encoded (`%58%59…`), in upper and in lower case hex: an
+/// encoder may escape what it need not.
+pub(super) fn fully_encoded(value: &str) -> [String; 2] {
+    let mut upper = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        let _ = write!(upper, "%{b:02X}");
+    }
+    let lower = upper.to_ascii_lowercase();
+    [upper, lower]
+}
+
 /// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
 /// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
 pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {
