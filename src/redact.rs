@@ -18,7 +18,7 @@ use crate::vars::VarStore;
 
 mod forms;
 
-use forms::{fully_encoded, json_escaped, json_escaped_forms, lower_hex, url_forms};
+use forms::{json_escaped, json_escaped_forms, lower_hex, url_forms};
 
 /// Values shorter than this many characters are not redacted: hiding every `1`, `ok` or
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
@@ -233,7 +233,6 @@ fn forms(value: &str) -> Vec<String> {
     forms.extend(url_forms(value));
     let lowered: Vec<String> = forms.iter().filter_map(|f| lower_hex(f)).collect();
     forms.extend(lowered);
-    forms.extend(fully_encoded(value));
     // Any of these inside a JSON string (a URL echoed in a body), and the JSON string
     // itself inside another (a JSON body echoed as text in a JSON response).
     let escaped: Vec<String> = forms.iter().map(|f| json_escaped(f)).collect();

@@ -63,17 +63,6 @@ pub(super) fn lower_hex(form: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// `value` with every byte percent-encoded (`%58%59…`), in upper and in lower case hex: an
-/// encoder may escape what it need not.
-pub(super) fn fully_encoded(value: &str) -> [String; 2] {
-    let mut upper = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        let _ = write!(upper, "%{b:02X}");
-    }
-    let lower = upper.to_ascii_lowercase();
-    [upper, lower]
-}
-
 /// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
 /// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
 pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {

@@ -231,13 +231,9 @@ fn a_cut_without_secrets_or_inside_a_character() {
 }
 
 #[test]
-fn percent_escapes_in_lower_case_or_of_every_byte() {
+fn percent_escapes_in_lower_case() {
     let r = redactor(&[("clientSecret", "a b/c+d&é")]);
-    for text in [
-        "x=a%20b%2fc%2bd%26%c3%a9",
-        "x=%61%20%62%2F%63%2B%64%26%C3%A9",
-        "x=%61%20%62%2f%63%2b%64%26%c3%a9",
-    ] {
+    for text in ["x=a%20b%2fc%2bd%26%c3%a9", "x=a+b%2fc%2bd%26%c3%a9"] {
         assert_eq!(r.redact(text), "x=«clientSecret»", "{text}");
     }
     assert_eq!(forms::lower_hex("%2F%zz%é"), Some("%2f%zz%é".to_owned()));
