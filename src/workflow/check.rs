@@ -374,7 +374,13 @@ impl<'a> Checker<'a> {
             return;
         }
         let full = path.source.sibling(&path.value);
-        if !full.is_file() {
+        if path.value.trim().is_empty() {
+            self.errors.push(Diagnostic::at(
+                "a file part needs the path of a file; this one is empty",
+                &path.source,
+                path.span.clone(),
+            ));
+        } else if !full.is_file() {
             self.errors.push(Diagnostic::at(
                 format!("cannot read {}: no such file", full.display()),
                 &path.source,

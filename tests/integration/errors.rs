@@ -285,6 +285,15 @@ fn literal_request_parts_that_cannot_be_sent_are_invalid_input() {
         &["missing.bin: no such file", "w.toml:9:"],
     );
     invalid(
+        &second_step(
+            "url = \"BASE/echo\"\nmethod = \"POST\"\nmultipart = { f = { file = \"\" } }\n",
+        ),
+        &[
+            "a file part needs the path of a file; this one is empty",
+            "w.toml:9:",
+        ],
+    );
+    invalid(
         &second_step("url = \"BASE/echo?e=<<env('STEPRUN_TEST_SURELY_UNSET')>>\"\n"),
         &[
             "environment variable `STEPRUN_TEST_SURELY_UNSET` is not set",
