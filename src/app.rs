@@ -280,7 +280,11 @@ fn list(args: &ListArgs) -> u8 {
             let _ = writeln!(out, "    {description}");
         }
     }
-    let _ = writeln!(out, "{} workflows", workflows.len());
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::report::excerpt::plural(workflows.len(), "workflow", "workflows")
+    );
     exit::OK
 }
 

@@ -254,8 +254,12 @@ pub fn load_workflows(
     let mut workflows = Vec::new();
     for (file, explicit) in files {
         // One spelling per file (`./a.toml` and `a.toml` are one), as `use` paths have, so a
-        // file found both in a directory and through `use` is loaded, and its errors said, once.
-        let file = crate::workflow::source::normalized(&file);
+        // file found both in a directory and through `use` is named alike. Only `.` parts go:
+        // `link/..` is where the file system says, not where the text does.
+        let file: PathBuf = file
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
         let loaded = loader.load(&file);
         let steps = loaded.as_ref().map(|w| w.steps.len()).ok();
         tracing::debug!(path = %file.display(), ?steps, "loaded");

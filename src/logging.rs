@@ -1,8 +1,32 @@
 //! Diagnostics of the tool itself (not the run's output): `tracing`, off unless `STEPRUN_LOG` is set.
 
-/// Targets whose events can carry cookie or header values.
-const QUIET: &str = "cookie_store=warn,reqwest_cookie_store=warn,reqwest=warn,hyper=warn,\
-                     hyper_util=warn,h2=warn,rustls=warn";
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{EnvFilter, FilterExt, filter_fn};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// Crates whose debug and trace events print cookies and headers as they are
+/// (`cookie_store` logs every Set-Cookie), where the run's redactor cannot reach them.
+const QUIET: [&str; 7] = [
+    "cookie_store",
+    "reqwest_cookie_store",
+    "reqwest",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rustls",
+];
+
+/// Whether an event of `target` at `level` may be shown: anything but the [`QUIET`] crates'
+/// events below warnings (SPEC §5), whatever the filter asks for.
+fn allowed(target: &str, level: tracing::Level) -> bool {
+    level <= tracing::Level::WARN
+        || !QUIET.iter().any(|quiet| {
+            target
+                .strip_prefix(quiet)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+        })
+}
 
 /// Installs a stderr subscriber filtered by `STEPRUN_LOG` (e.g. `STEPRUN_LOG=steprun=debug`).
 pub fn init() {
@@ -11,13 +35,26 @@ pub fn init() {
     };
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    // The HTTP libraries' own debug and trace events print cookies and headers as they are
-    // (`cookie_store` logs every Set-Cookie), where the run's redactor cannot reach: they are
-    // held to warnings whatever the filter says (SPEC §5).
-    let filter = format!("{filter},{QUIET}");
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+    let quiet = filter_fn(|meta| allowed(meta.target(), *meta.level()));
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
-        .try_init();
+        .with_filter(EnvFilter::new(filter).and(quiet));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::allowed;
+
+    #[test]
+    fn the_http_stack_stays_at_warnings() {
+        assert!(!allowed("cookie_store::cookie_store", Level::DEBUG));
+        assert!(!allowed("hyper", Level::TRACE));
+        assert!(allowed("hyper::proto", Level::WARN));
+        assert!(allowed("hyperlocal", Level::DEBUG));
+        assert!(allowed("steprun::engine", Level::TRACE));
+    }
 }

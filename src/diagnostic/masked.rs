@@ -222,13 +222,11 @@ fn mask_strings(text: &str, name: &str) -> Shown {
                 }
                 break;
             }
-            // A number that is the value (`pin = 98765432`, `{ value = 98765432 }`, an array's
-            // element) is masked as a string is; another key's number (`{ …, retries = 3 }`)
-            // is kept, and so is a digit right after a letter or `_` (a key such as `v2`).
+            // A number is masked as a string is (`pin = 98765432`, `{ valeu = 98765432 }`
+            // with a typo, an array's elements); a digit right after a letter or `_` belongs
+            // to a key (`v2`) and is kept.
             let after_word = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
-            let lead = compact(&chars[entry.min(i)..i].iter().collect::<String>());
-            let the_value = !lead.contains('=') || lead == "value=";
-            if i >= start && !after_word && the_value && starts_number(&chars[i..]) {
+            if i >= start && !after_word && starts_number(&chars[i..]) {
                 let len = chars[i..]
                     .iter()
                     .take_while(|c| {
@@ -338,7 +336,9 @@ mod tests {
         );
         assert!(!text.contains("s3cr3t"), "{text}");
         assert!(
-            text.contains("1 | clientSecret = { value = \"«clientSecret»\", foo = 1 }"),
+            text.contains(
+                "1 | clientSecret = { value = \"«clientSecret»\", foo = «clientSecret» }"
+            ),
             "{text}"
         );
         // The caret still under `foo`.
@@ -352,11 +352,11 @@ mod tests {
         // Left open by a syntax error: masked to the end of the line.
         let text = shown("apiToken = \"s3cr3t-v@lue\n", "apiToken", 8);
         assert!(text.contains("1 | apiToken = \"«apiToken»\n"), "{text}");
-        // A secret number; another key's number beside it is kept.
-        let text = shown("pinSecret = { value = 98765432, bogus = 1 }\n", "bogus", 5);
+        // A secret number, under its key or a misspelt one.
+        let text = shown("pinSecret = { valeu = 98765432, bogus = 1 }\n", "bogus", 5);
         assert!(!text.contains("98765432"), "{text}");
         assert!(
-            text.contains("1 | pinSecret = { value = «pinSecret», bogus = 1 }"),
+            text.contains("1 | pinSecret = { valeu = «pinSecret», bogus = «pinSecret» }"),
             "{text}"
         );
         assert_caret_under(&text, "bogus", 5);

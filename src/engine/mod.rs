@@ -161,17 +161,22 @@ impl WorkflowRun {
 
     /// Whether a value extracted as `name` is secret: as its `secret` flag says, else by the
     /// name, or because it replaces a secret variable.
-    pub fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
+    pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
         let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
         secret.unwrap_or_else(|| was_secret || crate::vars::name_is_secret(name))
     }
 
     /// Hides a secret value from here on: its text, and each string or number inside it
     /// (`<<list[0]>>` of a secret list is as secret as the list).
-    pub fn hide(&mut self, name: &str, value: &Value) {
-        self.redactor.add(name, &received::as_text(value));
-        if value.is_array() || value.is_object() {
-            self.redactor.add_value(name, value);
+    pub(crate) fn hide(&mut self, name: &str, value: &Value) {
+        match value {
+            // Never `true` or `null`: that would hide every `true` in every body.
+            Value::Bool(_) | Value::Null => {}
+            Value::Array(_) | Value::Object(_) => {
+                self.redactor.add(name, &received::as_text(value));
+                self.redactor.add_value(name, value);
+            }
+            _ => self.redactor.add_value(name, value),
         }
     }
 }

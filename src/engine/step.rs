@@ -300,9 +300,11 @@ impl Engine {
             Ok(results) => attempt.expectations = results,
             Err(e) => attempt.message = Some(e),
         }
+        // Extractions run even when the expectations could not be checked: their secrets
+        // must be hidden in the failure, which shows this response.
+        let (values, error) = self.extract(wf, spec.extract, &received);
+        attempt.extracted = values;
         if attempt.message.is_none() {
-            let (values, error) = self.extract(wf, spec.extract, &received);
-            attempt.extracted = values;
             attempt.message = error;
         }
         attempt.response = Some(response);
@@ -351,7 +353,7 @@ impl Engine {
             headers,
             body: match &prepared.body {
                 PreparedBody::Empty => None,
-                PreparedBody::Bytes(b) => Some(redact_cut(r, b, self.options.body_limit).0),
+                PreparedBody::Bytes(b) => Some(shown_body(r, b, self.options.body_limit).0),
                 PreparedBody::Multipart(parts) => Some(multipart_summary(parts, &text)),
             },
         }
@@ -371,7 +373,7 @@ impl Engine {
 
     fn response_info(&self, wf: &WorkflowRun, response: &Response) -> ResponseInfo {
         let r = &wf.redactor;
-        let (body, body_truncated) = redact_cut(r, &response.body, self.options.body_limit);
+        let (body, body_truncated) = shown_body(r, &response.body, self.options.body_limit);
         ResponseInfo {
             status: response.status.as_u16(),
             headers: response
@@ -398,22 +400,25 @@ const JSON_REWRITE_MAX: usize = 4 << 20;
 /// A body as reports show it: lossy text of about `limit` bytes with its secrets hidden, and
 /// whether it was cut. Only the part that can be shown is decoded and searched.
 ///
-/// A JSON body is first written again as `serde_json` writes it, whenever there is a secret to
-/// hide: a server may escape any character (`\u0073ecret`), which the search would not
-/// recognise but a reader (and every reporter, which pretty-prints JSON) would decode.
-fn redact_cut(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
-    let json = r.longest() > 0
+/// A JSON body holding `\u` escapes is first written again as `serde_json` writes it, when
+/// there is a secret to hide: a server may escape any character (`\u0073ecret`), which the
+/// search would not recognise but a reader (and every reporter, which pretty-prints JSON)
+/// would decode. Any other body is shown as it came.
+fn shown_body(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
+    let escaped_json = r.longest() > 0
         && bytes.len() <= JSON_REWRITE_MAX
-        && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['));
-    if json && let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['))
+        && bytes.windows(2).any(|w| w == b"\\u");
+    if escaped_json && let Ok(value) = serde_json::from_slice::<Value>(bytes) {
         return r.redact_cut(&value.to_string(), limit);
     }
-    redact_text_cut(r, bytes, limit)
-}
-
-fn redact_text_cut(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
-    // Room after the cut for a secret that starts before it (see `Redactor::redact_cut`);
-    // the text's own length decides whether anything was cut.
+    if bytes.len() <= limit {
+        return (
+            r.redact(&String::from_utf8_lossy(bytes)).into_owned(),
+            false,
+        );
+    }
+    // Room after the cut for a secret that starts before it (see `Redactor::redact_cut`).
     let room = limit.saturating_add(r.longest()).saturating_add(4);
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(room)]);
     let (shown, cut) = r.redact_cut(&text, limit);

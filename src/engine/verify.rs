@@ -116,88 +116,86 @@ impl Engine {
         })
     }
 
-    /// The step's extractions, in order, and the error that stopped them, if one did (the
-    /// values found before it are returned too: a secret among them must still be hidden).
+    /// The values the step's extractions found, in order, and the first error among them.
+    /// Every extraction is tried even after one fails: a secret among the values must be
+    /// hidden, since the failure shows the response they came from.
     pub(super) fn extract(
         &self,
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
     ) -> (Vec<Extracted>, Option<String>) {
-        let mut out = Vec::new();
-        let error = self.extract_into(wf, extractions, received, &mut out).err();
-        (out, error)
-    }
-
-    fn extract_into(
-        &self,
-        wf: &WorkflowRun,
-        extractions: &[Extraction],
-        received: &Received<'_>,
-        out: &mut Vec<Extracted>,
-    ) -> Result<(), String> {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
             urls: &wf.urls,
         };
-        let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
-            t.as_ref()
-                .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
-                .transpose()
-        };
+        let mut out = Vec::new();
+        let mut error = None;
         for ex in extractions {
-            let source = match &ex.source {
-                ExtractSource::JsonPath(p) => {
-                    Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default())
-                }
-                ExtractSource::Header(h) => {
-                    Source::Header(text(&Some(h.clone()))?.unwrap_or_default())
-                }
-                ExtractSource::Cookie(c) => {
-                    Source::Cookie(text(&Some(c.clone()))?.unwrap_or_default())
-                }
-                ExtractSource::Status => Source::Status,
-                ExtractSource::Body => Source::Body,
-                ExtractSource::Url => Source::Url,
-            };
-            let modifiers = Modifiers {
-                query: text(&ex.query)?,
-                fragment: text(&ex.fragment)?,
-                regex: text(&ex.regex)?,
-                jwt: text(&ex.jwt)?,
-            };
-            let found = match received.extract(&source, &modifiers) {
-                Ok(found) => found,
-                // A body that is not JSON has no value at any path: for an optional
-                // extraction that is "missing", not a failure.
-                Err(_)
-                    if ex.optional
-                        && matches!(source, Source::JsonPath(_))
-                        && received.json().is_none() =>
-                {
-                    None
-                }
-                Err(e) => return Err(format!("cannot extract `{}`: {e}", ex.name)),
-            };
-            match found {
-                Some(value) => out.push(Extracted {
-                    name: ex.name.clone(),
-                    value,
-                    secret: ex.secret,
-                    from: describe(&source, &modifiers),
-                }),
-                None if ex.optional => {}
-                None => {
-                    return Err(format!(
-                        "cannot extract `{}`: {} found nothing",
-                        ex.name,
-                        describe(&source, &modifiers)
-                    ));
+            match extract_one(&renderer, ex, received) {
+                Ok(Some(found)) => out.push(found),
+                Ok(None) => {}
+                Err(e) => {
+                    error.get_or_insert(e);
                 }
             }
         }
-        Ok(())
+        (out, error)
+    }
+}
+
+/// One extraction: its value, `None` for an optional one that found nothing, or why it failed.
+fn extract_one(
+    renderer: &Renderer<'_>,
+    ex: &Extraction,
+    received: &Received<'_>,
+) -> Result<Option<Extracted>, String> {
+    let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
+        t.as_ref()
+            .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
+            .transpose()
+    };
+    let source = match &ex.source {
+        ExtractSource::JsonPath(p) => Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default()),
+        ExtractSource::Header(h) => Source::Header(text(&Some(h.clone()))?.unwrap_or_default()),
+        ExtractSource::Cookie(c) => Source::Cookie(text(&Some(c.clone()))?.unwrap_or_default()),
+        ExtractSource::Status => Source::Status,
+        ExtractSource::Body => Source::Body,
+        ExtractSource::Url => Source::Url,
+    };
+    let modifiers = Modifiers {
+        query: text(&ex.query)?,
+        fragment: text(&ex.fragment)?,
+        regex: text(&ex.regex)?,
+        jwt: text(&ex.jwt)?,
+    };
+    let found = match received.extract(&source, &modifiers) {
+        Ok(found) => found,
+        // A body that is not JSON has no value at any path: for an optional extraction that
+        // is "missing", not a failure.
+        Err(_)
+            if ex.optional
+                && matches!(source, Source::JsonPath(_))
+                && received.json().is_none() =>
+        {
+            None
+        }
+        Err(e) => return Err(format!("cannot extract `{}`: {e}", ex.name)),
+    };
+    match found {
+        Some(value) => Ok(Some(Extracted {
+            name: ex.name.clone(),
+            value,
+            secret: ex.secret,
+            from: describe(&source, &modifiers),
+        })),
+        None if ex.optional => Ok(None),
+        None => Err(format!(
+            "cannot extract `{}`: {} found nothing",
+            ex.name,
+            describe(&source, &modifiers)
+        )),
     }
 }
 

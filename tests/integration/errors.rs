@@ -453,7 +453,7 @@ fn a_symbolic_link_up_the_tree_is_entered_once() {
         )
         .args(["list", "d"]);
     std::os::unix::fs::symlink("..", case.path("d/loop")).expect("symlink");
-    let run = case.run().code(0).stdout_has("1 workflows");
+    let run = case.run().code(0).stdout_has("1 workflow\n");
     assert_eq!(run.stdout.matches("w.toml").count(), 1, "{}", run.stdout);
 }
 

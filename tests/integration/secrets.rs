@@ -562,6 +562,17 @@ url = "BASE/echo/<<tokens[0]>>"
             "delta-fourth",
             "«myToken»",
         ),
+        (
+            "extract = { missing = \"$.nothing\", myToken = \"$.other\" }",
+            "delta-fourth",
+            "«myToken»",
+        ),
+        // The expectations cannot even be checked (a template fails at run time).
+        (
+            "expect.json.\"$.tok\" = \"<<random_string(99999)>>\"\nextract = { myToken = \"$.tok\" }",
+            "gamma-third",
+            "«myToken»",
+        ),
     ] {
         let workflow = format!(
             "name = \"Fails\"\n[[steps]]\nname = \"Fails\"\nurl = \"BASE/secrets\"\n{step}\n"
