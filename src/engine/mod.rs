@@ -144,6 +144,8 @@ pub(crate) struct WorkflowRun {
     pub redactor: Redactor,
     pub http: Http,
     pub urls: UrlCache,
+    /// Secrecy the `[vars]` and vars files declare by name (see `vars::declared_secrecy`).
+    pub declared: std::collections::BTreeMap<String, bool>,
 }
 
 impl WorkflowRun {
@@ -163,7 +165,9 @@ impl WorkflowRun {
     /// name, or because it replaces a secret variable.
     pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
         let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
-        secret.unwrap_or_else(|| was_secret || crate::vars::name_is_secret(name))
+        secret
+            .or_else(|| self.declared.get(name).copied())
+            .unwrap_or_else(|| was_secret || crate::vars::name_is_secret(name))
     }
 
     /// Hides a secret value from here on: its text, and each string or number inside it
@@ -323,6 +327,7 @@ impl Engine {
         let http = Http::new(self.clients.clone());
         Ok(WorkflowRun {
             id,
+            declared: vars::declared_secrecy(&layers),
             vars,
             extracted: extracted.clone(),
             redactor,

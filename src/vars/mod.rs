@@ -186,6 +186,19 @@ pub fn resolve_with_env(
     Ok(store)
 }
 
+/// Secrecy declared by name in `layers`' `[vars]` and vars files (`apiKey = { secret = true }`
+/// with or without a value), the highest layer winning: what a value extracted under that
+/// name is, unless its extraction says otherwise.
+pub fn declared_secrecy(layers: &Layers) -> BTreeMap<String, bool> {
+    let files = layers.files.iter().flatten();
+    layers
+        .workflow
+        .iter()
+        .chain(files)
+        .filter_map(|decl| Some((decl.name.clone(), decl.secret?)))
+        .collect()
+}
+
 /// What resolving `layers` at run time would fail on, found without rendering anything: an
 /// `env` entry whose variable is unset (no fallback, no higher layer), and values whose
 /// references go round in a cycle. Names in `later` are set during the run (extracted by an

@@ -616,3 +616,32 @@ headers = { X-Auth = "<<authz>>", X-Shown = "<<shown>>" }
     assert!(run.stdout.contains("11 characters"), "{}", run.stdout);
     assert!(saved.contains("authz"), "{saved}");
 }
+
+/// A vars file's declaration decides what a value extracted under its name is: `secret =
+/// false` keeps a secret-looking name visible, as it does for the file's own value.
+#[test]
+fn a_declared_secrecy_applies_to_a_value_extracted_under_that_name() {
+    let s = TestServer::start();
+    let case = case_at(
+        &s,
+        r#"
+name = "Declared"
+[[steps]]
+name = "Extract"
+url = "BASE/secrets"
+extract = { myToken = "$.tok", apiKey = "$.other" }
+"#,
+    )
+    .file(
+        "v.toml",
+        "myToken = { value = \"placeholder\", secret = false }\napiKey = { value = \"x-placeholder\", secret = true }\n",
+    )
+    .args(["run", "w.toml", "--vars", "v.toml", "--save-vars", "saved.toml"]);
+    case.run().code(0);
+    let saved = case.read("saved.toml");
+    assert!(
+        saved.contains("myToken = \"gamma-third-secret\""),
+        "{saved}"
+    );
+    assert!(!saved.contains("delta-fourth"), "{saved}");
+}
