@@ -150,12 +150,12 @@ impl Redactor {
     /// (cutting first and redacting the piece would leave one). Only the first `max` bytes
     /// and the length of the longest secret after them are searched, however long `text` is.
     pub fn redact_cut(&self, text: &str, max: usize) -> (String, bool) {
-        let cut = floor_char_boundary(text, max);
+        let cut = text.floor_char_boundary(max);
         let Some(matcher) = &self.inner.matcher else {
             return (text[..cut].to_owned(), cut < text.len());
         };
         // A secret starting before `cut` ends within the longest needle after it.
-        let window = &text[..ceil_char_boundary(text, cut + self.inner.longest)];
+        let window = &text[..text.ceil_char_boundary(cut + self.inner.longest)];
         (self.replace(matcher, window, cut), cut < text.len())
     }
 
@@ -278,24 +278,6 @@ impl Inner {
             self.matcher = Some(matcher);
         }
     }
-}
-
-/// The largest char boundary of `text` at or below `at`.
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-/// The smallest char boundary of `text` at or above `at` (its length past the end).
-fn ceil_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 /// Texts of a secret value worth hiding: strings and numbers, at any depth.

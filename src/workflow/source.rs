@@ -34,7 +34,7 @@ impl Source {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -55,8 +55,8 @@ impl Source {
     /// variable in a long string points at that variable. Falls back to `span`.
     pub fn narrow(&self, span: &Span, needle: &str) -> Span {
         let end = span.end.min(self.text.len());
-        let start = floor_char_boundary(&self.text, span.start.min(end));
-        let end = floor_char_boundary(&self.text, end);
+        let start = self.text.floor_char_boundary(span.start.min(end));
+        let end = self.text.floor_char_boundary(end);
         if needle.is_empty() {
             return span.clone();
         }
@@ -72,8 +72,8 @@ impl Source {
     /// inside `<< >>` or `<% %>` (`s` in `{ list = "<<list>>", s = "<<s>>" }` is the last
     /// one), else as a whole word, else the first place it appears.
     pub fn narrow_word(&self, span: &Span, name: &str) -> Span {
-        let end = floor_char_boundary(&self.text, span.end.min(self.text.len()));
-        let start = floor_char_boundary(&self.text, span.start.min(end));
+        let end = self.text.floor_char_boundary(span.end.min(self.text.len()));
+        let start = self.text.floor_char_boundary(span.start.min(end));
         let text = &self.text[start..end];
         if name.is_empty() {
             return span.clone();
@@ -130,13 +130,6 @@ pub fn normalized(path: &Path) -> PathBuf {
         out.push(".");
     }
     out
-}
-
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]

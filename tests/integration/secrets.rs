@@ -401,27 +401,14 @@ expect.json."$.body" = { ne = "<<refreshToken>>", len = 1 }
 "#,
     )
     .env("STEPRUN_VAR_refreshToken", &token)
-    .args([
-        "run",
-        "w.toml",
-        "-vv",
-        "--report",
-        "json=r.json",
-        "--report",
-        "junit=r.xml",
-        "--report",
-        "html=r.html",
-    ]);
+    .args(["run", "w.toml"])
+    .args(REPORTS);
     let run = case.run().code(1);
-    let prefix = &token[..24];
-    for text in [
-        &run.stdout,
-        &run.stderr,
-        &case.read("r.json"),
-        &case.read("r.xml"),
-        &case.read("r.html"),
-    ] {
-        assert!(!text.contains(prefix), "start of the secret shown:\n{text}");
+    for text in outputs(&case, &run) {
+        assert!(
+            !text.contains(&token[..24]),
+            "start of the secret shown:\n{text}"
+        );
         assert!(
             !text.contains("PaYlOaD"),
             "part of the secret shown:\n{text}"
