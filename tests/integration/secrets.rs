@@ -510,8 +510,8 @@ expect.json."$.n" = 2
 }
 
 /// A step that fails still hides the secrets it extracted (the failure shows the response
-/// they came from), those found before a failed extraction included; a secret list or object
-/// is hidden element by element, so `<<tokens[0]>>` is hidden too.
+/// they came from), before or after a failed extraction, and when its expectations could not
+/// be checked; a secret list is hidden element by element, so `<<tokens[0]>>` is hidden too.
 #[test]
 fn secrets_extracted_by_a_failing_step_or_as_a_list_are_hidden() {
     let s = TestServer::start();
