@@ -259,10 +259,15 @@ fn apply_script(
             ));
         }
         if let Some(mut spec) = extraction(&origin, names) {
+            let steprun_name = names.name(&name);
             if outcome.optional.contains(&name) {
-                spec = optional(spec);
+                spec = flagged(spec, "optional");
             }
-            step.extract.insert(names.name(&name), spec);
+            // Secret by Postman's type, not by its name: steprun would not know otherwise.
+            if names.secrets().contains(&steprun_name) {
+                spec = flagged(spec, "secret");
+            }
+            step.extract.insert(steprun_name, spec);
         }
     }
     let reads_location = step.extract.values().any(|v| {
@@ -317,8 +322,9 @@ fn find_on_non_unique_key(origin: &Origin) -> Option<&str> {
     })
 }
 
-/// An extraction whose value may be missing (it was read under an `if` in Postman).
-fn optional(spec: Value) -> Value {
+/// An extraction with `flag = true`: `optional` (it was read under an `if` in Postman) or
+/// `secret` (a variable Postman types as secret).
+fn flagged(spec: Value, flag: &str) -> Value {
     let mut t = match spec {
         Value::String(path) => {
             let mut t = Table::new();
@@ -328,7 +334,7 @@ fn optional(spec: Value) -> Value {
         Value::Table(t) => t,
         other => return other,
     };
-    t.insert("optional".into(), Value::Boolean(true));
+    t.insert(flag.into(), Value::Boolean(true));
     Value::Table(t)
 }
 

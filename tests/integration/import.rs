@@ -672,3 +672,28 @@ fn script_lines_are_kept_whole_and_lengths_and_guards_convert() {
         .run()
         .code(0);
 }
+
+/// A value a script stores under a variable Postman types as secret is extracted as a secret,
+/// whatever its name: steprun would not know otherwise.
+#[test]
+fn an_extraction_into_a_secret_typed_variable_is_secret() {
+    let (case, _run) = import(
+        r#"{
+  "info": { "name": "Keys", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+  "variable": [{ "key": "apiKey", "value": "", "type": "secret" }],
+  "item": [{ "name": "Create a key",
+    "event": [{ "listen": "test", "script": { "exec": [
+      "var jsonData = pm.response.json();",
+      "pm.environment.set(\"apiKey\", jsonData.key);",
+      "pm.environment.set(\"keyID\", jsonData.id);"
+    ] } }],
+    "request": { "method": "POST", "url": "https://example.com/keys" } }]
+}"#,
+    );
+    let text = case.read("out/01-keys.toml");
+    assert!(
+        text.contains("apiKey = { jsonpath = \"$.key\", secret = true }"),
+        "{text}"
+    );
+    assert!(text.contains("keyID = \"$.id\""), "{text}");
+}
