@@ -119,9 +119,17 @@ impl TeachGate {
         }
         lines.push(String::new());
         lines.push(format!("  {}", p.paint(Style::Bold, "→ Request")));
-        let mut request = text::request_lines(step.request, "    ");
+        // The jar's `Cookie` is shown once, marked as the jar's, even where the request's
+        // headers (as `-vv` lists them) already carry it.
+        let mut shown = step.request.clone();
         if let Some(cookies) = step.cookies {
-            let at = 1 + step.request.headers.len();
+            shown
+                .headers
+                .retain(|(name, value)| !(name.eq_ignore_ascii_case("cookie") && value == cookies));
+        }
+        let mut request = text::request_lines(&shown, "    ");
+        if let Some(cookies) = step.cookies {
+            let at = 1 + shown.headers.len();
             let from = p.paint(Style::Dim, "  (from the cookie jar)");
             request.insert(at, format!("    cookie: {cookies}{from}"));
         }

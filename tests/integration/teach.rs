@@ -244,6 +244,15 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
         "{}",
         run.stdout
     );
+    // Each request shows the jar's cookies once, marked as the jar's.
+    let cookie_lines = run
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("cookie: "));
+    let (marked, unmarked): (Vec<&str>, Vec<&str>) =
+        cookie_lines.partition(|l| l.ends_with("(from the cookie jar)"));
+    assert!(!marked.is_empty(), "{}", run.stdout);
+    assert!(unmarked.is_empty(), "a cookie line twice: {unmarked:?}");
     for (i, _) in run.stdout.match_indices("Bearer ") {
         assert!(
             run.stdout[i + "Bearer ".len()..].starts_with('«'),
