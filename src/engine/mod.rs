@@ -161,8 +161,8 @@ impl WorkflowRun {
         }
     }
 
-    /// Whether a value extracted as `name` is secret: as its `secret` flag says, else by the
-    /// name, or because it replaces a secret variable.
+    /// Whether a value extracted as `name` is secret: as its `secret` flag says, else as the
+    /// `[vars]`/vars files declare the name, else by the name or because it replaces a secret.
     pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
         let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
         secret

@@ -118,15 +118,6 @@ impl Engine {
         started: Instant,
     ) -> StepReport {
         let passed = attempt.passed();
-        if !passed {
-            // Not kept, but secret all the same: the failure's details show the response
-            // these values came from.
-            for x in &attempt.extracted {
-                if wf.extraction_is_secret(&x.name, x.secret) {
-                    wf.hide(&x.name, &x.value);
-                }
-            }
-        }
         if passed {
             for x in attempt.extracted {
                 wf.set_var(&x.name, &x.value, x.secret);
@@ -145,6 +136,14 @@ impl Engine {
                     from: wf.redactor.redact(&x.from).into_owned(),
                 });
                 report.extracted.push(x.name);
+            }
+        } else {
+            // Not kept, but secret all the same: the failure's details show the response
+            // these values came from.
+            for x in &attempt.extracted {
+                if wf.extraction_is_secret(&x.name, x.secret) {
+                    wf.hide(&x.name, &x.value);
+                }
             }
         }
         report.outcome = if passed {
