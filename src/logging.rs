@@ -33,8 +33,10 @@ pub fn init() {
     let Ok(filter) = std::env::var("STEPRUN_LOG") else {
         return;
     };
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let ansi = crate::report::style::color_enabled(
+        crate::report::style::ColorChoice::Auto,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     let quiet = filter_fn(|meta| allowed(meta.target(), *meta.level()));
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
