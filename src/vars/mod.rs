@@ -186,17 +186,22 @@ pub fn resolve_with_env(
     Ok(store)
 }
 
-/// Secrecy declared by name in `layers`' `[vars]` and vars files (`apiKey = { secret = true }`
-/// with or without a value), the highest layer winning: what a value extracted under that
-/// name is, unless its extraction says otherwise.
+/// Secrecy declared by name in `layers`' `[vars]` and vars files (`secret = true` or
+/// `false` on an entry), the highest layer winning: what a value extracted under that name
+/// is, unless its extraction says otherwise.
 pub fn declared_secrecy(layers: &Layers) -> BTreeMap<String, bool> {
-    let files = layers.files.iter().flatten();
-    layers
-        .workflow
-        .iter()
-        .chain(files)
+    declarations(&layers.workflow, layers)
         .filter_map(|decl| Some((decl.name.clone(), decl.secret?)))
         .collect()
+}
+
+/// The entries of `workflow` (a workflow's `[vars]`) and of `layers`' vars files, lowest
+/// precedence first.
+fn declarations<'a>(
+    workflow: &'a [VarDecl],
+    layers: &'a Layers,
+) -> impl Iterator<Item = &'a VarDecl> {
+    workflow.iter().chain(layers.files.iter().flatten())
 }
 
 /// What resolving `layers` at run time would fail on, found without rendering anything: an
@@ -326,8 +331,7 @@ impl Merged {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Merged {
         let mut merged = Merged::default();
-        let files = layers.files.iter().flatten();
-        for decl in workflow.iter().chain(files) {
+        for decl in declarations(workflow, layers) {
             merged.declare(decl, env);
         }
         for (name, text) in layers.env.iter().chain(&layers.cli) {
