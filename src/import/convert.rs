@@ -341,9 +341,7 @@ fn flagged(spec: Value, flag: &str) -> Value {
 fn extraction(origin: &Origin, names: &mut Names) -> Option<Value> {
     let mut t = Table::new();
     match origin {
-        Origin::Body(segments)
-            if !segments.is_empty() && !crate::import::js::has_length(segments) =>
-        {
+        Origin::Body(segments) if crate::import::js::selectable(segments) => {
             return Some(Value::String(crate::import::js::jsonpath(segments)));
         }
         Origin::Header { name, query, regex } => {

@@ -43,6 +43,12 @@ pub fn has_length(segments: &[Segment]) -> bool {
     segments.contains(&Segment::Length)
 }
 
+/// Whether a body path is a value a JSONPath can select: not the whole body, and no
+/// `.length` in it.
+pub fn selectable(segments: &[Segment]) -> bool {
+    !segments.is_empty() && !has_length(segments)
+}
+
 /// The JSONPath of a body path, e.g. `$._embedded.users[0]['x-y']`.
 pub fn jsonpath(segments: &[Segment]) -> String {
     let mut path = String::from("$");

@@ -252,9 +252,7 @@ fn guard<'a>(statement: &'a str, aliases: &HashMap<String, Origin>) -> Option<&'
         (depth == 0).then_some(i)
     })?;
     match js::resolve(&after[..close], aliases)? {
-        Origin::Body(segments) if !segments.is_empty() && !js::has_length(&segments) => {
-            Some(after[close + 1..].trim())
-        }
+        Origin::Body(segments) if js::selectable(&segments) => Some(after[close + 1..].trim()),
         _ => None,
     }
 }
@@ -286,11 +284,8 @@ fn classify(statement: &str, kind: Kind, aliases: &HashMap<String, Origin>) -> O
         if kind == Kind::PreRequest && !matches!(origin, Origin::Literal(_)) {
             return None;
         }
-        match &origin {
-            Origin::Body(segments) if segments.is_empty() || js::has_length(segments) => {
-                return None;
-            }
-            _ => {}
+        if matches!(&origin, Origin::Body(segments) if !js::selectable(segments)) {
+            return None;
         }
         return Some(Action::Set(name, origin));
     }

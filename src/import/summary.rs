@@ -8,8 +8,6 @@ use crate::import::convert::Converted;
 use crate::import::names::Names;
 use crate::import::postman::{self, Collection};
 
-use crate::vars::name_is_secret;
-
 /// What was written, for the summary printed after an import.
 #[derive(Debug)]
 pub struct Report {
@@ -88,7 +86,7 @@ impl fmt::Display for Report {
                 .requires
                 .iter()
                 .map(|n| {
-                    if name_is_secret(n) || self.secrets.contains(n) {
+                    if crate::import::names::is_secret(n, &self.secrets) {
                         format!("{n} (secret)")
                     } else {
                         n.clone()

@@ -9,7 +9,6 @@ use toml::{Table, Value};
 
 use crate::import::convert::Converted;
 use crate::import::emit::{Body, Step};
-use crate::vars::name_is_secret;
 
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<<\s*([A-Za-z_][A-Za-z0-9_]*)\s*>>").expect("valid regex"));
@@ -133,7 +132,7 @@ fn requires_comment(
         Some(format!(
             "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
         ))
-    } else if name_is_secret(name) || secrets.contains(name) {
+    } else if crate::import::names::is_secret(name, secrets) {
         Some(format!(
             "{name} is a secret: set it in a vars file (--vars), e.g. {name} = {{ env = \"…\", secret = true }}"
         ))
