@@ -401,20 +401,8 @@ expect.json."$.body" = { ne = "<<refreshToken>>", len = 1 }
 "#,
     )
     .env("STEPRUN_VAR_refreshToken", &token)
-    .args(["run", "w.toml"])
-    .args(REPORTS);
-    let run = case.run().code(1);
-    for text in outputs(&case, &run) {
-        assert!(
-            !text.contains(&token[..24]),
-            "start of the secret shown:\n{text}"
-        );
-        assert!(
-            !text.contains("PaYlOaD"),
-            "part of the secret shown:\n{text}"
-        );
-    }
-    assert!(run.stdout.contains("«refreshToken»"), "{}", run.stdout);
+    .args(["run", "w.toml"]);
+    run_hiding(case, 1, &[&token[..24], "PaYlOaD"], "«refreshToken»");
 }
 
 /// `STEPRUN_LOG=steprun=debug` traces what the tool does (files loaded, requests sent,
@@ -462,26 +450,33 @@ url = "BASE/echo?key=<<apiSecret>>"
     assert!(!run.stderr.contains("st-value"), "{}", run.stderr);
 }
 
-/// The console, `-vv` and every report of a run, for leak checks.
-fn outputs(case: &Case, run: &crate::harness::Run) -> Vec<String> {
-    vec![
+/// Runs `case` with `-vv` and every report, expecting exit `code`: none of `secrets` may
+/// show on the console or in a report, and `placeholder` must show on the console.
+fn run_hiding(case: Case, code: i32, secrets: &[&str], placeholder: &str) {
+    let case = case.args([
+        "-vv",
+        "--report",
+        "json=r.json",
+        "--report",
+        "junit=r.xml",
+        "--report",
+        "html=r.html",
+    ]);
+    let run = case.run().code(code);
+    let outputs = [
         run.stdout.clone(),
         run.stderr.clone(),
         case.read("r.json"),
         case.read("r.xml"),
         case.read("r.html"),
-    ]
+    ];
+    for text in outputs {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
+        }
+    }
+    assert!(run.stdout.contains(placeholder), "{}", run.stdout);
 }
-
-const REPORTS: [&str; 7] = [
-    "-vv",
-    "--report",
-    "json=r.json",
-    "--report",
-    "junit=r.xml",
-    "--report",
-    "html=r.html",
-];
 
 /// A server may escape any character of a JSON string (`\u0073`); reporters decode JSON to
 /// pretty-print it, so the secret is looked for in the decoded text.
@@ -500,13 +495,8 @@ expect.json."$.n" = 2
 "#,
     )
     .env("STEPRUN_VAR_apiSecret", SECRET)
-    .args(["run", "w.toml"])
-    .args(REPORTS);
-    let run = case.run().code(1);
-    for text in outputs(&case, &run) {
-        assert!(!text.contains("3cr3t-P@ss"), "secret shown:\n{text}");
-    }
-    assert!(run.stdout.contains("«apiSecret»"), "{}", run.stdout);
+    .args(["run", "w.toml"]);
+    run_hiding(case, 1, &["3cr3t-P@ss"], "«apiSecret»");
 }
 
 /// A step that fails still hides the secrets it extracted (the failure shows the response
@@ -528,15 +518,8 @@ name = "Use one"
 url = "BASE/echo/<<tokens[0]>>"
 "#,
     )
-    .args(["run", "w.toml"])
-    .args(REPORTS);
-    let run = case.run().code(0);
-    for text in outputs(&case, &run) {
-        for secret in ["alpha-first", "beta-second"] {
-            assert!(!text.contains(secret), "{secret} shown:\n{text}");
-        }
-    }
-    assert!(run.stdout.contains("/echo/«tokens»"), "{}", run.stdout);
+    .args(["run", "w.toml"]);
+    run_hiding(case, 0, &["alpha-first", "beta-second"], "/echo/«tokens»");
     // Each failing step alone: the body it shows is the one its secret came from.
     for (step, secret, hidden) in [
         (
@@ -564,12 +547,12 @@ url = "BASE/echo/<<tokens[0]>>"
         let workflow = format!(
             "name = \"Fails\"\n[[steps]]\nname = \"Fails\"\nurl = \"BASE/secrets\"\n{step}\n"
         );
-        let case = case_at(&s, &workflow).args(["run", "w.toml"]).args(REPORTS);
-        let run = case.run().code(1);
-        for text in outputs(&case, &run) {
-            assert!(!text.contains(secret), "{secret} shown:\n{text}");
-        }
-        assert!(run.stdout.contains(hidden), "{}", run.stdout);
+        run_hiding(
+            case_at(&s, &workflow).args(["run", "w.toml"]),
+            1,
+            &[secret],
+            hidden,
+        );
     }
 }
 
