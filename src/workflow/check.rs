@@ -373,20 +373,17 @@ impl<'a> Checker<'a> {
         if has_markup(&path.value) {
             return;
         }
-        let full = path.source.sibling(&path.value);
-        if path.value.trim().is_empty() {
-            self.errors.push(Diagnostic::at(
-                "a file part needs the path of a file; this one is empty",
-                &path.source,
-                path.span.clone(),
-            ));
-        } else if !full.is_file() {
-            self.errors.push(Diagnostic::at(
-                format!("cannot read {}: no such file", full.display()),
-                &path.source,
-                path.span.clone(),
-            ));
-        }
+        let message = if path.value.trim().is_empty() {
+            "a file part needs the path of a file; this one is empty".to_owned()
+        } else {
+            let full = path.source.sibling(&path.value);
+            if full.is_file() {
+                return;
+            }
+            format!("cannot read {}: no such file", full.display())
+        };
+        self.errors
+            .push(Diagnostic::at(message, &path.source, path.span.clone()));
     }
 
     fn expression(&mut self, t: &Located<String>) {
