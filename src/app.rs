@@ -289,7 +289,7 @@ fn list(args: &ListArgs) -> u8 {
 }
 
 async fn serve_sandbox(args: &SandboxArgs) -> u8 {
-    // SPEC §8: the sandbox serves on loopback. Its admin credentials are fixed and printed,
+    // README, The sandbox: it serves on loopback. Its admin credentials are fixed and printed,
     // so it must not be reachable from other machines.
     if !args.listen.ip().is_loopback() {
         say_err!(

@@ -1,4 +1,4 @@
-//! The command line, as clap structs only (SPEC §6). `Config::from_args` turns these into
+//! The command line, as clap structs only (README, Commands). `Config::from_args` turns these into
 //! resolved paths and layered variables; nothing below the CLI imports clap.
 
 use std::net::SocketAddr;

@@ -1,7 +1,7 @@
 //! A request as a `curl` command line, for a person to run it by hand (`teach`'s `c`).
 //!
 //! Every piece of text goes through the run's redactor first, so a secret shows as `«name»`
-//! unless `--show-secrets` turned it off (SPEC §5: "curl exports"). The command is quoted for
+//! unless `--show-secrets` turned it off (README, Secrets: curl exports). The command is quoted for
 //! POSIX shells, one option per line.
 
 use std::borrow::Cow;

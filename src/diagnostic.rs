@@ -1,5 +1,5 @@
 //! Errors in the user's input, rendered the way rustc does: message, `file:line:col`, the line, a caret.
-//! The line of a secret entry is shown with its string literals masked (SPEC §5).
+//! The line of a secret entry is shown with its string literals masked (README, Secrets).
 
 use std::fmt;
 use std::sync::Arc;

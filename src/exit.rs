@@ -1,4 +1,4 @@
-//! Exit codes (SPEC §6), in one place.
+//! Exit codes (README, Commands), in one place.
 
 /// Every step passed.
 pub const OK: u8 = 0;

@@ -18,7 +18,7 @@ const QUIET: [&str; 7] = [
 ];
 
 /// Whether an event of `target` at `level` may be shown: anything but the [`QUIET`] crates'
-/// events below warnings (SPEC §5), whatever the filter asks for.
+/// events below warnings (README, Secrets), whatever the filter asks for.
 fn allowed(target: &str, level: tracing::Level) -> bool {
     level <= tracing::Level::WARN
         || !QUIET.iter().any(|quiet| {

@@ -1,4 +1,4 @@
-//! The one place that hides secrets (SPEC §5): every string bound for output passes here.
+//! The one place that hides secrets (README, Secrets): every string bound for output passes here.
 //!
 //! Each secret value is searched for as is and in the forms it takes on the wire (URL- and
 //! form-encoded, JSON-escaped, Base64), and replaced by `«name»`. One Aho-Corasick automaton

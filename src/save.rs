@@ -1,5 +1,5 @@
 //! `--save-vars`: the variables at the end of a run, written as a vars file. Secrets are left
-//! out unless `--save-secrets`, and hidden inside other values too (SPEC §5).
+//! out unless `--save-secrets`, and hidden inside other values too (README, Secrets).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

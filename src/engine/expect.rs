@@ -1,4 +1,4 @@
-//! Checks a response against a step's expectations (SPEC §2.3): status, JSONPath, headers, body.
+//! Checks a response against a step's expectations (README, Expectations): status, JSONPath, headers, body.
 
 use serde_json::Value;
 

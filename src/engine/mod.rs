@@ -50,7 +50,7 @@ pub struct EngineOptions {
 
 /// Asks a person for a value (`prompt`). The console asks on the terminal; tests script it.
 pub trait Prompter: Send + Sync {
-    /// Asks `question`; the answer to a `secret` one is not shown as it is typed (SPEC §5).
+    /// Asks `question`; the answer to a `secret` one is not shown as it is typed (README, Secrets).
     fn ask<'a>(
         &'a self,
         question: &'a str,

@@ -1,4 +1,4 @@
-//! A response as the engine reads it for expectations and extractions (SPEC §2.4): the JSON
+//! A response as the engine reads it for expectations and extractions (README, Extraction): the JSON
 //! body parsed at most once, headers, cookies, the final URL.
 
 use std::cell::OnceCell;

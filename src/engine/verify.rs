@@ -1,5 +1,5 @@
-//! Checks a response against a step's `expect` (SPEC §2.3) and takes its `extract` values
-//! (SPEC §2.4), with every template in them rendered against the current variables.
+//! Checks a response against a step's `expect` (README, Expectations) and takes its `extract` values
+//! (README, Extraction), with every template in them rendered against the current variables.
 
 use std::fmt::Write as _;
 
@@ -16,7 +16,7 @@ use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher
 pub(super) struct Extracted {
     pub name: String,
     pub value: Value,
-    /// `secret = true/false` as written; `None` follows the name (SPEC §4).
+    /// `secret = true/false` as written; `None` follows the name (README, Variables).
     pub secret: Option<bool>,
     /// Where it came from, e.g. ``JSONPath `$.id` ``.
     pub from: String,

@@ -1,4 +1,4 @@
-//! The console report (SPEC §7): streams a block per workflow — header, a line per step,
+//! The console report (README, Reports): streams a block per workflow — header, a line per step,
 //! cleanups, result — and a summary line. When matrix runs interleave, each workflow's block
 //! is still printed whole: one workflow streams, the others are held until it ends.
 

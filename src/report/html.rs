@@ -1,4 +1,4 @@
-//! The HTML report (SPEC §7): one self-contained page with each workflow's steps — doc,
+//! The HTML report (README, Reports): one self-contained page with each workflow's steps — doc,
 //! request, response, expectations, timing — written as the run goes. One workflow streams
 //! to the file; workflows running beside it (`--jobs`) are held until it ends, so memory
 //! grows with what runs at once, not with the run. The summary is written last.

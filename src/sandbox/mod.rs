@@ -1,4 +1,4 @@
-//! The PingOne sandbox: a local, stateful simulator of the API the tutorials use (SPEC §8).
+//! The PingOne sandbox: a local, stateful simulator of the API the tutorials use (README, The sandbox).
 //!
 //! It shares nothing with the engine but HTTP: the engine never imports this module.
 //! `start` binds a port, seeds the state (`seed`) and serves the management API (`mgmt`,
@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 
 use self::state::SandboxState;
 
-/// The variables a workflow needs to talk to a running sandbox (SPEC §8).
+/// The variables a workflow needs to talk to a running sandbox (README, The sandbox).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxVars {
     pub target: String,
@@ -35,7 +35,7 @@ pub struct SandboxVars {
 }
 
 impl SandboxVars {
-    /// `(name, value, secret)` in SPEC §8 order.
+    /// `(name, value, secret)` in the order the README lists them.
     pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
         vec![
             ("target", self.target.clone(), false),

@@ -1,4 +1,4 @@
-//! The state a sandbox starts with (SPEC §8): an organization and its license, the
+//! The state a sandbox starts with (README, The sandbox): an organization and its license, the
 //! built-in roles, an admin environment holding a worker application with a secret and
 //! admin roles, and a second environment ready for tutorials. Ids are fresh per start.
 

@@ -1,5 +1,5 @@
 //! `steprun teach`: one workflow, step by step, showing what is sent, what comes back and what
-//! was learned from it (SPEC §1, job 3). The engine only consults a [`Gate`] and emits events;
+//! was learned from it (teaching, one of its three jobs). The engine only consults a [`Gate`] and emits events;
 //! this module is the person's side of it: the interactive gate, which shows each request and
 //! waits for an answer, and the explaining reporter, which shows the rest.
 

@@ -1,4 +1,4 @@
-//! The built-in functions and filters of SPEC §3 (`uuid()`, `pkce_verifier()`, `base64`, …).
+//! The built-in functions and filters of the README's Templates (`uuid()`, `pkce_verifier()`, `base64`, …).
 
 use base64::Engine as _;
 use minijinja::Value;

@@ -385,7 +385,7 @@ fn line_start(src: &str, line: usize) -> usize {
         .map_or(src.len(), |(i, _)| i + 1)
 }
 
-/// The built-in functions and filters of SPEC §3.
+/// The built-in functions and filters of the README's Templates.
 mod builtins;
 mod lookups;
 pub use lookups::env_names;

@@ -1,4 +1,4 @@
-//! The layered variable store (SPEC §4) and which variables are secret (SPEC §5).
+//! The layered variable store (README, Variables) and which variables are secret (README, Secrets).
 //!
 //! Layers merge lowest to highest (workflow `[vars]` < vars files < `STEPRUN_VAR_*` <
 //! `--var` < extracted values), then string values that reference other variables are

@@ -1,4 +1,4 @@
-//! Reads `expect` and `extract` tables into the model (SPEC §2.3, §2.4).
+//! Reads `expect` and `extract` tables into the model (README, Expectations and Extraction).
 
 use serde_json::Value;
 use toml::Spanned;
@@ -83,7 +83,7 @@ fn text_matcher(
 }
 
 /// A plain value means equality; a table whose keys are all predicate names is a predicate
-/// (SPEC §2.3). Any other table, one that mixes predicate names with other keys included
+/// (README, Expectations). Any other table, one that mixes predicate names with other keys included
 /// (`{ id = "u1", type = "USER" }`), is a literal compared for equality.
 pub fn matcher(cx: &Cx, value: Value, span: std::ops::Range<usize>) -> Result<Matcher, Diagnostic> {
     let Value::Object(map) = &value else {

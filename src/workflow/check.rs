@@ -145,7 +145,7 @@ impl<'a> Checker<'a> {
         self.defined.extend(extracted);
     }
 
-    /// SPEC §2.2: `insecure = true` skips TLS verification "with a warning".
+    /// README, Step keys: `insecure = true` skips TLS verification "with a warning".
     fn insecure(&mut self, source: &Source, span: &Span, what: &str, name: &str) {
         let (line, _) = source.line_col(span.start);
         self.warnings.push(format!(

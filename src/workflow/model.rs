@@ -135,7 +135,7 @@ pub struct Retry {
     pub interval: Duration,
 }
 
-/// What a response must satisfy (SPEC §2.3).
+/// What a response must satisfy (README, Expectations).
 #[derive(Debug, Clone, Default)]
 pub struct Expect {
     /// Empty: any 2xx passes.
@@ -196,7 +196,7 @@ impl Predicate {
     }
 }
 
-/// One `[steps.extract]` entry (SPEC §2.4).
+/// One `[steps.extract]` entry (README, Extraction).
 #[derive(Debug, Clone)]
 pub struct Extraction {
     pub name: String,
@@ -206,7 +206,7 @@ pub struct Extraction {
     pub fragment: Option<Located<String>>,
     pub regex: Option<Located<String>>,
     pub jwt: Option<Located<String>>,
-    /// As written; `None` lets the name decide (SPEC §4).
+    /// As written; `None` lets the name decide (README, Variables).
     pub secret: Option<bool>,
     pub optional: bool,
     pub at: Located<()>,

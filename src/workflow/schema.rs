@@ -1,4 +1,4 @@
-//! `steprun schema`: the JSON Schema of the workflow format (SPEC §2), for editors and TOML
+//! `steprun schema`: the JSON Schema of the workflow format (README, Workflow format), for editors and TOML
 //! language servers. These types only describe the format; the loader (`raw`, `convert`)
 //! stays the authority, and a test keeps every file in `workflows/` valid against the schema.
 
@@ -20,7 +20,7 @@ mod shapes;
 #[cfg(test)]
 mod tests;
 
-/// Variable names: identifiers (SPEC §3).
+/// Variable names: identifiers (README, Templates).
 const IDENTIFIER: &str = "^[A-Za-z_][A-Za-z0-9_]*$";
 
 /// The schema as a JSON value (draft 2020-12).

@@ -1,5 +1,5 @@
 //! Conformance: every management-API response the tutorials rely on, checked against the
-//! JSON schemas of the community PingOne OpenAPI documents in `shared/reference/openapi/`.
+//! JSON schemas of the community PingOne OpenAPI documents in `tests/openapi/`.
 //!
 //! Each test drives a fresh sandbox over HTTP through `checker::Conformance`, which finds
 //! the operation by path template and method, picks the schema for the status and media

@@ -3,7 +3,7 @@
 
 use crate::harness::Case;
 
-/// Every form of SPEC §2 in one workflow (it `use`s `other.toml` and uploads `a.txt`).
+/// Every form of the README's Workflow format in one workflow (it `use`s `other.toml` and uploads `a.txt`).
 const EVERY_FORM: &str = r#"
 name = "All forms"
 description = "Markdown"

@@ -1,4 +1,4 @@
-//! Secrets never appear in output, reports or saved files (SPEC §5), derived forms included.
+//! Secrets never appear in output, reports or saved files (README, Secrets), derived forms included.
 
 use crate::engine_run::{at, case_at};
 use crate::harness::Case;

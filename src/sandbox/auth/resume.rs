@@ -37,7 +37,7 @@ pub async fn resume(
             .into_response();
     };
     // A flow that signed someone in is resumed with the session it made: the `ST` cookie its
-    // completing call set (reference §3.2). Without it the flow id alone would hand out codes.
+    // completing call set (PingOne's Resume Flow page). Without it the flow id alone would hand out codes.
     if flow.status == Status::Completed
         && let Some(own) = &flow.session_id
     {

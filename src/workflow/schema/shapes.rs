@@ -136,7 +136,7 @@ impl JsonSchema for TextMatcher {
     }
 }
 
-/// The predicates of SPEC §2.3: name, argument schema, meaning.
+/// The predicates of the README's Expectations: name, argument schema, meaning.
 const PREDICATES: &[(&str, &str, &str)] = &[
     ("eq", "any", "equal to"),
     ("ne", "any", "not equal to"),

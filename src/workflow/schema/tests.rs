@@ -1,4 +1,4 @@
-//! The schema against the library's workflows. Every form and mistake of SPEC §2 is tried
+//! The schema against the library's workflows. Every form and mistake of the README's Workflow format is tried
 //! against both the schema and the loader in `tests/integration/schema.rs`.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The few places where the community OpenAPI documents disagree with PingOne's published
-//! API (`shared/reference/pingone-api.md`, PingOne's API docs). The sandbox follows PingOne;
+//! API (PingOne's developer documentation). The sandbox follows PingOne;
 //! each entry names what the spec says instead and why it is wrong.
 
 use serde_json::{Value, json};
@@ -41,7 +41,7 @@ pub const EXCEPTIONS: &[Exception] = &[
             spec: 200,
         },
         reason: "CREATE Identity Provider answers 201 Created like every PingOne create \
-                 (reference §1.3: \"Create returns 201 Created\"); the spec's 200 is a slip",
+                 (PingOne API reference, Representations: \"Create returns 201 Created\"); the spec's 200 is a slip",
     },
     Exception {
         kind: Kind::Status {
@@ -52,7 +52,7 @@ pub const EXCEPTIONS: &[Exception] = &[
         },
         reason: "the MFA spec gives this path's one POST to SET Device Order (200, \
                  devices.reorder+json); CREATE MFA User Device, the call the tutorials \
-                 make, answers 201 with the device (reference §5.11: \"201 (EMAIL example)\")",
+                 make, answers 201 with the device (PingOne API reference, Create MFA User Device: \"201 (EMAIL example)\")",
     },
     Exception {
         kind: Kind::WriteOnly {

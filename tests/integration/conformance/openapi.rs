@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::{discriminators, exceptions};
 
-/// The documents, relative to the crate: `shared/` sits beside the repository (also in CI).
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/openapi/");
+/// The documents ship with the repository, with their BSD-3 licence (`tests/openapi/LICENSE`).
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/openapi/");
 /// Searched in order: a path both files describe (`/environments/{environmentID}`) is
 /// answered by the management document, which describes the management resource.
 const FILES: [&str; 2] = ["pingone-management.yml", "pingone-mfa.yml"];
