@@ -110,3 +110,120 @@ fn sandbox_command_serves_another_process() {
         served.stdout
     );
 }
+
+/// The titles of PingOne's workflow-library tutorials, spelled as PingOne spells them: the
+/// getting-started pages, the workflow library's table of use cases, and the pages on native
+/// apps, PingFederate worker apps and the MFA SDK flows.
+const TUTORIALS: [&str; 54] = [
+    "Create your test environment",
+    "Simple SSO",
+    "Passwordless MFA SSO",
+    "Configure an Application with an Authorization Code Grant",
+    "Configure an Application with a Refresh Token Grant",
+    "Configure a Single-Page Application with PKCE and an AuthCode Grant",
+    "Configure a Single-Page Application with an Implicit Grant",
+    "Configure a Non-Interactive Worker Application",
+    "Configure an Interactive Worker Application",
+    "Create and Update Notification Content",
+    "Test a SAML Application Connection",
+    "Test an OIDC Application Connection",
+    "Configure a Simple Login",
+    "Use LOGIN and MFA Actions to Authenticate Users",
+    "Add a User through a Registration Flow",
+    "Configure a PKCE Authorization Workflow",
+    "Configure a Progressive Profiling Sign-On Action",
+    "Configure Device Authorization Grant Flow",
+    "Use LOGIN and AGREEMENT Actions to Authenticate Users",
+    "Get a Token for Custom Resource Access",
+    "Add a Custom Claim to an Access Token",
+    "Configure CLIENT_SECRET_JWT as the token auth method",
+    "SAML Sign-On",
+    "Test an OAuth Connection using Identifier First Authentication",
+    "Sign-on using an External Identity Provider",
+    "Configure a PingOne App to Use a DaVinci Flow Policy",
+    "Configure a DaVinci Non-redirect Flow",
+    "Create an LDAP Gateway",
+    "Create a Group and Add a User",
+    "Create a Workday Propagation Connection",
+    "Configure Facebook as an Identity Provider",
+    "Configure a SAML Identity Provider",
+    "Download an Integration Binary",
+    "Audit for Agreement Consents",
+    "Assign an MFA Sign-On Policy to a Web Application",
+    "Configure a Passwordless Sign-On Policy",
+    "Configure an MFA-Only Flow Using a Login Hint Token",
+    "Create an MFA Transaction Approval using SMS",
+    "Use an Email MFA Action to Authenticate Users",
+    "Configure an MFA Sign-On Policy with an Authenticator App",
+    "Create a Password Policy",
+    "Show PingOne Authorize App Permissions in Token",
+    "Create and Assign App Roles",
+    "Create a Risk Policy Set",
+    "Create a Risk Evaluation",
+    "Assign a Role to a User",
+    "Add User Image",
+    "Find and Terminate a User Session",
+    "Sign-Off User Session",
+    "Creating a native app using the API",
+    "Create Application (OIDC Protocol - PingFederate Worker App)",
+    "Implement automatic pairing of native app as MFA authenticator app",
+    "Implement automatic device authorization",
+    "Implement an authentication code flow",
+];
+
+/// Workflows in the library that are not one of PingOne's tutorials: smaller pieces of the
+/// getting-started pages, kept for people who want only that part.
+const EXTRAS: [&str; 2] = [
+    "Create a population and a user",
+    "Create a worker application and get its token",
+];
+
+/// Every workflow file below `dir` that is not a fragment, with its `name`.
+fn library_names(dir: &std::path::Path, out: &mut Vec<(PathBuf, String)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read workflows/")
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            library_names(&path, out);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read workflow");
+            let doc: toml::Table = toml::from_str(&text).expect("workflow is TOML");
+            if doc.get("fragment").and_then(toml::Value::as_bool) == Some(true) {
+                continue;
+            }
+            let name = doc["name"].as_str().expect("name is a string").to_owned();
+            out.push((path, name));
+        }
+    }
+}
+
+/// People find a tutorial by the title PingOne gives it: each library workflow is named
+/// after one tutorial, spelled as PingOne spells it, and no tutorial appears twice.
+#[test]
+fn every_library_workflow_is_named_after_one_tutorial() {
+    let mut found = Vec::new();
+    library_names(&repo().join("workflows"), &mut found);
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, name) in &found {
+        assert!(
+            TUTORIALS.contains(&name.as_str()) || EXTRAS.contains(&name.as_str()),
+            "{}: {name:?} is not the title of a PingOne tutorial",
+            path.display()
+        );
+        if let Some(other) = seen.insert(name.clone(), path.clone()) {
+            panic!(
+                "{name:?} is the name of both {} and {}",
+                other.display(),
+                path.display()
+            );
+        }
+    }
+    let tutorials = found
+        .iter()
+        .filter(|(_, n)| TUTORIALS.contains(&n.as_str()))
+        .count();
+    assert!(tutorials >= 28, "only {tutorials} tutorials in the library");
+}

@@ -218,7 +218,7 @@ fn the_library_simple_login_teaches_against_the_sandbox() {
         .stdin(&"\n".repeat(16))
         .run()
         .code(0)
-        .stdout_has("Configure a simple login")
+        .stdout_has("Configure a Simple Login")
         .stdout_has("policy assigned to it, a population and a user")
         .stdout_has("── Step 1 of 16 · Get a worker application access token")
         .stdout_has("A worker application authenticates with its own client id and secret")
