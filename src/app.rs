@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crate::cli::{CheckArgs, Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
-use crate::config::{VarConfig, load_workflows};
+use crate::config::{TagFilter, VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::sandbox;
@@ -229,8 +229,8 @@ fn sandbox_layer<'a>(entries: impl IntoIterator<Item = (&'a str, String, bool)>)
 }
 
 fn check_command(args: &CheckArgs) -> u8 {
-    let loaded = load_workflows(&args.paths, &[])
-        .and_then(|w| crate::config::some_workflows(w, &args.paths, &[]));
+    let loaded = load_workflows(&args.paths, &TagFilter::ALL)
+        .and_then(|w| crate::config::some_workflows(w, &args.paths, &TagFilter::ALL));
     let workflows = match loaded {
         Ok(w) => w,
         Err(d) => return report_invalid(&d),
@@ -258,7 +258,8 @@ fn check_command(args: &CheckArgs) -> u8 {
 }
 
 fn list(args: &ListArgs) -> u8 {
-    let workflows = match load_workflows(&args.paths, &args.tags) {
+    let workflows = match load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
+    {
         Ok(w) => w,
         Err(d) => return report_invalid(&d),
     };

@@ -136,11 +136,8 @@ impl RunConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         check_report_targets(&reports)?;
-        let workflows = some_workflows(
-            load_workflows(&args.paths, &args.tags)?,
-            &args.paths,
-            &args.tags,
-        )?;
+        let tags = TagFilter::new(&args.tags, &args.skip_tags);
+        let workflows = some_workflows(load_workflows(&args.paths, &tags)?, &args.paths, &tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
@@ -170,7 +167,7 @@ impl RunConfig {
                 args.path.display()
             ))]);
         }
-        let workflows = load_workflows(std::slice::from_ref(&args.path), &[])?;
+        let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         Ok(RunConfig {
             workflows,
@@ -223,12 +220,49 @@ fn matrix_files(pattern: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
         .collect())
 }
 
+/// Which workflows `--tag` and `--skip-tag` select: any of `include` (all when it is empty),
+/// and none of `exclude`, which wins, so CI can leave out `interactive` whatever else it picks.
+#[derive(Debug, Clone, Copy)]
+pub struct TagFilter<'a> {
+    include: &'a [String],
+    exclude: &'a [String],
+}
+
+impl<'a> TagFilter<'a> {
+    /// Every workflow.
+    pub const ALL: TagFilter<'static> = TagFilter {
+        include: &[],
+        exclude: &[],
+    };
+
+    pub fn new(include: &'a [String], exclude: &'a [String]) -> TagFilter<'a> {
+        TagFilter { include, exclude }
+    }
+
+    pub fn selects(&self, tags: &[String]) -> bool {
+        (self.include.is_empty() || tags.iter().any(|t| self.include.contains(t)))
+            && !tags.iter().any(|t| self.exclude.contains(t))
+    }
+
+    /// How the filter reads in a message: `the tag a or b, without c`.
+    fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.include.is_empty() {
+            parts.push(format!("has the tag {}", self.include.join(" or ")));
+        }
+        if !self.exclude.is_empty() {
+            parts.push(format!("lacks the tag {}", self.exclude.join(" and ")));
+        }
+        (!parts.is_empty()).then(|| parts.join(" and "))
+    }
+}
+
 /// Loads the workflows named by `paths` (default `workflows/`): files as given, directories
 /// recursively in sorted order, skipping fragments found in directories. All load errors are
 /// collected, so one run reports every broken file.
 pub fn load_workflows(
     paths: &[PathBuf],
-    tags: &[String],
+    tags: &TagFilter,
 ) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
     let default = [PathBuf::from("workflows")];
     let paths = if paths.is_empty() {
@@ -265,7 +299,7 @@ pub fn load_workflows(
         tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
             Ok(w) if w.fragment && !explicit => {}
-            Ok(w) if tags.is_empty() || w.tags.iter().any(|t| tags.contains(t)) => {
+            Ok(w) if tags.selects(&w.tags) => {
                 workflows.push(w);
             }
             Ok(_) => {}
@@ -284,7 +318,7 @@ pub fn load_workflows(
 pub fn some_workflows(
     workflows: Vec<Arc<Workflow>>,
     paths: &[PathBuf],
-    tags: &[String],
+    tags: &TagFilter,
 ) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
     if !workflows.is_empty() {
         return Ok(workflows);
@@ -295,15 +329,11 @@ pub fn some_workflows(
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         names.join(", ")
     };
-    let diagnostic = if tags.is_empty() {
-        Diagnostic::new(format!("no workflow files in {paths}")).with_help(
+    let diagnostic = match tags.describe() {
+        None => Diagnostic::new(format!("no workflow files in {paths}")).with_help(
             "a workflow is a .toml file with a `name` and `[[steps]]`; a `fragment = true` file runs only through `use`",
-        )
-    } else {
-        Diagnostic::new(format!(
-            "no workflow in {paths} has the tag {}",
-            tags.join(" or ")
-        ))
+        ),
+        Some(filter) => Diagnostic::new(format!("no workflow in {paths} {filter}")),
     };
     Err(vec![diagnostic])
 }

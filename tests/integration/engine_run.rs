@@ -403,6 +403,34 @@ fn tags_select_workflows() {
     assert_eq!(s.hits(), 1);
 }
 
+/// `--skip-tag` leaves out what a person must answer (CI runs the rest unattended), and wins
+/// over `--tag`; `list` takes it too.
+#[test]
+fn skip_tags_leave_workflows_out() {
+    let s = TestServer::start();
+    let case = Case::new()
+        .file("a.toml", &at(&s, "name = \"A\"\ntags = [\"smoke\"]\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\n"))
+        .file("b.toml", &at(&s, "name = \"B\"\ntags = [\"smoke\", \"interactive\"]\n[[steps]]\nname = \"b\"\nurl = \"BASE/status/500\"\n"))
+        .file("c.toml", &at(&s, "name = \"C\"\n[[steps]]\nname = \"c\"\nurl = \"BASE/echo\"\n"));
+    let case = case.args(["run", ".", "--skip-tag", "interactive"]);
+    case.run().code(0).stdout_has("2 passed");
+    assert_eq!(s.hits(), 2);
+    Case::new()
+        .file("a.toml", "name = \"A\"\ntags = [\"smoke\", \"interactive\"]\n[[steps]]\nname = \"a\"\nurl = \"http://127.0.0.1:9/\"\n")
+        .args(["run", ".", "--tag", "smoke", "--skip-tag", "interactive"])
+        .run()
+        .code(2)
+        .stderr_has("no workflow in . has the tag smoke and lacks the tag interactive");
+    Case::new()
+        .file("a.toml", "name = \"Kept\"\n[[steps]]\nname = \"a\"\nurl = \"http://127.0.0.1:9/\"\n")
+        .file("b.toml", "name = \"Left out\"\ntags = [\"interactive\"]\n[[steps]]\nname = \"b\"\nurl = \"http://127.0.0.1:9/\"\n")
+        .args(["list", ".", "--skip-tag", "interactive"])
+        .run()
+        .code(0)
+        .stdout_has("Kept")
+        .nowhere("Left out");
+}
+
 #[test]
 fn matrix_runs_each_vars_file() {
     let s = TestServer::start();
