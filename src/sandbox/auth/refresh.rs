@@ -64,7 +64,10 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
     // its first exchange.
     if !in_grace {
         if replay_protection || app.refresh_grace > 0 {
-            state.auth.refresh.update(token, now, |r| r.used_at = Some(now));
+            state
+                .auth
+                .refresh
+                .update(token, now, |r| r.used_at = Some(now));
         } else {
             state.auth.refresh.remove(token);
         }

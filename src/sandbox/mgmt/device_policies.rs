@@ -57,7 +57,11 @@ const FAILURE: [&str; 6] = [
 ];
 const FAILURE_UNIT: &str = "otp.failure.coolDown.timeUnit";
 /// And, for sent passcodes, how long one lives.
-const LIFETIME: [&str; 3] = ["otp.lifeTime", "otp.lifeTime.duration", "otp.lifeTime.timeUnit"];
+const LIFETIME: [&str; 3] = [
+    "otp.lifeTime",
+    "otp.lifeTime.duration",
+    "otp.lifeTime.timeUnit",
+];
 
 /// The fields PingOne's request model marks required that `doc` lacks, as dotted paths;
 /// a missing object is named once, not with each field under it.

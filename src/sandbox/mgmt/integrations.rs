@@ -4,6 +4,7 @@
 //! sandbox's is `/sandbox/integration-assets/{token}`), which serves the zip with its
 //! `Content-Disposition` and an `x-amz-meta-etag: sha256=…` integrity header.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
@@ -180,10 +181,12 @@ fn download(state: &SandboxState, token: &str) -> Response {
     let name = field(&version, "name");
     let readme = format!("{name}\nDownloaded from the steprun sandbox.\n");
     let body = zip_with_one_file("README.txt", readme.as_bytes());
-    let digest: String = Sha256::digest(&body)
+    let digest = Sha256::digest(&body)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
     (
         [
             (header::CONTENT_TYPE, "application/zip".to_owned()),

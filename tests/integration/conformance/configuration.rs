@@ -218,7 +218,8 @@ async fn mfa_policies_settings_and_devices() {
     });
     let policies_path = format!("{e}/deviceAuthenticationPolicies");
     let created = api.create(&policies_path, &new_policy).await;
-    api.delete(&format!("{policies_path}/{}", id(&created))).await;
+    api.delete(&format!("{policies_path}/{}", id(&created)))
+        .await;
     new_policy["sms"] = json!({"enabled": false});
     api.expect(
         400,
