@@ -100,6 +100,7 @@ pub fn app(state: Arc<SandboxState>) -> Router {
         .nest("/v1", mgmt::router(&state))
         .merge(mgmt::outbox::routes())
         .merge(mgmt::images::public_routes())
+        .merge(mgmt::integrations::public_routes())
         .merge(auth::router())
         .fallback(|| async { mgmt::error::ApiError::not_found() })
         .with_state(state)

@@ -352,6 +352,8 @@ mod device;
 mod errors;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
+#[path = "sandbox_auth/refresh_grace.rs"]
+mod refresh_grace;
 #[path = "sandbox_auth/saml.rs"]
 mod saml;
 #[path = "sandbox_auth/sessions.rs"]

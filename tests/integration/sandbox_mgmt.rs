@@ -163,5 +163,9 @@ mod access;
 mod authorize;
 #[path = "sandbox_mgmt/config.rs"]
 mod config;
+#[path = "sandbox_mgmt/device_policies.rs"]
+mod device_policies;
 #[path = "sandbox_mgmt/directory.rs"]
 mod directory;
+#[path = "sandbox_mgmt/downloads.rs"]
+mod downloads;

@@ -118,7 +118,7 @@ fn describe(state: &SandboxState, env: &str, token: &str, caller: &Caller) -> Op
         (state.auth.key.verify(token)?, "Bearer")
     } else {
         let record = state.auth.refresh.get(token, state.auth.clock.now_ms())?;
-        if record.used || record.grant.env_id != env {
+        if record.used_at.is_some() || record.grant.env_id != env {
             return None;
         }
         let claims = jwt::parse(token).map_or_else(

@@ -187,7 +187,7 @@ pub fn refresh_token(
     let record = RefreshRecord {
         grant: grant.clone(),
         family: family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-        used: false,
+        used_at: None,
     };
     state
         .auth

@@ -1,5 +1,7 @@
 //! The `refresh_token` grant with rotation: each use returns a new refresh token and retires
-//! the old one; replaying a retired token revokes every token of its family (PingOne's
+//! the old one. A retired token still works for the application's
+//! `refreshTokenRollingGracePeriodDuration` (seconds, 0 by default), so a client that lost a
+//! response can retry; replaying it after that revokes every token of its family (PingOne's
 //! `additionalRefreshTokenReplayProtectionEnabled`, on by default).
 
 use serde_json::Value;
@@ -16,8 +18,9 @@ pub struct RefreshRecord {
     pub grant: Grant,
     /// Shared by all rotations of one original grant.
     pub family: String,
-    /// Already exchanged (kept only to detect replays).
-    pub used: bool,
+    /// When it was first exchanged, in milliseconds (kept for the grace period and to detect
+    /// replays).
+    pub used_at: Option<i64>,
 }
 
 /// Exchanges a refresh token for new tokens.
@@ -36,12 +39,16 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
     if record.grant.client_id != app.id {
         return Err(invalid());
     }
-    if record.used {
-        revoke_family(state, &record.family);
-        return Err(OAuthError::invalid_grant(
-            "The refresh token was already used; its tokens are revoked",
-        ));
-    }
+    let in_grace = match record.used_at {
+        Some(used_at) if now - used_at < app.refresh_grace * 1000 => true,
+        Some(_) => {
+            revoke_family(state, &record.family);
+            return Err(OAuthError::invalid_grant(
+                "The refresh token was already used; its tokens are revoked",
+            ));
+        }
+        None => false,
+    };
     if !session_alive(state, &record.grant) {
         state.auth.refresh.remove(token);
         return Err(invalid());
@@ -53,10 +60,17 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
         .get("additionalRefreshTokenReplayProtectionEnabled")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    if replay_protection {
-        state.auth.refresh.update(token, now, |r| r.used = true);
-    } else {
-        state.auth.refresh.remove(token);
+    // A token exchanged again within its grace period stays as it was: the period runs from
+    // its first exchange.
+    if !in_grace {
+        if replay_protection || app.refresh_grace > 0 {
+            state
+                .auth
+                .refresh
+                .update(token, now, |r| r.used_at = Some(now));
+        } else {
+            state.auth.refresh.remove(token);
+        }
     }
     let mut grant = record.grant;
     grant.scopes.names = scopes;

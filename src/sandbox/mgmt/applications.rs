@@ -121,6 +121,16 @@ fn check_oidc(doc: &Map<String, Value>) -> Vec<Detail> {
             "The IMPLICIT grant type requires the TOKEN or ID_TOKEN response type",
         ));
     }
+    let grace = doc
+        .get("refreshTokenRollingGracePeriodDuration")
+        .and_then(Value::as_i64);
+    if grace.is_some_and(|g| !(0..=86_400).contains(&g)) {
+        details.push(Detail::new(
+            "INVALID_VALUE",
+            "refreshTokenRollingGracePeriodDuration",
+            "refreshTokenRollingGracePeriodDuration must be between 0 and 86400 seconds",
+        ));
+    }
     if has("REFRESH_TOKEN") && !(has("AUTHORIZATION_CODE") || has("DEVICE_CODE") || has("CIBA")) {
         details.push(Detail::new(
             "INVALID_VALUE",
@@ -319,6 +329,7 @@ pub static APPLICATIONS: Spec = Spec {
         ("assertionDuration", Kind::Int),
         ("refreshTokenDuration", Kind::Int),
         ("refreshTokenRollingDuration", Kind::Int),
+        ("refreshTokenRollingGracePeriodDuration", Kind::Int),
         ("deviceTimeout", Kind::Int),
         ("devicePollingInterval", Kind::Int),
         ("parTimeout", Kind::Int),

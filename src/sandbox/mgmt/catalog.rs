@@ -1,7 +1,8 @@
 //! Plain configuration collections: a `Spec` each, with small hooks where PingOne keeps a
-//! single default or hides a credential. Device authentication policies, environment
-//! languages, gateways and their credentials, identity propagation, keys and
-//! certificates, risk policy sets, custom roles and DaVinci flow policies.
+//! single default or hides a credential. Device authentication policies (their hooks are in
+//! `device_policies`), environment languages, gateways and their credentials, identity
+//! propagation, keys and certificates, risk policy sets, custom roles and DaVinci flow
+//! policies.
 
 use serde_json::{Map, Value, json};
 
@@ -55,34 +56,6 @@ const BASE: Spec = Spec {
     hooks: &Plain,
 };
 
-struct DevicePolicyHooks;
-
-impl Hooks for DevicePolicyHooks {
-    fn prepare(
-        &self,
-        ctx: &Ctx,
-        store: &Store,
-        doc: &mut Map<String, Value>,
-        existing: Option<&Value>,
-    ) -> ApiResult<()> {
-        SingleDefault.prepare(ctx, store, doc, existing)?;
-        let off = json!({"enabled": false, "otp": {"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}, "lifeTime": {"duration": 30, "timeUnit": "MINUTES"}}});
-        for method in ["sms", "voice", "email", "mobile", "totp"] {
-            doc.entry(method).or_insert(off.clone());
-        }
-        doc.entry("forSignOnPolicy").or_insert(json!(false));
-        doc.entry("authentication")
-            .or_insert(json!({"deviceSelection": "DEFAULT_TO_FIRST"}));
-        Ok(())
-    }
-    fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, created: bool) {
-        SingleDefault.stored(ctx, store, doc, created);
-    }
-    fn deleting(&self, ctx: &Ctx, store: &mut Store, doc: &Value) -> ApiResult<()> {
-        SingleDefault.deleting(ctx, store, doc)
-    }
-}
-
 pub static DEVICE_AUTHENTICATION_POLICIES: Spec = Spec {
     name: "deviceAuthenticationPolicies",
     path: "/environments/{envID}/deviceAuthenticationPolicies",
@@ -102,7 +75,7 @@ pub static DEVICE_AUTHENTICATION_POLICIES: Spec = Spec {
         ("default", Kind::Bool),
     ],
     read_only: &["forSignOnPolicy"],
-    hooks: &DevicePolicyHooks,
+    hooks: &super::device_policies::DevicePolicyHooks,
     ..BASE
 };
 

@@ -1,14 +1,19 @@
 //! The integration catalog (`/integrations`, read-only, seeded per environment) with
-//! versions and a downloadable asset (`.../versions/{versionID}/asset`, a small zip).
+//! versions and a downloadable asset. As on PingOne, `.../versions/{versionID}/asset` answers
+//! `307 Temporary Redirect` to a short-lived presigned URL (PingOne's is on Amazon S3; the
+//! sandbox's is `/sandbox/integration-assets/{token}`), which serves the zip with its
+//! `Content-Disposition` and an `x-amz-meta-etag: sha256=…` integrity header.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::header;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::json;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::access::Caller;
 use super::crud::ctx;
@@ -122,27 +127,81 @@ pub fn routes() -> Router<Arc<SandboxState>> {
     )
 }
 
+/// How long a presigned download URL works, in seconds.
+const PRESIGNED_LIFETIME: i64 = 300;
+
 fn asset(ctx: &Ctx) -> ApiResult<Response> {
     let id = ctx.param("versionID");
-    let store = ctx.state.store();
-    let version = store
-        .get(&ctx.scope, "versions", id)
-        .ok_or_else(ApiError::not_found)?;
-    let name = version["name"]
-        .as_str()
-        .unwrap_or("integration")
-        .replace(' ', "-");
+    if ctx.state.store().get(&ctx.scope, "versions", id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let claims = json!({
+        "scope": ctx.scope, "version": id,
+        "exp": ctx.state.auth.clock.now_secs() + PRESIGNED_LIFETIME,
+    });
+    let token = ctx.state.auth.key.sign(&claims);
+    let location = format!("{}/sandbox/integration-assets/{token}", ctx.state.base_url);
+    Ok((
+        StatusCode::TEMPORARY_REDIRECT,
+        [(header::LOCATION, location)],
+    )
+        .into_response())
+}
+
+/// `GET /sandbox/integration-assets/{token}` (outside `/v1`, no token: the URL is the
+/// credential, as a presigned URL is).
+pub fn public_routes() -> Router<Arc<SandboxState>> {
+    Router::new().route(
+        "/sandbox/integration-assets/{token}",
+        get(|State(s): St, Path(token): Path<String>| async move { download(&s, &token) }),
+    )
+}
+
+fn download(state: &SandboxState, token: &str) -> Response {
+    let denied = (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/xml")],
+        "<Error><Code>AccessDenied</Code><Message>Request has expired or is invalid</Message></Error>",
+    );
+    let Some(claims) = state.auth.key.verify(token) else {
+        return denied.into_response();
+    };
+    let live = claims["exp"]
+        .as_i64()
+        .is_some_and(|exp| exp > state.auth.clock.now_secs());
+    let text = |k: &str| claims[k].as_str().unwrap_or_default().to_owned();
+    let version = state
+        .store()
+        .get(&text("scope"), "versions", &text("version"))
+        .cloned();
+    let (true, Some(version)) = (live, version) else {
+        return denied.into_response();
+    };
+    let field = |v: &Value, k: &str| v[k].as_str().unwrap_or("integration").replace(' ', "-");
+    let name = field(&version, "name");
     let readme = format!("{name}\nDownloaded from the steprun sandbox.\n");
     let body = zip_with_one_file("README.txt", readme.as_bytes());
-    let disposition = format!("attachment; filename=\"{name}.zip\"");
-    Ok((
+    let digest = Sha256::digest(&body)
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+    (
         [
             (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment;filename={name}.zip"),
+            ),
+            (
+                header::HeaderName::from_static("x-amz-meta-etag"),
+                format!("sha256={digest}"),
+            ),
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 fn crc32(data: &[u8]) -> u32 {

@@ -205,6 +205,30 @@ async fn mfa_policies_settings_and_devices() {
     api.get(&p).await;
     policy["totp"]["enabled"] = json!(true);
     api.put(&p, &policy).await;
+    // A new policy spells out every method with its passcode settings, as PingOne's
+    // tutorial body does; one that leaves a method's `otp` out is refused.
+    let failure = json!({"count": 3, "coolDown": {"duration": 0, "timeUnit": "MINUTES"}});
+    let sent = json!({"failure": failure, "lifeTime": {"duration": 30, "timeUnit": "MINUTES"}});
+    let mut new_policy = json!({
+        "name": "Tutorial MFA policy", "default": false,
+        "sms": {"enabled": true, "otp": sent}, "email": {"enabled": true, "otp": sent},
+        "voice": {"enabled": false, "otp": sent},
+        "mobile": {"enabled": false, "otp": {"failure": failure}},
+        "totp": {"enabled": false, "otp": {"failure": failure}},
+    });
+    let policies_path = format!("{e}/deviceAuthenticationPolicies");
+    let created = api.create(&policies_path, &new_policy).await;
+    api.delete(&format!("{policies_path}/{}", id(&created)))
+        .await;
+    new_policy["sms"] = json!({"enabled": false});
+    api.expect(
+        400,
+        Method::POST,
+        &policies_path,
+        Some("application/json"),
+        Some(&new_policy),
+    )
+    .await;
     api.get(&format!("{e}/mfaSettings")).await;
     api.put(
         &format!("{e}/mfaSettings"),

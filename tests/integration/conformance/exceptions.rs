@@ -15,6 +15,13 @@ pub enum Kind {
         sandbox: u16,
         spec: u16,
     },
+    /// For `method template`, PingOne answers `status` (a redirect, no body) where the spec
+    /// declares only the content found at the redirect's target.
+    Redirect {
+        method: &'static str,
+        template: &'static str,
+        status: u16,
+    },
     /// `property` of `schema` is a secret PingOne accepts but never returns; the spec lists
     /// it as required without marking it `writeOnly`. The test applies OpenAPI's `writeOnly`
     /// rule: not required in a response, and never present in one.
@@ -55,6 +62,17 @@ pub const EXCEPTIONS: &[Exception] = &[
                  make, answers 201 with the device (PingOne API reference, Create MFA User Device: \"201 (EMAIL example)\")",
     },
     Exception {
+        kind: Kind::Redirect {
+            method: "GET",
+            template: "/environments/{environmentID}/integrations/{integrationID}/versions/{integrationVersionID}/asset",
+            status: 307,
+        },
+        reason: "the asset call redirects to a time-limited presigned URL with 307 Temporary \
+                 Redirect, and that URL serves the zip (PingOne API reference, Download One \
+                 Integration Version Asset; workflow library, Download an Integration Binary, \
+                 step 4); the spec describes only the zip's 200",
+    },
+    Exception {
         kind: Kind::WriteOnly {
             schema: "GatewayTypeLDAP",
             property: "bindPassword",
@@ -74,6 +92,14 @@ pub fn status(method: &str, template: &str, sandbox: u16) -> Option<(u16, &'stat
             spec,
         } if m == method && t == template && s == sandbox => Some((spec, e)),
         _ => None,
+    })
+}
+
+/// The exception for a bodiless redirect the spec does not declare, if one was allowed.
+pub fn redirect(method: &str, template: &str, status: u16) -> Option<&'static Exception> {
+    EXCEPTIONS.iter().find(|e| {
+        matches!(e.kind, Kind::Redirect { method: m, template: t, status: s }
+            if m == method && t == template && s == status)
     })
 }
 
@@ -112,6 +138,6 @@ pub fn apply_write_only(root: &mut Value) {
 pub fn write_only_schemas() -> impl Iterator<Item = &'static str> {
     EXCEPTIONS.iter().filter_map(|e| match e.kind {
         Kind::WriteOnly { schema, .. } => Some(schema),
-        Kind::Status { .. } => None,
+        Kind::Status { .. } | Kind::Redirect { .. } => None,
     })
 }

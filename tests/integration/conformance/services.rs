@@ -70,6 +70,14 @@ async fn integrations_images_settings_and_flow_policies() {
     let versions = api.get(&format!("{i}/versions")).await;
     let version = &versions["_embedded"]["versions"][0];
     api.get(&format!("{i}/versions/{}", id(version))).await;
+    api.expect(
+        307,
+        Method::GET,
+        &format!("{i}/versions/{}/asset", id(version)),
+        None,
+        None,
+    )
+    .await;
 
     let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
     let form = reqwest::multipart::Form::new().part(

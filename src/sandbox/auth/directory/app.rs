@@ -29,6 +29,8 @@ pub struct App {
     pub device_timeout: i64,
     pub device_interval: i64,
     pub refresh_duration: i64,
+    /// Seconds a spent refresh token may still be exchanged (`refreshTokenRollingGracePeriodDuration`).
+    pub refresh_grace: i64,
     pub refresh_type: String,
     pub sp_entity_id: Option<String>,
     pub acs_urls: Vec<String>,
@@ -60,6 +62,7 @@ impl App {
             device_timeout: num("deviceTimeout", 600),
             device_interval: num("devicePollingInterval", 5),
             refresh_duration: num("refreshTokenDuration", 2_592_000),
+            refresh_grace: num("refreshTokenRollingGracePeriodDuration", 0),
             refresh_type: text("refreshTokenType").unwrap_or_else(|| "JSON_WEB_TOKEN".into()),
             sp_entity_id: text("spEntityId"),
             acs_urls: strings(doc.get("acsUrls")),
