@@ -94,12 +94,14 @@ signingKey = { value = "a-shared-secret-for-the-echo", secret = true }
 name = "Send a signed header and a signed form field"
 method = "POST"
 url = "BASE/echo"
+query = { t = "<<jwt_sign({'sub': 'me', 'n': 3}, key=signingKey)>>" }
 headers = { X-Assertion = "<<jwt_sign({'sub': 'me', 'n': 1}, key=signingKey, alg='HS384', kid='k1')>>" }
 form = { assertion = "<<jwt_sign({'sub': 'me', 'n': 2}, key=signingKey, alg='HS512')>>" }
 expect.json."$.headers['x-assertion']" = { matches = "^[\\w-]+\\.[\\w-]+\\.[\\w-]+$" }
 extract = { echoed = "$.headers['x-assertion']", echoedBody = "$.body" }
 "#,
     )
+    .env("STEPRUN_LOG", "steprun=debug")
     .args(["run", "w.toml", "--save-vars", "saved.toml"])
     .args(REPORTS);
     let run = case.run().code(0);
@@ -109,6 +111,8 @@ extract = { echoed = "$.headers['x-assertion']", echoedBody = "$.body" }
         assert!(!text.contains("eyJ"), "a JWT is shown:\n{text}");
     }
     assert!(run.stdout.contains("«jwt_sign»"), "{}", run.stdout);
+    // The debug trace's request line too.
+    assert!(run.stderr.contains("t=«jwt_sign»"), "{}", run.stderr);
 }
 
 #[test]
