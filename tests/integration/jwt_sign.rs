@@ -196,3 +196,34 @@ headers = { A = "<<jwt_sign({'a': 1}, key='not a pem key', alg='RS256')>>" }
     .stdout_has("RS256 needs a PEM RSA private key");
     assert_eq!(s.hits(), 0);
 }
+
+/// `private_key_jwt`: the application registers the public half of the test key (`jwks`, a
+/// JWK Set as text, as PingOne takes it) and the assertion is signed with RS256 from a
+/// `key_file` beside the workflow.
+#[test]
+fn the_sandbox_accepts_a_private_key_jwt_signed_from_a_key_file() {
+    let jwks = include_str!("../keys/rsa.jwks.json")
+        .trim()
+        .replace('"', "\\\"");
+    let workflow = CLIENT_SECRET_JWT
+        .replace("CLIENT_SECRET_JWT", "PRIVATE_KEY_JWT")
+        .replace(
+            "tokenEndpointAuthMethod = \"PRIVATE_KEY_JWT\" }",
+            &format!("tokenEndpointAuthMethod = \"PRIVATE_KEY_JWT\", jwks = \"{jwks}\" }}"),
+        )
+        .replace(
+            "key=appSecret, alg='HS256'",
+            "key_file='keys/app.pem', alg='RS256', kid='test-rsa'",
+        );
+    let case = Case::new()
+        .file("common/worker-token.toml", WORKER_TOKEN)
+        .file("flows/jwt.toml", &workflow)
+        .file("flows/keys/app.pem", include_str!("../keys/rsa.pem"))
+        .args(["run", "flows/jwt.toml", "--sandbox"])
+        .args(REPORTS);
+    let run = case.run();
+    assert_eq!(run.code, 0, "{workflow}\n{}\n{}", run.stdout, run.stderr);
+    for text in outputs(&case, &run) {
+        assert!(!text.contains("eyJ"), "a JWT is shown:\n{text}");
+    }
+}
