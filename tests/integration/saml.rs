@@ -131,6 +131,29 @@ fn a_wrong_expectation_reports_the_actual_value() {
     assert!(run.stdout.contains("saml $.signed"), "{}", run.stdout);
 }
 
+/// The HTTP-Redirect binding: the Response deflated in `Location`'s `SAMLResponse`.
+#[test]
+fn a_redirect_binding_response_reads_from_location() {
+    let s = TestServer::start();
+    case_at(
+        &s,
+        r#"
+name = "Redirect binding"
+[[steps]]
+name = "The IdP redirects to the ACS"
+url = "BASE/saml-redirect"
+expect.status = 302
+expect.saml."$.nameId" = "redirected-user"
+expect.saml."$.destination" = "https://sp.example/acs"
+extract = { audience = { header = "Location", query = "SAMLResponse", saml = "$.audience" } }
+expect.vars = { audience = "urn:sp:redirect" }
+"#,
+    )
+    .args(["run", "w.toml"])
+    .run()
+    .code(0);
+}
+
 #[test]
 fn what_is_not_saml_fails_the_step_with_the_reason() {
     let s = TestServer::start();
