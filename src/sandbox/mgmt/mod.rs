@@ -40,12 +40,14 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_on_policies;
 pub mod spec;
+pub mod store_config;
 pub mod templates;
 pub mod totp;
 pub mod user_actions;
 pub mod user_password;
 pub mod users;
 pub mod validate;
+pub mod workday;
 
 use std::sync::Arc;
 
