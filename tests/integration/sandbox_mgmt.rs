@@ -159,6 +159,8 @@ fn urlencode(text: &str) -> String {
 
 #[path = "sandbox_mgmt/access.rs"]
 mod access;
+#[path = "sandbox_mgmt/activities.rs"]
+mod activities;
 #[path = "sandbox_mgmt/authorize.rs"]
 mod authorize;
 #[path = "sandbox_mgmt/config.rs"]

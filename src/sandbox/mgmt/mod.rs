@@ -3,6 +3,7 @@
 //! `crud`; richer behaviour (passwords, devices, secrets, ...) has its own module.
 
 pub mod access;
+pub mod activities;
 pub mod agreements;
 pub mod app_children;
 pub mod app_permissions;
@@ -131,6 +132,7 @@ pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
         .merge(risk::routes())
         .merge(app_permissions::routes())
         .merge(environments::routes())
+        .merge(activities::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(Arc::clone(state), access::require_token))

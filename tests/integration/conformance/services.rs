@@ -102,6 +102,52 @@ async fn propagation_plans_stores_rules_and_mappings() {
 }
 
 #[tokio::test]
+async fn audit_activities() {
+    let api = Conformance::start().await;
+    let e = format!("/environments/{}", api.env());
+    let user = api
+        .create(
+            &format!("{e}/users"),
+            &json!({"username": "audited", "email": "audited@example.com"}),
+        )
+        .await;
+    let filter = format!(
+        "resources.id eq \"{}\" and (action.type eq \"USER.CREATED\")",
+        id(&user)
+    );
+    let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    let found = api.get(&format!("{e}/activities?filter={encoded}")).await;
+    let activity = &found["_embedded"]["activities"][0];
+    assert_eq!(activity["action"]["type"], "USER.CREATED");
+    api.get(&format!("{e}/activities/{}", id(activity))).await;
+    api.get(&format!("{e}/activities?limit=5")).await;
+    api.post_as(
+        &format!("{e}/activities"),
+        "application/json",
+        &json!({"filter": "recordedat gt \"2020-01-01T00:00:00Z\" AND recordedat lt \"2999-01-01T00:00:00Z\""}),
+    )
+    .await;
+    let bad: String = url::form_urlencoded::byte_serialize(b"username eq \"audited\"").collect();
+    api.expect(
+        400,
+        Method::GET,
+        &format!("{e}/activities?filter={bad}"),
+        None,
+        None,
+    )
+    .await;
+    api.expect(
+        404,
+        Method::GET,
+        &format!("{e}/activities/{}", uuid::Uuid::new_v4()),
+        None,
+        None,
+    )
+    .await;
+    api.finish(3).await;
+}
+
+#[tokio::test]
 async fn integrations_images_settings_and_flow_policies() {
     let api = Conformance::start().await;
     let e = format!("/environments/{}", api.env());
