@@ -18,7 +18,7 @@ use super::crud::{self, ctx};
 use super::error::{ApiError, ApiResult};
 use super::filter::{Filter, Op};
 use super::hal;
-use super::spec::{Kind, Ops, Params, Plain, Scope, Spec};
+use super::spec::{Ops, Params, Plain, Scope, Spec};
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
 
@@ -32,7 +32,7 @@ pub static ACTIVITIES: Spec = Spec {
     scope: Scope::Env,
     required: &[],
     enums: &[],
-    kinds: &[("filter", Kind::Str)],
+    kinds: &[],
     unique: &[],
     read_only: &[],
     owner: None,
@@ -136,7 +136,7 @@ pub fn record(store: &mut Store, base: &str, event: Event) {
         "correlationId": hal::new_id(),
         "actors": actors,
         "action": {"type": event.action, "description": event.description},
-        "resources": event.resources,
+        "resources": Value::Array(event.resources),
         "result": {
             "status": if event.success { "SUCCESS" } else { "FAILED" },
             "description": event.result,
@@ -207,7 +207,7 @@ fn normalize(filter: Filter) -> ApiResult<Filter> {
 
 type St = State<Arc<SandboxState>>;
 
-/// Lists with `filter` (and `limit`), the filter taken from the query or from a POSTed
+/// Lists with `filter` (and `limit`), taken from the query or from a posted
 /// `{"filter", "limit"}`.
 fn list(
     s: Arc<SandboxState>,

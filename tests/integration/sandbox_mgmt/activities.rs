@@ -89,11 +89,11 @@ async fn users_created_and_deleted_are_recorded_and_found_by_filter() {
     let list = activities(&deletions.body);
     assert_eq!(list.len(), 1, "{}", deletions.body);
     assert_eq!(list[0]["resources"][0]["id"], bob_id.as_str());
-    let future = format!(r#"recordedAt gt "2999-01-01T00:00:00.000Z""#);
+    let future = r#"recordedAt gt "2999-01-01T00:00:00.000Z""#;
     let none = api
         .get(&format!(
             "/environments/{env}/activities?filter={}",
-            urlencode(&future)
+            urlencode(future)
         ))
         .await;
     assert_eq!(none.body["count"], 0);
@@ -123,7 +123,7 @@ async fn filters_pingone_refuses_get_its_400() {
     let api = Api::start().await;
     let env = api.env();
     for bad in [
-        r#"action.type eq"#,
+        r"action.type eq",
         r#"username eq "ada""#,
         r#"action.type sw "USER""#,
         r#"recordedat gt "last tuesday""#,
