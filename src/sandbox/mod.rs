@@ -99,6 +99,7 @@ pub fn app(state: Arc<SandboxState>) -> Router {
     Router::new()
         .nest("/v1", mgmt::router(&state))
         .merge(mgmt::outbox::routes())
+        .merge(mgmt::workday::routes())
         .merge(mgmt::images::public_routes())
         .merge(mgmt::integrations::public_routes())
         .merge(auth::router())

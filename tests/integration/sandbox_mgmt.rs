@@ -159,6 +159,8 @@ fn urlencode(text: &str) -> String {
 
 #[path = "sandbox_mgmt/access.rs"]
 mod access;
+#[path = "sandbox_mgmt/activities.rs"]
+mod activities;
 #[path = "sandbox_mgmt/authorize.rs"]
 mod authorize;
 #[path = "sandbox_mgmt/config.rs"]
@@ -169,3 +171,5 @@ mod device_policies;
 mod directory;
 #[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
+#[path = "sandbox_mgmt/propagation.rs"]
+mod propagation;

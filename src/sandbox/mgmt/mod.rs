@@ -3,6 +3,7 @@
 //! `crud`; richer behaviour (passwords, devices, secrets, ...) has its own module.
 
 pub mod access;
+pub mod activities;
 pub mod agreements;
 pub mod app_children;
 pub mod app_permissions;
@@ -41,12 +42,14 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_on_policies;
 pub mod spec;
+pub mod store_config;
 pub mod templates;
 pub mod totp;
 pub mod user_actions;
 pub mod user_password;
 pub mod users;
 pub mod validate;
+pub mod workday;
 
 use std::sync::Arc;
 
@@ -130,6 +133,7 @@ pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
         .merge(risk::routes())
         .merge(app_permissions::routes())
         .merge(environments::routes())
+        .merge(activities::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(Arc::clone(state), access::require_token))

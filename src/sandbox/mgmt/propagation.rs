@@ -13,9 +13,11 @@ use super::access::Caller;
 use super::body::Body;
 use super::crud::{self, ctx};
 use super::error::{ApiError, ApiResult};
+use super::filter::Filter;
 use super::hal;
 use super::list::envelope;
 use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
+use super::store_config;
 use super::validate::text;
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
@@ -37,7 +39,7 @@ const BASE: Spec = Spec {
     hooks: &InactiveByDefault,
 };
 
-struct InactiveByDefault;
+pub struct InactiveByDefault;
 
 impl Hooks for InactiveByDefault {
     fn prepare(
@@ -53,7 +55,7 @@ impl Hooks for InactiveByDefault {
 }
 
 pub static PROPAGATION_PLANS: Spec = Spec {
-    name: "propagationPlans",
+    name: "plans",
     path: "/environments/{envID}/propagation/plans",
     id_param: "planID",
     hooks: &InactiveByDefault,
@@ -61,10 +63,10 @@ pub static PROPAGATION_PLANS: Spec = Spec {
 };
 
 pub static PROPAGATION_STORES: Spec = Spec {
-    name: "propagationStores",
+    name: "stores",
     path: "/environments/{envID}/propagation/stores",
     id_param: "storeID",
-    required: &["name", "type", "configuration"],
+    required: &["name", "type"],
     enums: &[(
         "type",
         &[
@@ -89,7 +91,7 @@ pub static PROPAGATION_STORES: Spec = Spec {
         ("configuration", Kind::Object),
         ("managed", Kind::Bool),
     ],
-    hooks: &InactiveByDefault,
+    hooks: &store_config::StoreHooks,
     ..BASE
 };
 
@@ -105,7 +107,7 @@ impl Hooks for RuleHooks {
     ) -> ApiResult<()> {
         for field in ["sourceStore.id", "targetStore.id"] {
             let id = text(doc, field).unwrap_or_default();
-            if store.get(ctx.env(), "propagationStores", id).is_none() {
+            if store.get(ctx.env(), "stores", id).is_none() {
                 return Err(ApiError::invalid_value(
                     "INVALID_VALUE",
                     field,
@@ -114,7 +116,7 @@ impl Hooks for RuleHooks {
             }
         }
         if let Some(parent) = text(doc, "parentRule.id")
-            && store.get(ctx.env(), "propagationRules", parent).is_none()
+            && store.get(ctx.env(), "rules", parent).is_none()
         {
             return Err(ApiError::invalid_value(
                 "INVALID_VALUE",
@@ -122,8 +124,20 @@ impl Hooks for RuleHooks {
                 "The parent rule does not exist",
             ));
         }
+        if let Some(expression) = text(doc, "populationExpression") {
+            Filter::parse(expression).map_err(|e| {
+                ApiError::invalid_value(
+                    "INVALID_VALUE",
+                    "populationExpression",
+                    format!(
+                        "populationExpression is not a valid SCIM filter: {}",
+                        e.details.first().map_or("", |d| d.message.as_str())
+                    ),
+                )
+            })?;
+        }
         let plan = text(doc, "plan.id").unwrap_or_default();
-        if store.get(ctx.env(), "propagationPlans", plan).is_none() {
+        if store.get(ctx.env(), "plans", plan).is_none() {
             return Err(ApiError::invalid_value(
                 "INVALID_VALUE",
                 "plan.id",
@@ -151,13 +165,17 @@ impl Hooks for RuleHooks {
 /// Rules are listed at `/propagation/rules` and created under their plan
 /// (`/propagation/plans/{planID}/rules`, see `propagation_routes`).
 pub static PROPAGATION_RULES: Spec = Spec {
-    name: "propagationRules",
+    name: "rules",
     path: "/environments/{envID}/propagation/rules",
     id_param: "ruleID",
-    required: &["sourceStore.id", "targetStore.id", "plan.id"],
+    required: &["name", "sourceStore.id", "targetStore.id", "plan.id"],
     kinds: &[
+        ("name", Kind::Str),
         ("sourceStore", Kind::Object),
         ("targetStore", Kind::Object),
+        ("parentRule", Kind::Object),
+        ("populationExpression", Kind::Str),
+        ("deprovision", Kind::Bool),
         ("active", Kind::Bool),
     ],
     unique: &[],
@@ -189,10 +207,10 @@ impl Hooks for MappingHooks {
 }
 
 pub static PROPAGATION_MAPPINGS: Spec = Spec {
-    name: "propagationMappings",
+    name: "mappings",
     path: "/environments/{envID}/propagation/rules/{ruleID}/mappings",
     id_param: "mappingID",
-    scope: Scope::Parents(&[("ruleID", "propagationRules")]),
+    scope: Scope::Parents(&[("ruleID", "rules")]),
     required: &["targetAttribute"],
     kinds: &[
         ("sourceAttribute", Kind::Str),
@@ -215,7 +233,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
                 let plan = p.0.get("planID").cloned().unwrap_or_default();
                 let ctx = ctx(s, &PROPAGATION_RULES, p, &q, c)?;
                 let store = ctx.state.store();
-                if store.get(ctx.env(), "propagationPlans", &plan).is_none() {
+                if store.get(ctx.env(), "plans", &plan).is_none() {
                     return Err(ApiError::not_found());
                 }
                 let items = crud::list_views(&ctx, &store)
@@ -231,12 +249,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
                 let plan = p.0.get("planID").cloned().unwrap_or_default();
                 let ctx = ctx(s, &PROPAGATION_RULES, p, &q, c)?;
                 let mut body = b.object()?;
-                if ctx
-                    .state
-                    .store()
-                    .get(ctx.env(), "propagationPlans", &plan)
-                    .is_none()
-                {
+                if ctx.state.store().get(ctx.env(), "plans", &plan).is_none() {
                     return Err(ApiError::not_found());
                 }
                 body.insert("plan".into(), json!({ "id": plan }));

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::activities;
 use super::codes::{self, Purpose};
 use super::error::{ApiError, ApiResult};
 use super::outbox::{self, Code, Message};
@@ -67,6 +68,31 @@ fn defaults(doc: &mut Map<String, Value>) {
     doc.entry("lifecycle")
         .or_insert(json!({ "status": "ACCOUNT_OK" }));
     doc.entry("verifyStatus").or_insert(json!("NOT_INITIATED"));
+}
+
+/// Records a management change to a user as an audit activity, with the calling
+/// application as its actor.
+fn audit(ctx: &Ctx, store: &mut Store, user_id: &str, action: &str, description: &str) {
+    let base = ctx.state.base_url.clone();
+    let resource = activities::user_ref(store, &base, ctx.env(), user_id);
+    let client = ctx
+        .caller
+        .as_ref()
+        .map(|c| (c.token.env_id.clone(), c.token.client_id.clone()));
+    activities::record(
+        store,
+        &base,
+        activities::Event {
+            env_id: ctx.env(),
+            action,
+            description,
+            user: None,
+            client: client.as_ref().map(|(e, c)| (e.as_str(), c.as_str())),
+            resources: vec![resource],
+            success: true,
+            result: description,
+        },
+    );
 }
 
 struct UserHooks;
@@ -148,9 +174,13 @@ impl Hooks for UserHooks {
         if created && doc["lifecycle"]["status"] == "VERIFICATION_REQUIRED" {
             send_verification_code(ctx, store, doc);
         }
+        if created {
+            audit(ctx, store, &id, "USER.CREATED", "User Created");
+        }
     }
     fn deleting(&self, ctx: &Ctx, store: &mut Store, doc: &Value) -> ApiResult<()> {
         let id = doc["id"].as_str().unwrap_or_default();
+        audit(ctx, store, id, "USER.DELETED", "User Deleted");
         store.remove(ctx.env(), PASSWORDS, id);
         Ok(())
     }

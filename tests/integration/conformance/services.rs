@@ -13,7 +13,8 @@ fn id(doc: &Value) -> String {
 #[tokio::test]
 async fn propagation_plans_stores_rules_and_mappings() {
     let api = Conformance::start().await;
-    let base = format!("/environments/{}/propagation", api.env());
+    let env = api.env();
+    let base = format!("/environments/{env}/propagation");
     let plan = api
         .create(&format!("{base}/plans"), &json!({"name": "Workday"}))
         .await;
@@ -21,42 +22,129 @@ async fn propagation_plans_stores_rules_and_mappings() {
     api.get(&format!("{base}/plans")).await;
     api.get(&p).await;
     api.put(&p, &json!({"name": "Workday sync"})).await;
+    // The Workday tutorial's three stores, with its bodies.
     let source = api
         .create(
             &format!("{base}/stores"),
-            &json!({"name": "WD", "type": "Workday", "configuration": {"tenant": "t"}}),
+            &json!({"type": "Workday", "name": "Inbound Source Workday", "configuration": {
+                "username": "basicUserName", "password": "Wd-pass-1", "tenantId": "tenant_Id",
+                "subdomain": "subdomain", "host": "example.workday.com"},
+                "image": {"href": "https://example.com/workday.png"}}),
         )
         .await;
     let target = api
         .create(
             &format!("{base}/stores"),
-            &json!({"name": "P1", "type": "PingOne", "configuration": {}}),
+            &json!({"type": "PingOne", "name": "Inbound Target PingOne",
+                "configuration": {"ENVIRONMENT_ID": env, "REGION": "North America"}}),
         )
         .await;
+    let writeback = api
+        .create(
+            &format!("{base}/stores"),
+            &json!({"type": "directory", "name": "Writeback Source directory"}),
+        )
+        .await;
+    api.expect(
+        400,
+        Method::POST,
+        &format!("{base}/stores"),
+        Some("application/json"),
+        Some(&json!({"type": "Workday", "name": "No password",
+            "configuration": {"username": "u", "tenantId": "t"}})),
+    )
+    .await;
     api.get(&format!("{base}/stores")).await;
     api.get(&format!("{base}/stores/{}", id(&source))).await;
-    let rule = api
+    // The tutorial posts rules to `/plans/{planID}/rules`, which the spec leaves out; the
+    // same body goes to `/propagation/rules`, which it has (the sandbox answers both).
+    let rules = format!("{base}/rules");
+    let inbound = api
         .create(
-            &format!("{base}/rules"),
-            &json!({"sourceStore": {"id": source["id"]}, "targetStore": {"id": target["id"]},
-                "plan": {"id": plan["id"]}, "populations": []}),
+            &rules,
+            &json!({"plan": {"id": plan["id"]}, "environment": {"id": env},
+                "sourceStore": {"id": source["id"]}, "targetStore": {"id": target["id"]},
+                "deprovision": true, "name": "Workday Use Case Rule",
+                "description": "d", "populationExpression": "population.id eq \"p\""}),
+        )
+        .await;
+    let back = api
+        .create(
+            &rules,
+            &json!({"plan": {"id": plan["id"]}, "environment": {"id": env},
+                "sourceStore": {"id": writeback["id"]}, "targetStore": {"id": source["id"]},
+                "name": "Workday Use Case Writeback Rule", "parentRule": {"id": inbound["id"]}}),
         )
         .await;
     api.get(&format!("{base}/rules")).await;
-    let r = format!("{base}/rules/{}", id(&rule));
+    let r = format!("{base}/rules/{}", id(&inbound));
     api.get(&r).await;
     api.get(&format!("{p}/rules")).await;
-    let mappings = format!("{r}/mappings");
-    api.create(
-        &mappings,
-        &json!({"sourceAttribute": "email", "targetAttribute": "email"}),
-    )
-    .await;
-    api.get(&mappings).await;
+    for (rule, from, to) in [
+        (&inbound, "wid", "externalId"),
+        (&back, "externalId", "wid"),
+    ] {
+        let mappings = format!("{base}/rules/{}/mappings", id(rule));
+        api.create(
+            &mappings,
+            &json!({"sourceAttribute": from, "targetAttribute": to}),
+        )
+        .await;
+        api.get(&mappings).await;
+    }
+    api.delete(&format!("{base}/rules/{}", id(&back))).await;
     api.delete(&r).await;
-    api.delete(&format!("{base}/stores/{}", id(&target))).await;
+    for store in [&source, &target, &writeback] {
+        api.delete(&format!("{base}/stores/{}", id(store))).await;
+    }
     api.delete(&p).await;
     api.finish(7).await;
+}
+
+#[tokio::test]
+async fn audit_activities() {
+    let api = Conformance::start().await;
+    let e = format!("/environments/{}", api.env());
+    let user = api
+        .create(
+            &format!("{e}/users"),
+            &json!({"username": "audited", "email": "audited@example.com"}),
+        )
+        .await;
+    let filter = format!(
+        "resources.id eq \"{}\" and (action.type eq \"USER.CREATED\")",
+        id(&user)
+    );
+    let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    let found = api.get(&format!("{e}/activities?filter={encoded}")).await;
+    let activity = &found["_embedded"]["activities"][0];
+    assert_eq!(activity["action"]["type"], "USER.CREATED");
+    api.get(&format!("{e}/activities/{}", id(activity))).await;
+    api.get(&format!("{e}/activities?limit=5")).await;
+    api.post_as(
+        &format!("{e}/activities"),
+        "application/json",
+        &json!({"filter": "recordedat gt \"2020-01-01T00:00:00Z\" AND recordedat lt \"2999-01-01T00:00:00Z\""}),
+    )
+    .await;
+    let bad: String = url::form_urlencoded::byte_serialize(b"username eq \"audited\"").collect();
+    api.expect(
+        400,
+        Method::GET,
+        &format!("{e}/activities?filter={bad}"),
+        None,
+        None,
+    )
+    .await;
+    api.expect(
+        404,
+        Method::GET,
+        &format!("{e}/activities/{}", uuid::Uuid::new_v4()),
+        None,
+        None,
+    )
+    .await;
+    api.finish(3).await;
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! Applications and the configuration they point at: secrets, grants, sign-on policies,
-//! agreements, notification contents, identity providers, gateways, propagation, keys,
+//! agreements, notification contents, identity providers, gateways, keys,
 //! risk, the integration catalog, images and settings.
 
 use reqwest::StatusCode;
@@ -271,48 +271,9 @@ async fn notification_contents_identity_providers_and_gateways() {
 }
 
 #[tokio::test]
-async fn propagation_keys_risk_integrations_and_images() {
+async fn keys_risk_integrations_and_images() {
     let api = Api::start().await;
     let env = api.env();
-    let base = format!("/environments/{env}/propagation");
-    let plan = api
-        .create(&format!("{base}/plans"), json!({"name": "Workday"}))
-        .await;
-    assert_eq!(plan["status"], "INACTIVE");
-    let source = api
-        .create(
-            &format!("{base}/stores"),
-            json!({"name": "WD", "type": "Workday", "configuration": {"tenant": "t"}}),
-        )
-        .await;
-    let target = api
-        .create(
-            &format!("{base}/stores"),
-            json!({"name": "P1", "type": "PingOne", "configuration": {}}),
-        )
-        .await;
-    let plan_id = plan["id"].as_str().unwrap();
-    let rule = api.create(&format!("{base}/plans/{plan_id}/rules"), json!({
-        "sourceStore": {"id": source["id"]}, "targetStore": {"id": target["id"]}, "populations": [],
-    })).await;
-    let rule_id = rule["id"].as_str().unwrap();
-    api.create(
-        &format!("{base}/rules/{rule_id}/mappings"),
-        json!({"sourceAttribute": "email", "targetAttribute": "email"}),
-    )
-    .await;
-    assert_eq!(
-        api.get(&format!("{base}/rules/{rule_id}/mappings"))
-            .await
-            .body["count"],
-        1
-    );
-    assert_eq!(api.get(&format!("{base}/rules")).await.body["count"], 1);
-    assert_eq!(
-        api.get(&format!("{base}/plans/{plan_id}/rules")).await.body["count"],
-        1
-    );
-
     let keys = api.get(&format!("/environments/{env}/keys")).await;
     let key_url = keys.body["_embedded"]["keys"][0]["_links"]["self"]["href"]
         .as_str()

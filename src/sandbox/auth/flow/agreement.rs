@@ -1,7 +1,8 @@
 //! The AGREEMENT action: a user who has not accepted the agreement sees it
 //! (`AGREEMENT_CONSENT_REQUIRED`, `_embedded.agreement`) and accepts or declines with
 //! `user.consent` (`{"accept": true}`). Acceptances are recorded by the management API's
-//! `record_consent` (under the user, `agreementConsents`).
+//! `record_consent` (under the user, `agreementConsents`) and audited as
+//! `AGREEMENT_CONSENT.ACCEPTED`.
 
 use serde_json::{Map, Value, json};
 
@@ -9,7 +10,7 @@ use super::actions::flag;
 use super::engine::Need;
 use super::{Flow, Status, engine};
 use crate::sandbox::auth::api_error::ApiResult;
-use crate::sandbox::mgmt::directory;
+use crate::sandbox::mgmt::{activities, directory};
 use crate::sandbox::state::SandboxState;
 
 /// The agreement language shown (the sandbox's users all read English).
@@ -93,6 +94,27 @@ pub fn consent(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>)
         let language = shown.get("language").cloned().unwrap_or(Value::Null);
         let mut store = state.store();
         directory::record_consent(&mut store, &flow.env_id, &user, id, &language, revision);
+        let resources = vec![
+            activities::user_ref(&store, &state.base_url, &flow.env_id, &user),
+            activities::agreement_ref(&store, &state.base_url, &flow.env_id, id),
+        ];
+        activities::record(
+            &mut store,
+            &state.base_url,
+            activities::Event {
+                env_id: &flow.env_id,
+                action: "AGREEMENT_CONSENT.ACCEPTED",
+                description: "Agreement Consent Accepted",
+                user: Some(&user),
+                client: flow
+                    .app_id
+                    .as_deref()
+                    .map(|app| (flow.env_id.as_str(), app)),
+                resources,
+                success: true,
+                result: "Agreement consent accepted",
+            },
+        );
     }
     flow.answered.push(action_id(&action));
     engine::advance(state, flow);

@@ -8,7 +8,7 @@ use super::actions::text;
 use super::{Flow, Status, engine};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user::{self, PasswordCheck};
-use crate::sandbox::mgmt::passwords;
+use crate::sandbox::mgmt::{activities, passwords};
 use crate::sandbox::state::SandboxState;
 
 const BAD_CREDENTIALS: &str = "Invalid username and/or password.";
@@ -23,6 +23,7 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
         _ => return Err(ApiError::required("username")),
     };
     let (user_id, outcome) = verify(state, &flow.env_id, &username, password)?;
+    audit_password_check(state, flow, &user_id, &outcome);
     match outcome {
         PasswordCheck::Ok | PasswordCheck::MustChange => {
             signed_on(state, flow, &user_id, "pwd");
@@ -50,6 +51,44 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
             "The user has no password",
         )),
     }
+}
+
+/// Records the check as PingOne's audit does: `PASSWORD.CHECK_SUCCEEDED` or
+/// `PASSWORD.CHECK_FAILED`, the user as actor and resource, the flow's application as client.
+fn audit_password_check(state: &SandboxState, flow: &Flow, user_id: &str, outcome: &PasswordCheck) {
+    let passed = matches!(outcome, PasswordCheck::Ok | PasswordCheck::MustChange);
+    let (action, description, result) = if passed {
+        (
+            "PASSWORD.CHECK_SUCCEEDED",
+            "Password Check Succeeded",
+            "Passed password check",
+        )
+    } else {
+        (
+            "PASSWORD.CHECK_FAILED",
+            "Password Check Failed",
+            BAD_CREDENTIALS,
+        )
+    };
+    let mut store = state.store();
+    let resource = activities::user_ref(&store, &state.base_url, &flow.env_id, user_id);
+    activities::record(
+        &mut store,
+        &state.base_url,
+        activities::Event {
+            env_id: &flow.env_id,
+            action,
+            description,
+            user: Some(user_id),
+            client: flow
+                .app_id
+                .as_deref()
+                .map(|app| (flow.env_id.as_str(), app)),
+            resources: vec![resource],
+            success: passed,
+            result,
+        },
+    );
 }
 
 /// Finds the user and checks the password (counting failures); the user's id and the outcome.
