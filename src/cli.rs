@@ -80,6 +80,9 @@ pub struct RunArgs {
     /// Run only workflows with this tag; repeatable (any of them)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Leave out workflows with this tag (e.g. `interactive`); repeatable, wins over --tag
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
     /// Skip cleanups
     #[arg(long)]
     pub keep: bool,

@@ -136,11 +136,10 @@ impl RunConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         check_report_targets(&reports)?;
-        let workflows = some_workflows(
-            load_workflows(&args.paths, &args.tags)?,
-            &args.paths,
-            &args.tags,
-        )?;
+        let mut loaded = load_workflows(&args.paths, &args.tags)?;
+        // `--skip-tag` leaves out what needs a person (`interactive`) and the like.
+        loaded.retain(|w| !w.tags.iter().any(|t| args.skip_tags.contains(t)));
+        let workflows = some_workflows(loaded, &args.paths, &args.tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,

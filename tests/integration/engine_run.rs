@@ -404,6 +404,18 @@ fn tags_select_workflows() {
 }
 
 #[test]
+fn skip_tags_leave_workflows_out() {
+    let s = TestServer::start();
+    Case::new()
+        .file("a.toml", &at(&s, "name = \"A\"\ntags = [\"smoke\"]\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\n"))
+        .file("b.toml", &at(&s, "name = \"B\"\ntags = [\"smoke\", \"interactive\"]\n[[steps]]\nname = \"b\"\nurl = \"BASE/status/500\"\n"))
+        .args(["run", ".", "--skip-tag", "interactive"])
+        .run()
+        .code(0);
+    assert_eq!(s.hits(), 1);
+}
+
+#[test]
 fn matrix_runs_each_vars_file() {
     let s = TestServer::start();
     let run = Case::new()
