@@ -350,6 +350,8 @@ mod code_flow;
 mod device;
 #[path = "sandbox_auth/errors.rs"]
 mod errors;
+#[path = "sandbox_auth/mfa_only.rs"]
+mod mfa_only;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/saml.rs"]

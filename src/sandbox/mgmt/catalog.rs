@@ -55,34 +55,6 @@ const BASE: Spec = Spec {
     hooks: &Plain,
 };
 
-struct DevicePolicyHooks;
-
-impl Hooks for DevicePolicyHooks {
-    fn prepare(
-        &self,
-        ctx: &Ctx,
-        store: &Store,
-        doc: &mut Map<String, Value>,
-        existing: Option<&Value>,
-    ) -> ApiResult<()> {
-        SingleDefault.prepare(ctx, store, doc, existing)?;
-        let off = json!({"enabled": false, "otp": {"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}, "lifeTime": {"duration": 30, "timeUnit": "MINUTES"}}});
-        for method in ["sms", "voice", "email", "mobile", "totp"] {
-            doc.entry(method).or_insert(off.clone());
-        }
-        doc.entry("forSignOnPolicy").or_insert(json!(false));
-        doc.entry("authentication")
-            .or_insert(json!({"deviceSelection": "DEFAULT_TO_FIRST"}));
-        Ok(())
-    }
-    fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, created: bool) {
-        SingleDefault.stored(ctx, store, doc, created);
-    }
-    fn deleting(&self, ctx: &Ctx, store: &mut Store, doc: &Value) -> ApiResult<()> {
-        SingleDefault.deleting(ctx, store, doc)
-    }
-}
-
 pub static DEVICE_AUTHENTICATION_POLICIES: Spec = Spec {
     name: "deviceAuthenticationPolicies",
     path: "/environments/{envID}/deviceAuthenticationPolicies",
@@ -102,7 +74,7 @@ pub static DEVICE_AUTHENTICATION_POLICIES: Spec = Spec {
         ("default", Kind::Bool),
     ],
     read_only: &["forSignOnPolicy"],
-    hooks: &DevicePolicyHooks,
+    hooks: &super::device_policies::DevicePolicyHooks,
     ..BASE
 };
 

@@ -11,6 +11,7 @@ pub mod body;
 pub mod catalog;
 pub mod codes;
 pub mod crud;
+pub mod device_policies;
 pub mod devices;
 pub mod directory;
 pub mod env_defaults;
