@@ -1,5 +1,5 @@
 //! MFA device authentication policies (`/deviceAuthenticationPolicies`): which methods a user
-//! may authenticate with (SMS, voice, email, WhatsApp, the authenticator app `mobile` with its
+//! may authenticate with (SMS, voice, email, `whatsApp`, the authenticator app `mobile` with its
 //! push and OTP settings per native application, TOTP, FIDO2) and how their passcodes behave.
 //! Bodies are checked against PingOne's MFA OpenAPI: `enabled` on every method given, the
 //! `otp` objects' `lifeTime`/`failure`/`coolDown`/`window` with a duration and a `MINUTES` or
@@ -110,8 +110,15 @@ fn check(store: &Store, env: &str, doc: &Map<String, Value>) -> Vec<Detail> {
             _ => {}
         }
     }
-    if let Some(selection) = doc.get("authentication").and_then(|a| a.get("deviceSelection")) {
-        let allowed = ["DEFAULT_TO_FIRST", "PROMPT_TO_SELECT", "ALWAYS_DISPLAY_DEVICES"];
+    if let Some(selection) = doc
+        .get("authentication")
+        .and_then(|a| a.get("deviceSelection"))
+    {
+        let allowed = [
+            "DEFAULT_TO_FIRST",
+            "PROMPT_TO_SELECT",
+            "ALWAYS_DISPLAY_DEVICES",
+        ];
         if !selection.as_str().is_some_and(|s| allowed.contains(&s)) {
             out.push(Detail::new(
                 "INVALID_VALUE",
@@ -133,10 +140,10 @@ fn check_period(out: &mut Vec<Detail>, target: &str, value: Option<&Value>) {
         ));
         return;
     };
-    if !value
+    if value
         .get("duration")
         .and_then(Value::as_i64)
-        .is_some_and(|d| d >= 0)
+        .is_none_or(|d| d < 0)
     {
         out.push(Detail::new(
             "INVALID_VALUE",
@@ -171,10 +178,10 @@ fn check_otp(out: &mut Vec<Detail>, method: &str, otp: &Value, lifetime: bool) {
     }
     match otp.get("failure") {
         Some(failure) => {
-            if !failure
+            if failure
                 .get("count")
                 .and_then(Value::as_i64)
-                .is_some_and(|c| c >= 1)
+                .is_none_or(|c| c < 1)
             {
                 out.push(Detail::new(
                     "INVALID_VALUE",
@@ -244,7 +251,7 @@ fn check_mobile_apps(out: &mut Vec<Detail>, store: &Store, env: &str, mobile: &M
     for (i, app) in apps.iter().enumerate() {
         let target = format!("mobile.applications[{i}]");
         let id = app.get("id").and_then(Value::as_str);
-        if !id.is_some_and(|id| store.get(env, "applications", id).is_some()) {
+        if id.is_none_or(|id| store.get(env, "applications", id).is_none()) {
             out.push(Detail::new(
                 "INVALID_VALUE",
                 &format!("{target}.id"),

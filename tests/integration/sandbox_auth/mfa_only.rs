@@ -107,7 +107,12 @@ async fn a_login_hint_token_starts_the_flow_at_the_passcode() {
     let kit = Kit::start().await;
     let (app, secret, user) = setup(&kit, "hinted").await;
     let b = kit.browser();
-    let r = authorize(&b, &app, &[("login_hint_token", &hint(&kit, &app, &user, &secret))]).await;
+    let r = authorize(
+        &b,
+        &app,
+        &[("login_hint_token", &hint(&kit, &app, &user, &secret))],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "OTP_REQUIRED", "{}", r.body);
     assert!(r.body["_links"]["otp.check"].is_object());
@@ -118,7 +123,12 @@ async fn a_login_hint_token_starts_the_flow_at_the_passcode() {
 
     // A username in `sub` names the user too.
     let b = kit.browser();
-    let r = authorize(&b, &app, &[("login_hint_token", &hint(&kit, &app, "hinted", &secret))]).await;
+    let r = authorize(
+        &b,
+        &app,
+        &[("login_hint_token", &hint(&kit, &app, "hinted", &secret))],
+    )
+    .await;
     assert_eq!(r.body["status"], "OTP_REQUIRED", "{}", r.body);
 }
 
@@ -135,7 +145,10 @@ async fn bad_login_hint_tokens_are_refused_before_a_flow_starts() {
         ("wrong key", hint(&kit, &app, &user, "another secret")),
         ("expired", expired),
         ("nobody", hint(&kit, &app, "no-such-user", &secret)),
-        ("no sub", hs256(&json!({"iss": app, "exp": now() + 60}), &secret)),
+        (
+            "no sub",
+            hs256(&json!({"iss": app, "exp": now() + 60}), &secret),
+        ),
     ];
     for (why, token) in cases {
         let r = authorize(&kit.browser(), &app, &[("login_hint_token", &token)]).await;
@@ -151,7 +164,8 @@ async fn bad_login_hint_tokens_are_refused_before_a_flow_starts() {
 async fn a_transaction_approval_texts_the_transaction_with_the_passcode() {
     let kit = Kit::start().await;
     let (app, secret, user) = setup(&kit, "approver").await;
-    let content = "Approve this transfer of ${sum} ${currency} to ${recipient}, by entering this OTP: ${OTP}";
+    let content =
+        "Approve this transfer of ${sum} ${currency} to ${recipient}, by entering this OTP: ${OTP}";
     kit.create(
         "/templates/transaction/contents",
         json!({"locale": "en", "variant": "transfer", "content": content, "deliveryMethod": "SMS"}),
@@ -209,7 +223,9 @@ async fn device_authentication_policies_take_the_tutorial_body_and_refuse_bad_on
         "totp": {"enabled": true, "otp": {"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}}},
         "fido2": {"enabled": true},
     });
-    let created = kit.create("/deviceAuthenticationPolicies", body.clone()).await;
+    let created = kit
+        .create("/deviceAuthenticationPolicies", body.clone())
+        .await;
     assert_eq!(created["sms"]["otp"]["lifeTime"]["duration"], 30);
     assert_eq!(created["mobile"]["applications"][0]["id"], app.as_str());
 
@@ -231,15 +247,38 @@ async fn device_authentication_policies_take_the_tutorial_body_and_refuse_bad_on
     };
     let cases = [
         (bad("/sms/enabled", json!("yes")), "sms.enabled"),
-        (bad("/email/otp/lifeTime/timeUnit", json!("HOURS")), "email.otp.lifeTime.timeUnit"),
-        (bad("/voice/otp/failure/count", json!(0)), "voice.otp.failure.count"),
-        (bad("/mobile/applications/0/id", json!("no-such-app")), "mobile.applications[0].id"),
-        (bad("/mobile/otp/window/stepSize", json!({})), "mobile.otp.window.stepSize.duration"),
-        (bad("/totp/otp", json!({"otpLength": 11, "failure": {"count": 1, "coolDown": {"duration": 0, "timeUnit": "SECONDS"}}})), "totp.otp.otpLength"),
+        (
+            bad("/email/otp/lifeTime/timeUnit", json!("HOURS")),
+            "email.otp.lifeTime.timeUnit",
+        ),
+        (
+            bad("/voice/otp/failure/count", json!(0)),
+            "voice.otp.failure.count",
+        ),
+        (
+            bad("/mobile/applications/0/id", json!("no-such-app")),
+            "mobile.applications[0].id",
+        ),
+        (
+            bad("/mobile/otp/window/stepSize", json!({})),
+            "mobile.otp.window.stepSize.duration",
+        ),
+        (
+            bad(
+                "/totp/otp",
+                json!({"otpLength": 11, "failure": {"count": 1, "coolDown": {"duration": 0, "timeUnit": "SECONDS"}}}),
+            ),
+            "totp.otp.otpLength",
+        ),
     ];
     for (doc, target) in cases {
         let r = kit
-            .v1(Method::POST, "/deviceAuthenticationPolicies", "application/json", Some(doc))
+            .v1(
+                Method::POST,
+                "/deviceAuthenticationPolicies",
+                "application/json",
+                Some(doc),
+            )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{target}: {}", r.body);
         assert_eq!(r.body["code"], "INVALID_DATA");

@@ -64,7 +64,8 @@ pub fn resolve(
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid("The login_hint_token names no user (sub)"))?;
     let store = state.store();
-    let found = user::get(&store, env, subject).or_else(|| user::find_by_name(&store, env, subject));
+    let found =
+        user::get(&store, env, subject).or_else(|| user::find_by_name(&store, env, subject));
     let found = found.ok_or_else(|| invalid("The login_hint_token's subject is not a user"))?;
     Ok(Hinted {
         user_id: found
