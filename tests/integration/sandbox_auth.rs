@@ -352,6 +352,8 @@ mod code_flow;
 mod device;
 #[path = "sandbox_auth/errors.rs"]
 mod errors;
+#[path = "sandbox_auth/mfa_only.rs"]
+mod mfa_only;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]

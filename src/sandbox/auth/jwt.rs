@@ -73,6 +73,19 @@ pub fn verify_hs256(parsed: &Parsed, secret: &[u8]) -> bool {
     hmac::verify(&key, parsed.signing_input.as_bytes(), &parsed.signature).is_ok()
 }
 
+/// Whether `parsed` is an HS256, HS384 or HS512 JWT whose signature matches `secret`
+/// (PingOne accepts all three for secrets: request objects, login hint tokens).
+pub fn verify_hmac(parsed: &Parsed, secret: &[u8]) -> bool {
+    let algorithm = match parsed.header.get("alg").and_then(Value::as_str) {
+        Some("HS256") => hmac::HMAC_SHA256,
+        Some("HS384") => hmac::HMAC_SHA384,
+        Some("HS512") => hmac::HMAC_SHA512,
+        _ => return false,
+    };
+    let key = hmac::Key::new(algorithm, secret);
+    hmac::verify(&key, parsed.signing_input.as_bytes(), &parsed.signature).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,5 +268,47 @@ async fn mfa_policies_settings_and_devices() {
     api.put(&format!("{d}/nickname"), &json!({"nickname": "Phone"}))
         .await;
     api.expect(204, Method::DELETE, &d, None, None).await;
-    api.finish(6).await;
+
+    // The MFA tutorials' own policy: every method with its passcode settings, the
+    // authenticator app listing an application.
+    let app = api
+        .create(
+            &format!("{e}/applications"),
+            &json!({"name": "mfa app", "enabled": true, "type": "WEB_APP",
+                "protocol": "OPENID_CONNECT", "grantTypes": ["AUTHORIZATION_CODE"],
+                "responseTypes": ["CODE"], "redirectUris": ["https://example.com"],
+                "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"}),
+        )
+        .await;
+    let otp = json!({"failure": {"count": 3, "coolDown": {"duration": 0, "timeUnit": "MINUTES"}},
+        "lifeTime": {"duration": 30, "timeUnit": "MINUTES"}});
+    let created = api
+        .create(
+            &format!("{e}/deviceAuthenticationPolicies"),
+            &json!({"name": "tutorial policy", "default": false, "forSignOnPolicy": false,
+                "sms": {"enabled": true, "otp": otp}, "email": {"enabled": true, "otp": otp},
+                "voice": {"enabled": false, "otp": otp},
+                "mobile": {"enabled": true,
+                    "otp": {"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}},
+                        "window": {"stepSize": {"duration": 30, "timeUnit": "SECONDS"}}},
+                    "applications": [{"id": app["id"], "push": {"enabled": false}}]},
+                "totp": {"enabled": true, "otp": {"failure": {"count": 3,
+                    "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}}}}),
+        )
+        .await;
+    let refused = api
+        .expect(
+            400,
+            Method::POST,
+            &format!("{e}/deviceAuthenticationPolicies"),
+            Some("application/json"),
+            Some(&json!({"name": "bad", "sms": {"enabled": true,
+                "otp": {"lifeTime": {"duration": 30, "timeUnit": "HOURS"}}}})),
+        )
+        .await;
+    assert_eq!(refused["code"], "INVALID_DATA", "{refused}");
+    let created = format!("{e}/deviceAuthenticationPolicies/{}", id(&created));
+    api.get(&created).await;
+    api.delete(&created).await;
+    api.finish(9).await;
 }

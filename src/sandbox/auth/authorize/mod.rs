@@ -3,6 +3,7 @@
 //! answers with a redirect to the sign-on page (or, in `pi.flow` mode, the flow itself) plus
 //! the `interactionId`/`interactionToken` cookies the flows API requires.
 
+pub mod login_hint;
 pub mod request;
 pub mod request_object;
 pub mod respond;
@@ -58,6 +59,13 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         Ok(ok) => ok,
         Err(refusal) => return refuse(refusal),
     };
+    let hinted = match params.get("login_hint_token") {
+        Some(token) => match login_hint::resolve(state, env, &app, token) {
+            Ok(h) => Some(h),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     let policy = {
         let store = state.store();
         policy::for_app(&store, env, Some(&app.id), req.acr_values.as_deref())
@@ -69,6 +77,9 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
     flow.app_id = Some(app.id.clone());
     flow.app_name = Some(app.name.clone());
     join_session(state, &mut flow, &req, headers);
+    if let Some(h) = hinted {
+        hint_user(&mut flow, h);
+    }
     engine::advance(state, &mut flow);
     if prompt_none && flow.status != Status::Completed {
         return refuse(Refusal::Client {
@@ -110,6 +121,17 @@ fn join_session(
         .map(str::to_owned);
     flow.amr = s.amr;
     flow.session_id = Some(s.id);
+}
+
+/// Puts the user a `login_hint_token` names on the flow; a session of someone else is left
+/// out (its authentication is not this user's).
+fn hint_user(flow: &mut Flow, hinted: login_hint::Hinted) {
+    if flow.user_id.as_deref() != Some(hinted.user_id.as_str()) {
+        flow.amr.clear();
+        flow.session_id = None;
+    }
+    flow.user_id = Some(hinted.user_id);
+    flow.username = hinted.username;
 }
 
 /// The answer that starts a flow: the flow JSON (`pi.flow`) or a 302 to the sign-on page

@@ -27,6 +27,9 @@ pub struct AuthorizeRequest {
     pub prompt: Option<String>,
     pub max_age: Option<i64>,
     pub acr_values: Option<String>,
+    /// The request object's `pi.template` (`{name, variant, variables}`): the notification
+    /// template an MFA action's message uses, for transaction approval.
+    pub template: Option<serde_json::Value>,
 }
 
 impl AuthorizeRequest {
@@ -88,6 +91,10 @@ pub fn parse(
         prompt,
         max_age,
         acr_values: params.get("acr_values").map(str::to_owned),
+        template: params
+            .get("pi.template")
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .filter(serde_json::Value::is_object),
     };
     Ok((request, app))
 }

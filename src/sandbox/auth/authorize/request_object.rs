@@ -1,6 +1,6 @@
 //! The `request` parameter (OIDC request object): a JWT whose claims are authorize
 //! parameters, used by tutorials to pass `pi.template` and friends. Unsigned objects are
-//! accepted, HS256 ones must be signed with the client secret, RS256 ones with a key of the
+//! accepted, HS256/384/512 ones must be signed with the client secret, RS256 ones with a key of the
 //! application's `jwks`.
 
 use serde_json::Value;
@@ -39,6 +39,8 @@ pub fn merge(state: &SandboxState, env: &str, params: &mut Params) -> Result<(),
         match value {
             Value::String(s) => params.insert(name, s),
             Value::Number(n) => params.insert(name, &n.to_string()),
+            // `pi.template`, `pi.clientContext`: kept as JSON text for the request's reader.
+            Value::Object(_) => params.insert(name, &value.to_string()),
             _ => {}
         }
     }
@@ -76,10 +78,10 @@ fn signature_ok(state: &SandboxState, env: &str, client_id: &str, parsed: &jwt::
         return false;
     };
     match alg {
-        Some("HS256") => app
+        Some("HS256" | "HS384" | "HS512") => app
             .secret
             .as_deref()
-            .is_some_and(|s| jwt::verify_hs256(parsed, s.as_bytes())),
+            .is_some_and(|s| jwt::verify_hmac(parsed, s.as_bytes())),
         Some("RS256") => client_jwks::verify(&app.doc, parsed),
         _ => false,
     }

@@ -1,12 +1,13 @@
 //! The `MULTI_FACTOR_AUTHENTICATION` action: pick among the user's usable devices
 //! (`DEVICE_SELECTION_REQUIRED` → `device.select`), send a one-time passcode to the outbox
-//! (`testMode` devices also show it as `test.otp`), and check it (`otp.check`).
+//! (`testMode` devices also show it as `test.otp`; a transaction approval sends it in the
+//! request's notification template), and check it (`otp.check`).
 
 use serde_json::{Map, Value, json};
 
 use super::actions::text;
 use super::engine::Need;
-use super::{Flow, Status, engine};
+use super::{Flow, Origin, Status, engine, transaction};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user;
 use crate::sandbox::mgmt::codes::random_digits;
@@ -156,6 +157,21 @@ fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
         _ => ("TOTP", device.get("nickname")),
     };
     let to = to.and_then(Value::as_str).unwrap_or(id);
+    let approval = match &flow.origin {
+        Origin::Authorize(req) => req.template.as_ref().and_then(|t| {
+            let store = state.store();
+            transaction::message(&store, &flow.env_id, t, channel, &otp)
+        }),
+        _ => None,
+    };
+    let (purpose, subject, text) = match approval {
+        Some(text) => ("transaction", "Transaction approval", text),
+        None => (
+            "authentication",
+            "Your one-time passcode",
+            format!("Your one-time passcode is {otp}"),
+        ),
+    };
     outbox::push(
         state,
         &Message {
@@ -164,9 +180,9 @@ fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
             device_id: Some(id),
             to,
             channel,
-            purpose: "authentication",
-            subject: "Your one-time passcode",
-            text: &format!("Your one-time passcode is {otp}"),
+            purpose,
+            subject,
+            text: &text,
             code: Code::Otp(&otp),
         },
     );

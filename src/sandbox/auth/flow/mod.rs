@@ -13,6 +13,7 @@ pub mod recovery;
 pub mod registration;
 pub mod render;
 pub mod status;
+pub mod transaction;
 
 use serde_json::Value;
 
