@@ -165,3 +165,5 @@ mod authorize;
 mod config;
 #[path = "sandbox_mgmt/directory.rs"]
 mod directory;
+#[path = "sandbox_mgmt/images.rs"]
+mod images;

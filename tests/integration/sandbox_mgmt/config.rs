@@ -1,6 +1,6 @@
 //! Applications and the configuration they point at: secrets, grants, sign-on policies,
 //! agreements, notification contents, identity providers, gateways, propagation, keys,
-//! risk, the integration catalog, images and settings.
+//! risk, the integration catalog and settings.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -271,7 +271,7 @@ async fn notification_contents_identity_providers_and_gateways() {
 }
 
 #[tokio::test]
-async fn propagation_keys_risk_integrations_and_images() {
+async fn propagation_keys_risk_and_integrations() {
     let api = Api::start().await;
     let env = api.env();
     let base = format!("/environments/{env}/propagation");
@@ -380,36 +380,6 @@ async fn propagation_keys_risk_integrations_and_images() {
         .unwrap();
     assert_eq!(zip.headers()["content-type"], "application/zip");
     assert!(zip.bytes().await.unwrap().starts_with(b"PK"));
-
-    let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone())
-            .file_name("a.png")
-            .mime_str("image/png")
-            .unwrap(),
-    );
-    let image = api
-        .http
-        .post(api.url(&format!("/environments/{env}/images")))
-        .bearer_auth(&api.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(image.status(), StatusCode::CREATED);
-    let image: Value = image.json().await.unwrap();
-    let href = image["targets"]["original"]["href"].as_str().unwrap();
-    let served = api
-        .http
-        .get(href)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(served.as_ref(), png.as_slice());
 
     let mfa = api
         .put(
