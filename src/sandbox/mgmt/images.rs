@@ -137,7 +137,7 @@ fn upload(ctx: &Ctx, headers: &HeaderMap, raw: &Bytes) -> ApiResult<Response> {
     data.insert("type".into(), json!(format.media_type()));
     data.insert(
         "data".into(),
-        json!(base64::engine::general_purpose::STANDARD.encode(&raw)),
+        json!(base64::engine::general_purpose::STANDARD.encode(raw)),
     );
     store.put(ctx.env(), DATA, Value::Object(data));
     Ok(hal::created(crud::view(ctx, &store, &doc)))

@@ -138,7 +138,7 @@ fn check_type(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> Vec<Detail>
     }
 }
 
-/// A PROGRESSIVE_PROFILING action lists at least one attribute and re-prompts at most once
+/// A `PROGRESSIVE_PROFILING` action lists at least one attribute and re-prompts at most once
 /// a second: `promptIntervalSeconds` is an integer of at least 1 (0 would ask at every
 /// sign-on, which PingOne refuses).
 fn profiling(doc: &Map<String, Value>) -> Vec<Detail> {
