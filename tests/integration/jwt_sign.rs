@@ -131,7 +131,46 @@ fn an_unknown_literal_algorithm_is_refused_before_anything_is_sent() {
         run.stderr
     );
     assert!(run.stderr.contains("w.toml:5:"), "{}", run.stderr);
+    let run = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nheaders = { A = \"<<jwt_sign({'a': 1}, key_file='keys/missing.pem', alg='RS256')>>\" }\n",
+            ),
+        )
+        .args(["check", "w.toml"])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("jwt_sign: cannot read keys/missing.pem: no such file"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(s.hits(), 0);
+}
+
+#[test]
+fn a_key_file_beside_the_workflow_signs_rs256() {
+    let s = TestServer::start();
+    case_at(
+        &s,
+        r#"
+name = "Private key JWT"
+[[steps]]
+name = "Sign with a key file"
+method = "POST"
+url = "BASE/echo"
+form = { client_assertion = "<<jwt_sign({'iss': 'app', 'sub': 'app'}, key_file='keys/app.pem', alg='RS256', kid='k1')>>" }
+expect.json."$.body" = { matches = "^client_assertion=eyJ" }
+"#,
+    )
+    .file("keys/app.pem", include_str!("../keys/rsa.pem"))
+    .args(["run", "w.toml", "-vv"])
+    .run()
+    .code(0)
+    .stdout_has("client_assertion=«jwt_sign»");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Reading SAML against the sandbox's IdP (README, Reading SAML): a SAML application, a user,
+//! Reading SAML against the sandbox's identity provider (README, Reading SAML): a SAML application, a user,
 //! the `AuthnRequest`, the sign-on flow and the resume, whose auto-post form carries the
 //! `SAMLResponse` that `[steps.expect.saml]` and a `saml` extraction read.
 

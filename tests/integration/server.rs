@@ -130,14 +130,22 @@ async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> impl
     }))
 }
 
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
 /// What arrived, byte for byte: its length, SHA-256 and Content-Type, for bodies that are
 /// not text (`echo` would show them lossily).
 async fn digest(headers: HeaderMap, body: Bytes) -> impl IntoResponse {
-    use sha2::Digest as _;
-    let hex: String = sha2::Sha256::digest(&body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = sha256_hex(&body);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
