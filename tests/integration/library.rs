@@ -113,7 +113,7 @@ fn sandbox_command_serves_another_process() {
 
 /// The titles of PingOne's workflow-library tutorials, spelled as PingOne spells them: the
 /// getting-started pages, the workflow library's table of use cases, and the pages on native
-/// apps, PingFederate worker apps and the MFA SDK flows.
+/// apps, `PingFederate` worker apps and the MFA SDK flows.
 const TUTORIALS: [&str; 54] = [
     "Create your test environment",
     "Simple SSO",
