@@ -267,6 +267,50 @@ async fn notification_contents_identity_providers_and_gateways() {
         )
         .await;
     assert_eq!(renamed.body["name"], "LDAP 2");
+
+    // A user type links the gateway to a population of the environment.
+    let pop = api
+        .create(
+            &format!("/environments/{env}/populations"),
+            json!({"name": "LDAP users"}),
+        )
+        .await;
+    let with_type = |population: &str, authority: &str| {
+        json!({"name": format!("LDAP {authority} {population}"), "type": "LDAP", "enabled": true, "bindDN": "cn=admin",
+            "bindPassword": "pw", "vendor": "PingDirectory", "serversHostAndPort": ["ldap:389"],
+            "searchBaseDN": "o=example", "userCorrelationFilterPattern": "(uid=$username$)",
+            "userTypes": [{"id": "0b2e5bd5-5d1a-4bd4-9b8c-9f1e6a2c7d10", "name": "people",
+                "passwordAuthority": authority, "newUserLookup": {
+                    "ldapFilterPattern": "(uid=${identifier})", "population": {"id": population},
+                    "attributeMappings": [{"name": "username", "value": "${ldapAttributes.uid}"}]}}]})
+    };
+    let linked = api
+        .create(&gateways, with_type(pop["id"].as_str().unwrap(), "LDAP"))
+        .await;
+    assert_eq!(
+        linked["userTypes"][0]["newUserLookup"]["population"]["id"],
+        pop["id"]
+    );
+    assert_eq!(linked["searchBaseDN"], "o=example");
+    let unknown = api
+        .post(
+            &gateways,
+            with_type("6f1c1d7e-0000-4000-8000-000000000000", "LDAP"),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    assert_eq!(
+        unknown.body["details"][0]["target"],
+        "userTypes.newUserLookup.population.id"
+    );
+    let bad = api
+        .post(&gateways, with_type(pop["id"].as_str().unwrap(), "AD"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert_eq!(
+        bad.body["details"][0]["target"],
+        "userTypes.passwordAuthority"
+    );
     api.sandbox.shutdown().await;
 }
 
