@@ -171,5 +171,7 @@ mod device_policies;
 mod directory;
 #[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
+#[path = "sandbox_mgmt/images.rs"]
+mod images;
 #[path = "sandbox_mgmt/propagation.rs"]
 mod propagation;

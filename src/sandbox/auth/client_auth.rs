@@ -29,6 +29,32 @@ pub fn authenticate(
     params: &Params,
     endpoint: &str,
 ) -> OAuthResult<App> {
+    authenticate_with(state, env, headers, params, endpoint, false)
+}
+
+/// Client authentication at the introspection endpoint: as [`authenticate`], except that an
+/// application authenticating with its secret (`CLIENT_SECRET_BASIC` or
+/// `CLIENT_SECRET_POST`) may send it either way. PingOne's own tutorials introspect with the
+/// `client_id` and `client_secret` form fields for applications whose token endpoint method is
+/// `CLIENT_SECRET_BASIC` ("Get a Token for Custom Resource Access", step 17).
+pub fn authenticate_introspection(
+    state: &SandboxState,
+    env: &str,
+    headers: &HeaderMap,
+    params: &Params,
+    endpoint: &str,
+) -> OAuthResult<App> {
+    authenticate_with(state, env, headers, params, endpoint, true)
+}
+
+fn authenticate_with(
+    state: &SandboxState,
+    env: &str,
+    headers: &HeaderMap,
+    params: &Params,
+    endpoint: &str,
+    secret_either_way: bool,
+) -> OAuthResult<App> {
     let presented = presented(headers, params)?;
     let client_id = match &presented {
         Presented::Basic(id, _)
@@ -43,7 +69,7 @@ pub fn authenticate(
     let Some(app) = app.filter(|a| a.enabled) else {
         return Err(OAuthError::invalid_client("Client authentication failed"));
     };
-    check_method(state, &app, &presented, env, endpoint)?;
+    check_method(state, &app, &presented, env, endpoint, secret_either_way)?;
     Ok(app)
 }
 
@@ -88,14 +114,25 @@ fn check_method(
     presented: &Presented,
     env: &str,
     endpoint: &str,
+    secret_either_way: bool,
 ) -> OAuthResult<()> {
     let secret = app.secret.as_deref().unwrap_or_default();
+    let by_secret = matches!(
+        app.auth_method.as_str(),
+        "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST"
+    );
     let ok = match (app.auth_method.as_str(), presented) {
         ("NONE", Presented::IdOnly(_)) => true,
         ("CLIENT_SECRET_BASIC", Presented::Basic(_, given)) => {
             secret_ok(state, app, given) || secret_ok(state, app, &form_decode(given))
         }
         ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
+        (_, Presented::Basic(_, given)) if by_secret && secret_either_way => {
+            secret_ok(state, app, given) || secret_ok(state, app, &form_decode(given))
+        }
+        (_, Presented::Post(_, given)) if by_secret && secret_either_way => {
+            secret_ok(state, app, given)
+        }
         ("CLIENT_SECRET_JWT", Presented::Assertion(_, parsed)) => {
             check_assertion_claims(state, app, parsed, env, endpoint)?;
             !secret.is_empty() && jwt::verify_hs256(parsed, secret.as_bytes())

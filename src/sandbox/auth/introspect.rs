@@ -1,6 +1,7 @@
 //! `POST /{envID}/as/introspect` (RFC 7662): a resource server, authenticated with the custom
 //! resource's id and secret (per its `introspectEndpointAuthMethod`), or the client that got
-//! the token, asks whether a token is active and what it carries.
+//! the token (its secret in a Basic header or in the `client_id` and `client_secret` form
+//! fields, as PingOne's tutorials send it), asks whether a token is active and what it carries.
 
 use std::sync::Arc;
 
@@ -67,7 +68,7 @@ fn authenticate(
     let resource = state.store().get(env, "resources", &presented_id).cloned();
     let Some(resource) = resource else {
         let endpoint = format!("{}/{env}/as/introspect", state.base_url);
-        let app = client_auth::authenticate(state, env, headers, params, &endpoint)?;
+        let app = client_auth::authenticate_introspection(state, env, headers, params, &endpoint)?;
         return Ok(Caller::Client { id: app.id });
     };
     let method = resource

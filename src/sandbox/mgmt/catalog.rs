@@ -100,8 +100,8 @@ struct GatewayHooks;
 impl Hooks for GatewayHooks {
     fn validate(
         &self,
-        _ctx: &Ctx,
-        _store: &Store,
+        ctx: &Ctx,
+        store: &Store,
         doc: &Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
@@ -111,6 +111,7 @@ impl Hooks for GatewayHooks {
                     return Err(ApiError::required(field));
                 }
             }
+            user_types(ctx, store, doc)?;
         }
         Ok(())
     }
@@ -126,6 +127,51 @@ impl Hooks for GatewayHooks {
             ("instances", format!("{me}/instances")),
         ]
     }
+}
+
+/// An LDAP gateway's user types: each is named, says who checks passwords (`LDAP` or
+/// `PING_ONE`), and a `newUserLookup` creates users in a population of this environment.
+fn user_types(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> ApiResult<()> {
+    let Some(types) = doc.get("userTypes") else {
+        return Ok(());
+    };
+    let Some(types) = types.as_array() else {
+        return Err(ApiError::invalid_value(
+            "INVALID_VALUE",
+            "userTypes",
+            "userTypes must be an array",
+        ));
+    };
+    for user_type in types {
+        if user_type.get("name").and_then(Value::as_str).is_none() {
+            return Err(ApiError::required("userTypes.name"));
+        }
+        match user_type.get("passwordAuthority").and_then(Value::as_str) {
+            Some("LDAP" | "PING_ONE") => {}
+            None => return Err(ApiError::required("userTypes.passwordAuthority")),
+            Some(_) => {
+                return Err(ApiError::invalid_value(
+                    "INVALID_VALUE",
+                    "userTypes.passwordAuthority",
+                    "passwordAuthority must be LDAP or PING_ONE",
+                ));
+            }
+        }
+        let population = user_type.pointer("/newUserLookup/population/id");
+        if let Some(id) = population {
+            let known = id
+                .as_str()
+                .is_some_and(|id| store.get(ctx.env(), "populations", id).is_some());
+            if !known {
+                return Err(ApiError::invalid_value(
+                    "INVALID_VALUE",
+                    "userTypes.newUserLookup.population.id",
+                    "The population does not exist in this environment",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub static GATEWAYS: Spec = Spec {

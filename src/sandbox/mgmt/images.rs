@@ -1,11 +1,16 @@
-//! Images (`/environments/{envID}/images`): a multipart upload (`file` part) becomes an
-//! image resource whose `targets.original.href` serves the bytes back from
+//! Images (`/environments/{envID}/images`): the image file is the request body itself, its
+//! `Content-Type` naming the format (`image/jpeg`, `image/png`, `image/gif`) and
+//! `Content-Disposition: attachment; filename=…` naming the file, as PingOne's pages send it.
+//! It becomes an image resource whose `targets.original.href` serves the bytes back from
 //! `/sandbox/images/{imageID}` (no token needed, like PingOne's CDN links).
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,15 +18,15 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::access::Caller;
-use super::body::{Body, Media};
 use super::crud::{self, ctx};
 use super::error::{ApiError, ApiResult};
 use super::hal;
-use super::multipart;
+use super::image_format::Format;
 use super::spec::{Ctx, Ops, Params, Plain, Scope, Spec};
 use crate::sandbox::state::SandboxState;
 
-/// Uploaded bytes: collection `imageData`, scope = environment id, `{id, type, data (Base64)}`.
+/// Uploaded bytes: collection `imageData`, scope = environment id,
+/// `{id, type (the media type served), data (Base64)}`.
 const DATA: &str = "imageData";
 
 pub static IMAGES: Spec = Spec {
@@ -45,16 +50,29 @@ pub static IMAGES: Spec = Spec {
     hooks: &Plain,
 };
 
+/// PingOne takes image files of at most 2 MB.
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+
 type St = State<Arc<SandboxState>>;
 
 pub fn routes() -> Router<Arc<SandboxState>> {
     Router::new().merge(crud::routes(&IMAGES)).route(
         IMAGES.path,
         axum::routing::post(
-            |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
-                upload(&ctx(s, &IMAGES, p, &q, c)?, &b)
+            |State(s): St,
+             c: Caller,
+             p: Params,
+             q: RawQuery,
+             h: HeaderMap,
+             b: Result<Bytes, BytesRejection>| async move {
+                // A body past the read limit is an oversized image, not a transport error.
+                let b = b.map_err(|_| too_large())?;
+                upload(&ctx(s, &IMAGES, p, &q, c)?, &h, &b)
             },
-        ),
+        )
+        // Read a little past the limit so an oversized image gets PingOne's 400, not a
+        // transport error.
+        .layer(DefaultBodyLimit::max(MAX_BYTES * 2)),
     )
 }
 
@@ -66,53 +84,60 @@ pub fn public_routes() -> Router<Arc<SandboxState>> {
     )
 }
 
-/// The image's `type` as PingOne writes it: `png`, `jpg` or `gif` (lowercase).
-fn image_type(content_type: Option<&str>, data: &[u8]) -> Option<&'static str> {
-    match content_type.unwrap_or_default() {
-        "image/png" => Some("png"),
-        "image/jpeg" | "image/jpg" => Some("jpg"),
-        "image/gif" => Some("gif"),
-        _ if data.starts_with(b"\x89PNG") => Some("png"),
-        _ if data.starts_with(b"\xff\xd8") => Some("jpg"),
-        _ if data.starts_with(b"GIF8") => Some("gif"),
-        _ => None,
-    }
+fn too_large() -> ApiError {
+    ApiError::invalid_value(
+        "INVALID_VALUE",
+        "file",
+        "The image file must not be larger than 2 MB",
+    )
 }
 
-fn upload(ctx: &Ctx, body: &Body) -> ApiResult<Response> {
-    let Media::Other(content_type) = &body.media else {
-        return Err(ApiError::unsupported_media_type(&body.media.describe()));
-    };
-    let boundary = multipart::boundary(content_type)
-        .ok_or_else(|| ApiError::unsupported_media_type(content_type))?;
-    let parts = multipart::parse(&body.raw, &boundary).ok_or_else(|| {
-        ApiError::invalid_value("INVALID_VALUE", "file", "The multipart body is malformed")
+/// The body is read as bytes, never as JSON: only an image file is a valid body, and JSON,
+/// forms and multipart are refused by their media type.
+fn upload(ctx: &Ctx, headers: &HeaderMap, raw: &Bytes) -> ApiResult<Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let format = Format::from_media_type(content_type).ok_or_else(|| {
+        ApiError::unsupported_media_type(if content_type.is_empty() {
+            "none"
+        } else {
+            content_type
+        })
     })?;
-    let file = parts
-        .into_iter()
-        .find(|p| p.name == "file" || p.filename.is_some())
-        .ok_or_else(|| ApiError::required("file"))?;
-    let kind = image_type(file.content_type.as_deref(), &file.data).ok_or_else(|| {
+    if raw.is_empty() {
+        return Err(ApiError::required("file"));
+    }
+    if raw.len() > MAX_BYTES {
+        return Err(too_large());
+    }
+    let (width, height) = format.dimensions(raw).ok_or_else(|| {
         ApiError::invalid_value(
             "INVALID_VALUE",
             "file",
-            "Only PNG, JPG and GIF images are supported",
+            format!(
+                "The file is not a valid {} image",
+                format.name().to_uppercase()
+            ),
         )
     })?;
     let id = hal::new_id();
     let href = format!("{}/sandbox/images/{id}", ctx.state.base_url);
     let doc = json!({
         "id": id, "environment": hal::id_ref(ctx.env()), "createdAt": hal::now(),
-        "targets": {"original": {"id": id, "href": href, "type": kind}},
+        "targets": {"original": {
+            "id": id, "href": href, "type": format.name(), "width": width, "height": height,
+        }},
     });
     let mut store = ctx.state.store();
     store.put(ctx.env(), "images", doc.clone());
     let mut data = Map::new();
     data.insert("id".into(), json!(id));
-    data.insert("type".into(), json!(kind));
+    data.insert("type".into(), json!(format.media_type()));
     data.insert(
         "data".into(),
-        json!(base64::engine::general_purpose::STANDARD.encode(&file.data)),
+        json!(base64::engine::general_purpose::STANDARD.encode(raw)),
     );
     store.put(ctx.env(), DATA, Value::Object(data));
     Ok(hal::created(crud::view(ctx, &store, &doc)))
@@ -129,10 +154,6 @@ fn serve(state: &SandboxState, id: &str) -> Response {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(doc["data"].as_str().unwrap_or_default())
         .unwrap_or_default();
-    let content_type = match doc["type"].as_str() {
-        Some("png") => "image/png",
-        Some("gif") => "image/gif",
-        _ => "image/jpeg",
-    };
+    let content_type = doc["type"].as_str().unwrap_or("image/jpeg").to_owned();
     ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }

@@ -22,6 +22,7 @@ pub mod filter;
 pub mod groups;
 pub mod hal;
 pub mod identity_providers;
+pub mod image_format;
 pub mod images;
 pub mod integrations;
 pub mod keys;

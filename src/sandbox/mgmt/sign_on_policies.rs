@@ -103,18 +103,7 @@ fn check_type(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> Vec<Detail>
                 "The identity provider does not exist",
             )
         }
-        "PROGRESSIVE_PROFILING"
-            if doc
-                .get("attributes")
-                .and_then(Value::as_array)
-                .is_none_or(Vec::is_empty) =>
-        {
-            vec![Detail::new(
-                "REQUIRED_VALUE",
-                "attributes",
-                "attributes is required",
-            )]
-        }
+        "PROGRESSIVE_PROFILING" => profiling(doc),
         "LOGIN" | "IDENTIFIER_FIRST"
             if doc
                 .get("registration")
@@ -147,6 +136,33 @@ fn check_type(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> Vec<Detail>
         }
         _ => Vec::new(),
     }
+}
+
+/// A `PROGRESSIVE_PROFILING` action lists at least one attribute and re-prompts at most once
+/// a second: `promptIntervalSeconds` is an integer of at least 1 (0 would ask at every
+/// sign-on, which PingOne refuses).
+fn profiling(doc: &Map<String, Value>) -> Vec<Detail> {
+    let mut details = Vec::new();
+    if doc
+        .get("attributes")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        details.push(Detail::new(
+            "REQUIRED_VALUE",
+            "attributes",
+            "attributes is required",
+        ));
+    }
+    let interval = doc.get("promptIntervalSeconds");
+    if interval.is_some_and(|v| v.as_i64().is_none_or(|n| n < 1)) {
+        details.push(Detail::new(
+            "INVALID_VALUE",
+            "promptIntervalSeconds",
+            "promptIntervalSeconds must be an integer greater than or equal to 1",
+        ));
+    }
+    details
 }
 
 impl Hooks for ActionHooks {

@@ -2,6 +2,7 @@
 //! mappings, role and sign-on policy assignments, and the resources, scopes and sign-on
 //! policy actions they point at.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::checker::Conformance;
@@ -236,6 +237,20 @@ async fn sign_on_policies_actions_and_assignments() {
             "attributes": [{"name": "name.given", "required": false}]}),
     )
     .await;
+    // promptIntervalSeconds has a minimum of 1: 0 is refused with PingOne's error body.
+    let refused = api
+        .expect(
+            400,
+            Method::POST,
+            &actions,
+            Some("application/json"),
+            Some(&json!({"priority": 6, "type": "PROGRESSIVE_PROFILING",
+                "preventMultiplePromptsPerFlow": false, "promptIntervalSeconds": 0,
+                "promptText": "More", "attributes": [{"name": "mobilePhone", "required": false}]})),
+        )
+        .await;
+    assert_eq!(refused["code"], "INVALID_DATA");
+    assert_eq!(refused["details"][0]["target"], "promptIntervalSeconds");
     api.get(&actions).await;
     let a = format!("{actions}/{}", id(&first));
     api.get(&a).await;

@@ -138,6 +138,32 @@ impl Conformance {
         reply.body
     }
 
+    /// Sends a file as the raw request body (images) with its media type and
+    /// `Content-Disposition`, checks the response and asserts its status.
+    pub async fn upload_file(
+        &self,
+        status: u16,
+        path: &str,
+        content_type: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Value {
+        let url = self.url(path);
+        let req = self
+            .http
+            .post(&url)
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .header(
+                "content-disposition",
+                format!("attachment; filename={file_name}"),
+            )
+            .body(bytes);
+        let reply = self.exchange(Method::POST, &url, req).await;
+        assert_eq!(reply.status.as_u16(), status, "POST {path}: {}", reply.body);
+        reply.body
+    }
+
     async fn exchange(&self, method: Method, url: &str, req: reqwest::RequestBuilder) -> Reply {
         let resp = req.send().await.unwrap();
         let status = resp.status();

@@ -153,6 +153,24 @@ async fn identity_providers_gateways_keys_and_certificates() {
             "bindPassword": "pw", "vendor": "PingDirectory", "serversHostAndPort": ["ldap.example.com:636"]}),
     )
     .await;
+    // The workflow library's gateway: a user type whose new users go into a population.
+    let pop = api
+        .create(&format!("{e}/populations"), &json!({"name": "LDAP users"}))
+        .await;
+    api.create(
+        &gateways,
+        &json!({"name": "LDAP Gateway", "type": "LDAP", "enabled": true, "vendor": "PingDirectory",
+            "serversHostAndPort": ["host1:389"], "bindDN": "cn=svc-account", "bindPassword": "pw",
+            "searchBaseDN": "o=example", "userCorrelationFilterPattern": "(|(uid=$username$)(mail=$username$))",
+            "userTypes": [{"id": "0b2e5bd5-5d1a-4bd4-9b8c-9f1e6a2c7d10", "name": "typeName",
+                "passwordAuthority": "LDAP", "searchBaseDn": "dc=example,dc=com",
+                "orderedCorrelationAttributes": ["externalid", "uid", "username"],
+                "allowPasswordChanges": false, "newUserLookup": {
+                    "ldapFilterPattern": "(|(uid=${identifier})(mail=${identifier}))",
+                    "population": {"id": id(&pop)},
+                    "attributeMappings": [{"name": "username", "value": "${ldapAttributes.uid}"}]}}]}),
+    )
+    .await;
     let credentials = format!("{gw}/credentials");
     let credential = api.create(&credentials, &json!({})).await;
     api.get(&credentials).await;

@@ -167,15 +167,13 @@ async fn integrations_images_settings_and_flow_policies() {
     )
     .await;
 
-    let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(png)
-            .file_name("a.png")
-            .mime_str("image/png")
-            .unwrap(),
-    );
-    let image = api.upload(201, &format!("{e}/images"), form).await;
+    // The image is the body itself, as PingOne's Create Image page sends it.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend_from_slice(&[0, 0, 0, 2, 0, 0, 0, 3]);
+    let image = api
+        .upload_file(201, &format!("{e}/images"), "image/png", "a.png", png)
+        .await;
+    assert_eq!(image["targets"]["original"]["width"], 2);
     let img = format!("{e}/images/{}", id(&image));
     api.get(&img).await;
     api.delete(&img).await;

@@ -300,29 +300,79 @@ async fn progressive_profiling_asks_for_missing_attributes() {
     let user = kit.user("profiled", PASSWORD).await;
     let actions = vec![
         login_action(),
-        json!({"priority": 2, "type": "PROGRESSIVE_PROFILING",
-        "attributes": [{"name": "mobilePhone", "required": true}], "preventMultiplePromptsPerFlow": true,
-        "promptIntervalSeconds": 0, "promptText": "Tell us more"}),
+        json!({"priority": 50, "type": "PROGRESSIVE_PROFILING",
+        "attributes": [{"name": "mobilePhone", "required": true}], "preventMultiplePromptsPerFlow": false,
+        "promptIntervalSeconds": 3600, "promptText": "Tell us more"}),
     ];
     let (_, b, flow) = start(&kit, actions).await;
     let f = b
         .login(&flow, "profiled", PASSWORD, "PROFILE_DATA_REQUIRED")
         .await;
     assert_eq!(f.body["_embedded"]["attributes"][0]["name"], "mobilePhone");
-    let empty = b.act(&flow, "user.profile.update", json!({})).await;
-    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
-    let f = b
+    assert!(f.body["_links"]["user.update"].is_object(), "{}", f.body);
+    // PingOne documents `user.update` for this answer; another name is not an action.
+    let other = b
         .act(
             &flow,
             "user.profile.update",
             json!({"mobilePhone": "+15125550000"}),
         )
         .await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        other.body
+    );
+    let empty = b.act(&flow, "user.update", json!({})).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    let f = b
+        .act(&flow, "user.update", json!({"mobilePhone": "+15125550000"}))
+        .await;
     assert_eq!(f.body["status"], "COMPLETED", "{}", f.body);
     let r = kit
         .v1(Method::GET, &format!("/users/{user}"), "", None)
         .await;
     assert_eq!(r.body["mobilePhone"], "+15125550000");
+}
+
+#[tokio::test]
+async fn progressive_profiling_prompt_interval_is_at_least_one_second() {
+    let kit = Kit::start().await;
+    let policy = kit
+        .create("/signOnPolicies", json!({"name": "profiling"}))
+        .await;
+    let actions = format!(
+        "/signOnPolicies/{}/actions",
+        policy["id"].as_str().expect("id")
+    );
+    for interval in [json!(0), json!(-5), json!("3600")] {
+        let r = kit
+            .v1(
+                Method::POST,
+                &actions,
+                "application/json",
+                Some(json!({"priority": 50, "type": "PROGRESSIVE_PROFILING",
+                    "attributes": [{"name": "mobilePhone", "required": false}],
+                    "preventMultiplePromptsPerFlow": false, "promptIntervalSeconds": interval,
+                    "promptText": "More"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{interval}: {}", r.body);
+        assert_eq!(r.body["code"], "INVALID_DATA");
+        assert_eq!(r.body["details"][0]["code"], "INVALID_VALUE");
+        assert_eq!(r.body["details"][0]["target"], "promptIntervalSeconds");
+    }
+    let one = kit
+        .create(
+            &actions,
+            json!({"priority": 50, "type": "PROGRESSIVE_PROFILING",
+                "attributes": [{"name": "mobilePhone", "required": false}],
+                "preventMultiplePromptsPerFlow": false, "promptIntervalSeconds": 1,
+                "promptText": "More"}),
+        )
+        .await;
+    assert_eq!(one["promptIntervalSeconds"], 1);
 }
 
 #[tokio::test]

@@ -291,6 +291,49 @@ async fn introspection_by_resource_and_revocation() {
         r.body["active"], true,
         "the client may introspect its own token"
     );
+    // PingOne's tutorials form-post the app's id and secret to introspect, even for an app
+    // whose token endpoint method is CLIENT_SECRET_BASIC.
+    let r = kit
+        .form(
+            "/as/introspect",
+            &[
+                ("token", &token),
+                ("client_id", &id),
+                ("client_secret", &secret),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["active"], true, "{}", r.body);
+    assert_eq!(r.body["aud"], "https://orders.example");
+    assert_eq!(r.body["client_id"], id.as_str());
+    let r = kit
+        .form(
+            "/as/introspect",
+            &[
+                ("token", &token),
+                ("client_id", &id),
+                ("client_secret", "wrong"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert_eq!(r.body["error"], "invalid_client");
+    // Only the token endpoint keeps to the configured method.
+    let r = kit
+        .form(
+            "/as/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
 
     let r = kit
         .form("/as/revoke", &[("token", &token)], Some((&id, &secret)))

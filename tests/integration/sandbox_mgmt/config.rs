@@ -1,6 +1,6 @@
 //! Applications and the configuration they point at: secrets, grants, sign-on policies,
 //! agreements, notification contents, identity providers, gateways, keys,
-//! risk, the integration catalog, images and settings.
+//! risk, the integration catalog and settings.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -267,11 +267,55 @@ async fn notification_contents_identity_providers_and_gateways() {
         )
         .await;
     assert_eq!(renamed.body["name"], "LDAP 2");
+
+    // A user type links the gateway to a population of the environment.
+    let pop = api
+        .create(
+            &format!("/environments/{env}/populations"),
+            json!({"name": "LDAP users"}),
+        )
+        .await;
+    let with_type = |population: &str, authority: &str| {
+        json!({"name": format!("LDAP {authority} {population}"), "type": "LDAP", "enabled": true, "bindDN": "cn=admin",
+            "bindPassword": "pw", "vendor": "PingDirectory", "serversHostAndPort": ["ldap:389"],
+            "searchBaseDN": "o=example", "userCorrelationFilterPattern": "(uid=$username$)",
+            "userTypes": [{"id": "0b2e5bd5-5d1a-4bd4-9b8c-9f1e6a2c7d10", "name": "people",
+                "passwordAuthority": authority, "newUserLookup": {
+                    "ldapFilterPattern": "(uid=${identifier})", "population": {"id": population},
+                    "attributeMappings": [{"name": "username", "value": "${ldapAttributes.uid}"}]}}]})
+    };
+    let linked = api
+        .create(&gateways, with_type(pop["id"].as_str().unwrap(), "LDAP"))
+        .await;
+    assert_eq!(
+        linked["userTypes"][0]["newUserLookup"]["population"]["id"],
+        pop["id"]
+    );
+    assert_eq!(linked["searchBaseDN"], "o=example");
+    let unknown = api
+        .post(
+            &gateways,
+            with_type("6f1c1d7e-0000-4000-8000-000000000000", "LDAP"),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    assert_eq!(
+        unknown.body["details"][0]["target"],
+        "userTypes.newUserLookup.population.id"
+    );
+    let bad = api
+        .post(&gateways, with_type(pop["id"].as_str().unwrap(), "AD"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert_eq!(
+        bad.body["details"][0]["target"],
+        "userTypes.passwordAuthority"
+    );
     api.sandbox.shutdown().await;
 }
 
 #[tokio::test]
-async fn keys_risk_integrations_and_images() {
+async fn keys_risk_and_integrations() {
     let api = Api::start().await;
     let env = api.env();
     let keys = api.get(&format!("/environments/{env}/keys")).await;
@@ -341,36 +385,6 @@ async fn keys_risk_integrations_and_images() {
         .unwrap();
     assert_eq!(zip.headers()["content-type"], "application/zip");
     assert!(zip.bytes().await.unwrap().starts_with(b"PK"));
-
-    let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone())
-            .file_name("a.png")
-            .mime_str("image/png")
-            .unwrap(),
-    );
-    let image = api
-        .http
-        .post(api.url(&format!("/environments/{env}/images")))
-        .bearer_auth(&api.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(image.status(), StatusCode::CREATED);
-    let image: Value = image.json().await.unwrap();
-    let href = image["targets"]["original"]["href"].as_str().unwrap();
-    let served = api
-        .http
-        .get(href)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(served.as_ref(), png.as_slice());
 
     let mfa = api
         .put(

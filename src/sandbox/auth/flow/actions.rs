@@ -29,7 +29,7 @@ pub fn run(
         "device.select" => mfa::select(state, flow, body),
         "otp.check" => mfa::check(state, flow, body),
         "user.consent" => agreement::consent(state, flow, body),
-        "user.profile.update" => profile::update(state, flow, body),
+        "user.update" => profile::update(state, flow, body),
         "deviceAuthGrant.userCode.verify" => dag::verify_code(state, flow, body),
         "deviceAuthGrant.consent" => dag::consent(state, flow, body),
         other => Err(ApiError::bad_request(format!(

@@ -1,6 +1,6 @@
 //! The `PROGRESSIVE_PROFILING` action: when the user lacks attributes the action lists, the
-//! flow asks for them (`PROFILE_DATA_REQUIRED`) and `user.profile.update` stores them on the
-//! user.
+//! flow asks for them (`PROFILE_DATA_REQUIRED`) and `user.update`
+//! (`application/vnd.pingidentity.user.update+json`) stores them on the user.
 
 use serde_json::{Map, Value, json};
 
@@ -79,7 +79,7 @@ pub fn embed(action: &Value, embedded: &mut Map<String, Value>) {
     }
 }
 
-/// `user.profile.update`: the attributes as top-level fields (or inside `user`), e.g.
+/// `user.update`: the attributes as top-level fields (or inside `user`), e.g.
 /// `{"mobilePhone": "+15125551234"}`.
 pub fn update(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
     let values = body.get("user").and_then(Value::as_object).unwrap_or(body);

@@ -51,7 +51,7 @@ impl Status {
             Self::DeviceSelectionRequired => &["device.select"],
             Self::OtpRequired => &["otp.check"],
             Self::AgreementConsentRequired => &["user.consent"],
-            Self::ProfileDataRequired => &["user.profile.update"],
+            Self::ProfileDataRequired => &["user.update"],
             Self::DagUserCodeRequired => &["deviceAuthGrant.userCode.verify"],
             Self::DagConsentRequired => &["deviceAuthGrant.consent"],
             Self::Completed | Self::Failed => &[],
@@ -79,7 +79,7 @@ pub fn canonical_action(name: &str) -> Option<&'static str> {
         "device.select",
         "otp.check",
         "user.consent",
-        "user.profile.update",
+        "user.update",
         "deviceAuthGrant.userCode.verify",
         "deviceAuthGrant.consent",
     ];
@@ -107,6 +107,9 @@ mod tests {
             canonical_action("usernamepassword.check"),
             Some("usernamePassword.check")
         );
+        // Progressive profiling is answered with `user.update` only, as PingOne documents it.
+        assert_eq!(canonical_action("user.update"), Some("user.update"));
+        assert_eq!(canonical_action("user.profile.update"), None);
         assert_eq!(canonical_action("bogus"), None);
     }
 
