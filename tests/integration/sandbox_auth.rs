@@ -344,6 +344,8 @@ pub fn code_request(app: &str) -> [(&str, &str); 4] {
 pub const PASSWORD: &str = "Sandbox-Pass1!";
 pub const REDIRECT: &str = "https://app.example/cb";
 
+#[path = "sandbox_auth/client_auth.rs"]
+mod client_auth;
 #[path = "sandbox_auth/code_flow.rs"]
 mod code_flow;
 #[path = "sandbox_auth/device.rs"]
