@@ -358,5 +358,7 @@ mod policies;
 mod saml;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
+#[path = "sandbox_auth/signoff.rs"]
+mod signoff;
 #[path = "sandbox_auth/tokens.rs"]
 mod tokens;
