@@ -352,6 +352,8 @@ mod code_flow;
 mod device;
 #[path = "sandbox_auth/errors.rs"]
 mod errors;
+#[path = "sandbox_auth/identifier_first.rs"]
+mod identifier_first;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/saml.rs"]
