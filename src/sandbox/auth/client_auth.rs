@@ -92,8 +92,8 @@ fn check_method(
     let secret = app.secret.as_deref().unwrap_or_default();
     let ok = match (app.auth_method.as_str(), presented) {
         ("NONE", Presented::IdOnly(_)) => true,
-        ("CLIENT_SECRET_BASIC", Presented::Basic(_, given)) => secret_ok(state, app, given),
-        ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
+        ("CLIENT_SECRET_BASIC", Presented::Basic(_, given))
+        | ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
         ("CLIENT_SECRET_JWT", Presented::Assertion(_, parsed)) => {
             check_assertion_claims(state, app, parsed, env, endpoint)?;
             !secret.is_empty() && jwt::verify_hmac(parsed, secret.as_bytes())

@@ -149,21 +149,15 @@ fn logout_target(
     }
     let registered =
         |a: &app::App| a.enabled && a.post_logout_redirect_uris.iter().any(|u| u == uri);
-    let ok = match hint.and_then(hint_client) {
-        Some(id) => {
-            let store = state.store();
-            app::find(state, &store, env, id).is_some_and(|a| registered(&a))
-        }
-        None => {
-            let ids: Vec<String> = state
-                .store()
-                .list(env, "applications")
-                .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
-                .collect();
-            let store = state.store();
-            ids.iter()
-                .any(|id| app::find(state, &store, env, id).is_some_and(|a| registered(&a)))
-        }
+    let ok = if let Some(id) = hint.and_then(hint_client) {
+        let store = state.store();
+        app::find(state, &store, env, id).is_some_and(|a| registered(&a))
+    } else {
+        let store = state.store();
+        store
+            .list(env, "applications")
+            .filter_map(|a| a.get("id").and_then(Value::as_str))
+            .any(|id| app::find(state, &store, env, id).is_some_and(|a| registered(&a)))
     };
     if ok {
         Ok(Some(uri.to_owned()))

@@ -181,7 +181,7 @@ fn check_discovery_rules(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> 
                 details.push(Detail::new(
                     "REQUIRED_VALUE",
                     &target,
-                    &format!("{target} is required"),
+                    format!("{target} is required"),
                 ));
             }
         }
