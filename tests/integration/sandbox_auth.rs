@@ -346,6 +346,8 @@ pub const REDIRECT: &str = "https://app.example/cb";
 
 #[path = "sandbox_auth/audit.rs"]
 mod audit;
+#[path = "sandbox_auth/client_auth.rs"]
+mod client_auth;
 #[path = "sandbox_auth/code_flow.rs"]
 mod code_flow;
 #[path = "sandbox_auth/device.rs"]
@@ -354,6 +356,8 @@ mod device;
 mod errors;
 #[path = "sandbox_auth/mfa_only.rs"]
 mod mfa_only;
+#[path = "sandbox_auth/identifier_first.rs"]
+mod identifier_first;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]
@@ -362,5 +366,7 @@ mod refresh_grace;
 mod saml;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
+#[path = "sandbox_auth/signoff.rs"]
+mod signoff;
 #[path = "sandbox_auth/tokens.rs"]
 mod tokens;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::sandbox::auth::directory::app::{self, App};
 use crate::sandbox::auth::jwt;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
-use crate::sandbox::auth::request::{Params, basic_credentials, form_decode};
+use crate::sandbox::auth::request::{Params, basic_credentials};
 use crate::sandbox::state::SandboxState;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -123,19 +123,16 @@ fn check_method(
     );
     let ok = match (app.auth_method.as_str(), presented) {
         ("NONE", Presented::IdOnly(_)) => true,
-        ("CLIENT_SECRET_BASIC", Presented::Basic(_, given)) => {
-            secret_ok(state, app, given) || secret_ok(state, app, &form_decode(given))
-        }
-        ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
-        (_, Presented::Basic(_, given)) if by_secret && secret_either_way => {
-            secret_ok(state, app, given) || secret_ok(state, app, &form_decode(given))
-        }
-        (_, Presented::Post(_, given)) if by_secret && secret_either_way => {
+        ("CLIENT_SECRET_BASIC", Presented::Basic(_, given))
+        | ("CLIENT_SECRET_POST", Presented::Post(_, given)) => secret_ok(state, app, given),
+        (_, Presented::Basic(_, given) | Presented::Post(_, given))
+            if by_secret && secret_either_way =>
+        {
             secret_ok(state, app, given)
         }
         ("CLIENT_SECRET_JWT", Presented::Assertion(_, parsed)) => {
             check_assertion_claims(state, app, parsed, env, endpoint)?;
-            !secret.is_empty() && jwt::verify_hs256(parsed, secret.as_bytes())
+            !secret.is_empty() && jwt::verify_hmac(parsed, secret.as_bytes())
         }
         ("PRIVATE_KEY_JWT", Presented::Assertion(_, parsed)) => {
             check_assertion_claims(state, app, parsed, env, endpoint)?;
@@ -167,8 +164,10 @@ fn secret_ok(state: &SandboxState, app: &App, given: &str) -> bool {
     crate::sandbox::mgmt::directory::application_secret_matches(&store, &app.env_id, &app.id, given)
 }
 
-/// RFC 7523 §3: `iss` = `sub` = client id, `aud` names this server, not expired, `exp` at most
-/// an hour ahead, `nbf` (if any) reached.
+/// The claims PingOne checks ("Create a client secret JWT"): `iss` = `sub` = client id; `aud`
+/// the token endpoint, the issuer or the endpoint called (full URLs); `exp` present, not
+/// passed and at most an hour ahead; `nbf`, if present, not in the future. `iat` and `jti`
+/// are not validated, so an assertion may be presented again until it expires.
 fn check_assertion_claims(
     state: &SandboxState,
     app: &App,
@@ -196,15 +195,19 @@ fn check_assertion_claims(
     };
     if !aud_ok {
         return Err(OAuthError::invalid_client(format!(
-            "client_assertion aud must be {token_url}"
+            "client_assertion aud must be {token_url}, the issuer or the endpoint called"
         )));
     }
     let now = state.auth.clock.now_secs();
-    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    let Some(exp) = claims.get("exp").and_then(Value::as_i64) else {
+        return Err(OAuthError::invalid_client(
+            "client_assertion exp is required",
+        ));
+    };
     if exp <= now {
         return Err(OAuthError::invalid_client("client_assertion has expired"));
     }
-    if exp > now + 3600 + 60 {
+    if exp > now + 3600 {
         return Err(OAuthError::invalid_client(
             "client_assertion exp must be at most one hour ahead",
         ));
@@ -212,7 +215,7 @@ fn check_assertion_claims(
     if claims
         .get("nbf")
         .and_then(Value::as_i64)
-        .is_some_and(|nbf| nbf > now + 60)
+        .is_some_and(|nbf| nbf > now)
     {
         return Err(OAuthError::invalid_client(
             "client_assertion is not yet valid",

@@ -15,7 +15,7 @@ use crate::sandbox::auth::client_auth;
 use crate::sandbox::auth::directory;
 use crate::sandbox::auth::jwt;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
-use crate::sandbox::auth::request::{Params, basic_credentials, form_decode, is_form};
+use crate::sandbox::auth::request::{Params, basic_credentials, is_form};
 use crate::sandbox::state::SandboxState;
 
 /// Who is asking.
@@ -89,12 +89,6 @@ fn authenticate(
         || given.is_some_and(|g| {
             let store = state.store();
             crate::sandbox::mgmt::secrets::resource_secret_matches(&store, env, &presented_id, &g)
-                || crate::sandbox::mgmt::secrets::resource_secret_matches(
-                    &store,
-                    env,
-                    &presented_id,
-                    &form_decode(&g),
-                )
         });
     if !ok {
         return Err(OAuthError::invalid_client("Client authentication failed"));

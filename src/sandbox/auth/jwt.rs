@@ -1,5 +1,6 @@
-//! Compact JWT text: base64url segments, parsing without trust, and HS256 (client assertions
-//! signed with a client secret). RS256 signing lives with the key in `keys.rs`.
+//! Compact JWT text: base64url segments, parsing without trust, and the HMAC algorithms
+//! (HS256/384/512: client assertions signed with a client secret). RS256 signing lives with
+//! the key in `keys.rs`.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -57,30 +58,44 @@ pub fn signing_input(header: &Value, claims: &Value) -> String {
 
 /// Signs `claims` with HS256 under `secret`.
 pub fn sign_hs256(claims: &Value, secret: &[u8]) -> String {
-    let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+    sign_hmac(claims, secret, "HS256").unwrap_or_default()
+}
+
+/// Signs `claims` with `alg` (HS256, HS384 or HS512) under `secret`; `None` for another
+/// algorithm.
+pub fn sign_hmac(claims: &Value, secret: &[u8], alg: &str) -> Option<String> {
+    let header = serde_json::json!({"alg": alg, "typ": "JWT"});
     let input = signing_input(&header, claims);
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    let key = hmac::Key::new(hmac_algorithm(alg)?, secret);
     let tag = hmac::sign(&key, input.as_bytes());
-    format!("{input}.{}", b64url(tag.as_ref()))
+    Some(format!("{input}.{}", b64url(tag.as_ref())))
+}
+
+fn hmac_algorithm(alg: &str) -> Option<hmac::Algorithm> {
+    match alg {
+        "HS256" => Some(hmac::HMAC_SHA256),
+        "HS384" => Some(hmac::HMAC_SHA384),
+        "HS512" => Some(hmac::HMAC_SHA512),
+        _ => None,
+    }
 }
 
 /// Whether `parsed` is an HS256 JWT whose signature matches `secret`.
 pub fn verify_hs256(parsed: &Parsed, secret: &[u8]) -> bool {
-    if parsed.header.get("alg").and_then(Value::as_str) != Some("HS256") {
-        return false;
-    }
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
-    hmac::verify(&key, parsed.signing_input.as_bytes(), &parsed.signature).is_ok()
+    parsed.header.get("alg").and_then(Value::as_str) == Some("HS256") && verify_hmac(parsed, secret)
 }
 
-/// Whether `parsed` is an HS256, HS384 or HS512 JWT whose signature matches `secret`
-/// (PingOne accepts all three for secrets: request objects, login hint tokens).
+/// Whether `parsed` is signed with HS256, HS384 or HS512 (the header's `alg`) and its
+/// signature matches `secret`: the algorithms PingOne accepts for `CLIENT_SECRET_JWT`, request
+/// objects and login hint tokens.
 pub fn verify_hmac(parsed: &Parsed, secret: &[u8]) -> bool {
-    let algorithm = match parsed.header.get("alg").and_then(Value::as_str) {
-        Some("HS256") => hmac::HMAC_SHA256,
-        Some("HS384") => hmac::HMAC_SHA384,
-        Some("HS512") => hmac::HMAC_SHA512,
-        _ => return false,
+    let Some(algorithm) = parsed
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .and_then(hmac_algorithm)
+    else {
+        return false;
     };
     let key = hmac::Key::new(algorithm, secret);
     hmac::verify(&key, parsed.signing_input.as_bytes(), &parsed.signature).is_ok()

@@ -165,6 +165,54 @@ fn profiling(doc: &Map<String, Value>) -> Vec<Detail> {
     details
 }
 
+/// An `IDENTIFIER_FIRST` action's `discoveryRules`: each needs a `condition` with `value` and
+/// `contains`, and an existing `identityProvider`; at most 100 rules.
+fn check_discovery_rules(ctx: &Ctx, store: &Store, doc: &Map<String, Value>) -> Vec<Detail> {
+    let Some(rules) = doc.get("discoveryRules") else {
+        return Vec::new();
+    };
+    let Some(rules) = rules.as_array() else {
+        return vec![Detail::new(
+            "INVALID_VALUE",
+            "discoveryRules",
+            "discoveryRules must be an array",
+        )];
+    };
+    if rules.len() > 100 {
+        return vec![Detail::new(
+            "SIZE_LIMIT_EXCEEDED",
+            "discoveryRules",
+            "At most 100 discovery rules are allowed",
+        )];
+    }
+    let mut details = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        for field in ["value", "contains"] {
+            if rule
+                .pointer(&format!("/condition/{field}"))
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                let target = format!("discoveryRules[{i}].condition.{field}");
+                details.push(Detail::new(
+                    "REQUIRED_VALUE",
+                    &target,
+                    format!("{target} is required"),
+                ));
+            }
+        }
+        let idp = rule.pointer("/identityProvider/id").and_then(Value::as_str);
+        if !reference_exists(store, ctx.env(), "identityProviders", idp) {
+            details.push(Detail::new(
+                "INVALID_VALUE",
+                &format!("discoveryRules[{i}].identityProvider.id"),
+                "The identity provider does not exist",
+            ));
+        }
+    }
+    details
+}
+
 impl Hooks for ActionHooks {
     fn prepare(
         &self,
@@ -206,7 +254,8 @@ impl Hooks for ActionHooks {
         doc: &Map<String, Value>,
         existing: Option<&Value>,
     ) -> ApiResult<()> {
-        let details = check_type(ctx, store, doc);
+        let mut details = check_type(ctx, store, doc);
+        details.extend(check_discovery_rules(ctx, store, doc));
         if !details.is_empty() {
             return Err(ApiError::invalid(details));
         }

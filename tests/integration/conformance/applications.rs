@@ -254,9 +254,22 @@ async fn sign_on_policies_actions_and_assignments() {
     api.get(&actions).await;
     let a = format!("{actions}/{}", id(&first));
     api.get(&a).await;
+    let idp = api
+        .create(
+            &format!("{e}/identityProviders"),
+            &json!({"name": "Partner", "type": "OPENID_CONNECT", "enabled": true,
+                "clientId": "c", "clientSecret": "s", "issuer": "https://partner.example/as",
+                "authorizationEndpoint": "https://partner.example/as/authorize",
+                "tokenEndpoint": "https://partner.example/as/token",
+                "jwksEndpoint": "https://partner.example/as/jwks", "scopes": ["openid"],
+                "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"}),
+        )
+        .await;
     api.put(
         &a,
-        &json!({"priority": 1, "type": "IDENTIFIER_FIRST", "recovery": {"enabled": false}}),
+        &json!({"priority": 1, "type": "IDENTIFIER_FIRST", "recovery": {"enabled": false},
+            "discoveryRules": [{"condition": {"value": "${identifier}", "contains": "@partner.example"},
+                "identityProvider": {"id": idp["id"]}}]}),
     )
     .await;
 

@@ -165,7 +165,7 @@ async fn identifier_first_then_password() {
         vec![json!({"priority": 1, "type": "IDENTIFIER_FIRST"})],
     )
     .await;
-    assert_eq!(b.flow(&flow).await.body["status"], "SIGN_ON_REQUIRED");
+    assert_eq!(b.flow(&flow).await.body["status"], "IDENTIFIER_REQUIRED");
     let f = b
         .act(&flow, "user.lookup", json!({"username": "idfirst"}))
         .await;

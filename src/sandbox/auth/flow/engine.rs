@@ -66,11 +66,19 @@ fn login_need(flow: &Flow) -> Need {
     }
 }
 
+/// `IDENTIFIER_FIRST`: ask who the user is (`IDENTIFIER_REQUIRED`), then a password, unless
+/// a discovery rule sent the user to an external identity provider. An identifier that names
+/// no user and matches no rule still gets the password prompt (which then fails), so the
+/// answer does not tell whether the user exists.
 fn identifier_first_need(flow: &Flow) -> Need {
+    if flow.identity_provider.is_some() {
+        return Need::Wait(Status::ExternalAuthenticationRequired);
+    }
     match (&flow.user_id, flow.authenticated_with("pwd")) {
         (Some(_), true) => Need::Done,
         (Some(_), false) => Need::Wait(Status::PasswordRequired),
-        (None, _) => Need::Wait(Status::SignOnRequired),
+        (None, _) if flow.username.is_some() => Need::Wait(Status::PasswordRequired),
+        (None, _) => Need::Wait(Status::IdentifierRequired),
     }
 }
 

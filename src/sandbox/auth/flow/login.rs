@@ -152,6 +152,11 @@ fn after_sign_on(state: &SandboxState, flow: &mut Flow) {
 /// policies; the next action decides how they authenticate.
 pub fn lookup(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
     let username = text(body, "username")?;
+    if flow.status == Status::IdentifierRequired {
+        super::discovery::identify(state, flow, username);
+        engine::advance(state, flow);
+        return Ok(());
+    }
     let found = {
         let store = state.store();
         user::find_by_name(&store, &flow.env_id, username).cloned()

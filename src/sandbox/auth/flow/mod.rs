@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod agreement;
 pub mod dag;
+pub mod discovery;
 pub mod engine;
 pub mod handler;
 pub mod login;
@@ -71,6 +72,8 @@ pub struct Flow {
     pub status: Status,
     pub user_id: Option<String>,
     pub username: Option<String>,
+    /// The external identity provider an `IDENTIFIER_FIRST` discovery rule chose.
+    pub identity_provider: Option<String>,
     /// How the user authenticated so far (`pwd`, `otp`, ...).
     pub amr: Vec<String>,
     pub session_id: Option<String>,
@@ -105,6 +108,7 @@ impl Flow {
             status: Status::UsernamePasswordRequired,
             user_id: None,
             username: None,
+            identity_provider: None,
             amr: Vec::new(),
             session_id: None,
             new_session: false,

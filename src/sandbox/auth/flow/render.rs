@@ -47,7 +47,9 @@ pub fn offered_actions(flow: &Flow) -> Vec<&'static str> {
                 actions.push("user.register");
             }
         }
-        Status::SignOnRequired if flag("/registration/enabled") == Some(true) => {
+        Status::SignOnRequired | Status::IdentifierRequired
+            if flag("/registration/enabled") == Some(true) =>
+        {
             actions.push("user.register");
         }
         Status::OtpRequired if flow.mfa.devices.len() > 1 => actions.push("device.select"),
@@ -118,6 +120,14 @@ fn embedded(state: &SandboxState, flow: &Flow) -> Value {
                 profile::embed(action, &mut e);
             }
         }
+        Status::ExternalAuthenticationRequired => {
+            if let Some(id) = &flow.identity_provider {
+                e.insert(
+                    "identityProvider".into(),
+                    identity_provider(state, flow, id),
+                );
+            }
+        }
         Status::PasswordRequired => {
             let url = flow_url(state, flow);
             e.insert(
@@ -128,6 +138,14 @@ fn embedded(state: &SandboxState, flow: &Flow) -> Value {
         _ => {}
     }
     Value::Object(e)
+}
+
+/// The provider a discovery rule chose: its id, name and type, as the sign-on page shows it.
+fn identity_provider(state: &SandboxState, flow: &Flow, id: &str) -> Value {
+    let store = state.store();
+    let doc = store.get(&flow.env_id, "identityProviders", id);
+    let field = |k: &str| doc.and_then(|d| d.get(k)).cloned().unwrap_or(Value::Null);
+    json!({"id": id, "name": field("name"), "type": field("type")})
 }
 
 fn selected_device(flow: &Flow, selected: &str) -> Value {

@@ -5,6 +5,8 @@
 pub enum Status {
     UsernamePasswordRequired,
     SignOnRequired,
+    IdentifierRequired,
+    ExternalAuthenticationRequired,
     PasswordRequired,
     MustChangePassword,
     RecoveryCodeRequired,
@@ -24,6 +26,8 @@ impl Status {
         match self {
             Self::UsernamePasswordRequired => "USERNAME_PASSWORD_REQUIRED",
             Self::SignOnRequired => "SIGN_ON_REQUIRED",
+            Self::IdentifierRequired => "IDENTIFIER_REQUIRED",
+            Self::ExternalAuthenticationRequired => "EXTERNAL_AUTHENTICATION_REQUIRED",
             Self::PasswordRequired => "PASSWORD_REQUIRED",
             Self::MustChangePassword => "MUST_CHANGE_PASSWORD",
             Self::RecoveryCodeRequired => "RECOVERY_CODE_REQUIRED",
@@ -44,7 +48,7 @@ impl Status {
     pub fn actions(self) -> &'static [&'static str] {
         match self {
             Self::UsernamePasswordRequired | Self::PasswordRequired => &["usernamePassword.check"],
-            Self::SignOnRequired => &["user.lookup"],
+            Self::SignOnRequired | Self::IdentifierRequired => &["user.lookup"],
             Self::MustChangePassword => &["password.reset"],
             Self::RecoveryCodeRequired => &["password.recover", "password.sendRecoveryCode"],
             Self::VerificationCodeRequired => &["user.verify", "user.sendVerificationCode"],
@@ -54,7 +58,8 @@ impl Status {
             Self::ProfileDataRequired => &["user.update"],
             Self::DagUserCodeRequired => &["deviceAuthGrant.userCode.verify"],
             Self::DagConsentRequired => &["deviceAuthGrant.consent"],
-            Self::Completed | Self::Failed => &[],
+            // The browser goes to the provider (`_embedded.identityProvider`), not to a flow action.
+            Self::ExternalAuthenticationRequired | Self::Completed | Self::Failed => &[],
         }
     }
 
