@@ -1,7 +1,8 @@
 //! `GET|POST /{envID}/as/authorize`: validates the request, starts a sign-on flow under the
 //! application's policy (riding on an existing session when the `ST` cookie names one), and
 //! answers with a redirect to the sign-on page (or, in `pi.flow` mode, the flow itself) plus
-//! the `interactionId`/`interactionToken` cookies the flows API requires.
+//! the `interactionId`/`interactionToken` cookies the flows API requires. An application with
+//! a DaVinci flow policy assigned runs the simulated DaVinci flow instead (`davinci`).
 
 pub mod request;
 pub mod request_object;
@@ -18,6 +19,7 @@ use serde_json::json;
 use self::request::{AuthorizeRequest, Refusal};
 use self::respond::ResponseMode;
 use crate::sandbox::auth::api_error::ApiError;
+use crate::sandbox::auth::davinci;
 use crate::sandbox::auth::directory::{self, policy};
 use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine, render};
 use crate::sandbox::auth::request::Params;
@@ -58,6 +60,16 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         Ok(ok) => ok,
         Err(refusal) => return refuse(refusal),
     };
+    let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
+    if let Some(dv_policy) = dv_policy {
+        return davinci::start(
+            state,
+            env,
+            req,
+            (app.id.as_str(), app.name.as_str()),
+            dv_policy,
+        );
+    }
     let policy = {
         let store = state.store();
         policy::for_app(&store, env, Some(&app.id), req.acr_values.as_deref())
