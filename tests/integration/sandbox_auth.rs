@@ -344,6 +344,8 @@ pub fn code_request(app: &str) -> [(&str, &str); 4] {
 pub const PASSWORD: &str = "Sandbox-Pass1!";
 pub const REDIRECT: &str = "https://app.example/cb";
 
+#[path = "sandbox_auth/app_permissions.rs"]
+mod app_permissions;
 #[path = "sandbox_auth/code_flow.rs"]
 mod code_flow;
 #[path = "sandbox_auth/davinci.rs"]
