@@ -100,12 +100,8 @@ async fn permissions_claim_in_token_and_introspection() {
     let r = kit
         .form(
             "/as/introspect",
-            &[
-                ("token", &token),
-                ("client_id", &app),
-                ("client_secret", &secret),
-            ],
-            None,
+            &[("token", &token)],
+            Some((&app, &secret)),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -36,7 +36,7 @@ async fn start(kit: &Kit, app: &str) -> Value {
                 ("response_type", "code"),
                 ("client_id", app),
                 ("response_mode", "pi.flow"),
-                ("scope", "openid profile"),
+                ("scope", "openid"),
             ],
         )
         .await;
@@ -199,9 +199,15 @@ async fn answers_that_do_not_fit_get_pingone_errors() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.body["details"][0]["target"], "parameters.data.actionKey");
 
-    let r = submit(&kit, &form, json!({"id": form["id"]}), &token).await;
+    let mut empty = sign_on(&form, "edsger", PASSWORD);
+    empty["parameters"]["data"]["formData"] = json!({"username": "edsger"});
+    let r = submit(&kit, &form, empty, &token).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.body["details"][0]["code"], "REQUIRED_VALUE");
+    assert_eq!(
+        r.body["details"][0]["target"],
+        "parameters.data.formData.password"
+    );
 
     let url = form["_links"]["next"]["href"].as_str().expect("href");
     let not_json = Reply::from(
