@@ -113,7 +113,7 @@ pub fn app_permissions(
         )
         .filter_map(|role| role["id"].as_str())
         .flat_map(|role| store.list(role, "permissions"))
-        .filter(|p| p["resource"]["id"].as_str().is_some_and(|id| below(id)))
+        .filter(|p| p["resource"]["id"].as_str().is_some_and(&below))
         .filter_map(|p| p["key"].as_str().map(str::to_owned))
         .collect();
     keys.sort();

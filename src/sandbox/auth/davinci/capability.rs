@@ -125,7 +125,7 @@ fn credentials(dv: &DaVinciFlow, headers: &HeaderMap, body: &[u8]) -> ApiResult<
 /// DaVinci's last answer of a PingOne flow: the flow is completed and carries PingOne's
 /// authorization response.
 fn completed(dv: &DaVinciFlow, authorize: Map<String, Value>) -> Value {
-    json!({
+    let mut body = json!({
         "interactionId": dv.flow.interaction_id,
         "interactionToken": dv.flow.interaction_token,
         "companyId": dv.flow.env_id,
@@ -137,6 +137,7 @@ fn completed(dv: &DaVinciFlow, authorize: Map<String, Value>) -> Value {
         "environment": {"id": dv.flow.env_id},
         "status": "COMPLETED",
         "success": true,
-        "authorizeResponse": authorize,
-    })
+    });
+    body["authorizeResponse"] = Value::Object(authorize);
+    body
 }
