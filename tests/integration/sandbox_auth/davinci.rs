@@ -103,6 +103,8 @@ async fn pi_flow_runs_the_flow_to_a_code_for_the_user() {
     let done = submit(&kit, &form, sign_on(&form, "grace", PASSWORD), &token).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_eq!(done.body["status"], "COMPLETED");
+    assert!(done.body["session"]["id"].is_string(), "{}", done.body);
+    assert!(done.set_cookies().join("\n").contains("ST="));
     let code = done.body["authorizeResponse"]["code"]
         .as_str()
         .expect("code");
@@ -173,6 +175,23 @@ async fn redirect_mode_sends_the_browser_to_the_flow_page_and_back_with_a_code()
     assert!(loc.as_str().starts_with(REDIRECT), "{loc}");
     assert!(query(&loc, "code").is_some());
     assert_eq!(query(&loc, "state").as_deref(), Some("xyz"));
+    // The flow left a PingOne session: a later authorize request for an application without a
+    // flow policy completes without asking again.
+    let (plain, _) = kit.app(json!({})).await;
+    let (again, flow) = b
+        .authorize(&[
+            ("response_type", "code"),
+            ("client_id", plain.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("scope", "openid"),
+        ])
+        .await;
+    assert!(
+        again.location().as_str().contains("/as/resume"),
+        "{}",
+        again.location()
+    );
+    assert_eq!(b.flow(&flow).await.body["status"], "COMPLETED");
 }
 
 #[tokio::test]

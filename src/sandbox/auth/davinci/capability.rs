@@ -4,13 +4,13 @@
 //! `interactionId`/`interactionToken` headers; the flow's page posts the form's fields, the
 //! interaction cookies riding along. Right credentials complete the flow with the authorization
 //! response: DaVinci's completion JSON with `authorizeResponse` (`pi.flow`), or the redirect to
-//! the application.
+//! the application; either way the user now has a PingOne session (the `ST` cookie).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -20,6 +20,7 @@ use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
 use crate::sandbox::auth::flow::{Origin, login};
 use crate::sandbox::auth::request::{Params, cookie, is_form};
 use crate::sandbox::auth::resume;
+use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
 
 /// The handler.
@@ -68,15 +69,28 @@ fn answer(
     let Origin::Authorize(req) = dv.flow.origin.clone() else {
         return Err(ApiError::not_found());
     };
+    // A PingOne flow ends in a PingOne session, as a sign-on policy's does.
+    let user = dv.flow.user_id.clone().unwrap_or_default();
+    let session = session::start(
+        state,
+        env,
+        &user,
+        &dv.flow.amr,
+        Some(&dv.policy_name),
+        dv.flow.app_id.as_deref(),
+    );
+    dv.flow.session_id = Some(session.id.clone());
     let answer = resume::authorize_response(state, &dv.flow, &req);
-    if req.response_mode != ResponseMode::PiFlow {
-        return Ok(respond::redirect(
-            &req.redirect_uri,
-            req.response_mode,
-            &answer,
-        ));
+    let mut response = if req.response_mode == ResponseMode::PiFlow {
+        axum::Json(completed(&dv, resume::answer_json(&answer))).into_response()
+    } else {
+        respond::redirect(&req.redirect_uri, req.response_mode, &answer)
+    };
+    let now = state.auth.clock.now_ms();
+    if let Ok(value) = HeaderValue::from_str(&session::cookie_header(env, &session.id, now)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
-    Ok(axum::Json(completed(&dv, resume::answer_json(&answer))).into_response())
+    Ok(response)
 }
 
 /// The username and password the answer carries, checked against the form it answers.
@@ -135,6 +149,7 @@ fn completed(dv: &DaVinciFlow, authorize: Map<String, Value>) -> Value {
         "id": super::node_id(),
         "flowId": dv.flow_id,
         "environment": {"id": dv.flow.env_id},
+        "session": {"id": dv.flow.session_id},
         "status": "COMPLETED",
         "success": true,
     });
