@@ -287,3 +287,61 @@ async fn answers_that_do_not_fit_get_pingone_errors() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body["code"].is_string());
 }
+
+#[tokio::test]
+async fn a_login_hint_token_names_the_user_and_a_bad_one_is_refused() {
+    let kit = Kit::start().await;
+    let (app, secret) = davinci_app(&kit).await;
+    let user = kit.user("katherine", PASSWORD).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let claims = |sub: &str, aud: String| json!({"iss": app, "sub": sub, "aud": aud, "iat": now, "exp": now + 600});
+    let issuer = kit.auth("/as");
+    let authorize = |hint: String| {
+        let b = kit.browser();
+        let app = app.clone();
+        async move {
+            b.get(
+                "/as/authorize",
+                &[
+                    ("response_type", "code"),
+                    ("client_id", app.as_str()),
+                    ("response_mode", "pi.flow"),
+                    ("scope", "openid"),
+                    ("login_hint_token", hint.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    // By user id: the form's formData carries the user's username.
+    let good =
+        steprun::sandbox::auth::jwt::sign_hs256(&claims(&user, issuer.clone()), secret.as_bytes());
+    let r = authorize(good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["formData"]["value"]["username"], "katherine");
+
+    for (why, token) in [
+        (
+            "signed with another key",
+            steprun::sandbox::auth::jwt::sign_hs256(
+                &claims(&user, issuer.clone()),
+                b"not-the-secret",
+            ),
+        ),
+        (
+            "for another audience",
+            steprun::sandbox::auth::jwt::sign_hs256(
+                &claims(&user, "https://elsewhere/as".into()),
+                secret.as_bytes(),
+            ),
+        ),
+        ("not a JWT", "garbage".to_owned()),
+    ] {
+        let r = authorize(token).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{why}: {}", r.body);
+        assert_eq!(r.body["error"], "invalid_request", "{why}");
+    }
+}

@@ -62,13 +62,23 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
     };
     let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
     if let Some(dv_policy) = dv_policy {
-        return davinci::start(
-            state,
-            env,
-            req,
-            (app.id.as_str(), app.name.as_str()),
-            dv_policy,
-        );
+        let hinted = match params.get("login_hint_token") {
+            None => None,
+            Some(token) => match davinci::hint::check(state, env, &app, token) {
+                Ok(sub) => Some(davinci::hinted_username(&state.store(), env, &sub)),
+                Err(description) => {
+                    return refuse(Refusal::Client {
+                        redirect_uri: req.redirect_uri.clone(),
+                        mode: req.response_mode,
+                        state: req.state.clone(),
+                        error: "invalid_request",
+                        description,
+                    });
+                }
+            },
+        };
+        let app = (app.id.as_str(), app.name.as_str());
+        return davinci::start(state, env, req, app, dv_policy, hinted);
     }
     let policy = {
         let store = state.store();

@@ -8,6 +8,7 @@
 //! DaVinci's hosted UI is not part of PingOne's API).
 
 pub mod capability;
+pub mod hint;
 pub mod page;
 
 use axum::http::{HeaderValue, header};
@@ -37,6 +38,17 @@ pub struct DaVinciFlow {
     pub connection_id: String,
     /// The id of the node waiting for input, which the answer must repeat.
     pub node_id: String,
+    /// The username a `login_hint_token` named, shown in the form's `formData`.
+    pub hinted: Option<String>,
+}
+
+/// The username of the user a hint names (by id or username), or the hint as it is.
+pub fn hinted_username(store: &Store, env: &str, sub: &str) -> String {
+    store
+        .get(env, "users", sub)
+        .and_then(|u| u["username"].as_str())
+        .unwrap_or(sub)
+        .to_owned()
 }
 
 /// The DaVinci flow policy assigned to `app_id` with the best (lowest) priority, as
@@ -65,6 +77,7 @@ pub fn start(
     req: AuthorizeRequest,
     app: (&str, &str),
     policy: (String, String),
+    hinted: Option<String>,
 ) -> Response {
     let pi_flow = req.response_mode == ResponseMode::PiFlow;
     let (policy_id, policy_name) = policy;
@@ -87,6 +100,7 @@ pub fn start(
         flow_id: uuid::Uuid::new_v4().simple().to_string(),
         connection_id: uuid::Uuid::new_v4().simple().to_string(),
         node_id: node_id(),
+        hinted,
     };
     save(state, &dv);
     let mut response = if pi_flow {
@@ -135,7 +149,10 @@ pub fn form_json(state: &SandboxState, dv: &DaVinciFlow) -> Value {
         "flowId": dv.flow_id,
         "connectionId": dv.connection_id,
         "capabilityName": CAPABILITY,
-        "formData": {"value": {"username": "", "password": ""}},
+        "formData": {"value": {
+            "username": dv.hinted.as_deref().unwrap_or_default(),
+            "password": ""
+        }},
         "form": {
             "name": "Sign On Form",
             "description": "Prompt for username and password",
