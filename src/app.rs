@@ -36,6 +36,7 @@ pub const SANDBOX_VARS: &[&str] = &[
     "target",
     "apiPath",
     "authPath",
+    "orchestratePath",
     "sandboxPath",
     "orgID",
     "adminEnvID",

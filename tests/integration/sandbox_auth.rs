@@ -24,7 +24,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn from(resp: reqwest::Response) -> Reply {
+    pub async fn from(resp: reqwest::Response) -> Reply {
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
@@ -344,12 +344,16 @@ pub fn code_request(app: &str) -> [(&str, &str); 4] {
 pub const PASSWORD: &str = "Sandbox-Pass1!";
 pub const REDIRECT: &str = "https://app.example/cb";
 
+#[path = "sandbox_auth/app_permissions.rs"]
+mod app_permissions;
 #[path = "sandbox_auth/audit.rs"]
 mod audit;
 #[path = "sandbox_auth/client_auth.rs"]
 mod client_auth;
 #[path = "sandbox_auth/code_flow.rs"]
 mod code_flow;
+#[path = "sandbox_auth/davinci.rs"]
+mod davinci;
 #[path = "sandbox_auth/device.rs"]
 mod device;
 #[path = "sandbox_auth/errors.rs"]

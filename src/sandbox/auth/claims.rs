@@ -82,6 +82,45 @@ pub fn resource_attributes(
 }
 
 /// Evaluates PingOne's `${user.a.b}` expressions (others yield nothing) or a literal.
+/// PingOne Authorize's `p1.permissions`: when the resource has
+/// `applicationPermissionsSettings.claimEnabled`, the `resourceName:action` keys of the
+/// permissions the user holds through application roles, limited to the application resources
+/// below this resource (sorted, without repeats). `None` when the claim is not enabled or the
+/// user holds none of them (the claim is left out rather than empty).
+pub fn app_permissions(
+    store: &Store,
+    env: &str,
+    resource: &str,
+    user: &str,
+) -> Option<Vec<String>> {
+    let enabled = store
+        .get(env, "resources", resource)
+        .and_then(|r| r.pointer("/applicationPermissionsSettings/claimEnabled"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !enabled {
+        return None;
+    }
+    let below = |app_resource: &str| {
+        store
+            .get(env, "applicationResources", app_resource)
+            .is_some_and(|r| r["parent"]["id"] == resource)
+    };
+    let mut keys: Vec<String> = store
+        .list(
+            user,
+            crate::sandbox::mgmt::app_permissions::USER_ROLE_ASSIGNMENTS,
+        )
+        .filter_map(|role| role["id"].as_str())
+        .flat_map(|role| store.list(role, "permissions"))
+        .filter(|p| p["resource"]["id"].as_str().is_some_and(&below))
+        .filter_map(|p| p["key"].as_str().map(str::to_owned))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    (!keys.is_empty()).then_some(keys)
+}
+
 fn evaluate(expr: &str, user: Option<&Value>) -> Option<Value> {
     let Some(inner) = expr.strip_prefix("${").and_then(|e| e.strip_suffix('}')) else {
         return (!expr.is_empty()).then(|| json!(expr));

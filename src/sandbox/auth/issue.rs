@@ -111,6 +111,11 @@ fn add_resource_claims(state: &SandboxState, grant: &Grant, c: &mut Map<String, 
     for (k, v) in claims::resource_attributes(&store, resource, user) {
         c.entry(k).or_insert(v);
     }
+    if let Some(user) = &grant.user_id
+        && let Some(permissions) = claims::app_permissions(&store, &grant.env_id, resource, user)
+    {
+        c.insert("p1.permissions".into(), json!(permissions));
+    }
 }
 
 /// Signs an ID token; `access_token` and `code` add `at_hash` and `c_hash`.

@@ -8,6 +8,7 @@ pub mod client_auth;
 pub mod client_jwks;
 pub mod clock;
 pub mod code_grant;
+pub mod davinci;
 pub mod device;
 pub mod device_flow;
 pub mod directory;
@@ -75,6 +76,8 @@ pub struct AuthState {
     pub client_tokens: expiring::Expiring<String>,
     /// Sign-on flows by id.
     pub flows: expiring::Expiring<flow::Flow>,
+    /// Simulated DaVinci flows by interaction id.
+    pub davinci: expiring::Expiring<davinci::DaVinciFlow>,
     /// SSO sessions by id (the `ST` cookie's value).
     pub sessions: expiring::Expiring<session::Session>,
 }
@@ -116,6 +119,11 @@ pub fn router() -> Router<Arc<SandboxState>> {
             get(flow::handler::get_flow).post(flow::handler::post_flow),
         )
         .route("/{envID}/signon/", get(authorize::sign_on_page))
+        .route(
+            "/{envID}/davinci/connections/{connectionID}/capabilities/{capabilityName}",
+            post(davinci::capability::submit),
+        )
+        .route("/sandbox/davinci/{interactionID}", get(davinci::page::show))
         .route("/{envID}/device", get(device_flow::start))
         .route(
             "/{envID}/device/{appIdentifier}",

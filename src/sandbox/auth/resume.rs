@@ -109,7 +109,7 @@ pub fn grant_of(state: &SandboxState, flow: &Flow, req: &AuthorizeRequest) -> Gr
 }
 
 /// Code and/or tokens for the response types asked for, plus `state`.
-fn authorize_response(
+pub fn authorize_response(
     state: &SandboxState,
     flow: &Flow,
     req: &AuthorizeRequest,
@@ -157,19 +157,23 @@ fn send(
 ) -> Response {
     if req.response_mode == ResponseMode::PiFlow {
         let mut body = render::render(state, flow);
-        let fields: Map<String, Value> = answer
-            .iter()
-            .map(|(k, v)| {
-                let value = if *k == "expires_in" {
-                    v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n))
-                } else {
-                    json!(v)
-                };
-                ((*k).to_owned(), value)
-            })
-            .collect();
-        body["authorizeResponse"] = Value::Object(fields);
+        body["authorizeResponse"] = Value::Object(answer_json(answer));
         return axum::Json(body).into_response();
     }
     respond::redirect(&req.redirect_uri, req.response_mode, answer)
+}
+
+/// The authorization response as `pi.flow`'s `authorizeResponse` object.
+pub fn answer_json(answer: &[(&'static str, String)]) -> Map<String, Value> {
+    answer
+        .iter()
+        .map(|(k, v)| {
+            let value = if *k == "expires_in" {
+                v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n))
+            } else {
+                json!(v)
+            };
+            ((*k).to_owned(), value)
+        })
+        .collect()
 }

@@ -207,6 +207,25 @@ async fn integrations_images_settings_and_flow_policies() {
     api.put(&a, &json!({"priority": 2, "flowPolicy": {"id": flow}}))
         .await;
     api.delete(&a).await;
+    // A policy DaVinci does not know, and an assignment without one: PingOne's 400s.
+    let bad = api
+        .expect(
+            400,
+            Method::POST,
+            &assignments,
+            Some("application/json"),
+            Some(&json!({"priority": 1, "flowPolicy": {"id": "nope"}})),
+        )
+        .await;
+    assert_eq!(bad["details"][0]["target"], "flowPolicy.id");
+    api.expect(
+        400,
+        Method::POST,
+        &assignments,
+        Some("application/json"),
+        Some(&json!({"priority": 1})),
+    )
+    .await;
     api.finish(15).await;
 }
 
@@ -259,9 +278,16 @@ async fn authorize_application_resources_and_user_application_roles() {
     let resource = api
         .create(
             &format!("{env}/resources"),
-            &json!({"name": "Invoicing API", "audience": "https://invoicing.example"}),
+            &json!({"name": "Invoicing API", "audience": "https://invoicing.example",
+                "applicationPermissionsSettings": {"claimEnabled": true}}),
         )
         .await;
+    assert_eq!(
+        resource["applicationPermissionsSettings"]["claimEnabled"],
+        true
+    );
+    let read = api.get(&format!("{env}/resources/{}", id(&resource))).await;
+    assert_eq!(read["applicationPermissionsSettings"]["claimEnabled"], true);
     let nested = format!("{env}/resources/{}/applicationResources", id(&resource));
     api.create(
         &nested,
@@ -285,5 +311,5 @@ async fn authorize_application_resources_and_user_application_roles() {
     let roles = format!("{env}/users/{}/applicationRoles", id(&user));
     api.create(&roles, &json!({"id": role["id"]})).await;
     api.get(&roles).await;
-    api.finish(3).await;
+    api.finish(4).await;
 }

@@ -1,7 +1,8 @@
 //! `GET|POST /{envID}/as/authorize`: validates the request, starts a sign-on flow under the
 //! application's policy (riding on an existing session when the `ST` cookie names one), and
 //! answers with a redirect to the sign-on page (or, in `pi.flow` mode, the flow itself) plus
-//! the `interactionId`/`interactionToken` cookies the flows API requires.
+//! the `interactionId`/`interactionToken` cookies the flows API requires. An application with
+//! a DaVinci flow policy assigned runs the simulated DaVinci flow instead (`davinci`).
 
 pub mod login_hint;
 pub mod request;
@@ -19,6 +20,7 @@ use serde_json::json;
 use self::request::{AuthorizeRequest, Refusal};
 use self::respond::ResponseMode;
 use crate::sandbox::auth::api_error::ApiError;
+use crate::sandbox::auth::davinci;
 use crate::sandbox::auth::directory::{self, policy};
 use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine, render};
 use crate::sandbox::auth::request::Params;
@@ -59,6 +61,26 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         Ok(ok) => ok,
         Err(refusal) => return refuse(refusal),
     };
+    let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
+    if let Some(dv_policy) = dv_policy {
+        let hinted = match params.get("login_hint_token") {
+            None => None,
+            Some(token) => match davinci::hint::check(state, env, &app, token) {
+                Ok(sub) => Some(davinci::hinted_username(&state.store(), env, &sub)),
+                Err(description) => {
+                    return refuse(Refusal::Client {
+                        redirect_uri: req.redirect_uri.clone(),
+                        mode: req.response_mode,
+                        state: req.state.clone(),
+                        error: "invalid_request",
+                        description,
+                    });
+                }
+            },
+        };
+        let app = (app.id.as_str(), app.name.as_str());
+        return davinci::start(state, env, req, app, dv_policy, hinted);
+    }
     let hinted = match params.get("login_hint_token") {
         Some(token) => match login_hint::resolve(state, env, &app, token) {
             Ok(h) => Some(h),

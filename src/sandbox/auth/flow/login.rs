@@ -22,18 +22,30 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
         (_, Some(known)) if flow.status == Status::PasswordRequired => known.clone(),
         _ => return Err(ApiError::required("username")),
     };
-    let (user_id, outcome) = verify(state, &flow.env_id, &username, password)?;
+    let (user_id, must_change) = authenticate(state, flow, &username, password)?;
+    signed_on(state, flow, &user_id, "pwd");
+    if must_change {
+        flow.status = Status::MustChangePassword;
+    } else {
+        after_sign_on(state, flow);
+    }
+    Ok(())
+}
+
+/// Checks a username and password for `flow`, and records the check in the audit: the user's
+/// id and whether the password must change, or PingOne's error (`failuresRemaining` on a
+/// wrong password).
+pub fn authenticate(
+    state: &SandboxState,
+    flow: &Flow,
+    username: &str,
+    password: &str,
+) -> ApiResult<(String, bool)> {
+    let (user_id, outcome) = verify(state, &flow.env_id, username, password)?;
     audit_password_check(state, flow, &user_id, &outcome);
     match outcome {
-        PasswordCheck::Ok | PasswordCheck::MustChange => {
-            signed_on(state, flow, &user_id, "pwd");
-            if outcome == PasswordCheck::MustChange {
-                flow.status = Status::MustChangePassword;
-            } else {
-                after_sign_on(state, flow);
-            }
-            Ok(())
-        }
+        PasswordCheck::Ok => Ok((user_id, false)),
+        PasswordCheck::MustChange => Ok((user_id, true)),
         PasswordCheck::Wrong { failures_remaining } => Err(ApiError::invalid(
             "INVALID_VALUE",
             "password",
@@ -51,6 +63,19 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
             "The user has no password",
         )),
     }
+}
+
+/// Signs the flow's user on with a password (a DaVinci flow's sign-on form), with no policy
+/// action after it.
+pub fn sign_on_with_password(
+    state: &SandboxState,
+    flow: &mut Flow,
+    username: &str,
+    password: &str,
+) -> ApiResult<()> {
+    let (user_id, _) = authenticate(state, flow, username, password)?;
+    signed_on(state, flow, &user_id, "pwd");
+    Ok(())
 }
 
 /// Records the check as PingOne's audit does: `PASSWORD.CHECK_SUCCEEDED` or
