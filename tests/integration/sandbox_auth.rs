@@ -354,6 +354,8 @@ mod errors;
 mod policies;
 #[path = "sandbox_auth/saml.rs"]
 mod saml;
+#[path = "sandbox_auth/saml_signature.rs"]
+mod saml_signature;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
 #[path = "sandbox_auth/tokens.rs"]

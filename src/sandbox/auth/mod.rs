@@ -2,6 +2,7 @@
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
 pub mod api_error;
+pub mod certificate;
 pub mod authorize;
 pub mod claims;
 pub mod client_auth;
@@ -13,6 +14,7 @@ pub mod device_flow;
 pub mod directory;
 pub mod discovery;
 pub mod expiring;
+pub mod external;
 pub mod flow;
 pub mod introspect;
 pub mod issue;
@@ -24,6 +26,8 @@ pub mod refresh;
 pub mod request;
 pub mod resume;
 pub mod saml;
+pub mod saml_metadata;
+pub mod saml_sign;
 pub mod saml_xml;
 pub mod scopes;
 pub mod session;
@@ -77,6 +81,11 @@ pub struct AuthState {
     pub flows: expiring::Expiring<flow::Flow>,
     /// SSO sessions by id (the `ST` cookie's value).
     pub sessions: expiring::Expiring<session::Session>,
+    /// External authentications in progress, by their `state` value.
+    pub external: expiring::Expiring<external::ExternalAuth>,
+    /// The simulated Facebook's dialog codes and access tokens.
+    pub facebook_codes: expiring::Expiring<serde_json::Value>,
+    pub facebook_tokens: expiring::Expiring<serde_json::Value>,
 }
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
@@ -124,4 +133,10 @@ pub fn router() -> Router<Arc<SandboxState>> {
         .route("/{envID}/saml20/idp/sso", get(saml::sso).post(saml::sso))
         .route("/{envID}/saml20/idp/startsso", get(saml::start_sso))
         .route("/{envID}/saml20/resume", get(saml::resume))
+        .route("/{envID}/rp/authenticate", get(external::authenticate))
+        .route("/{envID}/rp/callback/{providerType}", get(external::callback))
+        .route(
+            "/{envID}/saml20/metadata/{appID}",
+            get(saml_metadata::metadata),
+        )
 }

@@ -58,8 +58,13 @@ fn evaluate(state: &SandboxState, flow: &mut Flow, action: &Value) -> Need {
     }
 }
 
+/// Signed on with a password or at an external identity provider the action offers.
+fn authenticated(flow: &Flow) -> bool {
+    flow.authenticated_with("pwd") || flow.authenticated_with(super::linking::FEDERATED)
+}
+
 fn login_need(flow: &Flow) -> Need {
-    if flow.user_id.is_some() && flow.authenticated_with("pwd") {
+    if flow.user_id.is_some() && authenticated(flow) {
         Need::Done
     } else {
         Need::Wait(Status::UsernamePasswordRequired)
@@ -67,7 +72,7 @@ fn login_need(flow: &Flow) -> Need {
 }
 
 fn identifier_first_need(flow: &Flow) -> Need {
-    match (&flow.user_id, flow.authenticated_with("pwd")) {
+    match (&flow.user_id, authenticated(flow)) {
         (Some(_), true) => Need::Done,
         (Some(_), false) => Need::Wait(Status::PasswordRequired),
         (None, _) => Need::Wait(Status::SignOnRequired),

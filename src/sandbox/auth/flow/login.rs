@@ -25,7 +25,11 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
     let (user_id, outcome) = verify(state, &flow.env_id, &username, password)?;
     match outcome {
         PasswordCheck::Ok | PasswordCheck::MustChange => {
+            let linking = flow.status == Status::AccountLinkingRequired;
             signed_on(state, flow, &user_id, "pwd");
+            if linking {
+                super::linking::link_pending(state, flow);
+            }
             if outcome == PasswordCheck::MustChange {
                 flow.status = Status::MustChangePassword;
             } else {

@@ -1,0 +1,122 @@
+//! A user arriving from an external identity provider (the `rp/callback` of an external
+//! authentication): signed on as the PingOne user their external account is linked to; else
+//! registered (when the action's `registration` is enabled) and linked; else the flow waits in
+//! `ACCOUNT_LINKING_REQUIRED` until they sign on with a PingOne password, which links the two.
+//! Links are kept per user (`linkedAccounts`, store scope = user id).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::login::signed_on;
+use super::{Flow, Status, engine};
+use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::mgmt::hal;
+use crate::sandbox::mgmt::users::create_user;
+use crate::sandbox::state::SandboxState;
+
+/// The account at the provider, as the callback learned it.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub provider_id: String,
+    pub provider_type: String,
+    /// The provider's subject (`sub`, a Facebook id, a SAML `NameID`).
+    pub external_id: String,
+    /// What the provider says about the user (`email`, `name`, ...): `providerAttributes`.
+    pub attributes: Value,
+}
+
+/// The AMR value PingOne records for sign-on at an external provider.
+pub const FEDERATED: &str = "fed";
+
+/// Continues `flow` with the user `identity` stands for.
+pub fn arrive(state: &Arc<SandboxState>, flow: &mut Flow, identity: Identity) -> ApiResult<()> {
+    if let Some(user_id) = linked_user(state, &flow.env_id, &identity) {
+        signed_on(state, flow, &user_id, FEDERATED);
+        engine::advance(state, flow);
+        return Ok(());
+    }
+    let registration = flow
+        .current_action()
+        .and_then(|a| a.get("registration"))
+        .filter(|r| r.get("enabled").and_then(Value::as_bool) == Some(true))
+        .cloned();
+    if let Some(registration) = registration {
+        let user_id = register(state, flow, &identity, &registration)?;
+        link(state, &flow.env_id, &user_id, &identity);
+        signed_on(state, flow, &user_id, FEDERATED);
+        engine::advance(state, flow);
+        return Ok(());
+    }
+    flow.external = Some(identity);
+    flow.status = Status::AccountLinkingRequired;
+    Ok(())
+}
+
+/// After a password sign-on in `ACCOUNT_LINKING_REQUIRED`: links the waiting external account
+/// to the user who just signed on.
+pub fn link_pending(state: &SandboxState, flow: &mut Flow) {
+    if let (Some(identity), Some(user_id)) = (flow.external.take(), flow.user_id.clone()) {
+        link(state, &flow.env_id, &user_id, &identity);
+        flow.add_amr(FEDERATED);
+    }
+}
+
+fn linked_user(state: &SandboxState, env: &str, identity: &Identity) -> Option<String> {
+    let store = state.store();
+    store
+        .list(env, "users")
+        .filter_map(|u| u.get("id").and_then(Value::as_str))
+        .find(|user_id| {
+            store.list(user_id, "linkedAccounts").any(|l| {
+                l.pointer("/identityProvider/id").and_then(Value::as_str)
+                    == Some(identity.provider_id.as_str())
+                    && l.get("externalId").and_then(Value::as_str)
+                        == Some(identity.external_id.as_str())
+            })
+        })
+        .map(str::to_owned)
+}
+
+fn link(state: &SandboxState, env: &str, user_id: &str, identity: &Identity) {
+    let now = hal::now();
+    state.store().put(
+        user_id,
+        "linkedAccounts",
+        json!({
+            "id": hal::new_id(), "environment": {"id": env}, "user": {"id": user_id},
+            "identityProvider": {"id": identity.provider_id, "type": identity.provider_type},
+            "externalId": identity.external_id, "createdAt": now, "updatedAt": now,
+        }),
+    );
+}
+
+/// Creates the PingOne user for a first-time visitor: `username` from the provider's core
+/// mapping (its email, or its subject), in the registration population.
+fn register(
+    state: &Arc<SandboxState>,
+    flow: &Flow,
+    identity: &Identity,
+    registration: &Value,
+) -> ApiResult<String> {
+    let attr = |k: &str| identity.attributes.get(k).and_then(Value::as_str);
+    let username = attr("email").unwrap_or(&identity.external_id).to_owned();
+    let mut doc = Map::new();
+    doc.insert("username".into(), json!(username));
+    if let Some(email) = attr("email") {
+        doc.insert("email".into(), json!(email));
+    }
+    if let Some(pop) = registration.pointer("/population/id") {
+        doc.insert("population".into(), json!({"id": pop}));
+    }
+    doc.insert(
+        "identityProvider".into(),
+        json!({"id": identity.provider_id, "type": identity.provider_type}),
+    );
+    let created = create_user(state, &flow.env_id, doc)?;
+    created
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::request_failed("The user could not be created"))
+}
