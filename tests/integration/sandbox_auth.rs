@@ -356,6 +356,8 @@ mod policies;
 mod saml;
 #[path = "sandbox_auth/saml_signature.rs"]
 mod saml_signature;
+#[path = "sandbox_auth/external.rs"]
+mod external;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
 #[path = "sandbox_auth/tokens.rs"]
