@@ -109,14 +109,17 @@ fn register(
     if let Some(pop) = registration.pointer("/population/id") {
         doc.insert("population".into(), json!({"id": pop}));
     }
-    doc.insert(
-        "identityProvider".into(),
-        json!({"id": identity.provider_id, "type": identity.provider_type}),
-    );
     let created = create_user(state, &flow.env_id, doc)?;
-    created
+    let id = created
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::request_failed("The user could not be created"))
+        .ok_or_else(|| ApiError::request_failed("The user could not be created"))?;
+    // The user's `identityProvider` names where the account came from (the management API
+    // always writes PING_ONE for the users it creates).
+    if let Some(user) = state.store().get_mut(&flow.env_id, "users", &id) {
+        user["identityProvider"] =
+            json!({"id": identity.provider_id, "type": identity.provider_type});
+    }
+    Ok(id)
 }
