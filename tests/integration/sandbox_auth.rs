@@ -350,14 +350,14 @@ mod code_flow;
 mod device;
 #[path = "sandbox_auth/errors.rs"]
 mod errors;
+#[path = "sandbox_auth/external.rs"]
+mod external;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/saml.rs"]
 mod saml;
 #[path = "sandbox_auth/saml_signature.rs"]
 mod saml_signature;
-#[path = "sandbox_auth/external.rs"]
-mod external;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
 #[path = "sandbox_auth/tokens.rs"]

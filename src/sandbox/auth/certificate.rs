@@ -105,7 +105,11 @@ fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
 }
 
 fn integer(n: u64) -> Vec<u8> {
-    let mut bytes: Vec<u8> = n.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+    let mut bytes: Vec<u8> = n
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
     if bytes.first().is_none_or(|b| b & 0x80 != 0) {
         bytes.insert(0, 0);
     }
@@ -173,7 +177,10 @@ mod tests {
         assert_eq!(&long[..4], &[0x04, 0x82, 0x01, 0x2c]);
         assert_eq!(integer(1), vec![0x02, 1, 1]);
         assert_eq!(integer(128), vec![0x02, 2, 0, 128]);
-        assert_eq!(time("2026-01-02T03:04:05.000Z"), tlv(0x17, b"260102030405Z"));
+        assert_eq!(
+            time("2026-01-02T03:04:05.000Z"),
+            tlv(0x17, b"260102030405Z")
+        );
         assert_eq!(time("2051-01-02T03:04:05Z"), tlv(0x18, b"20510102030405Z"));
     }
 }

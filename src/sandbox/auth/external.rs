@@ -66,7 +66,11 @@ fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Resp
     }
     let provider = provider(state, env, provider_id)?;
     let kind = text(&provider, "type");
-    let redirect_uri = format!("{}/{env}/rp/callback/{}", state.base_url, callback_type(kind));
+    let redirect_uri = format!(
+        "{}/{env}/rp/callback/{}",
+        state.base_url,
+        callback_type(kind)
+    );
     let auth = ExternalAuth {
         env: env.to_owned(),
         flow_id: flow_id.to_owned(),
@@ -80,8 +84,15 @@ fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Resp
             let scopes = provider
                 .get("scopes")
                 .and_then(Value::as_array)
-                .map(|s| s.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "))
-                .unwrap_or_else(|| "openid".to_owned());
+                .map_or_else(
+                    || "openid".to_owned(),
+                    |s| {
+                        s.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    },
+                );
             with_query(
                 text(&provider, "authorizationEndpoint"),
                 &[
@@ -133,7 +144,9 @@ fn finish(
     query: Option<&str>,
 ) -> ApiResult<Response> {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let state_value = params.get("state").ok_or_else(|| ApiError::required("state"))?;
+    let state_value = params
+        .get("state")
+        .ok_or_else(|| ApiError::required("state"))?;
     let now = state.auth.clock.now_ms();
     let auth = state
         .auth
@@ -152,7 +165,9 @@ fn finish(
             "The identity provider answered {error}"
         )));
     }
-    let code = params.get("code").ok_or_else(|| ApiError::required("code"))?;
+    let code = params
+        .get("code")
+        .ok_or_else(|| ApiError::required("code"))?;
     let mut flow = flow::load(state, env, &auth.flow_id).ok_or_else(ApiError::not_found)?;
     let provider = provider(state, env, &auth.provider_id)?;
     let identity = match text(&provider, "type") {
@@ -228,7 +243,10 @@ fn oidc_identity(
             "The ID token's nonce is not the one sent",
         ));
     }
-    let subject = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+    let subject = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let user = state
         .store()
         .get(source_env, "users", subject)
@@ -305,7 +323,9 @@ fn text<'a>(doc: &'a Value, field: &str) -> &'a str {
 
 fn with_query(base: &str, pairs: &[(&str, &str)]) -> ApiResult<String> {
     let mut url = Url::parse(base).map_err(|_| {
-        ApiError::request_failed(format!("The identity provider's endpoint {base} is not a URL"))
+        ApiError::request_failed(format!(
+            "The identity provider's endpoint {base} is not a URL"
+        ))
     })?;
     url.query_pairs_mut().extend_pairs(pairs);
     Ok(url.to_string())

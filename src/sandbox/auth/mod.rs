@@ -2,8 +2,8 @@
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
 pub mod api_error;
-pub mod certificate;
 pub mod authorize;
+pub mod certificate;
 pub mod claims;
 pub mod client_auth;
 pub mod client_jwks;
@@ -134,7 +134,10 @@ pub fn router() -> Router<Arc<SandboxState>> {
         .route("/{envID}/saml20/idp/startsso", get(saml::start_sso))
         .route("/{envID}/saml20/resume", get(saml::resume))
         .route("/{envID}/rp/authenticate", get(external::authenticate))
-        .route("/{envID}/rp/callback/{providerType}", get(external::callback))
+        .route(
+            "/{envID}/rp/callback/{providerType}",
+            get(external::callback),
+        )
         .route(
             "/{envID}/saml20/metadata/{appID}",
             get(saml_metadata::metadata),

@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use crate::sandbox::auth::certificate;
 use crate::sandbox::auth::clock::iso_ms;
-use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::auth::flow::Flow;
 use crate::sandbox::auth::saml::SamlRequest;
+use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
 
@@ -150,9 +150,17 @@ fn signing(state: &SandboxState, env: &str, req: &SamlRequest) -> Option<(String
     let store = state.store();
     let app = store.get(env, "applications", &req.app_id)?;
     let flag = |k: &str, d: bool| app.get(k).and_then(Value::as_bool).unwrap_or(d);
-    let key = signing_key(&store, env, app.pointer("/idpSigning/key/id").and_then(Value::as_str))?;
+    let key = signing_key(
+        &store,
+        env,
+        app.pointer("/idpSigning/key/id").and_then(Value::as_str),
+    )?;
     let cert = certificate::base64(state, key);
-    Some((cert, flag("assertionSigned", true), flag("responseSigned", false)))
+    Some((
+        cert,
+        flag("assertionSigned", true),
+        flag("responseSigned", false),
+    ))
 }
 
 /// The key `id` of `env`, or its default `SIGNING` key.

@@ -62,7 +62,8 @@ fn app_known(state: &SandboxState, app_id: &str, secret: Option<&str>) -> bool {
 /// `GET dialog/oauth?client_id=&redirect_uri=&state=`: the sign-in and consent page.
 async fn dialog(State(state): State<Arc<SandboxState>>, RawQuery(query): RawQuery) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let (Some(client_id), Some(redirect_uri)) = (params.get("client_id"), params.get("redirect_uri"))
+    let (Some(client_id), Some(redirect_uri)) =
+        (params.get("client_id"), params.get("redirect_uri"))
     else {
         return error("client_id and redirect_uri are required");
     };

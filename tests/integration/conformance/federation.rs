@@ -1,7 +1,7 @@
 //! The management requests of the SAML and external identity provider tutorials: a group with
 //! a `userFilter`, a user with a `type`, a signed SAML application and its attribute mapping,
 //! a certificate uploaded as a plain text part, SAML and OpenID Connect providers and their
-//! custom mappings, LOGIN and IDENTIFIER_FIRST actions that offer providers, a policy made the
+//! custom mappings, `LOGIN` and `IDENTIFIER_FIRST` actions that offer providers, a policy made the
 //! default, and the error for a provider whose verification certificate does not exist.
 
 use reqwest::Method;
@@ -128,7 +128,10 @@ async fn saml_and_external_identity_provider_configuration() {
         .unwrap()
         .clone();
     let policy = api
-        .create(&policies, &json!({"name": "Federated", "description": "Providers"}))
+        .create(
+            &policies,
+            &json!({"name": "Federated", "description": "Providers"}),
+        )
         .await;
     let actions = format!("{policies}/{}/actions", id(&policy));
     api.create(

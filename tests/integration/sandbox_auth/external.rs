@@ -39,7 +39,9 @@ async fn absolute(b: &Browser, url: &str) -> Reply {
 /// A destination app whose LOGIN step offers `provider`, registering first-time visitors
 /// into a new population; returns (app id, app secret, population id).
 async fn destination(kit: &Kit, provider: &str) -> (String, String, String) {
-    let pop = kit.create("/populations", json!({"name": "Arrivals"})).await;
+    let pop = kit
+        .create("/populations", json!({"name": "Arrivals"}))
+        .await;
     let pop = pop["id"].as_str().expect("id").to_owned();
     let (app, secret) = kit.app(json!({})).await;
     kit.policy(
@@ -74,16 +76,24 @@ async fn oidc_provider_in_another_environment_registers_then_recognises_the_user
         .http
         .put(url)
         .bearer_auth(&kit.token)
-        .header("content-type", "application/vnd.pingidentity.password.set+json")
+        .header(
+            "content-type",
+            "application/vnd.pingidentity.password.set+json",
+        )
         .body(json!({"value": PASSWORD, "forceChange": false}).to_string())
         .send()
         .await
         .expect("password");
     assert_eq!(r.status(), StatusCode::OK);
-    let client = create_in(&kit, &source, "/applications", json!({"name": "Destination client",
+    let client = create_in(
+        &kit,
+        &source,
+        "/applications",
+        json!({"name": "Destination client",
         "enabled": true, "type": "WEB_APP", "protocol": "OPENID_CONNECT",
         "grantTypes": ["AUTHORIZATION_CODE"], "responseTypes": ["CODE"],
-        "redirectUris": [callback], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"}))
+        "redirectUris": [callback], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"}),
+    )
     .await;
     let client_id = client["id"].as_str().expect("id").to_owned();
     let secret_url = format!(
@@ -125,7 +135,10 @@ async fn oidc_provider_in_another_environment_registers_then_recognises_the_user
         assert_eq!(to_idp.status, StatusCode::FOUND, "{}", to_idp.body);
         let at_idp = to_idp.location();
         assert!(at_idp.as_str().starts_with(&format!("{src}/authorize")));
-        assert_eq!(query(&at_idp, "redirect_uri").as_deref(), Some(callback.as_str()));
+        assert_eq!(
+            query(&at_idp, "redirect_uri").as_deref(),
+            Some(callback.as_str())
+        );
         let nonce = query(&at_idp, "nonce").expect("nonce");
         // At the source: its own flow, the source user's password, resume to the callback.
         let started = absolute(&b, at_idp.as_str()).await;
@@ -153,7 +166,10 @@ async fn oidc_provider_in_another_environment_registers_then_recognises_the_user
         assert!(back_url.as_str().starts_with(&callback), "{back_url}");
         let done = absolute(&b, back_url.as_str()).await;
         assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
-        assert_eq!(query(&done.location(), "flowId").as_deref(), Some(flow.as_str()));
+        assert_eq!(
+            query(&done.location(), "flowId").as_deref(),
+            Some(flow.as_str())
+        );
         assert_eq!(b.flow(&flow).await.body["status"], "COMPLETED");
         let code = query(&b.resume(&flow).await.location(), "code").expect("code");
         let tokens = kit
@@ -171,9 +187,17 @@ async fn oidc_provider_in_another_environment_registers_then_recognises_the_user
         assert_ne!(id["nonce"], json!(nonce), "the destination's own token");
         subjects.push(id["sub"].as_str().expect("sub").to_owned());
     }
-    assert_eq!(subjects[0], subjects[1], "the second visit signs on the linked user");
+    assert_eq!(
+        subjects[0], subjects[1],
+        "the second visit signs on the linked user"
+    );
     let user = kit
-        .v1(reqwest::Method::GET, &format!("/users/{}", subjects[0]), "", None)
+        .v1(
+            reqwest::Method::GET,
+            &format!("/users/{}", subjects[0]),
+            "",
+            None,
+        )
         .await;
     assert_eq!(user.body["username"], "far.away@example.com");
     assert_eq!(user.body["population"]["id"], json!(pop));
@@ -183,15 +207,21 @@ async fn oidc_provider_in_another_environment_registers_then_recognises_the_user
 async fn simulated_facebook_signs_in_a_new_user() {
     let kit = Kit::start().await;
     let provider = kit
-        .create("/identityProviders", json!({"name": "Facebook", "enabled": true,
-            "type": "FACEBOOK", "appId": "fb-app", "appSecret": "fb-secret"}))
+        .create(
+            "/identityProviders",
+            json!({"name": "Facebook", "enabled": true,
+            "type": "FACEBOOK", "appId": "fb-app", "appSecret": "fb-secret"}),
+        )
         .await;
     let provider = provider["id"].as_str().expect("id").to_owned();
     let (app, _, _) = destination(&kit, &provider).await;
     let b = kit.browser();
     let (_, flow) = b.authorize(&code_request(&app)).await;
     let r = b
-        .get("/rp/authenticate", &[("providerId", &provider), ("flowId", &flow)])
+        .get(
+            "/rp/authenticate",
+            &[("providerId", &provider), ("flowId", &flow)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
     let dialog = r.location();
@@ -199,7 +229,12 @@ async fn simulated_facebook_signs_in_a_new_user() {
     assert_eq!(query(&dialog, "client_id").as_deref(), Some("fb-app"));
     let page = absolute(&b, dialog.as_str()).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.as_str().expect("html").contains("Log in to Facebook"));
+    assert!(
+        page.body
+            .as_str()
+            .expect("html")
+            .contains("Log in to Facebook")
+    );
     let redirect_uri = query(&dialog, "redirect_uri").expect("redirect_uri");
     let state = query(&dialog, "state").expect("state");
     let consent = b
@@ -216,9 +251,12 @@ async fn simulated_facebook_signs_in_a_new_user() {
         .await
         .expect("consent");
     assert_eq!(consent.status(), StatusCode::FOUND);
-    let back = url::Url::parse(consent.headers()["location"].to_str().expect("ascii"))
-        .expect("url");
-    assert!(back.as_str().starts_with(&kit.auth("/rp/callback/facebook")));
+    let back =
+        url::Url::parse(consent.headers()["location"].to_str().expect("ascii")).expect("url");
+    assert!(
+        back.as_str()
+            .starts_with(&kit.auth("/rp/callback/facebook"))
+    );
     let done = absolute(&b, back.as_str()).await;
     assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
     let f = b.flow(&flow).await;
@@ -231,7 +269,10 @@ async fn simulated_facebook_signs_in_a_new_user() {
             None,
         )
         .await;
-    assert_eq!(users.body["_embedded"]["users"][0]["email"], "fan@example.com");
+    assert_eq!(
+        users.body["_embedded"]["users"][0]["email"],
+        "fan@example.com"
+    );
 
     // The code was spent by the callback; Facebook's token endpoint refuses it again.
     let again = kit
@@ -258,7 +299,11 @@ async fn bad_external_authentication_requests_get_pingone_errors() {
     let (app, _) = kit.app(json!({})).await;
     let (_, flow) = b.authorize(&code_request(&app)).await;
     for (path, params, target) in [
-        ("/rp/authenticate", vec![("flowId", flow.as_str())], "providerId"),
+        (
+            "/rp/authenticate",
+            vec![("flowId", flow.as_str())],
+            "providerId",
+        ),
         (
             "/rp/authenticate",
             vec![("flowId", flow.as_str()), ("providerId", "nope")],

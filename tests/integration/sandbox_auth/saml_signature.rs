@@ -1,5 +1,5 @@
 //! Signed SAML responses, checked the way a service provider checks them: the certificate in
-//! the signature is the environment's signing certificate (from `/keys` and from the IdP
+//! the signature is the environment's signing certificate (from `/keys` and from the `IdP`
 //! metadata), each reference digest matches its element without the signature (enveloped
 //! transform), and the `SignedInfo` verifies against the certificate's public key.
 
@@ -45,7 +45,7 @@ async fn environment_certificate(kit: &Kit) -> Vec<u8> {
     STANDARD.decode(body).expect("PEM base64")
 }
 
-/// The `RSAPublicKey` of a certificate: walk Certificate → TBSCertificate → the seventh field
+/// The `RSAPublicKey` of a certificate: walk Certificate → `TBSCertificate` → the seventh field
 /// (sixth without the version) → its BIT STRING.
 fn public_key(cert: &[u8]) -> Vec<u8> {
     fn next(data: &[u8]) -> (u8, &[u8], &[u8]) {
@@ -179,7 +179,10 @@ async fn sp_initiated_response_and_assertion_are_signed_by_the_environment_key()
 
     assert!(xml.contains("InResponseTo=\"_sp1\""), "{xml}");
     let response_cert = check_signature(&xml, &key).expect("response signature");
-    assert_eq!(response_cert, cert, "the signature carries the environment's certificate");
+    assert_eq!(
+        response_cert, cert,
+        "the signature carries the environment's certificate"
+    );
     let assertion = element(&xml, "saml:Assertion");
     assert_eq!(
         check_signature(assertion, &key).expect("assertion signature"),
