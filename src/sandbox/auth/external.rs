@@ -6,7 +6,8 @@
 //! An OpenID Connect provider must be another environment of this sandbox (its token endpoint
 //! under the sandbox's own address): the code is redeemed there directly, with the client id and
 //! secret the provider was configured with. Facebook is the simulated provider under
-//! `/sandbox/facebook` (`crate::sandbox::simulated`).
+//! `/sandbox/facebook` (`crate::sandbox::simulated`). A SAML provider goes through
+//! `saml20/sp/sso` and `saml20/sp/acs` (`saml_sp`).
 
 use std::sync::Arc;
 
@@ -114,12 +115,20 @@ fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Resp
                 ("scope", "email,public_profile"),
             ],
         )?,
+        // SAML: PingOne's own SP-initiated sign-on, which posts the AuthnRequest.
+        "SAML" => with_query(
+            &format!("{}/{env}/saml20/sp/sso", state.base_url),
+            &[("idpId", provider_id), ("flowId", flow_id)],
+        )?,
         other => {
             return Err(ApiError::request_failed(format!(
                 "The sandbox does not simulate external authentication with {other} providers"
             )));
         }
     };
+    if kind == "SAML" {
+        return Ok((StatusCode::FOUND, [(header::LOCATION, target)]).into_response());
+    }
     let now = state.auth.clock.now_ms();
     state
         .auth
@@ -294,7 +303,8 @@ fn facebook_identity(
     })
 }
 
-fn provider(state: &SandboxState, env: &str, id: &str) -> ApiResult<Value> {
+/// The enabled identity provider `id` of `env`.
+pub fn provider(state: &SandboxState, env: &str, id: &str) -> ApiResult<Value> {
     state
         .store()
         .get(env, "identityProviders", id)

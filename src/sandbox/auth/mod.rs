@@ -28,6 +28,7 @@ pub mod resume;
 pub mod saml;
 pub mod saml_metadata;
 pub mod saml_sign;
+pub mod saml_sp;
 pub mod saml_xml;
 pub mod scopes;
 pub mod session;
@@ -134,6 +135,8 @@ pub fn router() -> Router<Arc<SandboxState>> {
         .route("/{envID}/saml20/idp/startsso", get(saml::start_sso))
         .route("/{envID}/saml20/resume", get(saml::resume))
         .route("/{envID}/rp/authenticate", get(external::authenticate))
+        .route("/{envID}/saml20/sp/sso", get(saml_sp::sso))
+        .route("/{envID}/saml20/sp/acs", post(saml_sp::acs))
         .route(
             "/{envID}/rp/callback/{providerType}",
             get(external::callback),

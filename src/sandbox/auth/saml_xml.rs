@@ -33,6 +33,47 @@ pub fn parse_authn_request(xml: &str) -> Option<AuthnRequest> {
     })
 }
 
+/// What the service provider side needs from a `samlp:Response`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedResponse {
+    pub issuer: String,
+    pub in_response_to: Option<String>,
+    pub name_id: String,
+    pub audience: String,
+    pub email: Option<String>,
+}
+
+/// Reads a `samlp:Response` (any namespace prefix): the assertion's issuer, subject, audience
+/// and `email` attribute, and the response's `InResponseTo`.
+pub fn parse_response(xml: &str) -> Option<ParsedResponse> {
+    let root = regex::Regex::new(r"<(?:\w+:)?Response\b([^>]*)>").ok()?;
+    let attrs = root.captures(xml)?.get(1)?.as_str().to_owned();
+    let start = regex::Regex::new(r"<(?:\w+:)?Assertion\b")
+        .ok()?
+        .find(xml)?
+        .start();
+    let assertion = &xml[start..];
+    let element = |name: &str| -> Option<String> {
+        let re = regex::Regex::new(&format!(
+            r"<(?:\w+:)?{name}\b[^>]*>\s*([^<]+?)\s*</(?:\w+:)?{name}>"
+        ))
+        .ok()?;
+        Some(unescape(re.captures(assertion)?.get(1)?.as_str()))
+    };
+    let email = regex::Regex::new(
+        r#"<(?:\w+:)?Attribute\b[^>]*Name="email"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)<"#,
+    )
+    .ok()
+    .and_then(|re| Some(unescape(re.captures(assertion)?.get(1)?.as_str())));
+    Some(ParsedResponse {
+        issuer: element("Issuer")?,
+        in_response_to: attribute(&attrs, "InResponseTo"),
+        name_id: element("NameID")?,
+        audience: element("Audience")?,
+        email,
+    })
+}
+
 fn attribute(attrs: &str, name: &str) -> Option<String> {
     let re = regex::Regex::new(&format!(r#"\b{name}\s*=\s*"([^"]*)""#)).ok()?;
     Some(unescape(re.captures(attrs)?.get(1)?.as_str()))

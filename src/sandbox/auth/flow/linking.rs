@@ -91,19 +91,38 @@ fn link(state: &SandboxState, env: &str, user_id: &str, identity: &Identity) {
     );
 }
 
-/// Creates the PingOne user for a first-time visitor: `username` from the provider's core
-/// mapping (its email, or its subject), in the registration population.
+/// Creates the PingOne user for a first-time visitor from the provider's attribute mappings
+/// (`username` is the core one: the email for social and OpenID Connect providers, the
+/// assertion's subject for SAML), in the registration population.
 fn register(
     state: &Arc<SandboxState>,
     flow: &Flow,
     identity: &Identity,
     registration: &Value,
 ) -> ApiResult<String> {
-    let attr = |k: &str| identity.attributes.get(k).and_then(Value::as_str);
-    let username = attr("email").unwrap_or(&identity.external_id).to_owned();
     let mut doc = Map::new();
-    doc.insert("username".into(), json!(username));
-    if let Some(email) = attr("email") {
+    let mappings: Vec<(String, String)> = state
+        .store()
+        .list(&identity.provider_id, "attributes")
+        .filter_map(|m| {
+            Some((
+                m.get("name")?.as_str()?.to_owned(),
+                m.get("value")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    for (name, expression) in mappings {
+        if let Some(value) = resolve(&expression, &identity.attributes) {
+            doc.insert(name, json!(value));
+        }
+    }
+    if !doc.contains_key("username") {
+        doc.insert("username".into(), json!(identity.external_id));
+    }
+    // The sandbox's users need an email: the provider's, when no mapping gave one.
+    if !doc.contains_key("email")
+        && let Some(email) = identity.attributes.get("email").and_then(Value::as_str)
+    {
         doc.insert("email".into(), json!(email));
     }
     if let Some(pop) = registration.pointer("/population/id") {
@@ -122,4 +141,12 @@ fn register(
             json!({"id": identity.provider_id, "type": identity.provider_type});
     }
     Ok(id)
+}
+
+/// `${providerAttributes.email}` or `${samlAssertion.subject}`: the named attribute of what
+/// the provider sent.
+fn resolve(expression: &str, attributes: &Value) -> Option<String> {
+    let inner = expression.strip_prefix("${")?.strip_suffix('}')?;
+    let (_, field) = inner.split_once('.')?;
+    attributes.get(field)?.as_str().map(str::to_owned)
 }
