@@ -48,6 +48,9 @@ pub fn command(
                 bytes.len()
             )),
         },
+        PreparedBody::File { path, .. } => {
+            args.push(format!("--data-binary {}", quote(&format!("@{path}"))));
+        }
         PreparedBody::Multipart(parts) => {
             for part in parts {
                 let field = match &part.data {

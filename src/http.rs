@@ -34,6 +34,12 @@ pub enum PreparedBody {
     Empty,
     /// Shared, so re-sends and redirect hops do not copy it.
     Bytes(bytes::Bytes),
+    /// A file's bytes as they are (`body = { file = "…" }`); `path` is where they were read,
+    /// for the curl export (`--data-binary @path`).
+    File {
+        path: String,
+        bytes: bytes::Bytes,
+    },
     Multipart(Vec<Part>),
 }
 
@@ -288,7 +294,7 @@ async fn send_once(
         .timeout(timeout);
     builder = match &req.body {
         PreparedBody::Empty => builder,
-        PreparedBody::Bytes(b) => builder.body(b.clone()),
+        PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } => builder.body(b.clone()),
         PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts)?),
     };
     let response = builder

@@ -18,6 +18,7 @@ pub mod logging;
 pub mod prompt;
 pub mod redact;
 pub mod report;
+pub mod saml;
 pub mod sandbox;
 pub mod save;
 pub mod teach;

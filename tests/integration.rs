@@ -5,6 +5,8 @@ mod harness;
 #[path = "integration/server.rs"]
 mod server;
 
+#[path = "integration/body_file.rs"]
+mod body_file;
 #[path = "integration/conformance.rs"]
 mod conformance;
 #[path = "integration/engine_http.rs"]
@@ -13,16 +15,22 @@ mod engine_http;
 mod engine_run;
 #[path = "integration/errors.rs"]
 mod errors;
+#[path = "integration/expect_vars.rs"]
+mod expect_vars;
 #[path = "integration/html_report.rs"]
 mod html_report;
 #[path = "integration/import.rs"]
 mod import;
+#[path = "integration/jwt_sign.rs"]
+mod jwt_sign;
 #[path = "integration/library.rs"]
 mod library;
 #[path = "integration/long_workflows.rs"]
 mod long_workflows;
 #[path = "integration/reports.rs"]
 mod reports;
+#[path = "integration/saml.rs"]
+mod saml;
 #[path = "integration/sandbox_auth.rs"]
 mod sandbox_auth;
 #[path = "integration/sandbox_mgmt.rs"]

@@ -6,6 +6,7 @@ pub mod expect;
 mod gate;
 pub mod received;
 pub mod render;
+mod shown;
 mod step;
 mod verify;
 

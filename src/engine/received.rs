@@ -35,6 +35,7 @@ pub struct Modifiers {
     pub query: Option<String>,
     pub fragment: Option<String>,
     pub regex: Option<String>,
+    pub saml: Option<String>,
     pub jwt: Option<String>,
 }
 
@@ -112,6 +113,13 @@ impl<'a> Received<'a> {
                 .map(|m| m.as_str().to_owned());
             value = Value::String(m.unwrap_or_default());
         }
+        if let Some(path) = &modifiers.saml {
+            let read = crate::saml::read(&as_text(&value))?;
+            match select(&read, path)? {
+                Actual::None => return Ok(None),
+                Actual::One(v) => value = v,
+            }
+        }
         if let Some(path) = &modifiers.jwt {
             let payload = jwt_payload(&as_text(&value))?;
             match select(&payload, path)? {
@@ -139,6 +147,19 @@ impl<'a> Received<'a> {
             Source::Body => Some(Value::String(self.text())),
             Source::Url => Some(Value::String(self.response.url.to_string())),
         })
+    }
+
+    /// The SAML Response this response carries (README, Reading SAML): the `SAMLResponse`
+    /// query parameter of its `Location` (HTTP-Redirect binding), else its body (an HTML
+    /// form of the HTTP-POST binding, or the value or XML itself), read into the flat object.
+    pub fn saml(&self) -> Result<Value, String> {
+        let from_location = self
+            .header("location")
+            .and_then(|location| self.url_part(&Value::String(location), "SAMLResponse", false));
+        match from_location {
+            Some(value) => crate::saml::read(&value),
+            None => crate::saml::read(&self.text()),
+        }
     }
 
     /// A query or fragment parameter of `value` read as a URL (relative ones resolved against

@@ -29,6 +29,9 @@ pub enum RenderError {
     Invalid(String),
 }
 
+/// The name a token made by `jwt_sign` is hidden under: `«jwt_sign»`.
+pub const SIGNED_JWT: &str = "jwt_sign";
+
 pub struct Renderer<'a> {
     pub templates: &'a Templates,
     pub vars: &'a VarStore,
@@ -92,8 +95,18 @@ impl Renderer<'_> {
     }
 
     /// Builds the request. Basic-auth credentials made from secrets (by `auth.basic` or by hand
-    /// in a header) are registered with `redactor` so their Base64 form is hidden too.
+    /// in a header) are registered with `redactor` so their Base64 form is hidden too, and so is
+    /// every token `jwt_sign` signed for it, wherever it was rendered.
     pub fn request(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
+        let dir = req.url.source.path().parent();
+        let (prepared, signed) = crate::template::scope(dir, || self.build(req, redactor));
+        for token in &signed {
+            redactor.add(SIGNED_JWT, token);
+        }
+        prepared
+    }
+
+    fn build(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
         let method_text = self.text("method", &req.method)?.to_ascii_uppercase();
         let method = Method::from_bytes(method_text.as_bytes())
             .map_err(|_| RenderError::Invalid(format!("invalid HTTP method `{method_text}`")))?;
@@ -106,7 +119,7 @@ impl Renderer<'_> {
             insert(&mut headers, &name, &value)?;
         }
         self.auth(&req.auth, &mut headers, redactor)?;
-        let body = self.body(&req.body, &req.url, &mut headers)?;
+        let body = self.body(&req.body, &mut headers)?;
         if let Some(ct) = &req.content_type {
             let ct = self.text("content_type", ct)?;
             insert(&mut headers, "content-type", &ct)?;
@@ -191,12 +204,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn body(
-        &self,
-        body: &Body,
-        url: &Located<String>,
-        headers: &mut HeaderMap,
-    ) -> Result<PreparedBody, RenderError> {
+    fn body(&self, body: &Body, headers: &mut HeaderMap) -> Result<PreparedBody, RenderError> {
         let (bytes, content_type) = match body {
             Body::Empty => return Ok(PreparedBody::Empty),
             Body::Json(v) => {
@@ -220,7 +228,17 @@ impl Renderer<'_> {
                 "text/plain; charset=utf-8",
             ),
             Body::Multipart(parts) => {
-                return Ok(PreparedBody::Multipart(self.multipart(parts, url)?));
+                return Ok(PreparedBody::Multipart(self.multipart(parts)?));
+            }
+            Body::File(path) => {
+                let (path, bytes) = self.file("body file", path)?;
+                if !headers.contains_key(CONTENT_TYPE) {
+                    insert(headers, "content-type", "application/octet-stream")?;
+                }
+                return Ok(PreparedBody::File {
+                    path: path.display().to_string(),
+                    bytes: bytes.into(),
+                });
             }
         };
         if !headers.contains_key(CONTENT_TYPE) {
@@ -247,11 +265,21 @@ impl Renderer<'_> {
         Ok(out.finish())
     }
 
-    fn multipart(
+    /// A file named by a (templated) path relative to the file `path` was written in: where
+    /// it is, and its bytes.
+    fn file(
         &self,
-        parts: &[(String, MultipartPart)],
-        at: &Located<String>,
-    ) -> Result<Vec<Part>, RenderError> {
+        what: &str,
+        path: &Located<String>,
+    ) -> Result<(std::path::PathBuf, Vec<u8>), RenderError> {
+        let rel = self.text(what, path)?;
+        let full = path.source.sibling(&rel);
+        let bytes = std::fs::read(&full)
+            .map_err(|e| RenderError::Invalid(format!("cannot read {}: {e}", full.display())))?;
+        Ok((full, bytes))
+    }
+
+    fn multipart(&self, parts: &[(String, MultipartPart)]) -> Result<Vec<Part>, RenderError> {
         parts
             .iter()
             .map(|(name, part)| {
@@ -260,16 +288,12 @@ impl Renderer<'_> {
                         PartData::Text(self.text(&format!("multipart `{name}`"), text)?)
                     }
                     MultipartPart::File { path, content_type } => {
-                        let rel = self.text(&format!("multipart `{name}` file"), path)?;
-                        let full = at.source.sibling(&rel);
-                        let bytes = std::fs::read(&full).map_err(|e| {
-                            RenderError::Invalid(format!("cannot read {}: {e}", full.display()))
-                        })?;
+                        let (full, bytes) = self.file(&format!("multipart `{name}` file"), path)?;
                         PartData::File {
-                            file_name: full
-                                .file_name()
-                                .map(|f| f.to_string_lossy().into_owned())
-                                .unwrap_or(rel),
+                            file_name: full.file_name().map_or_else(
+                                || full.display().to_string(),
+                                |f| f.to_string_lossy().into_owned(),
+                            ),
                             bytes,
                             content_type: content_type
                                 .as_ref()

@@ -7,13 +7,13 @@ use serde_json::Value;
 
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
+use crate::engine::shown::{shown_body, shown_value};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{
     ExpectationResult, Learned, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport,
 };
 use crate::http::{PreparedBody, Response, SendOptions};
-use crate::redact::Redactor;
 use crate::workflow::model::{Expect, Extraction, Located, Request, Retry};
 
 /// The parts of a step or cleanup that running it needs.
@@ -295,13 +295,27 @@ impl Engine {
             "received"
         );
         let received = Received::new(&response, &prepared.url, &wf.http);
-        match self.check(wf, spec.expect, &received) {
+        let dir = spec.request.url.source.path().parent();
+        let ((checked, (values, error), vars_checked), signed) =
+            crate::template::scope(dir, || {
+                // Extractions run even when the expectations could not be checked: their secrets
+                // must be hidden in the failure, which shows this response.
+                let checked = self.check(wf, spec.expect, &received);
+                let (values, error) = self.extract(wf, spec.extract, &received);
+                // `expect.vars` reads the variables as the extractions leave them.
+                let vars_checked = self.check_vars(wf, spec.expect, &values);
+                (checked, (values, error), vars_checked)
+            });
+        for token in &signed {
+            wf.redactor.add(crate::engine::render::SIGNED_JWT, token);
+        }
+        match checked.and_then(|mut results| {
+            results.extend(vars_checked?);
+            Ok(results)
+        }) {
             Ok(results) => attempt.expectations = results,
             Err(e) => attempt.message = Some(e),
         }
-        // Extractions run even when the expectations could not be checked: their secrets
-        // must be hidden in the failure, which shows this response.
-        let (values, error) = self.extract(wf, spec.extract, &received);
         attempt.extracted = values;
         if attempt.message.is_none() {
             attempt.message = error;
@@ -337,7 +351,9 @@ impl Engine {
             headers.push(("user-agent".to_owned(), crate::http::USER_AGENT.to_owned()));
         }
         match &prepared.body {
-            PreparedBody::Bytes(b) if !set("content-length") => {
+            PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. }
+                if !set("content-length") =>
+            {
                 headers.push(("content-length".to_owned(), b.len().to_string()));
             }
             PreparedBody::Multipart(_) if !set("content-type") => {
@@ -352,7 +368,10 @@ impl Engine {
             headers,
             body: match &prepared.body {
                 PreparedBody::Empty => None,
-                PreparedBody::Bytes(b) => Some(shown_body(r, b, self.options.body_limit).0),
+                PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } => {
+                    let ct = prepared.headers.get("content-type");
+                    Some(shown_body(r, b, ct, self.options.body_limit).0)
+                }
                 PreparedBody::Multipart(parts) => Some(multipart_summary(parts, &text)),
             },
         }
@@ -372,7 +391,8 @@ impl Engine {
 
     fn response_info(&self, wf: &WorkflowRun, response: &Response) -> ResponseInfo {
         let r = &wf.redactor;
-        let (body, body_truncated) = shown_body(r, &response.body, self.options.body_limit);
+        let ct = response.headers.get("content-type");
+        let (body, body_truncated) = shown_body(r, &response.body, ct, self.options.body_limit);
         ResponseInfo {
             status: response.status.as_u16(),
             headers: response
@@ -390,49 +410,6 @@ impl Engine {
             duration: response.duration,
             url: r.redact(response.url.as_str()).into_owned(),
         }
-    }
-}
-
-/// Largest JSON body rewritten without escapes before secrets are looked for in it.
-const JSON_REWRITE_MAX: usize = 4 << 20;
-
-/// A body as reports show it: lossy text of about `limit` bytes with its secrets hidden, and
-/// whether it was cut. Only the part that can be shown is decoded and searched.
-///
-/// A JSON body holding `\u` escapes is first written again as `serde_json` writes it, when
-/// there is a secret to hide: a server may escape any character (`\u0073ecret`), which the
-/// search would not recognise but a reader (and every reporter, which pretty-prints JSON)
-/// would decode. Any other body is shown as it came.
-fn shown_body(r: &Redactor, bytes: &[u8], limit: usize) -> (String, bool) {
-    let escaped_json = r.longest() > 0
-        && bytes.len() <= JSON_REWRITE_MAX
-        && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['))
-        && bytes.windows(2).any(|w| w == b"\\u");
-    if escaped_json && let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-        return r.redact_cut(&value.to_string(), limit);
-    }
-    if bytes.len() <= limit {
-        return (
-            r.redact(&String::from_utf8_lossy(bytes)).into_owned(),
-            false,
-        );
-    }
-    // Room after the cut for a secret that starts before it (see `Redactor::redact_cut`).
-    let room = limit.saturating_add(r.longest()).saturating_add(4);
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(room)]);
-    let (shown, cut) = r.redact_cut(&text, limit);
-    (shown, cut || bytes.len() > room)
-}
-
-/// Longest expected or actual value kept in a step's report, in bytes; reporters may cut
-/// further, but never a secret: the cut here is made with the secrets already hidden.
-const VALUE_MAX_BYTES: usize = 200;
-
-/// An expected or actual value as reported: secrets hidden, then cut, `…` marking a cut.
-fn shown_value(r: &Redactor, text: &str) -> String {
-    match r.redact_cut(text, VALUE_MAX_BYTES) {
-        (shown, false) => shown,
-        (shown, true) => format!("{shown}…"),
     }
 }
 

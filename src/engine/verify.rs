@@ -96,6 +96,55 @@ impl Engine {
                 &Self::render_check(&renderer, matcher)?,
             ));
         }
+        if !expect.saml.is_empty() {
+            let read = received
+                .saml()
+                .map_err(|e| format!("cannot check `expect.saml`: {e}"))?;
+            for (path, matcher) in &expect.saml {
+                let path_text = renderer
+                    .text("expect.saml path", path)
+                    .map_err(|e| e.to_string())?;
+                let actual = expect::select(&read, &path_text)?;
+                results.extend(expect::evaluate(
+                    &format!("saml {path_text}"),
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
+                ));
+            }
+        }
+        Ok(results)
+    }
+
+    /// `expect.vars`: each variable as it is once the step's `extracted` values are stored.
+    pub(super) fn check_vars(
+        &self,
+        wf: &WorkflowRun,
+        expect: &Expect,
+        extracted: &[Extracted],
+    ) -> Result<Vec<ExpectationResult>, String> {
+        if expect.vars.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut vars = wf.vars.clone();
+        for x in extracted {
+            vars.set_with_policy(x.name.clone(), x.value.clone(), Some(false));
+        }
+        let renderer = Renderer {
+            templates: &self.templates,
+            vars: &vars,
+            urls: &wf.urls,
+        };
+        let mut results = Vec::new();
+        for (name, matcher) in &expect.vars {
+            let actual = vars
+                .get(&name.value)
+                .map_or(Actual::None, |v| Actual::One(v.value.clone()));
+            results.extend(expect::evaluate(
+                &format!("var {}", name.value),
+                &actual,
+                &Self::render_check(&renderer, matcher)?,
+            ));
+        }
         Ok(results)
     }
 
@@ -168,6 +217,7 @@ fn extract_one(
         query: text(&ex.query)?,
         fragment: text(&ex.fragment)?,
         regex: text(&ex.regex)?,
+        saml: text(&ex.saml)?,
         jwt: text(&ex.jwt)?,
     };
     let found = match received.extract(&source, &modifiers) {
@@ -212,6 +262,7 @@ fn describe(source: &Source, m: &Modifiers) -> String {
         ("query", &m.query),
         ("fragment", &m.fragment),
         ("regex", &m.regex),
+        ("saml", &m.saml),
         ("jwt", &m.jwt),
     ] {
         if let Some(v) = v {

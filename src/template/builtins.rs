@@ -30,6 +30,7 @@ pub(super) fn register(env: &mut Environment<'static>) {
         random_from(UNRESERVED, PKCE_VERIFIER_LEN)
     });
     env.add_function("env", read_env);
+    env.add_function("jwt_sign", super::jwt::jwt_sign);
     env.add_filter("pkce_s256", |v: StringInput| pkce_s256(v.as_str()));
     env.add_filter("base64", |v: StringInput| STANDARD.encode(v.as_str()));
     env.add_filter("base64url", |v: StringInput| {

@@ -387,8 +387,11 @@ fn line_start(src: &str, line: usize) -> usize {
 
 /// The built-in functions and filters of the README's Templates.
 mod builtins;
+pub mod jwt;
 mod lookups;
+mod scope;
 pub use lookups::env_names;
+pub use scope::scope;
 
 #[cfg(test)]
 mod tests;

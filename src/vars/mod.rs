@@ -402,19 +402,23 @@ impl Resolver<'_> {
         let from_secret = deps
             .iter()
             .any(|dep| store.get(dep).is_some_and(|v| v.secret));
-        let rendered = self
-            .templates
-            .render_value(&value, store)
-            .map_err(|source| VarError::Template {
-                name: name.to_owned(),
-                source,
-            })?;
+        let (rendered, signed) =
+            crate::template::scope(None, || self.templates.render_value(&value, store));
+        let rendered = rendered.map_err(|source| VarError::Template {
+            name: name.to_owned(),
+            source,
+        })?;
         if text_size(&rendered) > MAX_VALUE_TEXT {
             return Err(VarError::TooLarge(name.to_owned()));
         }
         self.visiting.pop();
         let policy = self.policy.get(name).copied();
-        let secret = policy.or(from_secret.then_some(true));
+        // A token `jwt_sign` made is a credential: secret whatever the declaration says.
+        let secret = if signed.is_empty() {
+            policy.or(from_secret.then_some(true))
+        } else {
+            Some(true)
+        };
         store.set_with_policy(name, rendered, secret);
         Ok(())
     }

@@ -17,13 +17,7 @@ pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
         out.status = statuses(cx, status)?;
     }
     if let Some(json) = &raw.json {
-        for (path, value) in cx.entries(json) {
-            let span = value.span.clone();
-            out.json.push((
-                cx.locate(path, span.clone()),
-                matcher(cx, value.value, span)?,
-            ));
-        }
+        out.json = keyed(cx, json)?;
     }
     if let Some(headers) = &raw.headers {
         for (name, value) in cx.entries(headers) {
@@ -34,6 +28,37 @@ pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
     }
     if let Some(body) = &raw.body {
         out.body = Some(text_matcher(cx, to_json(body.get_ref()), cx.span(body))?);
+    }
+    if let Some(saml) = &raw.saml {
+        out.saml = keyed(cx, saml)?;
+    }
+    if let Some(vars) = &raw.vars {
+        for (name, matcher) in keyed(cx, vars)? {
+            if !is_identifier(&name.value) {
+                return Err(cx.error(
+                    format!(
+                        "`expect.vars` names a variable; `{}` is not a variable name",
+                        name.value
+                    ),
+                    name.span,
+                ));
+            }
+            out.vars.push((name, matcher));
+        }
+    }
+    Ok(out)
+}
+
+/// A table of key → expected value (`expect.json`, `expect.saml`, `expect.vars`), each key
+/// located where it is written.
+fn keyed(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<(Located<String>, Matcher)>, Diagnostic> {
+    let mut out = Vec::new();
+    for (key, value) in cx.entries(table) {
+        let span = value.span.clone();
+        out.push((
+            cx.locate(key, span.clone()),
+            matcher(cx, value.value, span)?,
+        ));
     }
     Ok(out)
 }
@@ -167,8 +192,7 @@ pub fn extractions(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<Extraction>, D
     Ok(out)
 }
 
-const EXTRACT_KEYS: &str =
-    "jsonpath, header, cookie, status, body, url, query, fragment, regex, jwt, secret, optional";
+const EXTRACT_KEYS: &str = "jsonpath, header, cookie, status, body, url, query, fragment, regex, saml, jwt, secret, optional";
 
 fn extraction(
     cx: &Cx,
@@ -190,6 +214,7 @@ fn extraction(
         query: None,
         fragment: None,
         regex: None,
+        saml: None,
         jwt: None,
         secret: None,
         optional: false,
@@ -230,6 +255,7 @@ fn extraction(
             "query" => ex.query = Some(loc(text.ok_or_else(bad)?)),
             "fragment" => ex.fragment = Some(loc(text.ok_or_else(bad)?)),
             "regex" => ex.regex = Some(loc(text.ok_or_else(bad)?)),
+            "saml" => ex.saml = Some(loc(text.ok_or_else(bad)?)),
             "jwt" => ex.jwt = Some(loc(text.ok_or_else(bad)?)),
             "secret" => ex.secret = Some(flag.ok_or_else(bad)?),
             "optional" => ex.optional = flag.ok_or_else(bad)?,

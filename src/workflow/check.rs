@@ -15,6 +15,9 @@ use crate::workflow::model::{
 };
 use crate::workflow::source::{Source, Span};
 
+mod expected_vars;
+mod jwt;
+
 /// Checks workflows in run order. `known` are the names every workflow can use (vars files,
 /// environment, `--var`, sandbox, built-ins); names extracted by a workflow count for later ones.
 ///
@@ -128,12 +131,14 @@ impl<'a> Checker<'a> {
                 self.defined.insert(ex.name.clone());
                 extracted.push(ex.name.clone());
             }
+            self.expected_vars(&step.expect);
             if let Some(cleanup) = &step.cleanup {
                 for cond in &cleanup.when {
                     self.expression(cond);
                 }
                 self.request(&cleanup.request);
                 self.expect(&cleanup.expect);
+                self.expected_vars(&cleanup.expect);
                 if cleanup.request.insecure {
                     self.insecure(&step.source, &step.span, "cleanup", &cleanup.name);
                 }
@@ -246,13 +251,17 @@ impl<'a> Checker<'a> {
             Body::Json(v) => self.value(v),
             Body::Form(fields) => fields.iter().for_each(|(_, v)| self.value(v)),
             Body::Raw(t) => self.text(t),
+            Body::File(path) => {
+                self.text(path);
+                self.upload(path, "`body.file`");
+            }
             Body::Multipart(parts) => {
                 for (_, part) in parts {
                     match part {
                         MultipartPart::Field(t) => self.text(t),
                         MultipartPart::File { path, content_type } => {
                             self.text(path);
-                            self.upload(path);
+                            self.upload(path, "a file part");
                             if let Some(ct) = content_type {
                                 self.text(ct);
                             }
@@ -284,6 +293,11 @@ impl<'a> Checker<'a> {
         if let Some(m) = &expect.body {
             self.matcher(m);
         }
+        for (path, matcher) in &expect.saml {
+            self.text(path);
+            self.jsonpath(path);
+            self.matcher(matcher);
+        }
     }
 
     fn matcher(&mut self, matcher: &Matcher) {
@@ -311,8 +325,14 @@ impl<'a> Checker<'a> {
             ExtractSource::Header(t) | ExtractSource::Cookie(t) => self.text(t),
             ExtractSource::Status | ExtractSource::Body | ExtractSource::Url => {}
         }
-        for t in [&ex.query, &ex.fragment, &ex.jwt].into_iter().flatten() {
+        for t in [&ex.query, &ex.fragment, &ex.saml, &ex.jwt]
+            .into_iter()
+            .flatten()
+        {
             self.text(t);
+        }
+        if let Some(p) = &ex.saml {
+            self.jsonpath(p);
         }
         if let Some(re) = &ex.regex {
             self.text(re);
@@ -368,19 +388,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A file to upload, written without templates, must exist (relative to its workflow).
-    fn upload(&mut self, path: &Located<String>) {
+    /// A file to send (`what`), written without templates, must be a file that can be read
+    /// (relative to its workflow).
+    fn upload(&mut self, path: &Located<String>, what: &str) {
         if has_markup(&path.value) {
             return;
         }
         let message = if path.value.trim().is_empty() {
-            "a file part needs the path of a file; this one is empty".to_owned()
+            format!("{what} needs the path of a file; this one is empty")
         } else {
             let full = path.source.sibling(&path.value);
-            if full.is_file() {
-                return;
+            match std::fs::File::open(&full) {
+                Ok(_) if full.is_file() => return,
+                Ok(_) => format!("cannot read {}: not a file", full.display()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    format!("cannot read {}: no such file", full.display())
+                }
+                Err(e) => format!("cannot read {}: {e}", full.display()),
             }
-            format!("cannot read {}: no such file", full.display())
         };
         self.errors
             .push(Diagnostic::at(message, &path.source, path.span.clone()));
@@ -418,6 +443,7 @@ impl<'a> Checker<'a> {
         };
         match used {
             Ok(names) => {
+                self.errors.extend(jwt::problems(text, source, span));
                 for (kind, name) in self.templates.unknown_lookups(text, expr) {
                     self.errors.push(
                         Diagnostic::at(format!("unknown {kind} `{name}`"), source, source.narrow_word(span, &name))

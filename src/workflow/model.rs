@@ -116,6 +116,9 @@ pub enum Body {
     Json(Located<Value>),
     Form(Vec<(String, Located<Value>)>),
     Raw(Located<String>),
+    /// `body = { file = "…" }`: the file's bytes as they are, the path relative to the file
+    /// the step was written in.
+    File(Located<String>),
     Multipart(Vec<(String, MultipartPart)>),
 }
 
@@ -143,6 +146,10 @@ pub struct Expect {
     pub json: Vec<(Located<String>, Matcher)>,
     pub headers: Vec<(String, Matcher)>,
     pub body: Option<Matcher>,
+    /// JSONPath into the SAML Response the response carries (README, Reading SAML).
+    pub saml: Vec<(Located<String>, Matcher)>,
+    /// Variable name → expected value, checked after the step's extractions.
+    pub vars: Vec<(Located<String>, Matcher)>,
 }
 
 /// An expected value: equality with a (templated) value, or a set of predicates that must all hold.
@@ -201,10 +208,11 @@ impl Predicate {
 pub struct Extraction {
     pub name: String,
     pub source: ExtractSource,
-    /// Applied in this order: `query`/`fragment`, `regex`, `jwt`.
+    /// Applied in this order: `query`/`fragment`, `regex`, `saml`, `jwt`.
     pub query: Option<Located<String>>,
     pub fragment: Option<Located<String>>,
     pub regex: Option<Located<String>>,
+    pub saml: Option<Located<String>>,
     pub jwt: Option<Located<String>>,
     /// As written; `None` lets the name decide (README, Variables).
     pub secret: Option<bool>,

@@ -50,7 +50,8 @@ pub struct RawStep {
     pub auth: Option<Spanned<toml::Value>>,
     pub json: Option<Spanned<toml::Value>>,
     pub form: Option<Spanned<Table>>,
-    pub body: Option<Spanned<String>>,
+    /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
+    pub body: Option<Spanned<toml::Value>>,
     pub multipart: Option<Spanned<Table>>,
     pub content_type: Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,
@@ -79,7 +80,8 @@ pub struct RawCleanup {
     pub auth: Option<Spanned<toml::Value>>,
     pub json: Option<Spanned<toml::Value>>,
     pub form: Option<Spanned<Table>>,
-    pub body: Option<Spanned<String>>,
+    /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
+    pub body: Option<Spanned<toml::Value>>,
     pub multipart: Option<Spanned<Table>>,
     pub content_type: Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,
@@ -106,6 +108,8 @@ pub struct RawExpect {
     pub json: Option<Spanned<Table>>,
     pub headers: Option<Spanned<Table>>,
     pub body: Option<Spanned<toml::Value>>,
+    pub saml: Option<Spanned<Table>>,
+    pub vars: Option<Spanned<Table>>,
 }
 
 /// The request-shaped keys shared by steps and cleanups, borrowed for conversion.
@@ -117,7 +121,7 @@ pub struct RequestKeys<'a> {
     pub auth: &'a Option<Spanned<toml::Value>>,
     pub json: &'a Option<Spanned<toml::Value>>,
     pub form: &'a Option<Spanned<Table>>,
-    pub body: &'a Option<Spanned<String>>,
+    pub body: &'a Option<Spanned<toml::Value>>,
     pub multipart: &'a Option<Spanned<Table>>,
     pub content_type: &'a Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,

@@ -149,7 +149,7 @@ fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
         bodies.push((cx.span(f), Body::Form(cx.entries(f))));
     }
     if let Some(b) = keys.body {
-        bodies.push((cx.span(b), Body::Raw(cx.located(b))));
+        bodies.push((cx.span(b), raw_body(cx, b)?));
     }
     if let Some(m) = keys.multipart {
         bodies.push((cx.span(m), Body::Multipart(multipart(cx, m)?)));
@@ -161,6 +161,42 @@ fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
             "a step has at most one body: `json`, `form`, `body` or `multipart`",
             bodies[1].0.clone(),
         )),
+    }
+}
+
+/// `body = "text"` or `body = { file = "path" }`.
+fn raw_body(cx: &Cx, value: &Spanned<toml::Value>) -> Result<Body, Diagnostic> {
+    let span = cx.span(value);
+    let bad = |what: String| {
+        cx.error(what, span.clone()).with_help(
+            "`body` is a string, or `{ file = \"path\" }` to send a file's bytes as they are",
+        )
+    };
+    match value.get_ref() {
+        toml::Value::String(text) => Ok(Body::Raw(cx.locate(text.clone(), span.clone()))),
+        toml::Value::Table(table) => {
+            if let Some(key) = table.keys().find(|k| *k != "file") {
+                return Err(bad(format!("unknown key `{key}` in `body`")));
+            }
+            match table.get("file") {
+                Some(toml::Value::String(path)) => {
+                    let at = cx
+                        .source
+                        .find_after(span.start, path)
+                        .unwrap_or_else(|| span.clone());
+                    Ok(Body::File(cx.locate(path.clone(), at)))
+                }
+                Some(other) => Err(bad(format!(
+                    "`body.file` must be a string, found {}",
+                    json_type(&crate::workflow::convert::to_json(other))
+                ))),
+                None => Err(bad("`body` as a table needs `file = \"path\"`".to_owned())),
+            }
+        }
+        other => Err(bad(format!(
+            "`body` must be a string or `{{ file = \"…\" }}`, found {}",
+            json_type(&crate::workflow::convert::to_json(other))
+        ))),
     }
 }
 

@@ -143,8 +143,9 @@ struct RequestKeys {
     json: Option<Value>,
     /// Body: a table sent `application/x-www-form-urlencoded`.
     form: Option<BTreeMap<String, Value>>,
-    /// Body: a raw string.
-    body: Option<String>,
+    /// Body: a raw string, or `{ file = "path" }` to send a file's bytes as they are (path
+    /// relative to the workflow file; set `content_type`).
+    body: Option<RawBody>,
     /// Body: string values are fields, `{ file = "path", content_type = "…" }` are file parts.
     multipart: Option<BTreeMap<String, MultipartPart>>,
     /// Overrides the body's Content-Type.
@@ -161,8 +162,8 @@ struct RequestKeys {
     retry: Option<Retry>,
     /// `true` skips TLS verification for this request only, with a warning.
     insecure: Option<bool>,
-    /// What the response must satisfy: `status`, `json`, `headers`, `body`. Without
-    /// `status`, any 2xx passes.
+    /// What the response must satisfy: `status`, `json`, `headers`, `body`, `saml`, `vars`.
+    /// Without `status`, any 2xx passes.
     expect: Option<Expect>,
 }
 
@@ -193,6 +194,21 @@ enum NoAuth {
 struct BasicAuth {
     username: String,
     password: String,
+}
+
+/// A raw body: text, or a file sent as it is.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum RawBody {
+    Text(String),
+    File(BodyFile),
+}
+
+/// A file whose bytes are the body, read from `file` (relative to the workflow file).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BodyFile {
+    file: String,
 }
 
 /// A multipart part: a string is a field, a table a file.
@@ -235,6 +251,11 @@ struct Expect {
     headers: Option<BTreeMap<String, TextMatcher>>,
     /// The body as text: an expected value or a predicate, e.g. `{ contains = "…" }`.
     body: Option<TextMatcher>,
+    /// JSONPath into the SAML Response the response carries (its HTML form, or the
+    /// `SAMLResponse` query parameter of `Location`) → expected value or predicate.
+    saml: Option<BTreeMap<String, Matcher>>,
+    /// Variable name → expected value or predicate, checked after the step's extractions.
+    vars: Option<BTreeMap<String, Matcher>>,
 }
 
 /// A variable set from the response: a JSONPath string, or a table with exactly one source.
@@ -246,7 +267,7 @@ enum Extraction {
 }
 
 /// Sources (exactly one): `jsonpath`, `header`, `cookie`, `status`, `body`, `url`. Modifiers,
-/// applied in this order: `query` or `fragment`, `regex`, `jwt`.
+/// applied in this order: `query` or `fragment`, `regex`, `saml`, `jwt`.
 #[derive(JsonSchema)]
 #[schemars(
     deny_unknown_fields,
@@ -277,6 +298,9 @@ struct ExtractionTable {
     fragment: Option<String>,
     /// A regular expression; its first capture group is the value.
     regex: Option<String>,
+    /// A JSONPath into the SAML Response the value holds (an HTML form, Base64, deflated
+    /// Base64 or XML), read as `{ issuer, nameId, audience, signed, attributes, … }`.
+    saml: Option<String>,
     /// A JSONPath into the payload of the JWT the value holds.
     jwt: Option<String>,
     /// Redact the value everywhere.

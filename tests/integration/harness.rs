@@ -44,6 +44,16 @@ impl Case {
         self
     }
 
+    /// Writes a file of any bytes (an image, a key).
+    pub fn file_bytes(self, name: &str, content: &[u8]) -> Case {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, content).expect("write file");
+        self
+    }
+
     pub fn args<I, S>(mut self, args: I) -> Case
     where
         I: IntoIterator<Item = S>,

@@ -67,11 +67,28 @@ code = { body = true, regex = "code=([^&]+)" }
 sub = { jsonpath = "$.t", jwt = "$.sub" }
 where = { url = true }
 s = { status = true }
+nid = { header = "Location", query = "SAMLResponse", saml = "$.nameId" }
+aud = { body = true, saml = "$.audience", optional = true }
+[steps.expect.saml]
+"$.nameId" = "<<plain>>"
+"$.signed" = false
+"$.audiences" = { len = 1 }
+[steps.expect.vars]
+id = { exists = true }
+plain = "x"
+nid = { ne = "<<id>>" }
 [[steps]]
 name = "Upload"
 url = "http://h/u"
 expect = { status = "<<code>>" }
 multipart = { field = "v", file = { file = "a.txt", content_type = "text/plain" } }
+[[steps]]
+name = "Raw file and a signed JWT"
+method = "PUT"
+url = "http://h/f"
+body = { file = "a.txt" }
+content_type = "text/plain"
+headers = { X-Assertion = "<<jwt_sign({'sub': plain, 'iat': timestamp()}, key=t, alg='HS256', kid='k1')>>" }
 "#;
 
 const OTHER: &str =
@@ -144,6 +161,19 @@ fn mistakes_are_rejected_by_the_schema_and_the_loader() {
             "name = \"w\"\n[[steps]]\nuse = \"o.toml\"\nurl = \"x\"\n".to_owned(),
         ),
         ("two bodies", format!("{STEP}json = {{}}\nbody = \"x\"\n")),
+        (
+            "body file with another key",
+            format!("{STEP}body = {{ file = \"a\", type = \"x\" }}\n"),
+        ),
+        ("body as a number", format!("{STEP}body = 3\n")),
+        (
+            "saml modifier not a string",
+            format!("{STEP}extract = {{ a = {{ body = true, saml = true }} }}\n"),
+        ),
+        (
+            "unknown key under expect.saml's parent",
+            format!("{STEP}expect = {{ samll = {{ \"$.a\" = 1 }} }}\n"),
+        ),
         ("bad auth", format!("{STEP}auth = {{ token = \"x\" }}\n")),
         ("auth string", format!("{STEP}auth = \"basic\"\n")),
         ("bad duration", format!("{STEP}timeout = \"30\"\n")),

@@ -67,6 +67,7 @@ fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
+        .route("/digest", any(digest))
         .route("/latin1/{text}", get(latin1))
         .route("/items", post(create_item))
         .route("/items/{id}", delete(delete_item))
@@ -127,6 +128,21 @@ async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> impl
         "count": 2,
         "items": [{"id": "a", "name": "one"}, {"id": "b", "name": "two"}],
     }))
+}
+
+/// What arrived, byte for byte: its length, SHA-256 and Content-Type, for bodies that are
+/// not text (`echo` would show them lossily).
+async fn digest(headers: HeaderMap, body: Bytes) -> impl IntoResponse {
+    use sha2::Digest as _;
+    let hex: String = sha2::Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    axum::Json(json!({"length": body.len(), "sha256": hex, "contentType": content_type}))
 }
 
 /// `text` sent back in an `x-echo` header as ISO-8859-1 bytes (`é` is the byte 0xE9), as some
