@@ -116,9 +116,9 @@ pub fn verify(element: &str, cert_der: &[u8]) -> bool {
     let Some(si_start) = signature.find("<ds:SignedInfo>") else {
         return false;
     };
-    let Some(si_end) = signature
+    let Some(si_end) = signature[si_start..]
         .find("</ds:SignedInfo>")
-        .map(|e| e + "</ds:SignedInfo>".len())
+        .map(|e| si_start + e + "</ds:SignedInfo>".len())
     else {
         return false;
     };
@@ -176,4 +176,23 @@ fn der_next(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     };
     let value = data.get(header..header + len)?;
     Some((tag, value, &data[header + len..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_signatures_do_not_verify() {
+        for xml in [
+            "<a></a>",
+            "<a><ds:Signature></a>",
+            "<a><ds:Signature></ds:SignedInfo><ds:SignedInfo></ds:Signature></a>",
+            "<a><ds:Signature><ds:DigestValue>x</ds:DigestValue></ds:Signature></a>",
+        ] {
+            assert!(!verify(xml, &[0x30, 0x00]), "{xml}");
+        }
+        assert_eq!(attr("a\"<&\n"), "a&quot;&lt;&amp;&#xA;");
+        assert_eq!(text("<a&b>"), "&lt;a&amp;b&gt;");
+    }
 }

@@ -202,10 +202,11 @@ fn signed_by_provider(state: &SandboxState, env: &str, provider: &Value, xml: &s
             })
             .unwrap_or_default()
     };
-    let assertion = xml
-        .find("<saml:Assertion")
-        .zip(xml.rfind("</saml:Assertion>"))
-        .map(|(a, b)| &xml[a..b + "</saml:Assertion>".len()]);
+    let assertion = xml.find("<saml:Assertion").and_then(|a| {
+        xml[a..]
+            .rfind("</saml:Assertion>")
+            .map(|b| &xml[a..a + b + "</saml:Assertion>".len()])
+    });
     certificates.iter().any(|der| {
         saml_sign::verify(xml, der) || assertion.is_some_and(|a| saml_sign::verify(a, der))
     })
