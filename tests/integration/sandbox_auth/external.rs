@@ -315,12 +315,38 @@ async fn bad_external_authentication_requests_get_pingone_errors() {
             "state",
         ),
         ("/rp/callback/facebook", vec![("code", "c")], "state"),
+        ("/saml20/sp/sso", vec![("flowId", flow.as_str())], "idpId"),
+        (
+            "/saml20/sp/sso",
+            vec![("flowId", flow.as_str()), ("idpId", "nope")],
+            "idpId",
+        ),
     ] {
         let r = b.get(path, &params).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
         assert_eq!(r.body["code"], "INVALID_DATA", "{}", r.body);
         assert!(r.body["id"].is_string());
         assert_eq!(r.body["details"][0]["target"], target, "{}", r.body);
+    }
+    // The ACS: a missing or unknown RelayState, and a response that is not one.
+    for (form, target) in [
+        (vec![("SAMLResponse", "PHg+")], "RelayState"),
+        (
+            vec![("SAMLResponse", "PHg+"), ("RelayState", "unknown")],
+            "RelayState",
+        ),
+        (vec![("RelayState", "unknown")], "SAMLResponse"),
+    ] {
+        let r = b
+            .client
+            .post(kit.auth("/saml20/sp/acs"))
+            .form(&form)
+            .send()
+            .await
+            .expect("acs");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body["details"][0]["target"], target, "{body}");
     }
 }
 
