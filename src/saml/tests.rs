@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::*;
 
-/// A Response as Shibboleth or PingFederate writes it: `saml2p:`/`saml2:` prefixes, both the
+/// A Response as `Shibboleth` or `PingFederate` writes it: `saml2p:`/`saml2:` prefixes, both the
 /// Response and the Assertion signed, two audiences, a multi-valued attribute.
 const SIGNED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" Destination="https://sp.example/acs" ID="_r1" InResponseTo="_req1" IssueInstant="2026-01-01T00:00:00Z" Version="2.0">

@@ -19,7 +19,13 @@ fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message.into())
 }
 
-pub(super) fn jwt_sign(claims: Value, key: Option<Value>, kwargs: Kwargs) -> Result<String, Error> {
+// minijinja hands keyword arguments over by value.
+#[allow(clippy::needless_pass_by_value)]
+pub(super) fn jwt_sign(
+    claims: &Value,
+    key: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
     let alg_name: Option<String> = kwargs.get("alg")?;
     let kid: Option<String> = kwargs.get("kid")?;
     let key_file: Option<String> = kwargs.get("key_file")?;
@@ -33,7 +39,7 @@ pub(super) fn jwt_sign(claims: Value, key: Option<Value>, kwargs: Kwargs) -> Res
             claims.kind()
         )));
     }
-    let claims = serde_json::to_value(&claims).map_err(|e| {
+    let claims = serde_json::to_value(claims).map_err(|e| {
         invalid(format!(
             "jwt_sign: the claims cannot be written as JSON: {e}"
         ))

@@ -292,3 +292,25 @@ fn template_syntax_errors_name_the_variable() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_value_signed_with_jwt_sign_is_secret_even_when_declared_not() {
+    let layers = Layers {
+        workflow: vec![
+            lit("key", json!("plain-key-not-secret")),
+            decl(
+                "assertion",
+                Some(json!("<<jwt_sign({'sub': 'a'}, key=key)>>")),
+                None,
+                Some(false),
+            ),
+            lit("label", json!("for <<key>>")),
+        ],
+        ..Layers::default()
+    };
+    let store = run(&layers, &VarStore::new()).unwrap();
+    let assertion = store.get("assertion").unwrap();
+    assert!(assertion.secret);
+    assert!(assertion.value.as_str().unwrap().starts_with("eyJ"));
+    assert!(!store.get("label").unwrap().secret);
+}

@@ -2,11 +2,9 @@
 //! on the wire, summarised as `<binary: N bytes, type>` in output and reports, exported to
 //! curl as `--data-binary @path`, and refused before anything is sent when the file is missing.
 
-use sha2::Digest as _;
-
 use crate::engine_run::at;
 use crate::harness::Case;
-use crate::server::TestServer;
+use crate::server::{TestServer, sha256_hex};
 
 /// Bytes no text decoder would keep: a JPEG header, a NUL, invalid UTF-8 and a CR LF.
 fn image() -> Vec<u8> {
@@ -16,13 +14,6 @@ fn image() -> Vec<u8> {
     bytes.extend((0..=255u8).rev());
     bytes.extend(b"\r\n\xC3\x28 end");
     bytes
-}
-
-fn hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn upload(s: &TestServer) -> String {
@@ -49,7 +40,7 @@ expect.json."$.contentType" = { contains = "text/plain" }
 "#,
     )
     .replace("LENGTH", &image().len().to_string())
-    .replace("SHA", &hex(&image()))
+    .replace("SHA", &sha256_hex(&image()))
 }
 
 #[test]

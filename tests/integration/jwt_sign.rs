@@ -94,12 +94,14 @@ signingKey = { value = "a-shared-secret-for-the-echo", secret = true }
 name = "Send a signed header and a signed form field"
 method = "POST"
 url = "BASE/echo"
+query = { t = "<<jwt_sign({'sub': 'me', 'n': 3}, key=signingKey)>>" }
 headers = { X-Assertion = "<<jwt_sign({'sub': 'me', 'n': 1}, key=signingKey, alg='HS384', kid='k1')>>" }
 form = { assertion = "<<jwt_sign({'sub': 'me', 'n': 2}, key=signingKey, alg='HS512')>>" }
 expect.json."$.headers['x-assertion']" = { matches = "^[\\w-]+\\.[\\w-]+\\.[\\w-]+$" }
 extract = { echoed = "$.headers['x-assertion']", echoedBody = "$.body" }
 "#,
     )
+    .env("STEPRUN_LOG", "steprun=debug")
     .args(["run", "w.toml", "--save-vars", "saved.toml"])
     .args(REPORTS);
     let run = case.run().code(0);
@@ -109,6 +111,8 @@ extract = { echoed = "$.headers['x-assertion']", echoedBody = "$.body" }
         assert!(!text.contains("eyJ"), "a JWT is shown:\n{text}");
     }
     assert!(run.stdout.contains("«jwt_sign»"), "{}", run.stdout);
+    // The debug trace's request line too.
+    assert!(run.stderr.contains("t=«jwt_sign»"), "{}", run.stderr);
 }
 
 #[test]
@@ -131,7 +135,46 @@ fn an_unknown_literal_algorithm_is_refused_before_anything_is_sent() {
         run.stderr
     );
     assert!(run.stderr.contains("w.toml:5:"), "{}", run.stderr);
+    let run = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"BASE/echo\"\nheaders = { A = \"<<jwt_sign({'a': 1}, key_file='keys/missing.pem', alg='RS256')>>\" }\n",
+            ),
+        )
+        .args(["check", "w.toml"])
+        .run()
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("jwt_sign: cannot read keys/missing.pem: no such file"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(s.hits(), 0);
+}
+
+#[test]
+fn a_key_file_beside_the_workflow_signs_rs256() {
+    let s = TestServer::start();
+    case_at(
+        &s,
+        r#"
+name = "Private key JWT"
+[[steps]]
+name = "Sign with a key file"
+method = "POST"
+url = "BASE/echo"
+form = { client_assertion = "<<jwt_sign({'iss': 'app', 'sub': 'app'}, key_file='keys/app.pem', alg='RS256', kid='k1')>>" }
+expect.json."$.body" = { matches = "^client_assertion=eyJ" }
+"#,
+    )
+    .file("keys/app.pem", include_str!("../keys/rsa.pem"))
+    .args(["run", "w.toml", "-vv"])
+    .run()
+    .code(0)
+    .stdout_has("client_assertion=«jwt_sign»");
 }
 
 #[test]
@@ -152,4 +195,35 @@ headers = { A = "<<jwt_sign({'a': 1}, key='not a pem key', alg='RS256')>>" }
     .code(1)
     .stdout_has("RS256 needs a PEM RSA private key");
     assert_eq!(s.hits(), 0);
+}
+
+/// `private_key_jwt`: the application registers the public half of the test key (`jwks`, a
+/// JWK Set as text, as PingOne takes it) and the assertion is signed with RS256 from a
+/// `key_file` beside the workflow.
+#[test]
+fn the_sandbox_accepts_a_private_key_jwt_signed_from_a_key_file() {
+    let jwks = include_str!("../keys/rsa.jwks.json")
+        .trim()
+        .replace('"', "\\\"");
+    let workflow = CLIENT_SECRET_JWT
+        .replace("CLIENT_SECRET_JWT", "PRIVATE_KEY_JWT")
+        .replace(
+            "tokenEndpointAuthMethod = \"PRIVATE_KEY_JWT\" }",
+            &format!("tokenEndpointAuthMethod = \"PRIVATE_KEY_JWT\", jwks = \"{jwks}\" }}"),
+        )
+        .replace(
+            "key=appSecret, alg='HS256'",
+            "key_file='keys/app.pem', alg='RS256', kid='test-rsa'",
+        );
+    let case = Case::new()
+        .file("common/worker-token.toml", WORKER_TOKEN)
+        .file("flows/jwt.toml", &workflow)
+        .file("flows/keys/app.pem", include_str!("../keys/rsa.pem"))
+        .args(["run", "flows/jwt.toml", "--sandbox"])
+        .args(REPORTS);
+    let run = case.run();
+    assert_eq!(run.code, 0, "{workflow}\n{}\n{}", run.stdout, run.stderr);
+    for text in outputs(&case, &run) {
+        assert!(!text.contains("eyJ"), "a JWT is shown:\n{text}");
+    }
 }

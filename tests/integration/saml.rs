@@ -1,4 +1,4 @@
-//! Reading SAML against the sandbox's IdP (README, Reading SAML): a SAML application, a user,
+//! Reading SAML against the sandbox's identity provider (README, Reading SAML): a SAML application, a user,
 //! the `AuthnRequest`, the sign-on flow and the resume, whose auto-post form carries the
 //! `SAMLResponse` that `[steps.expect.saml]` and a `saml` extraction read.
 
@@ -129,6 +129,29 @@ fn a_wrong_expectation_reports_the_actual_value() {
         .run()
         .code(1);
     assert!(run.stdout.contains("saml $.signed"), "{}", run.stdout);
+}
+
+/// The HTTP-Redirect binding: the Response deflated in `Location`'s `SAMLResponse`.
+#[test]
+fn a_redirect_binding_response_reads_from_location() {
+    let s = TestServer::start();
+    case_at(
+        &s,
+        r#"
+name = "Redirect binding"
+[[steps]]
+name = "The IdP redirects to the ACS"
+url = "BASE/saml-redirect"
+expect.status = 302
+expect.saml."$.nameId" = "redirected-user"
+expect.saml."$.destination" = "https://sp.example/acs"
+extract = { audience = { header = "Location", query = "SAMLResponse", saml = "$.audience" } }
+expect.vars = { audience = "urn:sp:redirect" }
+"#,
+    )
+    .args(["run", "w.toml"])
+    .run()
+    .code(0);
 }
 
 #[test]

@@ -68,6 +68,7 @@ fn routes(shared: Arc<Shared>) -> Router {
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
         .route("/digest", any(digest))
+        .route("/saml-redirect", get(saml_redirect))
         .route("/latin1/{text}", get(latin1))
         .route("/items", post(create_item))
         .route("/items/{id}", delete(delete_item))
@@ -130,14 +131,44 @@ async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> impl
     }))
 }
 
+/// A SAML Response sent back by the HTTP-Redirect binding: deflated, Base64, in the
+/// `SAMLResponse` query parameter of `Location`.
+async fn saml_redirect() -> Response {
+    let xml = concat!(
+        r#"<saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" Destination="https://sp.example/acs">"#,
+        r#"<saml2:Issuer>https://idp.example</saml2:Issuer><saml2:Assertion><saml2:Subject><saml2:NameID>redirected-user</saml2:NameID></saml2:Subject>"#,
+        r#"<saml2:Conditions><saml2:AudienceRestriction><saml2:Audience>urn:sp:redirect</saml2:Audience></saml2:AudienceRestriction></saml2:Conditions>"#,
+        r#"</saml2:Assertion></saml2p:Response>"#
+    );
+    let deflated = miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6);
+    let value = base64::engine::general_purpose::STANDARD.encode(deflated);
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("SAMLResponse", &value)
+        .append_pair("RelayState", "rs")
+        .finish();
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, format!("https://sp.example/acs?{query}"))],
+    )
+        .into_response()
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
 /// What arrived, byte for byte: its length, SHA-256 and Content-Type, for bodies that are
 /// not text (`echo` would show them lossily).
 async fn digest(headers: HeaderMap, body: Bytes) -> impl IntoResponse {
-    use sha2::Digest as _;
-    let hex: String = sha2::Sha256::digest(&body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = sha256_hex(&body);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
