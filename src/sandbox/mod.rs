@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod mgmt;
 pub mod seed;
+pub mod simulated;
 pub mod state;
 pub mod store;
 
@@ -106,6 +107,7 @@ pub fn app(state: Arc<SandboxState>) -> Router {
         .merge(mgmt::images::public_routes())
         .merge(mgmt::integrations::public_routes())
         .merge(auth::router())
+        .merge(simulated::routes())
         .fallback(|| async { mgmt::error::ApiError::not_found() })
         .with_state(state)
 }

@@ -22,6 +22,8 @@ mod applications;
 mod configuration;
 #[path = "conformance/directory.rs"]
 mod directory;
+#[path = "conformance/federation.rs"]
+mod federation;
 #[path = "conformance/services.rs"]
 mod services;
 

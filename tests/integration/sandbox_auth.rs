@@ -362,12 +362,16 @@ mod errors;
 mod mfa_only;
 #[path = "sandbox_auth/identifier_first.rs"]
 mod identifier_first;
+#[path = "sandbox_auth/external.rs"]
+mod external;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]
 mod refresh_grace;
 #[path = "sandbox_auth/saml.rs"]
 mod saml;
+#[path = "sandbox_auth/saml_signature.rs"]
+mod saml_signature;
 #[path = "sandbox_auth/sessions.rs"]
 mod sessions;
 #[path = "sandbox_auth/signoff.rs"]

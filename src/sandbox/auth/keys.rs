@@ -74,6 +74,25 @@ impl SigningKey {
         format!("{input}.{}", b64url(&sig))
     }
 
+    /// The public key as a DER `RSAPublicKey` (the inside of a certificate's key info).
+    pub fn public_der(&self) -> &[u8] {
+        self.pair.public().as_ref()
+    }
+
+    /// An RSASSA-PKCS1-v1_5 SHA-256 signature of `data` (XML signatures of SAML messages).
+    pub fn sign_rsa_sha256(&self, data: &[u8]) -> Vec<u8> {
+        let mut sig = vec![0; self.pair.public().modulus_len()];
+        // Signing with a valid key into a buffer of the modulus length cannot fail.
+        if self
+            .pair
+            .sign(&signature::RSA_PKCS1_SHA256, &self.rng, data, &mut sig)
+            .is_err()
+        {
+            sig.clear();
+        }
+        sig
+    }
+
     /// The claims of `token` if it is an RS256 JWS signed by this key.
     pub fn verify(&self, token: &str) -> Option<Value> {
         let parsed = jwt::parse(token)?;

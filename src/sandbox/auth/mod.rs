@@ -3,6 +3,7 @@
 
 pub mod api_error;
 pub mod authorize;
+pub mod certificate;
 pub mod claims;
 pub mod client_auth;
 pub mod client_jwks;
@@ -14,6 +15,7 @@ pub mod device_flow;
 pub mod directory;
 pub mod discovery;
 pub mod expiring;
+pub mod external;
 pub mod flow;
 pub mod introspect;
 pub mod issue;
@@ -25,6 +27,9 @@ pub mod refresh;
 pub mod request;
 pub mod resume;
 pub mod saml;
+pub mod saml_metadata;
+pub mod saml_sign;
+pub mod saml_sp;
 pub mod saml_xml;
 pub mod scopes;
 pub mod session;
@@ -80,6 +85,11 @@ pub struct AuthState {
     pub davinci: expiring::Expiring<davinci::DaVinciFlow>,
     /// SSO sessions by id (the `ST` cookie's value).
     pub sessions: expiring::Expiring<session::Session>,
+    /// External authentications in progress, by their `state` value.
+    pub external: expiring::Expiring<external::ExternalAuth>,
+    /// The simulated Facebook's dialog codes and access tokens.
+    pub facebook_codes: expiring::Expiring<serde_json::Value>,
+    pub facebook_tokens: expiring::Expiring<serde_json::Value>,
 }
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
@@ -132,4 +142,15 @@ pub fn router() -> Router<Arc<SandboxState>> {
         .route("/{envID}/saml20/idp/sso", get(saml::sso).post(saml::sso))
         .route("/{envID}/saml20/idp/startsso", get(saml::start_sso))
         .route("/{envID}/saml20/resume", get(saml::resume))
+        .route("/{envID}/rp/authenticate", get(external::authenticate))
+        .route("/{envID}/saml20/sp/sso", get(saml_sp::sso))
+        .route("/{envID}/saml20/sp/acs", post(saml_sp::acs))
+        .route(
+            "/{envID}/rp/callback/{providerType}",
+            get(external::callback),
+        )
+        .route(
+            "/{envID}/saml20/metadata/{appID}",
+            get(saml_metadata::metadata),
+        )
 }

@@ -1,7 +1,7 @@
 //! SAML 2.0 `IdP` endpoints: `saml20/idp/sso` (SP-initiated, HTTP-POST binding) and
 //! `saml20/idp/startsso` (IdP-initiated) start a sign-on flow for the SAML application;
 //! `saml20/resume` answers a completed flow with a `SAMLResponse` auto-post form to the ACS.
-//! The assertion is real XML with PingOne's structure but is not XML-DSig signed.
+//! The assertion is signed with the environment's signing key (`saml_sign`).
 
 use std::sync::Arc;
 
@@ -20,6 +20,7 @@ use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::saml_xml;
 use crate::sandbox::auth::session;
+use crate::sandbox::mgmt::filter::Filter;
 use crate::sandbox::state::SandboxState;
 
 /// What the service provider asked for.
@@ -214,7 +215,8 @@ pub async fn resume(
 }
 
 /// The application's group access control (`accessControl.group.groups`): the user must
-/// belong to one of them (`type: ANY_GROUP`) or all (`ALL_GROUPS`).
+/// belong to one of them (`type: ANY_GROUP`) or all (`ALL_GROUPS`), directly or through a
+/// group's `userFilter`.
 fn group_access(state: &SandboxState, app_id: &str, env: &str, user: &Value) -> bool {
     let store = state.store();
     let Some(app) = store.get(env, "applications", app_id) else {
@@ -229,7 +231,15 @@ fn group_access(state: &SandboxState, app_id: &str, env: &str, user: &Value) -> 
         return true;
     }
     let user_id = user.get("id").and_then(Value::as_str).unwrap_or_default();
-    let member = |g: &&str| store.get(user_id, "memberOfGroups", g).is_some();
+    // Direct members, and users the group's `userFilter` selects (dynamic membership).
+    let member = |g: &&str| {
+        store.get(user_id, "memberOfGroups", g).is_some()
+            || store
+                .get(env, "groups", g)
+                .and_then(|group| group.get("userFilter")?.as_str())
+                .and_then(|f| Filter::parse(f).ok())
+                .is_some_and(|f| f.matches(user))
+    };
     match app
         .pointer("/accessControl/group/type")
         .and_then(Value::as_str)

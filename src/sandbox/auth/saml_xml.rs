@@ -1,13 +1,15 @@
 //! The SAML XML the `IdP` reads and writes: the few facts of an `AuthnRequest` (issuer, ID, ACS
-//! URL) and a `samlp:Response` carrying one assertion for the signed-on user.
+//! URL) and a `samlp:Response` carrying one signed assertion for the signed-on user.
 
 use serde_json::Value;
 
-use crate::sandbox::auth::authorize::respond::escape;
+use crate::sandbox::auth::certificate;
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::flow::Flow;
 use crate::sandbox::auth::saml::SamlRequest;
+use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::store::Store;
 
 /// What the `IdP` needs from an `AuthnRequest`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,47 @@ pub fn parse_authn_request(xml: &str) -> Option<AuthnRequest> {
     })
 }
 
+/// What the service provider side needs from a `samlp:Response`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedResponse {
+    pub issuer: String,
+    pub in_response_to: Option<String>,
+    pub name_id: String,
+    pub audience: String,
+    pub email: Option<String>,
+}
+
+/// Reads a `samlp:Response` (any namespace prefix): the assertion's issuer, subject, audience
+/// and `email` attribute, and the response's `InResponseTo`.
+pub fn parse_response(xml: &str) -> Option<ParsedResponse> {
+    let root = regex::Regex::new(r"<(?:\w+:)?Response\b([^>]*)>").ok()?;
+    let attrs = root.captures(xml)?.get(1)?.as_str().to_owned();
+    let start = regex::Regex::new(r"<(?:\w+:)?Assertion\b")
+        .ok()?
+        .find(xml)?
+        .start();
+    let assertion = &xml[start..];
+    let element = |name: &str| -> Option<String> {
+        let re = regex::Regex::new(&format!(
+            r"<(?:\w+:)?{name}\b[^>]*>\s*([^<]+?)\s*</(?:\w+:)?{name}>"
+        ))
+        .ok()?;
+        Some(unescape(re.captures(assertion)?.get(1)?.as_str()))
+    };
+    let email = regex::Regex::new(
+        r#"<(?:\w+:)?Attribute\b[^>]*Name="email"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)<"#,
+    )
+    .ok()
+    .and_then(|re| Some(unescape(re.captures(assertion)?.get(1)?.as_str())));
+    Some(ParsedResponse {
+        issuer: element("Issuer")?,
+        in_response_to: attribute(&attrs, "InResponseTo"),
+        name_id: element("NameID")?,
+        audience: element("Audience")?,
+        email,
+    })
+}
+
 fn attribute(attrs: &str, name: &str) -> Option<String> {
     let re = regex::Regex::new(&format!(r#"\b{name}\s*=\s*"([^"]*)""#)).ok()?;
     Some(unescape(re.captures(attrs)?.get(1)?.as_str()))
@@ -44,7 +87,9 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A successful `samlp:Response` for `user`, addressed to the request's ACS URL.
+/// A successful `samlp:Response` for `user`, addressed to the request's ACS URL, in the
+/// canonical form `saml_sign` relies on; the assertion is signed unless the application says
+/// `assertionSigned: false`, the response too when it says `responseSigned: true`.
 pub fn response(
     state: &SandboxState,
     env: &str,
@@ -69,22 +114,18 @@ pub fn response(
     let in_response = req
         .request_id
         .as_deref()
-        .map(|id| format!(" InResponseTo=\"{}\"", escape(id)))
+        .map(|id| format!(" InResponseTo=\"{}\"", attr(id)))
         .unwrap_or_default();
     let response_id = format!("_{}", uuid::Uuid::new_v4().simple());
     let assertion_id = format!("_{}", uuid::Uuid::new_v4().simple());
     let session = flow.session_id.as_deref().unwrap_or_default();
-    format!(
+    let assertion = format!(
         concat!(
-            r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion""#,
-            r#" ID="{rid}" Version="2.0" IssueInstant="{now}" Destination="{acs}"{irt}>"#,
-            r#"<saml:Issuer>{idp}</saml:Issuer>"#,
-            r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#,
-            r#"<saml:Assertion ID="{aid}" Version="2.0" IssueInstant="{now}">"#,
+            r#"<saml:Assertion xmlns:saml="{ns}" ID="{aid}" IssueInstant="{now}" Version="2.0">"#,
             r#"<saml:Issuer>{idp}</saml:Issuer>"#,
             r#"<saml:Subject><saml:NameID Format="{fmt}">{nid}</saml:NameID>"#,
             r#"<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">"#,
-            r#"<saml:SubjectConfirmationData NotOnOrAfter="{until}" Recipient="{acs}"{irt}/>"#,
+            r#"<saml:SubjectConfirmationData{irt} NotOnOrAfter="{until}" Recipient="{acs}"></saml:SubjectConfirmationData>"#,
             r#"</saml:SubjectConfirmation></saml:Subject>"#,
             r#"<saml:Conditions NotBefore="{now}" NotOnOrAfter="{until}">"#,
             r#"<saml:AudienceRestriction><saml:Audience>{aud}</saml:Audience></saml:AudienceRestriction>"#,
@@ -95,22 +136,83 @@ pub fn response(
             r#"<saml:AttributeStatement>"#,
             r#"<saml:Attribute Name="saml_subject"><saml:AttributeValue>{uid}</saml:AttributeValue></saml:Attribute>"#,
             r#"<saml:Attribute Name="email"><saml:AttributeValue>{email}</saml:AttributeValue></saml:Attribute>"#,
-            r#"</saml:AttributeStatement></saml:Assertion></samlp:Response>"#
+            r#"</saml:AttributeStatement></saml:Assertion>"#
         ),
-        rid = response_id,
+        ns = ASSERTION_NS,
         aid = assertion_id,
         now = now,
         until = until,
-        acs = escape(&req.acs_url),
+        acs = attr(&req.acs_url),
         irt = in_response,
-        idp = escape(&idp),
-        fmt = escape(&format),
-        nid = escape(name_id),
-        aud = escape(&req.sp_entity_id),
-        sid = escape(session),
-        uid = escape(text("id")),
-        email = escape(text("email")),
-    )
+        idp = saml_sign::text(&idp),
+        fmt = attr(&format),
+        nid = saml_sign::text(name_id),
+        aud = saml_sign::text(&req.sp_entity_id),
+        sid = attr(session),
+        uid = saml_sign::text(text("id")),
+        email = saml_sign::text(text("email")),
+    );
+    let signing = signing(state, env, req);
+    let assertion = match &signing {
+        Some((cert, assertion_signed, _)) if *assertion_signed => {
+            saml_sign::sign(state, &assertion, &assertion_id, ISSUER_END, cert)
+        }
+        _ => assertion,
+    };
+    let response = format!(
+        concat!(
+            r#"<samlp:Response xmlns:samlp="{pns}" Destination="{acs}" ID="{rid}"{irt} IssueInstant="{now}" Version="2.0">"#,
+            r#"<saml:Issuer xmlns:saml="{ns}">{idp}</saml:Issuer>"#,
+            r#"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"></samlp:StatusCode></samlp:Status>"#,
+            "{assertion}</samlp:Response>"
+        ),
+        pns = PROTOCOL_NS,
+        ns = ASSERTION_NS,
+        rid = response_id,
+        now = now,
+        acs = attr(&req.acs_url),
+        irt = in_response,
+        idp = saml_sign::text(&idp),
+        assertion = assertion,
+    );
+    match &signing {
+        Some((cert, _, true)) => saml_sign::sign(state, &response, &response_id, ISSUER_END, cert),
+        _ => response,
+    }
+}
+
+const ASSERTION_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+const PROTOCOL_NS: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
+const ISSUER_END: &str = "</saml:Issuer>";
+
+/// The signing certificate (Base64 DER) and whether to sign the assertion and the response:
+/// the application's `idpSigning.key`, else the environment's default signing key.
+fn signing(state: &SandboxState, env: &str, req: &SamlRequest) -> Option<(String, bool, bool)> {
+    let store = state.store();
+    let app = store.get(env, "applications", &req.app_id)?;
+    let flag = |k: &str, d: bool| app.get(k).and_then(Value::as_bool).unwrap_or(d);
+    let key = signing_key(
+        &store,
+        env,
+        app.pointer("/idpSigning/key/id").and_then(Value::as_str),
+    )?;
+    let cert = certificate::base64(state, key);
+    Some((
+        cert,
+        flag("assertionSigned", true),
+        flag("responseSigned", false),
+    ))
+}
+
+/// The key `id` of `env`, or its default `SIGNING` key.
+pub fn signing_key<'a>(store: &'a Store, env: &str, id: Option<&str>) -> Option<&'a Value> {
+    match id {
+        Some(id) => store.get(env, "keys", id),
+        None => store.list(env, "keys").find(|k| {
+            k.get("usageType").and_then(Value::as_str) == Some("SIGNING")
+                && k.get("default").and_then(Value::as_bool) == Some(true)
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -92,6 +92,25 @@ impl Hooks for ProviderHooks {
                 "The population does not exist",
             ));
         }
+        // A SAML provider's assertions are verified with certificates of this environment.
+        let missing_certificate = doc
+            .get("idpVerification")
+            .and_then(|v| v.get("certificates"))
+            .and_then(Value::as_array)
+            .is_some_and(|certs| {
+                certs.iter().any(|c| {
+                    c.get("id")
+                        .and_then(Value::as_str)
+                        .is_none_or(|id| store.get(ctx.env(), "certificates", id).is_none())
+                })
+            });
+        if missing_certificate {
+            details.push(Detail::new(
+                "INVALID_VALUE",
+                "idpVerification.certificates",
+                "The verification certificate does not exist in the environment",
+            ));
+        }
         if details.is_empty() {
             Ok(())
         } else {

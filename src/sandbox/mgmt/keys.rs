@@ -1,5 +1,5 @@
-//! Keys and certificates (`/keys`, `/certificates`). Keys are metadata plus a placeholder
-//! certificate the sandbox can "export" as PEM (`Accept: application/x-pem-file`);
+//! Keys and certificates (`/keys`, `/certificates`). Keys are metadata plus a real X.509
+//! certificate of the sandbox's signing key, exported as PEM (`Accept: application/x-pem-file`);
 //! certificates are imported from a PEM file (multipart `file` + `usageType`) or JSON.
 
 use std::sync::Arc;
@@ -9,7 +9,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::access::Caller;
@@ -20,6 +19,7 @@ use super::hal;
 use super::multipart;
 use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
 use super::validate::text;
+use crate::sandbox::auth::certificate;
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
 
@@ -120,18 +120,13 @@ pub static CERTIFICATES: Spec = Spec {
     ..KEYS
 };
 
-/// A PEM "certificate" standing for a key: its metadata, Base64-wrapped.
-pub fn pem_of(doc: &Value) -> String {
-    let body = base64::engine::general_purpose::STANDARD.encode(doc.to_string());
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .filter_map(|c| std::str::from_utf8(c).ok())
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        lines.join("\n")
-    )
+/// The key's certificate as PEM: a real X.509 certificate of the sandbox's signing key with
+/// the key's subject, serial and validity (`certificate`); an imported certificate's own PEM.
+pub fn pem_of(state: &SandboxState, doc: &Value) -> String {
+    if let Some(pem) = doc.get("pem").and_then(Value::as_str) {
+        return pem.to_owned();
+    }
+    certificate::pem(state, doc)
 }
 
 type St = State<Arc<SandboxState>>;
@@ -217,12 +212,12 @@ fn read_key(ctx: &Ctx, headers: &HeaderMap) -> ApiResult<Response> {
     // PEM under the type the caller asked for: PingOne's is `x-x509-ca-cert`.
     for pem_type in ["application/x-x509-ca-cert", "application/x-pem-file"] {
         if accept.contains(pem_type) {
-            let body = pem_of(&view);
+            let body = pem_of(&ctx.state, &view);
             return Ok(([(header::CONTENT_TYPE, pem_type)], body).into_response());
         }
     }
     if accept.contains("application/x-pkcs7-certificates") {
-        let body = pem_of(&view).replace("CERTIFICATE", "PKCS7");
+        let body = pem_of(&ctx.state, &view).replace("CERTIFICATE", "PKCS7");
         return Ok((
             [(header::CONTENT_TYPE, "application/x-pkcs7-certificates")],
             body,

@@ -99,10 +99,24 @@ async fn identity_providers_gateways_keys_and_certificates() {
         "tokenEndpoint": "https://idp.example.com/token", "jwksEndpoint": "https://idp.example.com/jwks",
         "scopes": ["openid"], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"});
     api.create(&idps, &oidc).await;
+    let keys = api.get(&format!("{e}/keys")).await;
+    let pem = api
+        .export(
+            &format!("{e}/keys/{}", id(&keys["_embedded"]["keys"][0])),
+            "application/x-x509-ca-cert",
+        )
+        .await;
+    let form = reqwest::multipart::Form::new()
+        .text("usageType", "SIGNING")
+        .part(
+            "file",
+            reqwest::multipart::Part::text(pem).file_name("partner.pem"),
+        );
+    let partner_cert = api.upload(202, &format!("{e}/certificates"), form).await;
     let saml = json!({"name": "Partner", "type": "SAML", "enabled": true,
         "idpEntityId": "urn:partner", "spEntityId": "urn:sandbox", "ssoBinding": "HTTP_POST",
         "ssoEndpoint": "https://partner.example.com/sso",
-        "idpVerification": {"certificates": [{"id": "00000000-0000-0000-0000-000000000001"}]}});
+        "idpVerification": {"certificates": [{"id": id(&partner_cert)}]}});
     let saml = api.create(&idps, &saml).await;
     api.get(&idps).await;
     api.delete(&format!("{idps}/{}", id(&saml))).await;

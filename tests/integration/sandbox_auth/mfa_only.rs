@@ -229,15 +229,27 @@ async fn device_authentication_policies_take_the_tutorial_body_and_refuse_bad_on
     assert_eq!(created["sms"]["otp"]["lifeTime"]["duration"], 30);
     assert_eq!(created["mobile"]["applications"][0]["id"], app.as_str());
 
-    // A method given without `otp` gets PingOne's defaults.
+    // A policy that leaves out methods, or a method's passcode settings, is refused with
+    // each missing field named: PingOne's request model and OpenAPI require them.
     let short = kit
-        .create(
+        .v1(
+            Method::POST,
             "/deviceAuthenticationPolicies",
-            json!({"name": "short", "sms": {"enabled": true}}),
+            "application/json",
+            Some(json!({"name": "short", "sms": {"enabled": true}})),
         )
         .await;
-    assert_eq!(short["sms"]["otp"]["failure"]["count"], 3);
-    assert_eq!(short["email"]["enabled"], false);
+    assert_eq!(short.status, StatusCode::BAD_REQUEST, "{}", short.body);
+    let missing: Vec<&str> = short.body["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["target"].as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        ["default", "sms.otp", "voice", "email", "mobile", "totp"]
+    );
 
     let bad = |pointer: &str, value: Value| {
         let mut b = body.clone();

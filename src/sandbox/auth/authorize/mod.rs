@@ -166,14 +166,16 @@ pub fn start_response(state: &SandboxState, flow: &Flow, pi_flow: bool) -> Respo
     } else {
         respond::found(&render::sign_on_url(state, &flow.env_id, &flow.id))
     };
+    // Scoped to the environment like the `ST` cookie: a sign-on that passes through another
+    // environment (an external identity provider) keeps each flow's cookies apart.
     for cookie in [
         format!(
-            "interactionId={}; Path=/; Max-Age=900; HttpOnly",
-            flow.interaction_id
+            "interactionId={}; Path=/{}; Max-Age=900; HttpOnly",
+            flow.interaction_id, flow.env_id
         ),
         format!(
-            "interactionToken={}; Path=/; Max-Age=900; HttpOnly",
-            flow.interaction_token
+            "interactionToken={}; Path=/{}; Max-Age=900; HttpOnly",
+            flow.interaction_token, flow.env_id
         ),
     ] {
         if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -58,8 +58,13 @@ fn evaluate(state: &SandboxState, flow: &mut Flow, action: &Value) -> Need {
     }
 }
 
+/// Signed on with a password or at an external identity provider the action offers.
+fn authenticated(flow: &Flow) -> bool {
+    flow.authenticated_with("pwd") || flow.authenticated_with(super::linking::FEDERATED)
+}
+
 fn login_need(flow: &Flow) -> Need {
-    if flow.user_id.is_some() && flow.authenticated_with("pwd") {
+    if flow.user_id.is_some() && authenticated(flow) {
         Need::Done
     } else {
         Need::Wait(Status::UsernamePasswordRequired)
@@ -71,10 +76,12 @@ fn login_need(flow: &Flow) -> Need {
 /// no user and matches no rule still gets the password prompt (which then fails), so the
 /// answer does not tell whether the user exists.
 fn identifier_first_need(flow: &Flow) -> Need {
-    if flow.identity_provider.is_some() {
+    // An identifier a discovery rule routed to an external provider waits for that provider,
+    // until the user comes back from it signed on.
+    if flow.identity_provider.is_some() && !(flow.user_id.is_some() && authenticated(flow)) {
         return Need::Wait(Status::ExternalAuthenticationRequired);
     }
-    match (&flow.user_id, flow.authenticated_with("pwd")) {
+    match (&flow.user_id, authenticated(flow)) {
         (Some(_), true) => Need::Done,
         (Some(_), false) => Need::Wait(Status::PasswordRequired),
         (None, _) if flow.username.is_some() => Need::Wait(Status::PasswordRequired),

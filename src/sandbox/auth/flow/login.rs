@@ -22,8 +22,12 @@ pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -
         (_, Some(known)) if flow.status == Status::PasswordRequired => known.clone(),
         _ => return Err(ApiError::required("username")),
     };
+    let linking = flow.status == Status::AccountLinkingRequired;
     let (user_id, must_change) = authenticate(state, flow, &username, password)?;
     signed_on(state, flow, &user_id, "pwd");
+    if linking {
+        super::linking::link_pending(state, flow);
+    }
     if must_change {
         flow.status = Status::MustChangePassword;
     } else {

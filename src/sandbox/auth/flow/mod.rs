@@ -7,9 +7,11 @@ pub mod dag;
 pub mod discovery;
 pub mod engine;
 pub mod handler;
+pub mod linking;
 pub mod login;
 pub mod mfa;
 pub mod profile;
+pub mod providers;
 pub mod recovery;
 pub mod registration;
 pub mod render;
@@ -84,6 +86,8 @@ pub struct Flow {
     pub answered: Vec<String>,
     pub error: Option<Value>,
     pub resumed: bool,
+    /// An external account waiting to be linked (`ACCOUNT_LINKING_REQUIRED`).
+    pub external: Option<linking::Identity>,
 }
 
 impl Flow {
@@ -116,6 +120,7 @@ impl Flow {
             answered: Vec::new(),
             error: None,
             resumed: false,
+            external: None,
         }
     }
 

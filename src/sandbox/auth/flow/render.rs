@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Flow, Origin, Status, agreement, profile};
+use super::{Flow, Origin, Status, agreement, profile, providers};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::state::SandboxState;
 
@@ -136,6 +136,10 @@ fn embedded(state: &SandboxState, flow: &Flow) -> Value {
             );
         }
         _ => {}
+    }
+    let social = providers::offered(state, flow);
+    if !social.is_empty() {
+        e.insert("socialProviders".into(), Value::Array(social));
     }
     Value::Object(e)
 }

@@ -17,6 +17,7 @@ pub enum Status {
     ProfileDataRequired,
     DagUserCodeRequired,
     DagConsentRequired,
+    AccountLinkingRequired,
     Completed,
     Failed,
 }
@@ -38,6 +39,7 @@ impl Status {
             Self::ProfileDataRequired => "PROFILE_DATA_REQUIRED",
             Self::DagUserCodeRequired => "DAG_USER_CODE_REQUIRED",
             Self::DagConsentRequired => "DAG_CONSENT_REQUIRED",
+            Self::AccountLinkingRequired => "ACCOUNT_LINKING_REQUIRED",
             Self::Completed => "COMPLETED",
             Self::Failed => "FAILED",
         }
@@ -47,7 +49,9 @@ impl Status {
     /// switching) are added by the flow from its policy.
     pub fn actions(self) -> &'static [&'static str] {
         match self {
-            Self::UsernamePasswordRequired | Self::PasswordRequired => &["usernamePassword.check"],
+            Self::UsernamePasswordRequired
+            | Self::PasswordRequired
+            | Self::AccountLinkingRequired => &["usernamePassword.check"],
             Self::SignOnRequired | Self::IdentifierRequired => &["user.lookup"],
             Self::MustChangePassword => &["password.reset"],
             Self::RecoveryCodeRequired => &["password.recover", "password.sendRecoveryCode"],
