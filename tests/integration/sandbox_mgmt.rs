@@ -169,3 +169,5 @@ mod device_policies;
 mod directory;
 #[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
+#[path = "sandbox_mgmt/push_credentials.rs"]
+mod push_credentials;
