@@ -86,3 +86,5 @@ fn branches_are_selected_by_type() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].1.contains("promptText"), "{found:?}");
 }
+#[path = "conformance/mobile.rs"]
+mod mobile;

@@ -175,3 +175,5 @@ mod downloads;
 mod images;
 #[path = "sandbox_mgmt/propagation.rs"]
 mod propagation;
+#[path = "sandbox_mgmt/push_credentials.rs"]
+mod push_credentials;

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Detail};
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
 use super::validate::text;
 use crate::sandbox::store::Store;
@@ -156,6 +156,74 @@ impl Hooks for FlowAssignmentHooks {
     }
 }
 
+struct PushCredentialHooks;
+
+/// Fields each push credential type requires; PingOne stores them but never returns them.
+fn push_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "APNS" => &["key", "teamId", "token"],
+        "FCM_HTTP_V1" => &["googleServiceAccountCredentials"],
+        "HMS" => &["clientId", "clientSecret"],
+        _ => &[],
+    }
+}
+
+/// What PingOne treats as credentials: written by POST and PUT, left out of every response.
+const PUSH_SECRETS: &[&str] = &[
+    "key",
+    "teamId",
+    "token",
+    "googleServiceAccountCredentials",
+    "clientSecret",
+];
+
+impl Hooks for PushCredentialHooks {
+    fn validate(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &Map<String, Value>,
+        existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        let kind = text(doc, "type").unwrap_or_default();
+        if kind == "FCM" {
+            // PingOne's push credential pages: "The FCM type, used previously for Google
+            // Play-based applications, is no longer supported. Use FCM_HTTP_V1 instead."
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "type",
+                "The FCM push credential type is no longer supported; use FCM_HTTP_V1",
+            ));
+        }
+        if let Some(old) = existing.and_then(|e| e["type"].as_str())
+            && old != kind
+        {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "type",
+                "The push credential type cannot be changed",
+            ));
+        }
+        let details: Vec<Detail> = push_fields(kind)
+            .iter()
+            .filter(|f| text(doc, f).is_none_or(|v| v.trim().is_empty()))
+            .map(|f| Detail::new("REQUIRED_VALUE", f, format!("{f} is required for {kind}")))
+            .collect();
+        if details.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(details))
+        }
+    }
+    fn present(&self, _ctx: &Ctx, _store: &Store, doc: &mut Value) {
+        if let Some(map) = doc.as_object_mut() {
+            for field in PUSH_SECRETS {
+                map.remove(*field);
+            }
+        }
+    }
+}
+
 pub static GRANTS: Spec = Spec {
     name: "grants",
     path: "/environments/{envID}/applications/{appID}/grants",
@@ -210,9 +278,17 @@ pub static PUSH_CREDENTIALS: Spec = Spec {
     id_param: "pushCredentialID",
     required: &["type"],
     enums: &[("type", &["APNS", "FCM", "HMS", "FCM_HTTP_V1"])],
-    kinds: &[("type", Kind::Str)],
+    kinds: &[
+        ("type", Kind::Str),
+        ("key", Kind::Str),
+        ("teamId", Kind::Str),
+        ("token", Kind::Str),
+        ("googleServiceAccountCredentials", Kind::Str),
+        ("clientId", Kind::Str),
+        ("clientSecret", Kind::Str),
+    ],
     unique: &["type"],
-    hooks: &super::spec::Plain,
+    hooks: &PushCredentialHooks,
     ..GRANTS
 };
 

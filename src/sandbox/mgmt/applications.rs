@@ -317,11 +317,13 @@ pub static APPLICATIONS: Spec = Spec {
         ("parRequirement", &["REQUIRED", "OPTIONAL"]),
         ("refreshTokenType", &["JSON_WEB_TOKEN", "OPAQUE_TOKEN"]),
         ("sloBinding", &["HTTP_REDIRECT", "HTTP_POST"]),
+        ("tags", &["PING_FED_CONNECTION_INTEGRATION"]),
     ],
     kinds: &[
         ("name", Kind::Str),
         ("enabled", Kind::Bool),
         ("grantTypes", Kind::Array),
+        ("tags", Kind::Array),
         ("responseTypes", Kind::Array),
         ("redirectUris", Kind::Array),
         ("postLogoutRedirectUris", Kind::Array),
