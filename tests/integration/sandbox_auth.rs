@@ -352,6 +352,8 @@ mod device;
 mod errors;
 #[path = "sandbox_auth/external.rs"]
 mod external;
+#[path = "sandbox_auth/external_saml.rs"]
+mod external_saml;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/saml.rs"]
