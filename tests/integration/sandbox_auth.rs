@@ -364,6 +364,8 @@ mod mfa_only;
 mod identifier_first;
 #[path = "sandbox_auth/external.rs"]
 mod external;
+#[path = "sandbox_auth/external_saml.rs"]
+mod external_saml;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]
