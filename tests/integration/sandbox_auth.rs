@@ -358,14 +358,14 @@ mod davinci;
 mod device;
 #[path = "sandbox_auth/errors.rs"]
 mod errors;
-#[path = "sandbox_auth/mfa_only.rs"]
-mod mfa_only;
-#[path = "sandbox_auth/identifier_first.rs"]
-mod identifier_first;
 #[path = "sandbox_auth/external.rs"]
 mod external;
 #[path = "sandbox_auth/external_saml.rs"]
 mod external_saml;
+#[path = "sandbox_auth/identifier_first.rs"]
+mod identifier_first;
+#[path = "sandbox_auth/mfa_only.rs"]
+mod mfa_only;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]

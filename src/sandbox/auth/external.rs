@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use url::Url;
@@ -21,9 +21,8 @@ use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::code_grant;
 use crate::sandbox::auth::directory::{self, app};
 use crate::sandbox::auth::flow::linking::{self, Identity};
-use crate::sandbox::auth::flow::{self, providers, render};
+use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
-use crate::sandbox::auth::session;
 use crate::sandbox::simulated::facebook;
 use crate::sandbox::state::SandboxState;
 
@@ -189,23 +188,7 @@ fn finish(
         }
     };
     linking::arrive(state, &mut flow, identity)?;
-    // A flow the arrival completed started a session: the browser gets its `ST` cookie here,
-    // as the flows API gives it when a password completes a flow.
-    let new_session = flow.new_session.then(|| flow.session_id.clone()).flatten();
-    flow.new_session = false;
-    flow::save(state, &flow);
-    let page = render::sign_on_url(state, env, &flow.id);
-    let mut response = (StatusCode::FOUND, [(header::LOCATION, page)]).into_response();
-    if let Some(sid) = new_session
-        && let Ok(value) = HeaderValue::from_str(&session::cookie_header(
-            env,
-            &sid,
-            state.auth.clock.now_ms(),
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(linking::back_to_sign_on(state, env, &mut flow))
 }
 
 /// Redeems the code at the provider environment's token endpoint and reads the ID token.

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -20,11 +19,10 @@ use crate::sandbox::auth::authorize::respond;
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::external::{ExternalAuth, provider};
 use crate::sandbox::auth::flow::linking::{self, Identity};
-use crate::sandbox::auth::flow::{self, providers, render};
+use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::auth::saml_xml;
-use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
 
 /// `GET /{envID}/saml20/sp/sso?idpId=&flowId=`.
@@ -168,21 +166,7 @@ fn receive(state: &Arc<SandboxState>, env: &str, body: &[u8]) -> ApiResult<Respo
     state.auth.external.remove(relay);
     let mut flow = flow::load(state, env, &auth.flow_id).ok_or_else(ApiError::not_found)?;
     linking::arrive(state, &mut flow, identity)?;
-    let new_session = flow.new_session.then(|| flow.session_id.clone()).flatten();
-    flow.new_session = false;
-    flow::save(state, &flow);
-    let page = render::sign_on_url(state, env, &flow.id);
-    let mut response = (StatusCode::FOUND, [(header::LOCATION, page)]).into_response();
-    if let Some(sid) = new_session
-        && let Ok(value) = HeaderValue::from_str(&session::cookie_header(
-            env,
-            &sid,
-            state.auth.clock.now_ms(),
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(linking::back_to_sign_on(state, env, &mut flow))
 }
 
 /// Whether the response, or its assertion, carries a signature that verifies with one of the

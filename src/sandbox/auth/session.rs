@@ -1,7 +1,8 @@
 //! Single sign-on sessions: the `ST` cookie a completed flow sets, the session document the
 //! management API lists under the user (`sessions`, scoped by user id), and ending a session.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::sandbox::auth::clock::iso_ms;
@@ -106,6 +107,24 @@ pub fn cookie_header(env: &str, sid: &str, now_ms: i64) -> String {
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
+/// The session `flow` just started, if it started one, taken so that it is handed out once.
+pub fn take_new(flow: &mut crate::sandbox::auth::flow::Flow) -> Option<String> {
+    let started = flow.new_session.then(|| flow.session_id.clone()).flatten();
+    flow.new_session = false;
+    started
+}
+
+/// Gives the browser the `ST` cookie of `started` (see [`take_new`]), as PingOne does on the
+/// answer to the step that completed the flow.
+pub fn hand_out(state: &SandboxState, env: &str, response: &mut Response, started: Option<String>) {
+    if let Some(sid) = started
+        && let Ok(value) =
+            HeaderValue::from_str(&cookie_header(env, &sid, state.auth.clock.now_ms()))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
 pub fn clear_cookie_header(env: &str) -> String {
     format!("ST=; Path=/{env}; Max-Age=0; HttpOnly; SameSite=Lax")
 }

@@ -191,7 +191,12 @@ async fn redirect_mode_sends_the_browser_to_the_flow_page_and_back_with_a_code()
         "{}",
         again.location()
     );
-    assert_eq!(b.flow(&flow).await.body["status"], "COMPLETED");
+    let read = b.flow(&flow).await;
+    assert_eq!(
+        read.body["status"], "COMPLETED",
+        "{} {}",
+        read.status, read.body
+    );
 }
 
 #[tokio::test]

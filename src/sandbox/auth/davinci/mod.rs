@@ -108,13 +108,16 @@ pub fn start(
     } else {
         respond::found(&page::url(state, &dv.flow.interaction_id))
     };
+    // Scoped to the environment, as the flows API's own interaction cookies are: a flow the
+    // same browser starts later gets cookies of the same name and path, which replace these
+    // instead of standing beside them.
     for cookie in [
         format!(
-            "interactionId={}; Path=/; Max-Age=900; HttpOnly",
+            "interactionId={}; Path=/{env}; Max-Age=900; HttpOnly",
             dv.flow.interaction_id
         ),
         format!(
-            "interactionToken={}; Path=/; Max-Age=900; HttpOnly",
+            "interactionToken={}; Path=/{env}; Max-Age=900; HttpOnly",
             dv.flow.interaction_token
         ),
     ] {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -88,20 +88,11 @@ fn act(
     }
     let json = parse_body(body)?;
     let outcome = actions::run(state, &mut flow, action, &json);
-    let set_cookie = flow.new_session.then(|| flow.session_id.clone()).flatten();
-    flow.new_session = false;
+    let started = session::take_new(&mut flow);
     save(state, &flow);
     outcome?;
     let mut response = axum::Json(render::render(state, &flow)).into_response();
-    if let Some(sid) = set_cookie
-        && let Ok(value) = HeaderValue::from_str(&session::cookie_header(
-            env,
-            &sid,
-            state.auth.clock.now_ms(),
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    session::hand_out(state, env, &mut response, started);
     Ok(response)
 }
 
@@ -146,6 +137,7 @@ fn parse_body(body: &[u8]) -> ApiResult<Map<String, Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn with_type(ct: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -6,11 +6,14 @@
 
 use std::sync::Arc;
 
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::login::signed_on;
-use super::{Flow, Status, engine};
+use super::{Flow, Status, engine, render};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::mgmt::users::create_user;
 use crate::sandbox::state::SandboxState;
@@ -28,6 +31,18 @@ pub struct Identity {
 
 /// The AMR value PingOne records for sign-on at an external provider.
 pub const FEDERATED: &str = "fed";
+
+/// The browser's way back from the provider: the flow is saved and the browser sent on to the
+/// sign-on page; a flow the arrival completed started a session, whose `ST` cookie it gets
+/// here, as the flows API gives it when a password completes a flow.
+pub fn back_to_sign_on(state: &SandboxState, env: &str, flow: &mut Flow) -> Response {
+    let started = session::take_new(flow);
+    super::save(state, flow);
+    let page = render::sign_on_url(state, env, &flow.id);
+    let mut response = (StatusCode::FOUND, [(header::LOCATION, page)]).into_response();
+    session::hand_out(state, env, &mut response, started);
+    response
+}
 
 /// Continues `flow` with the user `identity` stands for.
 pub fn arrive(state: &Arc<SandboxState>, flow: &mut Flow, identity: Identity) -> ApiResult<()> {
