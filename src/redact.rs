@@ -24,6 +24,14 @@ use forms::{json_escaped, json_escaped_forms, lower_hex, url_forms};
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
 pub const MIN_SECRET_CHARS: usize = 4;
 
+/// An automaton over `needles[first..first + count]`.
+#[derive(Clone)]
+struct Tier {
+    matcher: AhoCorasick,
+    first: usize,
+    count: usize,
+}
+
 /// Replaces secret values in text. Cheap to clone (shared state behind an `Arc`).
 #[derive(Clone, Default)]
 pub struct Redactor {
@@ -38,8 +46,9 @@ struct Inner {
     labels: Vec<String>,
     /// Needles already registered: the first name given for a text keeps it.
     seen: HashSet<String>,
-    /// Built from `needles`; `None` when there is nothing to hide.
-    matcher: Option<AhoCorasick>,
+    /// Built from `needles` in tiers, each over a run of them (see [`Inner::build`]); empty
+    /// when there is nothing to hide.
+    tiers: Vec<Tier>,
     /// Bytes of the longest needle.
     longest: usize,
 }
@@ -78,7 +87,7 @@ impl Redactor {
                 inner.push(name, form);
             }
         }
-        inner.build();
+        inner.build(0);
         Redactor {
             inner: Arc::new(inner),
         }
@@ -117,10 +126,11 @@ impl Redactor {
             return;
         }
         let inner = Arc::make_mut(&mut self.inner);
+        let first = inner.needles.len();
         for needle in needles {
             inner.push(name, needle);
         }
-        inner.build();
+        inner.build(first);
     }
 
     /// Bytes of the longest text this redactor hides (0 when it hides nothing).
@@ -135,13 +145,10 @@ impl Redactor {
 
     /// `text` with every secret replaced; borrowed (no copy) when nothing matches.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let Some(matcher) = &self.inner.matcher else {
-            return Cow::Borrowed(text);
-        };
-        if !matcher.is_match(text) {
+        if !self.inner.tiers.iter().any(|t| t.matcher.is_match(text)) {
             return Cow::Borrowed(text);
         }
-        Cow::Owned(self.replace(matcher, text, text.len()))
+        Cow::Owned(self.replace(text, text.len()))
     }
 
     /// The start of `text`, about `max` bytes of it, with every secret replaced, and whether
@@ -151,22 +158,28 @@ impl Redactor {
     /// and the length of the longest secret after them are searched, however long `text` is.
     pub fn redact_cut(&self, text: &str, max: usize) -> (String, bool) {
         let cut = text.floor_char_boundary(max);
-        let Some(matcher) = &self.inner.matcher else {
+        if self.inner.tiers.is_empty() {
             return (text[..cut].to_owned(), cut < text.len());
-        };
+        }
         // A secret starting before `cut` ends within the longest needle after it.
         let window = &text[..text.ceil_char_boundary(cut + self.inner.longest)];
-        (self.replace(matcher, window, cut), cut < text.len())
+        (self.replace(window, cut), cut < text.len())
     }
 
     /// `text` up to byte `stop` (a char boundary), with the secrets replaced; a secret that
     /// starts before `stop` is replaced whole even when it reaches past it.
-    fn replace(&self, matcher: &AhoCorasick, text: &str, stop: usize) -> String {
-        // All matches, overlapping ones included, so two secrets that overlap (or a value
-        // inside another secret) are hidden entirely instead of leaving a fragment.
-        let mut found: Vec<(usize, usize, usize)> = matcher
-            .find_overlapping_iter(text)
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+    fn replace(&self, text: &str, stop: usize) -> String {
+        // All matches of every tier, overlapping ones included, so two secrets that overlap
+        // (or a value inside another secret) are hidden entirely instead of leaving a fragment.
+        let mut found: Vec<(usize, usize, usize)> = self
+            .inner
+            .tiers
+            .iter()
+            .flat_map(|tier| {
+                tier.matcher
+                    .find_overlapping_iter(text)
+                    .map(|m| (m.start(), m.end(), tier.first + m.pattern().as_usize()))
+            })
             .collect();
         found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut out = String::with_capacity(stop);
@@ -264,18 +277,37 @@ impl Inner {
         self.labels.push(format!("«{name}»"));
     }
 
-    fn build(&mut self) {
+    /// Covers the needles from `first` on with automata. Each addition gets a tier of its
+    /// own, and a tier at least as large as the one before it is merged into it, so tiers
+    /// halve in size from the oldest: a run that keeps extracting secrets rebuilds each needle
+    /// about log(n) times, not once per secret added after it (which made a long run's
+    /// redaction cost grow with the square of its secrets). A redaction asks each tier.
+    fn build(&mut self, first: usize) {
+        let mut first = first.min(self.needles.len());
+        let mut keep = self.tiers.len();
+        while let Some(tier) = keep.checked_sub(1).map(|i| &self.tiers[i])
+            && (first < tier.first + tier.count || self.needles.len() - first >= tier.count)
+        {
+            first = tier.first;
+            keep -= 1;
+        }
+        if first == self.needles.len() {
+            return;
+        }
         // Building only fails past size limits far beyond any set of secrets; hiding
-        // nothing is not an option then, so keep the previous automaton in that case.
-        if self.needles.is_empty() {
-            self.matcher = None;
-        } else if let Ok(matcher) = AhoCorasick::builder()
+        // nothing is not an option then, so the tiers stay as they were in that case.
+        if let Ok(matcher) = AhoCorasick::builder()
             // A contiguous NFA builds in time linear in the needles; the DFA `new` picks for
             // few patterns is super-linear for a long, repetitive secret (seconds to minutes).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&self.needles)
+            .build(&self.needles[first..])
         {
-            self.matcher = Some(matcher);
+            self.tiers.truncate(keep);
+            self.tiers.push(Tier {
+                matcher,
+                first,
+                count: self.needles.len() - first,
+            });
         }
     }
 }

@@ -239,3 +239,26 @@ fn percent_escapes_in_lower_case() {
     assert_eq!(forms::lower_hex("%2F%zz%é"), Some("%2f%zz%é".to_owned()));
     assert_eq!(forms::lower_hex("%20"), None);
 }
+
+/// Secrets added one at a time (a run extracting tokens step after step) land in tiers that
+/// halve in size, so each needle is rebuilt about log(n) times; every one stays hidden, also
+/// where secrets from different tiers overlap.
+#[test]
+fn secrets_added_one_by_one_stay_hidden_in_few_tiers() {
+    let mut r = Redactor::default();
+    let values: Vec<String> = (0..200).map(|i| format!("token-{i:04}-value")).collect();
+    for (i, value) in values.iter().enumerate() {
+        r.add(&format!("t{i}"), value);
+        assert!(r.inner.tiers.len() <= 12, "{} tiers", r.inner.tiers.len());
+        let covered: usize = r.inner.tiers.iter().map(|t| t.count).sum();
+        assert_eq!(covered, r.inner.needles.len());
+    }
+    for (i, value) in values.iter().enumerate() {
+        assert_eq!(r.redact(&format!("<{value}>")), format!("<«t{i}»>"));
+    }
+    r.add("wide", "token-0000-value token-0199");
+    assert_eq!(
+        r.redact("a token-0000-value token-0199-value b"),
+        "a «wide»«t199» b"
+    );
+}
