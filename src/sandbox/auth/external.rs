@@ -47,24 +47,8 @@ pub async fn authenticate(
 
 fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Response> {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let provider_id = params
-        .get("providerId")
-        .ok_or_else(|| ApiError::required("providerId"))?;
-    let flow_id = params
-        .get("flowId")
-        .ok_or_else(|| ApiError::required("flowId"))?;
-    if !directory::env_known(state, env) {
-        return Err(ApiError::not_found());
-    }
-    let flow = flow::load(state, env, flow_id).ok_or_else(ApiError::not_found)?;
-    if !providers::is_offered(state, &flow, provider_id) {
-        return Err(ApiError::invalid(
-            "INVALID_VALUE",
-            "providerId",
-            "The identity provider is not offered by the flow's current sign-on step",
-        ));
-    }
-    let provider = provider(state, env, provider_id)?;
+    let (provider_id, flow, provider) = offered_provider(state, env, &params, "providerId")?;
+    let flow_id = flow.id.as_str();
     let kind = text(&provider, "type");
     let redirect_uri = format!(
         "{}/{env}/rp/callback/{}",
@@ -287,6 +271,34 @@ fn facebook_identity(
 }
 
 /// The enabled identity provider `id` of `env`.
+/// Where a way out to a provider starts (`rp/authenticate`, `saml20/sp/sso`): the provider id
+/// in the query parameter `param` and the flow in `flowId`, which must exist and whose current
+/// sign-on step must offer that provider, enabled; the provider's id, the flow and the provider.
+pub fn offered_provider<'q>(
+    state: &SandboxState,
+    env: &str,
+    params: &'q Params,
+    param: &str,
+) -> ApiResult<(&'q str, flow::Flow, Value)> {
+    let provider_id = params.get(param).ok_or_else(|| ApiError::required(param))?;
+    let flow_id = params
+        .get("flowId")
+        .ok_or_else(|| ApiError::required("flowId"))?;
+    if !directory::env_known(state, env) {
+        return Err(ApiError::not_found());
+    }
+    let flow = flow::load(state, env, flow_id).ok_or_else(ApiError::not_found)?;
+    if !providers::is_offered(state, &flow, provider_id) {
+        return Err(ApiError::invalid(
+            "INVALID_VALUE",
+            param,
+            "The identity provider is not offered by the flow's current sign-on step",
+        ));
+    }
+    let provider = provider(state, env, provider_id)?;
+    Ok((provider_id, flow, provider))
+}
+
 pub fn provider(state: &SandboxState, env: &str, id: &str) -> ApiResult<Value> {
     state
         .store()

@@ -17,9 +17,9 @@ use serde_json::{Value, json};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::authorize::respond;
 use crate::sandbox::auth::clock::iso_ms;
-use crate::sandbox::auth::external::{ExternalAuth, provider};
+use crate::sandbox::auth::external::{ExternalAuth, offered_provider, provider};
+use crate::sandbox::auth::flow;
 use crate::sandbox::auth::flow::linking::{self, Identity};
-use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::auth::saml_xml;
@@ -36,21 +36,8 @@ pub async fn sso(
 
 fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Response> {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let idp_id = params
-        .get("idpId")
-        .ok_or_else(|| ApiError::required("idpId"))?;
-    let flow_id = params
-        .get("flowId")
-        .ok_or_else(|| ApiError::required("flowId"))?;
-    let flow = flow::load(state, env, flow_id).ok_or_else(ApiError::not_found)?;
-    if !providers::is_offered(state, &flow, idp_id) {
-        return Err(ApiError::invalid(
-            "INVALID_VALUE",
-            "idpId",
-            "The identity provider is not offered by the flow's current sign-on step",
-        ));
-    }
-    let provider = provider(state, env, idp_id)?;
+    let (idp_id, flow, provider) = offered_provider(state, env, &params, "idpId")?;
+    let flow_id = flow.id.as_str();
     if provider.get("type").and_then(Value::as_str) != Some("SAML") {
         return Err(ApiError::invalid(
             "INVALID_VALUE",
