@@ -21,16 +21,7 @@ pub fn identify(state: &SandboxState, flow: &mut Flow, identifier: &str) {
     };
     flow.identity_provider = None;
     if let Some(found) = found {
-        let id = found.get("id").and_then(Value::as_str).unwrap_or_default();
-        if flow.user_id.as_deref() != Some(id) {
-            flow.amr.clear();
-            flow.session_id = None;
-        }
-        flow.user_id = Some(id.to_owned());
-        flow.username = found
-            .get("username")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        super::login::name_user(flow, &found);
         return;
     }
     flow.user_id = None;

@@ -177,6 +177,21 @@ fn after_sign_on(state: &SandboxState, flow: &mut Flow) {
     }
 }
 
+/// Makes `found` (a user document) the flow's user; a different user than before loses the
+/// session and sign-on methods the flow had.
+pub fn name_user(flow: &mut Flow, found: &Value) {
+    let id = found.get("id").and_then(Value::as_str).unwrap_or_default();
+    if flow.user_id.as_deref() != Some(id) {
+        flow.amr.clear();
+        flow.session_id = None;
+    }
+    flow.user_id = Some(id.to_owned());
+    flow.username = found
+        .get("username")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+}
+
 /// `user.lookup`: `{"username"}` names the user for identifier-first and passwordless
 /// policies; the next action decides how they authenticate.
 pub fn lookup(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
@@ -197,16 +212,7 @@ pub fn lookup(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
             "No usable user with this username was found",
         ));
     };
-    let id = found.get("id").and_then(Value::as_str).unwrap_or_default();
-    if flow.user_id.as_deref() != Some(id) {
-        flow.amr.clear();
-        flow.session_id = None;
-    }
-    flow.user_id = Some(id.to_owned());
-    flow.username = found
-        .get("username")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    name_user(flow, &found);
     engine::advance(state, flow);
     Ok(())
 }
