@@ -11,6 +11,7 @@ use crate::exit;
 use crate::sandbox;
 use crate::template::Templates;
 use crate::workflow::check;
+use crate::workflow::requires::{self, Tenant};
 use crate::workflow::model::{VarDecl, Workflow};
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
@@ -153,20 +154,25 @@ fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
 fn static_check(
     workflows: &[Arc<Workflow>],
     vars: &VarConfig,
-    matrix: &[(String, Vec<VarDecl>)],
+    matrix: &[MatrixEntry],
     templates: &Templates,
 ) -> (Vec<Diagnostic>, Vec<String>) {
     if matrix.is_empty() {
-        return check_entry(workflows, vars, &[], templates);
+        return check_entry(workflows, vars, &[], vars.tenant.as_ref(), templates);
     }
     // Each distinct error once, with the entries it was found in.
     let mut found: Vec<(String, Diagnostic, Vec<&str>)> = Vec::new();
     let mut warnings = Vec::new();
-    for (label, decls) in matrix {
+    for (label, decls, tenant) in matrix {
+        let tenant = tenant.as_ref().or(vars.tenant.as_ref());
         let (errors, entry_warnings) =
-            check_entry(workflows, vars, std::slice::from_ref(decls), templates);
-        // The same workflows in every entry: the same warnings.
-        warnings = entry_warnings;
+            check_entry(workflows, vars, std::slice::from_ref(decls), tenant, templates);
+        // The same workflows in every entry: the same warnings, but for a tenant's.
+        for warning in entry_warnings {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
         for d in errors {
             let text = d.to_string();
             match found.iter_mut().find(|(t, _, _)| *t == text) {
@@ -187,11 +193,17 @@ fn static_check(
     (errors, warnings)
 }
 
-/// The check of one run entry: the vars files (and the entry's matrix file), then the workflows.
+/// A `--matrix` vars file: its label, its entries and its `[tenant]`.
+pub(crate) type MatrixEntry = (String, Vec<VarDecl>, Option<Tenant>);
+
+/// The check of one run entry: the vars files (and the entry's matrix file), then the
+/// workflows; warnings first of what the workflows need that `tenant` lacks (on the sandbox,
+/// which has everything, nothing).
 fn check_entry(
     workflows: &[Arc<Workflow>],
     vars: &VarConfig,
     extra: &[Vec<VarDecl>],
+    tenant: Option<&Tenant>,
     templates: &Templates,
 ) -> (Vec<Diagnostic>, Vec<String>) {
     let known = known_names(vars, extra);
@@ -208,8 +220,13 @@ fn check_entry(
         layers.files.insert(0, sandbox_layer(names));
     }
     layers.files.extend(extra.iter().cloned());
-    let (workflow_errors, warnings) = check::check(workflows, &known, templates, &layers);
+    let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
     errors.extend(workflow_errors);
+    let mut warnings = match tenant {
+        Some(tenant) if !vars.sandbox => requires::tenant_warnings(workflows, tenant),
+        _ => Vec::new(),
+    };
+    warnings.extend(check_warnings);
     (errors, warnings)
 }
 
@@ -280,6 +297,12 @@ fn list(args: &ListArgs) -> u8 {
         let _ = writeln!(out, "    {}", w.source.path().display());
         if !description.is_empty() {
             let _ = writeln!(out, "    {description}");
+        }
+        // What a real tenant must have for it (its own `[requires]` and its `use`d files').
+        for (what, names) in [("roles", &w.needs.roles), ("products", &w.needs.products)] {
+            if !names.is_empty() {
+                let _ = writeln!(out, "    {what}: {}", names.join(", "));
+            }
         }
     }
     let _ = writeln!(

@@ -10,8 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::report::{ColorChoice, ReportSpec, ReportTarget};
 use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
-use crate::workflow::load::{Loader, load_vars_file};
+use crate::workflow::load::{Loader, load_vars_and_tenant};
 use crate::workflow::model::Workflow;
+use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
 /// Prefix of environment variables that become steprun variables.
@@ -22,13 +23,18 @@ pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
 pub struct VarConfig {
     pub layers: Layers,
     pub sandbox: bool,
+    /// What the last vars file with a `[tenant]` table says the tenant has.
+    pub tenant: Option<Tenant>,
 }
 
 impl VarConfig {
     pub fn from_args(args: &VarArgs) -> Result<VarConfig, Diagnostic> {
         let mut layers = Layers::default();
+        let mut tenant = None;
         for file in &args.vars {
-            layers.files.push(load_vars_file(file)?);
+            let (decls, stated) = load_vars_and_tenant(file)?;
+            layers.files.push(decls);
+            tenant = stated.or(tenant);
         }
         layers.env = std::env::vars()
             .filter_map(|(k, v)| k.strip_prefix(ENV_PREFIX).map(|n| (n.to_owned(), v)))
@@ -40,6 +46,7 @@ impl VarConfig {
         Ok(VarConfig {
             layers,
             sandbox: args.sandbox,
+            tenant,
         })
     }
 

@@ -19,7 +19,7 @@ use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, color_enabled};
 use crate::teach::TeachOptions;
 use crate::template::Templates;
 use crate::vars::{self, VarStore};
-use crate::workflow::load::load_vars_file;
+use crate::workflow::load::load_vars_and_tenant;
 use crate::workflow::model::VarDecl;
 use crate::{prompt, sandbox, save, teach};
 
@@ -51,8 +51,8 @@ pub(super) async fn teach_command(args: &TeachArgs) -> u8 {
 async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     let mut matrix_layers = Vec::new();
     for (label, path) in &config.matrix {
-        match load_vars_file(path) {
-            Ok(decls) => matrix_layers.push((label.clone(), decls)),
+        match load_vars_and_tenant(path) {
+            Ok((decls, tenant)) => matrix_layers.push((label.clone(), decls, tenant)),
             Err(d) => return report_invalid(&[d]),
         }
     }
@@ -76,7 +76,7 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     } else {
         None
     };
-    let matrix_layers = matrix_layers.into_iter().map(|(_, decls)| decls).collect();
+    let matrix_layers = matrix_layers.into_iter().map(|(_, decls, _)| decls).collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for entry in &entries {
         if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {

@@ -13,6 +13,7 @@ use crate::workflow::convert::Cx;
 use crate::workflow::model::{Cleanup, Retry, Step, VarDecl, Workflow};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
 use crate::workflow::request::{self, Defaults};
+use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
 use crate::workflow::split;
 use crate::workflow::steps::{KEPT, Reader, Steps};
@@ -87,6 +88,7 @@ impl Loader {
         let defaults = Defaults::from_raw(&cx, raw.defaults.as_ref())?;
         let mut vars = Vec::new();
         let mut steps = Steps::default();
+        let mut needs = Needs::from_raw(&cx, &raw.requires.roles, &raw.requires.products)?;
         if let Some(split) = split {
             steps.reserve(split.chunks.len());
             let reader = Arc::new(Reader {
@@ -109,14 +111,20 @@ impl Loader {
                     Parsed::Step(step) => steps.push_boxed(step),
                     Parsed::Use(raw_step, step_cx) => {
                         let at = (&*raw_step, chunk.range.clone());
-                        self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
+                        let used =
+                            self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
+                        if let Some(used) = used {
+                            needs.add(&used.needs);
+                        }
                     }
                 }
             }
         } else {
             for raw_step in &raw.steps {
                 let at = (raw_step.get_ref(), cx.span(raw_step));
-                self.add(&cx, at, &defaults, &mut vars, &mut steps, stack)?;
+                if let Some(used) = self.add(&cx, at, &defaults, &mut vars, &mut steps, stack)? {
+                    needs.add(&used.needs);
+                }
             }
         }
         // This file's [vars] come after (and so override) those of the files it uses.
@@ -128,14 +136,16 @@ impl Loader {
             name: raw.name.into_inner(),
             description: raw.description,
             tags: raw.tags,
-            requires: raw.requires.iter().map(|r| cx.located(r)).collect(),
+            requires: raw.requires.vars.iter().map(|r| cx.located(r)).collect(),
+            needs,
             fragment: raw.fragment,
             vars,
             steps,
         })
     }
 
-    /// Adds one `[[steps]]` entry: a step, or the inlined steps of the file it `use`s.
+    /// Adds one `[[steps]]` entry: a step, or the inlined steps of the file it `use`s (which
+    /// is returned, for what it needs of a tenant).
     fn add(
         &mut self,
         cx: &Cx,
@@ -144,10 +154,10 @@ impl Loader {
         vars: &mut Vec<VarDecl>,
         steps: &mut Steps,
         stack: &mut Vec<PathBuf>,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<Option<Arc<Workflow>>, Diagnostic> {
         let Some(use_path) = &raw_step.use_ else {
             steps.push(step(cx, raw_step, span, defaults)?);
-            return Ok(());
+            return Ok(None);
         };
         let used = self.inline(cx, raw_step, span.clone(), use_path, stack)?;
         // Files that `use` each other twice over double at every level: 30 of them would
@@ -170,7 +180,7 @@ impl Loader {
             }
             steps.push(s);
         }
-        Ok(())
+        Ok(Some(used))
     }
 
     fn inline(
@@ -448,10 +458,32 @@ fn lowercase_first(s: &str) -> String {
 
 /// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
 pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
+    load_vars_and_tenant(path).map(|(decls, _)| decls)
+}
+
+/// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
+/// tenant has (README, Running against a real tenant).
+pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
+    /// The `[tenant]` table alone, read with the spans of its names.
+    #[derive(serde::Deserialize)]
+    struct TenantOnly {
+        tenant: Option<RawTenant>,
+    }
     let bytes = read_input(path)
         .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
     let text = utf8(path, bytes)?;
     let source = Arc::new(Source::new(path, text));
-    let table: Spanned<toml::Table> = parse_toml(&source)?;
-    Cx::new(source).var_decls(&table)
+    let mut table: Spanned<toml::Table> = parse_toml(&source)?;
+    let cx = Cx::new(Arc::clone(&source));
+    let tenant = match table.get_mut().remove(TENANT) {
+        Some(_) => match parse_toml::<TenantOnly>(&source)?.tenant {
+            Some(raw) => Some(Tenant::from_raw(&cx, &raw)?),
+            None => None,
+        },
+        None => None,
+    };
+    Ok((cx.var_decls(&table)?, tenant))
 }
+
+/// The vars-file key that describes the tenant instead of declaring a variable.
+pub const TENANT: &str = "tenant";

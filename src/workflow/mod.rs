@@ -7,6 +7,7 @@ pub mod load;
 pub mod model;
 pub mod raw;
 pub mod request;
+pub mod requires;
 pub mod schema;
 pub mod source;
 pub mod split;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::workflow::requires::Needs;
 use crate::workflow::source::{Source, Span};
 use crate::workflow::steps::Steps;
 
@@ -20,6 +21,9 @@ pub struct Workflow {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub requires: Vec<Located<String>>,
+    /// Admin roles and products a real tenant must have: this file's `[requires]` and those
+    /// of the files it `use`s.
+    pub needs: Needs,
     pub fragment: bool,
     /// Defaults from `[vars]`, this file's entries over those of the files it `use`s.
     pub vars: Vec<VarDecl>,

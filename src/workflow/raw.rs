@@ -7,6 +7,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::workflow::requires::RawRequires;
+
 pub type Table = toml::Table;
 
 #[derive(Debug, Deserialize)]
@@ -16,8 +18,9 @@ pub struct RawWorkflow {
     pub description: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Variables (an array), or a table of `vars`, admin `roles` and `products`.
     #[serde(default)]
-    pub requires: Vec<Spanned<String>>,
+    pub requires: RawRequires,
     #[serde(default)]
     pub fragment: bool,
     pub vars: Option<Spanned<Table>>,

@@ -41,9 +41,9 @@ struct Workflow {
     description: Option<String>,
     /// For `--tag` selection.
     tags: Option<Vec<String>>,
-    /// Variables that must be defined before the first request; checked statically.
-    #[schemars(extend("items" = { "type": "string", "pattern": IDENTIFIER }))]
-    requires: Option<Vec<String>>,
+    /// Variables that must be defined before the first request (an array of names), or a
+    /// table of those `vars` and the admin `roles` and `products` a real tenant needs.
+    requires: Option<Requires>,
     /// `true`: only meant to be `use`d; `run DIR` skips it.
     fragment: Option<bool>,
     /// Workflow defaults for variables, the lowest precedence. Each entry is a literal or a
@@ -55,6 +55,38 @@ struct Workflow {
     defaults: Option<Defaults>,
     /// The steps, in order.
     steps: Option<Vec<Step>>,
+}
+
+/// `requires = ["apiPath"]`, or `[requires]` with `vars`, `roles` and `products`.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Requires {
+    Vars(RequiredVars),
+    Table(RequiresTable),
+}
+
+/// Variables that must be defined before the first request; checked statically.
+#[derive(JsonSchema)]
+#[schemars(extend("items" = { "type": "string", "pattern": IDENTIFIER }))]
+struct RequiredVars(Vec<String>);
+
+/// What the workflow needs: variables, and of a real tenant, admin roles and products.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RequiresTable {
+    /// Variables that must be defined before the first request; checked statically.
+    vars: Option<RequiredVars>,
+    /// PingOne admin roles the worker app needs (`steprun check` warns when a vars file's
+    /// `[tenant]` does not list one).
+    #[schemars(extend("items" = { "enum": crate::workflow::requires::ROLES }))]
+    roles: Option<Vec<String>>,
+    /// Products the environment needs (its bill of materials).
+    #[schemars(extend("items" = { "enum": product_names() }))]
+    products: Option<Vec<String>>,
+}
+
+fn product_names() -> Vec<&'static str> {
+    crate::workflow::requires::PRODUCTS.iter().map(|(name, _)| *name).collect()
 }
 
 /// Applied to every step of this file unless the step overrides them.

@@ -104,6 +104,11 @@ const BUILTIN: &[(&str, &str, &[&str], &[&str])] = &[
     ),
 ];
 
+/// The built-in roles' names (what a workflow's `[requires]` may name).
+pub fn builtin_names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(name, ..)| *name).collect()
+}
+
 /// Adds the built-in roles to the store (scope `ROOT`, collection `roles`).
 pub fn seed(store: &mut Store) {
     for (name, description, applicable, permissions) in BUILTIN {

@@ -59,3 +59,19 @@ fn schema_names_itself_and_describes_keys() {
     let name = &schema["properties"]["name"]["description"];
     assert_eq!(name, "Title shown in reports.");
 }
+
+#[test]
+fn requires_is_an_array_of_variables_or_a_table_of_vars_roles_and_products() {
+    let v = validator();
+    assert!(errors(&v, "name = \"w\"\nrequires = [\"apiPath\"]\n").is_empty());
+    let table = "name = \"w\"\n[requires]\nvars = [\"apiPath\"]\nroles = [\"Environment Admin\"]\nproducts = [\"PingOne MFA\"]\n";
+    assert!(errors(&v, table).is_empty(), "{:?}", errors(&v, table));
+    for bad in [
+        "name = \"w\"\n[requires]\nroles = [\"Enviroment Admin\"]\n",
+        "name = \"w\"\n[requires]\nproducts = [\"PingOne Risk\"]\n",
+        "name = \"w\"\n[requires]\nrole = [\"Environment Admin\"]\n",
+        "name = \"w\"\nrequires = [\"not a name\"]\n",
+    ] {
+        assert!(!errors(&v, bad).is_empty(), "accepted: {bad}");
+    }
+}
