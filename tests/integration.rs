@@ -43,3 +43,5 @@ mod secrets;
 mod static_check;
 #[path = "integration/teach.rs"]
 mod teach;
+#[path = "integration/tenant_requires.rs"]
+mod tenant_requires;
