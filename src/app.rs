@@ -11,8 +11,8 @@ use crate::exit;
 use crate::sandbox;
 use crate::template::Templates;
 use crate::workflow::check;
-use crate::workflow::requires::{self, Tenant};
 use crate::workflow::model::{VarDecl, Workflow};
+use crate::workflow::requires::{self, Tenant};
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
 /// drop the line instead.
@@ -165,8 +165,13 @@ fn static_check(
     let mut warnings = Vec::new();
     for (label, decls, tenant) in matrix {
         let tenant = tenant.as_ref().or(vars.tenant.as_ref());
-        let (errors, entry_warnings) =
-            check_entry(workflows, vars, std::slice::from_ref(decls), tenant, templates);
+        let (errors, entry_warnings) = check_entry(
+            workflows,
+            vars,
+            std::slice::from_ref(decls),
+            tenant,
+            templates,
+        );
         // The same workflows in every entry: the same warnings, but for a tenant's.
         for warning in entry_warnings {
             if !warnings.contains(&warning) {

@@ -76,7 +76,10 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     } else {
         None
     };
-    let matrix_layers = matrix_layers.into_iter().map(|(_, decls, _)| decls).collect();
+    let matrix_layers = matrix_layers
+        .into_iter()
+        .map(|(_, decls, _)| decls)
+        .collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for entry in &entries {
         if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {

@@ -77,7 +77,10 @@ impl Kind {
 
     /// A name's place in its list (lists are shown in this order), if it is one.
     fn index(self, name: &str) -> Option<usize> {
-        self.names().iter().position(|n| *n == name)
+        match self {
+            Kind::Role => ROLES.iter().position(|n| *n == name),
+            Kind::Product => PRODUCTS.iter().position(|(n, _)| *n == name),
+        }
     }
 }
 
@@ -156,7 +159,10 @@ pub fn names(cx: &Cx, written: &[Spanned<String>], kind: Kind) -> Result<Vec<Str
 fn suggestion(written: &str, kind: Kind) -> Option<&'static str> {
     let listed = kind.names();
     let squash = |s: &str| s.to_lowercase().replace([' ', '-', '_'], "");
-    if let Some((_, new)) = RENAMED.iter().find(|(old, _)| squash(old) == squash(written)) {
+    if let Some((_, new)) = RENAMED
+        .iter()
+        .find(|(old, _)| squash(old) == squash(written))
+    {
         return listed.iter().copied().find(|n| n == new);
     }
     if let Some(same) = listed.iter().find(|n| squash(n) == squash(written)) {
@@ -244,7 +250,11 @@ impl Tenant {
     pub fn from_raw(cx: &Cx, raw: &RawTenant) -> Result<Tenant, Diagnostic> {
         Ok(Tenant {
             file: cx.source.path().display().to_string(),
-            roles: raw.roles.as_deref().map(|r| names(cx, r, Kind::Role)).transpose()?,
+            roles: raw
+                .roles
+                .as_deref()
+                .map(|r| names(cx, r, Kind::Role))
+                .transpose()?,
             products: (raw.products.as_deref())
                 .map(|p| names(cx, p, Kind::Product))
                 .transpose()?,

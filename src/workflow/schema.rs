@@ -86,7 +86,10 @@ struct RequiresTable {
 }
 
 fn product_names() -> Vec<&'static str> {
-    crate::workflow::requires::PRODUCTS.iter().map(|(name, _)| *name).collect()
+    crate::workflow::requires::PRODUCTS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// Applied to every step of this file unless the step overrides them.

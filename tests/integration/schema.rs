@@ -91,8 +91,7 @@ content_type = "text/plain"
 headers = { X-Assertion = "<<jwt_sign({'sub': plain, 'iat': timestamp()}, key=t, alg='HS256', kid='k1')>>" }
 "#;
 
-const OTHER: &str =
-    "name = \"Other\"\nfragment = true\n[[steps]]\nname = \"o\"\nurl = \"http://h/o\"\n";
+const OTHER: &str = "name = \"Other\"\nfragment = true\n[requires]\nvars = [\"apiPath\"]\nroles = [\"Environment Admin\"]\nproducts = [\"PingOne MFA\"]\n[[steps]]\nname = \"o\"\nurl = \"http://h/o\"\n";
 
 /// A valid workflow with one step, to add a mistake to.
 const STEP: &str = "name = \"w\"\n[[steps]]\nname = \"s\"\nurl = \"http://h\"\n";
@@ -151,6 +150,18 @@ fn mistakes_are_rejected_by_the_schema_and_the_loader() {
             "name = \"w\"\ntitle = \"x\"\n".to_owned(),
         ),
         ("missing name", "description = \"x\"\n".to_owned()),
+        (
+            "unknown admin role",
+            "name = \"w\"\n[requires]\nroles = [\"Environment Admn\"]\n".to_owned(),
+        ),
+        (
+            "unknown product",
+            "name = \"w\"\n[requires]\nproducts = [\"PingOne Risk\"]\n".to_owned(),
+        ),
+        (
+            "unknown requires key",
+            "name = \"w\"\n[requires]\nrole = [\"Environment Admin\"]\n".to_owned(),
+        ),
         ("unknown step key", format!("{STEP}urll = \"x\"\n")),
         (
             "step without url",

@@ -54,7 +54,8 @@ fn list_shows_roles_and_products_with_those_of_used_files() {
 #[test]
 fn check_warns_of_each_product_and_role_the_tenant_lacks_and_passes() {
     let s = TestServer::start();
-    let vars = "who = \"x\"\n[tenant]\nroles = [\"Environment Admin\"]\nproducts = [\"PingOne MFA\"]\n";
+    let vars =
+        "who = \"x\"\n[tenant]\nroles = [\"Environment Admin\"]\nproducts = [\"PingOne MFA\"]\n";
     let run = case(&s, vars)
         .args(["check", "w/a.toml", "--vars", "v.toml"])
         .run()
@@ -77,7 +78,9 @@ fn run_warns_before_it_starts_and_runs_anyway() {
         .run()
         .code(0)
         .stderr_has("warning: w/a.toml needs PingOne MFA, which v.toml's [tenant] does not list")
-        .stderr_has("warning: w/a.toml needs PingOne DaVinci, which v.toml's [tenant] does not list")
+        .stderr_has(
+            "warning: w/a.toml needs PingOne DaVinci, which v.toml's [tenant] does not list",
+        )
         // Roles are left out of [tenant]: unknown, so nothing is said of them.
         .nowhere("role, which");
     assert_eq!(s.hits(), 2, "both steps ran: {}", run.stdout);
@@ -116,7 +119,7 @@ fn an_unknown_role_in_tenant_is_invalid_input_at_its_place() {
             .run()
             .code(2)
             .stderr_has("error: unknown admin role `Identity Data Admn`")
-            .stderr_has("v.toml:4:30")
+            .stderr_has("v.toml:4:31")
             .stderr_has("did you mean `Identity Data Admin`?")
             .stderr_has("nothing was sent");
     }
@@ -160,4 +163,22 @@ fn the_library_names_only_known_roles_and_every_workflow_needs_a_role() {
     let with_roles = run.stdout.matches("\n    roles: ").count();
     assert!(workflows >= 53, "{}", run.stdout);
     assert_eq!(with_roles, workflows, "{}", run.stdout);
+}
+
+#[test]
+fn each_matrix_entry_is_compared_with_its_own_tenant() {
+    let s = TestServer::start();
+    let lacking = "who = \"x\"\n[tenant]\nproducts = [\"PingOne DaVinci\"]\n";
+    let everything = "who = \"y\"\n[tenant]\nproducts = [\"PingOne DaVinci\", \"PingOne MFA\"]\n";
+    let run = case(&s, "")
+        .file("envs/lacking.toml", lacking)
+        .file("envs/everything.toml", everything)
+        .args(["run", "w/a.toml", "--matrix", "envs/*.toml"])
+        .run()
+        .code(0)
+        .stderr_has(
+            "warning: w/a.toml needs PingOne MFA, which envs/lacking.toml's [tenant] does not list",
+        );
+    assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+    assert_eq!(s.hits(), 4);
 }

@@ -71,21 +71,36 @@ fn names_are_kept_in_list_order_without_repeats() {
 fn an_unknown_name_points_at_itself_and_suggests_a_close_one() {
     let err = needs("[requires]\nroles = [\"Environment Admin\", \"Enviroment Admin\"]\n")
         .expect_err("misspelt");
-    assert!(err.starts_with("unknown admin role `Enviroment Admin` at t.toml:2:30"), "{err}");
+    assert!(
+        err.starts_with("unknown admin role `Enviroment Admin` at t.toml:2:31"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `Environment Admin`?"), "{err}");
 
     let err = needs("[requires]\nproducts = [\"PingOne Risk\"]\n").expect_err("renamed");
     assert!(err.contains("did you mean `PingOne Protect`?"), "{err}");
 
     let err = needs("[requires]\nproducts = [\"Salesforce\"]\n").expect_err("not PingOne's");
-    assert!(err.contains("PingOne's products: PingOne Base, PingOne MFA"), "{err}");
+    assert!(
+        err.contains("PingOne's products: PingOne Base, PingOne MFA"),
+        "{err}"
+    );
 }
 
 #[test]
 fn suggestions_ignore_case_and_spacing_but_not_distance() {
-    assert_eq!(suggestion("pingone mfa", Kind::Product), Some("PingOne MFA"));
-    assert_eq!(suggestion("Ping Federate", Kind::Product), Some("PingFederate"));
-    assert_eq!(suggestion("Identity Data Amin", Kind::Role), Some("Identity Data Admin"));
+    assert_eq!(
+        suggestion("pingone mfa", Kind::Product),
+        Some("PingOne MFA")
+    );
+    assert_eq!(
+        suggestion("Ping Federate", Kind::Product),
+        Some("PingFederate")
+    );
+    assert_eq!(
+        suggestion("Identity Data Amin", Kind::Role),
+        Some("Identity Data Admin")
+    );
     assert_eq!(suggestion("Billing", Kind::Role), None);
 }
 
@@ -132,7 +147,9 @@ fn a_tenant_lacks_only_what_it_lists_without() {
 
 #[test]
 fn a_tenant_with_an_unknown_key_or_name_is_refused() {
-    let err = toml::from_str::<File>("[tenant]\nrole = []\n").err().expect("refused");
+    let err = toml::from_str::<File>("[tenant]\nrole = []\n")
+        .err()
+        .expect("refused");
     assert!(err.message().contains("unknown field `role`"), "{err}");
     let (cx, file) = parse("[tenant]\nproducts = [\"PingOne MFA\", \"PingOne MFAA\"]\n");
     let err = Tenant::from_raw(&cx, &file.tenant.expect("tenant")).expect_err("misspelt");
