@@ -21,6 +21,7 @@ pub mod introspect;
 pub mod issue;
 pub mod jwt;
 pub mod keys;
+pub mod login_hint;
 pub mod oauth_error;
 pub mod pkce;
 pub mod refresh;

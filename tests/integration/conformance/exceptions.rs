@@ -29,6 +29,19 @@ pub enum Kind {
         schema: &'static str,
         property: &'static str,
     },
+    /// `method template` is an operation PingOne documents and a tutorial calls, but neither
+    /// document describes it (so nothing it sends or answers can be checked).
+    Undescribed {
+        method: &'static str,
+        template: &'static str,
+    },
+    /// The request body a tutorial sends to `method template` as `media` is PingOne's, and the
+    /// spec's request schema for it is wrong (named in the reason).
+    RequestBody {
+        method: &'static str,
+        template: &'static str,
+        media: &'static str,
+    },
 }
 
 /// One allowed difference.
@@ -80,7 +93,167 @@ pub const EXCEPTIONS: &[Exception] = &[
         reason: "PingOne takes an LDAP gateway's bindPassword on create and update but never \
                  sends it back; the spec's one schema for both directions requires it",
     },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/applicationRoles",
+        },
+        reason: "PingOne Authorize's application roles (PingOne API reference, Application \
+                 Roles; workflow library, Create application roles and permissions) are not in \
+                 the management document",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/applicationRoles/{}",
+        },
+        reason: "PingOne Authorize's application roles (PingOne API reference, Application \
+                 Roles) are not in the management document",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/applicationRoles/{}/permissions",
+        },
+        reason: "an application role's permissions (PingOne API reference, Application Role \
+                 Permissions) are not in the management document",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/applicationResources/{}/permissions",
+        },
+        reason: "an application resource's permissions (PingOne API reference, Application \
+                 Resource Permissions) are not in the management document",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/riskPolicySets",
+        },
+        reason: "risk policy sets belong to PingOne Protect's API (PingOne API reference, \
+                 Risk Policies); neither document here describes PingOne Protect",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/riskPolicySets/{}",
+        },
+        reason: "risk policy sets belong to PingOne Protect's API (PingOne API reference, \
+                 Risk Policies); neither document here describes PingOne Protect",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/riskEvaluations",
+        },
+        reason: "risk evaluations belong to PingOne Protect's API (PingOne API reference, \
+                 Risk Evaluations); neither document here describes PingOne Protect",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/riskEvaluations/{}",
+        },
+        reason: "risk evaluations belong to PingOne Protect's API (PingOne API reference, \
+                 Risk Evaluations); neither document here describes PingOne Protect",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "*",
+            template: "/environments/{}/riskEvaluations/{}/event",
+        },
+        reason: "updating a risk evaluation's event belongs to PingOne Protect's API \
+                 (PingOne API reference, Update Risk Evaluation); neither document describes it",
+    },
+    Exception {
+        kind: Kind::Undescribed {
+            method: "POST",
+            template: "/environments/{}/propagation/plans/{}/rules",
+        },
+        reason: "the Workday tutorial posts its rules to the plan (workflow library, Create a \
+                 Workday Propagation Connection, steps 7 and 8); the spec has only \
+                 /propagation/rules, which the conformance test drives with the same body",
+    },
+    Exception {
+        kind: Kind::RequestBody {
+            method: "PATCH",
+            template: "/environments/{environmentID}/users/{userID}",
+            media: "application/json",
+        },
+        reason: "UPDATE User (PATCH) sends only the attributes to change (PingOne API \
+                 reference, Update User (PATCH)); the spec gives it the create schema, with \
+                 username and email required",
+    },
+    Exception {
+        kind: Kind::RequestBody {
+            method: "PUT",
+            template: "/environments/{environmentID}/users/{userID}/password",
+            media: "application/vnd.pingidentity.password.set+json",
+        },
+        reason: "Update User Password (Set) is sent as application/vnd.pingidentity.password.set+json \
+                 (PingOne API reference, Update Password (Set)); the spec declares only \
+                 application/json for the path",
+    },
+    Exception {
+        kind: Kind::RequestBody {
+            method: "PUT",
+            template: "/environments/{environmentID}/users/{userID}/password",
+            media: "application/vnd.pingidentity.password.reset+json",
+        },
+        reason: "Update User Password (Self) is sent as \
+                 application/vnd.pingidentity.password.reset+json (PingOne API reference, \
+                 Update Password (Self)); the spec declares only application/json",
+    },
+    Exception {
+        kind: Kind::RequestBody {
+            method: "POST",
+            template: "/environments/{environmentID}/users/{userID}/password",
+            media: "application/vnd.pingidentity.password.check+json",
+        },
+        reason: "Password Check is sent as application/vnd.pingidentity.password.check+json \
+                 (PingOne API reference, Password Check); the spec declares only application/json",
+    },
+    Exception {
+        kind: Kind::RequestBody {
+            method: "POST",
+            template: "/environments/{environmentID}/propagation/stores",
+            media: "application/json",
+        },
+        reason: "a directory writeback store takes only type and name (workflow library, \
+                 Create a Workday Propagation Connection, step 6: type and name required, no \
+                 configuration); the spec requires configuration of every store",
+    },
 ];
+
+/// The exception for an operation neither document describes, if one was allowed: `path` is
+/// concrete, each `{}` of an entry's template stands for one segment.
+pub fn undescribed(method: &str, path: &str) -> Option<&'static Exception> {
+    let segments: Vec<&str> = path.split('/').collect();
+    EXCEPTIONS.iter().find(|e| match e.kind {
+        Kind::Undescribed {
+            method: m,
+            template,
+        } => {
+            let parts: Vec<&str> = template.split('/').collect();
+            (m == "*" || m == method)
+                && parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| *p == "{}" && !s.is_empty() || p == s)
+        }
+        _ => false,
+    })
+}
+
+/// The exception for a request body the spec's schema does not hold, if one was allowed.
+pub fn request_body(method: &str, template: &str, media: &str) -> Option<&'static Exception> {
+    EXCEPTIONS.iter().find(|e| {
+        matches!(e.kind, Kind::RequestBody { method: m, template: t, media: x }
+            if m == method && t == template && x == media)
+    })
+}
 
 /// The exception for a status the spec does not declare, if one was allowed.
 pub fn status(method: &str, template: &str, sandbox: u16) -> Option<(u16, &'static Exception)> {
@@ -138,6 +311,14 @@ pub fn apply_write_only(root: &mut Value) {
 pub fn write_only_schemas() -> impl Iterator<Item = &'static str> {
     EXCEPTIONS.iter().filter_map(|e| match e.kind {
         Kind::WriteOnly { schema, .. } => Some(schema),
-        Kind::Status { .. } | Kind::Redirect { .. } => None,
+        _ => None,
+    })
+}
+
+/// Whether a violation at `pointer` is a `WriteOnly` property, which a request may carry.
+pub fn is_write_only(pointer: &str) -> bool {
+    EXCEPTIONS.iter().any(|e| match e.kind {
+        Kind::WriteOnly { property, .. } => pointer.rsplit('/').next() == Some(property),
+        _ => false,
     })
 }

@@ -1,5 +1,6 @@
 //! The community OpenAPI documents for PingOne, read once per test binary and turned into
-//! draft-4 JSON Schema validators for the response bodies the sandbox sends.
+//! draft-4 JSON Schema validators for the response bodies the sandbox sends and the request
+//! bodies the library sends.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -204,6 +205,33 @@ impl Operation {
             }
         }
         let Some(content) = response.get("content").and_then(Value::as_object) else {
+            return Declared::NoSchema { has_content: false };
+        };
+        let Some(media) = content.get(media_type) else {
+            return Declared::OtherMediaType(content.keys().cloned().collect());
+        };
+        match media.get("schema") {
+            Some(schema) if schema.as_object().is_some_and(|s| !s.is_empty()) => {
+                Declared::Schema(schema)
+            }
+            _ => Declared::NoSchema { has_content: true },
+        }
+    }
+}
+
+impl Operation {
+    /// The schema the document gives the request body for `media_type`.
+    pub fn request(&self, media_type: &str) -> Declared {
+        let Some(mut body) = self.node.get("requestBody") else {
+            return Declared::Undeclared;
+        };
+        if let Some(target) = body.get("$ref").and_then(Value::as_str) {
+            match self.doc.resolve(target) {
+                Some(found) => body = found,
+                None => return Declared::Undeclared,
+            }
+        }
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
             return Declared::NoSchema { has_content: false };
         };
         let Some(media) = content.get(media_type) else {

@@ -343,10 +343,19 @@ async fn a_login_hint_token_names_the_user_and_a_bad_one_is_refused() {
                 secret.as_bytes(),
             ),
         ),
+        (
+            "naming nobody",
+            steprun::sandbox::auth::jwt::sign_hs256(
+                &claims("no-such-user", issuer.clone()),
+                secret.as_bytes(),
+            ),
+        ),
         ("not a JWT", "garbage".to_owned()),
     ] {
+        // The same refusal as on a sign-on policy's flow: one validator serves both.
         let r = authorize(token).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{why}: {}", r.body);
-        assert_eq!(r.body["error"], "invalid_request", "{why}");
+        assert_eq!(r.body["code"], "INVALID_DATA", "{why}: {}", r.body);
+        assert_eq!(r.body["details"][0]["target"], "login_hint_token", "{why}");
     }
 }

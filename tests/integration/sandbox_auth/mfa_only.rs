@@ -149,6 +149,20 @@ async fn bad_login_hint_tokens_are_refused_before_a_flow_starts() {
             "no sub",
             hs256(&json!({"iss": app, "exp": now() + 60}), &secret),
         ),
+        (
+            "for another audience",
+            hs256(
+                &json!({"iss": app, "sub": user, "aud": "https://elsewhere/as", "iat": now(), "exp": now() + 60}),
+                &secret,
+            ),
+        ),
+        (
+            "no exp",
+            hs256(
+                &json!({"iss": app, "sub": user, "aud": kit.auth("/as"), "iat": now()}),
+                &secret,
+            ),
+        ),
     ];
     for (why, token) in cases {
         let r = authorize(&kit.browser(), &app, &[("login_hint_token", &token)]).await;
@@ -172,7 +186,7 @@ async fn a_transaction_approval_texts_the_transaction_with_the_passcode() {
     )
     .await;
     let request = hs256(
-        &json!({"iss": app, "sub": user, "aud": kit.auth("/as"), "exp": now() + 300,
+        &json!({"iss": app, "sub": user, "aud": kit.auth("/as"), "iat": now(), "exp": now() + 300,
             "pi.template": {"name": "transaction", "variant": "transfer",
                 "variables": {"sum": "1,000,000", "currency": "USD", "recipient": "Charlie Parker"}}}),
         &secret,

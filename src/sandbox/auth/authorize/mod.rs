@@ -4,7 +4,6 @@
 //! the `interactionId`/`interactionToken` cookies the flows API requires. An application with
 //! a DaVinci flow policy assigned runs the simulated DaVinci flow instead (`davinci`).
 
-pub mod login_hint;
 pub mod request;
 pub mod request_object;
 pub mod respond;
@@ -23,6 +22,7 @@ use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::davinci;
 use crate::sandbox::auth::directory::{self, policy};
 use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine, render};
+use crate::sandbox::auth::login_hint;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
@@ -61,26 +61,8 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         Ok(ok) => ok,
         Err(refusal) => return refuse(refusal),
     };
-    let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
-    if let Some(dv_policy) = dv_policy {
-        let hinted = match params.get("login_hint_token") {
-            None => None,
-            Some(token) => match davinci::hint::check(state, env, &app, token) {
-                Ok(sub) => Some(davinci::hinted_username(&state.store(), env, &sub)),
-                Err(description) => {
-                    return refuse(Refusal::Client {
-                        redirect_uri: req.redirect_uri.clone(),
-                        mode: req.response_mode,
-                        state: req.state.clone(),
-                        error: "invalid_request",
-                        description,
-                    });
-                }
-            },
-        };
-        let app = (app.id.as_str(), app.name.as_str());
-        return davinci::start(state, env, req, app, dv_policy, hinted);
-    }
+    // One set of rules for the hint, whichever policy runs the sign-on: a bad token is
+    // refused before any flow (sign-on or DaVinci) starts.
     let hinted = match params.get("login_hint_token") {
         Some(token) => match login_hint::resolve(state, env, &app, token) {
             Ok(h) => Some(h),
@@ -88,6 +70,12 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         },
         None => None,
     };
+    let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
+    if let Some(dv_policy) = dv_policy {
+        let hinted = hinted.map(|h| h.username.unwrap_or(h.user_id));
+        let app = (app.id.as_str(), app.name.as_str());
+        return davinci::start(state, env, req, app, dv_policy, hinted);
+    }
     let policy = {
         let store = state.store();
         policy::for_app(&store, env, Some(&app.id), req.acr_values.as_deref())

@@ -8,7 +8,6 @@
 //! DaVinci's hosted UI is not part of PingOne's API).
 
 pub mod capability;
-pub mod hint;
 pub mod page;
 
 use axum::http::{HeaderValue, header};
@@ -40,15 +39,6 @@ pub struct DaVinciFlow {
     pub node_id: String,
     /// The username a `login_hint_token` named, shown in the form's `formData`.
     pub hinted: Option<String>,
-}
-
-/// The username of the user a hint names (by id or username), or the hint as it is.
-pub fn hinted_username(store: &Store, env: &str, sub: &str) -> String {
-    store
-        .get(env, "users", sub)
-        .and_then(|u| u["username"].as_str())
-        .unwrap_or(sub)
-        .to_owned()
 }
 
 /// The DaVinci flow policy assigned to `app_id` with the best (lowest) priority, as
