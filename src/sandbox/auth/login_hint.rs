@@ -1,5 +1,5 @@
 //! `login_hint_token` on `as/authorize`, one set of rules whatever the application's policy (a
-//! sign-on policy or a DaVinci flow policy), as PingOne's *Create a login_hint_token JWT* page
+//! sign-on policy or a DaVinci flow policy), as PingOne's *Create a `login_hint_token` JWT* page
 //! gives them: a compact JWS signed with HS256, HS384 or HS512, no `cty` or `enc` header (no
 //! nested signing or encryption), keyed with the client secret of the application its `iss`
 //! names (the authorizing application, or another application of the environment such as a
@@ -73,12 +73,13 @@ pub fn verify(
     if !aud_ok {
         return Err("The login_hint_token's aud must be the environment's issuer");
     }
-    if !claims.get("iat").is_some_and(Value::is_number) {
+    // PingOne's page gives both as integers (seconds since the epoch).
+    if !claims.get("iat").is_some_and(Value::is_i64) {
         return Err("The login_hint_token must have an iat");
     }
-    match claims.get("exp").and_then(Value::as_f64) {
+    match claims.get("exp").and_then(Value::as_i64) {
         None => return Err("The login_hint_token must have an exp"),
-        Some(exp) if exp <= now as f64 => return Err("The login_hint_token has expired"),
+        Some(exp) if exp <= now => return Err("The login_hint_token has expired"),
         Some(_) => {}
     }
     let sub = text("sub").ok_or("The login_hint_token must name the user (sub)")?;

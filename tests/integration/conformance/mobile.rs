@@ -94,8 +94,8 @@ async fn a_refresh_token_grace_period() {
         json!({"enabled": true, "name": format!("Grace {grace}"), "type": "WEB_APP",
         "protocol": "OPENID_CONNECT", "grantTypes": ["AUTHORIZATION_CODE", "REFRESH_TOKEN"],
         "responseTypes": ["CODE"], "redirectUris": ["https://example.com"],
-        "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "refreshTokenDuration": 2592000,
-        "refreshTokenRollingDuration": 15552000, "refreshTokenRollingGracePeriodDuration": grace})
+        "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "refreshTokenDuration": 2_592_000,
+        "refreshTokenRollingDuration": 15_552_000, "refreshTokenRollingGracePeriodDuration": grace})
     };
     let app = api.create(&apps, &body(60)).await;
     assert_eq!(app["refreshTokenRollingGracePeriodDuration"], 60);
