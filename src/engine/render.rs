@@ -275,7 +275,10 @@ impl Renderer<'_> {
         let rel = self.text(what, path)?;
         let full = path.source.sibling(&rel);
         let bytes = std::fs::read(&full)
-            .map_err(|e| RenderError::Invalid(format!("cannot read {}: {e}", full.display())))?;
+            .map_err(|e| {
+                let reason = crate::io_reason::Reason(&e);
+                RenderError::Invalid(format!("cannot read {}: {reason}", full.display()))
+            })?;
         Ok((full, bytes))
     }
 
