@@ -319,7 +319,10 @@ pub fn load_workflows_noting(
         tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
             Ok(w) if w.fragment && !explicit => {
-                skipped.push(format!("{} (a fragment: runs through `use`)", file.display()));
+                skipped.push(format!(
+                    "{} (a fragment: runs through `use`)",
+                    file.display()
+                ));
             }
             Ok(w) if tags.selects(&w.tags) => {
                 workflows.push(w);

@@ -183,7 +183,10 @@ async fn execute(
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
     if let Err(e) = sink.finish() {
-        say_err!("error: cannot write a report: {}", crate::io_reason::Reason(&e));
+        say_err!(
+            "error: cannot write a report: {}",
+            crate::io_reason::Reason(&e)
+        );
         return exit::TOOL;
     }
     if let Some(path) = &config.save_vars

@@ -155,7 +155,9 @@ mod tests {
         assert!(text_has_steps("name = \"x\"\n  [[ steps ]]\n"));
         assert!(text_has_steps("name = \"x\"\nsteps = []\n"));
         assert!(!text_has_steps("[package]\nname = \"steprun\"\n"));
-        assert!(!text_has_steps("apiPath = \"https://api.pingone.com/v1\"\n"));
+        assert!(!text_has_steps(
+            "apiPath = \"https://api.pingone.com/v1\"\n"
+        ));
         assert!(!text_has_steps("[[steps_extra]]\nstepsize = 1\n"));
     }
 }

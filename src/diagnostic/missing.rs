@@ -60,8 +60,12 @@ mod tests {
 
     fn missing(file: &str, name: &str) -> Diagnostic {
         let src = Arc::new(Source::new(file, format!("x = \"<<{name}>>\"\n")));
-        Diagnostic::at(format!("undefined variable `{name}`"), &src, 7..7 + name.len())
-            .missing(name)
+        Diagnostic::at(
+            format!("undefined variable `{name}`"),
+            &src,
+            7..7 + name.len(),
+        )
+        .missing(name)
     }
 
     #[test]

@@ -38,7 +38,12 @@ pub fn diff(expected: &Value, actual: &Value) -> Option<String> {
             }
         }
     }
-    let last_old = text_diff.grouped_ops(CONTEXT).last()?.last()?.old_range().end;
+    let last_old = text_diff
+        .grouped_ops(CONTEXT)
+        .last()?
+        .last()?
+        .old_range()
+        .end;
     if last_old < old.lines().count() {
         lines.push("  …".to_owned());
     }
@@ -67,7 +72,10 @@ mod tests {
         let text = diff(&expected, &actual).expect("objects differ");
         assert!(text.contains("-   \"name\": \"alice\""), "{text}");
         assert!(text.contains("+   \"name\": \"bob\""), "{text}");
-        assert!(text.starts_with("  …"), "leading unchanged lines are left out: {text}");
+        assert!(
+            text.starts_with("  …"),
+            "leading unchanged lines are left out: {text}"
+        );
         assert!(!text.contains("\"a\": 1"), "{text}");
     }
 

@@ -81,8 +81,8 @@ impl Engine {
             results.extend(located(
                 expect::evaluate(
                     &path_text,
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
                 ),
                 matcher,
             ));
@@ -95,8 +95,8 @@ impl Engine {
             results.extend(located(
                 expect::evaluate(
                     &format!("header {name}"),
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
                 ),
                 matcher,
             ));
@@ -104,11 +104,7 @@ impl Engine {
         if let Some(matcher) = &expect.body {
             let actual = Actual::One(Value::String(received.text()));
             results.extend(located(
-                expect::evaluate(
-                    "body",
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
-                ),
+                expect::evaluate("body", &actual, &Self::render_check(&renderer, matcher)?),
                 matcher,
             ));
         }
@@ -124,8 +120,8 @@ impl Engine {
                 results.extend(located(
                     expect::evaluate(
                         &format!("saml {path_text}"),
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
+                        &actual,
+                        &Self::render_check(&renderer, matcher)?,
                     ),
                     matcher,
                 ));
@@ -161,8 +157,8 @@ impl Engine {
             results.extend(located(
                 expect::evaluate(
                     &format!("var {}", name.value),
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
                 ),
                 matcher,
             ));

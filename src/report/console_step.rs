@@ -143,11 +143,10 @@ fn failure(report: &StepReport, layout: &StepLayout) -> Vec<String> {
 /// `status: expected 302 / actual 400  (w.toml:12:10)`, or for objects and arrays a diff
 /// under `$.user: expected (-) / actual (+)  (w.toml:14:1)`.
 fn expectation_lines(e: &ExpectationResult, paint: Paint) -> impl Iterator<Item = String> {
-    let at = e
-        .at
-        .as_ref()
-        .map(|at| format!("  {}", paint.paint(Style::Dim, format_args!("({at})"))))
-        .unwrap_or_default();
+    let at =
+        e.at.as_ref()
+            .map(|at| format!("  {}", paint.paint(Style::Dim, format_args!("({at})"))))
+            .unwrap_or_default();
     let (first, diff) = match &e.diff {
         Some(diff) => (
             format!("{}: expected (-) / actual (+){at}", e.subject),

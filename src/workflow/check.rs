@@ -174,10 +174,11 @@ impl<'a> Checker<'a> {
                 &req.source,
                 req.span.clone(),
             );
-            self.errors.push(self.undefined(d, &req.value, &format!(
-                "set it with --var {}=… or in a --vars file",
-                req.value
-            )));
+            self.errors.push(self.undefined(
+                d,
+                &req.value,
+                &format!("set it with --var {}=… or in a --vars file", req.value),
+            ));
             self.assumed.insert(req.value.clone());
         }
         self.defined.insert(req.value.clone());
@@ -361,7 +362,11 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for name in names.iter().filter(|n| !self.defined.contains(*n)) {
-                    let d = Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow_word(span, name));
+                    let d = Diagnostic::at(
+                        format!("undefined variable `{name}`"),
+                        source,
+                        source.narrow_word(span, name),
+                    );
                     self.errors.push(self.undefined(d, name, &format!(
                         "define it in [vars], a --vars file, --var {name}=…, or extract it in an earlier step"
                     )));

@@ -21,10 +21,7 @@ expect.json."$.method" = "GET"
 
 fn failing_run() -> Run {
     let s = TestServer::start();
-    case_at(&s, MISMATCH)
-        .args(["run", "w.toml"])
-        .run()
-        .code(1)
+    case_at(&s, MISMATCH).args(["run", "w.toml"]).run().code(1)
 }
 
 #[test]
@@ -32,7 +29,7 @@ fn an_object_mismatch_shows_a_diff_and_where_the_check_is() {
     let run = failing_run();
     let out = &run.stdout;
     assert!(
-        out.contains("$.json: expected (-) / actual (+)  (w.toml:10:24)"),
+        out.contains("$.json: expected (-) / actual (+)  (w.toml:10:13)"),
         "{out}"
     );
     assert!(out.contains(r#"-     "name": "alice","#), "{out}");
@@ -41,7 +38,7 @@ fn an_object_mismatch_shows_a_diff_and_where_the_check_is() {
     assert!(out.contains(r#"      "roles": ["#), "{out}");
     // A scalar mismatch stays one line, with its place.
     assert!(
-        out.contains(r#"$.method: expected "GET" / actual "POST"  (w.toml:11:26)"#),
+        out.contains(r#"$.method: expected "GET" / actual "POST"  (w.toml:11:13)"#),
         "{out}"
     );
 }
@@ -49,7 +46,11 @@ fn an_object_mismatch_shows_a_diff_and_where_the_check_is() {
 #[test]
 fn a_secret_in_a_diff_is_hidden() {
     let run = failing_run().nowhere("tok-7Hq2-not-to-be-seen");
-    assert!(run.stdout.contains(r#""token": "«api_token»""#), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(r#""token": "«api_token»""#),
+        "{}",
+        run.stdout
+    );
 }
 
 /// The whole failure as a person reads it, times and ports made constant.
@@ -58,7 +59,9 @@ fn a_failure_reads_like_this() {
     let run = failing_run();
     let ms = regex::Regex::new(r"\d+ ms").expect("regex");
     let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
+    let version = regex::Regex::new(r"steprun/[0-9.]+").expect("regex");
     let text = ms.replace_all(&run.stdout, "[ms]");
     let text = port.replace_all(&text, "127.0.0.1:[port]");
+    let text = version.replace_all(&text, "steprun/[version]");
     insta::assert_snapshot!(text);
 }

@@ -22,11 +22,20 @@ fn the_bare_library_says_each_missing_variable_once() {
     assert!(lines < 15, "{lines} lines:\n{}", run.stderr);
     for name in ["apiPath", "authPath", "envID", "adminAppSecret"] {
         let said = format!("error: variable `{name}` is not defined; needed at ");
-        assert_eq!(run.stderr.matches(&said).count(), 1, "{name}:\n{}", run.stderr);
+        assert_eq!(
+            run.stderr.matches(&said).count(),
+            1,
+            "{name}:\n{}",
+            run.stderr
+        );
     }
     assert!(run.stderr.contains("more places"), "{}", run.stderr);
     for flag in ["--sandbox", "--vars FILE", "--var NAME=VALUE"] {
-        assert!(run.stderr.contains(flag), "the hint lacks {flag}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(flag),
+            "the hint lacks {flag}:\n{}",
+            run.stderr
+        );
     }
     assert!(run.stderr.contains(".toml:"), "places are file:line:col");
 }
@@ -38,15 +47,24 @@ const WORKFLOW: &str = "name = \"Real\"\n[[steps]]\nname = \"Echo\"\nurl = \"BAS
 #[test]
 fn a_directory_is_walked_like_ripgrep_and_only_workflows_run() {
     let s = TestServer::start();
-    let broken = at(&s, "name = \"broken\"\n[[steps]]\nname = \"x\"\nurl = \"BASE/hidden\"\n");
+    let broken = at(
+        &s,
+        "name = \"broken\"\n[[steps]]\nname = \"x\"\nurl = \"BASE/hidden\"\n",
+    );
     let case = Case::new()
-        .file("Cargo.toml", "[package]\nname = \"p\"\nversion = \"0.1.0\"\n")
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        )
         .file(".clippy.toml", "msrv = \"1.80\"\n")
         .file("vars/local.toml", "apiPath = \"http://localhost\"\n")
         .file(".hidden/w.toml", &broken)
         .file("generated/w.toml", &broken)
         .file(".gitignore", "generated/\n")
-        .file("target/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n")
+        .file(
+            "target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        )
         .file("target/w.toml", &broken)
         .file("flows/real.toml", &at(&s, WORKFLOW))
         .args(["run", ".", "-v"]);
@@ -60,7 +78,11 @@ fn a_directory_is_walked_like_ripgrep_and_only_workflows_run() {
         "generated/ (ignored by a .gitignore or .ignore file)",
         "target/ (a build cache (CACHEDIR.TAG))",
     ] {
-        assert!(run.stderr.contains(skipped), "-v lacks {skipped:?}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(skipped),
+            "-v lacks {skipped:?}:\n{}",
+            run.stderr
+        );
     }
     // Without -v, nothing is said about them.
     let quiet = Case::new()
@@ -112,7 +134,10 @@ fn a_misspelt_variable_suggests_the_defined_one() {
     .stderr_has("undefined variable `apiPth`")
     .stderr_has("w.toml:4:10")
     .stderr_has("did you mean `apiPath`?");
-    assert!(!run.stderr.contains("--sandbox"), "a typo gets no variables hint");
+    assert!(
+        !run.stderr.contains("--sandbox"),
+        "a typo gets no variables hint"
+    );
     assert_eq!(s.hits(), 0);
 }
 
