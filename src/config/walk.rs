@@ -4,7 +4,7 @@
 //! a workflow only if it has steps. `steprun run .` in a project then runs its workflows, not
 //! its `Cargo.toml`, `.clippy.toml` or vars files. What was left out is kept for `-v`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
@@ -18,12 +18,13 @@ pub fn workflow_files(
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut walked = HashSet::new();
+    let mut found: HashMap<PathBuf, usize> = HashMap::new();
     let mut dirs = Vec::new();
     let walk = ignore::WalkBuilder::new(dir)
         .require_git(false)
         .follow_links(true)
         .filter_entry(|entry| !is_cache(entry.path()))
-        .sort_by_file_name(|a, b| a.cmp(b))
+        .sort_by_file_name(std::cmp::Ord::cmp)
         .build();
     for entry in walk {
         let entry = match entry {
@@ -41,7 +42,17 @@ pub fn workflow_files(
             dirs.push(path.clone());
         } else if path.extension().is_some_and(|e| e == "toml") {
             if has_steps(&path) {
-                files.push(path.clone());
+                // A file reached twice through a symbolic link is taken once, under its
+                // shortest path (the link's target, when the link leads back up the tree).
+                let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                match found.get(&real) {
+                    Some(&i) if depth(&files[i]) <= depth(&path) => {}
+                    Some(&i) => files[i].clone_from(&path),
+                    None => {
+                        found.insert(real, files.len());
+                        files.push(path.clone());
+                    }
+                }
             } else {
                 skipped.push(format!("{} (no steps: not a workflow)", shown(&path)));
             }
@@ -85,6 +96,10 @@ fn shown(path: &Path) -> String {
         .filter(|c| *c != std::path::Component::CurDir)
         .collect();
     path.display().to_string()
+}
+
+fn depth(path: &Path) -> usize {
+    path.components().count()
 }
 
 fn is_toml(path: &Path) -> bool {
