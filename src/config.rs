@@ -328,6 +328,11 @@ pub fn load_workflows_noting(
                 workflows.push(w);
             }
             Ok(_) => {}
+            Err(d) if explicit && d.help.is_none() && !walk::file_has_steps(&file) => {
+                errors.push(d.with_help(
+                    "this file has no steps, so it is not a workflow: a workflow has a `name` and `[[steps]]`",
+                ));
+            }
             Err(d) => errors.push(d),
         }
     }

@@ -41,7 +41,7 @@ pub fn workflow_files(
         if entry.file_type().is_some_and(|t| t.is_dir()) {
             dirs.push(path.clone());
         } else if path.extension().is_some_and(|e| e == "toml") {
-            if has_steps(&path) {
+            if file_has_steps(&path) {
                 // A file reached twice through a symbolic link is taken once, under its
                 // shortest path (the link's target, when the link leads back up the tree).
                 let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
@@ -113,7 +113,7 @@ fn is_cache(path: &Path) -> bool {
 
 /// Whether the file has a `[[steps]]` table or a `steps` key at the top level. A file that
 /// cannot be read is kept, so loading it says why.
-fn has_steps(path: &Path) -> bool {
+pub fn file_has_steps(path: &Path) -> bool {
     let Ok(bytes) = crate::workflow::load::read_input(path) else {
         return true;
     };

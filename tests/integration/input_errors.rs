@@ -102,7 +102,8 @@ fn a_file_named_explicitly_is_always_a_workflow() {
         .args(["check", "Cargo.toml"])
         .run()
         .code(2)
-        .stderr_has("Cargo.toml:1:");
+        .stderr_has("Cargo.toml:1:")
+        .stderr_has("this file has no steps, so it is not a workflow");
 }
 
 #[test]
