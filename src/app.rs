@@ -118,10 +118,11 @@ fn print_schema() -> u8 {
 }
 
 fn report_invalid(diagnostics: &[Diagnostic]) -> u8 {
+    let (whole, missing) = crate::diagnostic::grouped(diagnostics);
     // The same error reached twice (a file that fails to load, found in a directory and
     // through `use`) is said once.
     let mut said = std::collections::HashSet::new();
-    let texts: Vec<String> = diagnostics
+    let texts: Vec<String> = whole
         .iter()
         .map(ToString::to_string)
         .filter(|text| said.insert(text.clone()))
@@ -130,10 +131,17 @@ fn report_invalid(diagnostics: &[Diagnostic]) -> u8 {
     for text in &texts {
         let _ = writeln!(err, "{text}");
     }
+    // Missing variables, one line each, and how to define them.
+    for line in &missing {
+        let _ = writeln!(err, "{line}");
+    }
+    if !missing.is_empty() {
+        let _ = writeln!(err, "{}\n", crate::diagnostic::MISSING_HINT);
+    }
     let _ = writeln!(
         err,
         "{} found; nothing was sent",
-        crate::report::excerpt::plural(texts.len(), "error", "errors")
+        crate::report::excerpt::plural(texts.len() + missing.len(), "error", "errors")
     );
     exit::INVALID
 }
@@ -339,7 +347,11 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     if let Some(path) = &args.write_vars
         && let Err(e) = write_atomically(path, &vars.to_toml())
     {
-        say_err!("error: cannot write {}: {e}", path.display());
+        say_err!(
+            "error: cannot write {}: {}",
+            path.display(),
+            crate::io_reason::Reason(&e)
+        );
         return exit::TOOL;
     }
     say!("PingOne sandbox listening on http://{}", sandbox.addr());

@@ -15,6 +15,8 @@ use crate::workflow::model::Workflow;
 use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
+mod walk;
+
 /// Prefix of environment variables that become steprun variables.
 pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
 
@@ -91,6 +93,8 @@ pub struct RunConfig {
     pub verbosity: u8,
     pub show_secrets: bool,
     pub color: ColorChoice,
+    /// What the directories held that is not run, for `-v`.
+    pub skipped: Vec<String>,
 }
 
 /// Two reports cannot share a destination: on standard output they would run into each
@@ -144,7 +148,9 @@ impl RunConfig {
             .collect::<Result<Vec<_>, _>>()?;
         check_report_targets(&reports)?;
         let tags = TagFilter::new(&args.tags, &args.skip_tags);
-        let workflows = some_workflows(load_workflows(&args.paths, &tags)?, &args.paths, &tags)?;
+        let mut skipped = Vec::new();
+        let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
+        let workflows = some_workflows(loaded, &args.paths, &tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
@@ -163,6 +169,7 @@ impl RunConfig {
             verbosity: args.verbose,
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
+            skipped,
         })
     }
 
@@ -189,6 +196,7 @@ impl RunConfig {
             verbosity: args.verbose,
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
+            skipped: Vec::new(),
         })
     }
 }
@@ -265,11 +273,21 @@ impl<'a> TagFilter<'a> {
 }
 
 /// Loads the workflows named by `paths` (default `workflows/`): files as given, directories
-/// recursively in sorted order, skipping fragments found in directories. All load errors are
+/// walked in sorted order (see `walk`), skipping fragments found in directories. All load errors are
 /// collected, so one run reports every broken file.
 pub fn load_workflows(
     paths: &[PathBuf],
     tags: &TagFilter,
+) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
+    load_workflows_noting(paths, tags, &mut Vec::new())
+}
+
+/// `load_workflows`, saying in `skipped` what the directories held that was not run (for `-v`):
+/// hidden and ignored entries, `.toml` files without steps, fragments.
+pub fn load_workflows_noting(
+    paths: &[PathBuf],
+    tags: &TagFilter,
+    skipped: &mut Vec<String>,
 ) -> Result<Vec<Arc<Workflow>>, Vec<Diagnostic>> {
     let default = [PathBuf::from("workflows")];
     let paths = if paths.is_empty() {
@@ -281,7 +299,9 @@ pub fn load_workflows(
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
-            collect_toml(path, &mut files, &mut errors);
+            let mut found = Vec::new();
+            walk::workflow_files(path, &mut found, skipped, &mut errors);
+            files.extend(found.into_iter().map(|f| (f, false)));
         } else if path.exists() {
             files.push((path.clone(), true));
         } else {
@@ -305,11 +325,21 @@ pub fn load_workflows(
         let steps = loaded.as_ref().map(|w| w.steps.len()).ok();
         tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
-            Ok(w) if w.fragment && !explicit => {}
+            Ok(w) if w.fragment && !explicit => {
+                skipped.push(format!(
+                    "{} (a fragment: runs through `use`)",
+                    file.display()
+                ));
+            }
             Ok(w) if tags.selects(&w.tags) => {
                 workflows.push(w);
             }
             Ok(_) => {}
+            Err(d) if explicit && d.help.is_none() && !walk::file_has_steps(&file) => {
+                errors.push(d.with_help(
+                    "this file has no steps, so it is not a workflow: a workflow has a `name` and `[[steps]]`",
+                ));
+            }
             Err(d) => errors.push(d),
         }
     }
@@ -343,44 +373,6 @@ pub fn some_workflows(
         Some(filter) => Diagnostic::new(format!("no workflow in {paths} {filter}")),
     };
     Err(vec![diagnostic])
-}
-
-fn collect_toml(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<Diagnostic>) {
-    collect_toml_in(dir, files, errors, &mut std::collections::HashSet::new());
-}
-
-/// `collect_toml`, entering each directory once: a symbolic link back up the tree would
-/// otherwise be followed round and round.
-fn collect_toml_in(
-    dir: &Path,
-    files: &mut Vec<(PathBuf, bool)>,
-    errors: &mut Vec<Diagnostic>,
-    entered: &mut std::collections::HashSet<PathBuf>,
-) {
-    if let Ok(real) = std::fs::canonicalize(dir)
-        && !entered.insert(real)
-    {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(Diagnostic::new(format!(
-                "cannot read directory {}: {e}",
-                dir.display()
-            )));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect_toml_in(&path, files, errors, entered);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push((path, false));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,11 @@ use std::sync::Arc;
 use crate::workflow::source::{Source, Span};
 
 mod masked;
+mod missing;
+pub mod suggest;
 
 use masked::shown_line;
+pub use missing::{MISSING_HINT, grouped};
 
 /// A problem with a workflow or vars file (or the command line), found before anything is sent.
 #[derive(Debug, Clone)]
@@ -16,6 +19,9 @@ pub struct Diagnostic {
     pub message: String,
     pub location: Option<(Arc<Source>, Span)>,
     pub help: Option<String>,
+    /// The variable this error says is not defined, so that a run missing its variables
+    /// reads as one error per variable rather than one per use (see `grouped`).
+    pub missing: Option<String>,
 }
 
 impl Diagnostic {
@@ -24,6 +30,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             help: None,
+            missing: None,
         }
     }
 
@@ -32,12 +39,20 @@ impl Diagnostic {
             message: message.into(),
             location: Some((Arc::clone(source), span)),
             help: None,
+            missing: None,
         }
     }
 
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks this error as the variable `name` not being defined.
+    #[must_use]
+    pub fn missing(mut self, name: impl Into<String>) -> Diagnostic {
+        self.missing = Some(name.into());
         self
     }
 

@@ -136,6 +136,13 @@ pub struct ExpectationResult {
     pub expected: String,
     /// Actual value, as JSON text (`(none)` when nothing matched).
     pub actual: String,
+    /// Where the check is written (`file:line:col`), for a failed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// A failed comparison of objects or arrays: expected and actual as indented JSON, line by
+    /// line (`-` expected only, `+` actual only), secrets hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,6 +13,7 @@ pub mod event;
 pub mod exit;
 pub mod http;
 pub mod import;
+pub mod io_reason;
 pub mod jsonpath;
 pub mod logging;
 pub mod prompt;

@@ -9,7 +9,7 @@ use crate::redact::Redactor;
 use crate::vars::VarStore;
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
+#[error("cannot write {path}: {}", crate::io_reason::Reason(source))]
 pub struct SaveError {
     path: String,
     #[source]

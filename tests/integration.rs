@@ -17,10 +17,14 @@ mod engine_run;
 mod errors;
 #[path = "integration/expect_vars.rs"]
 mod expect_vars;
+#[path = "integration/failure_output.rs"]
+mod failure_output;
 #[path = "integration/html_report.rs"]
 mod html_report;
 #[path = "integration/import.rs"]
 mod import;
+#[path = "integration/input_errors.rs"]
+mod input_errors;
 #[path = "integration/jwt_sign.rs"]
 mod jwt_sign;
 #[path = "integration/library.rs"]

@@ -65,6 +65,11 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
     for warning in warnings {
         say_err!("{warning}");
     }
+    if config.verbosity > 0 {
+        for skipped in &config.skipped {
+            say_err!("skipped {skipped}");
+        }
+    }
     let sandbox = if config.vars.sandbox {
         match sandbox::start(([127, 0, 0, 1], 0).into()).await {
             Ok(s) => Some(s),
@@ -181,7 +186,10 @@ async fn execute(
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
     if let Err(e) = sink.finish() {
-        say_err!("error: cannot write a report: {e}");
+        say_err!(
+            "error: cannot write a report: {}",
+            crate::io_reason::Reason(&e)
+        );
         return exit::TOOL;
     }
     if let Some(path) = &config.save_vars

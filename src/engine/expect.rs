@@ -49,8 +49,9 @@ pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<Expectatio
         Check::Equals(expected) => vec![result(
             subject.to_owned(),
             matches!(actual, Actual::One(a) if json_eq(a, expected)),
-            json_text(expected),
+            expected,
             actual,
+            true,
         )],
         Check::Predicates(preds) => preds
             .iter()
@@ -58,20 +59,35 @@ pub fn evaluate(subject: &str, actual: &Actual, check: &Check) -> Vec<Expectatio
                 result(
                     format!("{subject} {}", pred.name()),
                     holds(*pred, actual, arg),
-                    json_text(arg),
+                    arg,
                     actual,
+                    *pred == Predicate::Eq,
                 )
             })
             .collect(),
     }
 }
 
-fn result(subject: String, passed: bool, expected: String, actual: &Actual) -> ExpectationResult {
+/// One result; a failed equality of objects or arrays carries a diff (not yet redacted: the
+/// step's report hides secrets in it, as in the values).
+fn result(
+    subject: String,
+    passed: bool,
+    expected: &Value,
+    actual: &Actual,
+    equality: bool,
+) -> ExpectationResult {
+    let diff = match actual {
+        Actual::One(a) if equality && !passed => crate::engine::json_diff::diff(expected, a),
+        _ => None,
+    };
     ExpectationResult {
         subject,
         passed,
-        expected,
+        expected: json_text(expected),
         actual: actual.describe(),
+        at: None,
+        diff,
     }
 }
 

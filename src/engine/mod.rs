@@ -4,6 +4,7 @@
 mod cancel;
 pub mod expect;
 mod gate;
+pub mod json_diff;
 pub mod received;
 pub mod render;
 mod shown;

@@ -274,8 +274,10 @@ impl Renderer<'_> {
     ) -> Result<(std::path::PathBuf, Vec<u8>), RenderError> {
         let rel = self.text(what, path)?;
         let full = path.source.sibling(&rel);
-        let bytes = std::fs::read(&full)
-            .map_err(|e| RenderError::Invalid(format!("cannot read {}: {e}", full.display())))?;
+        let bytes = std::fs::read(&full).map_err(|e| {
+            let reason = crate::io_reason::Reason(&e);
+            RenderError::Invalid(format!("cannot read {}: {reason}", full.display()))
+        })?;
         Ok((full, bytes))
     }
 

@@ -107,15 +107,17 @@ impl Engine {
         let Some(attempt) = last else {
             return failed(report, "the step was not sent".to_owned(), started);
         };
-        self.finish(wf, report, attempt, started)
+        self.finish(wf, report, attempt, (started, &spec.request.url))
     }
 
+    /// The step's report from its last attempt; `url` stands for the checks not written in
+    /// the file (the implicit 2xx) when a failure is located.
     fn finish(
         &self,
         wf: &mut WorkflowRun,
         mut report: StepReport,
         attempt: Attempt,
-        started: Instant,
+        (started, url): (Instant, &Located<String>),
     ) -> StepReport {
         let passed = attempt.passed();
         if passed {
@@ -166,6 +168,11 @@ impl Engine {
             .map(|mut e| {
                 e.expected = shown_value(&wf.redactor, &e.expected);
                 e.actual = shown_value(&wf.redactor, &e.actual);
+                e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
+                // A check not written in the file (the implicit 2xx) is the step's request's.
+                if !e.passed && e.at.is_none() {
+                    e.at = Some(url.source.position(url.span.start));
+                }
                 e
             })
             .collect();

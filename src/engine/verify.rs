@@ -42,6 +42,8 @@ impl Engine {
                 passed: (200..300).contains(&status),
                 expected: "2xx".to_owned(),
                 actual: status.to_string(),
+                at: None,
+                diff: None,
             });
         } else {
             let mut wanted = Vec::new();
@@ -61,7 +63,12 @@ impl Engine {
                     Value::Array(wanted).to_string()
                 },
                 actual: status.to_string(),
+                at: None,
+                diff: None,
             });
+            if let Some(r) = results.last_mut().filter(|r| !r.passed) {
+                r.at = Some(position(&expect.status[0]));
+            }
         }
         for (path, matcher) in &expect.json {
             let path_text = renderer
@@ -71,10 +78,13 @@ impl Engine {
                 Some(doc) => expect::select(doc, &path_text)?,
                 None => Actual::None,
             };
-            results.extend(expect::evaluate(
-                &path_text,
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+            results.extend(located(
+                expect::evaluate(
+                    &path_text,
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
+                ),
+                matcher,
             ));
         }
         for (name, matcher) in &expect.headers {
@@ -82,18 +92,20 @@ impl Engine {
             let actual = received
                 .header(&name)
                 .map_or(Actual::None, |v| Actual::One(Value::String(v)));
-            results.extend(expect::evaluate(
-                &format!("header {name}"),
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+            results.extend(located(
+                expect::evaluate(
+                    &format!("header {name}"),
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
+                ),
+                matcher,
             ));
         }
         if let Some(matcher) = &expect.body {
             let actual = Actual::One(Value::String(received.text()));
-            results.extend(expect::evaluate(
-                "body",
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+            results.extend(located(
+                expect::evaluate("body", &actual, &Self::render_check(&renderer, matcher)?),
+                matcher,
             ));
         }
         if !expect.saml.is_empty() {
@@ -105,10 +117,13 @@ impl Engine {
                     .text("expect.saml path", path)
                     .map_err(|e| e.to_string())?;
                 let actual = expect::select(&read, &path_text)?;
-                results.extend(expect::evaluate(
-                    &format!("saml {path_text}"),
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
+                results.extend(located(
+                    expect::evaluate(
+                        &format!("saml {path_text}"),
+                        &actual,
+                        &Self::render_check(&renderer, matcher)?,
+                    ),
+                    matcher,
                 ));
             }
         }
@@ -139,10 +154,13 @@ impl Engine {
             let actual = vars
                 .get(&name.value)
                 .map_or(Actual::None, |v| Actual::One(v.value.clone()));
-            results.extend(expect::evaluate(
-                &format!("var {}", name.value),
-                &actual,
-                &Self::render_check(&renderer, matcher)?,
+            results.extend(located(
+                expect::evaluate(
+                    &format!("var {}", name.value),
+                    &actual,
+                    &Self::render_check(&renderer, matcher)?,
+                ),
+                matcher,
             ));
         }
         Ok(results)
@@ -270,4 +288,22 @@ fn describe(source: &Source, m: &Modifiers) -> String {
         }
     }
     s
+}
+
+/// `file:line:col` of a written value.
+fn position<T>(at: &Located<T>) -> String {
+    at.source.position(at.span.start)
+}
+
+/// Results of one matcher, each failed one with where its value is written (a predicate's
+/// own value, in order).
+fn located(mut results: Vec<ExpectationResult>, matcher: &Matcher) -> Vec<ExpectationResult> {
+    for (i, r) in results.iter_mut().enumerate().filter(|(_, r)| !r.passed) {
+        let at = match matcher {
+            Matcher::Equals(v) => Some(v),
+            Matcher::Predicates(preds) => preds.get(i).map(|(_, v)| v),
+        };
+        r.at = at.map(position);
+    }
+    results
 }

@@ -122,8 +122,9 @@ fn failure(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     if let Some(message) = &report.message {
         lines.push(format!("{indent}{}", paint.paint(Style::Fail, message)));
     }
-    let failed = report.expectations.iter().filter(|e| !e.passed);
-    lines.extend(failed.map(|e| format!("{indent}{}", expectation_line(e))));
+    for e in report.expectations.iter().filter(|e| !e.passed) {
+        lines.extend(expectation_lines(e, paint).map(|l| format!("{indent}{l}")));
+    }
     // At -vv the whole body is already shown above.
     let body = report
         .response
@@ -139,14 +140,35 @@ fn failure(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     lines
 }
 
-/// `status: expected 302 / actual 400`
-fn expectation_line(e: &ExpectationResult) -> String {
-    format!(
-        "{}: expected {} / actual {}",
-        e.subject,
-        end_ellipsis(&e.expected, VALUE_MAX),
-        end_ellipsis(&e.actual, VALUE_MAX)
-    )
+/// `status: expected 302 / actual 400  (w.toml:12:10)`, or for objects and arrays a diff
+/// under `$.user: expected (-) / actual (+)  (w.toml:14:1)`.
+fn expectation_lines(e: &ExpectationResult, paint: Paint) -> impl Iterator<Item = String> {
+    let at =
+        e.at.as_ref()
+            .map(|at| format!("  {}", paint.paint(Style::Dim, format_args!("({at})"))))
+            .unwrap_or_default();
+    let (first, diff) = match &e.diff {
+        Some(diff) => (
+            format!("{}: expected (-) / actual (+){at}", e.subject),
+            diff.lines()
+                .map(|l| match l.as_bytes().first() {
+                    Some(b'-') => format!("  {}", paint.paint(Style::Fail, l)),
+                    Some(b'+') => format!("  {}", paint.paint(Style::Pass, l)),
+                    _ => format!("  {l}"),
+                })
+                .collect(),
+        ),
+        None => (
+            format!(
+                "{}: expected {} / actual {}{at}",
+                e.subject,
+                end_ellipsis(&e.expected, VALUE_MAX),
+                end_ellipsis(&e.actual, VALUE_MAX)
+            ),
+            Vec::new(),
+        ),
+    };
+    std::iter::once(first).chain(diff)
 }
 
 /// The first lines of a response body, and what was left out.

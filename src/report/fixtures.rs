@@ -80,6 +80,8 @@ pub fn expectation(subject: &str, passed: bool, expected: &str, actual: &str) ->
         passed,
         expected: expected.to_owned(),
         actual: actual.to_owned(),
+        at: None,
+        diff: None,
     }
 }
 

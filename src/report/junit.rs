@@ -91,8 +91,12 @@ fn status(report: &StepReport) -> TestCaseStatus {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let failed: Vec<String> = (report.expectations.iter().filter(|e| !e.passed))
                 .map(|e| {
+                    let at =
+                        e.at.as_ref()
+                            .map(|at| format!(" ({at})"))
+                            .unwrap_or_default();
                     format!(
-                        "{}: expected {} / actual {}",
+                        "{}: expected {} / actual {}{at}",
                         e.subject, e.expected, e.actual
                     )
                 })

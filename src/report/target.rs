@@ -94,7 +94,7 @@ impl FromStr for ReportSpec {
 /// A report that cannot be produced: a tool failure (exit 3).
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot create report file {path}")]
+    #[error("cannot create report file {}: {}", path.display(), crate::io_reason::Reason(source))]
     Create {
         path: PathBuf,
         #[source]

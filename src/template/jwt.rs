@@ -118,8 +118,13 @@ fn read_key_file(path: &str) -> Result<String, Error> {
             full.display()
         )));
     }
-    std::fs::read_to_string(&full)
-        .map_err(|e| invalid(format!("jwt_sign: cannot read {}: {e}", full.display())))
+    std::fs::read_to_string(&full).map_err(|e| {
+        let reason = crate::io_reason::Reason(&e);
+        invalid(format!(
+            "jwt_sign: cannot read {}: {reason}",
+            full.display()
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -93,9 +93,13 @@ fn text_matcher(
     if let Value::Object(map) = &value
         && let Some(unknown) = map.keys().find(|k| Predicate::from_name(k).is_none())
     {
+        let names = Predicate::ALL.iter().map(|(n, _)| *n);
+        let help = crate::diagnostic::suggest::did_you_mean(unknown, names).unwrap_or_else(|| {
+            "a header or body is text: a table here holds predicates (eq, ne, exists, contains, matches, gt, gte, lt, lte, len, type, in)".to_owned()
+        });
         return Err(cx
             .error(format!("unknown predicate `{unknown}`"), span)
-            .with_help("a header or body is text: a table here holds predicates (eq, ne, exists, contains, matches, gt, gte, lt, lte, len, type, in)"));
+            .with_help(help));
     }
     if matches!(&value, Value::Object(map) if map.is_empty()) {
         return Err(cx
@@ -262,7 +266,13 @@ fn extraction(
             _ => {
                 return Err(cx
                     .error(format!("unknown key `{key}` in extraction `{name}`"), span)
-                    .with_help(format!("an extraction takes: {EXTRACT_KEYS}")));
+                    .with_help(
+                        crate::diagnostic::suggest::did_you_mean(
+                            key,
+                            EXTRACT_KEYS.split(", ").map(|k| k.trim_matches('`')),
+                        )
+                        .unwrap_or_else(|| format!("an extraction takes: {EXTRACT_KEYS}")),
+                    ));
             }
         }
     }

@@ -69,6 +69,9 @@ struct Checker<'a> {
     warnings: Vec<String>,
     /// What the run's own layers fail on, reported once, before any workflow.
     layer_problems: BTreeSet<String>,
+    /// Names a `requires` asked for that were not defined: taken as defined from there on (one
+    /// error each), but never suggested for a misspelling.
+    assumed: BTreeSet<String>,
     /// The last literal URL found good: steps often repeat one, and parsing is not free.
     last_url: String,
 }
@@ -88,6 +91,7 @@ impl<'a> Checker<'a> {
             warnings: Vec::new(),
             layer_problems: BTreeSet::new(),
             last_url: String::new(),
+            assumed: BTreeSet::new(),
         }
     }
     fn workflow(&mut self, workflow: &Workflow) {
@@ -162,22 +166,35 @@ impl<'a> Checker<'a> {
     /// A `requires` entry (of the workflow, or of a file it `use`s) must be defined here.
     fn require(&mut self, req: &Located<String>) {
         if !self.defined.contains(&req.value) {
-            self.errors.push(
-                Diagnostic::at(
-                    format!(
-                        "`{}` is required by this workflow but not defined",
-                        req.value
-                    ),
-                    &req.source,
-                    req.span.clone(),
-                )
-                .with_help(format!(
-                    "set it with --var {}=… or in a --vars file",
+            let d = Diagnostic::at(
+                format!(
+                    "`{}` is required by this workflow but not defined",
                     req.value
-                )),
+                ),
+                &req.source,
+                req.span.clone(),
             );
+            self.errors.push(self.undefined(
+                d,
+                &req.value,
+                &format!("set it with --var {}=… or in a --vars file", req.value),
+            ));
+            self.assumed.insert(req.value.clone());
         }
         self.defined.insert(req.value.clone());
+    }
+
+    /// An error about the undefined variable `name`: with a did-you-mean when a defined name
+    /// is close (a typo, shown whole), else marked missing with `help`, so that many of them
+    /// are told one line per variable.
+    fn undefined(&self, d: Diagnostic, name: &str, help: &str) -> Diagnostic {
+        let known = (self.defined.iter())
+            .filter(|n| !self.assumed.contains(*n))
+            .map(String::as_str);
+        match crate::diagnostic::suggest::did_you_mean(name, known) {
+            Some(suggestion) => d.with_help(suggestion),
+            None => d.with_help(help).missing(name),
+        }
     }
 
     /// What resolving the run's layers (vars files, environment, `--var`) fails on before
@@ -345,12 +362,14 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for name in names.iter().filter(|n| !self.defined.contains(*n)) {
-                    self.errors.push(
-                        Diagnostic::at(format!("undefined variable `{name}`"), source, source.narrow_word(span, name))
-                            .with_help(format!(
-                                "define it in [vars], a --vars file, --var {name}=…, or extract it in an earlier step"
-                            )),
+                    let d = Diagnostic::at(
+                        format!("undefined variable `{name}`"),
+                        source,
+                        source.narrow_word(span, name),
                     );
+                    self.errors.push(self.undefined(d, name, &format!(
+                        "define it in [vars], a --vars file, --var {name}=…, or extract it in an earlier step"
+                    )));
                 }
             }
             Err(e) => self.errors.push(template_error(&e, text, source, span)),

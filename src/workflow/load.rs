@@ -57,7 +57,11 @@ impl Loader {
             });
         }
         let bytes = read_input(path).map_err(|e| {
-            let message = format!("cannot read {}: {e}", path.display());
+            let message = format!(
+                "cannot read {}: {}",
+                path.display(),
+                crate::io_reason::Reason(&e)
+            );
             match from {
                 Some((cx, at)) => cx.error(message, cx.span(at)),
                 None => Diagnostic::new(message),
@@ -441,11 +445,24 @@ fn parse_text<T: serde::de::DeserializeOwned>(
     toml::from_str(text).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_owned();
         let message = lowercase_first(&message);
-        match e.span() {
+        let help = unknown_key_suggestion(&message);
+        let d = match e.span() {
             Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
             None => Diagnostic::new(format!("{}: {message}", source.path().display())),
+        };
+        match help {
+            Some(help) => d.with_help(help),
+            None => d,
         }
     })
+}
+
+/// `did you mean `expect`?` for serde's "unknown field `expext`, expected one of `name`, …".
+fn unknown_key_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let known = expected.split('`').skip(1).step_by(2);
+    crate::diagnostic::suggest::did_you_mean(key, known)
 }
 
 fn lowercase_first(s: &str) -> String {
@@ -469,8 +486,13 @@ pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>
     struct TenantOnly {
         tenant: Option<RawTenant>,
     }
-    let bytes = read_input(path)
-        .map_err(|e| Diagnostic::new(format!("cannot read vars file {}: {e}", path.display())))?;
+    let bytes = read_input(path).map_err(|e| {
+        Diagnostic::new(format!(
+            "cannot read vars file {}: {}",
+            path.display(),
+            crate::io_reason::Reason(&e)
+        ))
+    })?;
     let text = utf8(path, bytes)?;
     let source = Arc::new(Source::new(path, text));
     let mut table: Spanned<toml::Table> = parse_toml(&source)?;

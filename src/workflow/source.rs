@@ -42,6 +42,12 @@ impl Source {
         (line, col)
     }
 
+    /// `file:line:col` of a byte offset.
+    pub fn position(&self, offset: usize) -> String {
+        let (line, col) = self.line_col(offset);
+        format!("{}:{line}:{col}", self.path.display())
+    }
+
     /// The text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         self.text

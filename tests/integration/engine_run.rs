@@ -499,5 +499,7 @@ fn a_table_mixing_predicate_names_with_other_keys_is_a_literal() {
     run_at(&s, &workflow("{ id = \"u1\", type = \"USER\" }"), &[]).code(0);
     run_at(&s, &workflow("{ id = \"u2\", type = \"USER\" }"), &[])
         .code(1)
-        .stdout_has("$.json: expected {\"id\":\"u2\",\"type\":\"USER\"}");
+        .stdout_has("$.json: expected (-) / actual (+)")
+        .stdout_has("-   \"id\": \"u2\",\n")
+        .stdout_has("+   \"id\": \"u1\",\n");
 }

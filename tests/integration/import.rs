@@ -177,7 +177,7 @@ fn a_tutorial_collection_becomes_one_file_per_folder() {
         .args(["check", &path(&case, "out")])
         .run()
         .code(2)
-        .stderr_has("`adminAppID` is required by this workflow but not defined");
+        .stderr_has("variable `adminAppID` is not defined; needed at ");
 }
 
 /// The tutorial's token and population steps, against the sandbox's endpoints.

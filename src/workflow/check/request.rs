@@ -119,7 +119,11 @@ impl Checker<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     format!("cannot read {}: no such file", full.display())
                 }
-                Err(e) => format!("cannot read {}: {e}", full.display()),
+                Err(e) => format!(
+                    "cannot read {}: {}",
+                    full.display(),
+                    crate::io_reason::Reason(&e)
+                ),
             }
         };
         self.errors
