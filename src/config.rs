@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
+use crate::cli::{self, NetArgs, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
+use crate::http::{Network, network};
 use crate::report::{ColorChoice, ReportSpec, ReportTarget};
 use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
@@ -84,6 +85,47 @@ pub struct RunConfig {
     pub verbosity: u8,
     pub show_secrets: bool,
     pub color: ColorChoice,
+    /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
+    pub network: Network,
+}
+
+/// The connection flags, their files read and checked: each problem is an error naming the
+/// flag and the file, and the run sends nothing.
+pub fn network_config(args: &NetArgs) -> Result<Network, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut net = Network {
+        insecure: args.insecure,
+        ..Network::default()
+    };
+    if let Some(path) = &args.cacert {
+        match network::roots(path) {
+            Ok(roots) => net.roots = roots,
+            Err(e) => errors.push(Diagnostic::new(e)),
+        }
+    }
+    if let Some(cert) = &args.cert {
+        match network::identity(cert, args.key.as_deref()) {
+            Ok(identity) => net.identity = Some(identity),
+            Err(e) => errors.push(Diagnostic::new(e)),
+        }
+    }
+    if let Some(url) = &args.proxy {
+        match network::proxy(url) {
+            Ok(proxy) => net.proxy = Some(proxy),
+            Err(e) => errors.push(Diagnostic::new(e)),
+        }
+    }
+    if let Some(text) = &args.connect_timeout {
+        match network::connect_timeout(text) {
+            Ok(d) => net.connect_timeout = Some(d),
+            Err(e) => errors.push(Diagnostic::new(e)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(net)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Two reports cannot share a destination: on standard output they would run into each
@@ -126,6 +168,11 @@ fn lexical_absolute(path: &Path) -> PathBuf {
 }
 
 impl RunConfig {
+    /// `--jobs N` without `--matrix`: the workflows run side by side, each on its own.
+    pub fn parallel_files(&self) -> bool {
+        self.jobs > 1 && self.matrix.is_empty() && self.workflows.len() > 1
+    }
+
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, Vec<Diagnostic>> {
         let reports = args
             .reports
@@ -139,10 +186,16 @@ impl RunConfig {
         let tags = TagFilter::new(&args.tags, &args.skip_tags);
         let workflows = some_workflows(load_workflows(&args.paths, &tags)?, &args.paths, &tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let network = network_config(&args.net)?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
             None => Vec::new(),
         };
+        if args.jobs > 1 && matrix.is_empty() && args.save_vars.is_some() {
+            return Err(vec![Diagnostic::new(
+                "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
+            ).with_help("run without --jobs to save the variables the workflows share")]);
+        }
         Ok(RunConfig {
             workflows,
             vars,
@@ -156,6 +209,7 @@ impl RunConfig {
             verbosity: args.verbose,
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
+            network,
         })
     }
 
@@ -169,6 +223,7 @@ impl RunConfig {
         }
         let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let network = network_config(&args.net)?;
         Ok(RunConfig {
             workflows,
             vars,
@@ -182,6 +237,7 @@ impl RunConfig {
             verbosity: args.verbose,
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
+            network,
         })
     }
 }
@@ -272,8 +328,15 @@ pub fn load_workflows(
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        errors.push(Diagnostic::new(
+            "standard input (`-`) holds one workflow: name it once",
+        ));
+    }
     for path in paths {
-        if path.is_dir() {
+        if is_stdin(path) {
+            files.push((path.clone(), true));
+        } else if path.is_dir() {
             collect_toml(path, &mut files, &mut errors);
         } else if path.exists() {
             files.push((path.clone(), true));
@@ -294,7 +357,11 @@ pub fn load_workflows(
             .components()
             .filter(|c| *c != std::path::Component::CurDir)
             .collect();
-        let loaded = loader.load(&file);
+        let loaded = if is_stdin(&file) {
+            loader.load_stdin()
+        } else {
+            loader.load(&file)
+        };
         let steps = loaded.as_ref().map(|w| w.steps.len()).ok();
         tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
@@ -311,6 +378,11 @@ pub fn load_workflows(
     } else {
         Err(errors)
     }
+}
+
+/// `-`: the workflow is read from standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// `workflows`, unless there are none: running or checking nothing is a mistake in the paths

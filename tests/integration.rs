@@ -4,6 +4,8 @@
 mod harness;
 #[path = "integration/server.rs"]
 mod server;
+#[path = "integration/net_servers.rs"]
+mod net_servers;
 
 #[path = "integration/body_file.rs"]
 mod body_file;
@@ -17,10 +19,14 @@ mod engine_run;
 mod errors;
 #[path = "integration/expect_vars.rs"]
 mod expect_vars;
+#[path = "integration/flags.rs"]
+mod flags;
 #[path = "integration/html_report.rs"]
 mod html_report;
 #[path = "integration/import.rs"]
 mod import;
+#[path = "integration/import_pingone.rs"]
+mod import_pingone;
 #[path = "integration/jwt_sign.rs"]
 mod jwt_sign;
 #[path = "integration/library.rs"]

@@ -85,6 +85,9 @@ enum Frame {
     Wrapper(usize),
     /// `if (jsonData.x) {` around converted sets: dropped unless something in it is kept.
     Guard(usize),
+    /// `if (…) {` or `else {` on anything else: kept with the code like any block, but what it
+    /// sets is set only sometimes.
+    Cond,
     /// Any other block: its braces are kept with the code.
     Code,
 }
@@ -118,7 +121,9 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
         let mut failed = comment_only;
         let mut declares = Vec::new();
         let mut opens = Frame::Code;
-        let mut guarded = stack.iter().any(|f| matches!(f, Frame::Guard(_)));
+        let mut guarded = stack
+            .iter()
+            .any(|f| matches!(f, Frame::Guard(_) | Frame::Cond));
         for statement in &statements {
             let (statement, inline_guard) = match guard(statement, &aliases) {
                 Some(rest) if rest.is_empty() && braces.first() == Some(&'{') => {
@@ -151,15 +156,18 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 }
             }
         }
+        if opens == Frame::Code && is_conditional(line.trim()) {
+            opens = Frame::Cond;
+        }
         let mut keep = failed;
         for brace in braces {
             if brace == '{' {
                 stack.push(opens);
-                keep |= opens == Frame::Code;
+                keep |= matches!(opens, Frame::Code | Frame::Cond);
             } else {
                 match stack.pop() {
                     Some(Frame::Wrapper(open) | Frame::Guard(open)) => blocks.push((open, index)),
-                    Some(Frame::Code) | None => keep = true,
+                    Some(Frame::Code | Frame::Cond) | None => keep = true,
                 }
             }
         }
@@ -251,10 +259,41 @@ fn guard<'a>(statement: &'a str, aliases: &HashMap<String, Origin>) -> Option<&'
         }
         (depth == 0).then_some(i)
     })?;
-    match js::resolve(&after[..close], aliases)? {
-        Origin::Body(segments) if js::selectable(&segments) => Some(after[close + 1..].trim()),
-        _ => None,
-    }
+    reads_body(&after[..close], aliases).then(|| after[close + 1..].trim())
+}
+
+/// Whether every operand of a condition reads the response body: `jsonData.x`, and compound
+/// ones as real collections write them, `d._embedded && d._embedded.users.length > 0`,
+/// `d.id !== undefined || d.code`. A value read under such a guard may be missing.
+fn reads_body(condition: &str, aliases: &HashMap<String, Origin>) -> bool {
+    static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(.+?)\s*(?:[<>]=?|[!=]==?)\s*(?:-?\d+(?:\.\d+)?|null|undefined|true|false|'[^']*'|\x22[^\x22]*\x22)$")
+            .expect("valid regex")
+    });
+    let operands = js::split_top_level(condition, &["&&", "||"]);
+    !operands.is_empty()
+        && operands.iter().all(|operand| {
+            let mut operand = operand.trim();
+            while let Some(inner) = operand.strip_prefix('(').and_then(|o| o.strip_suffix(')')) {
+                operand = inner.trim();
+            }
+            let operand = operand.strip_prefix('!').unwrap_or(operand).trim();
+            let operand = COMPARED
+                .captures(operand)
+                .and_then(|c| c.get(1))
+                .map_or(operand, |m| m.as_str());
+            matches!(js::resolve(operand, aliases), Some(Origin::Body(segments)) if !segments.is_empty())
+        })
+}
+
+/// `if (…)`, `else if (…)` or `else`: what the block sets may not be set.
+fn is_conditional(statement: &str) -> bool {
+    let s = statement.trim_start_matches('}').trim_start();
+    let word = |w: &str| {
+        s.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(', '{']))
+    };
+    word("if") || word("else")
 }
 
 impl Outcome {
