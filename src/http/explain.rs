@@ -46,22 +46,19 @@ pub(super) fn classify(
     }
 }
 
-/// The rustls error behind a failed send, if TLS failed. tokio-rustls hands it up inside an
-/// `io::Error`, whose `source()` skips it, so each `io::Error` is opened too.
+/// The rustls error behind a failed send, if TLS failed. It comes up inside `io::Error`s
+/// (reqwest wraps tokio-rustls' own), whose `source()` skips what they wrap, so each
+/// `io::Error` is opened, as deep as they nest.
 fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        if let Some(tls) = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            return Some(tls);
-        }
-        next = err.source();
+        next = match err.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => err.source(),
+        };
     }
     None
 }

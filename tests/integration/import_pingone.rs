@@ -111,6 +111,7 @@ const COLLECTION: &str = r#"{
     },
     {
       "name": "Users, step by step",
+      "auth": { "type": "bearer", "bearer": [{ "key": "token", "value": "{{workerToken}}" }] },
       "item": [
         { "name": "Step 1", "item": [{
           "name": "READ Populations again",
@@ -202,7 +203,7 @@ fn a_set_under_a_compound_guard_is_an_optional_extraction() {
 fn a_request_without_a_test_gets_no_invented_status_only_a_note() {
     let case = imported();
     let lookup = case.read("out/04-find-a-user.toml");
-    assert!(!lookup.contains("status ="), "{lookup}");
+    assert!(!lookup.contains("[steps.expect]"), "{lookup}");
     assert!(
         lookup.contains(
             "# No request here checks its status in Postman. There any status passes; here a step"

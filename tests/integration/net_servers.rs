@@ -230,12 +230,12 @@ pub fn meeting(n: usize) -> SocketAddr {
             }
             let mut rx = tx.subscribe();
             tx.send_modify(|count| *count += 1);
-            let waited = tokio::time::timeout(
+            let met = tokio::time::timeout(
                 std::time::Duration::from_secs(10),
                 rx.wait_for(|count| *count >= n),
             )
-            .await;
-            let met = matches!(waited, Ok(Ok(_)));
+            .await
+            .is_ok_and(|seen| seen.is_ok());
             respond(&mut stream, &serde_json::json!({ "met": met })).await;
         }
     })
