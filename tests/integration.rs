@@ -2,10 +2,10 @@
 
 #[path = "integration/harness.rs"]
 mod harness;
-#[path = "integration/server.rs"]
-mod server;
 #[path = "integration/net_servers.rs"]
 mod net_servers;
+#[path = "integration/server.rs"]
+mod server;
 
 #[path = "integration/body_file.rs"]
 mod body_file;

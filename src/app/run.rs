@@ -188,14 +188,13 @@ async fn execute(
         runs: entries.len(),
     }));
     let engine_ref = &engine;
-    let mut results: Vec<(usize, RunResult)> =
-        futures_util::stream::iter(units(config, &entries).into_iter().enumerate())
-            .map(|(i, (entry, workflows))| async move {
-                (i, engine_ref.run(i, entry, workflows).await)
-            })
-            .buffer_unordered(config.jobs.max(1))
-            .collect()
-            .await;
+    let mut results: Vec<(usize, RunResult)> = futures_util::stream::iter(
+        units(config, &entries).into_iter().enumerate(),
+    )
+    .map(|(i, (entry, workflows))| async move { (i, engine_ref.run(i, entry, workflows).await) })
+    .buffer_unordered(config.jobs.max(1))
+    .collect()
+    .await;
     interrupter.abort();
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();

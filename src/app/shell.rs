@@ -64,7 +64,11 @@ fn commands(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
         // Its sections' headings become paragraph breaks within the subsection.
         let text = String::from_utf8_lossy(&section);
         for line in text.lines() {
-            let line = if line.starts_with(".SH ") { ".PP" } else { line };
+            let line = if line.starts_with(".SH ") {
+                ".PP"
+            } else {
+                line
+            };
             writeln!(out, "{line}")?;
         }
     }

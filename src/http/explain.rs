@@ -55,7 +55,10 @@ fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        next = match err.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
             Some(inner) => Some(inner),
             None => err.source(),
         };

@@ -166,7 +166,11 @@ mod tests {
         assert_eq!(connect_timeout("5s"), Ok(Duration::from_secs(5)));
         assert_eq!(connect_timeout("250ms"), Ok(Duration::from_millis(250)));
         assert!(connect_timeout("5").unwrap_err().contains("such as 500ms"));
-        assert!(connect_timeout("0s").unwrap_err().contains("longer than zero"));
+        assert!(
+            connect_timeout("0s")
+                .unwrap_err()
+                .contains("longer than zero")
+        );
     }
 
     #[test]
@@ -185,10 +189,16 @@ mod tests {
     #[test]
     fn a_missing_file_is_named_with_the_os_reason() {
         let e = roots(Path::new("no/such/ca.pem")).unwrap_err();
-        assert!(e.starts_with("--cacert no/such/ca.pem: cannot read it: "), "{e}");
+        assert!(
+            e.starts_with("--cacert no/such/ca.pem: cannot read it: "),
+            "{e}"
+        );
         assert!(e.contains("No such file or directory"), "{e}");
         let e = identity(Path::new("no/such/cert.pem"), None).unwrap_err();
-        assert!(e.starts_with("--cert no/such/cert.pem: cannot read it: "), "{e}");
+        assert!(
+            e.starts_with("--cert no/such/cert.pem: cannot read it: "),
+            "{e}"
+        );
     }
 
     #[test]

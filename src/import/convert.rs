@@ -4,9 +4,9 @@
 use toml::{Table, Value};
 
 use crate::import::emit::{Step, Workflow};
+use crate::import::groups::Group;
 use crate::import::js::{Origin, Segment};
 use crate::import::names::{Names, slug};
-use crate::import::groups::Group;
 use crate::import::postman::{self, Collection, Item, script_lines};
 use crate::import::request::{self, Auth};
 use crate::import::scripts::{self, Check, Kind};
@@ -60,7 +60,10 @@ fn status_note(out: &mut Converted) {
         "No request here checks its status in Postman".to_owned()
     } else {
         let quoted: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
-        format!("These requests check no status in Postman: {}", quoted.join(", "))
+        format!(
+            "These requests check no status in Postman: {}",
+            quoted.join(", ")
+        )
     };
     out.workflow.comments.push(format!(
         "{who}. There any status passes; here a step without `expect.status` passes only on a \

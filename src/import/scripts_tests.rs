@@ -373,11 +373,7 @@ pm.environment.set("always", d.name);"#,
     assert_eq!(out.optional, ["appID", "fallbackID"]);
     assert_eq!(
         out.unconverted,
-        [
-            "if (pm.response.code === 201) {",
-            "} else {",
-            "}"
-        ]
+        ["if (pm.response.code === 201) {", "} else {", "}"]
     );
 }
 

@@ -124,7 +124,14 @@ fn bad_connection_flags_are_usage_errors_and_nothing_is_sent() {
     assert_eq!(server.hits(), 0, "a request was sent");
     // The same flags, well given, run.
     case()
-        .args(["run", "w.toml", "--cacert", "ca.pem", "--connect-timeout", "5s"])
+        .args([
+            "run",
+            "w.toml",
+            "--cacert",
+            "ca.pem",
+            "--connect-timeout",
+            "5s",
+        ])
         .run()
         .code(0);
     assert_eq!(server.hits(), 1);
@@ -158,13 +165,19 @@ fn proxy_carries_http_and_tunnels_https_and_no_proxy_bypasses_it() {
         .run()
         .code(0);
     assert!(
-        proxy.seen().iter().any(|l| l.starts_with(&format!("CONNECT {addr} "))),
+        proxy
+            .seen()
+            .iter()
+            .any(|l| l.starts_with(&format!("CONNECT {addr} "))),
         "{:?}",
         proxy.seen()
     );
     // The environment's proxy applies without the flag, as in curl.
     Case::new()
-        .file("w.toml", &get("http://127.0.0.1:9/env", "\"$.via\" = \"proxy\""))
+        .file(
+            "w.toml",
+            &get("http://127.0.0.1:9/env", "\"$.via\" = \"proxy\""),
+        )
         .env("HTTP_PROXY", &proxy_url)
         .args(["run", "w.toml"])
         .run()
@@ -265,11 +278,7 @@ fn jobs_without_a_matrix_gives_each_workflow_its_own_variables() {
         "name = \"Second\"\n\n[[steps]]\nname = \"Use\"\nurl = \"{}/echo?m=<<seen>>\"\n",
         server.base
     );
-    let case = || {
-        Case::new()
-            .file("1.toml", &first)
-            .file("2.toml", &second)
-    };
+    let case = || Case::new().file("1.toml", &first).file("2.toml", &second);
     case().args(["run", "1.toml", "2.toml"]).run().code(0);
     case()
         .args(["run", "1.toml", "2.toml", "--jobs", "2"])
@@ -299,13 +308,22 @@ fn completions_are_a_valid_bash_script_and_man_is_roff() {
         "bash -n: {}",
         String::from_utf8_lossy(&syntax.stderr)
     );
-    Case::new()
-        .args(["completions", "tcsh"])
-        .run()
-        .code(2);
+    Case::new().args(["completions", "tcsh"]).run().code(2);
     let man = Case::new().args(["man"]).run().code(0);
-    assert!(man.stdout.starts_with(".TH"), "{}", &man.stdout[..200.min(man.stdout.len())]);
-    for needle in [".SS \"steprun run\"", ".SS \"steprun import postman\"", "\\-\\-cacert"] {
-        assert!(man.stdout.contains(needle), "lacks {needle}:\n{}", man.stdout);
+    assert!(
+        man.stdout.starts_with(".TH"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+    for needle in [
+        ".SS \"steprun run\"",
+        ".SS \"steprun import postman\"",
+        "\\-\\-cacert",
+    ] {
+        assert!(
+            man.stdout.contains(needle),
+            "lacks {needle}:\n{}",
+            man.stdout
+        );
     }
 }

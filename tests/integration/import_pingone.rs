@@ -165,7 +165,13 @@ fn sibling_folders_of_alternatives_become_separate_files() {
     let dir = case.path("out");
     let dir = dir.to_str().expect("utf-8 path");
     let run = Case::new()
-        .args(["run", dir, "--sandbox", "--var", "clientAssertion=not.a.jwt"])
+        .args([
+            "run",
+            dir,
+            "--sandbox",
+            "--var",
+            "clientAssertion=not.a.jwt",
+        ])
         .args(["--report", "json=report.json"]);
     let out = run.run().code(1);
     let report: Value = serde_json::from_str(&run.read("report.json")).expect("json report");
@@ -176,14 +182,22 @@ fn sibling_folders_of_alternatives_become_separate_files() {
         .map(|w| {
             let name = w["name"].as_str().unwrap_or_default();
             let short = name.rsplit(['/', '—']).next().unwrap_or(name).trim();
-            (short.to_owned(), w["outcome"].as_str().unwrap_or("none").to_owned())
+            (
+                short.to_owned(),
+                w["outcome"].as_str().unwrap_or("none").to_owned(),
+            )
         })
         .collect();
     assert_eq!(outcomes.len(), 5, "{outcomes:?}\n{}", out.stdout);
     assert_eq!(outcomes[0], ("Client secret JWT".into(), "failed".into()));
     assert_eq!(outcomes[1], ("Client secret basic".into(), "passed".into()));
     assert_ne!(outcomes[2].1, "skipped", "{outcomes:?}");
-    assert_eq!(outcomes[3], ("Find a user".into(), "passed".into()), "{}", out.stdout);
+    assert_eq!(
+        outcomes[3],
+        ("Find a user".into(), "passed".into()),
+        "{}",
+        out.stdout
+    );
     assert_eq!(outcomes[4].1, "passed", "{}", out.stdout);
 }
 

@@ -31,8 +31,8 @@ impl Pki {
         ca_params
             .distinguished_name
             .push(DnType::CommonName, "steprun test CA");
-        let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key"))
-            .expect("CA");
+        let ca =
+            CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("CA");
         let server_key = KeyPair::generate().expect("key");
         let server = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
             .expect("params")
@@ -66,10 +66,12 @@ impl Pki {
         let builder = if client_auth {
             let mut roots = rustls::RootCertStore::empty();
             roots.add(self.ca_der.clone()).expect("CA root");
-            let verifier =
-                rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                    .build()
-                    .expect("client verifier");
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .expect("client verifier");
             builder.with_client_cert_verifier(verifier)
         } else {
             builder.with_no_client_auth()
@@ -89,7 +91,8 @@ impl Pki {
                     return;
                 };
                 let client_cert = tls.get_ref().1.peer_certificates().is_some();
-                let body = serde_json::json!({ "tls": true, "line": line, "clientCert": client_cert });
+                let body =
+                    serde_json::json!({ "tls": true, "line": line, "clientCert": client_cert });
                 respond(&mut tls, &body).await;
             }
         })
@@ -141,8 +144,11 @@ impl Proxy {
                         let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
                     }
                 } else {
-                    respond(&mut stream, &serde_json::json!({ "via": "proxy", "line": line }))
-                        .await;
+                    respond(
+                        &mut stream,
+                        &serde_json::json!({ "via": "proxy", "line": line }),
+                    )
+                    .await;
                 }
             }
         });
