@@ -200,7 +200,7 @@ pub struct NetArgs {
     /// The private key of --cert (PEM)
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
-    /// Send every request through this proxy (http:// or https://); NO_PROXY is honoured
+    /// Send every request through this proxy (http:// or https://); `NO_PROXY` is honoured
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Give up connecting (TCP and TLS) after this long: 500ms, 5s, 1m

@@ -45,7 +45,7 @@ fn page(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
 }
 
 /// A subsection per command (`steprun run`, `steprun import postman`, …): its synopsis, what
-/// it does and its options, in clap_mangen's words.
+/// it does and its options, in `clap_mangen`'s words.
 fn commands(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
     // Not clap's own `help` subcommand: `--help` is on every command.
     let shown = |s: &&clap::Command| !s.is_hide_set() && s.get_name() != "help";
@@ -75,7 +75,7 @@ fn commands(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// clap_mangen opens every section it renders with the definition of the `Aq` string (a
+/// `clap_mangen` opens every section it renders with the definition of the `Aq` string (a
 /// quote that works in groff and elsewhere); one page needs it once, after `.TH`, which a man
 /// page begins with.
 fn tidy(roff: &str) -> String {

@@ -30,15 +30,14 @@ fn split<'a>(items: &'a [Item], folders: &[&'a Item], out: &mut Vec<Group<'a>>) 
     let mut loose: Option<usize> = None;
     for item in items {
         let Some(children) = &item.children else {
-            match loose {
-                Some(i) => out[i].items.push(item),
-                None => {
-                    loose = Some(out.len());
-                    out.push(Group {
-                        folders: folders.to_vec(),
-                        items: vec![item],
-                    });
-                }
+            if let Some(i) = loose {
+                out[i].items.push(item);
+            } else {
+                loose = Some(out.len());
+                out.push(Group {
+                    folders: folders.to_vec(),
+                    items: vec![item],
+                });
             }
             continue;
         };

@@ -135,7 +135,6 @@ pub fn split_top_level<'a>(text: &'a str, ops: &[&str]) -> Vec<&'a str> {
                 chars.next();
             }
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '"' | '\'' | '`') => quote = Some(c),
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth -= 1,
