@@ -67,7 +67,9 @@ fn a_server_asking_for_a_client_certificate_accepts_cert_and_key() {
             .args(args.iter().copied())
             .run()
     };
-    wants_cert(&[]).code(1);
+    wants_cert(&[])
+        .code(1)
+        .stdout_has("the server may want a client certificate: --cert FILE --key FILE");
     wants_cert(&["--cert", "client.pem", "--key", "client.key"]).code(0);
     // The key may share the certificate's file, as curl allows.
     wants_cert(&["--cert", "client-both.pem"]).code(0);
