@@ -5,15 +5,18 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{self, NetArgs, RunArgs, TeachArgs, VarArgs};
+use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
-use crate::http::{Network, network};
+use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec, ReportTarget};
 use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_file};
 use crate::workflow::model::Workflow;
 use crate::workflow::source::normalized;
+
+mod net;
+pub use net::network_config;
 
 /// Prefix of environment variables that become steprun variables.
 pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
@@ -87,45 +90,6 @@ pub struct RunConfig {
     pub color: ColorChoice,
     /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
     pub network: Network,
-}
-
-/// The connection flags, their files read and checked: each problem is an error naming the
-/// flag and the file, and the run sends nothing.
-pub fn network_config(args: &NetArgs) -> Result<Network, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let mut net = Network {
-        insecure: args.insecure,
-        ..Network::default()
-    };
-    if let Some(path) = &args.cacert {
-        match network::roots(path) {
-            Ok(roots) => net.roots = roots,
-            Err(e) => errors.push(Diagnostic::new(e)),
-        }
-    }
-    if let Some(cert) = &args.cert {
-        match network::identity(cert, args.key.as_deref()) {
-            Ok(identity) => net.identity = Some(identity),
-            Err(e) => errors.push(Diagnostic::new(e)),
-        }
-    }
-    if let Some(url) = &args.proxy {
-        match network::proxy(url) {
-            Ok(proxy) => net.proxy = Some(proxy),
-            Err(e) => errors.push(Diagnostic::new(e)),
-        }
-    }
-    if let Some(text) = &args.connect_timeout {
-        match network::connect_timeout(text) {
-            Ok(d) => net.connect_timeout = Some(d),
-            Err(e) => errors.push(Diagnostic::new(e)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(net)
-    } else {
-        Err(errors)
-    }
 }
 
 /// Two reports cannot share a destination: on standard output they would run into each

@@ -123,37 +123,6 @@ pub fn statements(line: &str) -> (Vec<String>, bool) {
     (out, comment_only)
 }
 
-/// `text` split at the operators `ops` where they stand outside brackets and strings
-/// (`a && (b || c)` at `&&`, `||` is `a`, `(b || c)`).
-pub fn split_top_level<'a>(text: &'a str, ops: &[&str]) -> Vec<&'a str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => depth -= 1,
-            (None, _) if depth == 0 => {
-                if let Some(op) = ops.iter().find(|op| text[i..].starts_with(**op)) {
-                    parts.push(&text[start..i]);
-                    start = i + op.len();
-                    for _ in 1..op.len() {
-                        chars.next();
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
-}
-
 fn flush(cur: &mut String, out: &mut Vec<String>) {
     let s = cur.trim();
     if !s.is_empty() {

@@ -1,5 +1,6 @@
 //! `steprun import postman`: convert a Postman collection (v2.0/2.1) to workflow files.
 
+mod conditions;
 mod convert;
 mod emit;
 mod groups;

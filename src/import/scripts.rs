@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::import::conditions;
 use crate::import::js::{self, Origin};
 
 /// Which script a line comes from: pre-request scripts run before any response exists.
@@ -156,7 +157,7 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 }
             }
         }
-        if opens == Frame::Code && is_conditional(line.trim()) {
+        if opens == Frame::Code && conditions::is_conditional(line.trim()) {
             opens = Frame::Cond;
         }
         let mut keep = failed;
@@ -259,41 +260,7 @@ fn guard<'a>(statement: &'a str, aliases: &HashMap<String, Origin>) -> Option<&'
         }
         (depth == 0).then_some(i)
     })?;
-    reads_body(&after[..close], aliases).then(|| after[close + 1..].trim())
-}
-
-/// Whether every operand of a condition reads the response body: `jsonData.x`, and compound
-/// ones as real collections write them, `d._embedded && d._embedded.users.length > 0`,
-/// `d.id !== undefined || d.code`. A value read under such a guard may be missing.
-fn reads_body(condition: &str, aliases: &HashMap<String, Origin>) -> bool {
-    static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(.+?)\s*(?:[<>]=?|[!=]==?)\s*(?:-?\d+(?:\.\d+)?|null|undefined|true|false|'[^']*'|\x22[^\x22]*\x22)$")
-            .expect("valid regex")
-    });
-    let operands = js::split_top_level(condition, &["&&", "||"]);
-    !operands.is_empty()
-        && operands.iter().all(|operand| {
-            let mut operand = operand.trim();
-            while let Some(inner) = operand.strip_prefix('(').and_then(|o| o.strip_suffix(')')) {
-                operand = inner.trim();
-            }
-            let operand = operand.strip_prefix('!').unwrap_or(operand).trim();
-            let operand = COMPARED
-                .captures(operand)
-                .and_then(|c| c.get(1))
-                .map_or(operand, |m| m.as_str());
-            matches!(js::resolve(operand, aliases), Some(Origin::Body(segments)) if !segments.is_empty())
-        })
-}
-
-/// `if (…)`, `else if (…)` or `else`: what the block sets may not be set.
-fn is_conditional(statement: &str) -> bool {
-    let s = statement.trim_start_matches('}').trim_start();
-    let word = |w: &str| {
-        s.strip_prefix(w)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(', '{']))
-    };
-    word("if") || word("else")
+    conditions::reads_body(&after[..close], aliases).then(|| after[close + 1..].trim())
 }
 
 impl Outcome {

@@ -380,7 +380,7 @@ pm.environment.set("always", d.name);"#,
 #[test]
 fn conditions_split_at_top_level_operators_only() {
     assert_eq!(
-        js::split_top_level("a && (b || c) || d['x&&y']", &["&&", "||"]),
+        crate::import::conditions::split_top_level("a && (b || c) || d['x&&y']", &["&&", "||"]),
         ["a ", " (b || c) ", " d['x&&y']"]
     );
 }
