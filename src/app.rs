@@ -28,6 +28,7 @@ macro_rules! say_err {
 }
 
 mod run;
+mod shell;
 
 use run::{run, teach_command};
 
@@ -54,6 +55,9 @@ pub fn main(cli: Cli) -> u8 {
         Command::Run(args) => args.jobs > 1,
         Command::Sandbox(_) => true,
         Command::Check(_) | Command::List(_) | Command::Teach(_) | Command::Schema => false,
+        // No runtime: printing text sends nothing.
+        Command::Completions(args) => return shell::completions(args.shell),
+        Command::Man => return shell::man(),
         // No runtime: converting files sends nothing.
         Command::Import(ImportCommand::Postman(args)) => return import_postman(args),
     };
@@ -76,7 +80,7 @@ pub fn main(cli: Cli) -> u8 {
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
         Command::Schema => print_schema(),
-        Command::Import(_) => exit::OK,
+        Command::Import(_) | Command::Completions(_) | Command::Man => exit::OK,
     };
     // A thread still blocked reading a `prompt` answer must not keep an interrupted run alive.
     runtime.shutdown_background();

@@ -33,6 +33,10 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print the JSON Schema of the workflow format
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `steprun man | man -l -`
+    Man,
     /// Convert another tool's files to workflow files
     #[command(subcommand)]
     Import(ImportCommand),
@@ -72,11 +76,13 @@ pub struct VarArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Workflow files or directories [default: workflows/]
+    /// Workflow files or directories (`-`: read one from standard input) [default: workflows/]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub vars: VarArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Run only workflows with this tag; repeatable (any of them)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
@@ -89,7 +95,8 @@ pub struct RunArgs {
     /// Stop the run at the first failed workflow
     #[arg(long)]
     pub fail_fast: bool,
-    /// How many matrix runs go at once
+    /// How many matrix runs go at once; without --matrix, how many of the named workflows run
+    /// side by side, each with its own variables
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Run everything once per vars file matching GLOB
@@ -117,11 +124,13 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct TeachArgs {
-    /// The workflow file
+    /// The workflow file (`-`: read it from standard input)
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     #[command(flatten)]
     pub vars: VarArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Do not pause: show each step and send it at once (for demos and CI)
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -176,4 +185,35 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// How requests reach servers, with curl's and hurl's names for the same things (README,
+/// Commands: Connections).
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// Also trust the CA certificates in FILE (PEM, one or more)
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Present the client certificate in FILE (PEM; may hold the key too)
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// The private key of --cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Send every request through this proxy (http:// or https://); `NO_PROXY` is honoured
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Give up connecting (TCP and TLS) after this long: 500ms, 5s, 1m
+    #[arg(long, value_name = "DURATION")]
+    pub connect_timeout: Option<String>,
+    /// Do not verify TLS certificates (as `insecure = true` on every step), with a warning
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }

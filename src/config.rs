@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
+use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec, ReportTarget};
 use crate::vars::Layers;
 use crate::workflow::convert::is_identifier;
@@ -16,6 +17,8 @@ use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
 mod walk;
+mod net;
+pub use net::network_config;
 
 /// Prefix of environment variables that become steprun variables.
 pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
@@ -95,6 +98,8 @@ pub struct RunConfig {
     pub color: ColorChoice,
     /// What the directories held that is not run, for `-v`.
     pub skipped: Vec<String>,
+    /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
+    pub network: Network,
 }
 
 /// Two reports cannot share a destination: on standard output they would run into each
@@ -137,6 +142,11 @@ fn lexical_absolute(path: &Path) -> PathBuf {
 }
 
 impl RunConfig {
+    /// `--jobs N` without `--matrix`: the workflows run side by side, each on its own.
+    pub fn parallel_files(&self) -> bool {
+        self.jobs > 1 && self.matrix.is_empty() && self.workflows.len() > 1
+    }
+
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, Vec<Diagnostic>> {
         let reports = args
             .reports
@@ -152,10 +162,16 @@ impl RunConfig {
         let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
         let workflows = some_workflows(loaded, &args.paths, &tags)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let network = network_config(&args.net)?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
             None => Vec::new(),
         };
+        if args.jobs > 1 && matrix.is_empty() && args.save_vars.is_some() {
+            return Err(vec![Diagnostic::new(
+                "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
+            ).with_help("run without --jobs to save the variables the workflows share")]);
+        }
         Ok(RunConfig {
             workflows,
             vars,
@@ -170,6 +186,7 @@ impl RunConfig {
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
             skipped,
+            network,
         })
     }
 
@@ -183,6 +200,7 @@ impl RunConfig {
         }
         let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
         let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let network = network_config(&args.net)?;
         Ok(RunConfig {
             workflows,
             vars,
@@ -197,6 +215,7 @@ impl RunConfig {
             show_secrets: args.show_secrets,
             color: color_choice(args.color),
             skipped: Vec::new(),
+            network,
         })
     }
 }
@@ -297,8 +316,15 @@ pub fn load_workflows_noting(
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        errors.push(Diagnostic::new(
+            "standard input (`-`) holds one workflow: name it once",
+        ));
+    }
     for path in paths {
-        if path.is_dir() {
+        if is_stdin(path) {
+            files.push((path.clone(), true));
+        } else if path.is_dir() {
             let mut found = Vec::new();
             walk::workflow_files(path, &mut found, skipped, &mut errors);
             files.extend(found.into_iter().map(|f| (f, false)));
@@ -321,7 +347,11 @@ pub fn load_workflows_noting(
             .components()
             .filter(|c| *c != std::path::Component::CurDir)
             .collect();
-        let loaded = loader.load(&file);
+        let loaded = if is_stdin(&file) {
+            loader.load_stdin()
+        } else {
+            loader.load(&file)
+        };
         let steps = loaded.as_ref().map(|w| w.steps.len()).ok();
         tracing::debug!(path = %file.display(), ?steps, "loaded");
         match loaded {
@@ -348,6 +378,11 @@ pub fn load_workflows_noting(
     } else {
         Err(errors)
     }
+}
+
+/// `-`: the workflow is read from standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// `workflows`, unless there are none: running or checking nothing is a mistake in the paths

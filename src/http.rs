@@ -11,6 +11,9 @@ use reqwest::header::{COOKIE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET
 use reqwest::{Method, StatusCode, Url};
 use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
 
+use explain::classify;
+pub use network::Network;
+
 /// The `User-Agent` of every request (unless a step sets its own).
 pub const USER_AGENT: &str = concat!("steprun/", env!("CARGO_PKG_VERSION"));
 
@@ -102,6 +105,7 @@ pub enum HttpError {
 /// workflow's jar is applied per request by [`Http`].
 #[derive(Clone, Default)]
 pub struct Clients {
+    network: Arc<Network>,
     plain: Arc<OnceLock<reqwest::Client>>,
     verified: Arc<OnceLock<reqwest::Client>>,
     insecure: Arc<OnceLock<reqwest::Client>>,
@@ -120,10 +124,18 @@ impl Clients {
         Clients::default()
     }
 
+    /// Clients that connect as `network` says (the command line's TLS, proxy and timeout).
+    pub fn with_network(network: Network) -> Clients {
+        Clients {
+            network: Arc::new(network),
+            ..Clients::default()
+        }
+    }
+
     fn get(&self, url: &Url, insecure: bool) -> Result<&reqwest::Client, HttpError> {
         let (slot, tls) = if url.scheme() == "http" {
             (&self.plain, Tls::None)
-        } else if insecure {
+        } else if insecure || self.network.insecure {
             (&self.insecure, Tls::Insecure)
         } else {
             (&self.verified, Tls::Verified)
@@ -131,7 +143,7 @@ impl Clients {
         if let Some(c) = slot.get() {
             return Ok(c);
         }
-        let c = build_client(tls)?;
+        let c = build_client(tls, &self.network)?;
         Ok(slot.get_or_init(|| c))
     }
 }
@@ -212,7 +224,14 @@ impl Http {
         *sends += 1;
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
-            let mut response = send_once(client, &current, &self.jar, opts.timeout).await?;
+            let mut response = send_once(
+                client,
+                &current,
+                &self.jar,
+                opts.timeout,
+                self.clients.network.connect_timeout,
+            )
+            .await?;
             set_cookies.extend(
                 response
                     .headers()
@@ -251,14 +270,23 @@ impl Http {
     }
 }
 
-fn build_client(tls: Tls) -> Result<reqwest::Client, HttpError> {
+fn build_client(tls: Tls, network: &Network) -> Result<reqwest::Client, HttpError> {
     install_crypto_provider();
-    let builder = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT);
+    if let Some(proxy) = &network.proxy {
+        builder = builder.proxy(proxy.clone());
+    }
+    if let Some(timeout) = network.connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    if let (Some(identity), Tls::Verified | Tls::Insecure) = (&network.identity, tls) {
+        builder = builder.identity(identity.clone());
+    }
     match tls {
         Tls::None => builder.tls_certs_only([]),
-        Tls::Verified => builder,
+        Tls::Verified => builder.tls_certs_merge(network.roots.iter().cloned()),
         Tls::Insecure => builder.tls_danger_accept_invalid_certs(true),
     }
     .build()
@@ -266,7 +294,7 @@ fn build_client(tls: Tls) -> Result<reqwest::Client, HttpError> {
 }
 
 /// rustls needs a process-wide crypto provider; ring is the pure-Rust-friendly one we ship.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Another part of the process may have installed one already; either is fine.
@@ -281,6 +309,7 @@ async fn send_once(
     req: &Prepared,
     jar: &CookieStoreMutex,
     timeout: Duration,
+    connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
     let mut headers = req.headers.clone();
     if !headers.contains_key(COOKIE)
@@ -300,7 +329,7 @@ async fn send_once(
     let response = builder
         .send()
         .await
-        .map_err(|e| classify(&e, &req.url, timeout))?;
+        .map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?;
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
     Ok(response)
 }
@@ -312,7 +341,7 @@ async fn read_body(
 ) -> Result<bytes::Bytes, HttpError> {
     match tokio::time::timeout(timeout, response.bytes()).await {
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(classify(&e, url, timeout)),
+        Ok(Err(e)) => Err(classify(&e, url, timeout, None)),
         Err(_) => Err(HttpError::Timeout(timeout)),
     }
 }
@@ -339,26 +368,6 @@ fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError>
         };
     }
     Ok(form)
-}
-
-fn classify(e: &reqwest::Error, url: &Url, timeout: Duration) -> HttpError {
-    if e.is_timeout() {
-        return HttpError::Timeout(timeout);
-    }
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason = s.to_string();
-        source = s.source();
-    }
-    if e.is_connect() || e.is_request() {
-        HttpError::Connect {
-            url: url.origin().ascii_serialization(),
-            reason,
-        }
-    } else {
-        HttpError::Other(reason)
-    }
 }
 
 /// `name` as an HTTP header name, or why it cannot be one. The static check and the renderer
@@ -435,5 +444,7 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
     }
 }
 
+mod explain;
+pub mod network;
 #[cfg(test)]
 mod tests;

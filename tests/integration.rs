@@ -2,6 +2,8 @@
 
 #[path = "integration/harness.rs"]
 mod harness;
+#[path = "integration/net_servers.rs"]
+mod net_servers;
 #[path = "integration/server.rs"]
 mod server;
 
@@ -19,12 +21,16 @@ mod errors;
 mod expect_vars;
 #[path = "integration/failure_output.rs"]
 mod failure_output;
+#[path = "integration/flags.rs"]
+mod flags;
 #[path = "integration/html_report.rs"]
 mod html_report;
 #[path = "integration/import.rs"]
 mod import;
 #[path = "integration/input_errors.rs"]
 mod input_errors;
+#[path = "integration/import_pingone.rs"]
+mod import_pingone;
 #[path = "integration/jwt_sign.rs"]
 mod jwt_sign;
 #[path = "integration/library.rs"]

@@ -57,8 +57,23 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         }
     }
     let templates = Arc::new(Templates::new(&random_run_id()));
-    let (errors, warnings) =
-        static_check(&config.workflows, &config.vars, &matrix_layers, &templates);
+    let (errors, warnings) = if config.parallel_files() {
+        // Side by side, no workflow sees another's extractions: each is checked alone.
+        let mut all = (Vec::new(), Vec::new());
+        for workflow in &config.workflows {
+            let (errors, warnings) = static_check(
+                std::slice::from_ref(workflow),
+                &config.vars,
+                &matrix_layers,
+                &templates,
+            );
+            all.0.extend(errors);
+            all.1.extend(warnings);
+        }
+        all
+    } else {
+        static_check(&config.workflows, &config.vars, &matrix_layers, &templates)
+    };
     if !errors.is_empty() {
         return report_invalid(&errors);
     }
@@ -69,6 +84,13 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         for skipped in &config.skipped {
             say_err!("skipped {skipped}");
         }
+    }
+    if config.network.insecure {
+        // README, Step keys: `insecure = true` skips verification "with a warning"; the flag
+        // is that key on every step.
+        say_err!(
+            "warning: --insecure: no request verifies TLS certificates (insecure = true on every step)"
+        );
     }
     let sandbox = if config.vars.sandbox {
         match sandbox::start(([127, 0, 0, 1], 0).into()).await {
@@ -146,7 +168,7 @@ async fn execute(
     let cancel = Arc::new(Cancel::new());
     let engine = Engine {
         templates,
-        clients: crate::http::Clients::new(),
+        clients: crate::http::Clients::with_network(config.network.clone()),
         options: EngineOptions {
             keep: config.keep,
             fail_fast: config.fail_fast,
@@ -173,14 +195,14 @@ async fn execute(
         workflows: config.workflows.len(),
         runs: entries.len(),
     }));
-    let workflows = &config.workflows;
     let engine_ref = &engine;
-    let mut results: Vec<(usize, RunResult)> =
-        futures_util::stream::iter(entries.iter().enumerate())
-            .map(|(i, entry)| async move { (i, engine_ref.run(i, entry, workflows).await) })
-            .buffer_unordered(config.jobs.max(1))
-            .collect()
-            .await;
+    let mut results: Vec<(usize, RunResult)> = futures_util::stream::iter(
+        units(config, &entries).into_iter().enumerate(),
+    )
+    .map(|(i, (entry, workflows))| async move { (i, engine_ref.run(i, entry, workflows).await) })
+    .buffer_unordered(config.jobs.max(1))
+    .collect()
+    .await;
     interrupter.abort();
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
@@ -204,6 +226,26 @@ async fn execute(
         exit::FAILED
     } else {
         exit::OK
+    }
+}
+
+/// What runs side by side, each with its own variable store: the matrix entries (every
+/// workflow, in order, in each), or without a matrix and with `--jobs` above 1, each workflow
+/// named on the command line alone, as `hurl --parallel` runs files.
+fn units<'a>(
+    config: &'a RunConfig,
+    entries: &'a [RunEntry],
+) -> Vec<(&'a RunEntry, &'a [Arc<crate::workflow::model::Workflow>])> {
+    match entries {
+        [entry] if config.parallel_files() => config
+            .workflows
+            .iter()
+            .map(|w| (entry, std::slice::from_ref(w)))
+            .collect(),
+        _ => entries
+            .iter()
+            .map(|entry| (entry, config.workflows.as_slice()))
+            .collect(),
     }
 }
 

@@ -4,6 +4,7 @@
 use toml::{Table, Value};
 
 use crate::import::emit::{Step, Workflow};
+use crate::import::groups::Group;
 use crate::import::js::{Origin, Segment};
 use crate::import::names::{Names, slug};
 use crate::import::postman::{self, Collection, Item, script_lines};
@@ -21,73 +22,89 @@ pub struct Converted {
     pub script_only: Vec<String>,
     /// Variables set by literal `set` calls, to go into `[vars]`.
     pub literals: Table,
+    /// Steps whose Postman request checks no status: Postman passes them whatever it is,
+    /// steprun expects a 2xx.
+    pub unchecked_status: Vec<String>,
 }
 
-/// The top-level items, grouped: each folder alone, runs of loose requests together.
-pub fn groups(items: &[Item]) -> Vec<Vec<&Item>> {
-    let mut groups: Vec<Vec<&Item>> = Vec::new();
-    for item in items {
-        let loose = item.children.is_none();
-        let extend = loose
-            && groups
-                .last()
-                .is_some_and(|g| g.first().is_some_and(|f| f.children.is_none()));
-        match groups.last_mut() {
-            Some(last) if extend => last.push(item),
-            _ => groups.push(vec![item]),
-        }
-    }
-    groups
-}
-
-/// Converts one group of top-level items to a workflow (not yet with `[vars]`/`requires`).
-pub fn workflow(collection: &Collection, group: &[&Item], names: &mut Names) -> Converted {
-    let folder = group.first().copied().filter(|i| i.children.is_some());
+/// Converts one group of items to a workflow (not yet with `[vars]`/`requires`).
+pub fn workflow(collection: &Collection, group: &Group, names: &mut Names) -> Converted {
     let mut out = Converted::default();
-    heading(&mut out, collection, folder, names);
+    heading(&mut out, collection, &group.folders, names);
     scope_scripts(&mut out, "collection", &collection.event);
-    if let Some(f) = folder {
-        scope_scripts(&mut out, "folder", &f.event);
-        let children = f.children.as_deref().unwrap_or_default();
-        flatten(children, &Auth::Inherit, None, names, &mut out);
-    } else {
-        for item in group {
-            flatten(
-                std::slice::from_ref(*item),
-                &Auth::Inherit,
-                None,
-                names,
-                &mut out,
-            );
-        }
+    for folder in &group.folders {
+        scope_scripts(&mut out, "folder", &folder.event);
     }
+    for item in &group.items {
+        flatten(
+            std::slice::from_ref(*item),
+            &Auth::Inherit,
+            None,
+            names,
+            &mut out,
+        );
+    }
+    status_note(&mut out);
     out
 }
 
-/// Name, description, tags, file name and `[defaults].auth` of a folder's (or the loose
-/// requests') workflow.
-fn heading(out: &mut Converted, collection: &Collection, folder: Option<&Item>, names: &mut Names) {
+/// Says in the file's header where steprun checks more than Postman did: a request whose test
+/// checks no status passes in Postman whatever the status, and a step without `expect.status`
+/// passes in steprun only on a 2xx. Nothing is invented on the steps themselves.
+fn status_note(out: &mut Converted) {
+    let steps = &out.unchecked_status;
+    if steps.is_empty() {
+        return;
+    }
+    let who = if steps.len() == out.workflow.steps.len() {
+        "No request here checks its status in Postman".to_owned()
+    } else {
+        let quoted: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
+        format!(
+            "These requests check no status in Postman: {}",
+            quoted.join(", ")
+        )
+    };
+    out.workflow.comments.push(format!(
+        "{who}. There any status passes; here a step without `expect.status` passes only on a \
+         2xx (add `status = [...]` to its `expect` to accept others)."
+    ));
+}
+
+/// Name, description, tags, file name and `[defaults].auth` of a group's workflow: named after
+/// its folders (`Collection — Folder / Alternative`), with the auth of the innermost folder
+/// that sets one.
+fn heading(out: &mut Converted, collection: &Collection, folders: &[&Item], names: &mut Names) {
     let collection_name = non_empty(Some(&collection.info.name), "Postman collection");
     let collection_desc = collection
         .info
         .description
         .as_ref()
         .and_then(postman::Description::text);
-    let (name, description, own_auth) = match folder {
+    let path: Vec<&str> = folders
+        .iter()
+        .map(|f| non_empty(f.name.as_deref(), "Folder"))
+        .collect();
+    let own_auth = folders
+        .iter()
+        .rev()
+        .map(|f| request::auth(f.auth.as_ref(), names))
+        .find(|a| !matches!(a, Auth::Inherit))
+        .unwrap_or(Auth::Inherit);
+    let (name, description) = match folders.last() {
         Some(f) => {
-            let fname = non_empty(f.name.as_deref(), "Folder");
             let desc = f.description.as_ref().and_then(postman::Description::text);
             (
-                format!("{collection_name} — {fname}"),
+                format!("{collection_name} — {}", path.join(" / ")),
                 desc.or(collection_desc),
-                request::auth(f.auth.as_ref(), names),
             )
         }
-        None => (collection_name.to_owned(), collection_desc, Auth::Inherit),
+        None => (collection_name.to_owned(), collection_desc),
     };
-    out.file_stem = slug(match folder {
-        Some(f) => non_empty(f.name.as_deref(), "Folder"),
-        None => collection_name,
+    out.file_stem = slug(&if path.is_empty() {
+        collection_name.to_owned()
+    } else {
+        path.join(" ")
     });
     out.workflow.name = name;
     out.workflow.description = description;
@@ -221,6 +238,9 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
         out,
     );
     step.comments.extend(notes);
+    if step.expect_status.is_none() {
+        out.unchecked_status.push(step.name.clone());
+    }
     step
 }
 

@@ -1,7 +1,9 @@
 //! `steprun import postman`: convert a Postman collection (v2.0/2.1) to workflow files.
 
+mod conditions;
 mod convert;
 mod emit;
+mod groups;
 mod js;
 mod names;
 mod postman;
@@ -101,7 +103,7 @@ fn convert_all(
     let declared = collection.variable.iter().filter_map(|v| v.key.as_deref());
     let mut names = names::Names::new(text, declared);
     let collection_vars = collection_vars(collection, &mut names);
-    let groups = convert::groups(&collection.item);
+    let groups = groups::groups(&collection.item);
     let width = groups.len().to_string().len().max(2);
     let mut report = Report::new(collection, dir);
     let mut extracted = BTreeMap::new();

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::import::conditions;
 use crate::import::js::{self, Origin};
 
 /// Which script a line comes from: pre-request scripts run before any response exists.
@@ -85,6 +86,9 @@ enum Frame {
     Wrapper(usize),
     /// `if (jsonData.x) {` around converted sets: dropped unless something in it is kept.
     Guard(usize),
+    /// `if (…) {` or `else {` on anything else: kept with the code like any block, but what it
+    /// sets is set only sometimes.
+    Cond,
     /// Any other block: its braces are kept with the code.
     Code,
 }
@@ -118,7 +122,9 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
         let mut failed = comment_only;
         let mut declares = Vec::new();
         let mut opens = Frame::Code;
-        let mut guarded = stack.iter().any(|f| matches!(f, Frame::Guard(_)));
+        let mut guarded = stack
+            .iter()
+            .any(|f| matches!(f, Frame::Guard(_) | Frame::Cond));
         for statement in &statements {
             let (statement, inline_guard) = match guard(statement, &aliases) {
                 Some(rest) if rest.is_empty() && braces.first() == Some(&'{') => {
@@ -151,15 +157,18 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 }
             }
         }
+        if opens == Frame::Code && conditions::is_conditional(line.trim()) {
+            opens = Frame::Cond;
+        }
         let mut keep = failed;
         for brace in braces {
             if brace == '{' {
                 stack.push(opens);
-                keep |= opens == Frame::Code;
+                keep |= matches!(opens, Frame::Code | Frame::Cond);
             } else {
                 match stack.pop() {
                     Some(Frame::Wrapper(open) | Frame::Guard(open)) => blocks.push((open, index)),
-                    Some(Frame::Code) | None => keep = true,
+                    Some(Frame::Code | Frame::Cond) | None => keep = true,
                 }
             }
         }
@@ -251,10 +260,7 @@ fn guard<'a>(statement: &'a str, aliases: &HashMap<String, Origin>) -> Option<&'
         }
         (depth == 0).then_some(i)
     })?;
-    match js::resolve(&after[..close], aliases)? {
-        Origin::Body(segments) if js::selectable(&segments) => Some(after[close + 1..].trim()),
-        _ => None,
-    }
+    conditions::reads_body(&after[..close], aliases).then(|| after[close + 1..].trim())
 }
 
 impl Outcome {

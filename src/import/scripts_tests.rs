@@ -328,3 +328,59 @@ pm.expect(jsonData["length"]).to.eql(4);"#,
         ]
     );
 }
+
+#[test]
+fn a_set_under_a_compound_guard_on_the_body_is_optional() {
+    // As PingOne's collections look a user up: the list may be empty, or absent.
+    let out = read(
+        &lines(
+            r#"var d = pm.response.json();
+if (d._embedded && d._embedded.users.length > 0) {
+    pm.environment.set("userID", d._embedded.users[0].id);
+}
+if (d.count !== undefined || (d.size >= 1)) pm.environment.set("size", d.size);"#,
+        ),
+        Kind::Test,
+    );
+    assert_eq!(
+        out.extract,
+        [
+            (
+                "userID".to_owned(),
+                body(&["_embedded", "users", "0", "id"])
+            ),
+            ("size".to_owned(), body(&["size"])),
+        ]
+    );
+    assert_eq!(out.optional, ["userID", "size"]);
+    assert!(out.unconverted.is_empty(), "{:?}", out.unconverted);
+}
+
+#[test]
+fn a_set_under_any_other_condition_is_optional_and_the_condition_kept() {
+    let out = read(
+        &lines(
+            r#"var d = pm.response.json();
+if (pm.response.code === 201) {
+    pm.environment.set("appID", d.id);
+} else {
+    pm.environment.set("fallbackID", d.items[0].id);
+}
+pm.environment.set("always", d.name);"#,
+        ),
+        Kind::Test,
+    );
+    assert_eq!(out.optional, ["appID", "fallbackID"]);
+    assert_eq!(
+        out.unconverted,
+        ["if (pm.response.code === 201) {", "} else {", "}"]
+    );
+}
+
+#[test]
+fn conditions_split_at_top_level_operators_only() {
+    assert_eq!(
+        crate::import::conditions::split_top_level("a && (b || c) || d['x&&y']", &["&&", "||"]),
+        ["a ", " (b || c) ", " d['x&&y']"]
+    );
+}

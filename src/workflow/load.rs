@@ -34,6 +34,27 @@ impl Loader {
         self.load_inner(path, &mut Vec::new(), None)
     }
 
+    /// Loads the workflow on standard input (`-` on the command line). Messages call it
+    /// `<stdin>`; its `use` paths are relative to the working directory.
+    pub fn load_stdin(&mut self) -> Result<Arc<Workflow>, Diagnostic> {
+        use std::io::Read as _;
+        let path = Path::new("<stdin>");
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Diagnostic::new(format!("cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(Diagnostic::new(format!(
+                "standard input holds more than {} MiB",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            )));
+        }
+        let text = utf8(path, bytes)?;
+        Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
+    }
+
     fn load_inner(
         &mut self,
         path: &Path,
