@@ -519,10 +519,21 @@ pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>
     let mut table: Spanned<toml::Table> = parse_toml(&source)?;
     let cx = Cx::new(Arc::clone(&source));
     let tenant = match table.get_mut().remove(TENANT) {
-        Some(_) => match parse_toml::<TenantOnly>(&source)?.tenant {
+        Some(toml::Value::Table(_)) => match parse_toml::<TenantOnly>(&source)?.tenant {
             Some(raw) => Some(Tenant::from_raw(&cx, &raw)?),
             None => None,
         },
+        Some(_) => {
+            let at = cx.key_span(cx.span(&table), TENANT);
+            return Err(cx
+                .error(
+                    "`tenant` in a vars file is the `[tenant]` table, not a variable",
+                    at,
+                )
+                .with_help(
+                    "it lists the tenant's `roles` and `products`; give the variable another name",
+                ));
+        }
         None => None,
     };
     Ok((cx.var_decls(&table)?, tenant))

@@ -439,11 +439,11 @@ fn matrix_runs_each_vars_file() {
             "w.toml",
             &at(
                 &s,
-                "name = \"M\"\n[[steps]]\nname = \"hit\"\nurl = \"BASE/echo/<<tenant>>\"\n",
+                "name = \"M\"\n[[steps]]\nname = \"hit\"\nurl = \"BASE/echo/<<region>>\"\n",
             ),
         )
-        .file("envs/eu.toml", "tenant = \"eu\"\n")
-        .file("envs/us.toml", "tenant = \"us\"\n")
+        .file("envs/eu.toml", "region = \"eu\"\n")
+        .file("envs/us.toml", "region = \"us\"\n")
         .args(["run", "w.toml", "--matrix", "envs/*.toml", "--jobs", "2"])
         .run()
         .code(0);

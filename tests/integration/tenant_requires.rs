@@ -182,3 +182,14 @@ fn each_matrix_entry_is_compared_with_its_own_tenant() {
     assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
     assert_eq!(s.hits(), 4);
 }
+
+#[test]
+fn tenant_is_not_a_variable_name_in_a_vars_file() {
+    let s = TestServer::start();
+    case(&s, "who = \"x\"\ntenant = \"eu\"\n")
+        .args(["check", "w/a.toml", "--vars", "v.toml"])
+        .run()
+        .code(2)
+        .stderr_has("`tenant` in a vars file is the `[tenant]` table, not a variable")
+        .stderr_has("v.toml:2:1");
+}
