@@ -15,6 +15,7 @@ pub mod http;
 pub mod import;
 pub mod jsonpath;
 pub mod logging;
+pub mod markdown;
 pub mod prompt;
 pub mod redact;
 pub mod report;

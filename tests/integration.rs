@@ -43,3 +43,7 @@ mod secrets;
 mod static_check;
 #[path = "integration/teach.rs"]
 mod teach;
+#[path = "integration/teach_curl.rs"]
+mod teach_curl;
+#[path = "integration/teach_layout.rs"]
+mod teach_layout;

@@ -147,6 +147,9 @@ pub(crate) struct WorkflowRun {
     pub urls: UrlCache,
     /// Secrecy the `[vars]` and vars files declare by name (see `vars::declared_secrecy`).
     pub declared: std::collections::BTreeMap<String, bool>,
+    /// Variables that a skipped step would have extracted, with that step's number and name,
+    /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
+    pub unset_by_skip: std::collections::BTreeMap<String, (usize, String)>,
 }
 
 impl WorkflowRun {
@@ -329,6 +332,7 @@ impl Engine {
         Ok(WorkflowRun {
             id,
             declared: vars::declared_secrecy(&layers),
+            unset_by_skip: std::collections::BTreeMap::new(),
             vars,
             extracted: extracted.clone(),
             redactor,

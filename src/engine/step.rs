@@ -69,7 +69,10 @@ impl Engine {
         };
         match self.condition(wf, spec.when) {
             Ok(true) => {}
-            Ok(false) => return skipped(report, "condition `when` is false".to_owned()),
+            Ok(false) => {
+                note_skip(wf, spec);
+                return skipped(report, "condition `when` is false".to_owned());
+            }
             Err(message) => return failed(report, message, started),
         }
         if let Err(message) = self.prompt(wf, spec.prompt).await {
@@ -86,6 +89,7 @@ impl Engine {
         for n in 1..=attempts {
             let mut attempt = self.attempt(wf, spec, n == 1).await;
             if let Some(reason) = attempt.held.take() {
+                note_skip(wf, spec);
                 report.request = attempt.request;
                 return skipped(report, reason);
             }
@@ -120,6 +124,7 @@ impl Engine {
         let passed = attempt.passed();
         if passed {
             for x in attempt.extracted {
+                wf.unset_by_skip.remove(&x.name);
                 wf.set_var(&x.name, &x.value, x.secret);
                 let value = wf
                     .redactor
@@ -229,7 +234,8 @@ impl Engine {
         let prepared = match renderer.request(spec.request, &mut wf.redactor) {
             Ok(p) => p,
             Err(e) => {
-                attempt.message = Some(format!("cannot render the request: {e}"));
+                let why = skipped_setter(wf, &e);
+                attempt.message = Some(format!("cannot render the request: {e}{why}"));
                 return attempt;
             }
         };
@@ -243,7 +249,13 @@ impl Engine {
         if first && spec.kind == StepKind::Step && self.gate.wants_preview() {
             let cookies = super::gate::jar_cookies(wf, &prepared);
             let redact = |text: &str| wf.redactor.redact(text).into_owned();
-            let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact);
+            let user = match &spec.request.auth {
+                crate::workflow::model::Auth::Basic { username, .. } => {
+                    single_variable(&username.value)
+                }
+                _ => None,
+            };
+            let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact, user);
             let preview = Preview {
                 number: spec.number,
                 name: spec.name,
@@ -410,6 +422,46 @@ impl Engine {
             duration: response.duration,
             url: r.redact(response.url.as_str()).into_owned(),
         }
+    }
+}
+
+/// The variable a template is made of when it is only that one (`<<adminAppID>>`).
+fn single_variable(template: &str) -> Option<&str> {
+    let name = template
+        .trim()
+        .strip_prefix("<<")?
+        .strip_suffix(">>")?
+        .trim();
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    identifier.then_some(name)
+}
+
+/// Remembers what a skipped step would have extracted, for [`skipped_setter`].
+fn note_skip(wf: &mut WorkflowRun, spec: &StepSpec<'_>) {
+    if spec.kind != StepKind::Step {
+        return;
+    }
+    for x in spec.extract {
+        wf.unset_by_skip
+            .insert(x.name.clone(), (spec.number, spec.name.to_owned()));
+    }
+}
+
+/// When `e` is an undefined variable that a skipped step would have set: which step, so the
+/// person knows what to send next time (a bare "undefined variable" reads like a typo).
+fn skipped_setter(wf: &WorkflowRun, e: &crate::engine::render::RenderError) -> String {
+    let crate::engine::render::RenderError::Template { source, .. } = e else {
+        return String::new();
+    };
+    let Some(name) = source.undefined.as_deref() else {
+        return String::new();
+    };
+    match wf.unset_by_skip.get(name) {
+        Some((number, step)) => {
+            format!("; `{name}` comes from step {number} ({step}), which was skipped")
+        }
+        None => String::new(),
     }
 }
 

@@ -287,9 +287,12 @@ fn c_shows_the_request_as_a_curl_command_then_asks_again() {
         .stdin("c\n\n\n")
         .run()
         .code(0)
-        .stdout_has(&format!("curl {}/items \\\n", s.base))
+        .stdout_has(&format!(
+            "\n# set these first: apiKey\ncurl {}/items \\\n",
+            s.base
+        ))
         .stdout_has("  -H 'content-type: application/json' \\\n")
-        .stdout_has("  -H 'x-api-key: «apiKey»' \\\n")
+        .stdout_has("  -H \"x-api-key: $apiKey\" \\\n")
         .stdout_has("  --data-binary '{\"name\":\"first\"}' \\\n  --max-time 30\n")
         .stderr_has("c curl")
         .nowhere(KEY);
