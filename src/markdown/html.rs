@@ -55,7 +55,7 @@ pub fn to_html(markdown: &str) -> String {
 /// scheme that runs or embeds something.
 fn safe_url(url: &CowStr<'_>) -> bool {
     let url = url.trim();
-    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = url.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if url[i..].starts_with(':') => {
             let scheme = url[..i].to_ascii_lowercase();

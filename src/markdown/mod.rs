@@ -10,7 +10,7 @@ pub use text::{to_lines, wrap, wrap_indented};
 
 use pulldown_cmark::{Options, Parser};
 
-/// The Markdown a doc may use: CommonMark plus tables and strikethrough (GitHub's flavour, as
+/// The Markdown a doc may use: `CommonMark` plus tables and strikethrough (GitHub's flavour, as
 /// docs are written to read well on GitHub too).
 fn parser(text: &str) -> Parser<'_> {
     Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)

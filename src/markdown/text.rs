@@ -2,6 +2,8 @@
 //! characters count two), lists with hanging indents, inline code without its backticks (bold
 //! when colour is on), emphasis as plain text, links as `text (url)`, code blocks as written.
 
+use std::fmt::Write as _;
+
 use pulldown_cmark::{Event, Tag, TagEnd};
 use textwrap::{WordSeparator, WordSplitter};
 
@@ -110,7 +112,9 @@ impl Layout {
                 self.out.push(line);
             }
             Event::TaskListMarker(done) => self.inline.push_str(if done { "[x] " } else { "[ ] " }),
-            Event::FootnoteReference(name) => self.inline.push_str(&format!("[{name}]")),
+            Event::FootnoteReference(name) => {
+                let _ = write!(self.inline, "[{name}]");
+            }
             Event::InlineMath(text) | Event::DisplayMath(text) => self.inline.push_str(&text),
         }
     }
@@ -219,7 +223,7 @@ impl Layout {
         if text.is_empty() {
             self.inline.push_str(&url);
         } else {
-            self.inline.push_str(&format!(" ({url})"));
+            let _ = write!(self.inline, " ({url})");
         }
     }
 

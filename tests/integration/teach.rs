@@ -77,7 +77,7 @@ fn teach_shows_the_doc_the_request_the_response_and_what_was_learned() {
         .run()
         .code(0)
         .stdout_has("Items\n═════")
-        .stdout_has("Create an **item**, then read it back.")
+        .stdout_has("Create an item, then read it back.")
         .stdout_has("- the id comes from the response body")
         .stdout_has("── Step 1 of 3 · Create an item")
         .stdout_has("POST creates the item; its id comes back in the body.")

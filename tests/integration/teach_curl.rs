@@ -11,7 +11,7 @@ use serde_json::Value;
 use steprun::sandbox::{self, Sandbox};
 
 /// Longest wait for one line of `teach`'s output.
-const LINE_WAIT: Duration = Duration::from_secs(60);
+const LINE_WAIT: Duration = Duration::from_mins(1);
 
 /// `teach` of a library workflow against `vars`, answered line by line.
 struct Teach {
