@@ -9,6 +9,8 @@ mod server;
 mod body_file;
 #[path = "integration/conformance.rs"]
 mod conformance;
+#[path = "integration/curl_reading.rs"]
+mod curl_reading;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]

