@@ -132,6 +132,27 @@ pub fn command(
     out
 }
 
+/// The variable `auth.basic.username` is made of, when it is just one (`<<adminAppID>>`):
+/// `-u` names it beside a secret password.
+pub fn basic_user_variable(auth: &crate::workflow::model::Auth) -> Option<&str> {
+    match auth {
+        crate::workflow::model::Auth::Basic { username, .. } => single_variable(&username.value),
+        _ => None,
+    }
+}
+
+/// The variable a template is made of when it is only that one (`<<adminAppID>>`).
+fn single_variable(template: &str) -> Option<&str> {
+    let name = template
+        .trim()
+        .strip_prefix("<<")?
+        .strip_suffix(">>")?
+        .trim();
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    identifier.then_some(name)
+}
+
 /// `user` and `password` of a `Basic` authorization value, when it decodes to them.
 fn basic_credentials(value: &str) -> Option<(String, String)> {
     let (scheme, token) = value.trim().split_once(' ')?;
@@ -338,5 +359,14 @@ mod tests {
         let cmd = command(&p, None, &opts(), &plain, Some("adminAppID"));
         assert!(cmd.contains("-u app-1:open"), "{cmd}");
         assert!(!cmd.contains('#'), "{cmd}");
+    }
+
+    #[test]
+    fn a_username_of_one_variable_is_named() {
+        assert_eq!(single_variable("<<adminAppID>>"), Some("adminAppID"));
+        assert_eq!(single_variable(" << app_id >> "), Some("app_id"));
+        assert_eq!(single_variable("<<appID>>-x"), None);
+        assert_eq!(single_variable("<<a ~ b>>"), None);
+        assert_eq!(single_variable("plain"), None);
     }
 }

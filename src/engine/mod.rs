@@ -7,6 +7,7 @@ mod gate;
 pub mod received;
 pub mod render;
 mod shown;
+mod skips;
 mod step;
 mod verify;
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
 use crate::engine::shown::{shown_body, shown_value};
+use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{
@@ -249,12 +250,7 @@ impl Engine {
         if first && spec.kind == StepKind::Step && self.gate.wants_preview() {
             let cookies = super::gate::jar_cookies(wf, &prepared);
             let redact = |text: &str| wf.redactor.redact(text).into_owned();
-            let user = match &spec.request.auth {
-                crate::workflow::model::Auth::Basic { username, .. } => {
-                    single_variable(&username.value)
-                }
-                _ => None,
-            };
+            let user = crate::curl::basic_user_variable(&spec.request.auth);
             let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact, user);
             let preview = Preview {
                 number: spec.number,
@@ -422,46 +418,6 @@ impl Engine {
             duration: response.duration,
             url: r.redact(response.url.as_str()).into_owned(),
         }
-    }
-}
-
-/// The variable a template is made of when it is only that one (`<<adminAppID>>`).
-fn single_variable(template: &str) -> Option<&str> {
-    let name = template
-        .trim()
-        .strip_prefix("<<")?
-        .strip_suffix(">>")?
-        .trim();
-    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    identifier.then_some(name)
-}
-
-/// Remembers what a skipped step would have extracted, for [`skipped_setter`].
-fn note_skip(wf: &mut WorkflowRun, spec: &StepSpec<'_>) {
-    if spec.kind != StepKind::Step {
-        return;
-    }
-    for x in spec.extract {
-        wf.unset_by_skip
-            .insert(x.name.clone(), (spec.number, spec.name.to_owned()));
-    }
-}
-
-/// When `e` is an undefined variable that a skipped step would have set: which step, so the
-/// person knows what to send next time (a bare "undefined variable" reads like a typo).
-fn skipped_setter(wf: &WorkflowRun, e: &crate::engine::render::RenderError) -> String {
-    let crate::engine::render::RenderError::Template { source, .. } = e else {
-        return String::new();
-    };
-    let Some(name) = source.undefined.as_deref() else {
-        return String::new();
-    };
-    match wf.unset_by_skip.get(name) {
-        Some((number, step)) => {
-            format!("; `{name}` comes from step {number} ({step}), which was skipped")
-        }
-        None => String::new(),
     }
 }
 
