@@ -1,22 +1,35 @@
 //! A request as a `curl` command line, for a person to run it by hand (`teach`'s `c`).
 //!
-//! Every piece of text goes through the run's redactor first, so a secret shows as `«name»`
-//! unless `--show-secrets` turned it off (README, Secrets: curl exports). The command is quoted for
-//! POSIX shells, one option per line.
+//! Every piece of text goes through the run's redactor first; each secret it hides becomes a
+//! shell variable of the same name (`"$adminAppSecret"`), named on a first comment line, so
+//! the command runs once those are set and never holds a secret itself (README, Teaching).
+//! Basic credentials are given as `-u`, a form body as one `--data-urlencode` per field (curl
+//! encodes the values, so a variable holds the plain secret). The command is quoted for POSIX
+//! shells, one option per line.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use base64::Engine as _;
 
 use crate::http::{PartData, Prepared, PreparedBody, SendOptions};
 
+mod words;
+
+pub use words::quote;
+use words::{Piece, Words};
+
 /// `prepared` as curl would send it: method, URL, its headers and the jar's `cookies`, body
-/// or multipart parts, and the step's redirect, TLS and timeout settings.
+/// or multipart parts, and the step's redirect, TLS and timeout settings. `basic_user`: the
+/// variable the step's `auth.basic.username` is made of, when it is just one (`<<adminAppID>>`),
+/// so `-u` names it beside the secret.
 pub fn command(
     prepared: &Prepared,
     cookies: Option<&str>,
     opts: &SendOptions,
     redact: &dyn Fn(&str) -> String,
+    basic_user: Option<&str>,
 ) -> String {
+    let mut w = Words::default();
     let mut args: Vec<String> = Vec::new();
     let has_body = !matches!(prepared.body, PreparedBody::Empty);
     // curl picks GET, or POST for a body; anything else is said.
@@ -24,6 +37,7 @@ pub fn command(
     if prepared.method.as_str() != implied {
         args.push(format!("-X {}", prepared.method));
     }
+    let mut form = false;
     for (name, value) in &prepared.headers {
         // curl computes these for the body it sends (and the boundary of a multipart body).
         if name == reqwest::header::CONTENT_LENGTH
@@ -32,17 +46,44 @@ pub fn command(
         {
             continue;
         }
-        let value = redact(&String::from_utf8_lossy(value.as_bytes()));
-        args.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+        let value = String::from_utf8_lossy(value.as_bytes());
+        if name == reqwest::header::CONTENT_TYPE {
+            form |= value.starts_with("application/x-www-form-urlencoded");
+        }
+        if name == reqwest::header::AUTHORIZATION
+            && let Some((user, password)) = basic_credentials(&value)
+        {
+            let mut pieces = Words::pieces(&redact(&password));
+            let secret = pieces.iter().any(|p| matches!(p, Piece::Var(_)));
+            let mut word = match basic_user {
+                Some(var) if secret => vec![Piece::Var(var.to_owned())],
+                _ => Words::pieces(&redact(&user)),
+            };
+            word.push(Piece::Lit(":".to_owned()));
+            word.append(&mut pieces);
+            args.push(format!("-u {}", w.word(word)));
+            continue;
+        }
+        let header = redact(&format!("{name}: {value}"));
+        args.push(format!("-H {}", w.text(&header)));
     }
     if let Some(cookies) = cookies {
-        let cookies = redact(cookies);
-        args.push(format!("-H {}", quote(&format!("cookie: {cookies}"))));
+        let cookies = redact(&format!("cookie: {cookies}"));
+        args.push(format!("-H {}", w.text(&cookies)));
     }
     match &prepared.body {
         PreparedBody::Empty => {}
         PreparedBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => args.push(format!("--data-binary {}", quote(&redact(text)))),
+            Ok(text) => match form.then(|| form_fields(text)).flatten() {
+                Some(fields) => {
+                    for (name, value) in fields {
+                        let mut word = vec![Piece::Lit(format!("{name}="))];
+                        word.extend(Words::pieces(&redact(&value)));
+                        args.push(format!("--data-urlencode {}", w.word(word)));
+                    }
+                }
+                None => args.push(format!("--data-binary {}", w.text(&redact(text)))),
+            },
             Err(_) => args.push(format!(
                 "--data-binary @body.bin  # a binary body of {} bytes, not shown",
                 bytes.len()
@@ -54,7 +95,7 @@ pub fn command(
         PreparedBody::Multipart(parts) => {
             for part in parts {
                 let field = match &part.data {
-                    PartData::Text(text) => format!("{}={}", part.name, redact(text)),
+                    PartData::Text(text) => w.text(&redact(&format!("{}={text}", part.name))),
                     PartData::File {
                         file_name,
                         content_type,
@@ -64,10 +105,10 @@ pub fn command(
                         if let Some(ct) = content_type {
                             let _ = write!(field, ";type={ct}");
                         }
-                        field
+                        quote(&field).into_owned()
                     }
                 };
-                args.push(format!("-F {}", quote(&field)));
+                args.push(format!("-F {field}"));
             }
         }
     }
@@ -78,12 +119,69 @@ pub fn command(
         args.push("-k".to_owned());
     }
     args.push(format!("--max-time {}", seconds(opts.timeout)));
-    let mut out = format!("curl {}", quote(&redact(prepared.url.as_str())));
+    let url = w.text(&redact(prepared.url.as_str()));
+    let mut out = String::new();
+    if !w.vars().is_empty() {
+        let _ = writeln!(out, "# set these first: {}", w.vars().join(" "));
+    }
+    let _ = write!(out, "curl {url}");
     for arg in args {
         out.push_str(" \\\n  ");
         out.push_str(&arg);
     }
     out
+}
+
+/// The variable `auth.basic.username` is made of, when it is just one (`<<adminAppID>>`):
+/// `-u` names it beside a secret password.
+pub fn basic_user_variable(auth: &crate::workflow::model::Auth) -> Option<&str> {
+    match auth {
+        crate::workflow::model::Auth::Basic { username, .. } => single_variable(&username.value),
+        _ => None,
+    }
+}
+
+/// The variable a template is made of when it is only that one (`<<adminAppID>>`).
+fn single_variable(template: &str) -> Option<&str> {
+    let name = template
+        .trim()
+        .strip_prefix("<<")?
+        .strip_suffix(">>")?
+        .trim();
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    identifier.then_some(name)
+}
+
+/// `user` and `password` of a `Basic` authorization value, when it decodes to them.
+fn basic_credentials(value: &str) -> Option<(String, String)> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(token.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+/// The fields of a form body, names as sent and values decoded; `None` when one has no name
+/// (`--data-urlencode` could not say it).
+fn form_fields(body: &str) -> Option<Vec<(String, String)>> {
+    body.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let spaced = value.replace('+', " ");
+            let value = percent_encoding::percent_decode_str(&spaced)
+                .decode_utf8()
+                .ok()?
+                .into_owned();
+            (!name.is_empty()).then(|| (name.to_owned(), value))
+        })
+        .collect()
 }
 
 /// A duration as curl's `--max-time` takes it: whole seconds, or a decimal.
@@ -95,19 +193,11 @@ fn seconds(d: std::time::Duration) -> String {
     }
 }
 
-/// `text` as one POSIX shell word: single-quoted unless it is plainly safe.
-pub fn quote(text: &str) -> Cow<'_, str> {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
-    if !text.is_empty() && text.chars().all(safe) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(format!("'{}'", text.replace('\'', r"'\''")))
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
+    use base64::Engine as _;
     use reqwest::header::{HeaderMap, HeaderValue};
 
     use super::*;
@@ -151,7 +241,7 @@ mod tests {
                 ("content-length", "15"),
             ],
         );
-        let cmd = command(&p, Some("ST=abc"), &opts(), &plain);
+        let cmd = command(&p, Some("ST=abc"), &opts(), &plain, None);
         assert_eq!(
             cmd,
             "curl 'https://auth.pingone.com/env/as/token?x=a%20b' \\\n  \
@@ -185,7 +275,7 @@ mod tests {
             timeout: Duration::from_millis(2500),
             ..opts()
         };
-        let cmd = command(&p, None, &o, &plain);
+        let cmd = command(&p, None, &o, &plain, None);
         assert!(cmd.contains("-X PUT"), "{cmd}");
         assert!(cmd.contains("-F 'note=hello there'"), "{cmd}");
         assert!(cmd.contains("-F 'logo=@logo.png;type=image/png'"), "{cmd}");
@@ -198,30 +288,85 @@ mod tests {
             None,
             &opts(),
             &plain,
+            None,
         );
         assert!(!get.contains("-X"), "{get}");
     }
 
     #[test]
-    fn every_piece_goes_through_the_redactor() {
+    fn every_secret_becomes_a_shell_variable() {
         let p = prepared(
             "POST",
-            PreparedBody::Bytes(bytes::Bytes::from_static(b"client_secret=s3cr3t-value")),
-            &[("authorization", "Basic s3cr3t-value")],
+            PreparedBody::Bytes(bytes::Bytes::from_static(b"{\"secret\":\"s3cr3t-value\"}")),
+            &[("x-api-key", "s3cr3t-value")],
         );
         let hide = |t: &str| t.replace("s3cr3t-value", "«adminAppSecret»");
-        let cmd = command(&p, Some("ST=s3cr3t-value"), &opts(), &hide);
+        let cmd = command(&p, Some("ST=s3cr3t-value"), &opts(), &hide, None);
         assert!(!cmd.contains("s3cr3t"), "{cmd}");
-        assert_eq!(cmd.matches("«adminAppSecret»").count(), 3, "{cmd}");
+        assert!(!cmd.contains('«'), "{cmd}");
+        assert!(
+            cmd.starts_with("# set these first: adminAppSecret\ncurl "),
+            "{cmd}"
+        );
+        assert!(cmd.contains("-H \"x-api-key: $adminAppSecret\""), "{cmd}");
+        assert!(cmd.contains("-H \"cookie: ST=$adminAppSecret\""), "{cmd}");
+        assert!(
+            cmd.contains(r#"--data-binary '{"secret":"'"$adminAppSecret"'"}'"#),
+            "{cmd}"
+        );
     }
 
     #[test]
-    fn quoting() {
-        assert_eq!(quote("https://h/p/a-1"), "https://h/p/a-1");
-        assert_eq!(quote("https://h/p?a=1&b"), "'https://h/p?a=1&b'");
-        assert_eq!(quote(""), "''");
-        assert_eq!(quote("a b"), "'a b'");
-        assert_eq!(quote("it's"), r"'it'\''s'");
-        assert_eq!(quote("$HOME"), "'$HOME'");
+    fn basic_credentials_are_u_and_a_form_one_field_per_line() {
+        let basic = base64::engine::general_purpose::STANDARD.encode("app-1:s3cr3t-value");
+        let p = prepared(
+            "POST",
+            PreparedBody::Bytes(bytes::Bytes::from_static(
+                b"grant_type=client_credentials&scope=a+b%26c",
+            )),
+            &[
+                ("authorization", &format!("Basic {basic}")),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+        );
+        let hide = |t: &str| {
+            t.replace("s3cr3t-value", "«adminAppSecret»")
+                .replace(&basic, "«adminAppSecret»")
+        };
+        let cmd = command(&p, None, &opts(), &hide, Some("adminAppID"));
+        assert!(
+            cmd.starts_with("# set these first: adminAppID adminAppSecret\n"),
+            "{cmd}"
+        );
+        assert!(
+            cmd.contains("\\\n  -u \"$adminAppID:$adminAppSecret\" \\\n"),
+            "{cmd}"
+        );
+        assert!(
+            cmd.contains(
+                "--data-urlencode grant_type=client_credentials \\\n  --data-urlencode 'scope=a b&c'"
+            ),
+            "{cmd}"
+        );
+        assert!(!cmd.contains("Basic"), "{cmd}");
+        // No secret, no variables: the user is written out.
+        let plain_basic = base64::engine::general_purpose::STANDARD.encode("app-1:open");
+        let p = prepared(
+            "GET",
+            PreparedBody::Empty,
+            &[("authorization", &format!("Basic {plain_basic}"))],
+        );
+        let cmd = command(&p, None, &opts(), &plain, Some("adminAppID"));
+        assert!(cmd.contains("-u app-1:open"), "{cmd}");
+        assert!(!cmd.contains('#'), "{cmd}");
+    }
+
+    #[test]
+    fn a_username_of_one_variable_is_named() {
+        assert_eq!(single_variable("<<adminAppID>>"), Some("adminAppID"));
+        assert_eq!(single_variable(" << app_id >> "), Some("app_id"));
+        assert_eq!(single_variable("<<appID>>-x"), None);
+        assert_eq!(single_variable("<<a ~ b>>"), None);
+        assert_eq!(single_variable("plain"), None);
     }
 }

@@ -16,6 +16,7 @@ pub mod import;
 pub mod io_reason;
 pub mod jsonpath;
 pub mod logging;
+pub mod markdown;
 pub mod prompt;
 pub mod redact;
 pub mod report;

@@ -11,6 +11,8 @@ mod server;
 mod body_file;
 #[path = "integration/conformance.rs"]
 mod conformance;
+#[path = "integration/curl_reading.rs"]
+mod curl_reading;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]
@@ -55,3 +57,7 @@ mod static_check;
 mod teach;
 #[path = "integration/tenant_requires.rs"]
 mod tenant_requires;
+#[path = "integration/teach_curl.rs"]
+mod teach_curl;
+#[path = "integration/teach_layout.rs"]
+mod teach_layout;

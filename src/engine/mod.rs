@@ -8,6 +8,7 @@ pub mod json_diff;
 pub mod received;
 pub mod render;
 mod shown;
+mod skips;
 mod step;
 mod verify;
 
@@ -148,6 +149,9 @@ pub(crate) struct WorkflowRun {
     pub urls: UrlCache,
     /// Secrecy the `[vars]` and vars files declare by name (see `vars::declared_secrecy`).
     pub declared: std::collections::BTreeMap<String, bool>,
+    /// Variables that a skipped step would have extracted, with that step's number and name,
+    /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
+    pub unset_by_skip: std::collections::BTreeMap<String, (usize, String)>,
 }
 
 impl WorkflowRun {
@@ -330,6 +334,7 @@ impl Engine {
         Ok(WorkflowRun {
             id,
             declared: vars::declared_secrecy(&layers),
+            unset_by_skip: std::collections::BTreeMap::new(),
             vars,
             extracted: extracted.clone(),
             redactor,

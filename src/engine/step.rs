@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
 use crate::engine::shown::{shown_body, shown_value};
+use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{
@@ -69,7 +70,10 @@ impl Engine {
         };
         match self.condition(wf, spec.when) {
             Ok(true) => {}
-            Ok(false) => return skipped(report, "condition `when` is false".to_owned()),
+            Ok(false) => {
+                note_skip(wf, spec);
+                return skipped(report, "condition `when` is false".to_owned());
+            }
             Err(message) => return failed(report, message, started),
         }
         if let Err(message) = self.prompt(wf, spec.prompt).await {
@@ -86,6 +90,7 @@ impl Engine {
         for n in 1..=attempts {
             let mut attempt = self.attempt(wf, spec, n == 1).await;
             if let Some(reason) = attempt.held.take() {
+                note_skip(wf, spec);
                 report.request = attempt.request;
                 return skipped(report, reason);
             }
@@ -122,6 +127,7 @@ impl Engine {
         let passed = attempt.passed();
         if passed {
             for x in attempt.extracted {
+                wf.unset_by_skip.remove(&x.name);
                 wf.set_var(&x.name, &x.value, x.secret);
                 let value = wf
                     .redactor
@@ -236,7 +242,8 @@ impl Engine {
         let prepared = match renderer.request(spec.request, &mut wf.redactor) {
             Ok(p) => p,
             Err(e) => {
-                attempt.message = Some(format!("cannot render the request: {e}"));
+                let why = skipped_setter(wf, &e);
+                attempt.message = Some(format!("cannot render the request: {e}{why}"));
                 return attempt;
             }
         };
@@ -250,7 +257,8 @@ impl Engine {
         if first && spec.kind == StepKind::Step && self.gate.wants_preview() {
             let cookies = super::gate::jar_cookies(wf, &prepared);
             let redact = |text: &str| wf.redactor.redact(text).into_owned();
-            let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact);
+            let user = crate::curl::basic_user_variable(&spec.request.auth);
+            let curl = crate::curl::command(&prepared, cookies.as_deref(), &opts, &redact, user);
             let preview = Preview {
                 number: spec.number,
                 name: spec.name,

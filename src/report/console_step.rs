@@ -5,10 +5,13 @@ use std::fmt::Write as _;
 
 use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
 use crate::report::excerpt::{
-    BODY_MAX_BYTES, BODY_MAX_LINES, TARGET_MAX, VALUE_MAX, body_excerpt, end_ellipsis, first_line,
+    BODY_MAX_BYTES, BODY_MAX_LINES, TARGET_MAX, VALUE_MAX, body_excerpt, end_ellipsis,
     readable_body, short_target,
 };
 use crate::report::style::{Paint, Style};
+
+/// Columns a step's doc is wrapped to under `-v`.
+const DOC_WIDTH: usize = 80;
 
 /// Step names are padded to this width so that short names line up.
 const NAME_WIDTH: usize = 32;
@@ -39,9 +42,14 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     let indent = layout.indent();
     let dim = |text: &str| format!("{indent}{}", layout.paint.paint(Style::Dim, text));
     if layout.verbosity >= 1
-        && let Some(doc) = report.doc.as_deref().and_then(first_line)
+        && let Some(doc) = report.doc.as_deref()
     {
-        lines.push(dim(doc));
+        // The whole doc, as Markdown reads on a terminal; dimmed, so no other styling.
+        let doc = crate::markdown::to_lines(doc, "", DOC_WIDTH - indent.len(), Paint::new(false));
+        lines.extend(
+            doc.iter()
+                .map(|l| if l.is_empty() { String::new() } else { dim(l) }),
+        );
     }
     if layout.verbosity >= 2 {
         lines.extend(exchange(report).iter().map(|l| dim(l)));
@@ -304,14 +312,26 @@ mod tests {
     #[test]
     fn verbose_shows_doc_and_request_line() {
         let mut report = failed_authorize();
-        report.doc = Some("\nStarts the flow.\nMore.".into());
+        report.doc = Some(
+            "\nStarts the `authorize` flow, which the\nbrowser follows.\n\nA second paragraph that is long enough to be wrapped at eighty columns, never cut."
+                .into(),
+        );
         let lines = step_lines(&report, &layout(1));
-        assert_eq!(lines[1], "      Starts the flow.");
         assert_eq!(
-            lines[2],
+            lines[1],
+            "      Starts the authorize flow, which the browser follows."
+        );
+        assert_eq!(lines[2], "");
+        assert_eq!(
+            lines[3],
+            "      A second paragraph that is long enough to be wrapped at eighty columns,"
+        );
+        assert_eq!(lines[4], "      never cut.");
+        assert_eq!(
+            lines[5],
             "      GET https://auth.example.com/env-1/as/authorize?client_id=app-1"
         );
-        assert_eq!(lines[3], "      status: expected 302 / actual 400");
+        assert_eq!(lines[6], "      status: expected 302 / actual 400");
     }
 
     #[test]

@@ -90,11 +90,6 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The first non-empty line of a Markdown text, trimmed.
-pub fn first_line(text: &str) -> Option<&str> {
-    text.lines().map(str::trim).find(|line| !line.is_empty())
-}
-
 /// A body in the form a person reads best: JSON objects and arrays pretty-printed, anything
 /// else as it came.
 pub fn readable_body(body: &str) -> String {
@@ -226,11 +221,5 @@ mod tests {
         assert_eq!(human_duration(Duration::from_millis(3421)), "3.42 s");
         assert_eq!(human_duration(Duration::from_secs(125)), "2 min 05 s");
         assert!((millis(Duration::from_micros(12_345)) - 12.345).abs() < 1e-9);
-    }
-
-    #[test]
-    fn first_line_skips_blank_lines() {
-        assert_eq!(first_line("\n  An app.\nMore."), Some("An app."));
-        assert_eq!(first_line("  \n"), None);
     }
 }

@@ -238,7 +238,11 @@ mod tests {
         assert!(html.contains(
             "<span class=\"badge failed\">failed</span><span class=\"dur\">1.52 s</span>"
         ));
-        assert!(html.contains("An application is PingOne&#39;s record of a client.\nMore text."));
+        // A doc is Markdown, rendered (an apostrophe needs no escaping in text).
+        assert!(html.contains(
+            "<div class=\"doc md\"><p>An application is PingOne's record of a client.\nMore text.</p>"
+        ));
+        assert!(html.contains("<div class=\"description md\"><p>A workflow.</p>"));
         assert!(html.contains("an earlier step failed"));
         assert!(html.contains("connection refused (http://127.0.0.1:9/health)"));
         assert!(

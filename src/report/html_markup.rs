@@ -77,7 +77,12 @@ pub fn workflow_head(out: &mut String, info: &WorkflowInfo) {
     if let Some(description) = info.description.as_deref().map(str::trim)
         && !description.is_empty()
     {
-        let _ = writeln!(out, "<div class=\"description\">{}</div>", Esc(description));
+        // Markdown, rendered safely: raw HTML in it is shown as text (see `markdown::to_html`).
+        let _ = writeln!(
+            out,
+            "<div class=\"description md\">{}</div>",
+            crate::markdown::to_html(description)
+        );
     }
 }
 
@@ -185,7 +190,11 @@ fn step_detail(out: &mut String, report: &StepReport) {
     if let Some(doc) = report.doc.as_deref().map(str::trim)
         && !doc.is_empty()
     {
-        let _ = writeln!(out, "<div class=\"doc\">{}</div>", Esc(doc));
+        let _ = writeln!(
+            out,
+            "<div class=\"doc md\">{}</div>",
+            crate::markdown::to_html(doc)
+        );
     }
     if let Some(message) = &report.message {
         let class = if report.outcome == Outcome::Failed {

@@ -53,7 +53,7 @@ main { display: flex; flex-direction: column; gap: 28px; }
 .wf-head h2 { font-size: 18px; margin: 0; } .wf-head .path { color: var(--muted); }
 .wf-result { order: -2; display: flex; align-items: center; gap: 12px; color: var(--muted); }
 .wf-result .dur { margin-left: auto; }
-.description { order: -1; white-space: pre-wrap; color: var(--fg); background: var(--soft);
+.description { order: -1; color: var(--fg); background: var(--soft);
   border-left: 3px solid var(--line); padding: 8px 12px; margin: 4px 0 6px; }
 details.step { border: 1px solid var(--line); border-left: 4px solid var(--pass);
   border-radius: 6px; background: var(--bg); }
@@ -78,8 +78,13 @@ details.step[open] > summary { border-bottom: 1px solid var(--line); background:
 .tag { font-size: 11px; font-weight: 500; color: var(--muted); border: 1px solid var(--line);
   border-radius: 4px; padding: 0 5px; margin-left: 6px; }
 .detail { padding: 10px 14px 12px 44px; display: flex; flex-direction: column; gap: 10px; }
-.doc { white-space: pre-wrap; color: var(--fg); border-left: 3px solid var(--accent);
-  padding: 2px 10px; }
+.doc { color: var(--fg); border-left: 3px solid var(--accent); padding: 2px 10px; }
+.md > :first-child { margin-top: 0; } .md > :last-child { margin-bottom: 0; }
+.md p, .md ul, .md ol, .md pre, .md blockquote { margin: 0 0 6px; }
+.md code { background: var(--soft); border: 1px solid var(--line); border-radius: 4px;
+  padding: 0 4px; font-size: 0.92em; }
+.md pre { padding: 6px 8px; background: var(--soft); border-radius: 4px; }
+.md pre code { border: 0; padding: 0; }
 .message { margin: 0; padding: 6px 10px; border-radius: 6px; background: var(--skip-bg); }
 .message.failed { background: var(--fail-bg); color: var(--fail); }
 .extracted { margin: 0; color: var(--muted); }

@@ -11,6 +11,7 @@ use crate::event::{
     Event, ExpectationResult, Learned, Outcome, Reporter, ResponseInfo, RunSummary, StepKind,
     StepReport, WorkflowInfo,
 };
+use crate::markdown;
 use crate::report::excerpt::{VALUE_MAX, end_ellipsis, human_duration, short_target};
 use crate::report::style::{Paint, Style};
 use crate::teach::gate::Out;
@@ -29,6 +30,8 @@ pub struct ExplainOptions {
     pub pausing: bool,
     /// `--keep`: cleanups do not run.
     pub keep: bool,
+    /// Columns that prose is wrapped to (see `text::output_width`).
+    pub width: usize,
 }
 
 pub struct Explainer {
@@ -57,14 +60,14 @@ impl Explainer {
         self.cleanups_shown = false;
         let mut lines = vec![
             p.paint(Style::Bold, &info.name).to_string(),
-            p.paint(Style::Dim, "═".repeat(info.name.chars().count()))
+            p.paint(Style::Dim, "═".repeat(markdown::display_width(&info.name)))
                 .to_string(),
             p.paint(Style::Dim, format!("{} · {} steps", info.path, info.steps))
                 .to_string(),
         ];
         if let Some(description) = &info.description {
             lines.push(String::new());
-            lines.extend(text::markdown(description, "", text::WIDTH));
+            lines.extend(markdown::to_lines(description, "", self.opts.width, p));
         }
         lines.push(String::new());
         let how = if self.opts.pausing {
@@ -75,7 +78,7 @@ impl Explainer {
             "Each request is shown, then sent without pausing (--yes)."
         };
         lines.extend(
-            text::wrap(how, text::WIDTH)
+            markdown::wrap(how, self.opts.width)
                 .into_iter()
                 .map(|l| p.paint(Style::Dim, l).to_string()),
         );
@@ -93,14 +96,20 @@ impl Explainer {
         let mut lines = Vec::new();
         // A step the gate saw has its heading, doc and request on screen already.
         if report.request.is_none() {
-            lines.extend([String::new(), text::heading(p, &title)]);
+            lines.extend([String::new(), text::heading(p, &title, self.opts.width)]);
             if let Some(doc) = &report.doc {
-                lines.extend(text::markdown(doc, "  ", text::WIDTH));
+                lines.extend(markdown::to_lines(doc, "  ", self.opts.width, p));
             }
         }
         if report.outcome == Outcome::Skipped {
             let (label, why) = skip_reason(reason);
-            lines.push(format!("  {} {why}", p.paint(Style::Skip, label)));
+            let first = format!("  {} ", p.paint(Style::Skip, label));
+            lines.extend(markdown::wrap_indented(
+                why,
+                &first,
+                "    ",
+                self.opts.width,
+            ));
             return lines;
         }
         if let Some(response) = &report.response {
@@ -111,7 +120,7 @@ impl Explainer {
         self.learned
             .extend(report.learned.iter().map(|l| l.name.clone()));
         lines.push(String::new());
-        lines.extend(verdict(report, p));
+        lines.extend(verdict(report, p, self.opts.width));
         lines
     }
 
@@ -162,7 +171,7 @@ impl Explainer {
             self.cleanups_shown = true;
             lines.extend([
                 String::new(),
-                text::heading(p, "Cleanups"),
+                text::heading(p, "Cleanups", self.opts.width),
                 p.paint(
                     Style::Dim,
                     "  What the steps created is deleted again, newest first.",
@@ -194,7 +203,7 @@ impl Explainer {
 
     fn summary(&self, s: &RunSummary) -> Vec<String> {
         let p = self.opts.paint;
-        let mut lines = vec![String::new(), text::heading(p, "Summary")];
+        let mut lines = vec![String::new(), text::heading(p, "Summary", self.opts.width)];
         let mut counts = vec![
             p.paint(Style::Pass, format!("{} passed", s.steps_passed))
                 .to_string(),
@@ -226,14 +235,12 @@ impl Explainer {
             human_duration(s.duration)
         ));
         if !self.learned.is_empty() {
-            lines.extend(
-                text::wrap(
-                    &format!("Learned: {}", self.learned.join(", ")),
-                    text::WIDTH - 2,
-                )
-                .into_iter()
-                .map(|l| format!("  {l}")),
-            );
+            lines.extend(markdown::wrap_indented(
+                &format!("Learned: {}", self.learned.join(", ")),
+                "  ",
+                "  ",
+                self.opts.width,
+            ));
         }
         if self.opts.keep {
             lines.push(
@@ -362,7 +369,7 @@ fn checks(expectations: &[ExpectationResult], p: Paint) -> Vec<String> {
     lines
 }
 
-fn verdict(report: &StepReport, p: Paint) -> Vec<String> {
+fn verdict(report: &StepReport, p: Paint, width: usize) -> Vec<String> {
     if report.outcome == Outcome::Passed {
         return vec![format!("  {}", p.paint(Style::Pass, "✓ Passed"))];
     }
@@ -373,10 +380,14 @@ fn verdict(report: &StepReport, p: Paint) -> Vec<String> {
         (None, 1) => "a check did not hold (above)".to_owned(),
         (None, n) => format!("{n} checks did not hold (above)"),
     };
-    lines.push(format!("  {} {why}", p.paint(Style::Fail, "✗ Failed:")));
-    lines.push(
-        p.paint(Style::Dim, "  A failed step stops its workflow: the remaining steps are skipped; cleanups still run.")
-            .to_string(),
+    let first = format!("  {} ", p.paint(Style::Fail, "✗ Failed:"));
+    lines.extend(markdown::wrap_indented(&why, &first, "    ", width));
+    let stops = "A failed step stops its workflow: the remaining steps are skipped; cleanups \
+                 still run.";
+    lines.extend(
+        markdown::wrap_indented(stops, "  ", "  ", width)
+            .into_iter()
+            .map(|l| p.paint(Style::Dim, l).to_string()),
     );
     lines
 }

@@ -88,6 +88,8 @@ pub struct TeachGate {
     ask: Mutex<Out>,
     /// Steps in the current workflow, set by the reporter when the workflow starts.
     total: Arc<AtomicUsize>,
+    /// Columns that prose is wrapped to.
+    width: usize,
 }
 
 impl TeachGate {
@@ -99,7 +101,15 @@ impl TeachGate {
             out: Mutex::new(out),
             ask: Mutex::new(ask),
             total: Arc::new(AtomicUsize::new(0)),
+            width: text::WIDTH,
         }
+    }
+
+    /// Wraps prose to `width` columns instead of [`text::WIDTH`].
+    #[must_use]
+    pub fn with_width(mut self, width: usize) -> TeachGate {
+        self.width = width;
+        self
     }
 
     /// The step count the reporter fills in, so headings can say "Step 2 of 12".
@@ -112,10 +122,14 @@ impl TeachGate {
         let total = self.total.load(Ordering::Relaxed);
         let mut lines = vec![
             String::new(),
-            text::heading(p, &text::step_title(step.number, total, step.name)),
+            text::heading(
+                p,
+                &text::step_title(step.number, total, step.name),
+                self.width,
+            ),
         ];
         if let Some(doc) = step.doc {
-            lines.extend(text::markdown(doc, "  ", text::WIDTH));
+            lines.extend(crate::markdown::to_lines(doc, "  ", self.width, p));
         }
         lines.push(String::new());
         lines.push(format!("  {}", p.paint(Style::Bold, "→ Request")));
@@ -127,7 +141,7 @@ impl TeachGate {
                 .headers
                 .retain(|(name, value)| !(name.eq_ignore_ascii_case("cookie") && value == cookies));
         }
-        let mut request = text::request_lines(&shown, "    ");
+        let mut request = text::request_lines(&shown, "    ", self.width);
         if let Some(cookies) = step.cookies {
             let at = 1 + shown.headers.len();
             let from = p.paint(Style::Dim, "  (from the cookie jar)");
@@ -269,7 +283,10 @@ mod tests {
         assert_eq!(decide(&gate, 3).await, Decision::Quit);
         let shown = out.text();
         assert!(shown.contains("Step 1 of 3 · Get x"), "{shown}");
-        assert!(shown.contains("Reads `x`."));
+        assert!(
+            shown.contains("  Reads x.\n"),
+            "inline code shows without backticks: {shown}"
+        );
         assert!(shown.contains("GET http://h/v1/x"));
         assert!(
             shown.contains(

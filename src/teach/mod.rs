@@ -38,7 +38,8 @@ pub fn session(opts: TeachOptions) -> (Arc<dyn Gate>, Box<dyn Reporter>) {
         echo: !std::io::stdin().is_terminal(),
     };
     let streams: (Out, Out) = (Box::new(std::io::stdout()), Box::new(std::io::stderr()));
-    let gate = TeachGate::new(answers, opts.pause, paint, streams);
+    let width = text::output_width();
+    let gate = TeachGate::new(answers, opts.pause, paint, streams).with_width(width);
     let explainer = Explainer::new(
         Box::new(std::io::stdout()),
         ExplainOptions {
@@ -46,6 +47,7 @@ pub fn session(opts: TeachOptions) -> (Arc<dyn Gate>, Box<dyn Reporter>) {
             all_headers: opts.verbose,
             pausing: opts.pause,
             keep: opts.keep,
+            width,
         },
         gate.total(),
     );

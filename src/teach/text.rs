@@ -1,14 +1,19 @@
-//! Pure formatting for `teach`: Markdown shown as plain wrapped text, headings, requests and
-//! bodies laid out for a person reading them, one line at a time.
+//! Pure formatting for `teach`: headings, requests and bodies laid out for a person reading
+//! them, one line at a time (Markdown is laid out by `crate::markdown`).
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use crate::event::RequestInfo;
 use crate::report::excerpt::{body_excerpt, readable_body};
 use crate::report::style::{Paint, Style};
 
-/// Width that explanations are wrapped to (a terminal is at least this wide).
+/// Width that explanations are wrapped to when standard output is not a terminal.
 pub const WIDTH: usize = 80;
+/// Widest an explanation gets on a wide terminal: longer lines are hard to read.
+pub const MAX_WIDTH: usize = 100;
+/// Narrowest it gets on a narrow one.
+pub const MIN_WIDTH: usize = 40;
 /// Most lines of a body shown in full before it is trimmed.
 pub const BODY_LINES: usize = 40;
 /// Most bytes of a body shown before it is trimmed.
@@ -29,9 +34,9 @@ const KEY_HEADERS: &[&str] = &[
 ];
 
 /// A rule with a title: `── Step 2 of 12 · Create a web application ───…`.
-pub fn heading(paint: Paint, title: &str) -> String {
-    let used = title.chars().count() + 4;
-    let rule = "─".repeat(WIDTH.saturating_sub(used).max(3));
+pub fn heading(paint: Paint, title: &str, width: usize) -> String {
+    let used = title.width() + 4;
+    let rule = "─".repeat(width.saturating_sub(used).max(3));
     format!(
         "{} {} {}",
         paint.paint(Style::Dim, "──"),
@@ -49,94 +54,33 @@ pub fn step_title(number: usize, total: usize, name: &str) -> String {
     }
 }
 
-/// Markdown as readable text: paragraphs re-wrapped to `width`, list items, headings, quotes
-/// and code blocks kept line by line, each line prefixed with `indent`.
-pub fn markdown(text: &str, indent: &str, width: usize) -> Vec<String> {
-    let width = width.saturating_sub(indent.chars().count()).max(20);
-    let mut out = Vec::new();
-    let mut paragraph: Vec<&str> = Vec::new();
-    let mut in_code = false;
-    for line in text.trim_matches('\n').lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") {
-            flush(&mut paragraph, &mut out, indent, width);
-            in_code = !in_code;
-            continue;
-        }
-        if in_code {
-            out.push(format!("{indent}  {}", line.trim_end()));
-        } else if trimmed.is_empty() {
-            flush(&mut paragraph, &mut out, indent, width);
-            if out.last().is_some_and(|l: &String| !l.trim().is_empty()) {
-                out.push(String::new());
+/// The width explanations are wrapped to: the terminal's, within [`MIN_WIDTH`] and
+/// [`MAX_WIDTH`], when standard output is one; [`WIDTH`] otherwise (a pipe, a file, a test).
+pub fn output_width() -> usize {
+    let term = console::Term::stdout();
+    if !term.is_term() {
+        return WIDTH;
+    }
+    term.size_checked().map_or(WIDTH, |(_, cols)| {
+        usize::from(cols).clamp(MIN_WIDTH, MAX_WIDTH)
+    })
+}
+
+/// The request as it goes on the wire: request line, headers, then the body laid out. A
+/// request line wider than `width` with a query shows one parameter per line.
+pub fn request_lines(request: &RequestInfo, indent: &str, width: usize) -> Vec<String> {
+    let line = format!("{indent}{} {}", request.method, request.url);
+    let mut out = match request.url.split_once('?') {
+        Some((path, query)) if line.width() > width && !query.is_empty() => {
+            let mut out = vec![format!("{indent}{} {path}", request.method)];
+            for (i, pair) in query.split('&').enumerate() {
+                let sep = if i == 0 { '?' } else { '&' };
+                out.push(format!("{indent}    {sep}{pair}"));
             }
-        } else if is_block_line(trimmed) {
-            flush(&mut paragraph, &mut out, indent, width);
-            let shown = trimmed.trim_start_matches('#').trim_start();
-            out.extend(
-                wrap(shown, width)
-                    .into_iter()
-                    .map(|l| format!("{indent}{l}")),
-            );
-        } else {
-            paragraph.push(trimmed);
+            out
         }
-    }
-    flush(&mut paragraph, &mut out, indent, width);
-    while out.last().is_some_and(String::is_empty) {
-        out.pop();
-    }
-    out
-}
-
-/// Lines that keep their own line: headings, list items, quotes, table rows.
-fn is_block_line(line: &str) -> bool {
-    line.starts_with('#')
-        || line.starts_with("- ")
-        || line.starts_with("* ")
-        || line.starts_with("> ")
-        || line.starts_with('|')
-        || line
-            .split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn flush(paragraph: &mut Vec<&str>, out: &mut Vec<String>, indent: &str, width: usize) {
-    if paragraph.is_empty() {
-        return;
-    }
-    let joined = paragraph.join(" ");
-    out.extend(
-        wrap(&joined, width)
-            .into_iter()
-            .map(|l| format!("{indent}{l}")),
-    );
-    paragraph.clear();
-}
-
-/// Words of `text` filled into lines of at most `width` characters (a longer word gets a line
-/// of its own).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// The request as it goes on the wire: request line, headers, then the body laid out.
-pub fn request_lines(request: &RequestInfo, indent: &str) -> Vec<String> {
-    let mut out = vec![format!("{indent}{} {}", request.method, request.url)];
+        _ => vec![line],
+    };
     for (name, value) in &request.headers {
         out.push(format!("{indent}{name}: {value}"));
     }
@@ -263,30 +207,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markdown_rewraps_paragraphs_and_keeps_lists() {
-        let text = "\nCreate a web application\nwith a policy.\n\nSteps:\n- one\n- two\n";
+    fn a_long_query_shows_one_parameter_per_line() {
+        let request = RequestInfo {
+            method: "GET".into(),
+            url: "https://auth.test/env/as/authorize?response_type=code&client_id=app-1&redirect_uri=https%3A%2F%2Fx.test".into(),
+            headers: Vec::new(),
+            body: None,
+        };
         assert_eq!(
-            markdown(text, "  ", 40),
+            request_lines(&request, "  ", 60),
             [
-                "  Create a web application with a",
-                "  policy.",
-                "",
-                "  Steps:",
-                "  - one",
-                "  - two",
+                "  GET https://auth.test/env/as/authorize",
+                "      ?response_type=code",
+                "      &client_id=app-1",
+                "      &redirect_uri=https%3A%2F%2Fx.test",
             ]
         );
+        assert_eq!(request_lines(&request, "  ", 200).len(), 1);
     }
 
     #[test]
-    fn markdown_keeps_code_blocks_and_strips_heading_marks() {
-        let text = "# Title\n```\nlet x = 1;\n```";
-        assert_eq!(markdown(text, "", 80), ["Title", "  let x = 1;"]);
-    }
-
-    #[test]
-    fn wrap_gives_a_long_word_its_own_line() {
-        assert_eq!(wrap("a verylongword b", 5), ["a", "verylongword", "b"]);
+    fn headings_fill_the_width_in_columns() {
+        let line = heading(Paint::new(false), "Step 1 · 日本", 40);
+        assert_eq!(line.width(), 40, "{line}");
     }
 
     #[test]
@@ -312,7 +255,7 @@ mod tests {
             body: Some(r#"{"name":"x"}"#.into()),
         };
         assert_eq!(
-            request_lines(&request, "  "),
+            request_lines(&request, "  ", 80),
             [
                 "  POST http://h/v1/apps",
                 "  authorization: Bearer «accessToken»",

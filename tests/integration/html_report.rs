@@ -19,7 +19,7 @@ Checks the **HTML** report.
 """
 [[steps]]
 name = "Create an item"
-doc = "Items are what the test server stores."
+doc = "Items are what the `items` endpoint stores. <script>alert(1)</script>"
 method = "POST"
 url = "BASE/items"
 json = { name = "thing" }
@@ -56,10 +56,12 @@ fn html_report_is_a_complete_escaped_page_with_every_step() {
     assert!(html.contains("<meta charset=\"utf-8\">"));
     for needle in [
         "HTML &lt;report&gt;",
-        "Checks the **HTML** report.\n\n- a list item",
+        // Docs and descriptions are Markdown, rendered; raw HTML in them is text.
+        "<p>Checks the <strong>HTML</strong> report.</p>",
+        "<li>a list item</li>",
+        "<p>Items are what the <code>items</code> endpoint stores. &lt;script&gt;alert(1)&lt;/script&gt;</p>",
         "w.toml",
         "Create an item",
-        "Items are what the test server stores.",
         "Echo a script",
         "The body comes back as it was sent.",
         "Never sent",

@@ -77,7 +77,7 @@ fn teach_shows_the_doc_the_request_the_response_and_what_was_learned() {
         .run()
         .code(0)
         .stdout_has("Items\n═════")
-        .stdout_has("Create an **item**, then read it back.")
+        .stdout_has("Create an item, then read it back.")
         .stdout_has("- the id comes from the response body")
         .stdout_has("── Step 1 of 3 · Create an item")
         .stdout_has("POST creates the item; its id comes back in the body.")
@@ -287,9 +287,12 @@ fn c_shows_the_request_as_a_curl_command_then_asks_again() {
         .stdin("c\n\n\n")
         .run()
         .code(0)
-        .stdout_has(&format!("curl {}/items \\\n", s.base))
+        .stdout_has(&format!(
+            "\n# set these first: apiKey\ncurl {}/items \\\n",
+            s.base
+        ))
         .stdout_has("  -H 'content-type: application/json' \\\n")
-        .stdout_has("  -H 'x-api-key: «apiKey»' \\\n")
+        .stdout_has("  -H \"x-api-key: $apiKey\" \\\n")
         .stdout_has("  --data-binary '{\"name\":\"first\"}' \\\n  --max-time 30\n")
         .stderr_has("c curl")
         .nowhere(KEY);

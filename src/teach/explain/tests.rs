@@ -22,6 +22,7 @@ fn explain(events: &[Event]) -> String {
         all_headers: false,
         pausing: true,
         keep: false,
+        width: 80,
     };
     let mut explainer = Explainer::new(Box::new(Sink(Arc::clone(&buffer))), opts, Arc::default());
     for e in events {
