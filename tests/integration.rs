@@ -9,6 +9,8 @@ mod server;
 mod body_file;
 #[path = "integration/conformance.rs"]
 mod conformance;
+#[path = "integration/console_output.rs"]
+mod console_output;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]
@@ -43,3 +45,5 @@ mod secrets;
 mod static_check;
 #[path = "integration/teach.rs"]
 mod teach;
+#[path = "integration/terminal.rs"]
+mod terminal;

@@ -9,9 +9,19 @@ use crate::report::excerpt::{
     readable_body, short_target,
 };
 use crate::report::style::{Paint, Style};
+use crate::report::width::columns;
 
 /// Step names are padded to this width so that short names line up.
 const NAME_WIDTH: usize = 32;
+/// On a narrow console the name column shrinks (never below this) to leave the request
+/// target at least [`TARGET_MIN`] columns.
+const NAME_MIN: usize = 16;
+const TARGET_MIN: usize = 25;
+/// Columns kept after the duration for `  → ` and the start of the extracted names.
+const EXTRACTED_MIN: usize = 8;
+/// Columns of `  POST ` and of `  200  1234 ms`, the usual method and tail around a target.
+const TYPICAL_METHOD: usize = 7;
+const TYPICAL_TAIL: usize = 14;
 
 /// What shapes a step's lines besides the step itself.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +30,9 @@ pub struct StepLayout {
     pub verbosity: u8,
     /// Width of the step number column (digits of the workflow's step count).
     pub number_width: usize,
+    /// The console's columns, if limited: the step line gives up columns of the name and the
+    /// request target so that its status and duration still fit.
+    pub width: Option<usize>,
 }
 
 impl StepLayout {
@@ -65,53 +78,91 @@ fn mark(report: &StepReport, paint: Paint) -> impl std::fmt::Display {
 }
 
 /// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
+///
+/// On a limited width the name column and the target are sized so that the status and the
+/// duration fit; the extracted names, last, are what a cut of the line takes.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut line = String::with_capacity(128);
+    let mut lead = String::with_capacity(16);
     let _ = write!(
-        line,
+        lead,
         "  {} {:>width$} ",
         mark(report, paint),
         report.number,
         width = layout.number_width
     );
-    line.push_str(&report.name);
-    let pad = NAME_WIDTH.saturating_sub(report.name.chars().count());
-    line.extend(std::iter::repeat_n(' ', pad));
+    // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
+    // so that the names of one workflow line up whatever each step's method and duration.
+    let name_width = layout.width.map_or(NAME_WIDTH, |w| {
+        w.saturating_sub(columns(&lead) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
+            .clamp(NAME_MIN, NAME_WIDTH)
+    });
     if report.outcome == Outcome::Skipped {
         let reason = report.message.as_deref().unwrap_or("not run");
-        let _ = write!(
-            line,
-            "  {}",
+        let name = name_column(&report.name, name_width);
+        return format!(
+            "{lead}{name}  {}",
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
-        return line;
     }
-    if let Some(request) = &report.request {
-        let target = short_target(&request.url, TARGET_MAX);
-        let _ = write!(line, "  {} {target}", request.method);
-    }
+    let mut tail = String::new();
     if let Some(response) = &report.response {
         let style = (report.outcome == Outcome::Failed).then_some(Style::Fail);
         let _ = match style {
-            Some(style) => write!(line, "  {}", paint.paint(style, response.status)),
-            None => write!(line, "  {}", response.status),
+            Some(style) => write!(tail, "  {}", paint.paint(style, response.status)),
+            None => write!(tail, "  {}", response.status),
         };
     }
     let ms = report.duration.as_millis();
     let _ = write!(
-        line,
+        tail,
         "  {}",
         paint.paint(Style::Dim, format_args!("{ms} ms"))
     );
     if report.attempts > 1 {
-        let _ = write!(line, "  ({} attempts)", report.attempts);
+        let _ = write!(tail, "  ({} attempts)", report.attempts);
     }
+    let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
+    // Columns for the name and the target together.
+    let room = layout
+        .width
+        .map(|w| w.saturating_sub(columns(&lead) + method + columns(&tail)));
+    let name = name_column(&report.name, name_width);
+    let mut line = lead;
+    line.push_str(&name);
+    if let Some(request) = &report.request {
+        // A few columns stay for the extracted names, so a cut line still shows `→ app…`
+        // and never cuts the duration.
+        let extracted = report.extracted.iter().map(|n| n.len() + 2).sum::<usize>();
+        let keep = if extracted > 0 {
+            (extracted + 2).min(EXTRACTED_MIN)
+        } else {
+            0
+        };
+        let max = room.map_or(TARGET_MAX, |room| {
+            room.saturating_sub(columns(&name) + keep).max(1)
+        });
+        let target = short_target(&request.url, max);
+        let _ = write!(line, "  {} {target}", request.method);
+    }
+    line.push_str(&tail);
     for (i, name) in report.extracted.iter().enumerate() {
         line.push_str(if i == 0 { "  → " } else { ", " });
         line.push_str(name);
     }
     line
+}
+
+/// A step's name padded to `width` columns, or cut to them when `width` is below the
+/// default column (on a narrow console; on a wide one a long name is kept whole).
+fn name_column(name: &str, width: usize) -> String {
+    let name = if width < NAME_WIDTH {
+        end_ellipsis(name, width)
+    } else {
+        name.to_owned()
+    };
+    let pad = width.saturating_sub(columns(&name));
+    format!("{name}{}", " ".repeat(pad))
 }
 
 /// The message, every failed expectation, and the start of the response body.
@@ -224,6 +275,7 @@ mod tests {
             paint: Paint::new(false),
             verbosity,
             number_width: 1,
+            width: None,
         }
     }
 
