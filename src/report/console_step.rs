@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
 use crate::report::excerpt::{
     BODY_MAX_BYTES, BODY_MAX_LINES, TARGET_MAX, VALUE_MAX, body_excerpt, end_ellipsis, first_line,
-    readable_body, short_target,
+    readable_body, short_target, short_url,
 };
 use crate::report::style::{Paint, Style};
 use crate::report::width::columns;
@@ -59,7 +59,12 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     if layout.verbosity >= 2 {
         lines.extend(exchange(report).iter().map(|l| dim(l)));
     } else if let (1, Some(request)) = (layout.verbosity, &report.request) {
-        lines.push(dim(&format!("{} {}", request.method, request.url)));
+        // On a limited width the URL loses ids rather than its end.
+        let room = layout.width.map_or(usize::MAX, |w| {
+            w.saturating_sub(indent.len() + request.method.len() + 1)
+        });
+        let url = short_url(&request.url, room);
+        lines.push(dim(&format!("{} {url}", request.method)));
     }
     if report.outcome == Outcome::Failed {
         lines.extend(failure(report, layout));
@@ -123,10 +128,13 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         let _ = write!(tail, "  ({} attempts)", report.attempts);
     }
     let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
+    // The tail counts as at least a typical one, so that how the target and the extracted
+    // names are cut does not change with a step's duration (`9 ms` or `1234 ms`).
+    let tail_width = columns(&tail).max(TYPICAL_TAIL);
     // Columns for the name and the target together.
     let room = layout
         .width
-        .map(|w| w.saturating_sub(columns(&lead) + method + columns(&tail)));
+        .map(|w| w.saturating_sub(columns(&lead) + method + tail_width));
     let name = name_column(&report.name, name_width);
     let mut line = lead;
     line.push_str(&name);
@@ -145,10 +153,16 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         let target = short_target(&request.url, max);
         let _ = write!(line, "  {} {target}", request.method);
     }
-    line.push_str(&tail);
-    for (i, name) in report.extracted.iter().enumerate() {
-        line.push_str(if i == 0 { "  → " } else { ", " });
-        line.push_str(name);
+    if !report.extracted.is_empty() {
+        let names = format!("  → {}", report.extracted.join(", "));
+        let names = match layout.width {
+            Some(w) => end_ellipsis(&names, w.saturating_sub(columns(&line) + tail_width)),
+            None => names,
+        };
+        line.push_str(&tail);
+        line.push_str(&names);
+    } else {
+        line.push_str(&tail);
     }
     line
 }

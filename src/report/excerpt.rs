@@ -94,6 +94,24 @@ fn width(text: &str) -> usize {
     console::measure_text_width(text)
 }
 
+/// A whole URL in at most `max` columns: its scheme and host as they are, then its target
+/// shortened as [`short_target`] does (ids first, never resource names).
+pub fn short_url(url: &str, max: usize) -> Cow<'_, str> {
+    if width(url) <= max {
+        return Cow::Borrowed(url);
+    }
+    let target = request_target(url);
+    let origin =
+        &url[..url.len() - target.len() - url.split_once('#').map_or(0, |(_, f)| f.len() + 1)];
+    if width(origin) + QUERY_MIN > max {
+        return Cow::Owned(end_ellipsis(url, max));
+    }
+    Cow::Owned(format!(
+        "{origin}{}",
+        short_target(url, max - width(origin))
+    ))
+}
+
 /// The path and query of an absolute URL as written, without its fragment (the URL was built
 /// by `url`, so it is already normalized); anything without `scheme://` is shown whole.
 fn request_target(url: &str) -> &str {
@@ -211,6 +229,17 @@ mod tests {
             let short = short_target(url, max);
             assert!(width(&short) <= max.max(1), "{max}: {short}");
         }
+    }
+
+    #[test]
+    fn whole_urls_keep_their_origin() {
+        let url = "http://127.0.0.1:41234/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications?limit=10#top";
+        assert_eq!(short_url(url, 200), url);
+        assert_eq!(
+            short_url(url, 60),
+            "http://127.0.0.1:41234/v1/environments/3f…/applications?…"
+        );
+        assert_eq!(short_url(url, 20), "http://127.0.0.1:41…");
     }
 
     #[test]
