@@ -226,7 +226,7 @@ impl ConsoleReporter {
         }
     }
 
-    fn show_progress(&mut self, start: &StepStart) -> io::Result<()> {
+    fn show_progress(&mut self, start: &StepStart) {
         let title = self.block(&start.workflow).title.clone();
         let what = match start.kind {
             StepKind::Step => format!("{title}: {} {}", start.number, start.name),
@@ -239,7 +239,6 @@ impl ConsoleReporter {
         if let Some(progress) = &mut self.progress {
             progress.show(&start.workflow, &text);
         }
-        Ok(())
     }
 
     fn clear_progress(&mut self) -> io::Result<()> {
@@ -320,7 +319,7 @@ impl Reporter for ConsoleReporter {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::WorkflowStarted(info) => self.workflow_started(info)?,
-            Event::StepStarted(start) if self.progress.is_some() => self.show_progress(start)?,
+            Event::StepStarted(start) if self.progress.is_some() => self.show_progress(start),
             Event::RunStarted(_) | Event::StepStarted(_) => {}
             Event::StepFinished(report) => self.step_finished(report)?,
             Event::WorkflowFinished(summary) => self.workflow_finished(summary)?,

@@ -153,16 +153,15 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         let target = short_target(&request.url, max);
         let _ = write!(line, "  {} {target}", request.method);
     }
+    line.push_str(&tail);
     if !report.extracted.is_empty() {
         let names = format!("  → {}", report.extracted.join(", "));
-        let names = match layout.width {
-            Some(w) => end_ellipsis(&names, w.saturating_sub(columns(&line) + tail_width)),
-            None => names,
-        };
-        line.push_str(&tail);
-        line.push_str(&names);
-    } else {
-        line.push_str(&tail);
+        // Measured without the tail, as if it were a typical one (see `tail_width`).
+        let used = columns(&line) - columns(&tail) + tail_width;
+        match layout.width {
+            Some(w) => line.push_str(&end_ellipsis(&names, w.saturating_sub(used))),
+            None => line.push_str(&names),
+        }
     }
     line
 }

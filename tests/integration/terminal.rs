@@ -16,7 +16,7 @@ const COLS: u16 = 80;
 /// (nothing scrolls away before it is checked).
 const ROWS: u16 = 4000;
 /// A run that takes longer than this is stuck (a question asked on the terminal, say).
-const TIMEOUT: Duration = Duration::from_secs(300);
+const TIMEOUT: Duration = Duration::from_mins(5);
 
 /// What a run on the terminal wrote, and how it ended.
 struct Terminal {
