@@ -355,6 +355,22 @@ mod tests {
     }
 
     #[test]
+    fn a_shortened_path_shows_the_whole_url_on_hover() {
+        let wf = fixtures::id(0, 0);
+        let url = "https://h/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications/9a8b7c6d-1111-2222-3333-444455556666/secret?a=1&b=2";
+        let report = fixtures::step(&wf, 1, "Read", ("GET", url), (200, ""));
+        let mut html = String::new();
+        step(&mut html, &report);
+        assert!(
+            html.contains(&format!(
+                "<span class=\"target\" title=\"{}\"><b>GET</b> /v1/environments/3f…/applications/9a…/secret?a=1&amp;b=2</span>",
+                url.replace('&', "&amp;")
+            )),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn passing_cleanup_is_closed_and_marked() {
         let wf = fixtures::id(0, 0);
         let mut report = fixtures::step(&wf, 1, "Delete", ("DELETE", "https://h/a/1"), (204, ""));
