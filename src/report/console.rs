@@ -16,7 +16,7 @@ use crate::report::console_step::{StepLayout, step_lines};
 use crate::report::excerpt::{human_duration, plural};
 use crate::report::progress::Progress;
 use crate::report::style::{Paint, Style};
-use crate::report::width::fit;
+use crate::report::width::{columns, fit};
 
 /// The stream the console writes to, on which its progress rows are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,8 +181,8 @@ impl ConsoleReporter {
     fn run_finished(&mut self, summary: &RunSummary) -> io::Result<()> {
         self.clear_progress()?;
         self.release_all()?;
-        let line = summary_line(summary, self.paint);
-        self.write_lines(&[line])
+        let lines = summary_lines(summary, self.paint, self.opts.width);
+        self.write_lines(&lines)
     }
 
     /// The block of workflow `id`, created if no `WorkflowStarted` announced it.
@@ -281,38 +281,56 @@ fn workflow_line(
 }
 
 /// `✗ 2 workflows: 0 passed, 2 failed · steps: 3 passed, 2 failed, 1 skipped · 1.52 s`
-fn summary_line(summary: &RunSummary, paint: Paint) -> String {
+///
+/// On a console too narrow for it, the step counts go to a second line, so that the first
+/// keeps the outcome, the workflow counts and the duration:
+/// `✓ 53 workflows: 53 passed, 0 failed · 1.32 s` / `  steps: 728 passed, 0 failed, 0 skipped`.
+fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Vec<String> {
     let failed =
         summary.workflows_failed > 0 || summary.steps_failed > 0 || summary.cleanups_failed > 0;
-    let mut parts = Vec::new();
+    let mut head = Vec::new();
     if summary.interrupted {
-        parts.push(paint.paint(Style::Skip, "interrupted").to_string());
+        head.push(paint.paint(Style::Skip, "interrupted").to_string());
     }
-    parts.push(format!(
+    head.push(format!(
         "{}: {} passed, {} failed",
         plural(summary.workflows, "workflow", "workflows"),
         summary.workflows.saturating_sub(summary.workflows_failed),
         summary.workflows_failed
     ));
-    parts.push(format!(
+    let mut steps = vec![format!(
         "steps: {} passed, {} failed, {} skipped",
         summary.steps_passed, summary.steps_failed, summary.steps_skipped
-    ));
+    )];
     if summary.cleanups_failed > 0 {
         let cleanups = plural(summary.cleanups_failed, "cleanup", "cleanups");
-        parts.push(
+        steps.push(
             paint
                 .paint(Style::Fail, format!("{cleanups} failed"))
                 .to_string(),
         );
     }
-    parts.push(human_duration(summary.duration));
+    let duration = human_duration(summary.duration);
     let mark = match (failed, summary.interrupted) {
         (true, _) => paint.paint(Style::Fail, "✗"),
         (false, true) => paint.paint(Style::Skip, "-"),
         (false, false) => paint.paint(Style::Pass, "✓"),
     };
-    format!("{mark} {}", parts.join(" · "))
+    let one = format!(
+        "{mark} {} · {} · {duration}",
+        head.join(" · "),
+        steps.join(" · ")
+    );
+    // The duration counts as at least `12.34 s`, so that whether the line splits does not
+    // depend on how long this run took.
+    let needed = columns(&one) - columns(&duration) + columns(&duration).max(7);
+    if width.is_none_or(|w| needed <= w) {
+        return vec![one];
+    }
+    vec![
+        format!("{mark} {} · {duration}", head.join(" · ")),
+        format!("  {}", steps.join(" · ")),
+    ]
 }
 
 impl Reporter for ConsoleReporter {

@@ -121,7 +121,11 @@ impl Terminal {
             stale[0],
             rows.join("\n")
         );
-        let summary = rows.last().expect("a summary line");
+        let summary = rows
+            .iter()
+            .rev()
+            .find(|r| r.contains(" workflows: ") || r.contains(" workflow: "))
+            .expect("a summary line");
         let workflows: usize = summary
             .split_once(' ')
             .and_then(|(_, rest)| rest.split_once(' '))

@@ -212,6 +212,15 @@ fn every_line_fits_the_width() {
         text.contains("  \x1b[31m✗\x1b[0m 3 Send an authori…  GET …/as/authorize?…  \x1b[31m400\x1b[0m  \x1b[2m42 ms\x1b[0m\n"),
         "{text}"
     );
+    // The summary keeps its duration: the step counts go to a line of their own.
+    let last: Vec<&str> = text.lines().rev().take(2).collect();
+    assert_eq!(
+        last,
+        [
+            "  steps: 3 passed, 2 failed, 1 skipped · \x1b[31m1 cleanup failed\x1b[0m",
+            "\x1b[31m✗\x1b[0m 2 workflows: 0 passed, 2 failed · 1.52 s",
+        ]
+    );
     let (mut reporter, buf) = console(ConsoleOptions::default());
     for event in fixtures::run() {
         reporter.event(&event).unwrap();
