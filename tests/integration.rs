@@ -13,6 +13,8 @@ mod body_file;
 mod conformance;
 #[path = "integration/curl_reading.rs"]
 mod curl_reading;
+#[path = "integration/console_output.rs"]
+mod console_output;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]
@@ -61,3 +63,5 @@ mod tenant_requires;
 mod teach_curl;
 #[path = "integration/teach_layout.rs"]
 mod teach_layout;
+#[path = "integration/terminal.rs"]
+mod terminal;

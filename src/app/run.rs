@@ -15,7 +15,8 @@ use crate::engine::{
 };
 use crate::event::{Event, Reporter, RunInfo};
 use crate::exit;
-use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, color_enabled};
+use crate::report::width::console_width;
+use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
 use crate::teach::TeachOptions;
 use crate::template::Templates;
 use crate::vars::{self, VarStore};
@@ -270,17 +271,31 @@ fn front(config: &RunConfig, teach: Option<bool>) -> Result<Front, crate::report
 fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
     let mut fanout = Fanout::default();
     let stdout_taken = config.reports.iter().any(|r| r.target.is_stdout());
-    let (out, tty): (Box<dyn Write + Send>, bool) = if stdout_taken {
-        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
+    let (out, tty, stream, term): (Box<dyn Write + Send>, bool, _, _) = if stdout_taken {
+        let tty = std::io::stderr().is_terminal();
+        (
+            Box::new(std::io::stderr()),
+            tty,
+            Stream::Stderr,
+            console::Term::stderr(),
+        )
     } else {
-        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
+        let tty = std::io::stdout().is_terminal();
+        (
+            Box::new(std::io::stdout()),
+            tty,
+            Stream::Stdout,
+            console::Term::stdout(),
+        )
     };
     fanout.push(Box::new(ConsoleReporter::new(
         out,
         ConsoleOptions {
             verbosity: config.verbosity,
             color: color_enabled(config.color, tty),
-            progress: tty,
+            // A pipe or a file gets no progress rows: a log keeps only finished lines.
+            progress: tty.then_some(stream),
+            width: console_width(tty.then_some(&term)),
             flush_every: if tty {
                 Duration::ZERO
             } else {

@@ -98,10 +98,24 @@ pub fn binary_summary(bytes: &[u8], content_type: Option<&HeaderValue>) -> Optio
     if bytes.is_empty() || !(binary_type || not_text) {
         return None;
     }
+    let size = grouped(bytes.len());
     Some(match ct {
-        Some(ct) => format!("<binary: {} bytes, {ct}>", bytes.len()),
-        None => format!("<binary: {} bytes>", bytes.len()),
+        Some(ct) => format!("<binary: {size} bytes, {ct}>"),
+        None => format!("<binary: {size} bytes>"),
     })
+}
+
+/// `4213` as `4,213`: a size is read at a glance with its thousands grouped.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -129,6 +143,19 @@ mod tests {
         assert!(binary_summary(b"{\"a\":1}", Some(&ct("application/json"))).is_none());
         assert!(binary_summary("é".as_bytes(), None).is_none());
         assert!(binary_summary(b"", Some(&ct("image/png"))).is_none());
+    }
+
+    #[test]
+    fn sizes_group_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(4213), "4,213");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        let png = vec![0x89; 4213];
+        assert_eq!(
+            binary_summary(&png, Some(&ct("image/png; charset=binary"))).as_deref(),
+            Some("<binary: 4,213 bytes, image/png>")
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The console report (README, Reports): streams a block per workflow — header, a line per step,
 //! cleanups, result — and a summary line. When matrix runs interleave, each workflow's block
-//! is still printed whole: one workflow streams, the others are held until it ends.
+//! is still printed whole: one workflow streams, the others are held until it ends. Every
+//! line is cut to the console's width, if it has one (see [`crate::report::width`]).
 
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
+
+use indicatif::ProgressDrawTarget;
 
 use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
@@ -11,7 +14,16 @@ use crate::event::{
 };
 use crate::report::console_step::{StepLayout, step_lines};
 use crate::report::excerpt::{human_duration, plural};
+use crate::report::progress::Progress;
 use crate::report::style::{Paint, Style};
+use crate::report::width::{columns, fit};
+
+/// The stream the console writes to, on which its progress rows are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
 
 /// How the console looks; the caller decides from `-v`, `--color` and the terminal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,8 +31,11 @@ pub struct ConsoleOptions {
     /// 0: step lines; 1 (`-v`): plus request lines and docs; 2 (`-vv`): plus headers and bodies.
     pub verbosity: u8,
     pub color: bool,
-    /// Show the running step on a `\r` status line (only for a terminal).
-    pub progress: bool,
+    /// Show the running steps on progress rows drawn on this stream (only for a terminal:
+    /// a log must hold no progress rows).
+    pub progress: Option<Stream>,
+    /// Columns every line is cut to; `None`: lines are written whole.
+    pub width: Option<usize>,
     /// Output is flushed at the end of every workflow and otherwise at most this often (zero:
     /// after every event). Without a terminal (a file, a pipe, a CI log) the caller sets about
     /// 100 ms, so a long run does not pay a system call per step and a log still follows it.
@@ -39,7 +54,7 @@ pub struct ConsoleReporter {
     streaming: Option<WorkflowId>,
     /// Whole blocks of workflows that finished while another one was streaming.
     held: Vec<String>,
-    progress_shown: bool,
+    progress: Option<Progress>,
 }
 
 /// One workflow's state, and its lines while they are held.
@@ -75,7 +90,13 @@ impl ConsoleReporter {
             active: Vec::new(),
             streaming: None,
             held: Vec::new(),
-            progress_shown: false,
+            progress: opts.progress.map(|stream| {
+                let target = match stream {
+                    Stream::Stdout => ProgressDrawTarget::stdout(),
+                    Stream::Stderr => ProgressDrawTarget::stderr(),
+                };
+                Progress::new(target, opts.width)
+            }),
         }
     }
 
@@ -112,6 +133,7 @@ impl ConsoleReporter {
             paint,
             verbosity,
             number_width: block.number_width,
+            width: self.opts.width,
         };
         lines.extend(step_lines(report, &layout));
         self.emit(&report.workflow, lines)
@@ -121,6 +143,9 @@ impl ConsoleReporter {
         let paint = self.paint;
         let block = self.block(&summary.id);
         let line = workflow_line(summary, &block.title, block.cleanups_failed, paint);
+        if let Some(progress) = &mut self.progress {
+            progress.done(&summary.id);
+        }
         self.emit(&summary.id, vec![line, String::new()])?;
         let Some(position) = self.active.iter().position(|b| b.id == summary.id) else {
             return Ok(());
@@ -154,9 +179,10 @@ impl ConsoleReporter {
     }
 
     fn run_finished(&mut self, summary: &RunSummary) -> io::Result<()> {
+        self.clear_progress()?;
         self.release_all()?;
-        let line = summary_line(summary, self.paint);
-        self.write_lines(&[line])
+        let lines = summary_lines(summary, self.paint, self.opts.width);
+        self.write_lines(&lines)
     }
 
     /// The block of workflow `id`, created if no `WorkflowStarted` announced it.
@@ -186,31 +212,40 @@ impl ConsoleReporter {
         if lines.is_empty() {
             return Ok(());
         }
-        self.clear_progress()?;
-        for line in lines {
-            writeln!(self.out, "{line}")?;
+        let (out, width) = (&mut self.out, self.opts.width);
+        let mut write = |flush: bool| -> io::Result<()> {
+            for line in lines {
+                writeln!(out, "{}", fit(line, width))?;
+            }
+            if flush { out.flush() } else { Ok(()) }
+        };
+        match &self.progress {
+            // The rows are erased, the lines written, and the rows drawn again below them.
+            Some(progress) => progress.suspend(|| write(true)),
+            None => write(false),
         }
-        Ok(())
     }
 
-    fn show_progress(&mut self, start: &StepStart) -> io::Result<()> {
+    fn show_progress(&mut self, start: &StepStart) {
         let title = self.block(&start.workflow).title.clone();
         let what = match start.kind {
             StepKind::Step => format!("{title}: {} {}", start.number, start.name),
             StepKind::Cleanup => format!("{title}: cleanup {}", start.name),
         };
-        let text = format!("  … {what}");
-        write!(self.out, "\r\x1b[2K{}", self.paint.paint(Style::Dim, text))?;
-        self.progress_shown = true;
-        Ok(())
+        let text = self
+            .paint
+            .paint(Style::Dim, format!("  … {what}"))
+            .to_string();
+        if let Some(progress) = &mut self.progress {
+            progress.show(&start.workflow, &text);
+        }
     }
 
     fn clear_progress(&mut self) -> io::Result<()> {
-        if self.progress_shown {
-            self.progress_shown = false;
-            write!(self.out, "\r\x1b[2K")?;
+        match &mut self.progress {
+            Some(progress) => progress.clear(),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -246,45 +281,63 @@ fn workflow_line(
 }
 
 /// `✗ 2 workflows: 0 passed, 2 failed · steps: 3 passed, 2 failed, 1 skipped · 1.52 s`
-fn summary_line(summary: &RunSummary, paint: Paint) -> String {
+///
+/// On a console too narrow for it, the step counts go to a second line, so that the first
+/// keeps the outcome, the workflow counts and the duration:
+/// `✓ 53 workflows: 53 passed, 0 failed · 1.32 s` / `  steps: 728 passed, 0 failed, 0 skipped`.
+fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Vec<String> {
     let failed =
         summary.workflows_failed > 0 || summary.steps_failed > 0 || summary.cleanups_failed > 0;
-    let mut parts = Vec::new();
+    let mut head = Vec::new();
     if summary.interrupted {
-        parts.push(paint.paint(Style::Skip, "interrupted").to_string());
+        head.push(paint.paint(Style::Skip, "interrupted").to_string());
     }
-    parts.push(format!(
+    head.push(format!(
         "{}: {} passed, {} failed",
         plural(summary.workflows, "workflow", "workflows"),
         summary.workflows.saturating_sub(summary.workflows_failed),
         summary.workflows_failed
     ));
-    parts.push(format!(
+    let mut steps = vec![format!(
         "steps: {} passed, {} failed, {} skipped",
         summary.steps_passed, summary.steps_failed, summary.steps_skipped
-    ));
+    )];
     if summary.cleanups_failed > 0 {
         let cleanups = plural(summary.cleanups_failed, "cleanup", "cleanups");
-        parts.push(
+        steps.push(
             paint
                 .paint(Style::Fail, format!("{cleanups} failed"))
                 .to_string(),
         );
     }
-    parts.push(human_duration(summary.duration));
+    let duration = human_duration(summary.duration);
     let mark = match (failed, summary.interrupted) {
         (true, _) => paint.paint(Style::Fail, "✗"),
         (false, true) => paint.paint(Style::Skip, "-"),
         (false, false) => paint.paint(Style::Pass, "✓"),
     };
-    format!("{mark} {}", parts.join(" · "))
+    let one = format!(
+        "{mark} {} · {} · {duration}",
+        head.join(" · "),
+        steps.join(" · ")
+    );
+    // The duration counts as at least `12.34 s`, so that whether the line splits does not
+    // depend on how long this run took.
+    let needed = columns(&one) - columns(&duration) + columns(&duration).max(7);
+    if width.is_none_or(|w| needed <= w) {
+        return vec![one];
+    }
+    vec![
+        format!("{mark} {} · {duration}", head.join(" · ")),
+        format!("  {}", steps.join(" · ")),
+    ]
 }
 
 impl Reporter for ConsoleReporter {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::WorkflowStarted(info) => self.workflow_started(info)?,
-            Event::StepStarted(start) if self.opts.progress => self.show_progress(start)?,
+            Event::StepStarted(start) if self.progress.is_some() => self.show_progress(start),
             Event::RunStarted(_) | Event::StepStarted(_) => {}
             Event::StepFinished(report) => self.step_finished(report)?,
             Event::WorkflowFinished(summary) => self.workflow_finished(summary)?,
@@ -299,8 +352,8 @@ impl Reporter for ConsoleReporter {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.release_all()?;
         self.clear_progress()?;
+        self.release_all()?;
         self.out.flush()
     }
 }

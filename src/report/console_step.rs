@@ -6,15 +6,25 @@ use std::fmt::Write as _;
 use crate::event::{ExpectationResult, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport};
 use crate::report::excerpt::{
     BODY_MAX_BYTES, BODY_MAX_LINES, TARGET_MAX, VALUE_MAX, body_excerpt, end_ellipsis,
-    readable_body, short_target,
+    readable_body, short_target, short_url,
 };
 use crate::report::style::{Paint, Style};
+use crate::report::width::columns;
 
-/// Columns a step's doc is wrapped to under `-v`.
+/// Columns a step's doc is wrapped to under `-v` (fewer on a narrower console).
 const DOC_WIDTH: usize = 80;
 
 /// Step names are padded to this width so that short names line up.
 const NAME_WIDTH: usize = 32;
+/// On a narrow console the name column shrinks (never below this) to leave the request
+/// target at least [`TARGET_MIN`] columns.
+const NAME_MIN: usize = 16;
+const TARGET_MIN: usize = 25;
+/// Columns kept after the duration for `  → ` and the start of the extracted names.
+const EXTRACTED_MIN: usize = 8;
+/// Columns of `  POST ` and of `  200  1234 ms`, the usual method and tail around a target.
+const TYPICAL_METHOD: usize = 7;
+const TYPICAL_TAIL: usize = 14;
 
 /// What shapes a step's lines besides the step itself.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +33,9 @@ pub struct StepLayout {
     pub verbosity: u8,
     /// Width of the step number column (digits of the workflow's step count).
     pub number_width: usize,
+    /// The console's columns, if limited: the step line gives up columns of the name and the
+    /// request target so that its status and duration still fit.
+    pub width: Option<usize>,
 }
 
 impl StepLayout {
@@ -45,7 +58,13 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
         && let Some(doc) = report.doc.as_deref()
     {
         // The whole doc, as Markdown reads on a terminal; dimmed, so no other styling.
-        let doc = crate::markdown::to_lines(doc, "", DOC_WIDTH - indent.len(), Paint::new(false));
+        let width = layout.width.map_or(DOC_WIDTH, |w| w.min(DOC_WIDTH));
+        let doc = crate::markdown::to_lines(
+            doc,
+            "",
+            width.saturating_sub(indent.len()).max(20),
+            Paint::new(false),
+        );
         lines.extend(
             doc.iter()
                 .map(|l| if l.is_empty() { String::new() } else { dim(l) }),
@@ -54,7 +73,12 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     if layout.verbosity >= 2 {
         lines.extend(exchange(report).iter().map(|l| dim(l)));
     } else if let (1, Some(request)) = (layout.verbosity, &report.request) {
-        lines.push(dim(&format!("{} {}", request.method, request.url)));
+        // On a limited width the URL loses ids rather than its end.
+        let room = layout.width.map_or(usize::MAX, |w| {
+            w.saturating_sub(indent.len() + request.method.len() + 1)
+        });
+        let url = short_url(&request.url, room);
+        lines.push(dim(&format!("{} {url}", request.method)));
     }
     if report.outcome == Outcome::Failed {
         lines.extend(failure(report, layout));
@@ -73,53 +97,99 @@ fn mark(report: &StepReport, paint: Paint) -> impl std::fmt::Display {
 }
 
 /// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
+///
+/// On a limited width the name column and the target are sized so that the status and the
+/// duration fit; the extracted names, last, are what a cut of the line takes.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut line = String::with_capacity(128);
+    let mut lead = String::with_capacity(16);
     let _ = write!(
-        line,
+        lead,
         "  {} {:>width$} ",
         mark(report, paint),
         report.number,
         width = layout.number_width
     );
-    line.push_str(&report.name);
-    let pad = NAME_WIDTH.saturating_sub(report.name.chars().count());
-    line.extend(std::iter::repeat_n(' ', pad));
+    // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
+    // so that the names of one workflow line up whatever each step's method and duration.
+    let name_width = layout.width.map_or(NAME_WIDTH, |w| {
+        w.saturating_sub(columns(&lead) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
+            .clamp(NAME_MIN, NAME_WIDTH)
+    });
     if report.outcome == Outcome::Skipped {
         let reason = report.message.as_deref().unwrap_or("not run");
-        let _ = write!(
-            line,
-            "  {}",
+        let name = name_column(&report.name, name_width);
+        return format!(
+            "{lead}{name}  {}",
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
-        return line;
     }
-    if let Some(request) = &report.request {
-        let target = short_target(&request.url, TARGET_MAX);
-        let _ = write!(line, "  {} {target}", request.method);
-    }
+    let mut tail = String::new();
     if let Some(response) = &report.response {
         let style = (report.outcome == Outcome::Failed).then_some(Style::Fail);
         let _ = match style {
-            Some(style) => write!(line, "  {}", paint.paint(style, response.status)),
-            None => write!(line, "  {}", response.status),
+            Some(style) => write!(tail, "  {}", paint.paint(style, response.status)),
+            None => write!(tail, "  {}", response.status),
         };
     }
     let ms = report.duration.as_millis();
     let _ = write!(
-        line,
+        tail,
         "  {}",
         paint.paint(Style::Dim, format_args!("{ms} ms"))
     );
     if report.attempts > 1 {
-        let _ = write!(line, "  ({} attempts)", report.attempts);
+        let _ = write!(tail, "  ({} attempts)", report.attempts);
     }
-    for (i, name) in report.extracted.iter().enumerate() {
-        line.push_str(if i == 0 { "  → " } else { ", " });
-        line.push_str(name);
+    let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
+    // The tail counts as at least a typical one, so that how the target and the extracted
+    // names are cut does not change with a step's duration (`9 ms` or `1234 ms`).
+    let tail_width = columns(&tail).max(TYPICAL_TAIL);
+    // Columns for the name and the target together.
+    let room = layout
+        .width
+        .map(|w| w.saturating_sub(columns(&lead) + method + tail_width));
+    let name = name_column(&report.name, name_width);
+    let mut line = lead;
+    line.push_str(&name);
+    if let Some(request) = &report.request {
+        // A few columns stay for the extracted names, so a cut line still shows `→ app…`
+        // and never cuts the duration.
+        let extracted = report.extracted.iter().map(|n| n.len() + 2).sum::<usize>();
+        let keep = if extracted > 0 {
+            (extracted + 2).min(EXTRACTED_MIN)
+        } else {
+            0
+        };
+        let max = room.map_or(TARGET_MAX, |room| {
+            room.saturating_sub(columns(&name) + keep).max(1)
+        });
+        let target = short_target(&request.url, max);
+        let _ = write!(line, "  {} {target}", request.method);
+    }
+    line.push_str(&tail);
+    if !report.extracted.is_empty() {
+        let names = format!("  → {}", report.extracted.join(", "));
+        // Measured without the tail, as if it were a typical one (see `tail_width`).
+        let used = columns(&line) - columns(&tail) + tail_width;
+        match layout.width {
+            Some(w) => line.push_str(&end_ellipsis(&names, w.saturating_sub(used))),
+            None => line.push_str(&names),
+        }
     }
     line
+}
+
+/// A step's name padded to `width` columns, or cut to them when `width` is below the
+/// default column (on a narrow console; on a wide one a long name is kept whole).
+fn name_column(name: &str, width: usize) -> String {
+    let name = if width < NAME_WIDTH {
+        end_ellipsis(name, width)
+    } else {
+        name.to_owned()
+    };
+    let pad = width.saturating_sub(columns(&name));
+    format!("{name}{}", " ".repeat(pad))
 }
 
 /// The message, every failed expectation, and the start of the response body.
@@ -243,147 +313,4 @@ fn response_lines(response: &ResponseInfo, request: Option<&RequestInfo>) -> Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-    use crate::report::fixtures::{self, expectation};
-
-    fn layout(verbosity: u8) -> StepLayout {
-        StepLayout {
-            paint: Paint::new(false),
-            verbosity,
-            number_width: 1,
-        }
-    }
-
-    fn failed_authorize() -> StepReport {
-        let mut report = fixtures::step(
-            &fixtures::id(0, 0),
-            3,
-            "Authorize",
-            (
-                "GET",
-                "https://auth.example.com/env-1/as/authorize?client_id=app-1",
-            ),
-            (400, &"x".repeat(3000)),
-        );
-        report.outcome = Outcome::Failed;
-        report.expectations = vec![expectation("status", false, "302", "400")];
-        report
-    }
-
-    #[test]
-    fn passed_step_is_one_line() {
-        let mut report = fixtures::step(
-            &fixtures::id(0, 0),
-            2,
-            "Create",
-            ("POST", "https://h/v1/apps"),
-            (201, "{}"),
-        );
-        report.extracted = vec!["appID".into(), "secret".into()];
-        report.attempts = 3;
-        let lines = step_lines(&report, &layout(0));
-        let expected = format!(
-            "  ✓ 2 {:<32}  POST /v1/apps  201  42 ms  (3 attempts)  → appID, secret",
-            "Create"
-        );
-        assert_eq!(lines, [expected]);
-    }
-
-    #[test]
-    fn long_bodies_are_cut_with_a_count() {
-        let lines = step_lines(&failed_authorize(), &layout(0));
-        assert_eq!(lines[1], "      status: expected 302 / actual 400");
-        assert_eq!(lines[2], format!("      │ {}", "x".repeat(2048)));
-        assert_eq!(lines[3], "      │ … (952 more bytes)");
-        assert_eq!(lines.len(), 4);
-    }
-
-    #[test]
-    fn long_values_are_cut() {
-        let mut report = failed_authorize();
-        report.expectations[0].actual = "y".repeat(500);
-        let lines = step_lines(&report, &layout(0));
-        assert!(lines[1].ends_with(&format!("actual {}…", "y".repeat(VALUE_MAX - 1))));
-    }
-
-    #[test]
-    fn verbose_shows_doc_and_request_line() {
-        let mut report = failed_authorize();
-        report.doc = Some(
-            "\nStarts the `authorize` flow, which the\nbrowser follows.\n\nA second paragraph that is long enough to be wrapped at eighty columns, never cut."
-                .into(),
-        );
-        let lines = step_lines(&report, &layout(1));
-        assert_eq!(
-            lines[1],
-            "      Starts the authorize flow, which the browser follows."
-        );
-        assert_eq!(lines[2], "");
-        assert_eq!(
-            lines[3],
-            "      A second paragraph that is long enough to be wrapped at eighty columns,"
-        );
-        assert_eq!(lines[4], "      never cut.");
-        assert_eq!(
-            lines[5],
-            "      GET https://auth.example.com/env-1/as/authorize?client_id=app-1"
-        );
-        assert_eq!(lines[6], "      status: expected 302 / actual 400");
-    }
-
-    #[test]
-    fn very_verbose_shows_headers_and_whole_bodies_once() {
-        let mut report = failed_authorize();
-        report.request.as_mut().unwrap().body = Some("{\"a\":1}".into());
-        report.response.as_mut().unwrap().body = "{\"code\":\"INVALID_DATA\"}".into();
-        report.response.as_mut().unwrap().duration = Duration::from_millis(7);
-        let lines = step_lines(&report, &layout(2));
-        let body: Vec<&str> = lines[1..].iter().map(|l| l.trim_start()).collect();
-        assert_eq!(
-            body,
-            [
-                "> GET https://auth.example.com/env-1/as/authorize?client_id=app-1",
-                "> authorization: Bearer «accessToken»",
-                ">",
-                "> {",
-                ">   \"a\": 1",
-                "> }",
-                "< 400  (7 ms)",
-                "< content-type: application/json",
-                "<",
-                "< {",
-                "<   \"code\": \"INVALID_DATA\"",
-                "< }",
-                "status: expected 302 / actual 400",
-            ]
-        );
-    }
-
-    #[test]
-    fn skipped_step_shows_its_reason_only() {
-        let report = fixtures::skipped(&fixtures::id(0, 0), 4, "Read", "when is false");
-        let lines = step_lines(&report, &layout(2));
-        assert_eq!(
-            lines,
-            [format!("  - 4 {:<32}  skipped: when is false", "Read")]
-        );
-    }
-
-    #[test]
-    fn colors_mark_outcomes() {
-        let colored = StepLayout {
-            paint: Paint::new(true),
-            ..layout(0)
-        };
-        let lines = step_lines(&failed_authorize(), &colored);
-        assert!(
-            lines[0].starts_with("  \x1b[31m✗\x1b[0m 3 "),
-            "{:?}",
-            lines[0]
-        );
-        assert!(lines[0].contains("\x1b[31m400\x1b[0m"));
-    }
-}
+mod tests;

@@ -13,6 +13,9 @@ pub const BODY_MAX_BYTES: usize = 2048;
 /// Longest expected or actual value shown in a failure line, in characters.
 pub const VALUE_MAX: usize = 200;
 
+/// Fewest columns of a query worth showing when it must be cut.
+const QUERY_MIN: usize = 8;
+
 /// A body cut for display: the lines to show and what was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyExcerpt {
@@ -21,34 +24,92 @@ pub struct BodyExcerpt {
     pub omitted_bytes: usize,
 }
 
-/// The path and query of `url`, without scheme and host, cut to about `max` characters.
+/// The path and query of `url`, without scheme and host, in at most `max` columns.
 ///
-/// A path that does not fit keeps its start and end (the resource names) and drops the
-/// middle; a query that does not fit is cut at its end.
+/// What does not fit is given up in this order, so the resource names stay readable: ids in
+/// the path are cut to their first two characters (`/environments/4e…/applications/9a…`),
+/// then the query is cut at its end (down to `?…`), then the path's first segments become
+/// `…/`, and last the end of what is left is cut. A target that fits is shown whole.
 pub fn short_target(url: &str, max: usize) -> Cow<'_, str> {
     let target = request_target(url);
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (target, None),
-    };
-    if path.chars().count() > max {
-        let short = middle_ellipsis(path, max);
-        return Cow::Owned(if query.is_some() {
-            format!("{short}?…")
-        } else {
-            short
-        });
-    }
     // An empty path shows as `/`.
-    let full = if path.is_empty() {
+    let target = if target.is_empty() || target.starts_with('?') {
         Cow::Owned(format!("/{target}"))
     } else {
         Cow::Borrowed(target)
     };
-    if full.chars().count() <= max {
-        return full;
+    if width(&target) <= max {
+        return target;
     }
-    Cow::Owned(end_ellipsis(&full, max))
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (&*target, None),
+    };
+    let mut segments: Vec<Cow<'_, str>> = path.split('/').map(Cow::Borrowed).collect();
+    let joined = |segments: &[Cow<'_, str>]| segments.join("/");
+    // 1. Ids, from the left (the last one often names what the step acts on).
+    for i in 0..segments.len() {
+        if width(&joined(&segments)) + query.map_or(0, |q| width(q) + 1) <= max {
+            break;
+        }
+        if is_id(&segments[i]) {
+            let head: String = segments[i].chars().take(2).collect();
+            segments[i] = Cow::Owned(format!("{head}…"));
+        }
+    }
+    let mut path = joined(&segments);
+    // 2. The query, down to `?…`.
+    if let Some(query) = query {
+        // A query cut to a few characters says nothing: then `?…` alone.
+        let room = max.saturating_sub(width(&path) + 1);
+        if room >= QUERY_MIN {
+            return Cow::Owned(format!("{path}?{}", end_ellipsis(query, room)));
+        }
+    }
+    let suffix = if query.is_some() { "?…" } else { "" };
+    // 3. Leading segments, keeping at least the last one.
+    let budget = max.saturating_sub(width(suffix));
+    let mut first = 1;
+    while width(&path) > budget && first + 1 < segments.len() {
+        first += 1;
+        path = format!("…/{}", joined(&segments[first..]));
+    }
+    // 4. Whatever is still too long is cut at its end.
+    Cow::Owned(end_ellipsis(&format!("{path}{suffix}"), max))
+}
+
+/// Whether a path segment is an id rather than a resource name: a run of at least eight
+/// letters, digits, `-` or `_` that holds a digit (UUIDs, hex and numeric ids), where
+/// resource names (`applications`, `signOnPolicies`, `saml20`) are words.
+fn is_id(segment: &str) -> bool {
+    segment.len() >= 8
+        && segment.bytes().any(|b| b.is_ascii_digit())
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Columns `text` takes on a terminal.
+fn width(text: &str) -> usize {
+    console::measure_text_width(text)
+}
+
+/// A whole URL in at most `max` columns: its scheme and host as they are, then its target
+/// shortened as [`short_target`] does (ids first, never resource names).
+pub fn short_url(url: &str, max: usize) -> Cow<'_, str> {
+    if width(url) <= max {
+        return Cow::Borrowed(url);
+    }
+    let target = request_target(url);
+    let origin =
+        &url[..url.len() - target.len() - url.split_once('#').map_or(0, |(_, f)| f.len() + 1)];
+    if width(origin) + QUERY_MIN > max {
+        return Cow::Owned(end_ellipsis(url, max));
+    }
+    Cow::Owned(format!(
+        "{origin}{}",
+        short_target(url, max - width(origin))
+    ))
 }
 
 /// The path and query of an absolute URL as written, without its fragment (the URL was built
@@ -61,28 +122,9 @@ fn request_target(url: &str) -> &str {
     target.split('#').next().unwrap_or_default()
 }
 
-/// `text` cut at `max` characters, with `…` marking the cut.
+/// `text` cut to `max` columns (display width, never inside a character), `…` marking the cut.
 pub fn end_ellipsis(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{kept}…")
-}
-
-/// `text` with its middle replaced by `…` so that it is `max` characters long.
-fn middle_ellipsis(text: &str, max: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= max {
-        return text.to_owned();
-    }
-    let budget = max.saturating_sub(1);
-    let head = budget / 3;
-    let tail = budget - head;
-    let mut out: String = chars[..head].iter().collect();
-    out.push('…');
-    out.extend(&chars[chars.len() - tail..]);
-    out
+    console::truncate_str(text, max, "…").into_owned()
 }
 
 /// `1 workflow`, `2 workflows`.
@@ -162,19 +204,78 @@ mod tests {
     }
 
     #[test]
-    fn long_path_keeps_both_ends() {
-        let url = "https://api.example.com/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications/9a8b7c6d-1111-2222-3333-444455556666/secret?x=1";
-        let short = short_target(url, 60);
-        assert_eq!(short.chars().count(), 62, "{short}");
-        assert!(short.starts_with("/v1/environments/"), "{short}");
-        assert!(short.ends_with("5556666/secret?…"), "{short}");
+    fn long_paths_lose_ids_before_resource_names() {
+        let url = "https://api.example.com/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications/9a8b7c6d-1111-2222-3333-444455556666/secret";
+        assert_eq!(short_target(url, 200), &url[23..], "whole when it fits");
+        assert_eq!(
+            short_target(url, 80),
+            "/v1/environments/3f…/applications/9a8b7c6d-1111-2222-3333-444455556666/secret",
+            "only as many ids as needed"
+        );
+        assert_eq!(
+            short_target(url, 45),
+            "/v1/environments/3f…/applications/9a…/secret"
+        );
+        assert_eq!(short_target(url, 30), "…/3f…/applications/9a…/secret");
+        assert_eq!(short_target(url, 25), "…/applications/9a…/secret");
+        assert_eq!(short_target(url, 12), "…/9a…/secret");
+        assert_eq!(short_target(url, 5), "…/se…");
+        for max in 1..120 {
+            let short = short_target(url, max);
+            assert!(width(&short) <= max.max(1), "{max}: {short}");
+        }
     }
 
     #[test]
-    fn long_query_is_cut_at_the_end() {
+    fn whole_urls_keep_their_origin() {
+        let url = "http://127.0.0.1:41234/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications?limit=10#top";
+        assert_eq!(short_url(url, 200), url);
+        assert_eq!(
+            short_url(url, 60),
+            "http://127.0.0.1:41234/v1/environments/3f…/applications?…"
+        );
+        assert_eq!(short_url(url, 20), "http://127.0.0.1:41…");
+    }
+
+    #[test]
+    fn resource_names_are_not_ids() {
+        for name in [
+            "applications",
+            "signOnPolicies",
+            "saml20",
+            "v1",
+            "env-1",
+            "oauth2",
+        ] {
+            assert!(!is_id(name), "{name}");
+        }
+        for id in [
+            "3f1d2c4e-aaaa-bbbb-cccc-1234567890ab",
+            "12345678",
+            "5f8a9c0d1e2f",
+        ] {
+            assert!(is_id(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn long_query_is_cut_at_the_end_then_dropped() {
         let url = format!("https://h/p?q={}", "a".repeat(100));
         let short = short_target(&url, 20);
         assert_eq!(short, format!("/p?q={}…", "a".repeat(14)));
+        let url = "https://h/env/as/authorize?client_id=1&response_type=code";
+        assert_eq!(short_target(url, 20), "/env/as/authorize?…");
+        assert_eq!(short_target(url, 12), "…/authorize…");
+    }
+
+    #[test]
+    fn cuts_count_columns_not_bytes() {
+        assert_eq!(end_ellipsis("héllo wörld", 6), "héllo…");
+        assert_eq!(end_ellipsis("日本語のテキスト", 7), "日本語…");
+        assert_eq!(
+            short_target("https://h/donn%C3%A9es/é", 60),
+            "/donn%C3%A9es/é"
+        );
     }
 
     #[test]

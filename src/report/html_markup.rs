@@ -10,24 +10,29 @@ use crate::event::{
 };
 use crate::report::excerpt::{TARGET_MAX, human_duration, readable_body, short_target};
 
-/// Text made safe to place in HTML content or in a quoted attribute value.
+/// Text made safe to place in HTML content or in a quoted attribute value. Control characters
+/// (a NUL from a body that slipped past the binary check) show as `�`: HTML may not hold them.
 pub struct Esc<'a>(pub &'a str);
 
 impl fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-            f.write_str(&rest[..at])?;
-            f.write_str(match rest.as_bytes()[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[at + 1..];
+        let mut start = 0;
+        for (at, c) in self.0.char_indices() {
+            let escaped = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                '\n' | '\t' | '\r' => continue,
+                c if c.is_control() => "\u{FFFD}",
+                _ => continue,
+            };
+            f.write_str(&self.0[start..at])?;
+            f.write_str(escaped)?;
+            start = at + c.len_utf8();
         }
-        f.write_str(rest)
+        f.write_str(&self.0[start..])
     }
 }
 
@@ -159,7 +164,8 @@ fn step_line_tail(out: &mut String, report: &StepReport) {
     if let Some(request) = &report.request {
         let _ = write!(
             out,
-            "<span class=\"target\"><b>{}</b> {}</span>",
+            "<span class=\"target\" title=\"{}\"><b>{}</b> {}</span>",
+            Esc(&request.url),
             Esc(&request.method),
             Esc(&short_target(&request.url, TARGET_MAX))
         );
@@ -327,6 +333,10 @@ mod tests {
         assert_eq!(Esc("plain «name» é").to_string(), "plain «name» é");
         assert_eq!(Esc("").to_string(), "");
         assert_eq!(Esc("a&").to_string(), "a&amp;");
+        assert_eq!(
+            Esc("a\0b\x1b[31m\nc\td").to_string(),
+            "a\u{FFFD}b\u{FFFD}[31m\nc\td"
+        );
     }
 
     #[test]
@@ -351,6 +361,22 @@ mod tests {
         assert!(html.contains("<tr class=\"failed\"><td class=\"mark\">✗</td><td>status</td><td><code>302</code></td><td><code>400</code></td></tr>"), "{html}");
         assert!(html.contains("&quot;&lt;b&gt;&quot;"), "{html}");
         assert!(!html.contains("<b>\""), "{html}");
+    }
+
+    #[test]
+    fn a_shortened_path_shows_the_whole_url_on_hover() {
+        let wf = fixtures::id(0, 0);
+        let url = "https://h/v1/environments/3f1d2c4e-aaaa-bbbb-cccc-1234567890ab/applications/9a8b7c6d-1111-2222-3333-444455556666/secret?a=1&b=2";
+        let report = fixtures::step(&wf, 1, "Read", ("GET", url), (200, ""));
+        let mut html = String::new();
+        step(&mut html, &report);
+        assert!(
+            html.contains(&format!(
+                "<span class=\"target\" title=\"{}\"><b>GET</b> /v1/environments/3f…/applications/9a…/secret?a=1&amp;b=2</span>",
+                url.replace('&', "&amp;")
+            )),
+            "{html}"
+        );
     }
 
     #[test]

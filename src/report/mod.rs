@@ -10,8 +10,10 @@ mod html_markup;
 mod html_page;
 mod json;
 mod junit;
+mod progress;
 pub(crate) mod style;
 mod target;
+pub(crate) mod width;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -19,7 +21,7 @@ pub(crate) mod fixtures;
 use std::io;
 
 pub use crate::event::Reporter;
-pub use console::{ConsoleOptions, ConsoleReporter};
+pub use console::{ConsoleOptions, ConsoleReporter, Stream};
 pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::JunitReporter;

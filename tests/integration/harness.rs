@@ -91,6 +91,8 @@ impl Case {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("NO_COLOR", "1")
+            // A width exported by the shell would cut the lines tests compare.
+            .env_remove("COLUMNS")
             .env_remove("STEPRUN_LOG");
         for (k, _) in std::env::vars() {
             if k.starts_with("STEPRUN_VAR_") {
@@ -179,7 +181,9 @@ impl Case {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // A width exported by the shell would cut the lines tests compare.
+            .env_remove("COLUMNS");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

@@ -97,6 +97,10 @@ fn routes(shared: Arc<Shared>) -> Router {
         .route("/slow", get(slow))
         .route("/jwt", get(jwt))
         .route("/text", get(|| async { "hello code=xyz123&more" }))
+        .route(
+            "/noise.png",
+            get(|| async { ([(header::CONTENT_TYPE, "image/png")], noise_png()) }),
+        )
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             count,
@@ -163,6 +167,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
             let _ = write!(out, "{b:02x}");
             out
         })
+}
+
+/// A real PNG image (40 × 35 pixels of noise, 4,303 bytes): its signature, chunk names and
+/// NUL bytes are what must never reach a terminal or a report.
+pub fn noise_png() -> &'static [u8] {
+    include_bytes!("../images/noise.png")
 }
 
 /// What arrived, byte for byte: its length, SHA-256 and Content-Type, for bodies that are

@@ -188,29 +188,46 @@ fn interrupted_run_releases_unfinished_workflows_and_says_so() {
 }
 
 #[test]
-fn progress_line_is_cleared_before_each_line() {
+fn every_line_fits_the_width() {
     let opts = ConsoleOptions {
-        progress: true,
+        width: Some(60),
+        color: true,
         ..ConsoleOptions::default()
     };
     let (mut reporter, buf) = console(opts);
-    for event in &fixtures::login_workflow()[..3] {
-        reporter.event(event).unwrap();
+    for event in fixtures::run() {
+        reporter.event(&event).unwrap();
     }
-    let text = buf.text();
-    assert!(
-        text.contains(
-            "\r\x1b[2K  … Simple login: 1 Get a worker token\r\x1b[2K  ✓ 1 Get a worker token"
-        ),
-        "{text:?}"
-    );
-    reporter
-        .event(&fixtures::step_started(&fixtures::id(0, 0), 2, "Next"))
-        .unwrap();
     reporter.finish().unwrap();
+    let text = buf.text();
+    for line in text.lines() {
+        assert!(
+            crate::report::width::columns(line) <= 60,
+            "{} columns: {line:?}",
+            crate::report::width::columns(line)
+        );
+    }
+    // Status and duration are kept; the name column and the target give way.
     assert!(
-        buf.text().ends_with("  … Simple login: 2 Next\r\x1b[2K"),
-        "cleared at the end"
+        text.contains("  \x1b[31m✗\x1b[0m 3 Send an authori…  GET …/as/authorize?…  \x1b[31m400\x1b[0m  \x1b[2m42 ms\x1b[0m\n"),
+        "{text}"
+    );
+    // The summary keeps its duration: the step counts go to a line of their own.
+    let last: Vec<&str> = text.lines().rev().take(2).collect();
+    assert_eq!(
+        last,
+        [
+            "  steps: 3 passed, 2 failed, 1 skipped · \x1b[31m1 cleanup failed\x1b[0m",
+            "\x1b[31m✗\x1b[0m 2 workflows: 0 passed, 2 failed · 1.52 s",
+        ]
+    );
+    let (mut reporter, buf) = console(ConsoleOptions::default());
+    for event in fixtures::run() {
+        reporter.event(&event).unwrap();
+    }
+    assert!(
+        buf.text().lines().any(|l| l.chars().count() > 60),
+        "no width: nothing is cut"
     );
 }
 
