@@ -88,3 +88,5 @@ fn branches_are_selected_by_type() {
 }
 #[path = "conformance/mobile.rs"]
 mod mobile;
+#[path = "conformance/native_sdk.rs"]
+mod native_sdk;
