@@ -38,7 +38,11 @@ fn new_code() -> String {
 pub fn view(state: &SandboxState, doc: &Value) -> Value {
     let env = doc.pointer("/environment/id").and_then(Value::as_str);
     let id = doc["id"].as_str().unwrap_or_default();
-    let href = format!("{}/{}/{CODES}/{id}", state.base_url, env.unwrap_or_default());
+    let href = format!(
+        "{}/{}/{CODES}/{id}",
+        state.base_url,
+        env.unwrap_or_default()
+    );
     hal::with_links(doc, &[("self", href)])
 }
 

@@ -74,7 +74,9 @@ pub fn verify_payload(
     let installation = store
         .get(env, INSTALLATIONS, id)
         .ok_or_else(|| invalid("The mobilePayload names no installation of the application"))?;
-    let app = installation.pointer("/application/id").and_then(Value::as_str);
+    let app = installation
+        .pointer("/application/id")
+        .and_then(Value::as_str);
     if app != Some(client) || decoded["applicationId"].as_str() != Some(client) {
         return Err(invalid(
             "The mobilePayload was generated for another application",

@@ -36,7 +36,8 @@ async fn setup(kit: &Kit, username: &str, entry: Value) -> (String, String, Stri
     for (k, v) in entry.as_object().expect("object") {
         app_entry[k] = v.clone();
     }
-    let computed = json!({"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}});
+    let computed =
+        json!({"failure": {"count": 3, "coolDown": {"duration": 2, "timeUnit": "MINUTES"}}});
     let policy = kit
         .create(
             "/deviceAuthenticationPolicies",
@@ -78,13 +79,22 @@ async fn payload(kit: &Kit, app: &str, installation: Option<&str>) -> (String, S
     let r = sdk(kit, "/payload", body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     (
-        r.body["mobilePayload"].as_str().expect("payload").to_owned(),
+        r.body["mobilePayload"]
+            .as_str()
+            .expect("payload")
+            .to_owned(),
         r.body["installationId"].as_str().expect("id").to_owned(),
     )
 }
 
 /// Authorizes with `mobilePayload` in a fresh browser, signs on and expects `status`.
-async fn sign_on(kit: &Kit, app: &str, user: &str, mobile: &str, status: &str) -> (Browser, String) {
+async fn sign_on(
+    kit: &Kit,
+    app: &str,
+    user: &str,
+    mobile: &str,
+    status: &str,
+) -> (Browser, String) {
     let b = kit.browser();
     let mut params = code_request(app).to_vec();
     params.push(("mobilePayload", mobile));
@@ -136,7 +146,8 @@ async fn pair(kit: &Kit, app: &str, secret: &str, username: &str) -> String {
 #[tokio::test]
 async fn a_payload_sign_on_pairs_the_phone_and_then_authorizes_it() {
     let kit = Kit::start().await;
-    let entry = json!({"autoEnrollment": {"enabled": true}, "deviceAuthorization": {"enabled": true}});
+    let entry =
+        json!({"autoEnrollment": {"enabled": true}, "deviceAuthorization": {"enabled": true}});
     let (app, secret, user) = setup(&kit, "pairing-user", entry).await;
     let (mobile, installation) = payload(&kit, &app, None).await;
     let (b, flow) = sign_on(&kit, &app, "pairing-user", &mobile, "COMPLETED").await;
@@ -164,7 +175,11 @@ async fn a_payload_sign_on_pairs_the_phone_and_then_authorizes_it() {
     let again = sdk(&kit, &format!("/pairings/{pairing}/approve"), json!({})).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
     assert_eq!(again.body["code"], "REQUEST_FAILED");
-    assert_eq!(devices(&kit, &user).await.len(), 1, "approving twice pairs once");
+    assert_eq!(
+        devices(&kit, &user).await.len(),
+        1,
+        "approving twice pairs once"
+    );
 
     // The paired phone signs on again: the MFA step passes without a passcode.
     let (mobile, same) = payload(&kit, &app, Some(&installation)).await;
@@ -196,7 +211,12 @@ async fn bogus_payloads_are_refused_before_a_flow_starts() {
         assert_eq!(r.body["details"][0]["target"], "mobilePayload");
         assert!(r.headers.get("location").is_none());
     }
-    let r = sdk(&kit, "/payload", json!({"applicationId": app, "installationId": "nope"})).await;
+    let r = sdk(
+        &kit,
+        "/payload",
+        json!({"applicationId": app, "installationId": "nope"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let r = sdk(&kit, "/id-token", json!({"idToken": "not.a.jwt"})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
@@ -211,9 +231,19 @@ async fn extra_verification_waits_for_the_silent_push() {
     let (app, secret, user) = setup(&kit, "push-user", entry).await;
     let installation = pair(&kit, &app, &secret, "push-user").await;
     let (mobile, _) = payload(&kit, &app, Some(&installation)).await;
-    let (b, flow) = sign_on(&kit, &app, "push-user", &mobile, "PUSH_CONFIRMATION_REQUIRED").await;
+    let (b, flow) = sign_on(
+        &kit,
+        &app,
+        "push-user",
+        &mobile,
+        "PUSH_CONFIRMATION_REQUIRED",
+    )
+    .await;
     let resumed = b.resume(&flow).await;
-    assert!(query(&resumed.location(), "code").is_none(), "no code before the push");
+    assert!(
+        query(&resumed.location(), "code").is_none(),
+        "no code before the push"
+    );
 
     let url = format!(
         "{}/sandbox/mobile-sdk/{}/installations/{installation}/notifications",
@@ -293,7 +323,12 @@ async fn an_authentication_code_is_claimed_then_completed_on_the_phone() {
         json!({"installationId": fresh, "authenticationCode": code}),
     )
     .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "an unpaired phone: {}", r.body);
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "an unpaired phone: {}",
+        r.body
+    );
     assert_eq!(r.body["code"], "REQUEST_FAILED");
 
     let installation = pair(&kit, &app, &secret, "code-user").await;

@@ -51,7 +51,8 @@ fn authentication_object(state: &SandboxState, env: &str, doc: &Value) -> Value 
         "clientContext": doc.get("clientContext").cloned().unwrap_or(Value::Null),
     });
     if doc["status"] == "CLAIMED" {
-        out["_links"] = json!({"approve": {"href": href("approve")}, "deny": {"href": href("deny")}});
+        out["_links"] =
+            json!({"approve": {"href": href("approve")}, "deny": {"href": href("deny")}});
     }
     if let Some(user) = doc.get("user") {
         out["user"] = user.clone();

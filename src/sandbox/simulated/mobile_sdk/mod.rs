@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::directory;
-use crate::sandbox::auth::mobile::{self, INSTALLATIONS, PAIRINGS, PAIRING_CLAIM};
+use crate::sandbox::auth::mobile::{self, INSTALLATIONS, PAIRING_CLAIM, PAIRINGS};
 use crate::sandbox::auth::{issue, jwt};
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::state::SandboxState;
@@ -192,6 +192,10 @@ async fn process_id_token(
             })
             .cloned()
             .ok_or_else(|| bad("The idToken's pairing key is not one of this environment"))?;
+        // A key already answered (an ID token minted again from a refresh) offers nothing.
+        if doc["status"] != "UNCLAIMED" {
+            return Ok(json!({"pairingObject": null}));
+        }
         Ok(json!({"pairingObject": pairing_object(&state, &env, &doc)}))
     })())
 }
