@@ -61,13 +61,13 @@ pub fn refresh(store: &mut Store, env: &str, id: &str) -> Option<Value> {
 }
 
 /// The bearer token must be a worker's with a role, as for the management API.
-fn caller(state: &SandboxState, headers: &HeaderMap, env: &str) -> Result<(), Response> {
+fn caller(state: &SandboxState, headers: &HeaderMap, env: &str) -> Result<(), Box<Response>> {
     if !directory::env_known(state, env) {
-        return Err(ApiError::not_found().into_response());
+        return Err(Box::new(ApiError::not_found().into_response()));
     }
     access::check_bearer(state, headers)
         .map(|_| ())
-        .map_err(IntoResponse::into_response)
+        .map_err(|e| Box::new(e.into_response()))
 }
 
 /// `POST /{envID}/authenticationCodes`.
@@ -78,7 +78,7 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     if let Err(r) = caller(&state, &headers, &env) {
-        return r;
+        return *r;
     }
     let body: Map<String, Value> = match serde_json::from_slice(&body) {
         Ok(Value::Object(m)) => m,
@@ -186,7 +186,7 @@ pub async fn read(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = caller(&state, &headers, &env) {
-        return r;
+        return *r;
     }
     let doc = refresh(&mut state.store(), &env, &id);
     match doc {
@@ -202,7 +202,7 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = caller(&state, &headers, &env) {
-        return r;
+        return *r;
     }
     match state.store().remove(&env, CODES, &id) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Browser, Kit, PASSWORD, Reply, claims, code_request, query};
 
-/// `{authPath}/sandbox/mobile-sdk/{envID}{path}`, POSTed as JSON.
+/// A JSON POST to `{authPath}/sandbox/mobile-sdk/{envID}{path}`.
 async fn sdk(kit: &Kit, path: &str, body: Value) -> Reply {
     let url = format!("{}/sandbox/mobile-sdk/{}{path}", kit.base, kit.env);
     Reply::from(

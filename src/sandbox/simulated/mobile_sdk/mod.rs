@@ -112,29 +112,26 @@ async fn payload(
                 "applicationId must name a native application of the environment",
             ));
         }
-        let id = match body.get("installationId").and_then(Value::as_str) {
-            Some(id) => {
-                let same = store
-                    .get(&env, INSTALLATIONS, id)
-                    .is_some_and(|i| i.pointer("/application/id") == Some(&json!(app)));
-                if !same {
-                    return Err(ApiError::invalid(
-                        "INVALID_VALUE",
-                        "installationId",
-                        "installationId names no installation of this application",
-                    ));
-                }
-                id.to_owned()
+        let id = if let Some(id) = body.get("installationId").and_then(Value::as_str) {
+            let same = store
+                .get(&env, INSTALLATIONS, id)
+                .is_some_and(|i| i.pointer("/application/id") == Some(&json!(app)));
+            if !same {
+                return Err(ApiError::invalid(
+                    "INVALID_VALUE",
+                    "installationId",
+                    "installationId names no installation of this application",
+                ));
             }
-            None => {
-                let id = hal::new_id();
-                store.put(
-                    &env,
-                    INSTALLATIONS,
-                    json!({"id": id, "application": {"id": app}, "createdAt": hal::now()}),
-                );
-                id
-            }
+            id.to_owned()
+        } else {
+            let id = hal::new_id();
+            store.put(
+                &env,
+                INSTALLATIONS,
+                json!({"id": id, "application": {"id": app}, "createdAt": hal::now()}),
+            );
+            id
         };
         Ok(json!({"installationId": id, "mobilePayload": mobile::encode_payload(&id, app)}))
     })())
