@@ -90,3 +90,5 @@ fn branches_are_selected_by_type() {
 mod mobile;
 #[path = "conformance/requests.rs"]
 mod requests;
+#[path = "conformance/native_sdk.rs"]
+mod native_sdk;

@@ -225,5 +225,5 @@ fn every_library_workflow_is_named_after_one_tutorial() {
         .iter()
         .filter(|(_, n)| TUTORIALS.contains(&n.as_str()))
         .count();
-    assert!(tutorials >= 51, "only {tutorials} tutorials in the library");
+    assert!(tutorials >= 54, "only {tutorials} tutorials in the library");
 }

@@ -366,6 +366,8 @@ mod external_saml;
 mod identifier_first;
 #[path = "sandbox_auth/mfa_only.rs"]
 mod mfa_only;
+#[path = "sandbox_auth/mobile_sdk.rs"]
+mod mobile_sdk;
 #[path = "sandbox_auth/policies.rs"]
 mod policies;
 #[path = "sandbox_auth/refresh_grace.rs"]

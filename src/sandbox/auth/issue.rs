@@ -27,6 +27,8 @@ pub struct Grant {
     /// Authentication methods (`pwd`, `otp`, ...).
     pub amr: Vec<String>,
     pub nonce: Option<String>,
+    /// Further ID token claims (the native SDK's pairing key).
+    pub id_claims: Map<String, Value>,
 }
 
 impl Grant {
@@ -42,6 +44,7 @@ impl Grant {
             acr: None,
             amr: Vec::new(),
             nonce: None,
+            id_claims: Map::new(),
         }
     }
 }
@@ -151,6 +154,9 @@ pub fn id_token(
                 c.entry(k).or_insert(v);
             }
         }
+    }
+    for (k, v) in &grant.id_claims {
+        c.insert(k.clone(), v.clone());
     }
     c.insert("env".into(), json!(grant.env_id));
     c.insert("org".into(), json!(state.org_id));

@@ -2,6 +2,7 @@
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
 pub mod api_error;
+pub mod auth_codes;
 pub mod authorize;
 pub mod certificate;
 pub mod claims;
@@ -22,6 +23,7 @@ pub mod issue;
 pub mod jwt;
 pub mod keys;
 pub mod login_hint;
+pub mod mobile;
 pub mod oauth_error;
 pub mod pkce;
 pub mod refresh;
@@ -130,6 +132,11 @@ pub fn router() -> Router<Arc<SandboxState>> {
             get(flow::handler::get_flow).post(flow::handler::post_flow),
         )
         .route("/{envID}/signon/", get(authorize::sign_on_page))
+        .route("/{envID}/authenticationCodes", post(auth_codes::create))
+        .route(
+            "/{envID}/authenticationCodes/{authCodeID}",
+            get(auth_codes::read).delete(auth_codes::delete),
+        )
         .route(
             "/{envID}/davinci/connections/{connectionID}/capabilities/{capabilityName}",
             post(davinci::capability::submit),

@@ -105,6 +105,7 @@ pub fn grant_of(state: &SandboxState, flow: &Flow, req: &AuthorizeRequest) -> Gr
         acr: Some(flow.policy.name.clone()),
         amr: flow.amr.clone(),
         nonce: req.nonce.clone(),
+        id_claims: crate::sandbox::auth::mobile::id_claims(state, flow),
     }
 }
 

@@ -62,6 +62,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Checks a bearer token the way `/v1` does, for the auth host's management-like endpoints
+/// (authentication codes): a worker application's token holding a role.
+pub fn check_bearer(state: &SandboxState, headers: &HeaderMap) -> ApiResult<Caller> {
+    authorize(state, headers, &Method::POST, "")
+}
+
 /// Checks the token; `path` is relative to `/v1` (the router is nested there).
 fn authorize(
     state: &SandboxState,

@@ -23,6 +23,7 @@ use crate::sandbox::auth::davinci;
 use crate::sandbox::auth::directory::{self, policy};
 use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine, render};
 use crate::sandbox::auth::login_hint;
+use crate::sandbox::auth::mobile;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
@@ -76,6 +77,13 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         let app = (app.id.as_str(), app.name.as_str());
         return davinci::start(state, env, req, app, dv_policy, hinted);
     }
+    let mobile = match params.get("mobilePayload") {
+        Some(payload) => match mobile::verify_payload(state, env, &app.id, payload) {
+            Ok(m) => Some(m),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
     let policy = {
         let store = state.store();
         policy::for_app(&store, env, Some(&app.id), req.acr_values.as_deref())
@@ -86,6 +94,7 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
     let mut flow = Flow::new(state, env, Origin::Authorize(Box::new(req.clone())), policy);
     flow.app_id = Some(app.id.clone());
     flow.app_name = Some(app.name.clone());
+    flow.mobile = mobile;
     join_session(state, &mut flow, &req, headers);
     if let Some(h) = hinted {
         hint_user(&mut flow, h);

@@ -119,6 +119,7 @@ pub fn approve(state: &SandboxState, flow: &Flow) {
         acr: Some(flow.policy.name.clone()),
         amr: flow.amr.clone(),
         nonce: None,
+        id_claims: serde_json::Map::new(),
     };
     device::decide(state, code, DeviceStatus::Approved(Box::new(grant)));
 }

@@ -25,7 +25,17 @@ pub async fn get_flow(
     headers: HeaderMap,
 ) -> Response {
     match authorized_flow(&state, &env, &flow_id, &headers) {
-        Ok(flow) => axum::Json(render::render(&state, &flow)).into_response(),
+        Ok(mut flow) => {
+            // A flow completed away from the client (the phone acknowledged a silent push)
+            // hands its new session's `ST` cookie to the first read that sees it completed.
+            let started = session::take_new(&mut flow);
+            if started.is_some() {
+                save(&state, &flow);
+            }
+            let mut response = axum::Json(render::render(&state, &flow)).into_response();
+            session::hand_out(&state, &env, &mut response, started);
+            response
+        }
         Err(e) => e.into_response(),
     }
 }

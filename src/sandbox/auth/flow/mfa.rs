@@ -10,6 +10,7 @@ use super::engine::Need;
 use super::{Flow, Origin, Status, engine, transaction};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::mobile;
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::outbox::{self, Code, Message};
 use crate::sandbox::mgmt::totp;
@@ -21,6 +22,9 @@ pub fn need(state: &SandboxState, flow: &mut Flow, action: &Value) -> Need {
     let Some(user_id) = flow.user_id.clone() else {
         return Need::Wait(Status::SignOnRequired);
     };
+    if let Some(need) = mobile::mfa_need(state, flow, action) {
+        return need;
+    }
     if flow.authenticated_with("otp") {
         return Need::Done;
     }
@@ -233,7 +237,7 @@ fn channel_key(device: &Value) -> &'static str {
 }
 
 /// The action's device authentication policy, else the environment's default one.
-fn policy<'a>(store: &'a Store, env: &str, action: &Value) -> Option<&'a Value> {
+pub fn policy<'a>(store: &'a Store, env: &str, action: &Value) -> Option<&'a Value> {
     action
         .pointer("/deviceAuthenticationPolicy/id")
         .and_then(Value::as_str)

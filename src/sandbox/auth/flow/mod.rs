@@ -88,6 +88,8 @@ pub struct Flow {
     pub resumed: bool,
     /// An external account waiting to be linked (`ACCOUNT_LINKING_REQUIRED`).
     pub external: Option<linking::Identity>,
+    /// The native SDK's `mobilePayload` sent to authorize: the phone signing on.
+    pub mobile: Option<crate::sandbox::auth::mobile::MobileSignOn>,
 }
 
 impl Flow {
@@ -121,6 +123,7 @@ impl Flow {
             error: None,
             resumed: false,
             external: None,
+            mobile: None,
         }
     }
 

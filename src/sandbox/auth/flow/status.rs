@@ -18,6 +18,9 @@ pub enum Status {
     DagUserCodeRequired,
     DagConsentRequired,
     AccountLinkingRequired,
+    /// Device authorization with extra verification: a silent push went to the paired phone,
+    /// whose SDK has not acknowledged it yet.
+    PushConfirmationRequired,
     Completed,
     Failed,
 }
@@ -40,6 +43,7 @@ impl Status {
             Self::DagUserCodeRequired => "DAG_USER_CODE_REQUIRED",
             Self::DagConsentRequired => "DAG_CONSENT_REQUIRED",
             Self::AccountLinkingRequired => "ACCOUNT_LINKING_REQUIRED",
+            Self::PushConfirmationRequired => "PUSH_CONFIRMATION_REQUIRED",
             Self::Completed => "COMPLETED",
             Self::Failed => "FAILED",
         }
@@ -63,7 +67,11 @@ impl Status {
             Self::DagUserCodeRequired => &["deviceAuthGrant.userCode.verify"],
             Self::DagConsentRequired => &["deviceAuthGrant.consent"],
             // The browser goes to the provider (`_embedded.identityProvider`), not to a flow action.
-            Self::ExternalAuthenticationRequired | Self::Completed | Self::Failed => &[],
+            // The phone answers a silent push itself; the client only reads the flow again.
+            Self::ExternalAuthenticationRequired
+            | Self::PushConfirmationRequired
+            | Self::Completed
+            | Self::Failed => &[],
         }
     }
 
