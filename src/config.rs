@@ -16,8 +16,8 @@ use crate::workflow::model::Workflow;
 use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
-mod walk;
 mod net;
+mod walk;
 pub use net::network_config;
 
 /// Prefix of environment variables that become steprun variables.

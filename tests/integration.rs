@@ -11,10 +11,10 @@ mod server;
 mod body_file;
 #[path = "integration/conformance.rs"]
 mod conformance;
-#[path = "integration/curl_reading.rs"]
-mod curl_reading;
 #[path = "integration/console_output.rs"]
 mod console_output;
+#[path = "integration/curl_reading.rs"]
+mod curl_reading;
 #[path = "integration/engine_http.rs"]
 mod engine_http;
 #[path = "integration/engine_run.rs"]
@@ -31,10 +31,10 @@ mod flags;
 mod html_report;
 #[path = "integration/import.rs"]
 mod import;
-#[path = "integration/input_errors.rs"]
-mod input_errors;
 #[path = "integration/import_pingone.rs"]
 mod import_pingone;
+#[path = "integration/input_errors.rs"]
+mod input_errors;
 #[path = "integration/jwt_sign.rs"]
 mod jwt_sign;
 #[path = "integration/library.rs"]
@@ -57,11 +57,11 @@ mod secrets;
 mod static_check;
 #[path = "integration/teach.rs"]
 mod teach;
-#[path = "integration/tenant_requires.rs"]
-mod tenant_requires;
 #[path = "integration/teach_curl.rs"]
 mod teach_curl;
 #[path = "integration/teach_layout.rs"]
 mod teach_layout;
+#[path = "integration/tenant_requires.rs"]
+mod tenant_requires;
 #[path = "integration/terminal.rs"]
 mod terminal;

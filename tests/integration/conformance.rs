@@ -88,7 +88,7 @@ fn branches_are_selected_by_type() {
 }
 #[path = "conformance/mobile.rs"]
 mod mobile;
-#[path = "conformance/requests.rs"]
-mod requests;
 #[path = "conformance/native_sdk.rs"]
 mod native_sdk;
+#[path = "conformance/requests.rs"]
+mod requests;
