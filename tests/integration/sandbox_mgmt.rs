@@ -177,3 +177,5 @@ mod images;
 mod propagation;
 #[path = "sandbox_mgmt/push_credentials.rs"]
 mod push_credentials;
+#[path = "sandbox_mgmt/shapes.rs"]
+mod shapes;

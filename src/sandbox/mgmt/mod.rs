@@ -45,6 +45,7 @@ pub mod sign_on_policies;
 pub mod spec;
 pub mod store_config;
 pub mod templates;
+pub mod themes;
 pub mod totp;
 pub mod user_actions;
 pub mod user_password;
@@ -74,6 +75,7 @@ fn specs() -> Vec<&'static Spec> {
         &role_assignments::GROUP_ROLE_ASSIGNMENTS,
         &role_assignments::GATEWAY_ROLE_ASSIGNMENTS,
         &populations::POPULATIONS,
+        &themes::THEMES,
         &password_policy::PASSWORD_POLICIES,
         &users::USERS,
         &applications::APPLICATIONS,
