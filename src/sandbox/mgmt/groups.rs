@@ -138,7 +138,7 @@ impl Hooks for MembershipHooks {
         let id = doc["id"].as_str().unwrap_or_default();
         let mut links = vec![("group", format!("{}/groups/{id}", ctx.env_href()))];
         // A user's membership links back to the user, as PingOne's Add User to Group shows.
-        if std::ptr::eq(ctx.spec, &USER_MEMBERSHIPS) {
+        if ctx.spec.path == USER_MEMBERSHIPS.path {
             links.push(("user", ctx.parent_href()));
         }
         links

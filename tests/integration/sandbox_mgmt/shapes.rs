@@ -71,7 +71,7 @@ async fn users_are_imported_with_the_import_media_type() {
 }
 
 /// platform/populations/create-population.html: `passwordPolicy.id` and `theme.id` are the
-/// request model's references; PingOne answers 400 INVALID_DATA to a reference without an id
+/// request model's references; PingOne answers 400 `INVALID_DATA` to a reference without an id
 /// and keeps nothing but the id.
 #[tokio::test]
 async fn a_population_references_its_password_policy_by_id_only() {
@@ -191,7 +191,7 @@ async fn a_group_population_is_a_reference() {
     assert!(read.get("population").is_none(), "{read}");
 }
 
-/// A user's `verifyStatus` is PingOne Verify's: NOT_INITIATED, ENABLED or DISABLED
+/// A user's `verifyStatus` is PingOne Verify's: `NOT_INITIATED`, `ENABLED` or `DISABLED`
 /// ("Read User Verification Status", PingOne Verify's verify-status pages).
 #[tokio::test]
 async fn verify_status_stays_in_pingone_enum() {
