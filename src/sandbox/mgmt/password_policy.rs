@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult, Detail};
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
+use super::validate::lookup;
 use crate::sandbox::store::Store;
 
 const COMMON: &[&str] = &[
@@ -142,6 +143,56 @@ pub fn policy_error(errors: &[String]) -> ApiError {
     ])
 }
 
+/// Integer settings and their bounds (inclusive; `None`: unbounded). `length.min` is 8 to 32
+/// (PingOne: "the minimum number of characters ... can be from 8 to 32 (inclusive)"); the
+/// others are PingOne's OpenAPI `PasswordPolicy` minimums and maximums. A schema fuzzer had
+/// the sandbox store a policy with `history.count: 0` and `maxAgeDays: 0`.
+const RANGES: &[(&str, i64, Option<i64>)] = &[
+    ("length.min", 8, Some(32)),
+    ("length.max", 1, None),
+    ("history.count", 1, None),
+    ("history.retentionDays", 1, None),
+    ("lockout.durationSeconds", 1, None),
+    ("lockout.failureCount", 1, None),
+    ("maxAgeDays", 1, None),
+    ("minAgeDays", 1, None),
+    ("maxRepeatedCharacters", 0, None),
+    ("minUniqueCharacters", 0, None),
+    ("minComplexity", 0, None),
+    ("alphabetSequenceRule.maxLength", 2, Some(3)),
+    ("numberSequenceRule.maxLength", 2, Some(3)),
+    ("shiftedNumberRowSequenceRule.maxLength", 3, Some(3)),
+    ("qwertySequenceRule.maxLength", 3, Some(3)),
+];
+
+/// PingOne's `OUT_OF_RANGE` detail when the setting at `path` is given but is not an integer
+/// within `min..=max`.
+fn out_of_range(
+    doc: &Map<String, Value>,
+    path: &str,
+    min: i64,
+    max: Option<i64>,
+) -> Option<Detail> {
+    let value = lookup(doc, path).filter(|v| !v.is_null())?;
+    let fits = value
+        .as_i64()
+        .is_some_and(|n| n >= min && max.is_none_or(|m| n <= m));
+    if fits {
+        return None;
+    }
+    let (message, inner) = match max {
+        Some(max) => (
+            format!("{path} must be an integer between {min} and {max}"),
+            json!({"rangeMinimumValue": min, "rangeMaximumValue": max}),
+        ),
+        None => (
+            format!("{path} must be an integer of at least {min}"),
+            json!({"rangeMinimumValue": min}),
+        ),
+    };
+    Some(Detail::new("OUT_OF_RANGE", path, message).with_inner(inner))
+}
+
 struct PolicyHooks;
 
 impl Hooks for PolicyHooks {
@@ -162,17 +213,14 @@ impl Hooks for PolicyHooks {
         doc: &Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
-        // PingOne: "the minimum number of characters ... can be from 8 to 32 (inclusive)".
-        match doc.get("length").and_then(|l| l.get("min")) {
-            Some(min) if !min.as_i64().is_some_and(|m| (8..=32).contains(&m)) => {
-                Err(ApiError::invalid_value(
-                    "OUT_OF_RANGE",
-                    "length.min",
-                    "length.min must be between 8 and 32",
-                )
-                .with_inner(json!({"rangeMinimumValue": 8, "rangeMaximumValue": 32})))
-            }
-            _ => Ok(()),
+        let details: Vec<Detail> = RANGES
+            .iter()
+            .filter_map(|&(path, min, max)| out_of_range(doc, path, min, max))
+            .collect();
+        if details.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(details))
         }
     }
     fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, _created: bool) {

@@ -425,3 +425,57 @@ async fn a_sign_on_action_priority_is_at_least_one() {
         .await;
     assert_eq!(one["priority"], 1);
 }
+
+/// Found by the fuzzer: a password policy with `history.count: 0` or `maxAgeDays: 0` was
+/// stored (and then broke the list's schema). platform/password-policies.html: `length.min` is
+/// 8 to 32; PingOne's OpenAPI `PasswordPolicy` gives the other minimums (history, lockout and
+/// ages at least 1, sequence rules 2 or 3 characters).
+#[tokio::test]
+async fn a_password_policy_keeps_its_settings_in_range() {
+    let api = Api::start().await;
+    let env = api.env();
+    let policies = format!("/environments/{env}/passwordPolicies");
+    let base = json!({"name": "ranged", "excludesCommonlyUsed": true, "excludesProfileData": true,
+        "notSimilarToCurrent": true});
+    for (field, value) in [
+        ("history", json!({"count": 0, "retentionDays": 365})),
+        ("lockout", json!({"failureCount": 5, "durationSeconds": -1})),
+        ("maxAgeDays", json!(0)),
+        ("minAgeDays", json!(-3)),
+        ("numberSequenceRule", json!({"maxLength": 7})),
+        ("length", json!({"min": 4, "max": 255})),
+    ] {
+        let mut body = base.clone();
+        body[field] = value;
+        let r = api.post(&policies, body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {}", r.body);
+        assert_eq!(
+            r.body["details"][0]["code"], "OUT_OF_RANGE",
+            "{field}: {}",
+            r.body
+        );
+        assert!(
+            r.body["details"][0]["target"]
+                .as_str()
+                .unwrap()
+                .starts_with(field),
+            "{}",
+            r.body
+        );
+    }
+    let listed = api.get(&policies).await.body;
+    assert!(
+        listed["_embedded"]["passwordPolicies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["name"] != "ranged"),
+        "nothing refused was stored"
+    );
+    let mut good = base.clone();
+    good["history"] = json!({"count": 6, "retentionDays": 365});
+    good["maxAgeDays"] = json!(182);
+    good["numberSequenceRule"] = json!({"maxLength": 3});
+    let created = api.create(&policies, good).await;
+    assert_eq!(created["history"]["count"], 6);
+}
