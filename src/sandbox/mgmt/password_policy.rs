@@ -193,6 +193,55 @@ fn out_of_range(
     Some(Detail::new("OUT_OF_RANGE", path, message).with_inner(inner))
 }
 
+/// The properties of PingOne's password policy (its OpenAPI `PasswordPolicy`).
+const PROPERTIES: &[&str] = &[
+    "name",
+    "description",
+    "default",
+    "excludesCommonlyUsed",
+    "excludesProfileData",
+    "notSimilarToCurrent",
+    "history",
+    "length",
+    "lockout",
+    "maxAgeDays",
+    "minAgeDays",
+    "maxRepeatedCharacters",
+    "minCharacters",
+    "minComplexity",
+    "minUniqueCharacters",
+    "alphabetSequenceRule",
+    "numberSequenceRule",
+    "shiftedNumberRowSequenceRule",
+    "qwertySequenceRule",
+    "populationCount",
+    "createdAt",
+    "updatedAt",
+];
+
+/// The keys each object-valued property takes.
+const NESTED: &[(&str, &[&str])] = &[
+    ("history", &["count", "retentionDays"]),
+    ("length", &["min", "max"]),
+    ("lockout", &["durationSeconds", "failureCount"]),
+    (
+        "minCharacters",
+        &[
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "abcdefghijklmnopqrstuvwxyz",
+            "0123456789",
+            "~!@#$%^&*()-_=+[]{}|;:,.<>/?",
+        ],
+    ),
+    ("alphabetSequenceRule", &["maxLength"]),
+    ("numberSequenceRule", &["maxLength"]),
+    ("shiftedNumberRowSequenceRule", &["maxLength"]),
+    ("qwertySequenceRule", &["maxLength"]),
+];
+
+/// A password needs at most this many characters of one set (a password is at most 255 long).
+const MAX_SET_COUNT: i64 = 255;
+
 struct PolicyHooks;
 
 impl Hooks for PolicyHooks {
@@ -203,8 +252,35 @@ impl Hooks for PolicyHooks {
         doc: &mut Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
+        // Only PingOne's properties are kept: a fuzzer's unknown keys were stored and echoed.
+        doc.retain(|key, _| PROPERTIES.contains(&key.as_str()));
+        for (rule, keep) in NESTED {
+            if let Some(Value::Object(map)) = doc.get_mut(*rule) {
+                map.retain(|key, _| keep.contains(&key.as_str()));
+            }
+        }
         doc.entry("default").or_insert(json!(false));
-        Ok(())
+        let mut details = Vec::new();
+        if let Some(Value::Object(counts)) = doc.get("minCharacters") {
+            for (set, count) in counts {
+                if !count
+                    .as_i64()
+                    .is_some_and(|n| (0..=MAX_SET_COUNT).contains(&n))
+                {
+                    let target = format!("minCharacters.{set}");
+                    details.push(Detail::new(
+                        "OUT_OF_RANGE",
+                        &target,
+                        format!("{target} must be an integer between 0 and {MAX_SET_COUNT}"),
+                    ));
+                }
+            }
+        }
+        if details.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(details))
+        }
     }
     fn validate(
         &self,

@@ -472,10 +472,25 @@ async fn a_password_policy_keeps_its_settings_in_range() {
             .all(|p| p["name"] != "ranged"),
         "nothing refused was stored"
     );
+    let mut huge = base.clone();
+    huge["minCharacters"] =
+        json!({"ABCDEFGHIJKLMNOPQRSTUVWXYZ": 412_480_033_597_615_866_655_014_912.0_f64});
+    let r = api.post(&policies, huge).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(
+        r.body["details"][0]["target"],
+        "minCharacters.ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    );
     let mut good = base.clone();
     good["history"] = json!({"count": 6, "retentionDays": 365});
     good["maxAgeDays"] = json!(182);
-    good["numberSequenceRule"] = json!({"maxLength": 3});
+    good["numberSequenceRule"] = json!({"maxLength": 3, "junk": [1]});
+    good["minCharacters"] = json!({"0123456789": 1, "": {"l": -7}});
+    good["lï"] = json!({});
     let created = api.create(&policies, good).await;
     assert_eq!(created["history"]["count"], 6);
+    // Unknown keys, a fuzzer's favourite, are not kept (only PingOne's properties are).
+    assert!(created.get("lï").is_none(), "{created}");
+    assert_eq!(created["numberSequenceRule"], json!({"maxLength": 3}));
+    assert_eq!(created["minCharacters"], json!({"0123456789": 1}));
 }
