@@ -171,6 +171,8 @@ mod device_policies;
 mod directory;
 #[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
+#[path = "sandbox_mgmt/fuzzed.rs"]
+mod fuzzed;
 #[path = "sandbox_mgmt/images.rs"]
 mod images;
 #[path = "sandbox_mgmt/propagation.rs"]
