@@ -32,6 +32,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod password_policy;
 pub mod passwords;
+pub mod policy_limits;
 pub mod populations;
 pub mod propagation;
 pub mod resources;

@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult, Detail};
+use super::policy_limits;
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
-use super::validate::lookup;
 use crate::sandbox::store::Store;
 
 const COMMON: &[&str] = &[
@@ -143,105 +143,6 @@ pub fn policy_error(errors: &[String]) -> ApiError {
     ])
 }
 
-/// Integer settings and their bounds (inclusive; `None`: unbounded). `length.min` is 8 to 32
-/// (PingOne: "the minimum number of characters ... can be from 8 to 32 (inclusive)"); the
-/// others are PingOne's OpenAPI `PasswordPolicy` minimums and maximums. A schema fuzzer had
-/// the sandbox store a policy with `history.count: 0` and `maxAgeDays: 0`.
-const RANGES: &[(&str, i64, Option<i64>)] = &[
-    ("length.min", 8, Some(32)),
-    ("length.max", 1, None),
-    ("history.count", 1, None),
-    ("history.retentionDays", 1, None),
-    ("lockout.durationSeconds", 1, None),
-    ("lockout.failureCount", 1, None),
-    ("maxAgeDays", 1, None),
-    ("minAgeDays", 1, None),
-    ("maxRepeatedCharacters", 0, None),
-    ("minUniqueCharacters", 0, None),
-    ("minComplexity", 0, None),
-    ("alphabetSequenceRule.maxLength", 2, Some(3)),
-    ("numberSequenceRule.maxLength", 2, Some(3)),
-    ("shiftedNumberRowSequenceRule.maxLength", 3, Some(3)),
-    ("qwertySequenceRule.maxLength", 3, Some(3)),
-];
-
-/// PingOne's `OUT_OF_RANGE` detail when the setting at `path` is given but is not an integer
-/// within `min..=max`.
-fn out_of_range(
-    doc: &Map<String, Value>,
-    path: &str,
-    min: i64,
-    max: Option<i64>,
-) -> Option<Detail> {
-    let value = lookup(doc, path).filter(|v| !v.is_null())?;
-    let fits = value
-        .as_i64()
-        .is_some_and(|n| n >= min && max.is_none_or(|m| n <= m));
-    if fits {
-        return None;
-    }
-    let (message, inner) = match max {
-        Some(max) => (
-            format!("{path} must be an integer between {min} and {max}"),
-            json!({"rangeMinimumValue": min, "rangeMaximumValue": max}),
-        ),
-        None => (
-            format!("{path} must be an integer of at least {min}"),
-            json!({"rangeMinimumValue": min}),
-        ),
-    };
-    Some(Detail::new("OUT_OF_RANGE", path, message).with_inner(inner))
-}
-
-/// The properties of PingOne's password policy (its OpenAPI `PasswordPolicy`).
-const PROPERTIES: &[&str] = &[
-    "name",
-    "description",
-    "default",
-    "excludesCommonlyUsed",
-    "excludesProfileData",
-    "notSimilarToCurrent",
-    "history",
-    "length",
-    "lockout",
-    "maxAgeDays",
-    "minAgeDays",
-    "maxRepeatedCharacters",
-    "minCharacters",
-    "minComplexity",
-    "minUniqueCharacters",
-    "alphabetSequenceRule",
-    "numberSequenceRule",
-    "shiftedNumberRowSequenceRule",
-    "qwertySequenceRule",
-    "populationCount",
-    "createdAt",
-    "updatedAt",
-];
-
-/// The keys each object-valued property takes.
-const NESTED: &[(&str, &[&str])] = &[
-    ("history", &["count", "retentionDays"]),
-    ("length", &["min", "max"]),
-    ("lockout", &["durationSeconds", "failureCount"]),
-    (
-        "minCharacters",
-        &[
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            "abcdefghijklmnopqrstuvwxyz",
-            "0123456789",
-            "~!@#$%^&*()-_=+[]{}|;:,.<>/?",
-        ],
-    ),
-    ("alphabetSequenceRule", &["maxLength"]),
-    ("numberSequenceRule", &["maxLength"]),
-    ("shiftedNumberRowSequenceRule", &["maxLength"]),
-    ("qwertySequenceRule", &["maxLength"]),
-];
-
-/// A password needs at most this many characters of one set (a password is at most 255 long).
-const MAX_SET_COUNT: i64 = 255;
-
 struct PolicyHooks;
 
 impl Hooks for PolicyHooks {
@@ -252,35 +153,9 @@ impl Hooks for PolicyHooks {
         doc: &mut Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
-        // Only PingOne's properties are kept: a fuzzer's unknown keys were stored and echoed.
-        doc.retain(|key, _| PROPERTIES.contains(&key.as_str()));
-        for (rule, keep) in NESTED {
-            if let Some(Value::Object(map)) = doc.get_mut(*rule) {
-                map.retain(|key, _| keep.contains(&key.as_str()));
-            }
-        }
+        policy_limits::keep_known(doc);
         doc.entry("default").or_insert(json!(false));
-        let mut details = Vec::new();
-        if let Some(Value::Object(counts)) = doc.get("minCharacters") {
-            for (set, count) in counts {
-                if !count
-                    .as_i64()
-                    .is_some_and(|n| (0..=MAX_SET_COUNT).contains(&n))
-                {
-                    let target = format!("minCharacters.{set}");
-                    details.push(Detail::new(
-                        "OUT_OF_RANGE",
-                        &target,
-                        format!("{target} must be an integer between 0 and {MAX_SET_COUNT}"),
-                    ));
-                }
-            }
-        }
-        if details.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid(details))
-        }
+        policy_limits::check(policy_limits::set_counts(doc))
     }
     fn validate(
         &self,
@@ -289,15 +164,7 @@ impl Hooks for PolicyHooks {
         doc: &Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
-        let details: Vec<Detail> = RANGES
-            .iter()
-            .filter_map(|&(path, min, max)| out_of_range(doc, path, min, max))
-            .collect();
-        if details.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid(details))
-        }
+        policy_limits::check(policy_limits::ranges(doc))
     }
     fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, _created: bool) {
         if doc["default"] != true {
