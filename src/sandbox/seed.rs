@@ -91,34 +91,59 @@ pub fn seed(base_url: String) -> SandboxState {
 
 fn seed_license(store: &mut Store, org_id: &str) -> String {
     let id = new_id();
+    // Every feature group and flag of PingOne's license example (Read All Licenses), all on.
     store.put(org_id, "licenses", json!({
         "id": id, "name": "Sandbox License", "package": "GLOBAL", "status": "ACTIVE",
         "organization": id_ref(org_id), "beginsAt": now(), "expiresAt": now_plus(365 * 86_400),
         "terminatesAt": now_plus(395 * 86_400),
-        "environments": {"allowProduction": true, "allowConnections": true, "allowCustomDomain": true,
-            "allowCustomSchema": true, "allowAddResources": true, "max": 100,
-            "regions": ["NORTH_AMERICA", "EU", "CA", "AP", "AU", "SG"]},
-        "users": {"max": 1_000_000, "hardLimitMax": 1_100_000, "allowPasswordManagementNotifications": true,
-            "allowIdentityProviders": true, "allowMyAccount": true, "allowPasswordManagement": true,
-            "allowPasswordOnlyAuthentication": true, "allowPasswordPolicy": true,
-            "allowProvisioning": true, "allowInboundProvisioning": true, "allowRoleAssignment": true,
-            "allowVerificationFlow": true, "allowUpdateSelf": true, "entitledToSupport": true},
+        "advancedServices": {"pingId": {"included": true, "type": "FULL"}},
+        "authorize": {"allowApiAccessManagement": true, "allowDynamicAuthorization": true,
+            "allowApplicationPermissions": true},
+        "credentials": {"allowCredentials": true, "allowPushNotifications": true},
+        "environments": {"allowAddResources": true, "allowConnections": true,
+            "allowCustomDomain": true, "allowCustomSchema": true, "allowProduction": true,
+            "max": 100, "regions": ["NORTH_AMERICA", "EU", "CA", "AP", "AU", "SG"]},
+        "fraud": {"allowBotMaliciousDeviceDetection": true, "allowAccountProtection": true,
+            "allowAccountTakeoverDetection": true, "allowNewAccountFraudDetection": true,
+            "allowCredentialSharingDetection": true, "allowDataEnrichment": true},
+        "gateways": {"allowLdapGateway": true, "allowKerberosGateway": true, "allowRadiusGateway": true},
+        "intelligence": {"allowReputation": true, "allowGeoVelocity": true,
+            "allowAnonymousNetworkDetection": true, "allowDataConsent": true, "allowRisk": true,
+            "allowAdvancedPredictors": true, "allowIntelligenceProtect": true,
+            "allowIntelligenceNewDevicePredictor": true, "numberOfProtectTransactions": 0},
         "mfa": {"allowPushNotification": true, "allowNotificationOutsideWhitelist": true,
             "allowFido2Devices": true, "allowVoiceOtp": true, "allowEmailOtp": true,
-            "allowSmsOtp": true, "allowTotp": true},
-        "intelligence": {"allowGeoVelocity": true, "allowAnonymousNetworkDetection": true,
-            "allowReputation": true, "allowDataConsent": true, "allowRisk": true,
-            "allowAdvancedPredictors": true},
-        "gateways": {"allowLdapGateway": true, "allowKerberosGateway": true, "allowRadiusGateway": true},
-        "orchestrate": {"allowOrchestration": true},
-        "authorize": {"allowApiAccessManagement": true, "allowDynamicAuthorization": true},
-        "credentials": {"allowCredentials": true},
-        "verify": {"allowPushNotifications": true, "allowDocumentMatch": true,
-            "allowFaceMatch": true, "allowManualIdInspection": true},
-        "fraud": {"allowBotMaliciousDeviceDetection": true, "allowAccountProtection": true},
-        "advancedServices": {"pingId": {"included": true, "type": "PINGID"}},
+            "allowSmsOtp": true, "allowTotp": true, "allowPingIDApp": true, "allowOATHToken": true,
+            "allowYubikey": true, "allowWinLogin": true, "allowEditNotificationTemplate": true,
+            "allowPingSmsAccount": true, "allowWhatsAppOtp": true,
+            "allowIntelligenceTrustDevicePredictor": true, "allowPingIdDesktop": true,
+            "allowPingIdDesktopGen2": true},
+        "orchestrate": {"allowOrchestration": true, "allowAdminAccess": true,
+            "flowsPerEnvironmentMax": 100},
+        "users": {"max": 1_000_000, "hardLimitMax": 1_100_000, "annualActiveIncluded": 1_000_000,
+            "allowPasswordPolicy": true, "allowPasswordManagementNotifications": true,
+            "allowVerificationFlow": true, "allowIdentityProviders": true, "allowMyAccount": true,
+            "allowProvisioning": true, "allowInboundProvisioning": true,
+            "allowRoleAssignment": true, "allowPasswordOnlyAuthentication": true,
+            "allowUpdateSelf": true, "allowUniversalDeviceId": true, "entitledToSupport": true},
+        "verify": verify_features(),
     }));
     id
+}
+
+/// The license's PingOne Verify flags and counters (kept apart: one `json!` cannot hold them all).
+fn verify_features() -> serde_json::Value {
+    json!({"allowPushNotifications": true, "allowDocumentMatch": true,
+            "allowFaceMatch": true, "allowManualIdInspection": true, "allowAamva": true,
+            "allowVoice": true, "allowDigitalVerifications": true,
+            "allowManualIDStepUpInspection": true, "allowUniversalCapture": true,
+            "allowAccountOwnership": true, "allowAadhaar": true,
+            "numberOfManualIDStepUpInspection": 0, "numberOfDigitalVerifications": 0,
+            "numberOfUniversalCapture": 0, "numberOfAAMVA": 0, "numberOfVoiceBiometrics": 0,
+            "numberOfFaceVerifications": 0, "numberOfManualIdInspections": 0,
+            "numberOfDocumentMatches": 0, "numberOfAccountOwnership": 0, "numberOfAadhaar": 0,
+            "numberOfDataVerifications": 0, "numberOfLiveAgent": 0,
+            "numberOfDeviceReputationScoring": 0, "numberOfGlobalWatchlist": 0})
 }
 
 fn seed_admin_app(store: &mut Store, env_id: &str, app_id: &str, secret: &str) {

@@ -171,9 +171,13 @@ mod device_policies;
 mod directory;
 #[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
+#[path = "sandbox_mgmt/fuzzed.rs"]
+mod fuzzed;
 #[path = "sandbox_mgmt/images.rs"]
 mod images;
 #[path = "sandbox_mgmt/propagation.rs"]
 mod propagation;
 #[path = "sandbox_mgmt/push_credentials.rs"]
 mod push_credentials;
+#[path = "sandbox_mgmt/shapes.rs"]
+mod shapes;

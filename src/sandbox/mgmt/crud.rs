@@ -45,7 +45,7 @@ pub fn routes(spec: &'static Spec) -> Router<Arc<SandboxState>> {
         collection = collection.post(
             move |State(s): St, c: Caller, p: Params, q: RawQuery, b: Body| async move {
                 let ctx = ctx(s, spec, p, &q, c)?;
-                let view = create(&ctx, b.object()?)?;
+                let view = create(&ctx, create_body(spec, b)?)?;
                 Ok::<_, ApiError>(hal::created(view))
             },
         );
@@ -82,6 +82,15 @@ pub fn routes(spec: &'static Spec) -> Router<Arc<SandboxState>> {
     Router::new()
         .route(spec.path, collection)
         .route(&format!("{}/{{{}}}", spec.path, spec.id_param), item)
+}
+
+/// A create request's object: plain JSON, or one of the collection's create actions.
+fn create_body(spec: &Spec, body: Body) -> ApiResult<Map<String, Value>> {
+    let actions = spec.hooks.create_actions();
+    if actions.is_empty() || !matches!(body.media, super::body::Media::Action(_)) {
+        return body.object();
+    }
+    body.action(actions, None).map(|(_, object)| object)
 }
 
 /// Resolves a request's context (404 when the environment or a parent is missing).

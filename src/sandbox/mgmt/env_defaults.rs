@@ -94,6 +94,7 @@ const LANGUAGES: &[(&str, &str)] = &[
 pub fn seed(store: &mut Store, org_id: &str, env_id: &str, api_audience: &str) {
     let env = id_ref(env_id);
     let standard = seed_password_policies(store, env_id, &env);
+    super::themes::seed(store, env_id);
     let ts = now();
     store.put(
         env_id,

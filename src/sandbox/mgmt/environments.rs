@@ -110,7 +110,7 @@ pub fn document(org_id: &str, id: &str, license_id: &str, name: &str, descriptio
     json!({
         "id": id, "name": name, "description": description,
         "organization": id_ref(org_id), "type": "SANDBOX", "region": "NA",
-        "license": id_ref(license_id), "status": "ACTIVE",
+        "license": id_ref(license_id),
         "billOfMaterials": bill_of_materials(&default_products()),
         "createdAt": ts, "updatedAt": ts,
     })
@@ -126,8 +126,8 @@ impl Hooks for EnvironmentHooks {
         doc: &mut Map<String, Value>,
         existing: Option<&Value>,
     ) -> ApiResult<()> {
+        // No `status`: PingOne's environment responses have none (Create Environment).
         doc.insert("organization".into(), id_ref(&ctx.state.org_id));
-        doc.insert("status".into(), json!("ACTIVE"));
         let requested = doc
             .get("billOfMaterials")
             .and_then(|b| b.get("products"))

@@ -62,6 +62,20 @@ fn total_members(store: &Store, env: &str, group_id: &str) -> usize {
 struct GroupHooks;
 
 impl Hooks for GroupHooks {
+    /// `population` is a reference: `{id}` and nothing else (an empty object or a non-string
+    /// id is PingOne's 400, not a group stored with garbage).
+    fn prepare(
+        &self,
+        _ctx: &Ctx,
+        _store: &Store,
+        doc: &mut Map<String, Value>,
+        _existing: Option<&Value>,
+    ) -> ApiResult<()> {
+        match super::populations::reference(doc, "population") {
+            Some(detail) => Err(ApiError::invalid(vec![detail])),
+            None => Ok(()),
+        }
+    }
     fn validate(
         &self,
         ctx: &Ctx,
@@ -122,7 +136,12 @@ impl Hooks for MembershipHooks {
     }
     fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
         let id = doc["id"].as_str().unwrap_or_default();
-        vec![("group", format!("{}/groups/{id}", ctx.env_href()))]
+        let mut links = vec![("group", format!("{}/groups/{id}", ctx.env_href()))];
+        // A user's membership links back to the user, as PingOne's Add User to Group shows.
+        if ctx.spec.path == USER_MEMBERSHIPS.path {
+            links.push(("user", ctx.parent_href()));
+        }
+        links
     }
 }
 

@@ -32,6 +32,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod password_policy;
 pub mod passwords;
+pub mod policy_limits;
 pub mod populations;
 pub mod propagation;
 pub mod resources;
@@ -45,6 +46,7 @@ pub mod sign_on_policies;
 pub mod spec;
 pub mod store_config;
 pub mod templates;
+pub mod themes;
 pub mod totp;
 pub mod user_actions;
 pub mod user_password;
@@ -74,6 +76,7 @@ fn specs() -> Vec<&'static Spec> {
         &role_assignments::GROUP_ROLE_ASSIGNMENTS,
         &role_assignments::GATEWAY_ROLE_ASSIGNMENTS,
         &populations::POPULATIONS,
+        &themes::THEMES,
         &password_policy::PASSWORD_POLICIES,
         &users::USERS,
         &applications::APPLICATIONS,

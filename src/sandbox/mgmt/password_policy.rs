@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult, Detail};
+use super::policy_limits;
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
 use crate::sandbox::store::Store;
 
@@ -152,8 +153,9 @@ impl Hooks for PolicyHooks {
         doc: &mut Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
+        policy_limits::keep_known(doc);
         doc.entry("default").or_insert(json!(false));
-        Ok(())
+        policy_limits::check(policy_limits::set_counts(doc))
     }
     fn validate(
         &self,
@@ -162,18 +164,7 @@ impl Hooks for PolicyHooks {
         doc: &Map<String, Value>,
         _existing: Option<&Value>,
     ) -> ApiResult<()> {
-        // PingOne: "the minimum number of characters ... can be from 8 to 32 (inclusive)".
-        match doc.get("length").and_then(|l| l.get("min")) {
-            Some(min) if !min.as_i64().is_some_and(|m| (8..=32).contains(&m)) => {
-                Err(ApiError::invalid_value(
-                    "OUT_OF_RANGE",
-                    "length.min",
-                    "length.min must be between 8 and 32",
-                )
-                .with_inner(json!({"rangeMinimumValue": 8, "rangeMaximumValue": 32})))
-            }
-            _ => Ok(()),
-        }
+        policy_limits::check(policy_limits::ranges(doc))
     }
     fn stored(&self, ctx: &Ctx, store: &mut Store, doc: &Value, _created: bool) {
         if doc["default"] != true {

@@ -1,9 +1,10 @@
 //! Populations (`/environments/{envID}/populations`): user containers with an optional
-//! password policy; exactly one is the environment's default.
+//! password policy and theme (references by `id`, nothing else kept); exactly one is the
+//! environment's default.
 
 use serde_json::{Map, Value, json};
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Detail};
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
 use super::validate::text;
 use crate::sandbox::store::Store;
@@ -35,7 +36,15 @@ impl Hooks for PopulationHooks {
         if !doc.contains_key("preferredLanguage") {
             doc.insert("preferredLanguage".into(), json!("en"));
         }
-        Ok(())
+        let details: Vec<Detail> = ["passwordPolicy", "theme"]
+            .into_iter()
+            .filter_map(|field| reference(doc, field))
+            .collect();
+        if details.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(details))
+        }
     }
     fn validate(
         &self,
@@ -51,6 +60,15 @@ impl Hooks for PopulationHooks {
                 "INVALID_VALUE",
                 "passwordPolicy.id",
                 "The password policy does not exist",
+            ));
+        }
+        if let Some(theme) = doc.get("theme").and_then(|t| t.get("id"))
+            && !super::themes::exists(store, ctx.env(), theme)
+        {
+            return Err(ApiError::invalid_value(
+                "INVALID_VALUE",
+                "theme.id",
+                "The theme does not exist",
             ));
         }
         if existing.is_some_and(|e| e["default"] == true)
@@ -101,6 +119,56 @@ impl Hooks for PopulationHooks {
             .filter(|u| u["population"]["id"] == doc["id"])
             .count();
         doc["userCount"] = json!(count);
+        // Without a theme of its own a population shows the environment's default theme, as
+        // PingOne's example responses do.
+        if doc.get("theme").is_none()
+            && let Some(theme) = super::themes::default_theme(store, ctx.env())
+        {
+            doc["theme"] = json!({ "id": theme });
+        }
+    }
+    fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
+        doc["theme"]["id"]
+            .as_str()
+            .map(|theme| ("theme", format!("{}/themes/{theme}", ctx.env_href())))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// A reference field (`passwordPolicy`, `theme`) as PingOne takes it: absent or `null` (the
+/// environment's default applies), or an object whose `id` is a string; only the `id` is kept.
+/// The problem, if any.
+pub fn reference(doc: &mut Map<String, Value>, field: &str) -> Option<Detail> {
+    let target = format!("{field}.id");
+    match doc.get(field) {
+        None => None,
+        Some(Value::Null) => {
+            doc.remove(field);
+            None
+        }
+        Some(Value::Object(map)) => match map.get("id") {
+            Some(Value::String(id)) if !id.trim().is_empty() => {
+                let id = id.clone();
+                doc.insert(field.to_owned(), json!({ "id": id }));
+                None
+            }
+            None | Some(Value::Null) => Some(Detail::new(
+                "REQUIRED_VALUE",
+                &target,
+                format!("{target} is required"),
+            )),
+            Some(_) => Some(Detail::new(
+                "INVALID_VALUE",
+                &target,
+                format!("{target} must be a non-empty string"),
+            )),
+        },
+        Some(_) => Some(Detail::new(
+            "INVALID_VALUE",
+            field,
+            format!("{field} must be an object"),
+        )),
     }
 }
 
@@ -118,6 +186,8 @@ pub static POPULATIONS: Spec = Spec {
         ("description", Kind::Str),
         ("default", Kind::Bool),
         ("passwordPolicy", Kind::Object),
+        ("theme", Kind::Object),
+        ("preferredLanguage", Kind::Str),
         ("alternativeIdentifiers", Kind::Array),
     ],
     unique: &["name"],

@@ -91,14 +91,21 @@ impl Hooks for EvaluationHooks {
         );
         doc.insert(
             "result".into(),
-            json!({ "level": level, "score": score, "type": "VALUE" }),
+            json!({ "level": level, "score": score, "source": "AGGREGATED_SCORES", "type": "VALUE" }),
         );
-        doc.insert("details".into(), json!({ "ipRisk": { "level": level } }));
+        doc.insert(
+            "details".into(),
+            json!({ "ipRisk": { "level": level, "type": "IP_REPUTATION" } }),
+        );
         doc.insert("expiresAt".into(), json!(hal::now_plus(86_400)));
         if let Some(event) = doc.get_mut("event").and_then(Value::as_object_mut) {
             event.insert("completionStatus".into(), json!("IN_PROGRESS"));
         }
         Ok(())
+    }
+    fn links(&self, ctx: &Ctx, doc: &Value) -> Vec<(&'static str, String)> {
+        let me = ctx.item_href(doc["id"].as_str().unwrap_or_default());
+        vec![("event", format!("{me}/event"))]
     }
 }
 

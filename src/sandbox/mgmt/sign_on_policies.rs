@@ -256,6 +256,19 @@ impl Hooks for ActionHooks {
     ) -> ApiResult<()> {
         let mut details = check_type(ctx, store, doc);
         details.extend(check_discovery_rules(ctx, store, doc));
+        // PingOne's action model: `priority` is an integer of at least 1 (the fuzzer's 0 was
+        // stored, and the auth host would have run it before every real first action).
+        if doc
+            .get("priority")
+            .and_then(Value::as_i64)
+            .is_some_and(|p| p < 1)
+        {
+            details.push(Detail::new(
+                "INVALID_VALUE",
+                "priority",
+                "priority must be an integer greater than or equal to 1",
+            ));
+        }
         if !details.is_empty() {
             return Err(ApiError::invalid(details));
         }

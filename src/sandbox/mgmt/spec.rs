@@ -136,6 +136,11 @@ pub trait Hooks: Sync {
     fn present(&self, _ctx: &Ctx, _store: &Store, _doc: &mut Value) {}
     /// Extra fields a `filter` may test but responses do not show (`memberOfGroups`).
     fn filter_view(&self, _ctx: &Ctx, _store: &Store, _doc: &mut Value) {}
+    /// `vnd.pingidentity` actions a `POST` on the collection also takes besides plain JSON
+    /// (`user.import` on users), each creating a document like `application/json` does.
+    fn create_actions(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Hooks that change nothing.

@@ -1,5 +1,5 @@
 //! Users (`/environments/{envID}/users`): PingOne's user document with its defaults,
-//! unique usernames, an optional inline password, `include=memberOfGroupNames`, and
+//! unique usernames, an optional inline password, the import media type, `include=memberOfGroupNames`, and
 //! `filter=memberOfGroups[id eq "..."]`.
 
 use serde_json::{Map, Value, json};
@@ -232,6 +232,11 @@ impl Hooks for UserHooks {
             ("memberOfGroups", format!("{me}/memberOfGroups")),
         ]
     }
+    /// PingOne's *Create User (Import)* posts the same document typed
+    /// `application/vnd.pingidentity.user.import+json`.
+    fn create_actions(&self) -> &'static [&'static str] {
+        &["user.import"]
+    }
 }
 
 /// Issues a verification code and puts it in the outbox, addressed to the user's email.
@@ -267,6 +272,8 @@ pub static USERS: Spec = Spec {
     enums: &[
         ("lifecycle.status", &["ACCOUNT_OK", "VERIFICATION_REQUIRED"]),
         ("account.status", &["LOCKED", "OK"]),
+        // ID verification's status (PingOne Verify), not the email's: see `emailVerified`.
+        ("verifyStatus", &["NOT_INITIATED", "ENABLED", "DISABLED"]),
     ],
     kinds: &[
         ("username", Kind::Str),

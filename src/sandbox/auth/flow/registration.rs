@@ -128,8 +128,8 @@ pub fn verify(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
             ));
         }
         if let Some(doc) = store.get_mut(&flow.env_id, "users", &user_id) {
+            // `verifyStatus` is PingOne Verify's (ID verification) and stays as it is.
             doc["lifecycle"] = json!({"status": "ACCOUNT_OK"});
-            doc["verifyStatus"] = json!("VERIFIED");
             doc["emailVerified"] = json!(true);
             doc["updatedAt"] = json!(iso_ms(state.auth.clock.now_ms()));
         }
