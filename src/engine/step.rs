@@ -206,6 +206,13 @@ impl Engine {
             if wf.vars.contains(name) {
                 continue;
             }
+            // The question is a template (`Code emailed to <<userEmail>>?`), shown like any
+            // output: secrets in it read `«name»` unless `--show-secrets`. One that cannot be
+            // rendered is asked as written rather than not at all.
+            let question = &match self.templates.render_string(question, &wf.vars) {
+                Ok(text) => wf.redactor.redact(&text).into_owned(),
+                Err(_) => question.clone(),
+            };
             if !self.options.interactive {
                 return Err(format!(
                     "`{name}` is not set and there is no terminal to ask \"{question}\": pass it with --var {name}=…"

@@ -127,3 +127,17 @@ fn prompt_without_terminal_names_the_var_flag() {
         .run()
         .code(0);
 }
+
+/// A prompt's question is a template, rendered like any output: values filled in, secrets
+/// hidden.
+#[test]
+fn prompt_question_is_rendered_with_secrets_hidden() {
+    let s = TestServer::start();
+    Case::new()
+        .file("w.toml", &at(&s, "name = \"x\"\n[vars]\nwho = \"alice@example.com\"\nidToken = { value = \"tok-9f3a-visible-nowhere\", secret = true }\n[[steps]]\nname = \"Ask\"\nurl = \"BASE/echo/<<otp>>\"\nprompt = { otp = \"Code emailed to <<who>> for <<idToken>>?\" }\n"))
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("Code emailed to alice@example.com for «idToken»?")
+        .nowhere("tok-9f3a-visible-nowhere");
+}
