@@ -19,13 +19,12 @@ use serde_json::Value;
 
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
-pub(crate) use gate::{QUIT_AT_GATE, SKIPPED_BY_GATE};
 use step::StepSpec;
 
 use crate::engine::render::UrlCache;
 use crate::event::{
-    Event, Outcome, Reporter, RunSummary, StepCounts, StepKind, StepReport, StepStart, WorkflowId,
-    WorkflowInfo, WorkflowSummary,
+    Event, Outcome, Reporter, RunSummary, SkipReason, StepCounts, StepFailure, StepKind,
+    StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
 };
 use crate::http::{Clients, Http};
 use crate::redact::Redactor;
@@ -274,7 +273,7 @@ impl Engine {
                     let mut report =
                         blank_report(&id, i + 1, StepKind::Step, &format!("step {}", i + 1));
                     report.outcome = Outcome::Failed;
-                    report.message = Some(d.to_string());
+                    report.reason = Some(StepFailure::Invalid(d.to_string()).into());
                     failed = true;
                     counts.add(&report);
                     self.sink.emit(&Event::StepFinished(Box::new(report)));
@@ -376,18 +375,19 @@ impl Engine {
         let mut report = blank_report(id, number, StepKind::Step, &step.name);
         report.doc.clone_from(&step.doc);
         report.outcome = Outcome::Skipped;
-        report.message = Some(if after_failure {
-            "an earlier step failed".to_owned()
+        let reason = if after_failure {
+            SkipReason::EarlierStepFailed
         } else {
-            "interrupted".to_owned()
-        });
+            SkipReason::Interrupted
+        };
+        report.reason = Some(reason.into());
         report
     }
 
     fn setup_failure(id: &WorkflowId, message: String) -> StepReport {
         let mut report = blank_report(id, 0, StepKind::Step, "variables");
         report.outcome = Outcome::Failed;
-        report.message = Some(message);
+        report.reason = Some(StepFailure::Variables(message).into());
         report
     }
 
@@ -416,7 +416,7 @@ fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> S
         name: name.to_owned(),
         doc: None,
         outcome: Outcome::Passed,
-        message: None,
+        reason: None,
         request: None,
         response: None,
         expectations: Vec::new(),
