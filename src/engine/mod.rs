@@ -251,8 +251,8 @@ impl Engine {
         let mut counts = StepCounts::default();
         let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
             Ok(wf) => wf,
-            Err(message) => {
-                let report = Self::setup_failure(&id, message);
+            Err(e) => {
+                let report = Self::setup_failure(&id, e.to_string());
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
                 return (
@@ -320,10 +320,10 @@ impl Engine {
         entry: &RunEntry,
         workflow: &Workflow,
         extracted: &VarStore,
-    ) -> Result<WorkflowRun, String> {
+    ) -> Result<WorkflowRun, vars::VarError> {
         let mut layers = entry.layers.clone();
         layers.workflow.clone_from(&workflow.vars);
-        let vars = vars::resolve(&layers, extracted, &self.templates).map_err(|e| e.to_string())?;
+        let vars = vars::resolve(&layers, extracted, &self.templates)?;
         let redactor = if self.options.show_secrets {
             Redactor::disabled()
         } else {

@@ -337,11 +337,11 @@ impl Engine {
             Ok(results)
         }) {
             Ok(results) => attempt.expectations = results,
-            Err(e) => attempt.failure = Some(StepFailure::Check(e)),
+            Err(e) => attempt.failure = Some(StepFailure::Check(e.to_string())),
         }
         attempt.extracted = values;
         if attempt.failure.is_none() {
-            attempt.failure = error.map(StepFailure::Extraction);
+            attempt.failure = error.map(|e| StepFailure::Extraction(e.to_string()));
         }
         attempt.response = Some(response);
         attempt
