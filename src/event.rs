@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+mod reason;
+pub use reason::{Reason, SkipReason, StepFailure};
+
 /// One event of a run, in the order it happened for its workflow.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -78,7 +81,7 @@ pub struct StepReport {
     pub outcome: Outcome,
     /// Why the step was skipped or, for a failure that is not an expectation, what went wrong
     /// (connection refused, timeout, template error, missing extraction, ...).
-    pub message: Option<String>,
+    pub reason: Option<Reason>,
     pub request: Option<RequestInfo>,
     pub response: Option<ResponseInfo>,
     pub expectations: Vec<ExpectationResult>,

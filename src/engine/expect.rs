@@ -37,10 +37,13 @@ impl Actual {
 }
 
 /// Runs a JSONPath over a JSON document; an invalid path is reported as the error text.
-pub fn select(doc: &Value, path: &str) -> Result<Actual, String> {
+pub fn select(doc: &Value, path: &str) -> Result<Actual, crate::engine::received::ReadError> {
     crate::jsonpath::select(doc, path)
         .map(Actual::from_nodes)
-        .map_err(|e| format!("invalid JSONPath `{path}`: {e}"))
+        .map_err(|source| crate::engine::received::ReadError::JsonPath {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 /// Evaluates one check; `subject` names what was looked at (`$.id`, `header Location`, `body`).

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use reqwest::cookie::CookieStore as _;
 
 use crate::engine::{Engine, WorkflowRun};
-use crate::event::RequestInfo;
+use crate::event::{RequestInfo, SkipReason};
 use crate::http::Prepared;
 
 /// What a gate decided for one step.
@@ -63,10 +63,6 @@ impl Gate for AlwaysSend {
     }
 }
 
-/// Why a step the gate held back was not sent.
-pub(crate) const SKIPPED_BY_GATE: &str = "skipped at the prompt";
-pub(crate) const QUIT_AT_GATE: &str = "stopped here at the prompt (quit)";
-
 /// The cookies the jar will send with `prepared`, unless the step sets `Cookie` itself.
 pub(crate) fn jar_cookies(wf: &WorkflowRun, prepared: &Prepared) -> Option<String> {
     if prepared.headers.contains_key(reqwest::header::COOKIE) {
@@ -79,17 +75,17 @@ pub(crate) fn jar_cookies(wf: &WorkflowRun, prepared: &Prepared) -> Option<Strin
 impl Engine {
     /// Asks the gate about a step; `Some(reason)` when it must not be sent. Ctrl-C while the
     /// gate waits counts as a quit.
-    pub(crate) async fn ask_gate(&self, step: Preview<'_>) -> Option<String> {
+    pub(crate) async fn ask_gate(&self, step: Preview<'_>) -> Option<SkipReason> {
         let decision = tokio::select! {
             d = self.gate.decide(step) => d,
-            () = self.cancel.cancelled() => return Some("interrupted".to_owned()),
+            () = self.cancel.cancelled() => return Some(SkipReason::Interrupted),
         };
         match decision {
             Decision::Send => None,
-            Decision::Skip => Some(SKIPPED_BY_GATE.to_owned()),
+            Decision::Skip => Some(SkipReason::SkippedAtGate),
             Decision::Quit => {
                 self.cancel.interrupt();
-                Some(QUIT_AT_GATE.to_owned())
+                Some(SkipReason::QuitAtGate)
             }
         }
     }

@@ -19,13 +19,12 @@ use serde_json::Value;
 
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
-pub(crate) use gate::{QUIT_AT_GATE, SKIPPED_BY_GATE};
 use step::StepSpec;
 
 use crate::engine::render::UrlCache;
 use crate::event::{
-    Event, Outcome, Reporter, RunSummary, StepCounts, StepKind, StepReport, StepStart, WorkflowId,
-    WorkflowInfo, WorkflowSummary,
+    Event, Outcome, Reporter, RunSummary, SkipReason, StepCounts, StepFailure, StepKind,
+    StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
 };
 use crate::http::{Clients, Http};
 use crate::redact::Redactor;
@@ -252,8 +251,8 @@ impl Engine {
         let mut counts = StepCounts::default();
         let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
             Ok(wf) => wf,
-            Err(message) => {
-                let report = Self::setup_failure(&id, message);
+            Err(e) => {
+                let report = Self::setup_failure(&id, e.to_string());
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
                 return (
@@ -274,7 +273,7 @@ impl Engine {
                     let mut report =
                         blank_report(&id, i + 1, StepKind::Step, &format!("step {}", i + 1));
                     report.outcome = Outcome::Failed;
-                    report.message = Some(d.to_string());
+                    report.reason = Some(StepFailure::Invalid(d.to_string()).into());
                     failed = true;
                     counts.add(&report);
                     self.sink.emit(&Event::StepFinished(Box::new(report)));
@@ -321,10 +320,10 @@ impl Engine {
         entry: &RunEntry,
         workflow: &Workflow,
         extracted: &VarStore,
-    ) -> Result<WorkflowRun, String> {
+    ) -> Result<WorkflowRun, vars::VarError> {
         let mut layers = entry.layers.clone();
         layers.workflow.clone_from(&workflow.vars);
-        let vars = vars::resolve(&layers, extracted, &self.templates).map_err(|e| e.to_string())?;
+        let vars = vars::resolve(&layers, extracted, &self.templates)?;
         let redactor = if self.options.show_secrets {
             Redactor::disabled()
         } else {
@@ -376,18 +375,19 @@ impl Engine {
         let mut report = blank_report(id, number, StepKind::Step, &step.name);
         report.doc.clone_from(&step.doc);
         report.outcome = Outcome::Skipped;
-        report.message = Some(if after_failure {
-            "an earlier step failed".to_owned()
+        let reason = if after_failure {
+            SkipReason::EarlierStepFailed
         } else {
-            "interrupted".to_owned()
-        });
+            SkipReason::Interrupted
+        };
+        report.reason = Some(reason.into());
         report
     }
 
     fn setup_failure(id: &WorkflowId, message: String) -> StepReport {
         let mut report = blank_report(id, 0, StepKind::Step, "variables");
         report.outcome = Outcome::Failed;
-        report.message = Some(message);
+        report.reason = Some(StepFailure::Variables(message).into());
         report
     }
 
@@ -416,7 +416,7 @@ fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> S
         name: name.to_owned(),
         doc: None,
         outcome: Outcome::Passed,
-        message: None,
+        reason: None,
         request: None,
         response: None,
         expectations: Vec::new(),

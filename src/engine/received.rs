@@ -85,7 +85,11 @@ impl<'a> Received<'a> {
     }
 
     /// Extracts a value; `Ok(None)` when the source or a modifier found nothing.
-    pub fn extract(&self, source: &Source, modifiers: &Modifiers) -> Result<Option<Value>, String> {
+    pub fn extract(
+        &self,
+        source: &Source,
+        modifiers: &Modifiers,
+    ) -> Result<Option<Value>, ReadError> {
         let Some(mut value) = self.source_value(source)? else {
             return Ok(None);
         };
@@ -102,7 +106,10 @@ impl<'a> Received<'a> {
             value = Value::String(v);
         }
         if let Some(re) = &modifiers.regex {
-            let re = regex::Regex::new(re).map_err(|e| format!("invalid regex `{re}`: {e}"))?;
+            let re = regex::Regex::new(re).map_err(|source| ReadError::Regex {
+                pattern: re.clone(),
+                source,
+            })?;
             let text = as_text(&value);
             let Some(caps) = re.captures(&text) else {
                 return Ok(None);
@@ -114,7 +121,7 @@ impl<'a> Received<'a> {
             value = Value::String(m.unwrap_or_default());
         }
         if let Some(path) = &modifiers.saml {
-            let read = crate::saml::read(&as_text(&value))?;
+            let read = crate::saml::read(&as_text(&value)).map_err(ReadError::Saml)?;
             match select(&read, path)? {
                 Actual::None => return Ok(None),
                 Actual::One(v) => value = v,
@@ -130,11 +137,11 @@ impl<'a> Received<'a> {
         Ok(Some(value))
     }
 
-    fn source_value(&self, source: &Source) -> Result<Option<Value>, String> {
+    fn source_value(&self, source: &Source) -> Result<Option<Value>, ReadError> {
         Ok(match source {
             Source::JsonPath(path) => {
                 let Some(doc) = self.json() else {
-                    return Err("the response body is not JSON".to_owned());
+                    return Err(ReadError::NotJson);
                 };
                 match select(doc, path)? {
                     Actual::None => None,
@@ -152,7 +159,7 @@ impl<'a> Received<'a> {
     /// The SAML Response this response carries (README, Reading SAML): the `SAMLResponse`
     /// query parameter of its `Location` (HTTP-Redirect binding), else its body (an HTML
     /// form of the HTTP-POST binding, or the value or XML itself), read into the flat object.
-    pub fn saml(&self) -> Result<Value, String> {
+    pub fn saml(&self) -> Result<Value, ReadError> {
         let from_location = self
             .header("location")
             .and_then(|location| self.url_part(&Value::String(location), "SAMLResponse", false));
@@ -160,6 +167,7 @@ impl<'a> Received<'a> {
             Some(value) => crate::saml::read(&value),
             None => crate::saml::read(&self.text()),
         }
+        .map_err(ReadError::Saml)
     }
 
     /// A query or fragment parameter of `value` read as a URL (relative ones resolved against
@@ -194,13 +202,58 @@ pub fn as_text(value: &Value) -> String {
 }
 
 /// The payload of a compact JWT, decoded without verification.
-pub fn jwt_payload(token: &str) -> Result<Value, String> {
-    let payload = token
-        .split('.')
-        .nth(1)
-        .ok_or_else(|| "the value is not a JWT (no payload part)".to_owned())?;
+pub fn jwt_payload(token: &str) -> Result<Value, ReadError> {
+    let payload = token.split('.').nth(1).ok_or(ReadError::NotJwt)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|_| "the JWT payload is not base64url".to_owned())?;
-    serde_json::from_slice(&bytes).map_err(|_| "the JWT payload is not JSON".to_owned())
+        .map_err(ReadError::JwtBase64)?;
+    serde_json::from_slice(&bytes).map_err(ReadError::JwtJson)
+}
+
+/// Why a value could not be read from a response. Each keeps its cause (`source`), and
+/// displays as the step's failure always has.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the response body is not JSON")]
+    NotJson,
+    #[error("invalid JSONPath `{path}`: {source}")]
+    JsonPath {
+        path: String,
+        #[source]
+        source: jsonpath_rust::parser::errors::JsonPathError,
+    },
+    #[error("invalid regex `{pattern}`: {source}")]
+    Regex {
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+    /// The SAML reader (outside the engine) words its own errors.
+    #[error("{0}")]
+    Saml(String),
+    #[error("the value is not a JWT (no payload part)")]
+    NotJwt,
+    #[error("the JWT payload is not base64url")]
+    JwtBase64(#[source] base64::DecodeError),
+    #[error("the JWT payload is not JSON")]
+    JwtJson(#[source] serde_json::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn read_errors_keep_their_cause_and_their_words() {
+        let e = jwt_payload("a.!!!.c").unwrap_err();
+        assert_eq!(e.to_string(), "the JWT payload is not base64url");
+        assert!(e.source().is_some(), "the base64 error is kept");
+        let e = jwt_payload("nodots").unwrap_err();
+        assert_eq!(e.to_string(), "the value is not a JWT (no payload part)");
+        let e = crate::engine::expect::select(&Value::Null, "$[").unwrap_err();
+        assert!(e.to_string().starts_with("invalid JSONPath `$[`: "), "{e}");
+        assert!(e.source().is_some(), "the JSONPath error is kept");
+    }
 }

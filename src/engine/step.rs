@@ -12,7 +12,8 @@ use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{
-    ExpectationResult, Learned, Outcome, RequestInfo, ResponseInfo, StepKind, StepReport,
+    ExpectationResult, Learned, Outcome, RequestInfo, ResponseInfo, SkipReason, StepFailure,
+    StepKind, StepReport,
 };
 use crate::http::{PreparedBody, Response, SendOptions};
 use crate::workflow::model::{Expect, Extraction, Located, Request, Retry};
@@ -38,14 +39,14 @@ struct Attempt {
     request: Option<RequestInfo>,
     expectations: Vec<ExpectationResult>,
     extracted: Vec<Extracted>,
-    message: Option<String>,
+    failure: Option<StepFailure>,
     /// Why the gate held the request back (`teach`): the step is skipped, not failed.
-    held: Option<String>,
+    held: Option<SkipReason>,
 }
 
 impl Attempt {
     fn passed(&self) -> bool {
-        self.message.is_none() && self.expectations.iter().all(|e| e.passed)
+        self.failure.is_none() && self.expectations.iter().all(|e| e.passed)
     }
 }
 
@@ -59,7 +60,7 @@ impl Engine {
             name: spec.name.to_owned(),
             doc: spec.doc.map(str::to_owned),
             outcome: Outcome::Passed,
-            message: None,
+            reason: None,
             request: None,
             response: None,
             expectations: Vec::new(),
@@ -72,18 +73,18 @@ impl Engine {
             Ok(true) => {}
             Ok(false) => {
                 note_skip(wf, spec);
-                return skipped(report, "condition `when` is false".to_owned());
+                return skipped(report, SkipReason::WhenFalse);
             }
-            Err(message) => return failed(report, message, started),
+            Err(failure) => return failed(report, failure.redacted(&wf.redactor), started),
         }
-        if let Err(message) = self.prompt(wf, spec.prompt).await {
-            return failed(report, message, started);
+        if let Err(failure) = self.prompt(wf, spec.prompt).await {
+            return failed(report, failure.redacted(&wf.redactor), started);
         }
         let cancellable = spec.kind == StepKind::Step;
         if let Some(delay) = spec.delay
             && !self.cancel.sleep(delay, cancellable).await
         {
-            return skipped(report, "interrupted".to_owned());
+            return skipped(report, SkipReason::Interrupted);
         }
         let attempts = spec.retry.map_or(1, |r| r.attempts);
         let mut last = None;
@@ -97,8 +98,7 @@ impl Engine {
             report.attempts += attempt.response.as_ref().map_or(1, |r| r.sends);
             let done =
                 attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
-            let retryable =
-                !matches!(attempt.message.as_deref(), Some(m) if m.starts_with("cannot render"));
+            let retryable = !matches!(attempt.failure, Some(StepFailure::Render { .. }));
             last = Some(attempt);
             if done || !retryable {
                 break;
@@ -110,7 +110,7 @@ impl Engine {
             }
         }
         let Some(attempt) = last else {
-            return failed(report, "the step was not sent".to_owned(), started);
+            return failed(report, StepFailure::NotSent, started);
         };
         self.finish(wf, report, attempt, (started, &spec.request.url))
     }
@@ -159,7 +159,7 @@ impl Engine {
         } else {
             Outcome::Failed
         };
-        report.message = attempt.message.map(|m| wf.redactor.redact(&m).into_owned());
+        report.reason = attempt.failure.map(|f| f.redacted(&wf.redactor).into());
         report.request = attempt.request;
         report.response = attempt.response.as_ref().map(|r| {
             if passed && !self.options.full_exchanges {
@@ -186,12 +186,17 @@ impl Engine {
         report
     }
 
-    fn condition(&self, wf: &WorkflowRun, when: &[Located<String>]) -> Result<bool, String> {
+    fn condition(&self, wf: &WorkflowRun, when: &[Located<String>]) -> Result<bool, StepFailure> {
         for cond in when {
             match self.templates.eval_condition(&cond.value, &wf.vars) {
                 Ok(true) => {}
                 Ok(false) => return Ok(false),
-                Err(e) => return Err(format!("cannot evaluate `when = \"{}\"`: {e}", cond.value)),
+                Err(e) => {
+                    return Err(StepFailure::Condition {
+                        when: cond.value.clone(),
+                        error: e.to_string(),
+                    });
+                }
             }
         }
         Ok(true)
@@ -201,7 +206,7 @@ impl Engine {
         &self,
         wf: &mut WorkflowRun,
         prompts: &[(String, String)],
-    ) -> Result<(), String> {
+    ) -> Result<(), StepFailure> {
         for (name, question) in prompts {
             if wf.vars.contains(name) {
                 continue;
@@ -214,17 +219,18 @@ impl Engine {
                 Err(_) => question.clone(),
             };
             if !self.options.interactive {
-                return Err(format!(
-                    "`{name}` is not set and there is no terminal to ask \"{question}\": pass it with --var {name}=…"
-                ));
+                return Err(StepFailure::NoTerminal {
+                    name: name.clone(),
+                    question: question.clone(),
+                });
             }
             // Ctrl-C while a person is being asked ends the wait (the reading thread is left
             // behind; the runtime does not wait for it).
             let answer = tokio::select! {
                 answer = self.prompter.ask(question, crate::vars::name_is_secret(name)) => {
-                    answer.map_err(|e| format!("cannot read an answer: {e}"))?
+                    answer.map_err(|e| StepFailure::Unanswered(format!("cannot read an answer: {e}")))?
                 }
-                () = self.cancel.cancelled() => return Err("interrupted".to_owned()),
+                () = self.cancel.cancelled() => return Err(StepFailure::Interrupted),
             };
             wf.set_var(name, &Value::String(answer), None);
         }
@@ -238,7 +244,7 @@ impl Engine {
             request: None,
             expectations: Vec::new(),
             extracted: Vec::new(),
-            message: None,
+            failure: None,
             held: None,
         };
         let renderer = Renderer {
@@ -249,8 +255,10 @@ impl Engine {
         let prepared = match renderer.request(spec.request, &mut wf.redactor) {
             Ok(p) => p,
             Err(e) => {
-                let why = skipped_setter(wf, &e);
-                attempt.message = Some(format!("cannot render the request: {e}{why}"));
+                attempt.failure = Some(StepFailure::Render {
+                    error: e.to_string(),
+                    hint: skipped_setter(wf, &e),
+                });
                 return attempt;
             }
         };
@@ -297,13 +305,13 @@ impl Engine {
         };
         let response = match sent {
             None => {
-                attempt.message = Some("interrupted".to_owned());
+                attempt.failure = Some(StepFailure::Interrupted);
                 return attempt;
             }
             Some(Err(e)) => {
                 let message = e.to_string();
                 tracing::debug!(step = spec.name, error = %wf.redactor.redact(&message), "not sent");
-                attempt.message = Some(message);
+                attempt.failure = Some(StepFailure::Send(message));
                 return attempt;
             }
             Some(Ok(r)) => r,
@@ -336,11 +344,11 @@ impl Engine {
             Ok(results)
         }) {
             Ok(results) => attempt.expectations = results,
-            Err(e) => attempt.message = Some(e),
+            Err(e) => attempt.failure = Some(StepFailure::Check(e.to_string())),
         }
         attempt.extracted = values;
-        if attempt.message.is_none() {
-            attempt.message = error;
+        if attempt.failure.is_none() {
+            attempt.failure = error.map(|e| StepFailure::Extraction(e.to_string()));
         }
         attempt.response = Some(response);
         attempt
@@ -435,15 +443,15 @@ impl Engine {
     }
 }
 
-fn skipped(mut report: StepReport, reason: String) -> StepReport {
+fn skipped(mut report: StepReport, reason: SkipReason) -> StepReport {
     report.outcome = Outcome::Skipped;
-    report.message = Some(reason);
+    report.reason = Some(reason.into());
     report
 }
 
-fn failed(mut report: StepReport, message: String, started: Instant) -> StepReport {
+fn failed(mut report: StepReport, failure: StepFailure, started: Instant) -> StepReport {
     report.outcome = Outcome::Failed;
-    report.message = Some(message);
+    report.reason = Some(failure.into());
     report.duration = started.elapsed();
     report
 }

@@ -6,11 +6,37 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::engine::expect::{self, Actual, Check};
-use crate::engine::received::{Modifiers, Received, Source};
+use crate::engine::received::{Modifiers, ReadError, Received, Source};
 use crate::engine::render::{RenderError, Renderer};
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::ExpectationResult;
 use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher};
+
+/// Why a step's expectations could not be checked (not a check that failed).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum CheckError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("cannot check `expect.saml`: {0}")]
+    Saml(#[source] ReadError),
+}
+
+/// Why an extraction failed.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ExtractError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("cannot extract `{name}`: {source}")]
+    Read {
+        name: String,
+        #[source]
+        source: ReadError,
+    },
+    #[error("cannot extract `{name}`: {from} found nothing")]
+    NotFound { name: String, from: String },
+}
 
 /// One extraction's value, before it is stored.
 pub(super) struct Extracted {
@@ -28,7 +54,7 @@ impl Engine {
         wf: &WorkflowRun,
         expect: &Expect,
         received: &Received<'_>,
-    ) -> Result<Vec<ExpectationResult>, String> {
+    ) -> Result<Vec<ExpectationResult>, CheckError> {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
@@ -48,11 +74,7 @@ impl Engine {
         } else {
             let mut wanted = Vec::new();
             for s in &expect.status {
-                wanted.push(
-                    renderer
-                        .value("expect.status", &s.value)
-                        .map_err(|e| e.to_string())?,
-                );
+                wanted.push(renderer.value("expect.status", &s.value)?);
             }
             results.push(ExpectationResult {
                 subject: "status".to_owned(),
@@ -71,9 +93,7 @@ impl Engine {
             }
         }
         for (path, matcher) in &expect.json {
-            let path_text = renderer
-                .text("expect.json path", path)
-                .map_err(|e| e.to_string())?;
+            let path_text = renderer.text("expect.json path", path)?;
             let actual = match received.json() {
                 Some(doc) => expect::select(doc, &path_text)?,
                 None => Actual::None,
@@ -88,7 +108,7 @@ impl Engine {
             ));
         }
         for (name, matcher) in &expect.headers {
-            let name = renderer.name(name).map_err(|e| e.to_string())?;
+            let name = renderer.name(name)?;
             let actual = received
                 .header(&name)
                 .map_or(Actual::None, |v| Actual::One(Value::String(v)));
@@ -109,13 +129,9 @@ impl Engine {
             ));
         }
         if !expect.saml.is_empty() {
-            let read = received
-                .saml()
-                .map_err(|e| format!("cannot check `expect.saml`: {e}"))?;
+            let read = received.saml().map_err(CheckError::Saml)?;
             for (path, matcher) in &expect.saml {
-                let path_text = renderer
-                    .text("expect.saml path", path)
-                    .map_err(|e| e.to_string())?;
+                let path_text = renderer.text("expect.saml path", path)?;
                 let actual = expect::select(&read, &path_text)?;
                 results.extend(located(
                     expect::evaluate(
@@ -136,7 +152,7 @@ impl Engine {
         wf: &WorkflowRun,
         expect: &Expect,
         extracted: &[Extracted],
-    ) -> Result<Vec<ExpectationResult>, String> {
+    ) -> Result<Vec<ExpectationResult>, CheckError> {
         if expect.vars.is_empty() {
             return Ok(Vec::new());
         }
@@ -166,19 +182,14 @@ impl Engine {
         Ok(results)
     }
 
-    fn render_check(renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, String> {
-        let err = |e: RenderError| e.to_string();
+    fn render_check(renderer: &Renderer<'_>, matcher: &Matcher) -> Result<Check, RenderError> {
         Ok(match matcher {
-            Matcher::Equals(v) => {
-                Check::Equals(renderer.value("expected value", &v.value).map_err(err)?)
-            }
+            Matcher::Equals(v) => Check::Equals(renderer.value("expected value", &v.value)?),
             Matcher::Predicates(preds) => Check::Predicates(
                 preds
                     .iter()
-                    .map(|(p, v)| {
-                        Ok((*p, renderer.value("expected value", &v.value).map_err(err)?))
-                    })
-                    .collect::<Result<_, String>>()?,
+                    .map(|(p, v)| Ok((*p, renderer.value("expected value", &v.value)?)))
+                    .collect::<Result<_, RenderError>>()?,
             ),
         })
     }
@@ -191,7 +202,7 @@ impl Engine {
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
-    ) -> (Vec<Extracted>, Option<String>) {
+    ) -> (Vec<Extracted>, Option<ExtractError>) {
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
@@ -217,11 +228,9 @@ fn extract_one(
     renderer: &Renderer<'_>,
     ex: &Extraction,
     received: &Received<'_>,
-) -> Result<Option<Extracted>, String> {
-    let text = |t: &Option<Located<String>>| -> Result<Option<String>, String> {
-        t.as_ref()
-            .map(|t| renderer.text("extract", t).map_err(|e| e.to_string()))
-            .transpose()
+) -> Result<Option<Extracted>, ExtractError> {
+    let text = |t: &Option<Located<String>>| -> Result<Option<String>, RenderError> {
+        t.as_ref().map(|t| renderer.text("extract", t)).transpose()
     };
     let source = match &ex.source {
         ExtractSource::JsonPath(p) => Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default()),
@@ -249,7 +258,12 @@ fn extract_one(
         {
             None
         }
-        Err(e) => return Err(format!("cannot extract `{}`: {e}", ex.name)),
+        Err(source) => {
+            return Err(ExtractError::Read {
+                name: ex.name.clone(),
+                source,
+            });
+        }
     };
     match found {
         Some(value) => Ok(Some(Extracted {
@@ -259,11 +273,10 @@ fn extract_one(
             from: describe(&source, &modifiers),
         })),
         None if ex.optional => Ok(None),
-        None => Err(format!(
-            "cannot extract `{}`: {} found nothing",
-            ex.name,
-            describe(&source, &modifiers)
-        )),
+        None => Err(ExtractError::NotFound {
+            name: ex.name.clone(),
+            from: describe(&source, &modifiers),
+        }),
     }
 }
 

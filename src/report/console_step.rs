@@ -117,7 +117,10 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             .clamp(NAME_MIN, NAME_WIDTH)
     });
     if report.outcome == Outcome::Skipped {
-        let reason = report.message.as_deref().unwrap_or("not run");
+        let reason = report
+            .reason
+            .as_ref()
+            .map_or_else(|| "not run".to_owned(), ToString::to_string);
         let name = name_column(&report.name, name_width);
         return format!(
             "{lead}{name}  {}",
@@ -197,8 +200,8 @@ fn failure(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     let indent = layout.indent();
     let paint = layout.paint;
     let mut lines = Vec::new();
-    if let Some(message) = &report.message {
-        lines.push(format!("{indent}{}", paint.paint(Style::Fail, message)));
+    if let Some(reason) = &report.reason {
+        lines.push(format!("{indent}{}", paint.paint(Style::Fail, reason)));
     }
     for e in report.expectations.iter().filter(|e| !e.passed) {
         lines.extend(expectation_lines(e, paint).map(|l| format!("{indent}{l}")));

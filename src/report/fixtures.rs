@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::event::{
-    Event, ExpectationResult, Outcome, RequestInfo, ResponseInfo, RunInfo, RunSummary, StepKind,
-    StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
+    Event, ExpectationResult, Outcome, RequestInfo, ResponseInfo, RunInfo, RunSummary, SkipReason,
+    StepFailure, StepKind, StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
 };
 
 pub const API: &str = "https://api.example.com/v1/environments/env-1";
@@ -48,7 +48,7 @@ pub fn step(
         name: name.to_owned(),
         doc: None,
         outcome: Outcome::Passed,
-        message: None,
+        reason: None,
         request: Some(RequestInfo {
             method: method.to_owned(),
             url: url.to_owned(),
@@ -85,7 +85,7 @@ pub fn expectation(subject: &str, passed: bool, expected: &str, actual: &str) ->
     }
 }
 
-pub fn skipped(workflow: &WorkflowId, number: usize, name: &str, reason: &str) -> StepReport {
+pub fn skipped(workflow: &WorkflowId, number: usize, name: &str, reason: SkipReason) -> StepReport {
     StepReport {
         workflow: workflow.clone(),
         number,
@@ -93,7 +93,7 @@ pub fn skipped(workflow: &WorkflowId, number: usize, name: &str, reason: &str) -
         name: name.to_owned(),
         doc: None,
         outcome: Outcome::Skipped,
-        message: Some(reason.to_owned()),
+        reason: Some(reason.into()),
         request: None,
         response: None,
         expectations: Vec::new(),
@@ -202,7 +202,12 @@ pub fn login_workflow() -> Vec<Event> {
         finished(app),
         step_started(&wf, 3, "Send an authorization request"),
         finished(authorize),
-        finished(skipped(&wf, 4, "Read the flow", "an earlier step failed")),
+        finished(skipped(
+            &wf,
+            4,
+            "Read the flow",
+            SkipReason::EarlierStepFailed,
+        )),
         finished(cleanup),
         workflow_finished(&wf, "Simple login", Outcome::Failed, [2, 1, 1]),
     ]
@@ -238,7 +243,8 @@ pub fn smoke_workflow() -> Vec<Event> {
     down.outcome = Outcome::Failed;
     down.response = None;
     down.expectations = Vec::new();
-    down.message = Some("connection refused (http://127.0.0.1:9/health)".to_owned());
+    down.reason =
+        Some(StepFailure::Send("connection refused (http://127.0.0.1:9/health)".to_owned()).into());
     let mut cleanup = step(
         &wf,
         1,

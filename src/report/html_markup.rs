@@ -170,8 +170,12 @@ fn step_line_tail(out: &mut String, report: &StepReport) {
             Esc(&short_target(&request.url, TARGET_MAX))
         );
     } else {
-        let why = report.message.as_deref().unwrap_or_default();
-        let _ = write!(out, "<span class=\"target why\">{}</span>", Esc(why));
+        let why = report
+            .reason
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let _ = write!(out, "<span class=\"target why\">{}</span>", Esc(&why));
     }
     match &report.response {
         Some(response) => {
@@ -202,13 +206,13 @@ fn step_detail(out: &mut String, report: &StepReport) {
             crate::markdown::to_html(doc)
         );
     }
-    if let Some(message) = &report.message {
+    if let Some(reason) = &report.reason {
         let class = if report.outcome == Outcome::Failed {
             "message failed"
         } else {
             "message"
         };
-        let _ = writeln!(out, "<p class=\"{class}\">{}</p>", Esc(message));
+        let _ = writeln!(out, "<p class=\"{class}\">{}</p>", Esc(&reason.to_string()));
     }
     if !report.expectations.is_empty() {
         expectations(out, &report.expectations);

@@ -74,7 +74,8 @@ struct JsonStep<'a> {
     kind: StepKind,
     name: &'a str,
     outcome: Outcome,
-    message: Option<&'a str>,
+    /// The reason's text, as the report has always written it (the schema is unchanged).
+    message: Option<String>,
     request: Option<JsonRequest<'a>>,
     response: Option<JsonResponse<'a>>,
     expectations: &'a [ExpectationResult],
@@ -347,7 +348,7 @@ fn json_step(report: &StepReport) -> JsonStep<'_> {
         kind: report.kind,
         name: &report.name,
         outcome: report.outcome,
-        message: report.message.as_deref(),
+        message: report.reason.as_ref().map(ToString::to_string),
         request: report.request.as_ref().map(|request| JsonRequest {
             method: &request.method,
             url: &request.url,
@@ -513,6 +514,20 @@ mod tests {
         );
         let token = &doc["workflows"][0]["steps"][0];
         assert_eq!(token["extracted"], json!(["accessToken"]));
+    }
+
+    #[test]
+    fn a_gate_skip_is_written_in_its_words() {
+        let wf = fixtures::id(0, 0);
+        let skip = fixtures::skipped(&wf, 1, "Create", crate::event::SkipReason::SkippedAtGate);
+        let events = [
+            fixtures::workflow_started(&wf, "Smoke", None, 1),
+            fixtures::finished(skip),
+        ];
+        let doc = render(&events);
+        let step = &doc["workflows"][0]["steps"][0];
+        assert_eq!(step["outcome"], "skipped");
+        assert_eq!(step["message"], "skipped at the prompt");
     }
 
     #[test]

@@ -82,8 +82,8 @@ fn status(report: &StepReport) -> TestCaseStatus {
         Outcome::Passed => TestCaseStatus::success(),
         Outcome::Skipped => {
             let mut status = TestCaseStatus::skipped();
-            if let Some(reason) = &report.message {
-                status.set_message(reason.as_str());
+            if let Some(reason) = &report.reason {
+                status.set_message(reason.to_string());
             }
             status
         }
@@ -102,11 +102,10 @@ fn status(report: &StepReport) -> TestCaseStatus {
                 })
                 .collect();
             // The first failed expectation names the problem best; else the step's message.
-            let headline = failed.first().or(report.message.as_ref());
+            let reason = report.reason.as_ref().map(ToString::to_string);
+            let headline = failed.first().or(reason.as_ref());
             status.set_message(headline.map_or("step failed", String::as_str));
-            let all: Vec<&str> = (report.message.iter().chain(&failed))
-                .map(String::as_str)
-                .collect();
+            let all: Vec<&str> = (reason.iter().chain(&failed)).map(String::as_str).collect();
             if !all.is_empty() {
                 status.set_description(all.join("\n"));
             }
@@ -272,6 +271,25 @@ mod tests {
             panic!("not skipped");
         };
         assert_eq!(message.as_ref().unwrap().as_str(), "an earlier step failed");
+    }
+
+    #[test]
+    fn a_quit_at_the_gate_is_a_skip_with_its_words() {
+        let wf = fixtures::id(0, 0);
+        let quit = fixtures::skipped(&wf, 1, "Create", crate::event::SkipReason::QuitAtGate);
+        let events = [
+            fixtures::workflow_started(&wf, "Smoke", None, 1),
+            fixtures::finished(quit),
+        ];
+        let (_, report) = render(&events);
+        let TestCaseStatus::Skipped { message, .. } = &report.test_suites[0].test_cases[0].status
+        else {
+            panic!("not skipped");
+        };
+        assert_eq!(
+            message.as_ref().unwrap().as_str(),
+            "stopped here at the prompt (quit)"
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::event::{
-    Event, ExpectationResult, Learned, Outcome, Reporter, ResponseInfo, RunSummary, StepKind,
-    StepReport, WorkflowInfo,
+    Event, ExpectationResult, Learned, Outcome, Reason, Reporter, ResponseInfo, RunSummary,
+    SkipReason, StepKind, StepReport, WorkflowInfo,
 };
 use crate::markdown;
 use crate::report::excerpt::{VALUE_MAX, end_ellipsis, human_duration, short_target};
@@ -89,7 +89,6 @@ impl Explainer {
         let p = self.opts.paint;
         let total = self.total.load(Ordering::Relaxed);
         let title = text::step_title(report.number, total, &report.name);
-        let reason = report.message.as_deref().unwrap_or("");
         if let Some(lines) = brief_skip(report, &title, p) {
             return lines;
         }
@@ -102,10 +101,10 @@ impl Explainer {
             }
         }
         if report.outcome == Outcome::Skipped {
-            let (label, why) = skip_reason(reason);
+            let (label, why) = skip_reason(report.reason.as_ref());
             let first = format!("  {} ", p.paint(Style::Skip, label));
             lines.extend(markdown::wrap_indented(
-                why,
+                &why,
                 &first,
                 "    ",
                 self.opts.width,
@@ -191,7 +190,7 @@ impl Explainer {
             lines.push(p.paint(Style::Dim, shown).to_string());
         }
         if report.outcome == Outcome::Failed {
-            lines.extend(report.message.iter().map(|m| format!("      {m}")));
+            lines.extend(report.reason.iter().map(|m| format!("      {m}")));
             lines.extend(
                 checks(&report.expectations, p)
                     .into_iter()
@@ -279,17 +278,20 @@ impl Reporter for Explainer {
 /// Skips that need no heading: those after a failure or an interruption, one line each;
 /// and Ctrl-C at the prompt, which ends the open prompt line first.
 fn brief_skip(report: &StepReport, title: &str, p: Paint) -> Option<Vec<String>> {
-    let reason = report.message.as_deref().unwrap_or("");
     if report.outcome != Outcome::Skipped {
         return None;
     }
-    if reason == "interrupted" && report.request.is_some() {
+    let reason = report.reason.as_ref().and_then(Reason::skip)?;
+    if *reason == SkipReason::Interrupted && report.request.is_some() {
         let why = "interrupted (Ctrl-C); nothing more is sent, the remaining steps are \
                    skipped and cleanups run now.";
         let stopped = format!("  {} {why}", p.paint(Style::Skip, "■ Stopped:"));
         return Some(vec![String::new(), stopped]);
     }
-    if reason == "an earlier step failed" || reason == "interrupted" {
+    if matches!(
+        reason,
+        SkipReason::EarlierStepFailed | SkipReason::Interrupted
+    ) {
         let mark = p.paint(Style::Skip, "↷");
         return Some(vec![format!("  {mark} {title} — skipped: {reason}")]);
     }
@@ -325,19 +327,24 @@ fn mark(outcome: Outcome) -> (&'static str, Style) {
 }
 
 /// How a skip is labelled, and what it means for the rest of the workflow.
-fn skip_reason(reason: &str) -> (&'static str, &str) {
-    match reason {
-        crate::engine::SKIPPED_BY_GATE => (
+fn skip_reason(reason: Option<&Reason>) -> (&'static str, String) {
+    match reason.and_then(Reason::skip) {
+        Some(SkipReason::SkippedAtGate) => (
             "↷ Skipped:",
             "nothing was sent. Later steps that need what this step would have learned \
-             will fail.",
+             will fail."
+                .to_owned(),
         ),
-        crate::engine::QUIT_AT_GATE => (
+        Some(SkipReason::QuitAtGate) => (
             "■ Stopped:",
             "you quit; nothing more is sent, the remaining steps are skipped and cleanups \
-             run now.",
+             run now."
+                .to_owned(),
         ),
-        other => ("↷ Skipped:", other),
+        _ => (
+            "↷ Skipped:",
+            reason.map(ToString::to_string).unwrap_or_default(),
+        ),
     }
 }
 
@@ -375,8 +382,8 @@ fn verdict(report: &StepReport, p: Paint, width: usize) -> Vec<String> {
     }
     let mut lines = Vec::new();
     let failed_checks = report.expectations.iter().filter(|e| !e.passed).count();
-    let why = match (&report.message, failed_checks) {
-        (Some(message), _) => message.clone(),
+    let why = match (&report.reason, failed_checks) {
+        (Some(reason), _) => reason.to_string(),
         (None, 1) => "a check did not hold (above)".to_owned(),
         (None, n) => format!("{n} checks did not hold (above)"),
     };

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::event::SkipReason;
 use crate::report::fixtures::{self, expectation};
 
 fn layout(verbosity: u8) -> StepLayout {
@@ -121,11 +122,14 @@ fn very_verbose_shows_headers_and_whole_bodies_once() {
 
 #[test]
 fn skipped_step_shows_its_reason_only() {
-    let report = fixtures::skipped(&fixtures::id(0, 0), 4, "Read", "when is false");
+    let report = fixtures::skipped(&fixtures::id(0, 0), 4, "Read", SkipReason::WhenFalse);
     let lines = step_lines(&report, &layout(2));
     assert_eq!(
         lines,
-        [format!("  - 4 {:<32}  skipped: when is false", "Read")]
+        [format!(
+            "  - 4 {:<32}  skipped: condition `when` is false",
+            "Read"
+        )]
     );
 }
 

@@ -1,7 +1,7 @@
 //! The explainer's output for single events, replayed from the shared report fixtures.
 
 use super::*;
-use crate::event::WorkflowId;
+use crate::event::{SkipReason, WorkflowId};
 use crate::report::fixtures;
 
 struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
@@ -64,8 +64,8 @@ fn failures_and_skips_are_explained() {
     let mut step = fixtures::step(&id, 1, "Get", ("GET", "http://h/x"), (400, "{}"));
     step.outcome = Outcome::Failed;
     step.expectations = vec![fixtures::expectation("status", false, "200", "400")];
-    let when = fixtures::skipped(&id, 2, "Only on sandbox", "condition `when` is false");
-    let after = fixtures::skipped(&id, 3, "Later", "an earlier step failed");
+    let when = fixtures::skipped(&id, 2, "Only on sandbox", SkipReason::WhenFalse);
+    let after = fixtures::skipped(&id, 3, "Later", SkipReason::EarlierStepFailed);
     let text = explain(&[
         fixtures::finished(step),
         fixtures::finished(when),
@@ -82,4 +82,22 @@ fn failures_and_skips_are_explained() {
         text.contains("↷ Step 3 · Later — skipped: an earlier step failed"),
         "{text}"
     );
+}
+
+#[test]
+fn gate_skips_and_quits_are_told_by_their_variant() {
+    let id = WorkflowId { run: 0, index: 0 };
+    let skip = fixtures::skipped(&id, 1, "Create", SkipReason::SkippedAtGate);
+    let quit = fixtures::skipped(&id, 2, "Read", SkipReason::QuitAtGate);
+    let text = explain(&[fixtures::finished(skip), fixtures::finished(quit)]);
+    assert!(
+        text.contains("↷ Skipped: nothing was sent. Later steps that need"),
+        "{text}"
+    );
+    assert!(
+        text.contains("■ Stopped: you quit; nothing more is sent"),
+        "{text}"
+    );
+    // The reason's own words are not what a person reads here.
+    assert!(!text.contains("skipped at the prompt"), "{text}");
 }
