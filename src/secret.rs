@@ -1,7 +1,10 @@
-//! Secrecy in one place (README, Secrets): which names and values are secret, and how a secret
-//! value is carried ([`Secret`]).
+//! Secrecy in one place (README, Secrets): which names and values are secret, how a secret
+//! value is carried ([`Secret`]) and the forms it takes on the wire ([`forms`]); the
+//! redactor (`redact`) hides those forms.
 //!
 //! Every other module asks this one; it imports nothing of steprun's, so anything may use it.
+
+pub mod forms;
 
 use std::collections::BTreeSet;
 
