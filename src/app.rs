@@ -32,20 +32,9 @@ mod shell;
 
 use run::{run, teach_command};
 
-/// Names every run defines: the built-ins, and the sandbox's variables under `--sandbox`.
+/// Names every run defines: the built-ins, and the sandbox's variables
+/// (`sandbox::VARIABLES`) under `--sandbox`.
 const BUILTINS: &[&str] = &["run_id"];
-pub const SANDBOX_VARS: &[&str] = &[
-    "target",
-    "apiPath",
-    "authPath",
-    "orchestratePath",
-    "sandboxPath",
-    "orgID",
-    "adminEnvID",
-    "adminAppID",
-    "adminAppSecret",
-    "envID",
-];
 
 pub fn main(cli: Cli) -> u8 {
     // One step at a time is latency-bound: a single-threaded runtime saves a thread hand-off
@@ -154,7 +143,11 @@ fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
     let mut names = vars.names();
     names.extend(BUILTINS.iter().map(|s| (*s).to_owned()));
     if vars.sandbox {
-        names.extend(SANDBOX_VARS.iter().map(|s| (*s).to_owned()));
+        names.extend(
+            sandbox::VARIABLES
+                .iter()
+                .map(|(name, _)| (*name).to_owned()),
+        );
     }
     names.extend(extra.iter().flatten().map(|d| d.name.clone()));
     names
@@ -231,10 +224,7 @@ fn check_entry(
     // The layers a run entry will have; the sandbox's values are not known yet, its names are.
     let mut layers = vars.layers.clone();
     if vars.sandbox {
-        let names = SANDBOX_VARS
-            .iter()
-            .map(|name| (*name, String::new(), false));
-        layers.files.insert(0, sandbox_layer(names));
+        layers.files.insert(0, sandbox_declarations());
     }
     layers.files.extend(extra.iter().cloned());
     let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
@@ -245,6 +235,15 @@ fn check_entry(
     };
     warnings.extend(check_warnings);
     (errors, warnings)
+}
+
+/// The sandbox's variables as `check` knows them before a sandbox runs: their names and
+/// secrecy (`sandbox::VARIABLES`), not their values.
+fn sandbox_declarations() -> Vec<VarDecl> {
+    let entries = sandbox::VARIABLES
+        .iter()
+        .map(|&(name, secret)| (name, String::new(), secret));
+    sandbox_layer(entries)
 }
 
 /// The sandbox's variables as a layer of declarations: (name, value, secret).
@@ -387,7 +386,35 @@ mod tests {
     use std::os::unix::fs::FileTypeExt as _;
     use std::path::Path;
 
-    use super::write_atomically;
+    use super::{sandbox_declarations, sandbox_layer, write_atomically};
+    use crate::sandbox::{SandboxVars, VARIABLES};
+
+    #[test]
+    fn check_and_run_declare_the_sandbox_variables_alike() {
+        let vars = SandboxVars {
+            target: "sandbox".into(),
+            api_path: "a".into(),
+            auth_path: "b".into(),
+            orchestrate_path: "c".into(),
+            sandbox_path: "d".into(),
+            org_id: "e".into(),
+            admin_env_id: "f".into(),
+            admin_app_id: "g".into(),
+            admin_app_secret: "h".into(),
+            env_id: "i".into(),
+        };
+        let secrecy = |decls: Vec<crate::workflow::model::VarDecl>| -> Vec<(String, Option<bool>)> {
+            decls.into_iter().map(|d| (d.name, d.secret)).collect()
+        };
+        let checked = secrecy(sandbox_declarations());
+        assert_eq!(checked, secrecy(sandbox_layer(vars.entries())));
+        let expected: Vec<_> = VARIABLES
+            .iter()
+            .map(|&(name, secret)| (name.to_owned(), Some(secret)))
+            .collect();
+        assert_eq!(checked, expected);
+        assert!(checked.contains(&("adminAppSecret".to_owned(), Some(true))));
+    }
 
     #[test]
     fn a_device_is_written_to_never_replaced() {

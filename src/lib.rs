@@ -23,6 +23,7 @@ pub mod report;
 pub mod saml;
 pub mod sandbox;
 pub mod save;
+pub mod secret;
 pub mod teach;
 pub mod template;
 pub mod vars;

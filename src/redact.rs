@@ -16,9 +16,7 @@ use serde_json::Value;
 use crate::template::percent_encode;
 use crate::vars::VarStore;
 
-mod forms;
-
-use forms::{json_escaped, json_escaped_forms, lower_hex, url_forms};
+use crate::secret::forms::{json_escaped, json_escaped_forms, lower_hex, url_forms};
 
 /// Values shorter than this many characters are not redacted: hiding every `1`, `ok` or
 /// `abc` would shred the output while protecting nothing an attacker could not guess.

@@ -1,7 +1,7 @@
 //! How a diagnostic shows a source line: the string literals of a secret entry's line are
 //! masked as `«name»` (README, Secrets), and each column mapped so the caret stays on the same text.
 
-use crate::vars::name_is_secret;
+use crate::secret::name_is_secret;
 use crate::workflow::source::Source;
 
 /// A source line as a diagnostic shows it.

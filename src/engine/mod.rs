@@ -28,6 +28,7 @@ use crate::event::{
 };
 use crate::http::{Clients, Http};
 use crate::redact::Redactor;
+use crate::secret::Hiding;
 use crate::template::Templates;
 use crate::vars::{self, Layers, VarStore};
 use crate::workflow::model::{Cleanup, Step, Workflow};
@@ -166,26 +167,23 @@ impl WorkflowRun {
         }
     }
 
-    /// Whether a value extracted as `name` is secret: as its `secret` flag says, else as the
-    /// `[vars]`/vars files declare the name, else by the name or because it replaces a secret.
+    /// Whether a value extracted as `name` is secret (`secret::extraction_is_secret`), given
+    /// its extraction's `secret` flag, the declarations and the value it replaces.
     pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
         let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
-        secret
-            .or_else(|| self.declared.get(name).copied())
-            .unwrap_or_else(|| was_secret || crate::vars::name_is_secret(name))
+        let declared = self.declared.get(name).copied();
+        crate::secret::extraction_is_secret(name, secret, declared, was_secret)
     }
 
-    /// Hides a secret value from here on: its text, and each string or number inside it
-    /// (`<<list[0]>>` of a secret list is as secret as the list).
+    /// Hides a secret value from here on, as much of it as `secret::hiding` says.
     pub(crate) fn hide(&mut self, name: &str, value: &Value) {
-        match value {
-            // Never `true` or `null`: that would hide every `true` in every body.
-            Value::Bool(_) | Value::Null => {}
-            Value::Array(_) | Value::Object(_) => {
+        match crate::secret::hiding(value) {
+            Hiding::Nothing => {}
+            Hiding::TextAndParts => {
                 self.redactor.add(name, &received::as_text(value));
                 self.redactor.add_value(name, value);
             }
-            _ => self.redactor.add_value(name, value),
+            Hiding::Value => self.redactor.add_value(name, value),
         }
     }
 }

@@ -227,7 +227,7 @@ impl Engine {
             // Ctrl-C while a person is being asked ends the wait (the reading thread is left
             // behind; the runtime does not wait for it).
             let answer = tokio::select! {
-                answer = self.prompter.ask(question, crate::vars::name_is_secret(name)) => {
+                answer = self.prompter.ask(question, wf.extraction_is_secret(name, None)) => {
                     answer.map_err(|e| StepFailure::Unanswered(format!("cannot read an answer: {e}")))?
                 }
                 () = self.cancel.cancelled() => return Err(StepFailure::Interrupted),

@@ -64,7 +64,7 @@ impl Names {
 
     /// Whether a (steprun) variable name is secret: by its name, or Postman's type.
     pub fn is_secret(&self, name: &str) -> bool {
-        is_secret(name, &self.secrets)
+        crate::secret::named_or_typed(name, &self.secrets)
     }
 
     /// The secret-typed names (`is_secret` beyond `name_is_secret`).
@@ -192,12 +192,6 @@ pub fn slug(text: &str) -> String {
     } else {
         short.to_owned()
     }
-}
-
-/// Whether a (steprun) variable name is secret: by its name, or because it is among `typed`,
-/// the names Postman types as `"secret"`.
-pub fn is_secret(name: &str, typed: &BTreeSet<String>) -> bool {
-    crate::vars::name_is_secret(name) || typed.contains(name)
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ impl fmt::Display for Report {
                 .requires
                 .iter()
                 .map(|n| {
-                    if crate::import::names::is_secret(n, &self.secrets) {
+                    if crate::secret::named_or_typed(n, &self.secrets) {
                         format!("{n} (secret)")
                     } else {
                         n.clone()

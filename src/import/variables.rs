@@ -132,7 +132,7 @@ fn requires_comment(
         Some(format!(
             "{name} is set by a Postman script line that was not converted: set it with --var {name}=… or extract it by hand"
         ))
-    } else if crate::import::names::is_secret(name, secrets) {
+    } else if crate::secret::named_or_typed(name, secrets) {
         Some(format!(
             "{name} is a secret: set it in a vars file (--vars), e.g. {name} = {{ env = \"…\", secret = true }}"
         ))

@@ -236,8 +236,11 @@ fn percent_escapes_in_lower_case() {
     for text in ["x=a%20b%2fc%2bd%26%c3%a9", "x=a+b%2fc%2bd%26%c3%a9"] {
         assert_eq!(r.redact(text), "x=«clientSecret»", "{text}");
     }
-    assert_eq!(forms::lower_hex("%2F%zz%é"), Some("%2f%zz%é".to_owned()));
-    assert_eq!(forms::lower_hex("%20"), None);
+    assert_eq!(
+        crate::secret::forms::lower_hex("%2F%zz%é"),
+        Some("%2f%zz%é".to_owned())
+    );
+    assert_eq!(crate::secret::forms::lower_hex("%20"), None);
 }
 
 /// Secrets added one at a time (a run extracting tokens step after step) land in tiers that

@@ -37,21 +37,42 @@ pub struct SandboxVars {
     pub env_id: String,
 }
 
+/// The sandbox's variables, `(name, secret)`, in the order the README lists them: the one
+/// definition of what `--sandbox` declares and what `--write-vars` writes.
+pub const VARIABLES: [(&str, bool); 10] = [
+    ("target", false),
+    ("apiPath", false),
+    ("authPath", false),
+    ("orchestratePath", false),
+    ("sandboxPath", false),
+    ("orgID", false),
+    ("adminEnvID", false),
+    ("adminAppID", false),
+    ("adminAppSecret", true),
+    ("envID", false),
+];
+
 impl SandboxVars {
-    /// `(name, value, secret)` in the order the README lists them.
+    /// `(name, value, secret)` in the order of [`VARIABLES`].
     pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
-        vec![
-            ("target", self.target.clone(), false),
-            ("apiPath", self.api_path.clone(), false),
-            ("authPath", self.auth_path.clone(), false),
-            ("orchestratePath", self.orchestrate_path.clone(), false),
-            ("sandboxPath", self.sandbox_path.clone(), false),
-            ("orgID", self.org_id.clone(), false),
-            ("adminEnvID", self.admin_env_id.clone(), false),
-            ("adminAppID", self.admin_app_id.clone(), false),
-            ("adminAppSecret", self.admin_app_secret.clone(), true),
-            ("envID", self.env_id.clone(), false),
-        ]
+        // One value per entry of `VARIABLES`, in its order: the array lengths must agree.
+        let values: [&String; VARIABLES.len()] = [
+            &self.target,
+            &self.api_path,
+            &self.auth_path,
+            &self.orchestrate_path,
+            &self.sandbox_path,
+            &self.org_id,
+            &self.admin_env_id,
+            &self.admin_app_id,
+            &self.admin_app_secret,
+            &self.env_id,
+        ];
+        VARIABLES
+            .iter()
+            .zip(values)
+            .map(|(&(name, secret), value)| (name, value.clone(), secret))
+            .collect()
     }
 
     /// A vars file (TOML) in steprun's format; secrets as `{ value = "...", secret = true }`.

@@ -1,4 +1,4 @@
-//! The layered variable store (README, Variables) and which variables are secret (README, Secrets).
+//! The layered variable store (README, Variables); which variables are secret is `secret`'s rule.
 //!
 //! Layers merge lowest to highest (workflow `[vars]` < vars files < `STEPRUN_VAR_*` <
 //! `--var` < extracted values), then string values that reference other variables are
@@ -52,14 +52,14 @@ impl VarStore {
     /// Sets a variable; it is secret if `secret` or if its name looks secret.
     pub fn set(&mut self, name: impl Into<String>, value: Value, secret: bool) {
         let name = name.into();
-        let secret = secret || name_is_secret(&name);
+        let secret = secret || crate::secret::name_is_secret(&name);
         Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
     }
     /// Sets a variable with a declared secrecy: `Some(flag)` is taken as is (so
     /// `secret = false` keeps a secret-looking name visible), `None` follows the name.
     pub fn set_with_policy(&mut self, name: impl Into<String>, value: Value, secret: Option<bool>) {
         let name = name.into();
-        let secret = secret.unwrap_or_else(|| name_is_secret(&name));
+        let secret = crate::secret::declared_or_named(&name, secret);
         Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
     }
     pub fn remove(&mut self, name: &str) -> Option<Var> {
@@ -78,14 +78,6 @@ impl VarStore {
     pub(crate) fn shared(&self) -> Arc<BTreeMap<String, Var>> {
         Arc::clone(&self.vars)
     }
-}
-
-/// Names containing `secret`, `password`, `token` or `otp` (any case) are secret by default.
-pub fn name_is_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["secret", "password", "token", "otp"]
-        .iter()
-        .any(|w| lower.contains(w))
 }
 
 /// Where a variable came from, lowest precedence first.
@@ -170,8 +162,7 @@ pub fn resolve_with_env(
         }
     }
     for (name, var) in extracted.iter() {
-        // A declaration's `secret = true` sticks to the name whatever layer set the value.
-        let secret = var.secret || merged.policy.get(name) == Some(&true);
+        let secret = crate::secret::kept_is_secret(var.secret, merged.policy.get(name).copied());
         store.set_with_policy(name.clone(), var.value.clone(), Some(secret));
     }
     let mut resolver = Resolver {
@@ -413,12 +404,7 @@ impl Resolver<'_> {
         }
         self.visiting.pop();
         let policy = self.policy.get(name).copied();
-        // A token `jwt_sign` made is a credential: secret whatever the declaration says.
-        let secret = if signed.is_empty() {
-            policy.or(from_secret.then_some(true))
-        } else {
-            Some(true)
-        };
+        let secret = crate::secret::derived_secrecy(policy, from_secret, !signed.is_empty());
         store.set_with_policy(name, rendered, secret);
         Ok(())
     }

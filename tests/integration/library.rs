@@ -92,6 +92,17 @@ fn sandbox_command_serves_another_process() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+    // What the file declares secret is what `--sandbox` declares (`sandbox::VARIABLES`): a
+    // name it leaves plain is secret only if the name rule says so.
+    let written = steprun::workflow::load::load_vars_file(&vars).expect("a readable vars file");
+    let secrecy: Vec<(&str, bool)> = written
+        .iter()
+        .map(|d| {
+            let secret = steprun::secret::declared_or_named(&d.name, d.secret);
+            (d.name.as_str(), secret)
+        })
+        .collect();
+    assert_eq!(secrecy, steprun::sandbox::VARIABLES);
     let token = repo().join("workflows/common/worker-token.toml");
     let run = Case::new()
         .args([

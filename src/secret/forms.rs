@@ -8,7 +8,7 @@ use serde_json::Value;
 /// How `value` appears in a URL after `Url::parse`, which percent-encodes only some characters,
 /// a different set in each part: as the user name, password, path segment, query and
 /// fragment. Derived with the `url` crate itself, so they match what the request URL shows.
-pub(super) fn url_forms(value: &str) -> Vec<String> {
+pub fn url_forms(value: &str) -> Vec<String> {
     let Ok(base) = url::Url::parse("http://h/") else {
         return Vec::new();
     };
@@ -39,7 +39,7 @@ pub(super) fn url_forms(value: &str) -> Vec<String> {
 
 /// `form` with the hex digits of its percent escapes in lower case (`%2f` for `%2F`), as some
 /// servers write them; `None` when it has none with a letter.
-pub(super) fn lower_hex(form: &str) -> Option<String> {
+pub fn lower_hex(form: &str) -> Option<String> {
     let bytes = form.as_bytes();
     let mut out = String::with_capacity(form.len());
     let mut changed = false;
@@ -65,7 +65,7 @@ pub(super) fn lower_hex(form: &str) -> Option<String> {
 
 /// How `value` appears inside a JSON string: as `serde_json` writes it, and as encoders that
 /// also escape `/` (PHP) or non-ASCII characters (Python's default) write it.
-pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {
+pub fn json_escaped_forms(value: &str) -> Vec<String> {
     let plain = json_escaped(value);
     let mut ascii = String::with_capacity(plain.len());
     for c in plain.chars() {
@@ -84,7 +84,7 @@ pub(super) fn json_escaped_forms(value: &str) -> Vec<String> {
 }
 
 /// `value` inside a JSON string, as `serde_json` writes it (without the quotes).
-pub(super) fn json_escaped(value: &str) -> String {
+pub fn json_escaped(value: &str) -> String {
     let quoted = Value::String(value.to_owned()).to_string();
     match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
         Some(inner) => inner.to_owned(),
