@@ -1,18 +1,12 @@
-//! The commands: each turns its config into work and its outcome into an exit code.
+//! The commands: `main` dispatches each to its module and returns its outcome or error,
+//! which `crate::error` maps to the exit code.
 
-use std::collections::BTreeSet;
 use std::io::Write;
-use std::sync::Arc;
 
-use crate::cli::{CheckArgs, Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
-use crate::config::{TagFilter, VarConfig, load_workflows};
-use crate::diagnostic::Diagnostic;
-use crate::exit;
+use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
+use crate::config::{TagFilter, load_workflows};
+use crate::error::{AppError, RunOutcome};
 use crate::sandbox;
-use crate::template::Templates;
-use crate::workflow::check;
-use crate::workflow::model::{VarDecl, Workflow};
-use crate::workflow::requires::{self, Tenant};
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
 /// drop the line instead.
@@ -27,16 +21,15 @@ macro_rules! say_err {
     }};
 }
 
+mod check;
 mod run;
 mod shell;
 
+use check::check_command;
 use run::{run, teach_command};
 
-/// Names every run defines: the built-ins, and the sandbox's variables
-/// (`sandbox::VARIABLES`) under `--sandbox`.
-const BUILTINS: &[&str] = &["run_id"];
 
-pub fn main(cli: Cli) -> u8 {
+pub fn main(cli: Cli) -> Result<RunOutcome, AppError> {
     // One step at a time is latency-bound: a single-threaded runtime saves a thread hand-off
     // (and a context switch) per request. Parallel runs (`--jobs`) and the sandbox server,
     // which signs tokens, get worker threads.
@@ -57,246 +50,47 @@ pub fn main(cli: Cli) -> u8 {
     };
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
-        Err(e) => {
-            say_err!("error: cannot start the async runtime: {e}");
-            return exit::TOOL;
-        }
+        Err(e) => return Err(AppError::tool("cannot start the async runtime", e)),
     };
-    let code = match cli.command {
+    let result = match cli.command {
         Command::Run(args) => runtime.block_on(run(&args)),
         Command::Teach(args) => runtime.block_on(teach_command(&args)),
         Command::Check(args) => check_command(&args),
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
         Command::Schema => print_schema(),
-        Command::Import(_) | Command::Completions(_) | Command::Man => exit::OK,
+        Command::Import(_) | Command::Completions(_) | Command::Man => Ok(RunOutcome::Passed),
     };
     // A thread still blocked reading a `prompt` answer must not keep an interrupted run alive.
     runtime.shutdown_background();
-    code
+    result
 }
 
 /// `steprun import postman`: write the workflows, then say what they need.
-fn import_postman(args: &PostmanArgs) -> u8 {
+fn import_postman(args: &PostmanArgs) -> Result<RunOutcome, AppError> {
     let options = crate::import::PostmanOptions {
         file: args.file.clone(),
         out: args.out.clone(),
         force: args.force,
     };
-    match crate::import::postman(&options) {
-        Ok(report) => {
-            say!("{report}");
-            exit::OK
-        }
-        Err(e) => {
-            say_err!("{}", e.to_string().trim_end());
-            e.exit_code()
-        }
-    }
+    let report = crate::import::postman(&options)?;
+    say!("{report}");
+    Ok(RunOutcome::Passed)
 }
 
 /// `steprun schema`: the workflow format's JSON Schema, pretty-printed on stdout.
-fn print_schema() -> u8 {
+fn print_schema() -> Result<RunOutcome, AppError> {
     let schema = crate::workflow::schema::workflow_schema();
     let written = serde_json::to_string_pretty(&schema)
         .map_err(std::io::Error::other)
         .and_then(|text| writeln!(std::io::stdout().lock(), "{text}"));
-    match written {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            say_err!("error: cannot write the schema: {e}");
-            exit::TOOL
-        }
-    }
+    written.map_err(|e| AppError::tool("cannot write the schema", e))?;
+    Ok(RunOutcome::Passed)
 }
 
-fn report_invalid(diagnostics: &[Diagnostic]) -> u8 {
-    let (whole, missing) = crate::diagnostic::grouped(diagnostics);
-    // The same error reached twice (a file that fails to load, found in a directory and
-    // through `use`) is said once.
-    let mut said = std::collections::HashSet::new();
-    let texts: Vec<String> = whole
-        .iter()
-        .map(ToString::to_string)
-        .filter(|text| said.insert(text.clone()))
-        .collect();
-    let mut err = std::io::stderr().lock();
-    for text in &texts {
-        let _ = writeln!(err, "{text}");
-    }
-    // Missing variables, one line each, and how to define them.
-    for line in &missing {
-        let _ = writeln!(err, "{line}");
-    }
-    if !missing.is_empty() {
-        let _ = writeln!(err, "{}\n", crate::diagnostic::MISSING_HINT);
-    }
-    let _ = writeln!(
-        err,
-        "{} found; nothing was sent",
-        crate::report::excerpt::plural(texts.len() + missing.len(), "error", "errors")
-    );
-    exit::INVALID
-}
-
-fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
-    let mut names = vars.names();
-    names.extend(BUILTINS.iter().map(|s| (*s).to_owned()));
-    if vars.sandbox {
-        names.extend(
-            sandbox::VARIABLES
-                .iter()
-                .map(|(name, _)| (*name).to_owned()),
-        );
-    }
-    names.extend(extra.iter().flatten().map(|d| d.name.clone()));
-    names
-}
-
-/// The static check of a run: vars files' values, then every workflow in order. With a
-/// matrix, each entry is checked on its own (its vars file may be the only one defining a
-/// name another entry lacks); an error found in only some entries names them.
-fn static_check(
-    workflows: &[Arc<Workflow>],
-    vars: &VarConfig,
-    matrix: &[MatrixEntry],
-    templates: &Templates,
-) -> (Vec<Diagnostic>, Vec<String>) {
-    if matrix.is_empty() {
-        return check_entry(workflows, vars, &[], vars.tenant.as_ref(), templates);
-    }
-    // Each distinct error once, with the entries it was found in.
-    let mut found: Vec<(String, Diagnostic, Vec<&str>)> = Vec::new();
-    let mut warnings = Vec::new();
-    for (label, decls, tenant) in matrix {
-        let tenant = tenant.as_ref().or(vars.tenant.as_ref());
-        let (errors, entry_warnings) = check_entry(
-            workflows,
-            vars,
-            std::slice::from_ref(decls),
-            tenant,
-            templates,
-        );
-        // The same workflows in every entry: the same warnings, but for a tenant's.
-        for warning in entry_warnings {
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
-            }
-        }
-        for d in errors {
-            let text = d.to_string();
-            match found.iter_mut().find(|(t, _, _)| *t == text) {
-                Some((_, _, labels)) => labels.push(label),
-                None => found.push((text, d, vec![label])),
-            }
-        }
-    }
-    let errors = found
-        .into_iter()
-        .map(|(_, mut d, labels)| {
-            if labels.len() < matrix.len() {
-                d.message = format!("{} (matrix entry {})", d.message, labels.join(", "));
-            }
-            d
-        })
-        .collect();
-    (errors, warnings)
-}
-
-/// A `--matrix` vars file: its label, its entries and its `[tenant]`.
-pub(crate) type MatrixEntry = (String, Vec<VarDecl>, Option<Tenant>);
-
-/// The check of one run entry: the vars files (and the entry's matrix file), then the
-/// workflows; warnings first of what the workflows need that `tenant` lacks (on the sandbox,
-/// which has everything, nothing).
-fn check_entry(
-    workflows: &[Arc<Workflow>],
-    vars: &VarConfig,
-    extra: &[Vec<VarDecl>],
-    tenant: Option<&Tenant>,
-    templates: &Templates,
-) -> (Vec<Diagnostic>, Vec<String>) {
-    let known = known_names(vars, extra);
-    let mut errors = Vec::new();
-    for decls in vars.layers.files.iter().chain(extra) {
-        errors.extend(check::check_decls(decls, &known, templates));
-    }
-    // The layers a run entry will have; the sandbox's values are not known yet, its names are.
-    let mut layers = vars.layers.clone();
-    if vars.sandbox {
-        layers.files.insert(0, sandbox_declarations());
-    }
-    layers.files.extend(extra.iter().cloned());
-    let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
-    errors.extend(workflow_errors);
-    let mut warnings = match tenant {
-        Some(tenant) if !vars.sandbox => requires::tenant_warnings(workflows, tenant),
-        _ => Vec::new(),
-    };
-    warnings.extend(check_warnings);
-    (errors, warnings)
-}
-
-/// The sandbox's variables as `check` knows them before a sandbox runs: their names and
-/// secrecy (`sandbox::VARIABLES`), not their values.
-fn sandbox_declarations() -> Vec<VarDecl> {
-    let entries = sandbox::VARIABLES
-        .iter()
-        .map(|&(name, secret)| (name, String::new(), secret));
-    sandbox_layer(entries)
-}
-
-/// The sandbox's variables as a layer of declarations: (name, value, secret).
-fn sandbox_layer<'a>(entries: impl IntoIterator<Item = (&'a str, String, bool)>) -> Vec<VarDecl> {
-    let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
-    entries
-        .into_iter()
-        .map(|(name, value, secret)| VarDecl {
-            name: name.to_owned(),
-            value: Some(serde_json::Value::String(value)),
-            env: None,
-            secret: Some(secret),
-            source: Arc::clone(&source),
-            span: 0..0,
-        })
-        .collect()
-}
-
-fn check_command(args: &CheckArgs) -> u8 {
-    let loaded = load_workflows(&args.paths, &TagFilter::ALL)
-        .and_then(|w| crate::config::some_workflows(w, &args.paths, &TagFilter::ALL));
-    let workflows = match loaded {
-        Ok(w) => w,
-        Err(d) => return report_invalid(&d),
-    };
-    let vars = match VarConfig::from_args(&args.vars) {
-        Ok(v) => v,
-        Err(d) => return report_invalid(&[d]),
-    };
-    let templates = Templates::new("00000000");
-    let (errors, warnings) = static_check(&workflows, &vars, &[], &templates);
-    if !errors.is_empty() {
-        return report_invalid(&errors);
-    }
-    for warning in warnings {
-        say_err!("{warning}");
-    }
-    let steps: usize = workflows.iter().map(|w| w.steps.len()).sum();
-    let plural = crate::report::excerpt::plural;
-    say!(
-        "ok: {}, {}",
-        plural(workflows.len(), "workflow", "workflows"),
-        plural(steps, "step", "steps")
-    );
-    exit::OK
-}
-
-fn list(args: &ListArgs) -> u8 {
-    let workflows = match load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
-    {
-        Ok(w) => w,
-        Err(d) => return report_invalid(&d),
-    };
+fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
+    let workflows = load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
+        .map_err(AppError::invalid)?;
     let mut out = std::io::stdout().lock();
     for w in &workflows {
         let description = w
@@ -326,36 +120,25 @@ fn list(args: &ListArgs) -> u8 {
         "{}",
         crate::report::excerpt::plural(workflows.len(), "workflow", "workflows")
     );
-    exit::OK
+    Ok(RunOutcome::Passed)
 }
 
-async fn serve_sandbox(args: &SandboxArgs) -> u8 {
+async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
     // README, The sandbox: it serves on loopback. Its admin credentials are fixed and printed,
     // so it must not be reachable from other machines.
     if !args.listen.ip().is_loopback() {
-        say_err!(
-            "error: --listen {}: the sandbox serves on loopback only (127.0.0.1 or [::1])",
+        return Err(AppError::Usage(format!(
+            "--listen {}: the sandbox serves on loopback only (127.0.0.1 or [::1])",
             args.listen
-        );
-        return exit::INVALID;
+        )));
     }
-    let sandbox = match sandbox::start(args.listen).await {
-        Ok(s) => s,
-        Err(e) => {
-            say_err!("error: the sandbox cannot listen on {}: {e}", args.listen);
-            return exit::TOOL;
-        }
-    };
+    let sandbox = sandbox::start(args.listen)
+        .await
+        .map_err(|e| AppError::tool(format!("the sandbox cannot listen on {}", args.listen), e))?;
     let vars = sandbox.vars();
-    if let Some(path) = &args.write_vars
-        && let Err(e) = write_atomically(path, &vars.to_toml())
-    {
-        say_err!(
-            "error: cannot write {}: {}",
-            path.display(),
-            crate::io_reason::Reason(&e)
-        );
-        return exit::TOOL;
+    if let Some(path) = &args.write_vars {
+        write_atomically(path, &vars.to_toml())
+            .map_err(|e| AppError::tool(format!("cannot write {}", path.display()), e))?;
     }
     say!("PingOne sandbox listening on http://{}", sandbox.addr());
     for (name, value, _) in vars.entries() {
@@ -367,7 +150,7 @@ async fn serve_sandbox(args: &SandboxArgs) -> u8 {
     say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
-    exit::OK
+    Ok(RunOutcome::Passed)
 }
 
 /// Writes through a temporary file, so a reader never sees half a file. A path that is not a
@@ -386,7 +169,8 @@ mod tests {
     use std::os::unix::fs::FileTypeExt as _;
     use std::path::Path;
 
-    use super::{sandbox_declarations, sandbox_layer, write_atomically};
+    use super::check::{sandbox_declarations, sandbox_layer};
+    use super::write_atomically;
     use crate::sandbox::{SandboxVars, VARIABLES};
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod curl;
 pub mod diagnostic;
 pub mod engine;
+pub mod error;
 pub mod event;
 pub mod exit;
 pub mod http;

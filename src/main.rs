@@ -5,17 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = match steprun::cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                steprun::exit::INVALID
-            } else {
-                steprun::exit::OK
-            });
+    let result = match steprun::cli::Cli::try_parse() {
+        Ok(cli) => {
+            steprun::logging::init();
+            steprun::app::main(cli)
         }
+        Err(e) => Err(e.into()),
     };
-    steprun::logging::init();
-    ExitCode::from(steprun::app::main(cli))
+    ExitCode::from(steprun::error::finish(&result))
 }

@@ -13,8 +13,8 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::{
     AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
 };
+use crate::error::{AppError, RunOutcome};
 use crate::event::{Event, Reporter, RunInfo};
-use crate::exit;
 use crate::report::width::console_width;
 use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
 use crate::teach::TeachOptions;
@@ -24,38 +24,30 @@ use crate::workflow::load::load_vars_and_tenant;
 use crate::workflow::model::VarDecl;
 use crate::{prompt, sandbox, save, teach};
 
-use super::{report_invalid, sandbox_layer, static_check};
+use super::check::{sandbox_layer, static_check};
 
-pub(super) async fn run(args: &RunArgs) -> u8 {
-    match RunConfig::from_args(args) {
-        Ok(config) => {
-            let code = run_config(&config, None).await;
-            // The process ends next: freeing every loaded step one by one would only delay
-            // the exit (about a millisecond per thousand steps).
-            std::mem::forget(config);
-            code
-        }
-        Err(d) => report_invalid(&d),
-    }
+pub(super) async fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
+    let config = RunConfig::from_args(args).map_err(AppError::invalid)?;
+    let result = run_config(&config, None).await;
+    // The process ends next: freeing every loaded step one by one would only delay the exit
+    // (about a millisecond per thousand steps).
+    std::mem::forget(config);
+    result
 }
 
 /// `steprun teach`: a run of one workflow with the teaching gate and reporter; a quit at the
 /// prompt is an interruption (exit 130, cleanups ran), as documented in the README.
-pub(super) async fn teach_command(args: &TeachArgs) -> u8 {
-    match RunConfig::from_teach_args(args) {
-        Ok(config) => run_config(&config, Some(!args.yes)).await,
-        Err(d) => report_invalid(&d),
-    }
+pub(super) async fn teach_command(args: &TeachArgs) -> Result<RunOutcome, AppError> {
+    let config = RunConfig::from_teach_args(args).map_err(AppError::invalid)?;
+    run_config(&config, Some(!args.yes)).await
 }
 
 /// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
-async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
+async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcome, AppError> {
     let mut matrix_layers = Vec::new();
     for (label, path) in &config.matrix {
-        match load_vars_and_tenant(path) {
-            Ok((decls, tenant)) => matrix_layers.push((label.clone(), decls, tenant)),
-            Err(d) => return report_invalid(&[d]),
-        }
+        let (decls, tenant) = load_vars_and_tenant(path).map_err(|d| AppError::invalid([d]))?;
+        matrix_layers.push((label.clone(), decls, tenant));
     }
     let templates = Arc::new(Templates::new(&random_run_id()));
     let (errors, warnings) = if config.parallel_files() {
@@ -76,7 +68,7 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         static_check(&config.workflows, &config.vars, &matrix_layers, &templates)
     };
     if !errors.is_empty() {
-        return report_invalid(&errors);
+        return Err(AppError::invalid(errors));
     }
     for warning in warnings {
         say_err!("{warning}");
@@ -94,13 +86,8 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         );
     }
     let sandbox = if config.vars.sandbox {
-        match sandbox::start(([127, 0, 0, 1], 0).into()).await {
-            Ok(s) => Some(s),
-            Err(e) => {
-                say_err!("error: the sandbox cannot start: {e}");
-                return exit::TOOL;
-            }
-        }
+        let started = sandbox::start(([127, 0, 0, 1], 0).into()).await;
+        Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
     } else {
         None
     };
@@ -110,15 +97,14 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> u8 {
         .collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for entry in &entries {
-        if let Err(e) = vars::resolve(&entry.layers, &VarStore::new(), &templates) {
-            return report_invalid(&[Diagnostic::new(e.to_string())]);
-        }
+        vars::resolve(&entry.layers, &VarStore::new(), &templates)
+            .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
-    let code = execute(config, entries, templates, teach).await;
+    let result = execute(config, entries, templates, teach).await;
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
-    code
+    result
 }
 
 /// One entry per matrix vars file (or one for the command line), each with the sandbox's
@@ -158,14 +144,10 @@ async fn execute(
     entries: Vec<RunEntry>,
     templates: Arc<Templates>,
     teach: Option<bool>,
-) -> u8 {
-    let (sink, gate) = match front(config, teach) {
-        Ok((reporter, gate)) => (Arc::new(EventSink::new(reporter)), gate),
-        Err(e) => {
-            say_err!("error: {e}");
-            return exit::TOOL;
-        }
-    };
+) -> Result<RunOutcome, AppError> {
+    let (reporter, gate) =
+        front(config, teach).map_err(|e| AppError::tool("cannot open a report", e))?;
+    let sink = Arc::new(EventSink::new(reporter));
     let cancel = Arc::new(Cancel::new());
     let engine = Engine {
         templates,
@@ -208,26 +190,19 @@ async fn execute(
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
-    if let Err(e) = sink.finish() {
-        say_err!(
-            "error: cannot write a report: {}",
-            crate::io_reason::Reason(&e)
-        );
-        return exit::TOOL;
+    sink.finish()
+        .map_err(|e| AppError::tool("cannot write a report", e))?;
+    if let Some(path) = &config.save_vars {
+        save::save_vars(path, &entries, &results, config.save_secrets)
+            .map_err(|e| AppError::tool("cannot save the variables", e))?;
     }
-    if let Some(path) = &config.save_vars
-        && let Err(e) = save::save_vars(path, &entries, &results, config.save_secrets)
-    {
-        say_err!("error: {e}");
-        return exit::TOOL;
-    }
-    if summary.interrupted {
-        exit::INTERRUPTED
+    Ok(if summary.interrupted {
+        RunOutcome::Interrupted
     } else if summary.steps_failed + summary.cleanups_failed + summary.workflows_failed > 0 {
-        exit::FAILED
+        RunOutcome::Failed
     } else {
-        exit::OK
-    }
+        RunOutcome::Passed
+    })
 }
 
 /// What runs side by side, each with its own variable store: the matrix entries (every

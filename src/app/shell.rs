@@ -6,10 +6,10 @@ use std::io::Write;
 use clap::CommandFactory as _;
 
 use crate::cli::Cli;
-use crate::exit;
+use crate::error::{AppError, RunOutcome};
 
 /// Prints the completion script for `shell` (`source <(steprun completions bash)`).
-pub(super) fn completions(shell: clap_complete::Shell) -> u8 {
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<RunOutcome, AppError> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "steprun", &mut out);
@@ -18,18 +18,13 @@ pub(super) fn completions(shell: clap_complete::Shell) -> u8 {
 
 /// Prints `steprun(1)` as roff: `steprun man | man -l -`, or save it as `steprun.1` in a
 /// `man1` directory of `MANPATH`. One page holds every command with its options.
-pub(super) fn man() -> u8 {
+pub(super) fn man() -> Result<RunOutcome, AppError> {
     let mut command = Cli::command();
     // Gives each subcommand its full name (`steprun import postman`) for its synopsis.
     command.build();
     let mut out = Vec::new();
-    match page(&command, &mut out) {
-        Ok(()) => write_out(tidy(&String::from_utf8_lossy(&out)).as_bytes()),
-        Err(e) => {
-            say_err!("error: cannot render the manual page: {e}");
-            exit::TOOL
-        }
-    }
+    page(&command, &mut out).map_err(|e| AppError::tool("cannot render the manual page", e))?;
+    write_out(tidy(&String::from_utf8_lossy(&out)).as_bytes())
 }
 
 fn page(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
@@ -94,15 +89,12 @@ fn tidy(roff: &str) -> String {
     out
 }
 
-fn write_out(bytes: &[u8]) -> u8 {
+fn write_out(bytes: &[u8]) -> Result<RunOutcome, AppError> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => exit::OK,
+        Ok(()) => Ok(RunOutcome::Passed),
         // A closed pipe (`steprun man | head`) is not the tool failing.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
-        Err(e) => {
-            say_err!("error: cannot write: {e}");
-            exit::TOOL
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(RunOutcome::Passed),
+        Err(e) => Err(AppError::tool("cannot write", e)),
     }
 }

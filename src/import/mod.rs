@@ -19,7 +19,6 @@ use std::sync::Arc;
 use toml::Table;
 
 use crate::diagnostic::Diagnostic;
-use crate::exit;
 use crate::workflow::source::Source;
 
 pub use summary::Report;
@@ -57,15 +56,6 @@ pub enum ImportError {
 fn list(paths: &[PathBuf]) -> String {
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     names.join(", ")
-}
-
-impl ImportError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ImportError::Read { .. } | ImportError::Invalid(_) => exit::INVALID,
-            ImportError::Exists(_) | ImportError::Write { .. } => exit::TOOL,
-        }
-    }
 }
 
 /// Converts the collection and writes its workflows.

@@ -157,4 +157,33 @@ fn an_unwritable_report_names_the_os_reason() {
         run.stderr
     );
     assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: cannot open a report\n  caused by: cannot create report file"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A tool failure says what could not be done, then its cause on a line of its own.
+#[test]
+fn a_tool_failure_says_its_cause_on_a_line_of_its_own() {
+    let s = TestServer::start();
+    let case = case_at(&s, WORKFLOW).args(["run", "w.toml", "--save-vars", "saved"]);
+    std::fs::create_dir_all(case.path("saved")).expect("mkdir");
+    let run = case.run().code(3);
+    assert!(
+        run.stderr.contains(
+            "error: cannot save the variables\n  caused by: cannot write saved: is a directory\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The OS's reason is said once: in the cause that names it.
+    assert_eq!(
+        run.stderr.matches("is a directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
 }
