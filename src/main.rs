@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = match steprun::cli::Cli::try_parse() {
+    let cli = match steprun::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -16,6 +16,6 @@ fn main() -> ExitCode {
             });
         }
     };
-    steprun::logging::init();
-    ExitCode::from(steprun::app::main(cli))
+    steprun::init_logging();
+    ExitCode::from(steprun::main(cli))
 }

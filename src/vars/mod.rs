@@ -49,7 +49,9 @@ impl VarStore {
     pub fn contains(&self, name: &str) -> bool {
         self.vars.contains_key(name)
     }
-    /// Sets a variable; it is secret if `secret` or if its name looks secret.
+    /// Sets a variable; it is secret if `secret` or if its name looks secret (tests build
+    /// stores this way; the run sets variables with their declared secrecy).
+    #[cfg(test)]
     pub fn set(&mut self, name: impl Into<String>, value: Value, secret: bool) {
         let name = name.into();
         let secret = secret || name_is_secret(&name);
@@ -62,17 +64,8 @@ impl VarStore {
         let secret = secret.unwrap_or_else(|| name_is_secret(&name));
         Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
     }
-    pub fn remove(&mut self, name: &str) -> Option<Var> {
-        Arc::make_mut(&mut self.vars).remove(name)
-    }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
         self.vars.iter()
-    }
-    pub fn len(&self) -> usize {
-        self.vars.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
     }
     /// A shared snapshot of the map, for the template context.
     pub(crate) fn shared(&self) -> Arc<BTreeMap<String, Var>> {

@@ -494,11 +494,6 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
-pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
-    load_vars_and_tenant(path).map(|(decls, _)| decls)
-}
-
 /// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
 /// tenant has (README, Running against a real tenant).
 pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {

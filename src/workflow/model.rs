@@ -3,7 +3,6 @@
 //! Every templated string stays a template here; the engine renders it at run time. Source
 //! positions (`Span`) travel with the pieces a diagnostic may need to point at.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -221,7 +220,6 @@ pub struct Extraction {
     /// As written; `None` lets the name decide (README, Variables).
     pub secret: Option<bool>,
     pub optional: bool,
-    pub at: Located<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +231,3 @@ pub enum ExtractSource {
     Body,
     Url,
 }
-
-/// Ordered string map used where TOML tables keep their written order.
-pub type Table = BTreeMap<String, Value>;

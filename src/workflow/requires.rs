@@ -102,10 +102,6 @@ pub struct Needs {
 }
 
 impl Needs {
-    pub fn is_empty(&self) -> bool {
-        self.roles.is_empty() && self.products.is_empty()
-    }
-
     /// Adds what `other` needs (a `use`d file's needs add up with the file's own).
     pub fn add(&mut self, other: &Needs) {
         union(&mut self.roles, &other.roles, Kind::Role);

@@ -54,10 +54,6 @@ impl Steps {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The steps in order; a deferred step is read from its file's text here.
     pub fn iter(&self) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
         self.items.iter().map(|item| match item {
