@@ -265,7 +265,7 @@ impl Engine {
         };
         let mut cleanups: Vec<Cleanup> = Vec::new();
         let mut failed = false;
-        for (i, step) in workflow.steps.iter().enumerate() {
+        for (i, step) in crate::workflow::load::read_steps(&workflow.steps).enumerate() {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {

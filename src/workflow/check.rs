@@ -105,7 +105,7 @@ impl<'a> Checker<'a> {
         self.decls(&workflow.vars);
         self.var_problems(workflow);
         let mut extracted = Vec::new();
-        for step in workflow.steps.iter() {
+        for step in crate::workflow::load::read_steps(&workflow.steps) {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {

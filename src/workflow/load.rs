@@ -1,5 +1,6 @@
 //! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use crate::workflow::request::{self, Defaults};
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
 use crate::workflow::split;
-use crate::workflow::steps::{KEPT, Reader, Steps};
+use crate::workflow::steps::{Item, KEPT, Reader, Steps};
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
@@ -195,7 +196,7 @@ impl Loader {
         }
         vars.extend(used.vars.iter().cloned());
         let when = raw_step.when.as_ref().map(|w| cx.located(w));
-        for (i, s) in used.steps.iter().enumerate() {
+        for (i, s) in read_steps(&used.steps).enumerate() {
             let mut s = s?.into_owned();
             if let Some(w) = &when {
                 s.when.insert(0, w.clone());
@@ -359,8 +360,16 @@ fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> Parsed
     Ok((raw, cx))
 }
 
-/// Reads a deferred step (see `steps`) from its file's text.
-pub fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
+/// A workflow's steps in order; a deferred step is read from its file's text here.
+pub fn read_steps(steps: &Steps) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
+    steps.items().iter().map(|item| match item {
+        Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
+        Item::Deferred(reader, range) => read_step(reader, range.clone()).map(Cow::Owned),
+    })
+}
+
+/// Reads a deferred step (see `read_steps`) from its file's text.
+fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
     let text = split::step_text(&reader.source.text, range.clone());
     let (raw, cx) = parse_step(&reader.source, range.clone(), text)?;
     step(&cx, &raw, range, &reader.defaults)

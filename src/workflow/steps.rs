@@ -1,12 +1,10 @@
 //! A workflow's steps, in order. A long workflow keeps its first steps converted and reads the
 //! others again from its file's text when they are needed, so memory does not grow with the
 //! number of steps: the static check and the run each read a deferred step once, one at a time.
+//! The list is plain data; reading a deferred step is the loader's (`load::read_steps`).
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
-use crate::workflow::load::read_step;
 use crate::workflow::model::Step;
 use crate::workflow::request::Defaults;
 use crate::workflow::source::{Source, Span};
@@ -20,7 +18,7 @@ pub struct Steps {
 }
 
 #[derive(Debug, Clone)]
-enum Item {
+pub enum Item {
     Loaded(Box<Step>),
     /// A `[[steps]]` entry of `reader`'s file, at this byte range.
     Deferred(Arc<Reader>, Span),
@@ -54,12 +52,9 @@ impl Steps {
         self.items.len()
     }
 
-    /// The steps in order; a deferred step is read from its file's text here.
-    pub fn iter(&self) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
-        self.items.iter().map(|item| match item {
-            Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
-            Item::Deferred(reader, range) => read_step(reader, range.clone()).map(Cow::Owned),
-        })
+    /// The steps in order, deferred ones as where to read them (`load::read_steps` reads them).
+    pub fn items(&self) -> &[Item] {
+        &self.items
     }
 }
 
