@@ -10,8 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::sandbox;
 use crate::template::Templates;
+use crate::vars::decl::VarDecl;
 use crate::workflow::check;
-use crate::workflow::model::{VarDecl, Workflow};
+use crate::workflow::model::Workflow;
 use crate::workflow::requires::{self, Tenant};
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::vars::decl::VarDecl;
 use crate::workflow::assertions;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Cleanup, Retry, Step, VarDecl, Workflow};
+use crate::workflow::model::{Cleanup, Retry, Step, Workflow};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
 use crate::workflow::request::{self, Defaults};
 use crate::workflow::requires::{Needs, RawTenant, Tenant};

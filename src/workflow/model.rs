@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::vars::decl::VarDecl;
 use crate::workflow::requires::Needs;
 use crate::workflow::source::{Source, Span};
 use crate::workflow::steps::Steps;
@@ -33,20 +34,6 @@ pub struct Workflow {
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub value: T,
-    pub source: Arc<Source>,
-    pub span: Span,
-}
-
-/// One entry of a `[vars]` table or a vars file.
-#[derive(Debug, Clone)]
-pub struct VarDecl {
-    pub name: String,
-    /// Literal value (strings may hold templates referencing other variables).
-    pub value: Option<Value>,
-    /// Read this environment variable; `value` is the fallback.
-    pub env: Option<String>,
-    /// `Some(false)` opts a secret-looking name out; `Some(true)` marks any name secret.
-    pub secret: Option<bool>,
     pub source: Arc<Source>,
     pub span: Span,
 }
