@@ -13,7 +13,8 @@ use crate::template::Templates;
 use crate::vars::decl::VarDecl;
 use crate::workflow::check;
 use crate::workflow::model::Workflow;
-use crate::workflow::requires::{self, Tenant};
+use crate::workflow::requires::Tenant;
+use crate::workflow::requires::read::tenant_warnings;
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
 /// drop the line instead.
@@ -241,7 +242,7 @@ fn check_entry(
     let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
     errors.extend(workflow_errors);
     let mut warnings = match tenant {
-        Some(tenant) if !vars.sandbox => requires::tenant_warnings(workflows, tenant),
+        Some(tenant) if !vars.sandbox => tenant_warnings(workflows, tenant),
         _ => Vec::new(),
     };
     warnings.extend(check_warnings);
