@@ -12,13 +12,12 @@ use crate::diagnostic::Diagnostic;
 use crate::vars::decl::VarDecl;
 use crate::workflow::assertions;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Cleanup, Retry, Step, Workflow};
+use crate::workflow::model::{Cleanup, Defaults, Item, KEPT, Reader, Retry, Step, Steps, Workflow};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
-use crate::workflow::request::{self, Defaults};
+use crate::workflow::request;
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
 use crate::workflow::split;
-use crate::workflow::steps::{Item, KEPT, Reader, Steps};
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
