@@ -9,7 +9,7 @@ use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
 use crate::diagnostic::Diagnostic;
 use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec, ReportTarget};
-use crate::vars::Layers;
+use crate::vars::layers::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_and_tenant};
 use crate::workflow::model::Workflow;

@@ -108,19 +108,6 @@ fn underline_width(source: &Source, span: &Span, line: usize, col: usize, text: 
         .clamp(1, line_chars.saturating_sub(col - 1).max(1))
 }
 
-/// Several diagnostics reported together (the static check reports all it finds).
-#[derive(Debug, Clone, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

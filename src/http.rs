@@ -120,10 +120,6 @@ enum Tls {
 }
 
 impl Clients {
-    pub fn new() -> Clients {
-        Clients::default()
-    }
-
     /// Clients that connect as `network` says (the command line's TLS, proxy and timeout).
     pub fn with_network(network: Network) -> Clients {
         Clients {

@@ -3,29 +3,36 @@
 //! The binary is a thin shell over this library; integration tests and benchmarks use the
 //! same entry points.
 
-pub mod app;
-pub mod cli;
-pub mod config;
-pub mod curl;
-pub mod diagnostic;
-pub mod engine;
-pub mod error;
-pub mod event;
+mod app;
+mod cli;
+mod config;
+mod curl;
+mod diagnostic;
+mod engine;
+mod error;
+mod event;
 pub mod exit;
-pub mod http;
-pub mod import;
-pub mod io_reason;
-pub mod jsonpath;
-pub mod logging;
-pub mod markdown;
-pub mod prompt;
-pub mod redact;
-pub mod report;
-pub mod saml;
+mod http;
+mod import;
+mod io_reason;
+mod jsonpath;
+mod logging;
+mod markdown;
+mod prompt;
+mod redact;
+mod report;
+mod saml;
 pub mod sandbox;
-pub mod save;
-pub mod secret;
-pub mod teach;
-pub mod template;
-pub mod vars;
-pub mod workflow;
+mod save;
+mod secret;
+mod teach;
+mod template;
+mod vars;
+mod workflow;
+
+// What the binary, the integration tests and the benchmarks use; everything else is private.
+pub use app::main;
+pub use cli::Cli;
+pub use error::{AppError, RunOutcome, finish};
+pub use logging::init as init_logging;
+pub use markdown::display_width;

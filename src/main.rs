@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let result = match steprun::cli::Cli::try_parse() {
+    let result = match steprun::Cli::try_parse() {
         Ok(cli) => {
-            steprun::logging::init();
-            steprun::app::main(cli)
+            steprun::init_logging();
+            steprun::main(cli)
         }
         Err(e) => Err(e.into()),
     };
-    ExitCode::from(steprun::error::finish(&result))
+    ExitCode::from(steprun::finish(&result))
 }

@@ -207,7 +207,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("saved.toml");
         std::fs::write(&file, &text).unwrap();
-        let decls = crate::workflow::load::load_vars_file(&file).unwrap();
+        let decls = crate::workflow::load::load_vars_and_tenant(&file)
+            .unwrap()
+            .0;
         let mut read: Vec<(&str, &serde_json::Value)> = decls
             .iter()
             .map(|d| (d.name.as_str(), d.value.as_ref().unwrap()))
@@ -231,7 +233,9 @@ mod tests {
         let text = render(&vars, &Redactor::disabled(), true);
         assert!(!text.contains("Secrets not saved"), "{text}");
         std::fs::write(&file, &text).unwrap();
-        let decls = crate::workflow::load::load_vars_file(&file).unwrap();
+        let decls = crate::workflow::load::load_vars_and_tenant(&file)
+            .unwrap()
+            .0;
         let token = decls.iter().find(|d| d.name == "apiToken").unwrap();
         assert_eq!(token.value, Some(json!({"t": "s3cr3t-value"})));
         assert_eq!(token.secret, Some(true));

@@ -11,8 +11,10 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{AppError, RunOutcome};
 use crate::template::Templates;
 use crate::workflow::check;
-use crate::workflow::model::{VarDecl, Workflow};
-use crate::workflow::requires::{self, Tenant};
+use crate::vars::decl::VarDecl;
+use crate::workflow::model::Workflow;
+use crate::workflow::requires::Tenant;
+use crate::workflow::requires::read::tenant_warnings;
 
 /// Names every run defines besides its variables.
 const BUILTINS: &[&str] = &["run_id"];
@@ -108,7 +110,7 @@ fn check_entry(
     let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
     errors.extend(workflow_errors);
     let mut warnings = match tenant {
-        Some(tenant) if !vars.sandbox => requires::tenant_warnings(workflows, tenant),
+        Some(tenant) if !vars.sandbox => tenant_warnings(workflows, tenant),
         _ => Vec::new(),
     };
     warnings.extend(check_warnings);

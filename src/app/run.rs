@@ -19,9 +19,10 @@ use crate::report::width::console_width;
 use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
 use crate::teach::TeachOptions;
 use crate::template::Templates;
-use crate::vars::{self, VarStore};
+use crate::vars::VarStore;
+use crate::vars::decl::VarDecl;
+use crate::vars::layers as vars;
 use crate::workflow::load::load_vars_and_tenant;
-use crate::workflow::model::VarDecl;
 use crate::{prompt, sandbox, save, teach};
 
 use super::check::{sandbox_layer, static_check};

@@ -30,7 +30,8 @@ use crate::http::{Clients, Http};
 use crate::redact::Redactor;
 use crate::secret::Hiding;
 use crate::template::Templates;
-use crate::vars::{self, Layers, VarStore};
+use crate::vars::VarStore;
+use crate::vars::layers::{self as vars, Layers};
 use crate::workflow::model::{Cleanup, Step, Workflow};
 
 /// Response bodies kept in events are cut here, so a run never holds large bodies.
@@ -147,7 +148,7 @@ pub(crate) struct WorkflowRun {
     pub redactor: Redactor,
     pub http: Http,
     pub urls: UrlCache,
-    /// Secrecy the `[vars]` and vars files declare by name (see `vars::declared_secrecy`).
+    /// Secrecy the `[vars]` and vars files declare by name (see `vars::layers::declared_secrecy`).
     pub declared: std::collections::BTreeMap<String, bool>,
     /// Variables that a skipped step would have extracted, with that step's number and name,
     /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
@@ -262,7 +263,7 @@ impl Engine {
         };
         let mut cleanups: Vec<Cleanup> = Vec::new();
         let mut failed = false;
-        for (i, step) in workflow.steps.iter().enumerate() {
+        for (i, step) in crate::workflow::load::read_steps(&workflow.steps).enumerate() {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {

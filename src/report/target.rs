@@ -103,12 +103,6 @@ pub enum ReportError {
 }
 
 impl ReportSpec {
-    /// Whether this report is written to standard output (the console should then keep out
-    /// of its way, e.g. by writing to standard error).
-    pub fn is_stdout(&self) -> bool {
-        self.target.is_stdout()
-    }
-
     /// The reporter for this spec, its file created now (parent directories included) so a
     /// bad path fails before the run starts.
     pub fn open(&self) -> Result<Box<dyn Reporter>, ReportError> {
@@ -159,7 +153,7 @@ mod tests {
         assert_eq!(spec.target, ReportTarget::File("out/report.xml".into()));
         let spec: ReportSpec = "JSON=-".parse().unwrap();
         assert_eq!(spec.format, ReportFormat::Json);
-        assert!(spec.is_stdout());
+        assert!(spec.target.is_stdout());
         assert_eq!(
             "html=r.html".parse::<ReportSpec>().unwrap().format,
             ReportFormat::Html

@@ -2,6 +2,7 @@
 //! for a line (Enter sends, `s` skips, `c` shows it as a curl command, `q` quits). Answers come from standard input, or from
 //! a script in tests; at the end of input it stops pausing and sends the rest.
 
+#[cfg(test)]
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -20,10 +21,12 @@ pub enum Answers {
     /// the person's Enter is not echoed).
     Stdin { echo: bool },
     /// A fixed list of lines (the test double); past its end, input has ended.
+    #[cfg(test)]
     Script(Mutex<VecDeque<String>>),
 }
 
 impl Answers {
+    #[cfg(test)]
     pub fn script<I: IntoIterator<Item = S>, S: Into<String>>(lines: I) -> Answers {
         Answers::Script(Mutex::new(lines.into_iter().map(Into::into).collect()))
     }
@@ -33,6 +36,7 @@ impl Answers {
     async fn next(&self) -> Option<String> {
         match self {
             Answers::Stdin { .. } => read_stdin_line().await,
+            #[cfg(test)]
             Answers::Script(lines) => lines.lock().ok().and_then(|mut l| l.pop_front()),
         }
     }

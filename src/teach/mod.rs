@@ -11,7 +11,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 pub use explain::{ExplainOptions, Explainer};
-pub use gate::{Answers, Out, TeachGate, parse_answer};
+pub use gate::{Answers, Out, TeachGate};
 
 use crate::engine::Gate;
 use crate::event::Reporter;

@@ -73,11 +73,6 @@ impl Templates {
         }
     }
 
-    /// The run id given to [`Templates::new`], visible to templates as `run_id`.
-    pub fn run_id(&self) -> &str {
-        &self.run_id
-    }
-
     /// Whether `name` is a built-in global or function rather than a user variable.
     pub fn is_builtin(&self, name: &str) -> bool {
         self.builtins.contains(name)
@@ -257,11 +252,6 @@ pub fn value_has_markup(value: &Value) -> bool {
             .any(|(k, v)| has_markup(k) || value_has_markup(v)),
         _ => false,
     }
-}
-
-/// A fresh run id: 8 random hex characters.
-pub fn generate_run_id() -> String {
-    format!("{:08x}", rand::random::<u32>())
 }
 
 /// Percent-encodes everything but the RFC 3986 unreserved characters, so the result is

@@ -2,7 +2,10 @@
 
 use serde_json::json;
 
+use super::decl::VarDecl;
+use super::layers::*;
 use super::*;
+use crate::template::Templates;
 use crate::workflow::source::Source;
 
 fn decl(name: &str, value: Option<Value>, env: Option<&str>, secret: Option<bool>) -> VarDecl {

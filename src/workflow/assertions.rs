@@ -204,7 +204,6 @@ fn extraction(
     value: &toml::Value,
     span: std::ops::Range<usize>,
 ) -> Result<Extraction, Diagnostic> {
-    let at = cx.locate((), span.clone());
     let loc = |s: &str| {
         let at = cx
             .source
@@ -222,7 +221,6 @@ fn extraction(
         jwt: None,
         secret: None,
         optional: false,
-        at,
     };
     let table = match value {
         toml::Value::String(path) => {

@@ -8,10 +8,9 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::template::{TemplateError, Templates};
-use crate::vars::{self, Layers};
-use crate::workflow::model::{
-    Expect, ExtractSource, Located, Matcher, Predicate, VarDecl, Workflow,
-};
+use crate::vars::decl::VarDecl;
+use crate::vars::layers::{self as vars, Layers};
+use crate::workflow::model::{Expect, ExtractSource, Located, Matcher, Predicate, Workflow};
 use crate::workflow::source::{Source, Span};
 
 mod expected_vars;
@@ -105,7 +104,7 @@ impl<'a> Checker<'a> {
         self.decls(&workflow.vars);
         self.var_problems(workflow);
         let mut extracted = Vec::new();
-        for step in workflow.steps.iter() {
+        for step in crate::workflow::load::read_steps(&workflow.steps) {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {

@@ -8,7 +8,8 @@ use serde_json::Value;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
-use crate::workflow::model::{Located, VarDecl};
+use crate::vars::decl::VarDecl;
+use crate::workflow::model::Located;
 use crate::workflow::raw::Table;
 use crate::workflow::source::{Source, Span};
 

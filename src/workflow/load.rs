@@ -1,5 +1,6 @@
 //! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,15 +9,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::vars::decl::VarDecl;
 use crate::workflow::assertions;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Cleanup, Retry, Step, VarDecl, Workflow};
+use crate::workflow::model::{Cleanup, Defaults, Item, KEPT, Reader, Retry, Step, Steps, Workflow};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
-use crate::workflow::request::{self, Defaults};
+use crate::workflow::request;
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
 use crate::workflow::split;
-use crate::workflow::steps::{KEPT, Reader, Steps};
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
@@ -195,7 +196,7 @@ impl Loader {
         }
         vars.extend(used.vars.iter().cloned());
         let when = raw_step.when.as_ref().map(|w| cx.located(w));
-        for (i, s) in used.steps.iter().enumerate() {
+        for (i, s) in read_steps(&used.steps).enumerate() {
             let mut s = s?.into_owned();
             if let Some(w) = &when {
                 s.when.insert(0, w.clone());
@@ -359,8 +360,16 @@ fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> Parsed
     Ok((raw, cx))
 }
 
-/// Reads a deferred step (see `steps`) from its file's text.
-pub fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
+/// A workflow's steps in order; a deferred step is read from its file's text here.
+pub fn read_steps(steps: &Steps) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
+    steps.items().iter().map(|item| match item {
+        Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
+        Item::Deferred(reader, range) => read_step(reader, range.clone()).map(Cow::Owned),
+    })
+}
+
+/// Reads a deferred step (see `read_steps`) from its file's text.
+fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
     let text = split::step_text(&reader.source.text, range.clone());
     let (raw, cx) = parse_step(&reader.source, range.clone(), text)?;
     step(&cx, &raw, range, &reader.defaults)
@@ -492,11 +501,6 @@ fn lowercase_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Reads a vars file (`--vars FILE`): a TOML table of variable entries.
-pub fn load_vars_file(path: &Path) -> Result<Vec<VarDecl>, Diagnostic> {
-    load_vars_and_tenant(path).map(|(decls, _)| decls)
 }
 
 /// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the

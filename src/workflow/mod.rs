@@ -11,4 +11,3 @@ pub mod requires;
 pub mod schema;
 pub mod source;
 pub mod split;
-pub mod steps;

@@ -3,15 +3,14 @@
 //! Every templated string stays a template here; the engine renders it at run time. Source
 //! positions (`Span`) travel with the pieces a diagnostic may need to point at.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::vars::decl::VarDecl;
 use crate::workflow::requires::Needs;
 use crate::workflow::source::{Source, Span};
-use crate::workflow::steps::Steps;
 
 /// A loaded workflow, with `use` steps already expanded.
 #[derive(Debug, Clone)]
@@ -34,20 +33,6 @@ pub struct Workflow {
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub value: T,
-    pub source: Arc<Source>,
-    pub span: Span,
-}
-
-/// One entry of a `[vars]` table or a vars file.
-#[derive(Debug, Clone)]
-pub struct VarDecl {
-    pub name: String,
-    /// Literal value (strings may hold templates referencing other variables).
-    pub value: Option<Value>,
-    /// Read this environment variable; `value` is the fallback.
-    pub env: Option<String>,
-    /// `Some(false)` opts a secret-looking name out; `Some(true)` marks any name secret.
-    pub secret: Option<bool>,
     pub source: Arc<Source>,
     pub span: Span,
 }
@@ -221,7 +206,6 @@ pub struct Extraction {
     /// As written; `None` lets the name decide (README, Variables).
     pub secret: Option<bool>,
     pub optional: bool,
-    pub at: Located<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -234,5 +218,76 @@ pub enum ExtractSource {
     Url,
 }
 
-/// Ordered string map used where TOML tables keep their written order.
-pub type Table = BTreeMap<String, Value>;
+/// `[defaults]` of one file, converted (`request` converts them).
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub headers: Vec<(String, Located<String>)>,
+    pub auth: Option<Auth>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: Option<bool>,
+}
+
+// A workflow's steps, in order. A long workflow keeps its first steps converted and reads the
+// others again from its file's text when they are needed, so memory does not grow with the
+// number of steps: the static check and the run each read a deferred step once, one at a
+// time. The list is plain data; reading a deferred step is the loader's (`load::read_steps`).
+
+/// Steps of one file kept converted; the rest are read again when needed.
+pub const KEPT: usize = 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Steps {
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Loaded(Box<Step>),
+    /// A `[[steps]]` entry of `reader`'s file, at this byte range.
+    Deferred(Arc<Reader>, Span),
+}
+
+/// What reading a deferred step needs: its file and the file's converted `[defaults]`.
+#[derive(Debug)]
+pub struct Reader {
+    pub source: Arc<Source>,
+    pub defaults: Defaults,
+}
+
+impl Steps {
+    pub fn push(&mut self, step: Step) {
+        self.push_boxed(Box::new(step));
+    }
+
+    pub fn push_boxed(&mut self, step: Box<Step>) {
+        self.items.push(Item::Loaded(step));
+    }
+
+    pub fn reserve(&mut self, additional: usize) {
+        self.items.reserve(additional);
+    }
+
+    pub fn defer(&mut self, reader: &Arc<Reader>, range: Span) {
+        self.items.push(Item::Deferred(Arc::clone(reader), range));
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The steps in order, deferred ones as where to read them (`load::read_steps` reads them).
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+}
+
+impl FromIterator<Step> for Steps {
+    fn from_iter<I: IntoIterator<Item = Step>>(iter: I) -> Steps {
+        Steps {
+            items: iter
+                .into_iter()
+                .map(|s| Item::Loaded(Box::new(s)))
+                .collect(),
+        }
+    }
+}

@@ -74,7 +74,9 @@ pub struct RawStep {
 #[serde(deny_unknown_fields)]
 pub struct RawCleanup {
     pub name: Option<Spanned<String>>,
-    pub doc: Option<String>,
+    /// Accepted for the reader of the file; a cleanup's run shows no documentation.
+    #[serde(rename = "doc")]
+    pub _doc: Option<String>,
     pub when: Option<Spanned<String>>,
     pub method: Option<Spanned<String>>,
     pub url: Option<Spanned<String>>,

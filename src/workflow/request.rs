@@ -7,20 +7,11 @@ use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::workflow::convert::{Cx, json_type};
-use crate::workflow::model::{Auth, Body, Located, MultipartPart, Request};
+use crate::workflow::model::{Auth, Body, Defaults, MultipartPart, Request};
 use crate::workflow::raw::{RawDefaults, RequestKeys};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
-
-/// `[defaults]` of one file, converted.
-#[derive(Debug, Clone, Default)]
-pub struct Defaults {
-    pub headers: Vec<(String, Located<String>)>,
-    pub auth: Option<Auth>,
-    pub timeout: Option<Duration>,
-    pub follow_redirects: Option<bool>,
-}
 
 impl Defaults {
     pub fn from_raw(cx: &Cx, raw: Option<&RawDefaults>) -> Result<Defaults, Diagnostic> {

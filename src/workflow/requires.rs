@@ -4,15 +4,10 @@
 //! that never fires.
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
-
-use crate::diagnostic::Diagnostic;
-use crate::workflow::convert::Cx;
-use crate::workflow::model::Workflow;
 
 /// PingOne's built-in administrator roles, as `GET /v1/roles` names them. Roles are not
 /// hierarchical (PingOne has no super admin): Organization Admin does not include
@@ -102,28 +97,10 @@ pub struct Needs {
 }
 
 impl Needs {
-    pub fn is_empty(&self) -> bool {
-        self.roles.is_empty() && self.products.is_empty()
-    }
-
     /// Adds what `other` needs (a `use`d file's needs add up with the file's own).
     pub fn add(&mut self, other: &Needs) {
         union(&mut self.roles, &other.roles, Kind::Role);
         union(&mut self.products, &other.products, Kind::Product);
-    }
-
-    /// Checks names as written.
-    pub fn from_raw(
-        cx: &Cx,
-        roles: &[Spanned<String>],
-        products: &[Spanned<String>],
-    ) -> Result<Needs, Diagnostic> {
-        let mut needs = Needs::default();
-        let roles = names(cx, roles, Kind::Role)?;
-        let products = names(cx, products, Kind::Product)?;
-        union(&mut needs.roles, &roles, Kind::Role);
-        union(&mut needs.products, &products, Kind::Product);
-        Ok(needs)
     }
 }
 
@@ -134,24 +111,6 @@ fn union(into: &mut Vec<String>, more: &[String], kind: Kind) {
         }
     }
     into.sort_by_key(|n| kind.index(n));
-}
-
-/// Each name checked against its closed list, in the order written.
-pub fn names(cx: &Cx, written: &[Spanned<String>], kind: Kind) -> Result<Vec<String>, Diagnostic> {
-    written
-        .iter()
-        .map(|name| {
-            let value = name.get_ref();
-            if kind.index(value).is_some() {
-                return Ok(value.clone());
-            }
-            let error = cx.error(format!("unknown {kind} `{value}`"), cx.span(name));
-            Err(match suggestion(value, kind) {
-                Some(close) => error.with_help(format!("did you mean `{close}`?")),
-                None => error.with_help(format!("PingOne's {kind}s: {}", kind.names().join(", "))),
-            })
-        })
-        .collect()
 }
 
 /// The listed name meant by `written`: a renamed one, one that differs only in case or
@@ -247,20 +206,6 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    pub fn from_raw(cx: &Cx, raw: &RawTenant) -> Result<Tenant, Diagnostic> {
-        Ok(Tenant {
-            file: cx.source.path().display().to_string(),
-            roles: raw
-                .roles
-                .as_deref()
-                .map(|r| names(cx, r, Kind::Role))
-                .transpose()?,
-            products: (raw.products.as_deref())
-                .map(|p| names(cx, p, Kind::Product))
-                .transpose()?,
-        })
-    }
-
     /// What `needs` asks for that this tenant is known to lack: roles, then products.
     pub fn lacks(&self, needs: &Needs) -> Vec<(Kind, String)> {
         let missing = |have: &Option<Vec<String>>, want: &[String], kind: Kind| {
@@ -295,13 +240,7 @@ impl Tenant {
     }
 }
 
-/// One warning per workflow and thing it needs that `tenant` lacks, in run order.
-pub fn tenant_warnings(workflows: &[Arc<Workflow>], tenant: &Tenant) -> Vec<String> {
-    workflows
-        .iter()
-        .flat_map(|w| tenant.warnings(&w.source.path().display().to_string(), &w.needs))
-        .collect()
-}
+pub mod read;
 
 #[cfg(test)]
 mod tests;

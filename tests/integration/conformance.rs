@@ -7,24 +7,15 @@
 //! documents are parsed once per test binary. Where the documents contradict PingOne's
 //! published reference, `exceptions` says so, one named entry at a time.
 
-#[path = "conformance/checker.rs"]
 mod checker;
-#[path = "conformance/discriminators.rs"]
 mod discriminators;
-#[path = "conformance/exceptions.rs"]
 mod exceptions;
-#[path = "conformance/openapi.rs"]
 mod openapi;
 
-#[path = "conformance/applications.rs"]
 mod applications;
-#[path = "conformance/configuration.rs"]
 mod configuration;
-#[path = "conformance/directory.rs"]
 mod directory;
-#[path = "conformance/federation.rs"]
 mod federation;
-#[path = "conformance/services.rs"]
 mod services;
 
 use serde_json::json;
@@ -86,9 +77,6 @@ fn branches_are_selected_by_type() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].1.contains("promptText"), "{found:?}");
 }
-#[path = "conformance/mobile.rs"]
 mod mobile;
-#[path = "conformance/native_sdk.rs"]
 mod native_sdk;
-#[path = "conformance/requests.rs"]
 mod requests;

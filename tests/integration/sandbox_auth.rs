@@ -344,41 +344,22 @@ pub fn code_request(app: &str) -> [(&str, &str); 4] {
 pub const PASSWORD: &str = "Sandbox-Pass1!";
 pub const REDIRECT: &str = "https://app.example/cb";
 
-#[path = "sandbox_auth/app_permissions.rs"]
 mod app_permissions;
-#[path = "sandbox_auth/audit.rs"]
 mod audit;
-#[path = "sandbox_auth/client_auth.rs"]
 mod client_auth;
-#[path = "sandbox_auth/code_flow.rs"]
 mod code_flow;
-#[path = "sandbox_auth/davinci.rs"]
 mod davinci;
-#[path = "sandbox_auth/device.rs"]
 mod device;
-#[path = "sandbox_auth/errors.rs"]
 mod errors;
-#[path = "sandbox_auth/external.rs"]
 mod external;
-#[path = "sandbox_auth/external_saml.rs"]
 mod external_saml;
-#[path = "sandbox_auth/identifier_first.rs"]
 mod identifier_first;
-#[path = "sandbox_auth/mfa_only.rs"]
 mod mfa_only;
-#[path = "sandbox_auth/mobile_sdk.rs"]
 mod mobile_sdk;
-#[path = "sandbox_auth/policies.rs"]
 mod policies;
-#[path = "sandbox_auth/refresh_grace.rs"]
 mod refresh_grace;
-#[path = "sandbox_auth/saml.rs"]
 mod saml;
-#[path = "sandbox_auth/saml_signature.rs"]
 mod saml_signature;
-#[path = "sandbox_auth/sessions.rs"]
 mod sessions;
-#[path = "sandbox_auth/signoff.rs"]
 mod signoff;
-#[path = "sandbox_auth/tokens.rs"]
 mod tokens;

@@ -157,27 +157,15 @@ fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-#[path = "sandbox_mgmt/access.rs"]
 mod access;
-#[path = "sandbox_mgmt/activities.rs"]
 mod activities;
-#[path = "sandbox_mgmt/authorize.rs"]
 mod authorize;
-#[path = "sandbox_mgmt/config.rs"]
 mod config;
-#[path = "sandbox_mgmt/device_policies.rs"]
 mod device_policies;
-#[path = "sandbox_mgmt/directory.rs"]
 mod directory;
-#[path = "sandbox_mgmt/downloads.rs"]
 mod downloads;
-#[path = "sandbox_mgmt/fuzzed.rs"]
 mod fuzzed;
-#[path = "sandbox_mgmt/images.rs"]
 mod images;
-#[path = "sandbox_mgmt/propagation.rs"]
 mod propagation;
-#[path = "sandbox_mgmt/push_credentials.rs"]
 mod push_credentials;
-#[path = "sandbox_mgmt/shapes.rs"]
 mod shapes;

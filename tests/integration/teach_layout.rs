@@ -76,7 +76,7 @@ fn teach_wraps_markdown_and_lists_queries_and_forms_at_80_columns() {
         .run()
         .code(0);
     for line in run.stdout.lines() {
-        let width = steprun::markdown::display_width(line);
+        let width = steprun::display_width(line);
         // Only what cannot be broken (a URL, a JSON line) may be wider.
         assert!(
             width <= 80 || !line.trim().contains(' ') || line.trim_start().starts_with('"'),
