@@ -1,6 +1,7 @@
 //! How a command ends: its outcome or its error, mapped to an exit code (README, Commands) in
 //! one function, and an error said in one place, each cause on its own `caused by:` line.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::diagnostic::Diagnostic;
@@ -66,11 +67,23 @@ pub fn exit_code(result: &Result<RunOutcome, AppError>) -> u8 {
         Ok(RunOutcome::Passed) => exit::OK,
         Ok(RunOutcome::Failed) => exit::FAILED,
         Ok(RunOutcome::Interrupted) => exit::INTERRUPTED,
-        Err(AppError::Cli(e)) if !e.use_stderr() => exit::OK,
-        Err(AppError::Cli(_) | AppError::Usage(_) | AppError::Invalid(_)) => exit::INVALID,
-        Err(AppError::Import(ImportError::Read { .. } | ImportError::Invalid(_))) => exit::INVALID,
-        Err(AppError::Import(ImportError::Exists(_) | ImportError::Write { .. })) => exit::TOOL,
-        Err(AppError::Tool { .. }) => exit::TOOL,
+        // `--help` and `--version` are clap's errors too, said on stdout.
+        Err(AppError::Cli(e)) => {
+            if e.use_stderr() {
+                exit::INVALID
+            } else {
+                exit::OK
+            }
+        }
+        Err(
+            AppError::Usage(_)
+            | AppError::Invalid(_)
+            | AppError::Import(ImportError::Read { .. } | ImportError::Invalid(_)),
+        ) => exit::INVALID,
+        Err(
+            AppError::Import(ImportError::Exists(_) | ImportError::Write { .. })
+            | AppError::Tool { .. },
+        ) => exit::TOOL,
     }
 }
 
@@ -109,7 +122,7 @@ fn render(err: &(dyn std::error::Error + 'static)) -> String {
             None => e.to_string(),
         };
         if !said.contains(&text) {
-            out.push_str(&format!("  caused by: {text}\n"));
+            let _ = writeln!(out, "  caused by: {text}");
         }
         said = text;
         cause = e.source();
