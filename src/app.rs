@@ -187,7 +187,7 @@ mod tests {
             admin_app_secret: "h".into(),
             env_id: "i".into(),
         };
-        let secrecy = |decls: Vec<crate::workflow::model::VarDecl>| -> Vec<(String, Option<bool>)> {
+        let secrecy = |decls: Vec<crate::vars::decl::VarDecl>| -> Vec<(String, Option<bool>)> {
             decls.into_iter().map(|d| (d.name, d.secret)).collect()
         };
         let checked = secrecy(sandbox_declarations());
