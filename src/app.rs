@@ -28,7 +28,6 @@ mod shell;
 use check::check_command;
 use run::{run, teach_command};
 
-
 pub fn main(cli: Cli) -> Result<RunOutcome, AppError> {
     // One step at a time is latency-bound: a single-threaded runtime saves a thread hand-off
     // (and a context switch) per request. Parallel runs (`--jobs`) and the sandbox server,

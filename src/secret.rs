@@ -1,5 +1,5 @@
 //! Secrecy in one place (README, Secrets): which names and values are secret, how a secret
-//! value is carried ([`Secret`]) and the forms it takes on the wire ([`forms`]); the
+//! value is hidden and the forms it takes on the wire ([`forms`]); the
 //! redactor (`redact`) hides those forms.
 //!
 //! Every other module asks this one; it imports nothing of steprun's, so anything may use it.
@@ -12,9 +12,6 @@ use serde_json::Value;
 
 /// The words that make a name secret when it contains one of them, in any case.
 pub const SECRET_WORDS: &[&str] = &["secret", "password", "token", "otp"];
-
-/// What a secret value is shown as wherever the value itself must not appear.
-pub const PLACEHOLDER: &str = "«secret»";
 
 /// Names containing `secret`, `password`, `token` or `otp` (any case) are secret by default.
 pub fn name_is_secret(name: &str) -> bool {
@@ -86,43 +83,6 @@ pub fn hiding(value: &Value) -> Hiding {
     }
 }
 
-/// A secret text: `Debug` and `Display` show [`PLACEHOLDER`], never the value; read it with
-/// [`expose`](Secret::expose) where it must be sent or written.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-    /// The value itself, for the one place that sends or writes it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    /// The value itself, taken out of the wrapper.
-    pub fn into_exposed(self) -> String {
-        self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Secret {
-        Secret(value)
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(PLACEHOLDER)
-    }
-}
-
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(PLACEHOLDER)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,14 +148,5 @@ mod tests {
         assert_eq!(hiding(&serde_json::json!("s")), Hiding::Value);
         assert_eq!(hiding(&serde_json::json!(12)), Hiding::Value);
         assert_eq!(hiding(&serde_json::json!(["a"])), Hiding::TextAndParts);
-    }
-
-    #[test]
-    fn a_secret_never_shows_its_value() {
-        let secret = Secret::new("hunter2");
-        assert_eq!(format!("{secret}"), PLACEHOLDER);
-        assert_eq!(format!("{secret:?}"), PLACEHOLDER);
-        assert_eq!(format!("{:?}", Some(secret.clone())), "Some(«secret»)");
-        assert_eq!(secret.expose(), "hunter2");
     }
 }

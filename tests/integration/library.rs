@@ -92,17 +92,25 @@ fn sandbox_command_serves_another_process() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    // What the file declares secret is what `--sandbox` declares (`sandbox::VARIABLES`): a
-    // name it leaves plain is secret only if the name rule says so.
-    let written = steprun::workflow::load::load_vars_file(&vars).expect("a readable vars file");
-    let secrecy: Vec<(&str, bool)> = written
+    // What the file declares secret (`{ value = …, secret = true }`) is what `--sandbox`
+    // declares (`sandbox::VARIABLES`), name by name and in order.
+    let text = std::fs::read_to_string(&vars).expect("a readable vars file");
+    let table: toml::Table = text.parse().expect("the vars file is TOML");
+    let secrecy: Vec<(&str, bool)> = table
         .iter()
-        .map(|d| {
-            let secret = steprun::secret::declared_or_named(&d.name, d.secret);
-            (d.name.as_str(), secret)
+        .map(|(name, value)| {
+            let secret = value
+                .get("secret")
+                .and_then(toml::Value::as_bool)
+                .unwrap_or(false);
+            (name.as_str(), secret)
         })
         .collect();
-    assert_eq!(secrecy, steprun::sandbox::VARIABLES);
+    let mut expected = steprun::sandbox::VARIABLES.to_vec();
+    let mut got = secrecy.clone();
+    expected.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, expected);
     let token = repo().join("workflows/common/worker-token.toml");
     let run = Case::new()
         .args([
