@@ -37,10 +37,10 @@ impl Actual {
 }
 
 /// Runs a JSONPath over a JSON document; an invalid path is reported as the error text.
-pub fn select(doc: &Value, path: &str) -> Result<Actual, crate::engine::received::ReadError> {
+pub fn select(doc: &Value, path: &str) -> Result<Actual, crate::engine::read_error::ReadError> {
     crate::jsonpath::select(doc, path)
         .map(Actual::from_nodes)
-        .map_err(|source| crate::engine::received::ReadError::JsonPath {
+        .map_err(|source| crate::engine::read_error::ReadError::JsonPath {
             path: path.to_owned(),
             source,
         })

@@ -8,6 +8,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::engine::expect::{Actual, select};
+pub use crate::engine::read_error::ReadError;
 use crate::http::{Http, Response};
 
 /// A response with lazily parsed views.
@@ -208,35 +209,6 @@ pub fn jwt_payload(token: &str) -> Result<Value, ReadError> {
         .decode(payload.trim_end_matches('='))
         .map_err(ReadError::JwtBase64)?;
     serde_json::from_slice(&bytes).map_err(ReadError::JwtJson)
-}
-
-/// Why a value could not be read from a response. Each keeps its cause (`source`), and
-/// displays as the step's failure always has.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("the response body is not JSON")]
-    NotJson,
-    #[error("invalid JSONPath `{path}`: {source}")]
-    JsonPath {
-        path: String,
-        #[source]
-        source: jsonpath_rust::parser::errors::JsonPathError,
-    },
-    #[error("invalid regex `{pattern}`: {source}")]
-    Regex {
-        pattern: String,
-        #[source]
-        source: regex::Error,
-    },
-    /// The SAML reader (outside the engine) words its own errors.
-    #[error("{0}")]
-    Saml(String),
-    #[error("the value is not a JWT (no payload part)")]
-    NotJwt,
-    #[error("the JWT payload is not base64url")]
-    JwtBase64(#[source] base64::DecodeError),
-    #[error("the JWT payload is not JSON")]
-    JwtJson(#[source] serde_json::Error),
 }
 
 #[cfg(test)]

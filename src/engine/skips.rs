@@ -3,17 +3,22 @@
 //! "undefined variable", which reads like a typo.
 
 use crate::engine::WorkflowRun;
-use crate::engine::step::StepSpec;
 use crate::event::StepKind;
+use crate::workflow::model::Extraction;
 
 /// Remembers what a skipped step would have extracted, for [`skipped_setter`].
-pub(super) fn note_skip(wf: &mut WorkflowRun, spec: &StepSpec<'_>) {
-    if spec.kind != StepKind::Step {
+/// `step` is the skipped step's kind, number and name; `extract` what it would have set.
+pub(super) fn note_skip(
+    wf: &mut WorkflowRun,
+    (kind, number, name): (StepKind, usize, &str),
+    extract: &[Extraction],
+) {
+    if kind != StepKind::Step {
         return;
     }
-    for x in spec.extract {
+    for x in extract {
         wf.unset_by_skip
-            .insert(x.name.clone(), (spec.number, spec.name.to_owned()));
+            .insert(x.name.clone(), (number, name.to_owned()));
     }
 }
 

@@ -72,7 +72,7 @@ impl Engine {
         match self.condition(wf, spec.when) {
             Ok(true) => {}
             Ok(false) => {
-                note_skip(wf, spec);
+                note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
                 return skipped(report, SkipReason::WhenFalse);
             }
             Err(failure) => return failed(report, failure.redacted(&wf.redactor), started),
@@ -91,7 +91,7 @@ impl Engine {
         for n in 1..=attempts {
             let mut attempt = self.attempt(wf, spec, n == 1).await;
             if let Some(reason) = attempt.held.take() {
-                note_skip(wf, spec);
+                note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
                 report.request = attempt.request;
                 return skipped(report, reason);
             }
