@@ -43,10 +43,9 @@ pub fn fit(line: &str, width: Option<usize>) -> Cow<'_, str> {
     }
 }
 
-/// Columns `text` takes on a terminal (escape sequences take none).
-pub fn columns(text: &str) -> usize {
-    console::measure_text_width(text)
-}
+/// Columns `text` takes on a terminal (escape sequences take none): the one measure the
+/// Markdown wrapping and teach use too.
+pub use crate::markdown::display_width as columns;
 
 #[cfg(test)]
 mod tests {
