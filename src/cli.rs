@@ -18,6 +18,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The command's `--color` (`auto` for a command without one), which its errors follow too.
+    pub fn color(&self) -> ColorChoice {
+        match &self.command {
+            Command::Run(args) => args.color,
+            Command::Teach(args) => args.color,
+            _ => ColorChoice::Auto,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run workflow files or directories (recursively, sorted)

@@ -220,7 +220,7 @@ impl RunConfig {
     }
 }
 
-fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
+pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
     match choice {
         cli::ColorChoice::Auto => ColorChoice::Auto,
         cli::ColorChoice::Always => ColorChoice::Always,

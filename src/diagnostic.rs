@@ -1,5 +1,6 @@
-//! Errors in the user's input, rendered the way rustc does: message, `file:line:col`, the line, a caret.
-//! The line of a secret entry is shown with its string literals masked (README, Secrets).
+//! Errors in the user's input, rendered the way rustc does (by rustc's renderer,
+//! annotate-snippets): message, `file:line:col`, the line, a caret, help. The line of a secret
+//! entry is shown with its string literals masked (README, Secrets).
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,10 +9,10 @@ use crate::workflow::source::{Source, Span};
 
 mod masked;
 mod missing;
+mod render;
 pub mod suggest;
 
-use masked::shown_line;
-pub use missing::{MISSING_HINT, grouped};
+pub use missing::grouped;
 
 /// A problem with a workflow or vars file (or the command line), found before anything is sent.
 #[derive(Debug, Clone)]
@@ -56,6 +57,12 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic as it is shown, with colours when `color` (the console has them), without
+    /// a trailing newline.
+    pub fn render(&self, color: bool) -> String {
+        render::render(self, color)
+    }
+
     /// `file:line:col` of the start of the span, when there is one.
     pub fn position(&self) -> Option<String> {
         let (source, span) = self.location.as_ref()?;
@@ -65,47 +72,10 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// The plain rendering, ending with a newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        if let Some((source, span)) = &self.location {
-            let (line, col) = source.line_col(span.start);
-            let original = source.line_text(line);
-            let shown = shown_line(source, line);
-            let gutter = line.to_string().len();
-            let pad = " ".repeat(gutter);
-            writeln!(f, "{pad}--> {}:{line}:{col}", source.path().display())?;
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {}", shown.text)?;
-            // The span in the original line, moved to where it is in the shown one.
-            let width = underline_width(source, span, line, col, original);
-            let start = shown.column(col - 1);
-            let width = shown.column(col - 1 + width).saturating_sub(start).max(1);
-            let indent: String = shown
-                .text
-                .chars()
-                .take(start)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
-        }
-        Ok(())
+        writeln!(f, "{}", self.render(false))
     }
-}
-
-/// Underline the span, but never past the end of its first line.
-fn underline_width(source: &Source, span: &Span, line: usize, col: usize, text: &str) -> usize {
-    let (end_line, end_col) = source.line_col(span.end);
-    let line_chars = text.chars().count();
-    let end = if end_line == line {
-        end_col
-    } else {
-        line_chars + 1
-    };
-    end.saturating_sub(col)
-        .clamp(1, line_chars.saturating_sub(col - 1).max(1))
 }
 
 #[cfg(test)]
@@ -120,6 +90,7 @@ mod tests {
         assert!(text.contains("--> w.toml:2:10"), "{text}");
         assert!(text.contains("2 | url = \"<<nope>>\""), "{text}");
         assert!(text.contains("  |          ^^^^"), "{text}");
+        assert!(!d.render(true).ends_with('\n'));
         assert_eq!(d.position().as_deref(), Some("w.toml:2:10"));
     }
 }

@@ -2,7 +2,7 @@
 //! one function, and an error said in one place, each cause on its own `caused by:` line.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use crate::diagnostic::Diagnostic;
 use crate::exit;
@@ -87,21 +87,27 @@ pub fn exit_code(result: &Result<RunOutcome, AppError>) -> u8 {
     }
 }
 
-/// Says the error (if any) and returns the exit code: what `main` ends with.
-pub fn finish(result: &Result<RunOutcome, AppError>) -> u8 {
+/// Says the error (if any) and returns the exit code: what `main` ends with. `color` is the
+/// command's `--color`: diagnostics are coloured as the rest of its console output is.
+pub fn finish(result: &Result<RunOutcome, AppError>, color: crate::cli::ColorChoice) -> u8 {
     if let Err(e) = result {
-        report(e);
+        let color = crate::report::style::color_enabled(
+            crate::config::color_choice(color),
+            std::io::stderr().is_terminal(),
+        );
+        report(e, color);
     }
     exit_code(result)
 }
 
 /// Prints the error on stderr: `error: …`, then each cause not already said in it.
-pub fn report(err: &AppError) {
+fn report(err: &AppError, color: bool) {
     match err {
         AppError::Cli(e) => {
             let _ = e.print();
         }
-        AppError::Invalid(diagnostics) => report_invalid(diagnostics),
+        AppError::Invalid(diagnostics) => report_invalid(diagnostics, color),
+        AppError::Import(ImportError::Invalid(d)) => say_err(&d.render(color)),
         AppError::Import(e) => say_err(e.to_string().trim_end()),
         AppError::Usage(_) | AppError::Tool { .. } => {
             let text = render(err);
@@ -136,31 +142,30 @@ fn say_err(text: &str) {
 
 /// Every diagnostic, each distinct one once, the missing variables grouped with how to
 /// define them, and the count.
-fn report_invalid(diagnostics: &[Diagnostic]) {
+fn report_invalid(diagnostics: &[Diagnostic], color: bool) {
     let (whole, missing) = crate::diagnostic::grouped(diagnostics);
     // The same error reached twice (a file that fails to load, found in a directory and
     // through `use`) is said once.
     let mut said = std::collections::HashSet::new();
-    let texts: Vec<String> = whole
-        .iter()
-        .map(ToString::to_string)
-        .filter(|text| said.insert(text.clone()))
+    let shown: Vec<&Diagnostic> = whole
+        .into_iter()
+        .filter(|d| said.insert(d.to_string()))
         .collect();
     let mut err = std::io::stderr().lock();
-    for text in &texts {
-        let _ = writeln!(err, "{text}");
+    for d in &shown {
+        let _ = writeln!(err, "{}\n", d.render(color));
     }
-    // Missing variables, one line each, and how to define them.
-    for line in &missing {
-        let _ = writeln!(err, "{line}");
+    // Missing variables, one line each, the last with how to define them.
+    for d in &missing {
+        let _ = writeln!(err, "{}", d.render(color));
     }
     if !missing.is_empty() {
-        let _ = writeln!(err, "{}\n", crate::diagnostic::MISSING_HINT);
+        let _ = writeln!(err);
     }
     let _ = writeln!(
         err,
         "{} found; nothing was sent",
-        crate::report::excerpt::plural(texts.len() + missing.len(), "error", "errors")
+        crate::report::excerpt::plural(shown.len() + missing.len(), "error", "errors")
     );
 }
 

@@ -32,7 +32,7 @@ mod workflow;
 
 // What the binary, the integration tests and the benchmarks use; everything else is private.
 pub use app::main;
-pub use cli::Cli;
+pub use cli::{Cli, ColorChoice};
 pub use error::{AppError, RunOutcome, finish};
 pub use logging::init as init_logging;
 pub use markdown::display_width;

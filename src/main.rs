@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let result = match steprun::Cli::try_parse() {
+    let (result, color) = match steprun::Cli::try_parse() {
         Ok(cli) => {
             steprun::init_logging();
-            steprun::main(cli)
+            let color = cli.color();
+            (steprun::main(cli), color)
         }
-        Err(e) => Err(e.into()),
+        // clap colours its own errors.
+        Err(e) => (Err(e.into()), steprun::ColorChoice::Auto),
     };
-    ExitCode::from(steprun::finish(&result))
+    ExitCode::from(steprun::finish(&result, color))
 }

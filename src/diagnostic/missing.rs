@@ -1,20 +1,21 @@
 //! A run without its variables (no `--sandbox`, no vars file) would otherwise say so once per
 //! variable per file: hundreds of lines for the library. Past a few, those errors are told as
-//! one line per variable, naming where it is first needed, and one hint on how to define them.
+//! one line per variable, naming where it is first needed, and one hint on how to define them
+//! (the help of the last one).
 
 use super::Diagnostic;
 
 /// How to give a run its variables, said once under the grouped errors.
-pub const MISSING_HINT: &str = "  = help: give the run its variables: --sandbox (the built-in PingOne simulator \
+const MISSING_HINT: &str = "give the run its variables: --sandbox (the built-in PingOne simulator \
      defines them), --vars FILE (a vars file; vars/pingone.example.toml is one), or --var NAME=VALUE";
 
 /// Up to this many missing-variable errors are shown whole, each with its line and caret.
 const SHOWN_WHOLE: usize = 3;
 
-/// The errors to show whole, and one line per missing variable when there are more than a
-/// few. An error with a suggestion (`did you mean …?`) is not marked missing, so a typo is
-/// always shown whole.
-pub fn grouped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<String>) {
+/// The errors to show whole, and one error without a location per missing variable when there
+/// are more than a few, the last one with the hint. An error with a suggestion (`did you mean
+/// …?`) is not marked missing, so a typo is always shown whole.
+pub fn grouped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Diagnostic>) {
     let missing = diagnostics.iter().filter(|d| d.missing.is_some()).count();
     if missing <= SHOWN_WHOLE {
         return (diagnostics.iter().collect(), Vec::new());
@@ -34,7 +35,7 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<String>) {
             None => names.push((name, vec![place])),
         }
     }
-    let lines = names
+    let mut lines: Vec<Diagnostic> = names
         .into_iter()
         .map(|(name, places)| {
             let first = places.first().filter(|p| !p.is_empty());
@@ -45,9 +46,12 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<String>) {
                 (Some(p), 1) => format!("; needed at {p} and 1 more place"),
                 (Some(p), n) => format!("; needed at {p} and {n} more places"),
             };
-            format!("error: variable `{name}` is not defined{at}")
+            Diagnostic::new(format!("variable `{name}` is not defined{at}"))
         })
         .collect();
+    if let Some(last) = lines.pop() {
+        lines.push(last.with_help(MISSING_HINT));
+    }
     (whole, lines)
 }
 
@@ -88,11 +92,16 @@ mod tests {
         ];
         let (whole, lines) = grouped(&all);
         assert_eq!(whole.len(), 1, "{whole:?}");
+        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
             [
-                "error: variable `apiPath` is not defined; needed at a.toml:1:8 and 2 more places",
-                "error: variable `envID` is not defined; needed at b.toml:1:8",
+                "error: variable `apiPath` is not defined; needed at a.toml:1:8 and 2 more places\n",
+                "error: variable `envID` is not defined; needed at b.toml:1:8\n \
+                 |\n \
+                 = help: give the run its variables: --sandbox (the built-in PingOne simulator \
+                 defines them), --vars FILE (a vars file; vars/pingone.example.toml is one), or \
+                 --var NAME=VALUE\n",
             ]
         );
     }

@@ -512,3 +512,54 @@ fn an_error_reached_twice_is_said_once_and_bad_arguments_are_named() {
         .code(2)
         .stderr_has("predicate `type` does not take the string \"boolean\"");
 }
+
+/// Errors are coloured as the rest of the console is: `--color always` colours them, a pipe
+/// gets plain text; the words, the location and the masking are the same either way.
+#[test]
+fn errors_are_coloured_only_when_the_console_is() {
+    let vars = "x = 1\nclientSecret = \"s3cr3t-v@lue\" oops\n";
+    let workflow = "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"http://127.0.0.1:1/\"\n";
+    let case = |extra: &[&str]| {
+        let mut args = vec!["run", "w.toml", "--vars", "v.toml"];
+        args.extend_from_slice(extra);
+        Case::new()
+            .file("w.toml", workflow)
+            .file("v.toml", vars)
+            .args(args)
+            .run()
+            .code(2)
+            .nowhere("s3cr3t")
+    };
+    let plain = case(&[]);
+    assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);
+    // The file's column, though the masked line is shorter before it.
+    assert!(
+        plain.stderr.contains("--> v.toml:2:31\n"),
+        "{}",
+        plain.stderr
+    );
+    assert!(
+        plain
+            .stderr
+            .contains("2 | clientSecret = \"«clientSecret»\" oops\n"),
+        "{}",
+        plain.stderr
+    );
+    let colored = case(&["--color", "always"]);
+    assert!(colored.stderr.contains("\u{1b}["), "{}", colored.stderr);
+    assert_eq!(strip_ansi(&colored.stderr), plain.stderr);
+}
+
+/// `text` without its ANSI colour codes (`ESC [ … m`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| *c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
