@@ -16,7 +16,8 @@ pub(super) fn render(diagnostic: &Diagnostic, color: bool) -> String {
         .location
         .as_ref()
         .map(|(source, span)| Quoted::new(source, span));
-    let mut group = Group::with_title(Level::ERROR.primary_title(diagnostic.message.as_str()));
+    let title = || Group::with_title(Level::ERROR.primary_title(diagnostic.message.as_str()));
+    let mut group = title();
     if let Some(q) = &quoted {
         group = group.element(
             Snippet::source(q.text.as_str())
@@ -35,8 +36,12 @@ pub(super) fn render(diagnostic: &Diagnostic, color: bool) -> String {
     };
     let text = renderer.render(&[group]);
     match &quoted {
-        Some(q) => q.locate(text),
-        None => text,
+        // The location follows the message, which may itself name a place.
+        Some(q) if q.shown_col != q.col => {
+            let title = renderer.render(&[title()]).len();
+            q.locate(text, title)
+        }
+        _ => text,
     }
 }
 
@@ -82,15 +87,19 @@ impl Quoted {
         }
     }
 
-    /// `text` with its `--> file:line:col` naming the file's column: the renderer counts it
-    /// in the masked line, where a `«name»` before the span is not as long as the value it hides.
-    fn locate(&self, text: String) -> String {
-        if self.shown_col == self.col {
-            return text;
-        }
+    /// `text` with its `--> file:line:col`, the first after byte `from`, naming the file's
+    /// column: the renderer counts it in the masked line, where a `«name»` before the span is
+    /// not as long as the value it hides.
+    fn locate(&self, text: String, from: usize) -> String {
         let shown = format!("{}:{}:{}", self.path, self.line, self.shown_col);
         let real = format!("{}:{}:{}", self.path, self.line, self.col);
-        text.replacen(&shown, &real, 1)
+        match text.get(from..).and_then(|rest| rest.find(&shown)) {
+            Some(at) => {
+                let at = from + at;
+                format!("{}{real}{}", &text[..at], &text[at + shown.len()..])
+            }
+            None => text,
+        }
     }
 }
 
@@ -126,6 +135,12 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("s3cr3t"), "{text}");
+        // Not a place the message names.
+        let mut named = d.clone();
+        named.message = "first at v.toml:2:33".into();
+        let text = render(&named, false);
+        assert!(text.starts_with("error: first at v.toml:2:33\n"), "{text}");
+        assert!(text.contains(" --> v.toml:2:31\n"), "{text}");
         // The same in colour, where the renderer wraps the location in its style.
         let text = render(&d, true);
         assert!(text.contains("v.toml:2:31"), "{text}");
