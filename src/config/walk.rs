@@ -120,14 +120,16 @@ pub fn file_has_steps(path: &Path) -> bool {
     text_has_steps(&String::from_utf8_lossy(&bytes))
 }
 
-/// `[[steps]]` (spaces allowed inside the brackets) or `steps = …` at the start of a line.
+/// `[[steps]]` (spaces allowed inside the brackets, a closing bracket or two missing: a
+/// workflow with a typo is still one, and loading it says where) or `steps = …` at the start
+/// of a line.
 pub fn text_has_steps(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start();
         if let Some(rest) = line.strip_prefix("[[") {
             return rest.trim_start().starts_with("steps") && {
                 let after = rest.trim_start()["steps".len()..].trim_start();
-                after.starts_with("]]")
+                after.is_empty() || after.starts_with(']') || after.starts_with('#')
             };
         }
         line.strip_prefix("steps")
@@ -169,6 +171,8 @@ mod tests {
         assert!(text_has_steps("name = \"x\"\n[[steps]]\nname = \"a\"\n"));
         assert!(text_has_steps("name = \"x\"\n  [[ steps ]]\n"));
         assert!(text_has_steps("name = \"x\"\nsteps = []\n"));
+        assert!(text_has_steps("name = \"x\"\n[[steps]\nname = \"a\"\n"));
+        assert!(text_has_steps("name = \"x\"\n[[steps\n"));
         assert!(!text_has_steps("[package]\nname = \"steprun\"\n"));
         assert!(!text_has_steps(
             "apiPath = \"https://api.pingone.com/v1\"\n"

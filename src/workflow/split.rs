@@ -39,6 +39,9 @@ struct Header<'i> {
     /// The first key and the dot after it, to blank out of a step's sub-table header.
     first_and_dot: Range<usize>,
     keys: usize,
+    /// Closed by as many `]` as it opened with: a header missing one is a syntax error that
+    /// blanking it out of a step would hide, so such a file is parsed whole.
+    closed: bool,
 }
 
 /// What a line at the top of a table starts with.
@@ -100,6 +103,7 @@ fn scan(text: &str, base: usize) -> Option<Scan> {
     let mut lines = lines(text);
     for line in lines.by_ref() {
         match line {
+            Line::Header(h) if !h.closed => return None,
             Line::Header(h) => {
                 at_root = false;
                 let is_steps = h.first == Some("steps");
@@ -289,6 +293,7 @@ impl<'i> Lines<'i> {
         let mut first_and_dot = 0..0;
         let mut dot_seen = false;
         let mut keys = 0;
+        let mut closed = false;
         let mut end = open.span().end();
         while let Some(t) = self
             .tokens
@@ -305,12 +310,14 @@ impl<'i> Lines<'i> {
                     dot_seen = true;
                 }
                 TokenKind::RightSquareBracket => {
+                    closed = !array;
                     if array
                         && let Some(close) = self
                             .tokens
                             .next_if(|t| t.kind() == TokenKind::RightSquareBracket)
                     {
                         end = close.span().end();
+                        closed = true;
                     }
                     break;
                 }
@@ -329,6 +336,7 @@ impl<'i> Lines<'i> {
             first,
             first_and_dot,
             keys,
+            closed,
         }
     }
 }

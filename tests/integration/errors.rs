@@ -30,7 +30,10 @@ fn invalid(workflow: &str, needles: &[&str]) {
 
 #[test]
 fn toml_syntax_error() {
-    invalid("name = \"x\"\n[[steps]\n", &["w.toml:2:", "[[steps]"]);
+    invalid(
+        "name = \"x\"\n[[steps]\nname = \"a\"\nurl = \"BASE/echo\"\n",
+        &["unclosed array table", "w.toml:2:9", "[[steps]"],
+    );
 }
 
 #[test]

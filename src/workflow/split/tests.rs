@@ -57,6 +57,10 @@ fn unsafe_shapes_are_parsed_whole() {
     assert!(split("name = \"x\"\n[steps]\n").is_none());
     assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[vars]\n[steps.expect]\n").is_none());
     assert!(split("name = \"x\"\n").is_none());
+    // A header missing a bracket: the parser, not the split, says so.
+    assert!(split("name = \"x\"\n[[steps]\nname = \"a\"\n").is_none());
+    assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[[steps\n").is_none());
+    assert!(split("name = \"x\"\n[[steps]]\nname = \"a\"\n[steps.expect\n").is_none());
 }
 
 /// A long file whose middle `[[steps]]` line is `trap`'s: text inside a string or array.
