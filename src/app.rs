@@ -4,6 +4,8 @@
 use std::io::Write;
 
 use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
+use crate::config::partition::Partition;
+use crate::config::plan::listed_shard;
 use crate::config::{TagFilter, load_workflows};
 use crate::error::{AppError, RunOutcome};
 use crate::sandbox;
@@ -88,8 +90,24 @@ fn print_schema() -> Result<RunOutcome, AppError> {
 }
 
 fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
-    let workflows = load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
+    let partition = args
+        .partition
+        .as_deref()
+        .map(str::parse::<Partition>)
+        .transpose()
+        .map_err(AppError::Usage)?;
+    let mut workflows = load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
         .map_err(AppError::invalid)?;
+    if let Some(partition) = &partition {
+        // The shard's workflows, as `run --partition` takes them (files that run together
+        // stay together).
+        let shard = listed_shard(&workflows, partition);
+        workflows = shard
+            .into_iter()
+            .flatten()
+            .map(|i| std::sync::Arc::clone(&workflows[i]))
+            .collect();
+    }
     let mut out = std::io::stdout().lock();
     for w in &workflows {
         let description = w
