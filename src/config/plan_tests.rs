@@ -174,6 +174,12 @@ fn a_workflow_reading_what_another_extracts_stays_with_it() {
             text
         }),
         ("e.toml", workflow("e", None, None)),
+        // Sets `seen` in its `[vars]`, but an extracted value wins over those: tied to the
+        // latest workflow before it that extracts it.
+        (
+            "f.toml",
+            workflow("f", None, Some("seen")).replace("\n\n", "\n\n[vars]\nseen = \"x\"\n\n"),
+        ),
     ];
     for (name, text) in &files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -183,13 +189,17 @@ fn a_workflow_reading_what_another_extracts_stays_with_it() {
     for index in 1..=4 {
         let value = format!("count:{index}/4");
         let p = plan(&[&path, "--partition", &value]).unwrap();
-        assert_eq!(p.partition.unwrap().1, 4, "a and b are one unit of four");
+        assert_eq!(
+            p.partition.unwrap().1,
+            4,
+            "a with b and d with f: four units"
+        );
         all.extend(units(&p));
     }
     all.sort();
     assert_eq!(
         all,
-        ["|a.toml,b.toml", "|c.toml", "|d.toml", "|e.toml"],
+        ["|a.toml,b.toml", "|c.toml", "|d.toml,f.toml", "|e.toml"],
         "each shard runs whole units"
     );
 }

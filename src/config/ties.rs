@@ -1,6 +1,7 @@
 //! Which workflow files must run together when a run is partitioned: a workflow that reads a
-//! variable an earlier workflow extracts (and that it does not define itself) depends on that
-//! workflow's store, so the two form one unit. A `use`d file is not a tie: its steps are
+//! variable an earlier workflow extracts (before extracting it itself; its own `[vars]` do not
+//! count, an extracted value wins over them) depends on that workflow's store, so the two
+//! form one unit. A `use`d file is not a tie: its steps are
 //! inlined into the workflow that uses it. Variables from vars files are left out of the
 //! reckoning, so `list` (which has none) and `run` group alike; a name both extracted and set
 //! in a vars file only ties files that would have run together anyway.
@@ -20,15 +21,7 @@ pub fn tie_groups(workflows: &[Arc<Workflow>]) -> Vec<Vec<usize>> {
     let extracted: Vec<BTreeSet<String>> = workflows.iter().map(|w| extracted_names(w)).collect();
     let mut parent: Vec<usize> = (0..workflows.len()).collect();
     for (i, workflow) in workflows.iter().enumerate() {
-        // What this workflow reads and does not define itself: checked alone, those are the
-        // names said to be missing.
-        let (errors, _) = crate::workflow::check::check(
-            std::slice::from_ref(workflow),
-            &known,
-            &templates,
-            &Layers::default(),
-        );
-        let reads: BTreeSet<String> = errors.into_iter().filter_map(|d| d.missing).collect();
+        let reads = reads_from_outside(workflow, &known, &templates);
         for name in &reads {
             // The latest earlier workflow that extracts it is the one whose value it would see.
             if let Some(j) = (0..i).rev().find(|&j| extracted[j].contains(name)) {
@@ -48,6 +41,30 @@ pub fn tie_groups(workflows: &[Arc<Workflow>]) -> Vec<Vec<usize>> {
         groups[group_of_root[r]].push(i);
     }
     groups
+}
+
+/// The names a workflow reads that an earlier workflow's extraction would decide: checked
+/// alone, the names said to be missing. Its own `[vars]` are left out, since an extracted
+/// value wins over them (README, Variables); its own extractions before the read are not.
+fn reads_from_outside(
+    workflow: &Workflow,
+    known: &BTreeSet<String>,
+    templates: &Templates,
+) -> BTreeSet<String> {
+    let mut bare = workflow.clone();
+    bare.vars.clear();
+    let (mut errors, _) = crate::workflow::check::check(
+        std::slice::from_ref(&Arc::new(bare)),
+        known,
+        templates,
+        &Layers::default(),
+    );
+    errors.extend(crate::workflow::check::check_decls(
+        &workflow.vars,
+        known,
+        templates,
+    ));
+    errors.into_iter().filter_map(|d| d.missing).collect()
 }
 
 fn root(parent: &mut [usize], mut i: usize) -> usize {
