@@ -105,6 +105,13 @@ fn a_workflow_using_another_ones_extraction_runs_in_its_shard() {
         .args(["run", "flows", "--partition", "count:2/2"])
         .run();
     assert_eq!(passed(&two.code(0).stdout), ["C"]);
+    case()
+        .args(["list", "flows", "--partition", "count:1/2"])
+        .run()
+        .code(0)
+        .stdout_has("flows/a.toml\n    runs in one unit with: flows/b.toml\n")
+        .stdout_has("flows/b.toml\n    runs in one unit with: flows/a.toml\n")
+        .stdout_has("2 workflows");
 }
 
 #[test]
