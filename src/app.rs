@@ -4,6 +4,8 @@
 use std::io::Write;
 
 use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
+use crate::config::partition::Partition;
+use crate::config::plan::listed_shard;
 use crate::config::{TagFilter, load_workflows};
 use crate::error::{AppError, RunOutcome};
 use crate::sandbox;
@@ -88,10 +90,36 @@ fn print_schema() -> Result<RunOutcome, AppError> {
 }
 
 fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
+    let partition = args
+        .partition
+        .as_deref()
+        .map(str::parse::<Partition>)
+        .transpose()
+        .map_err(AppError::Usage)?;
     let workflows = load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
         .map_err(AppError::invalid)?;
+    // Each workflow listed, with the files it runs in one unit with under `--partition`.
+    let listed: Vec<(&crate::workflow::model::Workflow, Vec<String>)> = match &partition {
+        None => workflows.iter().map(|w| (&**w, Vec::new())).collect(),
+        Some(partition) => listed_shard(&workflows, partition)
+            .into_iter()
+            .flat_map(|group| {
+                let paths: Vec<String> = (group.iter())
+                    .map(|&i| workflows[i].source.path().display().to_string())
+                    .collect();
+                let workflows = &workflows;
+                group.into_iter().enumerate().map(move |(at, i)| {
+                    let others = (paths.iter().enumerate())
+                        .filter(|(j, _)| *j != at)
+                        .map(|(_, p)| p.clone())
+                        .collect();
+                    (&*workflows[i], others)
+                })
+            })
+            .collect(),
+    };
     let mut out = std::io::stdout().lock();
-    for w in &workflows {
+    for (w, unit) in &listed {
         let description = w
             .description
             .as_deref()
@@ -113,11 +141,14 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
                 let _ = writeln!(out, "    {what}: {}", names.join(", "));
             }
         }
+        if !unit.is_empty() {
+            let _ = writeln!(out, "    runs in one unit with: {}", unit.join(", "));
+        }
     }
     let _ = writeln!(
         out,
         "{}",
-        crate::report::excerpt::plural(workflows.len(), "workflow", "workflows")
+        crate::report::excerpt::plural(listed.len(), "workflow", "workflows")
     );
     Ok(RunOutcome::Passed)
 }

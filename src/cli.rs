@@ -1,5 +1,5 @@
-//! The command line, as clap structs only (README, Commands). `Config::from_args` turns these into
-//! resolved paths and layered variables; nothing below the CLI imports clap.
+//! The command line, as clap structs only (README, Commands). `RunPlan` (`config::plan`) turns
+//! these into resolved paths, layered variables and units; nothing below the CLI imports clap.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -113,6 +113,10 @@ pub struct RunArgs {
     /// Run everything once per vars file matching GLOB
     #[arg(long, value_name = "GLOB")]
     pub matrix: Option<String>,
+    /// Run one shard of the units (matrix entry × workflow file): count:I/N deals them
+    /// round-robin, hash:I/N by a stable hash of each; I from 1 to N
+    #[arg(long, value_name = "count:I/N|hash:I/N")]
+    pub partition: Option<String>,
     /// Write a report: junit, json or html (PATH `-` is stdout); repeatable
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     pub reports: Vec<String>,
@@ -179,6 +183,9 @@ pub struct ListArgs {
     /// Leave out workflows with this tag; repeatable, wins over --tag
     #[arg(long = "skip-tag", value_name = "TAG")]
     pub skip_tags: Vec<String>,
+    /// Only the workflows `run --partition` gives this shard (count:I/N or hash:I/N)
+    #[arg(long, value_name = "count:I/N|hash:I/N")]
+    pub partition: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{self, RunArgs, TeachArgs, VarArgs};
+use crate::cli::VarArgs;
 use crate::diagnostic::Diagnostic;
-use crate::http::Network;
-use crate::report::{ColorChoice, ReportSpec, ReportTarget};
+use crate::report::{ReportSpec, ReportTarget};
 use crate::vars::layers::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_and_tenant};
@@ -17,8 +16,12 @@ use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
 mod net;
+pub mod partition;
+pub mod plan;
+mod ties;
 mod walk;
 pub use net::network_config;
+pub use plan::{PlanEntry, PlanError, RunPlan};
 
 /// Prefix of environment variables that become steprun variables.
 pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
@@ -81,27 +84,6 @@ pub fn parse_assignment(text: &str) -> Result<(String, String), Diagnostic> {
     Ok((name.to_owned(), value.to_owned()))
 }
 
-/// A `steprun run` after parsing.
-pub struct RunConfig {
-    pub workflows: Vec<Arc<Workflow>>,
-    pub vars: VarConfig,
-    /// `--matrix`: one entry per matching vars file, with its label (the file stem).
-    pub matrix: Vec<(String, PathBuf)>,
-    pub keep: bool,
-    pub fail_fast: bool,
-    pub jobs: usize,
-    pub reports: Vec<ReportSpec>,
-    pub save_vars: Option<PathBuf>,
-    pub save_secrets: bool,
-    pub verbosity: u8,
-    pub show_secrets: bool,
-    pub color: ColorChoice,
-    /// What the directories held that is not run, for `-v`.
-    pub skipped: Vec<String>,
-    /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
-    pub network: Network,
-}
-
 /// Two reports cannot share a destination: on standard output they would run into each
 /// other, in one file the second would overwrite the first. Files are compared by their
 /// absolute path with `.` dropped and `..` taken back (`same.out`, `./same.out`,
@@ -139,119 +121,6 @@ fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
 /// exist yet).
 fn lexical_absolute(path: &Path) -> PathBuf {
     normalized(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-impl RunConfig {
-    /// `--jobs N` without `--matrix`: the workflows run side by side, each on its own.
-    pub fn parallel_files(&self) -> bool {
-        self.jobs > 1 && self.matrix.is_empty() && self.workflows.len() > 1
-    }
-
-    pub fn from_args(args: &RunArgs) -> Result<RunConfig, Vec<Diagnostic>> {
-        let reports = args
-            .reports
-            .iter()
-            .map(|r| {
-                r.parse::<ReportSpec>()
-                    .map_err(|e| vec![Diagnostic::new(format!("--report: {e}"))])
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        check_report_targets(&reports)?;
-        let tags = TagFilter::new(&args.tags, &args.skip_tags);
-        let mut skipped = Vec::new();
-        let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
-        let workflows = some_workflows(loaded, &args.paths, &tags)?;
-        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
-        let network = network_config(&args.net)?;
-        let matrix = match &args.matrix {
-            Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
-            None => Vec::new(),
-        };
-        if args.jobs > 1 && matrix.is_empty() && args.save_vars.is_some() {
-            return Err(vec![Diagnostic::new(
-                "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
-            ).with_help("run without --jobs to save the variables the workflows share")]);
-        }
-        Ok(RunConfig {
-            workflows,
-            vars,
-            matrix,
-            keep: args.keep,
-            fail_fast: args.fail_fast,
-            jobs: args.jobs as usize,
-            reports,
-            save_vars: args.save_vars.clone(),
-            save_secrets: args.save_secrets,
-            verbosity: args.verbose,
-            show_secrets: args.show_secrets,
-            color: color_choice(args.color),
-            skipped,
-            network,
-        })
-    }
-
-    /// `steprun teach`: one workflow file, one run, no reports; the console is the teacher's.
-    pub fn from_teach_args(args: &TeachArgs) -> Result<RunConfig, Vec<Diagnostic>> {
-        if args.path.is_dir() {
-            return Err(vec![Diagnostic::new(format!(
-                "teach takes one workflow file, and {} is a directory",
-                args.path.display()
-            ))]);
-        }
-        let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
-        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
-        let network = network_config(&args.net)?;
-        Ok(RunConfig {
-            workflows,
-            vars,
-            matrix: Vec::new(),
-            keep: args.keep,
-            fail_fast: false,
-            jobs: 1,
-            reports: Vec::new(),
-            save_vars: None,
-            save_secrets: false,
-            verbosity: args.verbose,
-            show_secrets: args.show_secrets,
-            color: color_choice(args.color),
-            skipped: Vec::new(),
-            network,
-        })
-    }
-}
-
-pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
-    match choice {
-        cli::ColorChoice::Auto => ColorChoice::Auto,
-        cli::ColorChoice::Always => ColorChoice::Always,
-        cli::ColorChoice::Never => ColorChoice::Never,
-    }
-}
-
-/// Vars files matching a glob, sorted, labelled by file stem.
-fn matrix_files(pattern: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
-    let paths =
-        glob::glob(pattern).map_err(|e| Diagnostic::new(format!("--matrix `{pattern}`: {e}")))?;
-    let mut files: Vec<PathBuf> = paths
-        .filter_map(Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(Diagnostic::new(format!(
-            "--matrix `{pattern}` matches no file"
-        )));
-    }
-    Ok(files
-        .into_iter()
-        .map(|p| {
-            let label = p.file_stem().map_or_else(
-                || p.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-            (label, p)
-        })
-        .collect())
 }
 
 /// Which workflows `--tag` and `--skip-tag` select: any of `include` (all when it is empty),

@@ -61,6 +61,16 @@ impl AppError {
     }
 }
 
+/// A command line that cannot become a plan: a usage mistake or invalid files, exit 2 both.
+impl From<crate::config::PlanError> for AppError {
+    fn from(e: crate::config::PlanError) -> AppError {
+        match e {
+            crate::config::PlanError::Usage(text) => AppError::Usage(text),
+            crate::config::PlanError::Invalid(diagnostics) => AppError::Invalid(diagnostics),
+        }
+    }
+}
+
 /// The one place exit codes are chosen.
 pub fn exit_code(result: &Result<RunOutcome, AppError>) -> u8 {
     match result {
@@ -92,7 +102,7 @@ pub fn exit_code(result: &Result<RunOutcome, AppError>) -> u8 {
 pub fn finish(result: &Result<RunOutcome, AppError>, color: crate::cli::ColorChoice) -> u8 {
     if let Err(e) = result {
         let color = crate::report::style::color_enabled(
-            crate::config::color_choice(color),
+            crate::config::plan::color_choice(color),
             std::io::stderr().is_terminal(),
         );
         report(e, color);
@@ -182,6 +192,10 @@ mod tests {
             (Ok(RunOutcome::Failed), 1),
             (Ok(RunOutcome::Interrupted), 130),
             (Err(AppError::Usage("--listen".into())), 2),
+            (
+                Err(crate::config::PlanError::Usage("--partition".into()).into()),
+                2,
+            ),
             (Err(AppError::invalid(vec![Diagnostic::new("bad")])), 2),
             (Err(AppError::tool("cannot write a report", io())), 3),
             (

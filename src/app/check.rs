@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crate::cli::CheckArgs;
-use crate::config::{TagFilter, VarConfig, load_workflows};
+use crate::config::{PlanEntry, TagFilter, VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
 use crate::error::{AppError, RunOutcome};
 use crate::template::Templates;
@@ -39,7 +39,7 @@ fn known_names(vars: &VarConfig, extra: &[Vec<VarDecl>]) -> BTreeSet<String> {
 pub(super) fn static_check(
     workflows: &[Arc<Workflow>],
     vars: &VarConfig,
-    matrix: &[MatrixEntry],
+    matrix: &[&PlanEntry],
     templates: &Templates,
 ) -> (Vec<Diagnostic>, Vec<String>) {
     if matrix.is_empty() {
@@ -48,12 +48,13 @@ pub(super) fn static_check(
     // Each distinct error once, with the entries it was found in.
     let mut found: Vec<(String, Diagnostic, Vec<&str>)> = Vec::new();
     let mut warnings = Vec::new();
-    for (label, decls, tenant) in matrix {
-        let tenant = tenant.as_ref().or(vars.tenant.as_ref());
+    for entry in matrix {
+        let label = entry.label.as_deref().unwrap_or_default();
+        let tenant = entry.tenant.as_ref().or(vars.tenant.as_ref());
         let (errors, entry_warnings) = check_entry(
             workflows,
             vars,
-            std::slice::from_ref(decls),
+            std::slice::from_ref(&entry.decls),
             tenant,
             templates,
         );
@@ -82,9 +83,6 @@ pub(super) fn static_check(
         .collect();
     (errors, warnings)
 }
-
-/// A `--matrix` vars file: its label, its entries and its `[tenant]`.
-pub(crate) type MatrixEntry = (String, Vec<VarDecl>, Option<Tenant>);
 
 /// The check of one run entry: the vars files (and the entry's matrix file), then the
 /// workflows; warnings first of what the workflows need that `tenant` lacks (on the sandbox,

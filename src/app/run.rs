@@ -1,6 +1,7 @@
 //! `steprun run` and `teach`: checking the whole run first, then executing its entries with
 //! the reporters, the sandbox and Ctrl-C handling.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 
 use crate::cli::{RunArgs, TeachArgs};
-use crate::config::RunConfig;
+use crate::config::{PlanEntry, RunPlan};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{
     AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
@@ -20,120 +21,131 @@ use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabl
 use crate::teach::TeachOptions;
 use crate::template::Templates;
 use crate::vars::VarStore;
-use crate::vars::decl::VarDecl;
 use crate::vars::layers as vars;
-use crate::workflow::load::load_vars_and_tenant;
+use crate::workflow::model::Workflow;
 use crate::{prompt, sandbox, save, teach};
 
 use super::check::{sandbox_layer, static_check};
 
 pub(super) async fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
-    let config = RunConfig::from_args(args).map_err(AppError::invalid)?;
-    let result = run_config(&config, None).await;
+    let plan = RunPlan::from_run_args(args)?;
+    let result = execute_plan(&plan, None).await;
     // The process ends next: freeing every loaded step one by one would only delay the exit
     // (about a millisecond per thousand steps).
-    std::mem::forget(config);
+    std::mem::forget(plan);
     result
 }
 
 /// `steprun teach`: a run of one workflow with the teaching gate and reporter; a quit at the
 /// prompt is an interruption (exit 130, cleanups ran), as documented in the README.
 pub(super) async fn teach_command(args: &TeachArgs) -> Result<RunOutcome, AppError> {
-    let config = RunConfig::from_teach_args(args).map_err(AppError::invalid)?;
-    run_config(&config, Some(!args.yes)).await
+    let plan = RunPlan::from_teach_args(args)?;
+    execute_plan(&plan, Some(!args.yes)).await
 }
 
 /// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
-async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcome, AppError> {
-    let mut matrix_layers = Vec::new();
-    for (label, path) in &config.matrix {
-        let (decls, tenant) = load_vars_and_tenant(path).map_err(|d| AppError::invalid([d]))?;
-        matrix_layers.push((label.clone(), decls, tenant));
-    }
-    let templates = Arc::new(Templates::new(&random_run_id()));
-    let (errors, warnings) = if config.parallel_files() {
-        // Side by side, no workflow sees another's extractions: each is checked alone.
-        let mut all = (Vec::new(), Vec::new());
-        for workflow in &config.workflows {
-            let (errors, warnings) = static_check(
-                std::slice::from_ref(workflow),
-                &config.vars,
-                &matrix_layers,
-                &templates,
-            );
-            all.0.extend(errors);
-            all.1.extend(warnings);
-        }
-        all
-    } else {
-        static_check(&config.workflows, &config.vars, &matrix_layers, &templates)
-    };
+async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome, AppError> {
+    let templates = Arc::new(Templates::new(&plan.entries[0].run_id));
+    let (errors, warnings) = check_units(plan, &templates);
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
     for warning in warnings {
         say_err!("{warning}");
     }
-    if config.verbosity > 0 {
-        for skipped in &config.skipped {
+    if plan.verbosity > 0 {
+        for skipped in &plan.skipped {
             say_err!("skipped {skipped}");
         }
     }
-    if config.network.insecure {
+    if let Some((partition, total)) = &plan.partition {
+        let plural = crate::report::excerpt::plural;
+        say_err!(
+            "partition {partition}: {} of {}",
+            plan.units.len(),
+            plural(*total, "unit", "units")
+        );
+    }
+    if plan.network.insecure {
         // README, Step keys: `insecure = true` skips verification "with a warning"; the flag
         // is that key on every step.
         say_err!(
             "warning: --insecure: no request verifies TLS certificates (insecure = true on every step)"
         );
     }
-    let sandbox = if config.vars.sandbox {
+    let sandbox = if plan.vars.sandbox {
         let started = sandbox::start(([127, 0, 0, 1], 0).into()).await;
         Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
     } else {
         None
     };
-    let matrix_layers = matrix_layers
-        .into_iter()
-        .map(|(_, decls, _)| decls)
-        .collect();
-    let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
+    let entries = run_entries(plan, sandbox.as_ref());
     for entry in &entries {
         vars::resolve(&entry.layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
-    let result = execute(config, entries, templates, teach).await;
+    let result = execute(plan, entries, templates, teach).await;
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
     result
 }
 
-/// One entry per matrix vars file (or one for the command line), each with the sandbox's
-/// variables under the vars files.
-fn run_entries(
-    config: &RunConfig,
-    sandbox: Option<&sandbox::Sandbox>,
-    matrix: Vec<Vec<VarDecl>>,
-) -> Vec<RunEntry> {
-    let mut base = config.vars.layers.clone();
+/// The static check, of what shares a variable store: every workflow in order, per matrix
+/// entry; or, when units run apart (`--jobs` without a matrix, `--partition`), each unit's
+/// workflows alone, with the entries that run them.
+fn check_units(plan: &RunPlan, templates: &Templates) -> (Vec<Diagnostic>, Vec<String>) {
+    let matrix = |entries: &[usize]| -> Vec<&PlanEntry> {
+        if plan.matrix {
+            entries.iter().map(|&e| &plan.entries[e]).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    if !plan.units_apart() {
+        let all: Vec<usize> = (0..plan.entries.len()).collect();
+        return static_check(&plan.workflows, &plan.vars, &matrix(&all), templates);
+    }
+    // Each distinct list of workflows once, with the entries that run it.
+    let mut lists: Vec<(&[Arc<Workflow>], Vec<usize>)> = Vec::new();
+    let mut index: HashMap<Vec<*const Workflow>, usize> = HashMap::new();
+    for unit in &plan.units {
+        let key = unit.workflows.iter().map(Arc::as_ptr).collect();
+        let at = *index.entry(key).or_insert_with(|| {
+            lists.push((&unit.workflows, Vec::new()));
+            lists.len() - 1
+        });
+        lists[at].1.push(unit.entry);
+    }
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for (workflows, entries) in lists {
+        let (e, w) = static_check(workflows, &plan.vars, &matrix(&entries), templates);
+        errors.extend(e);
+        for warning in w {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+    (errors, warnings)
+}
+
+/// One run entry per plan entry (a matrix vars file, or the command line), each with the
+/// sandbox's variables under the vars files.
+fn run_entries(plan: &RunPlan, sandbox: Option<&sandbox::Sandbox>) -> Vec<RunEntry> {
+    let mut base = plan.vars.layers.clone();
     if let Some(s) = sandbox {
         base.files.insert(0, sandbox_layer(s.vars().entries()));
     }
-    if matrix.is_empty() {
-        return vec![RunEntry {
-            label: None,
-            layers: base,
-        }];
-    }
-    config
-        .matrix
+    plan.entries
         .iter()
-        .zip(matrix)
-        .map(|((label, _), decls)| {
+        .map(|entry| {
             let mut layers = base.clone();
-            layers.files.push(decls);
+            if plan.matrix {
+                layers.files.push(entry.decls.clone());
+            }
             RunEntry {
-                label: Some(label.clone()),
+                label: entry.label.clone(),
                 layers,
             }
         })
@@ -141,25 +153,25 @@ fn run_entries(
 }
 
 async fn execute(
-    config: &RunConfig,
+    plan: &RunPlan,
     entries: Vec<RunEntry>,
     templates: Arc<Templates>,
     teach: Option<bool>,
 ) -> Result<RunOutcome, AppError> {
     let (reporter, gate) =
-        front(config, teach).map_err(|e| AppError::tool("cannot open a report", e))?;
+        front(plan, teach).map_err(|e| AppError::tool("cannot open a report", e))?;
     let sink = Arc::new(EventSink::new(reporter));
     let cancel = Arc::new(Cancel::new());
     let engine = Engine {
         templates,
-        clients: crate::http::Clients::with_network(config.network.clone()),
+        clients: crate::http::Clients::with_network(plan.network.clone()),
         options: EngineOptions {
-            keep: config.keep,
-            fail_fast: config.fail_fast,
-            show_secrets: show_secrets(config),
+            keep: plan.keep,
+            fail_fast: plan.fail_fast,
+            show_secrets: show_secrets(plan),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             body_limit: crate::engine::BODY_LIMIT,
-            full_exchanges: teach.is_some() || !config.reports.is_empty() || config.verbosity >= 2,
+            full_exchanges: teach.is_some() || !plan.reports.is_empty() || plan.verbosity >= 2,
         },
         sink: Arc::clone(&sink),
         cancel: Arc::clone(&cancel),
@@ -176,25 +188,35 @@ async fn execute(
     };
     let started = Instant::now();
     sink.emit(&Event::RunStarted(RunInfo {
-        workflows: config.workflows.len(),
+        workflows: plan.workflows.len(),
         runs: entries.len(),
     }));
     let engine_ref = &engine;
-    let mut results: Vec<(usize, RunResult)> = futures_util::stream::iter(
-        units(config, &entries).into_iter().enumerate(),
-    )
-    .map(|(i, (entry, workflows))| async move { (i, engine_ref.run(i, entry, workflows).await) })
-    .buffer_unordered(config.jobs.max(1))
-    .collect()
-    .await;
+    let entries_ref = &entries;
+    let mut results: Vec<(usize, RunResult)> =
+        futures_util::stream::iter(plan.units.iter().enumerate())
+            .map(|(i, unit)| async move {
+                let entry = &entries_ref[unit.entry];
+                let result = if plan.matrix {
+                    // Each matrix entry names what it creates with its own `run_id`.
+                    let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id);
+                    own.run(i, entry, &unit.workflows).await
+                } else {
+                    engine_ref.run(i, entry, &unit.workflows).await
+                };
+                (i, result)
+            })
+            .buffer_unordered(plan.jobs.max(1))
+            .collect()
+            .await;
     interrupter.abort();
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
-    if let Some(path) = &config.save_vars {
-        save::save_vars(path, &entries, &results, config.save_secrets)
+    if let Some(path) = &plan.save_vars {
+        save::save_vars(path, &entries, &results, plan.save_secrets)
             .map_err(|e| AppError::tool("cannot save the variables", e))?;
     }
     Ok(if summary.interrupted {
@@ -206,23 +228,16 @@ async fn execute(
     })
 }
 
-/// What runs side by side, each with its own variable store: the matrix entries (every
-/// workflow, in order, in each), or without a matrix and with `--jobs` above 1, each workflow
-/// named on the command line alone, as `hurl --parallel` runs files.
-fn units<'a>(
-    config: &'a RunConfig,
-    entries: &'a [RunEntry],
-) -> Vec<(&'a RunEntry, &'a [Arc<crate::workflow::model::Workflow>])> {
-    match entries {
-        [entry] if config.parallel_files() => config
-            .workflows
-            .iter()
-            .map(|w| (entry, std::slice::from_ref(w)))
-            .collect(),
-        _ => entries
-            .iter()
-            .map(|entry| (entry, config.workflows.as_slice()))
-            .collect(),
+/// The run's engine with templates whose `run_id` is `run_id`; the rest is shared.
+fn entry_engine(engine: &Engine, run_id: &str) -> Engine {
+    Engine {
+        templates: Arc::new(Templates::new(run_id)),
+        clients: engine.clients.clone(),
+        options: engine.options.clone(),
+        sink: Arc::clone(&engine.sink),
+        cancel: Arc::clone(&engine.cancel),
+        prompter: Arc::clone(&engine.prompter),
+        gate: Arc::clone(&engine.gate),
     }
 }
 
@@ -231,22 +246,22 @@ type Front = (Box<dyn Reporter>, Arc<dyn Gate>);
 
 /// The reporters and the gate: the console and `--report`s for `run`; for `teach`
 /// (`Some(pause)`), its explaining reporter and interactive gate.
-fn front(config: &RunConfig, teach: Option<bool>) -> Result<Front, crate::report::ReportError> {
+fn front(plan: &RunPlan, teach: Option<bool>) -> Result<Front, crate::report::ReportError> {
     let Some(pause) = teach else {
-        return Ok((Box::new(reporters(config)?), Arc::new(AlwaysSend)));
+        return Ok((Box::new(reporters(plan)?), Arc::new(AlwaysSend)));
     };
     let (gate, reporter) = teach::session(TeachOptions {
         pause,
-        color: color_enabled(config.color, std::io::stdout().is_terminal()),
-        verbose: config.verbosity > 0,
-        keep: config.keep,
+        color: color_enabled(plan.color, std::io::stdout().is_terminal()),
+        verbose: plan.verbosity > 0,
+        keep: plan.keep,
     });
     Ok((reporter, gate))
 }
 
-fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
+fn reporters(plan: &RunPlan) -> Result<Fanout, crate::report::ReportError> {
     let mut fanout = Fanout::default();
-    let stdout_taken = config.reports.iter().any(|r| r.target.is_stdout());
+    let stdout_taken = plan.reports.iter().any(|r| r.target.is_stdout());
     let (out, tty, stream, term): (Box<dyn Write + Send>, bool, _, _) = if stdout_taken {
         let tty = std::io::stderr().is_terminal();
         (
@@ -267,8 +282,8 @@ fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
     fanout.push(Box::new(ConsoleReporter::new(
         out,
         ConsoleOptions {
-            verbosity: config.verbosity,
-            color: color_enabled(config.color, tty),
+            verbosity: plan.verbosity,
+            color: color_enabled(plan.color, tty),
             // A pipe or a file gets no progress rows: a log keeps only finished lines.
             progress: tty.then_some(stream),
             width: console_width(tty.then_some(&term)),
@@ -279,31 +294,26 @@ fn reporters(config: &RunConfig) -> Result<Fanout, crate::report::ReportError> {
             },
         },
     )));
-    for spec in &config.reports {
+    for spec in &plan.reports {
         fanout.push(spec.open()?);
     }
     Ok(fanout)
 }
 
 /// `--show-secrets` is for a person at a terminal: never into a pipe, a file or a report.
-fn show_secrets(config: &RunConfig) -> bool {
-    if !config.show_secrets {
+fn show_secrets(plan: &RunPlan) -> bool {
+    if !plan.show_secrets {
         return false;
     }
     // Both streams: the tool's trace (`STEPRUN_LOG`) and warnings go to stderr, which may be
     // a log file while stdout is the terminal.
     let at_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    let saved = config.save_vars.is_some();
-    if at_terminal && config.reports.is_empty() && !saved {
+    let saved = plan.save_vars.is_some();
+    if at_terminal && plan.reports.is_empty() && !saved {
         return true;
     }
     say_err!(
         "warning: --show-secrets ignored: output is not a terminal, or a report or --save-vars file is being written"
     );
     false
-}
-
-fn random_run_id() -> String {
-    let n: u32 = rand::random();
-    format!("{n:08x}")
 }

@@ -1,0 +1,364 @@
+//! A run resolved from its command line, as ripgrep's high-level args are from its low-level
+//! ones: the workflows and the units they run in, the variable layers, the matrix entries with
+//! their `run_id`s, the network, the reports, the flags. Built in one function per command
+//! with typed errors; `run` and `teach` then only execute the plan.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::cli::{self, RunArgs, TeachArgs};
+use crate::diagnostic::Diagnostic;
+use crate::http::Network;
+use crate::report::{ColorChoice, ReportSpec};
+use crate::vars::decl::VarDecl;
+use crate::workflow::load::load_vars_and_tenant;
+use crate::workflow::model::Workflow;
+use crate::workflow::requires::Tenant;
+
+use super::partition::Partition;
+use super::{TagFilter, VarConfig, load_workflows, load_workflows_noting, some_workflows};
+
+/// Why a command line cannot become a plan.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A flag's value, or flags that do not go together (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Files that cannot be read or are not valid: every diagnostic (exit 2).
+    #[error("invalid input")]
+    Invalid(Vec<Diagnostic>),
+}
+
+impl From<Vec<Diagnostic>> for PlanError {
+    fn from(diagnostics: Vec<Diagnostic>) -> PlanError {
+        PlanError::Invalid(diagnostics)
+    }
+}
+
+impl From<Diagnostic> for PlanError {
+    fn from(diagnostic: Diagnostic) -> PlanError {
+        PlanError::Invalid(vec![diagnostic])
+    }
+}
+
+/// One run over some workflows with one set of variables: the command line's, or one
+/// `--matrix` vars file's on top of them.
+#[derive(Debug, Clone)]
+pub struct PlanEntry {
+    /// The matrix file's stem; `None` for the command line's entry.
+    pub label: Option<String>,
+    /// The matrix vars file's declarations (empty without `--matrix`).
+    pub decls: Vec<VarDecl>,
+    /// The matrix vars file's `[tenant]`, if it has one.
+    pub tenant: Option<Tenant>,
+    /// The entry's `run_id`: entries that share an environment must not collide on the
+    /// names they create. A variable named `run_id` (a vars file's, `--var`'s) still wins.
+    pub run_id: String,
+}
+
+/// What runs with its own variable store and cookie jars: an entry and workflows, in order.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index into [`RunPlan::entries`].
+    pub entry: usize,
+    pub workflows: Vec<Arc<Workflow>>,
+}
+
+/// A `steprun run` or `teach`, resolved.
+pub struct RunPlan {
+    /// Every workflow the paths and tags select, in run order (before `--partition`).
+    pub workflows: Vec<Arc<Workflow>>,
+    pub vars: VarConfig,
+    /// One per `--matrix` vars file, or the command line's one.
+    pub entries: Vec<PlanEntry>,
+    /// Whether `entries` are a matrix's.
+    pub matrix: bool,
+    /// What runs, in order; with `--partition`, only this shard's units.
+    pub units: Vec<Unit>,
+    /// `--partition`, with how many units there were to share.
+    pub partition: Option<(Partition, usize)>,
+    pub keep: bool,
+    pub fail_fast: bool,
+    pub jobs: usize,
+    pub reports: Vec<ReportSpec>,
+    pub save_vars: Option<PathBuf>,
+    pub save_secrets: bool,
+    pub verbosity: u8,
+    pub show_secrets: bool,
+    pub color: ColorChoice,
+    /// What the directories held that is not run, for `-v`.
+    pub skipped: Vec<String>,
+    /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
+    pub network: Network,
+}
+
+impl RunPlan {
+    /// `steprun run`'s plan. Flag values are checked before any file is read, so a usage
+    /// mistake is said alone.
+    pub fn from_run_args(args: &RunArgs) -> Result<RunPlan, PlanError> {
+        let partition = args
+            .partition
+            .as_deref()
+            .map(str::parse::<Partition>)
+            .transpose()
+            .map_err(PlanError::Usage)?;
+        if args.save_vars.is_some() {
+            if partition.is_some() {
+                return Err(PlanError::Usage(
+                    "--save-vars with --partition: each unit runs with its own variables, so there is no one set to save"
+                        .into(),
+                ));
+            }
+            if args.jobs > 1 && args.matrix.is_none() {
+                return Err(Diagnostic::new(
+                    "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
+                ).with_help("run without --jobs to save the variables the workflows share").into());
+            }
+        }
+        let reports = args
+            .reports
+            .iter()
+            .map(|r| {
+                r.parse::<ReportSpec>()
+                    .map_err(|e| Diagnostic::new(format!("--report: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        super::check_report_targets(&reports)?;
+        let tags = TagFilter::new(&args.tags, &args.skip_tags);
+        let mut skipped = Vec::new();
+        let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
+        let workflows = some_workflows(loaded, &args.paths, &tags)?;
+        let vars = VarConfig::from_args(&args.vars)?;
+        let network = super::network_config(&args.net)?;
+        let matrix = match &args.matrix {
+            Some(pattern) => matrix_entries(pattern)?,
+            None => Vec::new(),
+        };
+        let is_matrix = !matrix.is_empty();
+        let entries = if is_matrix {
+            matrix
+        } else {
+            vec![command_line_entry()]
+        };
+        let jobs = args.jobs as usize;
+        let (units, partition) = match partition {
+            None => (whole_units(&workflows, &entries, is_matrix, jobs), None),
+            Some(p) => {
+                let (units, total) = shard_units(&workflows, &entries, &p);
+                (units, Some((p, total)))
+            }
+        };
+        Ok(RunPlan {
+            workflows,
+            vars,
+            entries,
+            matrix: is_matrix,
+            units,
+            partition,
+            keep: args.keep,
+            fail_fast: args.fail_fast,
+            jobs,
+            reports,
+            save_vars: args.save_vars.clone(),
+            save_secrets: args.save_secrets,
+            verbosity: args.verbose,
+            show_secrets: args.show_secrets,
+            color: color_choice(args.color),
+            skipped,
+            network,
+        })
+    }
+
+    /// `steprun teach`: one workflow file, one run, no reports; the console is the teacher's.
+    pub fn from_teach_args(args: &TeachArgs) -> Result<RunPlan, PlanError> {
+        if args.path.is_dir() {
+            return Err(Diagnostic::new(format!(
+                "teach takes one workflow file, and {} is a directory",
+                args.path.display()
+            ))
+            .into());
+        }
+        let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
+        let vars = VarConfig::from_args(&args.vars)?;
+        let network = super::network_config(&args.net)?;
+        let entries = vec![command_line_entry()];
+        let units = whole_units(&workflows, &entries, false, 1);
+        Ok(RunPlan {
+            workflows,
+            vars,
+            entries,
+            matrix: false,
+            units,
+            partition: None,
+            keep: args.keep,
+            fail_fast: false,
+            jobs: 1,
+            reports: Vec::new(),
+            save_vars: None,
+            save_secrets: false,
+            verbosity: args.verbose,
+            show_secrets: args.show_secrets,
+            color: color_choice(args.color),
+            skipped: Vec::new(),
+            network,
+        })
+    }
+
+    /// Whether units run with their own variable stores rather than one per entry: `--jobs`
+    /// without `--matrix` (each named workflow alone), or `--partition`.
+    pub fn units_apart(&self) -> bool {
+        self.units.len() > self.entries.len() || self.partition.is_some()
+    }
+}
+
+/// Without `--partition`: a unit per entry holding every workflow, or with `--jobs` above 1
+/// and no matrix, a unit per workflow (as `hurl --parallel` runs files).
+fn whole_units(
+    workflows: &[Arc<Workflow>],
+    entries: &[PlanEntry],
+    matrix: bool,
+    jobs: usize,
+) -> Vec<Unit> {
+    if jobs > 1 && !matrix && workflows.len() > 1 {
+        return workflows
+            .iter()
+            .map(|w| Unit {
+                entry: 0,
+                workflows: vec![Arc::clone(w)],
+            })
+            .collect();
+    }
+    (0..entries.len())
+        .map(|entry| Unit {
+            entry,
+            workflows: workflows.to_vec(),
+        })
+        .collect()
+}
+
+/// With `--partition`: every (entry × tied group of workflow files), keyed by the entry's
+/// label and the group's first file, and the share `partition` takes, in run order; and how
+/// many units there were.
+fn shard_units(
+    workflows: &[Arc<Workflow>],
+    entries: &[PlanEntry],
+    partition: &Partition,
+) -> (Vec<Unit>, usize) {
+    let groups = super::ties::tie_groups(workflows);
+    let mut keys = Vec::with_capacity(entries.len() * groups.len());
+    for entry in entries {
+        for group in &groups {
+            keys.push(unit_key(entry.label.as_deref(), &workflows[group[0]]));
+        }
+    }
+    let taken = partition.select(&keys);
+    let units = taken
+        .iter()
+        .enumerate()
+        .filter(|(_, taken)| **taken)
+        .map(|(i, _)| Unit {
+            entry: i / groups.len(),
+            workflows: groups[i % groups.len()]
+                .iter()
+                .map(|&w| Arc::clone(&workflows[w]))
+                .collect(),
+        })
+        .collect();
+    (units, keys.len())
+}
+
+/// A unit's name for `--partition`: the workflow file's path as found, after the matrix label.
+fn unit_key(label: Option<&str>, workflow: &Workflow) -> String {
+    let path = workflow.source.path().display();
+    match label {
+        Some(label) => format!("{label}\0{path}"),
+        None => path.to_string(),
+    }
+}
+
+/// `list --partition`: the groups of `workflows` (indices, run order) the shard takes.
+pub fn listed_shard(workflows: &[Arc<Workflow>], partition: &Partition) -> Vec<Vec<usize>> {
+    let groups = super::ties::tie_groups(workflows);
+    let keys: Vec<String> = groups
+        .iter()
+        .map(|g| unit_key(None, &workflows[g[0]]))
+        .collect();
+    groups
+        .into_iter()
+        .zip(partition.select(&keys))
+        .filter(|(_, taken)| *taken)
+        .map(|(g, _)| g)
+        .collect()
+}
+
+fn command_line_entry() -> PlanEntry {
+    PlanEntry {
+        label: None,
+        decls: Vec::new(),
+        tenant: None,
+        run_id: random_run_id(),
+    }
+}
+
+/// Eight random hex characters (README, Templates).
+fn random_run_id() -> String {
+    let n: u32 = rand::random();
+    format!("{n:08x}")
+}
+
+pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
+    match choice {
+        cli::ColorChoice::Auto => ColorChoice::Auto,
+        cli::ColorChoice::Always => ColorChoice::Always,
+        cli::ColorChoice::Never => ColorChoice::Never,
+    }
+}
+
+/// The vars files matching a glob, sorted, labelled by file stem and read, each entry with
+/// its own `run_id`, no two alike.
+fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
+    let paths =
+        glob::glob(pattern).map_err(|e| Diagnostic::new(format!("--matrix `{pattern}`: {e}")))?;
+    let mut files: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Diagnostic::new(format!("--matrix `{pattern}` matches no file")).into());
+    }
+    let mut run_ids = HashSet::new();
+    let mut entries = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for path in files {
+        let label = path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let run_id = loop {
+            let id = random_run_id();
+            if run_ids.insert(id.clone()) {
+                break id;
+            }
+        };
+        match load_vars_and_tenant(&path) {
+            Ok((decls, tenant)) => entries.push(PlanEntry {
+                label: Some(label),
+                decls,
+                tenant,
+                run_id,
+            }),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors.into())
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -1,0 +1,186 @@
+//! `--partition` on `run` and `list`, and a `run_id` per matrix entry, with the real binary
+//! against a local server and the sandbox.
+
+use std::path::PathBuf;
+
+use crate::harness::Case;
+use crate::server::TestServer;
+
+/// A workflow of one GET to the echo server, naming itself in the path.
+fn echo(base: &str, name: &str) -> String {
+    format!("name = \"{name}\"\n\n[[steps]]\nname = \"Get\"\nurl = \"{base}/echo/{name}\"\n")
+}
+
+/// Four independent workflows, `a.toml` … `d.toml`, in `flows/`.
+fn four(base: &str) -> Case {
+    ["a", "b", "c", "d"].iter().fold(Case::new(), |case, n| {
+        case.file(&format!("flows/{n}.toml"), &echo(base, &n.to_uppercase()))
+    })
+}
+
+/// The workflows a run's console names as passed, in order.
+fn passed(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("✓ "))
+        .filter_map(|l| l.split(':').next())
+        .filter(|name| !name.ends_with(" workflow") && !name.ends_with(" workflows"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn count_shards_deal_the_sorted_files_round_robin_and_together_run_each_once() {
+    let server = TestServer::start();
+    let case = || four(&server.base);
+    let mut all = Vec::new();
+    for (index, expected) in [(1, ["A", "C"]), (2, ["B", "D"])] {
+        let value = format!("count:{index}/2");
+        let run = case()
+            .args(["run", "flows", "--partition", value.as_str()])
+            .run()
+            .code(0)
+            .stderr_has(&format!("partition {value}: 2 of 4 units"));
+        assert_eq!(passed(&run.stdout), expected, "{}", run.stdout);
+        all.extend(passed(&run.stdout));
+    }
+    all.sort();
+    assert_eq!(all, ["A", "B", "C", "D"]);
+    // `list` shows a shard's workflows the same way.
+    let listed = case()
+        .args(["list", "flows", "--partition", "count:2/2"])
+        .run();
+    let listed = listed.code(0).stdout_has("2 workflows");
+    assert!(listed.stdout.contains("flows/b.toml") && listed.stdout.contains("flows/d.toml"));
+    assert!(!listed.stdout.contains("flows/a.toml"), "{}", listed.stdout);
+}
+
+#[test]
+fn hash_shards_run_each_unit_once_and_an_empty_shard_passes() {
+    let server = TestServer::start();
+    let case = || four(&server.base);
+    for total in [1, 3, 7] {
+        let mut all = Vec::new();
+        for index in 1..=total {
+            let value = format!("hash:{index}/{total}");
+            let run = case()
+                .args(["run", "flows", "--partition", value.as_str()])
+                .run()
+                .code(0);
+            all.extend(passed(&run.stdout));
+        }
+        all.sort();
+        assert_eq!(all, ["A", "B", "C", "D"], "over {total} shards");
+    }
+}
+
+#[test]
+fn a_workflow_using_another_ones_extraction_runs_in_its_shard() {
+    let server = TestServer::start();
+    let base = &server.base;
+    let case = || {
+        Case::new()
+            .file(
+                "flows/a.toml",
+                &format!(
+                    "name = \"A\"\n\n[[steps]]\nname = \"Read\"\nurl = \"{base}/echo\"\n\
+                 extract = {{ seen = \"$.method\" }}\n"
+                ),
+            )
+            .file(
+                "flows/b.toml",
+                &format!(
+                    "name = \"B\"\n\n[[steps]]\nname = \"Use\"\nurl = \"{base}/echo?m=<<seen>>\"\n\
+                 [steps.expect.json]\n\"$.query\" = \"m=GET\"\n"
+                ),
+            )
+            .file("flows/c.toml", &echo(base, "C"))
+    };
+    let one = case()
+        .args(["run", "flows", "--partition", "count:1/2"])
+        .run();
+    let one = one.code(0).stderr_has("partition count:1/2: 1 of 2 units");
+    assert_eq!(passed(&one.stdout), ["A", "B"], "{}", one.stdout);
+    let two = case()
+        .args(["run", "flows", "--partition", "count:2/2"])
+        .run();
+    assert_eq!(passed(&two.code(0).stdout), ["C"]);
+    case()
+        .args(["list", "flows", "--partition", "count:1/2"])
+        .run()
+        .code(0)
+        .stdout_has("flows/a.toml\n    runs in one unit with: flows/b.toml\n")
+        .stdout_has("flows/b.toml\n    runs in one unit with: flows/a.toml\n")
+        .stdout_has("2 workflows");
+}
+
+#[test]
+fn bad_partition_values_are_usage_errors() {
+    for (value, says) in [
+        ("0/3", "--partition `0/3`: expected count:I/N or hash:I/N"),
+        ("4/3", "--partition `4/3`: expected count:I/N or hash:I/N"),
+        ("count:0/3", "the shard I must be from 1 to 3"),
+        ("count:4/3", "the shard I must be from 1 to 3"),
+        ("x:1/2", "--partition `x:1/2`: unknown scheme `x`"),
+        (
+            "count:1/0",
+            "--partition `count:1/0`: the number of shards N must be at least 1",
+        ),
+    ] {
+        for command in ["run", "list"] {
+            Case::new()
+                .args([command, "flows", "--partition", value])
+                .run()
+                .code(2)
+                .stderr_has(says);
+        }
+    }
+}
+
+/// Matrix entries sharing one environment name what they create with their own `run_id`:
+/// ten runs of the same tutorial against one sandbox do not collide on unique names.
+#[test]
+fn ten_matrix_entries_against_one_sandbox_each_create_their_own_names() {
+    let workflow =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("workflows/sso/simple-login.toml");
+    let case = (1..=10).fold(Case::new(), |case, i| {
+        case.file(&format!("m/e{i:02}.toml"), &format!("entry = {i}\n"))
+    });
+    case.args([
+        "run",
+        &workflow.display().to_string(),
+        "--sandbox",
+        "--matrix",
+        "m/*.toml",
+        "--jobs",
+        "4",
+    ])
+    .run()
+    .code(0)
+    .stdout_has("10 workflows: 10 passed, 0 failed");
+}
+
+/// A vars file may still set `run_id`: its value wins over the entry's own.
+#[test]
+fn a_matrix_vars_file_may_set_run_id() {
+    let server = TestServer::start();
+    let workflow = format!(
+        "name = \"Id\"\n\n[[steps]]\nname = \"Get\"\nurl = \"{}/echo?id=<<run_id>>\"\n\
+         [steps.expect.json]\n\"$.query\" = \"id=<<expected>>\"\n",
+        server.base
+    );
+    Case::new()
+        .file("w.toml", &workflow)
+        .file(
+            "m/a.toml",
+            "run_id = \"aaaa1111\"\nexpected = \"aaaa1111\"\n",
+        )
+        .file(
+            "m/b.toml",
+            "run_id = \"bbbb2222\"\nexpected = \"bbbb2222\"\n",
+        )
+        .args(["run", "w.toml", "--matrix", "m/*.toml"])
+        .run()
+        .code(0)
+        .stdout_has("2 workflows: 2 passed");
+}
