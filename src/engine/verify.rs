@@ -2,6 +2,7 @@
 //! (README, Extraction), with every template in them rendered against the current variables.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::engine::received::{Modifiers, ReadError, Received, Source};
 use crate::engine::render::{RenderError, Renderer};
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::ExpectationResult;
-use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher};
+use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher, Predicate};
 
 /// Why a step's expectations could not be checked (not a check that failed).
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +144,7 @@ impl Engine {
                 ));
             }
         }
+        results.extend(timing(&expect.duration, received.response.duration));
         Ok(results)
     }
 
@@ -301,6 +303,39 @@ fn describe(source: &Source, m: &Modifiers) -> String {
         }
     }
     s
+}
+
+/// `expect.duration`: the response time against each limit, both shown in milliseconds so
+/// they compare at a glance (`duration lt`: expected `800 ms`, actual `1234 ms`).
+fn timing(
+    limits: &[(Predicate, Located<Duration>)],
+    took: Duration,
+) -> impl Iterator<Item = ExpectationResult> + '_ {
+    limits.iter().map(move |(pred, limit)| {
+        let passed = match pred {
+            Predicate::Lt => took < limit.value,
+            Predicate::Lte => took <= limit.value,
+            Predicate::Gt => took > limit.value,
+            _ => took >= limit.value,
+        };
+        ExpectationResult {
+            subject: format!("duration {}", pred.name()),
+            passed,
+            expected: millis(limit.value),
+            actual: millis(took),
+            at: (!passed).then(|| position(limit)),
+            diff: None,
+        }
+    })
+}
+
+/// `1234 ms`, `0.4 ms`: whole milliseconds once there are any, so a limit and a time read alike.
+fn millis(d: Duration) -> String {
+    if d >= Duration::from_millis(1) || d.is_zero() {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    }
 }
 
 /// `file:line:col` of a written value.

@@ -11,6 +11,7 @@ mod curl_reading;
 mod engine_http;
 mod engine_run;
 mod errors;
+mod expect_duration;
 mod expect_vars;
 mod failure_output;
 mod flags;
