@@ -28,6 +28,7 @@ mod sandbox_auth;
 mod sandbox_mgmt;
 mod schema;
 mod secrets;
+mod smoke_suite;
 mod static_check;
 mod teach;
 mod teach_curl;
