@@ -230,3 +230,32 @@ expect.json = {{ "$._embedded.users" = {{ len = 1 }} }}
         token = token.display()
     )
 }
+
+/// The README's recipe: one vars file per tenant, `--matrix` and `--tag smoke`. Against one
+/// sandbox the second entry finds the fixtures the first made, and signs on all the same.
+#[test]
+fn the_suite_runs_once_per_tenant_file() {
+    let tenant = "smokeUserPassword = { env = \"SMOKE_TEST_PASSWORD\", secret = true }\n";
+    let case = Case::new()
+        .file("tenants/a.toml", tenant)
+        .file("tenants/b.toml", tenant)
+        .env("SMOKE_TEST_PASSWORD", "2Federate!One-For-Both")
+        .args(["run".to_owned(), text(&smoke_dir())])
+        .args(["--sandbox", "--tag", "smoke", "--matrix", "tenants/*.toml"])
+        .args(["--report", "junit=smoke.xml"]);
+    let run = case.run().code(0).stdout_has("6 workflows: 6 passed");
+    let junit = case.read("smoke.xml");
+    for label in ["[a]", "[b]"] {
+        assert!(
+            junit.contains(&format!(
+                "Smoke test: sign on, introspect the token, read userinfo {label}"
+            )),
+            "{junit}"
+        );
+    }
+    assert!(
+        !run.stdout.contains("2Federate!One-For-Both"),
+        "{}",
+        run.stdout
+    );
+}
