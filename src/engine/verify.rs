@@ -318,11 +318,17 @@ fn timing(
             Predicate::Gt => took > limit.value,
             _ => took >= limit.value,
         };
+        let expected = millis(limit.value);
+        let mut actual = millis(took);
+        // 800.4 ms failing `lt = "800ms"` must not read as `800 ms` against `800 ms`.
+        if actual == expected && took != limit.value {
+            actual = format!("{:.1} ms", took.as_secs_f64() * 1000.0);
+        }
         ExpectationResult {
             subject: format!("duration {}", pred.name()),
             passed,
-            expected: millis(limit.value),
-            actual: millis(took),
+            expected,
+            actual,
             at: (!passed).then(|| position(limit)),
             diff: None,
         }
@@ -354,4 +360,48 @@ fn located(mut results: Vec<ExpectationResult>, matcher: &Matcher) -> Vec<Expect
         r.at = at.map(position);
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::workflow::source::Source;
+
+    fn limit(pred: Predicate, ms: u64) -> (Predicate, Located<Duration>) {
+        let source = Arc::new(Source::new("w.toml", "x"));
+        let value = Duration::from_millis(ms);
+        (
+            pred,
+            Located {
+                value,
+                source,
+                span: 0..1,
+            },
+        )
+    }
+
+    #[test]
+    fn each_bound_compares_the_time_and_shows_both_in_ms() {
+        let limits = [
+            limit(Predicate::Lt, 800),
+            limit(Predicate::Lte, 800),
+            limit(Predicate::Gt, 800),
+            limit(Predicate::Gte, 800),
+        ];
+        let at = |ms: f64| -> Vec<bool> {
+            timing(&limits, Duration::from_secs_f64(ms / 1000.0))
+                .map(|r| r.passed)
+                .collect()
+        };
+        assert_eq!(at(799.0), [true, true, false, false]);
+        assert_eq!(at(800.0), [false, true, false, true]);
+        assert_eq!(at(801.0), [false, false, true, true]);
+        let shown: Vec<_> = timing(&limits[..1], Duration::from_micros(800_400)).collect();
+        assert_eq!(shown[0].expected, "800 ms");
+        assert_eq!(shown[0].actual, "800.4 ms");
+        assert_eq!(shown[0].subject, "duration lt");
+        assert_eq!(shown[0].at.as_deref(), Some("w.toml:1:1"));
+    }
 }
