@@ -11,6 +11,7 @@ pub mod render;
 mod shown;
 mod skips;
 mod step;
+mod timing;
 mod verify;
 
 use std::sync::{Arc, Mutex};

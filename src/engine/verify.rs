@@ -143,6 +143,10 @@ impl Engine {
                 ));
             }
         }
+        results.extend(super::timing::check(
+            &expect.duration,
+            received.response.duration,
+        ));
         Ok(results)
     }
 
@@ -304,7 +308,7 @@ fn describe(source: &Source, m: &Modifiers) -> String {
 }
 
 /// `file:line:col` of a written value.
-fn position<T>(at: &Located<T>) -> String {
+pub(super) fn position<T>(at: &Located<T>) -> String {
     at.source.position(at.span.start)
 }
 

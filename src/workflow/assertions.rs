@@ -1,5 +1,7 @@
 //! Reads `expect` and `extract` tables into the model (README, Expectations and Extraction).
 
+use std::time::Duration;
+
 use serde_json::Value;
 use toml::Spanned;
 
@@ -32,6 +34,9 @@ pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
     if let Some(saml) = &raw.saml {
         out.saml = keyed(cx, saml)?;
     }
+    if let Some(duration) = &raw.duration {
+        out.duration = durations(cx, duration)?;
+    }
     if let Some(vars) = &raw.vars {
         for (name, matcher) in keyed(cx, vars)? {
             if !is_identifier(&name.value) {
@@ -59,6 +64,60 @@ fn keyed(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<(Located<String>, Matche
             cx.locate(key, span.clone()),
             matcher(cx, value.value, span)?,
         ));
+    }
+    Ok(out)
+}
+
+const DURATION_PREDICATES: [&str; 4] = ["lt", "lte", "gt", "gte"];
+
+/// `expect.duration` (or `[defaults.expect] duration`): a table of `lt`, `lte`, `gt`, `gte`,
+/// each a duration written out (`"800ms"`). Not a template: a limit is known when the file is
+/// written, and a typo in it is found before anything is sent.
+pub fn durations(
+    cx: &Cx,
+    value: &Spanned<toml::Value>,
+) -> Result<Vec<(Predicate, Located<Duration>)>, Diagnostic> {
+    let span = cx.span(value);
+    let shape = || {
+        cx.error(
+            "`duration` takes predicates on the response time, e.g. `{ lt = \"800ms\" }`",
+            span.clone(),
+        )
+        .with_help("predicates: lt, lte, gt, gte, each a duration such as \"500ms\" or \"2s\"")
+    };
+    let toml::Value::Table(table) = value.get_ref() else {
+        return Err(shape());
+    };
+    if table.is_empty() {
+        return Err(shape());
+    }
+    let mut out = Vec::with_capacity(table.len());
+    for (key, arg) in table {
+        let at = cx.key_span(span.clone(), key);
+        let pred = match Predicate::from_name(key) {
+            Some(p) if DURATION_PREDICATES.contains(&key.as_str()) => p,
+            _ => {
+                let help = crate::diagnostic::suggest::did_you_mean(key, DURATION_PREDICATES)
+                    .unwrap_or_else(|| "a response time takes lt, lte, gt and gte".to_owned());
+                return Err(cx
+                    .error(format!("unknown duration predicate `{key}`"), at)
+                    .with_help(help));
+            }
+        };
+        let parsed = arg
+            .as_str()
+            .and_then(crate::workflow::convert::parse_duration);
+        let Some(limit) = parsed else {
+            return Err(cx
+                .error(
+                    format!(
+                        "invalid duration {arg} for `{key}`: expected a number with a unit, like \"500ms\", \"2s\""
+                    ),
+                    at,
+                )
+                .with_help("units: ms, s, m, h"));
+        };
+        out.push((pred, cx.locate(limit, at)));
     }
     Ok(out)
 }

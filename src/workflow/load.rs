@@ -12,7 +12,9 @@ use crate::diagnostic::Diagnostic;
 use crate::vars::decl::VarDecl;
 use crate::workflow::assertions;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Cleanup, Defaults, Item, KEPT, Reader, Retry, Step, Steps, Workflow};
+use crate::workflow::model::{
+    Cleanup, Defaults, Expect, Item, KEPT, Reader, Retry, Step, Steps, Workflow,
+};
 use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
 use crate::workflow::request;
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
@@ -395,7 +397,7 @@ fn step(cx: &Cx, r: &RawStep, span: Span, defaults: &Defaults) -> Result<Step, D
         delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
         retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
         prompt: prompts(cx, r.prompt.as_ref())?,
-        expect: assertions::expect(cx, r.expect.as_ref())?,
+        expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),
         extract: match &r.extract {
             Some(t) => assertions::extractions(cx, t)?,
             None => Vec::new(),
@@ -424,8 +426,16 @@ fn cleanup(
         request: request::request(cx, &r.request_keys(), defaults, cx.span(raw))?,
         delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
         retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
-        expect: assertions::expect(cx, r.expect.as_ref())?,
+        expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),
     })
+}
+
+/// A step's own `expect.duration` replaces the file's `[defaults.expect] duration`.
+fn timed(mut expect: Expect, defaults: &Defaults) -> Expect {
+    if expect.duration.is_empty() {
+        expect.duration.clone_from(&defaults.duration);
+    }
+    expect
 }
 
 fn retry(cx: &Cx, raw: &Spanned<crate::workflow::raw::RawRetry>) -> Result<Retry, Diagnostic> {

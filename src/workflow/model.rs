@@ -139,6 +139,8 @@ pub struct Expect {
     pub saml: Vec<(Located<String>, Matcher)>,
     /// Variable name → expected value, checked after the step's extractions.
     pub vars: Vec<(Located<String>, Matcher)>,
+    /// `lt`, `lte`, `gt`, `gte` on the response time; empty: any time passes.
+    pub duration: Vec<(Predicate, Located<Duration>)>,
 }
 
 /// An expected value: equality with a (templated) value, or a set of predicates that must all hold.
@@ -225,6 +227,8 @@ pub struct Defaults {
     pub auth: Option<Auth>,
     pub timeout: Option<Duration>,
     pub follow_redirects: Option<bool>,
+    /// `[defaults.expect] duration`: for every step without an `expect.duration` of its own.
+    pub duration: Vec<(Predicate, Located<Duration>)>,
 }
 
 // A workflow's steps, in order. A long workflow keeps its first steps converted and reads the

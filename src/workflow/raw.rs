@@ -36,6 +36,14 @@ pub struct RawDefaults {
     pub auth: Option<Spanned<toml::Value>>,
     pub timeout: Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,
+    pub expect: Option<RawDefaultExpect>,
+}
+
+/// `[defaults.expect]`: only what can sensibly hold for every step of a file.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaultExpect {
+    pub duration: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +123,8 @@ pub struct RawExpect {
     pub body: Option<Spanned<toml::Value>>,
     pub saml: Option<Spanned<Table>>,
     pub vars: Option<Spanned<Table>>,
+    /// `{ lt = "800ms" }`: predicates on the response time, each a duration.
+    pub duration: Option<Spanned<toml::Value>>,
 }
 
 /// The request-shaped keys shared by steps and cleanups, borrowed for conversion.

@@ -26,6 +26,10 @@ impl Defaults {
             auth: raw.auth.as_ref().map(|a| auth(cx, a)).transpose()?,
             timeout: raw.timeout.as_ref().map(|t| cx.duration(t)).transpose()?,
             follow_redirects: raw.follow_redirects,
+            duration: match raw.expect.as_ref().and_then(|e| e.duration.as_ref()) {
+                Some(d) => crate::workflow::assertions::durations(cx, d)?,
+                None => Vec::new(),
+            },
         })
     }
 }

@@ -50,8 +50,8 @@ struct Workflow {
     /// table `{ value = …, env = "NAME", secret = true }`.
     #[schemars(extend("propertyNames" = { "pattern": IDENTIFIER }))]
     vars: Option<BTreeMap<String, VarEntry>>,
-    /// `headers`, `auth`, `timeout` and `follow_redirects` applied to every step of this file
-    /// unless the step overrides them.
+    /// `headers`, `auth`, `timeout`, `follow_redirects` and `expect.duration` applied to every
+    /// step of this file unless the step overrides them.
     defaults: Option<Defaults>,
     /// The steps, in order.
     steps: Option<Vec<Step>>,
@@ -104,6 +104,32 @@ struct Defaults {
     timeout: Option<Duration>,
     /// Follow redirects (default `false`: a 3xx is the step's response).
     follow_redirects: Option<bool>,
+    /// Expectations for every step and cleanup of this file without their own: `duration`.
+    expect: Option<DefaultExpect>,
+}
+
+/// `[defaults.expect]`: only `duration`, which a step's own `expect.duration` replaces.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct DefaultExpect {
+    /// The response time every step must keep to, e.g. `{ lt = "2s" }`.
+    duration: Option<DurationExpect>,
+}
+
+/// Predicates on the response time (from sending the request to the last byte of the
+/// response, redirects and throttled re-sends included), each a duration. A slow answer
+/// fails the step like any other expectation.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, extend("minProperties" = 1))]
+struct DurationExpect {
+    /// Faster than this, e.g. "800ms".
+    lt: Option<Duration>,
+    /// At most this.
+    lte: Option<Duration>,
+    /// Slower than this.
+    gt: Option<Duration>,
+    /// At least this.
+    gte: Option<Duration>,
 }
 
 /// One HTTP request and what to check and learn from its response; or a `use` step that
@@ -291,6 +317,9 @@ struct Expect {
     saml: Option<BTreeMap<String, Matcher>>,
     /// Variable name → expected value or predicate, checked after the step's extractions.
     vars: Option<BTreeMap<String, Matcher>>,
+    /// The response time: `{ lt = "800ms" }` (`lt`, `lte`, `gt`, `gte`); replaces
+    /// `[defaults.expect] duration`.
+    duration: Option<DurationExpect>,
 }
 
 /// A variable set from the response: a JSONPath string, or a table with exactly one source.

@@ -20,6 +20,7 @@ auth = { bearer = "<<t>>" }
 headers = { Accept = "application/json" }
 timeout = "30s"
 follow_redirects = false
+expect = { duration = { lt = "2s" } }
 [[steps]]
 use = "other.toml"
 name = "Inline"
@@ -45,6 +46,7 @@ cleanup = { method = "DELETE", url = "<<apiPath>>/x/<<id>>", auth = "none" }
 [steps.expect]
 status = [200, 201]
 body = { contains = "x" }
+duration = { lt = "800ms", gte = "1ms" }
 [steps.expect.json]
 "$.status" = "COMPLETED"
 "$.list" = { len = 1 }
@@ -189,6 +191,18 @@ fn mistakes_are_rejected_by_the_schema_and_the_loader() {
         ("auth string", format!("{STEP}auth = \"basic\"\n")),
         ("bad duration", format!("{STEP}timeout = \"30\"\n")),
         ("bad status", format!("{STEP}expect = {{ status = 99 }}\n")),
+        (
+            "bad duration limit",
+            format!("{STEP}expect.duration = {{ lt = \"fast\" }}\n"),
+        ),
+        (
+            "unknown duration predicate",
+            format!("{STEP}expect.duration = {{ eq = \"1s\" }}\n"),
+        ),
+        (
+            "a default expectation other than duration",
+            "name = \"w\"\n[defaults.expect]\nstatus = 200\n".to_owned(),
+        ),
         (
             "unknown expect key",
             format!("{STEP}expect = {{ code = 200 }}\n"),

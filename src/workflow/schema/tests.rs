@@ -75,3 +75,28 @@ fn requires_is_an_array_of_variables_or_a_table_of_vars_roles_and_products() {
         assert!(!errors(&v, bad).is_empty(), "accepted: {bad}");
     }
 }
+
+#[test]
+fn duration_expectations_take_duration_predicates_on_a_step_and_in_defaults() {
+    let v = validator();
+    for good in [
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = { lt = \"800ms\" }\n",
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = { gte = \"1s\", lte = \"2m\" }\n",
+        "name = \"w\"\n[defaults.expect]\nduration = { lt = \"2s\" }\n",
+    ] {
+        assert!(
+            errors(&v, good).is_empty(),
+            "{good}: {:?}",
+            errors(&v, good)
+        );
+    }
+    for bad in [
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = { lt = \"fast\" }\n",
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = { under = \"1s\" }\n",
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = \"800ms\"\n",
+        "name = \"w\"\n[[steps]]\nname = \"a\"\nurl = \"u\"\nexpect.duration = {}\n",
+        "name = \"w\"\n[defaults.expect]\nstatus = 200\n",
+    ] {
+        assert!(!errors(&v, bad).is_empty(), "accepted: {bad}");
+    }
+}
