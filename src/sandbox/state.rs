@@ -1,6 +1,22 @@
 //! Shared state of one sandbox instance: the resource store, issued tokens and the outbox.
 //!
 //! The management API (`mgmt`) and the auth host (`auth`) both hold an `Arc<SandboxState>`.
+//! What the state holds is defined below it (one record per module), so the state depends on
+//! no handler: handlers depend on the state.
+
+pub mod auth;
+pub mod authorize_request;
+pub mod code;
+pub mod davinci;
+pub mod device;
+pub mod external;
+pub mod flow;
+pub mod grant;
+pub mod identity;
+pub mod mobile;
+pub mod refresh;
+pub mod saml_request;
+pub mod session;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -46,7 +62,7 @@ pub struct SandboxState {
     /// Messages a real tenant would email or text (OTPs, verification codes).
     pub outbox: Mutex<Vec<Value>>,
     /// The auth host's flows, codes, refresh tokens, device grants, sessions and signing key.
-    pub auth: crate::sandbox::auth::AuthState,
+    pub auth: auth::AuthState,
 }
 
 impl SandboxState {

@@ -47,53 +47,7 @@ use axum::routing::{get, post};
 
 use crate::sandbox::state::SandboxState;
 
-/// Lifetimes the auth host applies, adjustable for tests.
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    /// Authorization codes (seconds).
-    pub code_seconds: i64,
-    /// Sign-on flows: PingOne's 15 minutes.
-    pub flow_seconds: i64,
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        Self {
-            code_seconds: 60,
-            flow_seconds: 900,
-        }
-    }
-}
-
-/// The auth host's own runtime state, held inside [`SandboxState`]: the signing key, a clock
-/// tests can move, and every short-lived grant, each in a map whose entries expire.
-#[derive(Debug, Default)]
-pub struct AuthState {
-    pub clock: clock::Clock,
-    pub config: AuthConfig,
-    pub key: keys::SigningKey,
-    /// Authorization codes.
-    pub codes: expiring::Expiring<code_grant::CodeRecord>,
-    /// Refresh tokens by their text.
-    pub refresh: expiring::Expiring<refresh::RefreshRecord>,
-    /// Device grants by device code.
-    pub devices: expiring::Expiring<device::DeviceGrant>,
-    /// Device codes by normalized user code.
-    pub user_codes: expiring::Expiring<String>,
-    /// The latest `client_credentials` token per client and scopes, reused within its second.
-    pub client_tokens: expiring::Expiring<String>,
-    /// Sign-on flows by id.
-    pub flows: expiring::Expiring<flow::Flow>,
-    /// Simulated DaVinci flows by interaction id.
-    pub davinci: expiring::Expiring<davinci::DaVinciFlow>,
-    /// SSO sessions by id (the `ST` cookie's value).
-    pub sessions: expiring::Expiring<session::Session>,
-    /// External authentications in progress, by their `state` value.
-    pub external: expiring::Expiring<external::ExternalAuth>,
-    /// The simulated Facebook's dialog codes and access tokens.
-    pub facebook_codes: expiring::Expiring<serde_json::Value>,
-    pub facebook_tokens: expiring::Expiring<serde_json::Value>,
-}
+pub use crate::sandbox::state::auth::{AuthConfig, AuthState};
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
 pub fn router() -> Router<Arc<SandboxState>> {

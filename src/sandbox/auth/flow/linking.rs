@@ -17,17 +17,7 @@ use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::mgmt::users::create_user;
 use crate::sandbox::state::SandboxState;
-
-/// The account at the provider, as the callback learned it.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub provider_id: String,
-    pub provider_type: String,
-    /// The provider's subject (`sub`, a Facebook id, a SAML `NameID`).
-    pub external_id: String,
-    /// What the provider says about the user (`email`, `name`, ...): `providerAttributes`.
-    pub attributes: Value,
-}
+pub use crate::sandbox::state::identity::Identity;
 
 /// The AMR value PingOne records for sign-on at an external provider.
 pub const FEDERATED: &str = "fed";
