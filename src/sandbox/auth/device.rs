@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::sandbox::auth::client_auth;
+use crate::sandbox::auth::code_grant;
 use crate::sandbox::auth::directory::{self, app::App};
 use crate::sandbox::auth::issue;
+use crate::sandbox::auth::no_store::no_store;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
 use crate::sandbox::auth::scopes;
-use crate::sandbox::auth::{code_grant, token::no_store};
 use crate::sandbox::state::SandboxState;
 pub use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
 

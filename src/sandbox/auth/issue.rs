@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 
 use crate::sandbox::auth::claims;
 use crate::sandbox::auth::jwt::b64url;
-use crate::sandbox::auth::refresh::RefreshRecord;
 pub use crate::sandbox::state::grant::Grant;
+use crate::sandbox::state::refresh::RefreshRecord;
 use crate::sandbox::state::{IssuedToken, SandboxState};
 
 /// The issuer of environment `env`: `{authPath}/{envID}/as`.

@@ -16,8 +16,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::sandbox::auth::api_error::ApiError;
-use crate::sandbox::auth::flow::engine::Need;
-use crate::sandbox::auth::flow::{Flow, Status, mfa};
+use crate::sandbox::auth::flow::mfa::device_policy;
+use crate::sandbox::auth::flow::need::Need;
+use crate::sandbox::auth::flow::{Flow, Status};
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::state::SandboxState;
@@ -80,7 +81,7 @@ pub fn verify_payload(
 
 /// The policy's `mobile.applications` entry for `app`, when mobile authentication is on.
 fn app_entry(store: &Store, env: &str, action: &Value, app: &str) -> Option<(Value, bool)> {
-    let policy = mfa::policy(store, env, action)?;
+    let policy = device_policy::for_action(store, env, action)?;
     let mobile = policy.get("mobile")?;
     if mobile.get("enabled") != Some(&json!(true)) {
         return None;

@@ -24,6 +24,7 @@ pub mod jwt;
 pub mod keys;
 pub mod login_hint;
 pub mod mobile;
+pub mod no_store;
 pub mod oauth_error;
 pub mod pkce;
 pub mod refresh;

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::populations::default_population;
+use super::default_population::default_population;
 use crate::sandbox::store::Store;
 
 pub use super::agreements::{current_revision, has_current_consent, language_for, record_consent};

@@ -12,3 +12,6 @@ pub struct Identity {
     /// What the provider says about the user (`email`, `name`, ...): `providerAttributes`.
     pub attributes: Value,
 }
+
+/// The AMR value PingOne records for sign-on at an external provider.
+pub const FEDERATED: &str = "fed";

@@ -10,17 +10,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::login::signed_on;
+use super::subject::signed_on;
 use super::{Flow, Status, engine, render};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::mgmt::users::create_user;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::identity::Identity;
-
-/// The AMR value PingOne records for sign-on at an external provider.
-pub const FEDERATED: &str = "fed";
+pub use crate::sandbox::state::identity::{FEDERATED, Identity};
 
 /// The browser's way back from the provider: the flow is saved and the browser sent on to the
 /// sign-on page; a flow the arrival completed started a session, whose `ST` cookie it gets
