@@ -4,19 +4,19 @@
 //! What the state holds is defined below it (one record per module), so the state depends on
 //! no handler: handlers depend on the state.
 
-pub mod auth;
-pub mod authorize_request;
-pub mod code;
-pub mod davinci;
-pub mod device;
-pub mod external;
-pub mod flow;
-pub mod grant;
-pub mod identity;
-pub mod mobile;
-pub mod refresh;
-pub mod saml_request;
-pub mod session;
+pub(crate) mod auth;
+pub(crate) mod authorize_request;
+pub(crate) mod code;
+pub(crate) mod davinci;
+pub(crate) mod device;
+pub(crate) mod external;
+pub(crate) mod flow;
+pub(crate) mod grant;
+pub(crate) mod identity;
+pub(crate) mod mobile;
+pub(crate) mod refresh;
+pub(crate) mod saml_request;
+pub(crate) mod session;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -97,11 +97,6 @@ impl SandboxState {
 
 /// How often (clock seconds) `insert_token` sweeps dead tokens out.
 const PRUNE_EVERY_SECS: i64 = 60;
-
-/// Seconds since the Unix epoch, the unit of `IssuedToken::expires_at`.
-pub fn unix_now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,45 +1,46 @@
 //! The sandbox's auth host (`/{envID}/as/...`, flows, device, SAML): PingOne's OAuth 2.0 /
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
-pub mod api_error;
-pub mod auth_codes;
-pub mod authorize;
-pub mod certificate;
-pub mod claims;
-pub mod client_auth;
-pub mod client_jwks;
-pub mod clock;
-pub mod code_grant;
-pub mod davinci;
-pub mod device;
-pub mod device_flow;
-pub mod directory;
-pub mod discovery;
-pub mod expiring;
-pub mod external;
-pub mod flow;
-pub mod introspect;
-pub mod issue;
+// `jwt` is public for tests that sign their own JWTs; the rest is the sandbox's own.
+pub(crate) mod api_error;
+pub(crate) mod auth_codes;
+pub(crate) mod authorize;
+pub(crate) mod certificate;
+pub(crate) mod claims;
+pub(crate) mod client_auth;
+pub(crate) mod client_jwks;
+pub(crate) mod clock;
+pub(crate) mod code_grant;
+pub(crate) mod davinci;
+pub(crate) mod device;
+pub(crate) mod device_flow;
+pub(crate) mod directory;
+pub(crate) mod discovery;
+pub(crate) mod expiring;
+pub(crate) mod external;
+pub(crate) mod flow;
+pub(crate) mod introspect;
+pub(crate) mod issue;
 pub mod jwt;
-pub mod keys;
-pub mod login_hint;
-pub mod mobile;
-pub mod no_store;
-pub mod oauth_error;
-pub mod pkce;
-pub mod refresh;
-pub mod request;
-pub mod resume;
-pub mod saml;
-pub mod saml_metadata;
-pub mod saml_sign;
-pub mod saml_sp;
-pub mod saml_xml;
-pub mod scopes;
-pub mod session;
-pub mod signoff;
-pub mod token;
-pub mod userinfo;
+pub(crate) mod keys;
+pub(crate) mod login_hint;
+pub(crate) mod mobile;
+pub(crate) mod no_store;
+pub(crate) mod oauth_error;
+pub(crate) mod pkce;
+pub(crate) mod refresh;
+pub(crate) mod request;
+pub(crate) mod resume;
+pub(crate) mod saml;
+pub(crate) mod saml_metadata;
+pub(crate) mod saml_sign;
+pub(crate) mod saml_sp;
+pub(crate) mod saml_xml;
+pub(crate) mod scopes;
+pub(crate) mod session;
+pub(crate) mod signoff;
+pub(crate) mod token;
+pub(crate) mod userinfo;
 
 use std::sync::Arc;
 
@@ -48,10 +49,10 @@ use axum::routing::{get, post};
 
 use crate::sandbox::state::SandboxState;
 
-pub use crate::sandbox::state::auth::{AuthConfig, AuthState};
+pub(crate) use crate::sandbox::state::auth::AuthState;
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
-pub fn router() -> Router<Arc<SandboxState>> {
+pub(crate) fn router() -> Router<Arc<SandboxState>> {
     Router::new()
         .route(
             "/{envID}/as/authorize",

@@ -11,7 +11,6 @@ use crate::sandbox::auth::issue::{self, Grant};
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::refresh::RefreshRecord;
 
 /// Exchanges a refresh token for new tokens.
 pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult<Value> {

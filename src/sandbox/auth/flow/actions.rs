@@ -22,10 +22,16 @@ pub fn run(
         "password.reset" => login::reset(state, flow, body),
         "password.forgot" => recovery::forgot(state, flow, body),
         "password.recover" => recovery::recover(state, flow, body),
-        "password.sendRecoveryCode" => recovery::resend(state, flow),
+        "password.sendRecoveryCode" => {
+            recovery::resend(state, flow);
+            Ok(())
+        }
         "user.register" => registration::register(state, flow, body),
         "user.verify" => registration::verify(state, flow, body),
-        "user.sendVerificationCode" => registration::resend(state, flow),
+        "user.sendVerificationCode" => {
+            registration::resend(state, flow);
+            Ok(())
+        }
         "device.select" => mfa::answer::select(state, flow, body),
         "otp.check" => mfa::answer::check(state, flow, body),
         "user.consent" => agreement::answer::consent(state, flow, body),

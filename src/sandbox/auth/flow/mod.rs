@@ -23,7 +23,7 @@ pub mod transaction;
 
 use crate::sandbox::state::SandboxState;
 
-pub use crate::sandbox::state::flow::{Flow, Mfa, Origin};
+pub use crate::sandbox::state::flow::{Flow, Origin};
 pub use status::Status;
 
 /// Stores `flow` (replacing its previous state).

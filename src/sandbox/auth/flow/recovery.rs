@@ -33,9 +33,8 @@ pub fn forgot(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
 }
 
 /// `password.sendRecoveryCode`: a new code replaces the old one.
-pub fn resend(state: &SandboxState, flow: &mut Flow) -> ApiResult<()> {
+pub fn resend(state: &SandboxState, flow: &Flow) {
     send_code(state, flow);
-    Ok(())
 }
 
 fn send_code(state: &SandboxState, flow: &Flow) {

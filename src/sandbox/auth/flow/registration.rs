@@ -142,7 +142,6 @@ pub fn verify(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
 }
 
 /// `user.sendVerificationCode`: a new code replaces the old one.
-pub fn resend(state: &SandboxState, flow: &mut Flow) -> ApiResult<()> {
+pub fn resend(state: &SandboxState, flow: &Flow) {
     send_code(state, flow);
-    Ok(())
 }
