@@ -1,6 +1,22 @@
 //! Shared state of one sandbox instance: the resource store, issued tokens and the outbox.
 //!
 //! The management API (`mgmt`) and the auth host (`auth`) both hold an `Arc<SandboxState>`.
+//! What the state holds is defined below it (one record per module), so the state depends on
+//! no handler: handlers depend on the state.
+
+pub(crate) mod auth;
+pub(crate) mod authorize_request;
+pub(crate) mod code;
+pub(crate) mod davinci;
+pub(crate) mod device;
+pub(crate) mod external;
+pub(crate) mod flow;
+pub(crate) mod grant;
+pub(crate) mod identity;
+pub(crate) mod mobile;
+pub(crate) mod refresh;
+pub(crate) mod saml_request;
+pub(crate) mod session;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -46,7 +62,7 @@ pub struct SandboxState {
     /// Messages a real tenant would email or text (OTPs, verification codes).
     pub outbox: Mutex<Vec<Value>>,
     /// The auth host's flows, codes, refresh tokens, device grants, sessions and signing key.
-    pub auth: crate::sandbox::auth::AuthState,
+    pub auth: auth::AuthState,
 }
 
 impl SandboxState {
@@ -81,11 +97,6 @@ impl SandboxState {
 
 /// How often (clock seconds) `insert_token` sweeps dead tokens out.
 const PRUNE_EVERY_SECS: i64 = 60;
-
-/// Seconds since the Unix epoch, the unit of `IssuedToken::expires_at`.
-pub fn unix_now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
 
 #[cfg(test)]
 mod tests {

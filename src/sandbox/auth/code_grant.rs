@@ -10,17 +10,7 @@ use crate::sandbox::auth::pkce;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::scopes;
 use crate::sandbox::state::SandboxState;
-
-/// What an authorization code stands for.
-#[derive(Debug, Clone)]
-pub struct CodeRecord {
-    pub grant: Grant,
-    /// The `redirect_uri` sent to authorize, which the token request must repeat.
-    pub redirect_uri: Option<String>,
-    pub code_challenge: Option<String>,
-    /// `S256` or `plain` (the default when a challenge came without a method).
-    pub challenge_method: String,
-}
+pub use crate::sandbox::state::code::CodeRecord;
 
 /// Stores `record` and returns its one-time code.
 pub fn mint(state: &SandboxState, record: CodeRecord) -> String {

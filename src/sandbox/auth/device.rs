@@ -12,34 +12,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::sandbox::auth::client_auth;
+use crate::sandbox::auth::code_grant;
 use crate::sandbox::auth::directory::{self, app::App};
-use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::issue;
+use crate::sandbox::auth::no_store::no_store;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
-use crate::sandbox::auth::scopes::{self, Resolved};
-use crate::sandbox::auth::{code_grant, token::no_store};
+use crate::sandbox::auth::scopes;
 use crate::sandbox::state::SandboxState;
-
-/// Where a device grant stands.
-#[derive(Debug, Clone)]
-pub enum DeviceStatus {
-    Pending,
-    Approved(Box<Grant>),
-    Denied,
-}
-
-/// One device authorization.
-#[derive(Debug, Clone)]
-pub struct DeviceGrant {
-    pub env_id: String,
-    pub client_id: String,
-    pub user_code: String,
-    pub scopes: Resolved,
-    /// Seconds the device must wait between polls; grows by 5 at each `slow_down`.
-    pub interval: i64,
-    pub last_poll_ms: Option<i64>,
-    pub status: DeviceStatus,
-}
+pub use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
 
 /// `POST /{envID}/as/device_authorization`.
 pub async fn authorization(

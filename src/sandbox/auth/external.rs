@@ -25,16 +25,7 @@ use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::simulated::facebook;
 use crate::sandbox::state::SandboxState;
-
-/// One external authentication in progress, by its `state` value.
-#[derive(Debug, Clone)]
-pub struct ExternalAuth {
-    pub env: String,
-    pub flow_id: String,
-    pub provider_id: String,
-    pub nonce: String,
-    pub redirect_uri: String,
-}
+pub use crate::sandbox::state::external::ExternalAuth;
 
 /// `GET /{envID}/rp/authenticate?providerId=&flowId=`.
 pub async fn authenticate(

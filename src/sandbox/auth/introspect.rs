@@ -34,7 +34,7 @@ pub async fn introspect(
     body: Bytes,
 ) -> Response {
     match handle(&state, &env, &headers, &body) {
-        Ok(json) => crate::sandbox::auth::token::no_store(axum::Json(json).into_response()),
+        Ok(json) => crate::sandbox::auth::no_store::no_store(axum::Json(json).into_response()),
         Err(e) => e.into_response(),
     }
 }

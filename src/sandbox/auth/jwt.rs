@@ -13,13 +13,13 @@ pub fn b64url(bytes: &[u8]) -> String {
 }
 
 /// Decodes base64url, tolerating padding a client may have added.
-pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn b64url_decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).ok()
 }
 
 /// A JWT split into its parts; nothing about it is trusted yet.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub header: Value,
     pub claims: Value,
     /// `header.payload`, the bytes the signature covers.
@@ -28,7 +28,7 @@ pub struct Parsed {
 }
 
 /// Splits and decodes a compact JWS; `None` if it is not one.
-pub fn parse(token: &str) -> Option<Parsed> {
+pub(crate) fn parse(token: &str) -> Option<Parsed> {
     let mut parts = token.split('.');
     let (h, p, s) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -48,7 +48,7 @@ pub fn parse(token: &str) -> Option<Parsed> {
 }
 
 /// `header.payload` for the given JSON values.
-pub fn signing_input(header: &Value, claims: &Value) -> String {
+pub(crate) fn signing_input(header: &Value, claims: &Value) -> String {
     format!(
         "{}.{}",
         b64url(header.to_string().as_bytes()),
@@ -80,15 +80,10 @@ fn hmac_algorithm(alg: &str) -> Option<hmac::Algorithm> {
     }
 }
 
-/// Whether `parsed` is an HS256 JWT whose signature matches `secret`.
-pub fn verify_hs256(parsed: &Parsed, secret: &[u8]) -> bool {
-    parsed.header.get("alg").and_then(Value::as_str) == Some("HS256") && verify_hmac(parsed, secret)
-}
-
 /// Whether `parsed` is signed with HS256, HS384 or HS512 (the header's `alg`) and its
 /// signature matches `secret`: the algorithms PingOne accepts for `CLIENT_SECRET_JWT`, request
 /// objects and login hint tokens.
-pub fn verify_hmac(parsed: &Parsed, secret: &[u8]) -> bool {
+pub(crate) fn verify_hmac(parsed: &Parsed, secret: &[u8]) -> bool {
     let Some(algorithm) = parsed
         .header
         .get("alg")
@@ -111,8 +106,9 @@ mod tests {
         let token = sign_hs256(&json!({"iss": "app", "exp": 1}), b"secret");
         let parsed = parse(&token).expect("a JWT");
         assert_eq!(parsed.claims["iss"], "app");
-        assert!(verify_hs256(&parsed, b"secret"));
-        assert!(!verify_hs256(&parsed, b"other"));
+        assert_eq!(parsed.header["alg"], "HS256");
+        assert!(verify_hmac(&parsed, b"secret"));
+        assert!(!verify_hmac(&parsed, b"other"));
         let forged = token.replacen('.', ".e30.", 1);
         assert!(parse(&forged).is_none(), "four segments is not a JWS");
     }
@@ -133,6 +129,6 @@ mod tests {
             signing_input: "a.b".into(),
             signature: b64url_decode("j-64Xf4O5ZEXP-qQsHKDtNnvAIHe3v1wxoNRgirN2JQ").expect("b64"),
         };
-        assert!(verify_hs256(&parsed, b"k"));
+        assert!(verify_hmac(&parsed, b"k"));
     }
 }

@@ -16,11 +16,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::sandbox::auth::api_error::ApiError;
-use crate::sandbox::auth::flow::engine::Need;
-use crate::sandbox::auth::flow::{Flow, Status, mfa};
+use crate::sandbox::auth::flow::mfa::device_policy;
+use crate::sandbox::auth::flow::need::Need;
+use crate::sandbox::auth::flow::{Flow, Status};
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::state::SandboxState;
+pub use crate::sandbox::state::mobile::MobileSignOn;
 use crate::sandbox::store::Store;
 
 pub const INSTALLATIONS: &str = "mobileInstallations";
@@ -33,17 +35,6 @@ pub const PAIRING_CLAIM: &str = "p1.pairingKey";
 pub const AMR: &str = "mca";
 /// How long an offered pairing key stays valid (PingOne's pairing keys: 10 minutes).
 pub const PAIRING_SECONDS: i64 = 600;
-
-/// The phone a flow's `mobilePayload` named, and what the MFA action did for it.
-#[derive(Debug, Clone, Default)]
-pub struct MobileSignOn {
-    pub installation_id: String,
-    /// The pairing key offered in this flow's ID token.
-    pub pairing_id: Option<String>,
-    /// The silent push sent for extra verification, and whether the phone acknowledged it.
-    pub push_id: Option<String>,
-    pub push_acknowledged: bool,
-}
 
 /// The opaque payload the SDK's `generateMobilePayload()` returns for `installation`.
 pub fn encode_payload(installation: &str, application: &str) -> String {
@@ -90,7 +81,7 @@ pub fn verify_payload(
 
 /// The policy's `mobile.applications` entry for `app`, when mobile authentication is on.
 fn app_entry(store: &Store, env: &str, action: &Value, app: &str) -> Option<(Value, bool)> {
-    let policy = mfa::policy(store, env, action)?;
+    let policy = device_policy::for_action(store, env, action)?;
     let mobile = policy.get("mobile")?;
     if mobile.get("enabled") != Some(&json!(true)) {
         return None;

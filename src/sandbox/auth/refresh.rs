@@ -12,17 +12,6 @@ use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::state::SandboxState;
 
-/// What a refresh token stands for.
-#[derive(Debug, Clone)]
-pub struct RefreshRecord {
-    pub grant: Grant,
-    /// Shared by all rotations of one original grant.
-    pub family: String,
-    /// When it was first exchanged, in milliseconds (kept for the grace period and to detect
-    /// replays).
-    pub used_at: Option<i64>,
-}
-
 /// Exchanges a refresh token for new tokens.
 pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult<Value> {
     if !app.has_grant("REFRESH_TOKEN") {

@@ -78,11 +78,6 @@ pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((form_decode(user), form_decode(password)))
 }
 
-/// Whether an `Authorization` header of any scheme was sent.
-pub fn has_authorization(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::AUTHORIZATION)
-}
-
 /// `Authorization: Bearer` token.
 pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -22,19 +22,7 @@ use crate::sandbox::auth::saml_xml;
 use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::filter::Filter;
 use crate::sandbox::state::SandboxState;
-
-/// What the service provider asked for.
-#[derive(Debug, Clone)]
-pub struct SamlRequest {
-    pub app_id: String,
-    pub sp_entity_id: String,
-    pub acs_url: String,
-    /// The `AuthnRequest`'s `ID` (`InResponseTo`); none for IdP-initiated sign-on.
-    pub request_id: Option<String>,
-    pub relay_state: Option<String>,
-    pub assertion_duration: i64,
-    pub name_id_format: Option<String>,
-}
+pub use crate::sandbox::state::saml_request::SamlRequest;
 
 /// `POST /{envID}/saml20/idp/sso` (form `SAMLRequest`, `RelayState`), also as GET with an
 /// undeflated `SAMLRequest`.

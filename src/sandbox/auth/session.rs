@@ -8,21 +8,10 @@ use serde_json::{Value, json};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::request::cookie;
 use crate::sandbox::state::SandboxState;
+pub use crate::sandbox::state::session::Session;
 
 /// Session lifetime: PingOne's `ST` cookie lives 30 days.
 pub const SESSION_SECONDS: i64 = 2_592_000;
-
-/// One signed-on user in one environment.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub id: String,
-    pub env_id: String,
-    pub user_id: String,
-    /// Unix seconds of the last authentication.
-    pub auth_time: i64,
-    pub amr: Vec<String>,
-    pub acr: Option<String>,
-}
 
 /// Starts a session for `user_id`, records it under the user, and stamps the user's
 /// `lastSignOn`.

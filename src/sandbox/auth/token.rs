@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::sandbox::auth::client_auth;
 use crate::sandbox::auth::directory::{self, app::App};
 use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::no_store::no_store;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
 use crate::sandbox::auth::scopes;
@@ -32,14 +33,6 @@ pub async fn token(
         Ok(json) => no_store(axum::Json(json).into_response()),
         Err(e) => e.into_response(),
     }
-}
-
-/// Marks a token response uncacheable (RFC 6749 §5.1).
-pub fn no_store(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    response
 }
 
 fn handle(state: &SandboxState, env: &str, headers: &HeaderMap, body: &[u8]) -> OAuthResult<Value> {

@@ -10,8 +10,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::catalog::SingleDefault;
 use super::error::{ApiError, ApiResult, Detail};
+use super::single_default::SingleDefault;
 use super::spec::{Ctx, Hooks};
 use crate::sandbox::store::Store;
 

@@ -41,17 +41,8 @@ impl ListQuery {
         }
         Ok(out)
     }
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.raw
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
     pub fn includes(&self, name: &str) -> bool {
         self.include.iter().any(|x| x.eq_ignore_ascii_case(name))
-    }
-    pub fn expands(&self, name: &str) -> bool {
-        self.expand.iter().any(|x| x.eq_ignore_ascii_case(name))
     }
     pub fn keep(&self, doc: &Value) -> bool {
         self.filter.as_ref().is_none_or(|f| f.matches(doc))

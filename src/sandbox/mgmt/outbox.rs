@@ -27,7 +27,6 @@ pub enum Code<'a> {
     Otp(&'a str),
     /// A verification or recovery code: sets `code`.
     Code(&'a str),
-    None,
 }
 
 /// One message to put in the outbox.
@@ -49,7 +48,7 @@ pub struct Message<'a> {
 
 impl Message<'_> {
     /// The stored JSON form.
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(self) -> Value {
         let mut v = json!({
             "id": hal::new_id(),
             "to": self.to,
@@ -65,7 +64,6 @@ impl Message<'_> {
         match self.code {
             Code::Otp(otp) => v["otp"] = json!(otp),
             Code::Code(code) => v["code"] = json!(code),
-            Code::None => {}
         }
         v
     }

@@ -16,7 +16,7 @@ use super::hal;
 use super::password_policy::{policy_error, policy_for, violations};
 use crate::sandbox::store::Store;
 
-pub const PASSWORDS: &str = "passwords";
+pub(crate) const PASSWORDS: &str = "passwords";
 
 fn hash(salt: &str, password: &str) -> String {
     let digest = Sha256::digest(format!("{salt}{password}").as_bytes());
@@ -35,13 +35,17 @@ pub fn check_password(store: &Store, env_id: &str, user_id: &str, password: &str
 }
 
 /// `OK`, `MUST_CHANGE_PASSWORD`, or `None` when the user has no password.
-pub fn password_status<'a>(store: &'a Store, env_id: &str, user_id: &str) -> Option<&'a str> {
+pub(crate) fn password_status<'a>(
+    store: &'a Store,
+    env_id: &str,
+    user_id: &str,
+) -> Option<&'a str> {
     store.get(env_id, PASSWORDS, user_id)?["status"].as_str()
 }
 
 /// Sets a user's password after checking it against their password policy and history.
 /// `force_change` leaves the status `MUST_CHANGE_PASSWORD`.
-pub fn set_password(
+pub(crate) fn set_password(
     store: &mut Store,
     env_id: &str,
     user_id: &str,
@@ -81,7 +85,7 @@ pub fn set_password(
 }
 
 /// Checks a candidate password against the user's policy, current password and history.
-pub fn check_new_password(
+pub(crate) fn check_new_password(
     store: &Store,
     env_id: &str,
     user: &Value,
@@ -119,7 +123,7 @@ pub fn check_new_password(
 }
 
 /// Sets the password status (`MUST_CHANGE_PASSWORD` after an admin forces a change).
-pub fn set_status(store: &mut Store, env_id: &str, user_id: &str, status: &str) -> bool {
+pub(crate) fn set_status(store: &mut Store, env_id: &str, user_id: &str, status: &str) -> bool {
     match store.get_mut(env_id, PASSWORDS, user_id) {
         Some(doc) => {
             doc["status"] = json!(status);
@@ -130,7 +134,7 @@ pub fn set_status(store: &mut Store, env_id: &str, user_id: &str, status: &str) 
 }
 
 /// Counts a failed check; returns the failures remaining before lockout.
-pub fn record_failure(store: &mut Store, env_id: &str, user_id: &str, limit: u64) -> u64 {
+pub(crate) fn record_failure(store: &mut Store, env_id: &str, user_id: &str, limit: u64) -> u64 {
     let Some(doc) = store.get_mut(env_id, PASSWORDS, user_id) else {
         return limit;
     };
@@ -140,7 +144,7 @@ pub fn record_failure(store: &mut Store, env_id: &str, user_id: &str, limit: u64
 }
 
 /// Resets the failure counter after a successful check.
-pub fn record_success(store: &mut Store, env_id: &str, user_id: &str) {
+pub(crate) fn record_success(store: &mut Store, env_id: &str, user_id: &str) {
     if let Some(doc) = store.get_mut(env_id, PASSWORDS, user_id) {
         doc["failures"] = json!(0);
     }

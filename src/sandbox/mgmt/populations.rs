@@ -9,16 +9,6 @@ use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
 use super::validate::text;
 use crate::sandbox::store::Store;
 
-/// The id of the environment's default population.
-pub fn default_population(store: &Store, env_id: &str) -> Option<String> {
-    store
-        .list(env_id, "populations")
-        .find(|p| p["default"] == true)
-        .or_else(|| store.list(env_id, "populations").next())
-        .and_then(|p| p["id"].as_str())
-        .map(str::to_owned)
-}
-
 struct PopulationHooks;
 
 impl Hooks for PopulationHooks {

@@ -15,6 +15,7 @@ use super::crud::{self, ctx};
 use super::error::{ApiError, ApiResult};
 use super::filter::Filter;
 use super::hal;
+use super::inactive_by_default::InactiveByDefault;
 use super::list::envelope;
 use super::spec::{Ctx, Hooks, Kind, Ops, Params, Scope, Spec};
 use super::store_config;
@@ -38,21 +39,6 @@ const BASE: Spec = Spec {
     ops: Ops::ALL,
     hooks: &InactiveByDefault,
 };
-
-pub struct InactiveByDefault;
-
-impl Hooks for InactiveByDefault {
-    fn prepare(
-        &self,
-        _ctx: &Ctx,
-        _store: &Store,
-        doc: &mut Map<String, Value>,
-        _existing: Option<&Value>,
-    ) -> ApiResult<()> {
-        doc.entry("status").or_insert(json!("INACTIVE"));
-        Ok(())
-    }
-}
 
 pub static PROPAGATION_PLANS: Spec = Spec {
     name: "plans",

@@ -21,13 +21,13 @@ use super::spec::{Ops, Params, Plain, Scope, Spec};
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::store::Store;
 
-pub const APPLICATION_SECRETS: &str = "applicationSecrets";
-pub const RESOURCE_SECRETS: &str = "resourceSecrets";
+pub(crate) const APPLICATION_SECRETS: &str = "applicationSecrets";
+pub(crate) const RESOURCE_SECRETS: &str = "resourceSecrets";
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
 /// A new random secret: 64 characters, as PingOne's.
-pub fn generate() -> String {
+pub(crate) fn generate() -> String {
     let mut rng = rand::rng();
     (0..64)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
@@ -44,22 +44,17 @@ pub fn put_application_secret(store: &mut Store, env_id: &str, app_id: &str, sec
 }
 
 /// Stores (replacing) the current secret of a resource.
-pub fn put_resource_secret(store: &mut Store, env_id: &str, resource_id: &str, secret: &str) {
+pub(crate) fn put_resource_secret(
+    store: &mut Store,
+    env_id: &str,
+    resource_id: &str,
+    secret: &str,
+) {
     store.put(
         env_id,
         RESOURCE_SECRETS,
         json!({ "id": resource_id, "secret": secret }),
     );
-}
-
-/// The current secret of an application.
-pub fn application_secret<'a>(store: &'a Store, env_id: &str, app_id: &str) -> Option<&'a str> {
-    store.get(env_id, APPLICATION_SECRETS, app_id)?["secret"].as_str()
-}
-
-/// The current secret of a resource.
-pub fn resource_secret<'a>(store: &'a Store, env_id: &str, resource_id: &str) -> Option<&'a str> {
-    store.get(env_id, RESOURCE_SECRETS, resource_id)?["secret"].as_str()
 }
 
 fn matches(
@@ -82,7 +77,7 @@ fn matches(
 }
 
 /// Whether `candidate` is the application's current secret (or its unexpired previous one).
-pub fn application_secret_matches(
+pub(crate) fn application_secret_matches(
     store: &Store,
     env_id: &str,
     app_id: &str,
@@ -92,7 +87,7 @@ pub fn application_secret_matches(
 }
 
 /// Whether `candidate` is the resource's current secret (or its unexpired previous one).
-pub fn resource_secret_matches(
+pub(crate) fn resource_secret_matches(
     store: &Store,
     env_id: &str,
     resource_id: &str,
@@ -129,7 +124,7 @@ static RESOURCE_SECRET: Spec = Spec {
 type St = State<Arc<SandboxState>>;
 
 /// `GET` (read) and `POST` (rotate) on application and resource secrets.
-pub fn routes() -> Router<Arc<SandboxState>> {
+pub(crate) fn routes() -> Router<Arc<SandboxState>> {
     let mut router = Router::new();
     for spec in [&APP_SECRET, &RESOURCE_SECRET] {
         router = router.route(

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::propagation::InactiveByDefault;
+use super::inactive_by_default::InactiveByDefault;
 use super::spec::{Ctx, Hooks};
 use super::validate::text;
 use crate::sandbox::store::Store;

@@ -8,7 +8,7 @@ const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const STEP: i64 = 30;
 
 /// A new random secret, Base32 (RFC 4648, no padding), 160 bits.
-pub fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     let mut rng = rand::rng();
     let bytes: Vec<u8> = (0..20).map(|_| rng.random::<u8>()).collect();
     encode(&bytes)
@@ -63,14 +63,14 @@ pub fn code_at(secret: &str, unix_secs: i64) -> Option<String> {
 }
 
 /// Whether `code` matches `secret` at `unix_secs`, allowing one step of clock drift.
-pub fn verify(secret: &str, code: &str, unix_secs: i64) -> bool {
+pub(crate) fn verify(secret: &str, code: &str, unix_secs: i64) -> bool {
     [-STEP, 0, STEP]
         .iter()
         .any(|d| code_at(secret, unix_secs + d).as_deref() == Some(code.trim()))
 }
 
 /// The `otpauth://` URI an authenticator app scans.
-pub fn key_uri(secret: &str, account: &str) -> String {
+pub(crate) fn key_uri(secret: &str, account: &str) -> String {
     let label: String = url::form_urlencoded::byte_serialize(account.as_bytes()).collect();
     format!(
         "otpauth://totp/PingOne:{label}?secret={secret}&issuer=PingOne&algorithm=SHA1&digits=6&period=30"

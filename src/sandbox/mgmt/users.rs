@@ -6,10 +6,10 @@ use serde_json::{Map, Value, json};
 
 use super::activities;
 use super::codes::{self, Purpose};
+use super::default_population::default_population;
 use super::error::{ApiError, ApiResult};
 use super::outbox::{self, Code, Message};
 use super::passwords::{self, PASSWORDS};
-use super::populations::default_population;
 use super::spec::{Ctx, Hooks, Kind, Ops, Scope, Spec};
 use super::validate::text;
 use crate::sandbox::store::Store;

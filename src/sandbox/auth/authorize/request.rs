@@ -7,36 +7,7 @@ use crate::sandbox::auth::directory::app::{self, App};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::scopes::{self, Resolved};
 use crate::sandbox::state::SandboxState;
-
-/// A validated authorize request, kept by its flow until resume.
-#[derive(Debug, Clone)]
-pub struct AuthorizeRequest {
-    pub client_id: String,
-    /// Where the response goes (empty in `pi.flow` mode without one).
-    pub redirect_uri: String,
-    /// Whether the client sent `redirect_uri` (the token request must then repeat it).
-    pub redirect_uri_sent: bool,
-    /// `code`, `token`, `id_token`.
-    pub response_types: Vec<String>,
-    pub response_mode: ResponseMode,
-    pub scopes: Resolved,
-    pub state: Option<String>,
-    pub nonce: Option<String>,
-    pub code_challenge: Option<String>,
-    pub challenge_method: String,
-    pub prompt: Option<String>,
-    pub max_age: Option<i64>,
-    pub acr_values: Option<String>,
-    /// The request object's `pi.template` (`{name, variant, variables}`): the notification
-    /// template an MFA action's message uses, for transaction approval.
-    pub template: Option<serde_json::Value>,
-}
-
-impl AuthorizeRequest {
-    pub fn wants(&self, response_type: &str) -> bool {
-        self.response_types.iter().any(|r| r == response_type)
-    }
-}
+pub use crate::sandbox::state::authorize_request::AuthorizeRequest;
 
 /// Why a request is refused.
 #[derive(Debug)]

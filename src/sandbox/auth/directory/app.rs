@@ -13,7 +13,6 @@ pub struct App {
     pub env_id: String,
     pub name: String,
     pub enabled: bool,
-    pub app_type: String,
     pub protocol: String,
     /// `AUTHORIZATION_CODE`, `IMPLICIT`, `REFRESH_TOKEN`, `CLIENT_CREDENTIALS`, `DEVICE_CODE`...
     pub grant_types: Vec<String>,
@@ -32,7 +31,6 @@ pub struct App {
     /// Seconds a spent refresh token may still be exchanged (`refreshTokenRollingGracePeriodDuration`).
     pub refresh_grace: i64,
     pub refresh_type: String,
-    pub sp_entity_id: Option<String>,
     pub acs_urls: Vec<String>,
     pub assertion_duration: i64,
     pub secret: Option<String>,
@@ -49,7 +47,6 @@ impl App {
             env_id: env_id.to_owned(),
             name: text("name").unwrap_or_default(),
             enabled: doc.get("enabled").and_then(Value::as_bool).unwrap_or(false),
-            app_type: text("type").unwrap_or_default(),
             protocol: text("protocol").unwrap_or_else(|| "OPENID_CONNECT".into()),
             grant_types: strings(doc.get("grantTypes")),
             response_types: strings(doc.get("responseTypes")),
@@ -64,7 +61,6 @@ impl App {
             refresh_duration: num("refreshTokenDuration", 2_592_000),
             refresh_grace: num("refreshTokenRollingGracePeriodDuration", 0),
             refresh_type: text("refreshTokenType").unwrap_or_else(|| "JSON_WEB_TOKEN".into()),
-            sp_entity_id: text("spEntityId"),
             acs_urls: strings(doc.get("acsUrls")),
             assertion_duration: num("assertionDuration", 300),
             secret,
@@ -94,10 +90,6 @@ impl App {
         self.redirect_uris
             .iter()
             .any(|registered| registered == uri || (wildcards && wildcard_match(registered, uri)))
-    }
-
-    pub fn is_public(&self) -> bool {
-        self.auth_method == "NONE"
     }
 }
 

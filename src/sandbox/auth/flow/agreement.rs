@@ -4,13 +4,13 @@
 //! `record_consent` (under the user, `agreementConsents`) and audited as
 //! `AGREEMENT_CONSENT.ACCEPTED`.
 
-use serde_json::{Map, Value, json};
+pub mod answer;
 
-use super::actions::flag;
-use super::engine::Need;
-use super::{Flow, Status, engine};
-use crate::sandbox::auth::api_error::ApiResult;
-use crate::sandbox::mgmt::{activities, directory};
+use serde_json::{Value, json};
+
+use super::need::Need;
+use super::{Flow, Status};
+use crate::sandbox::mgmt::directory;
 use crate::sandbox::state::SandboxState;
 
 /// The agreement language shown (the sandbox's users all read English).
@@ -74,49 +74,4 @@ pub fn embedded(state: &SandboxState, flow: &Flow) -> Option<Value> {
         out["disableDeclineOption"] = v.clone();
     }
     Some(out)
-}
-
-/// `user.consent`: `{"accept": true}` records the acceptance and moves on; declining fails
-/// the flow.
-pub fn consent(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
-    let accept = flag(body, "accept")?;
-    let action = flow.current_action().cloned().unwrap_or(Value::Null);
-    if !accept {
-        flow.fail("AGREEMENT_DECLINED", "The user declined the agreement");
-        return Ok(());
-    }
-    if let (Some(id), Some(user)) = (agreement_id(&action), flow.user_id.clone()) {
-        let shown = embedded(state, flow).unwrap_or(Value::Null);
-        let revision = shown
-            .pointer("/revision/id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let language = shown.get("language").cloned().unwrap_or(Value::Null);
-        let mut store = state.store();
-        directory::record_consent(&mut store, &flow.env_id, &user, id, &language, revision);
-        let resources = vec![
-            activities::user_ref(&store, &state.base_url, &flow.env_id, &user),
-            activities::agreement_ref(&store, &state.base_url, &flow.env_id, id),
-        ];
-        activities::record(
-            &mut store,
-            &state.base_url,
-            activities::Event {
-                env_id: &flow.env_id,
-                action: "AGREEMENT_CONSENT.ACCEPTED",
-                description: "Agreement Consent Accepted",
-                user: Some(&user),
-                client: flow
-                    .app_id
-                    .as_deref()
-                    .map(|app| (flow.env_id.as_str(), app)),
-                resources,
-                success: true,
-                result: "Agreement consent accepted",
-            },
-        );
-    }
-    flow.answered.push(action_id(&action));
-    engine::advance(state, flow);
-    Ok(())
 }

@@ -21,7 +21,7 @@ pub fn identify(state: &SandboxState, flow: &mut Flow, identifier: &str) {
     };
     flow.identity_provider = None;
     if let Some(found) = found {
-        super::login::name_user(flow, &found);
+        super::subject::name_user(flow, &found);
         return;
     }
     flow.user_id = None;

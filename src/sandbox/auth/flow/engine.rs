@@ -4,20 +4,12 @@
 
 use serde_json::Value;
 
+use super::need::Need;
 use super::{Flow, Origin, Status, agreement, dag, mfa, profile};
 use crate::sandbox::auth::directory::user;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
-
-/// What one policy action needs.
-pub enum Need {
-    /// Nothing more: go on to the next action.
-    Done,
-    /// The flow waits in this status.
-    Wait(Status),
-    /// The flow cannot continue.
-    Fail(&'static str, String),
-}
+use crate::sandbox::state::identity::FEDERATED;
 
 /// Moves the flow forward as far as it can go without the user.
 pub fn advance(state: &SandboxState, flow: &mut Flow) {
@@ -60,7 +52,7 @@ fn evaluate(state: &SandboxState, flow: &mut Flow, action: &Value) -> Need {
 
 /// Signed on with a password or at an external identity provider the action offers.
 fn authenticated(flow: &Flow) -> bool {
-    flow.authenticated_with("pwd") || flow.authenticated_with(super::linking::FEDERATED)
+    flow.authenticated_with("pwd") || flow.authenticated_with(FEDERATED)
 }
 
 fn login_need(flow: &Flow) -> Need {

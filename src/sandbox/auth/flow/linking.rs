@@ -10,27 +10,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::login::signed_on;
+use super::subject::signed_on;
 use super::{Flow, Status, engine, render};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::mgmt::users::create_user;
 use crate::sandbox::state::SandboxState;
-
-/// The account at the provider, as the callback learned it.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub provider_id: String,
-    pub provider_type: String,
-    /// The provider's subject (`sub`, a Facebook id, a SAML `NameID`).
-    pub external_id: String,
-    /// What the provider says about the user (`email`, `name`, ...): `providerAttributes`.
-    pub attributes: Value,
-}
-
-/// The AMR value PingOne records for sign-on at an external provider.
-pub const FEDERATED: &str = "fed";
+pub use crate::sandbox::state::identity::{FEDERATED, Identity};
 
 /// The browser's way back from the provider: the flow is saved and the browser sent on to the
 /// sign-on page; a flow the arrival completed started a session, whose `ST` cookie it gets

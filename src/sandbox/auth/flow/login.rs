@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::actions::text;
+use super::fields::text;
+use super::subject::{name_user, signed_on};
 use super::{Flow, Status, engine};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user::{self, PasswordCheck};
@@ -147,23 +148,6 @@ fn verify(
     Ok((id, outcome))
 }
 
-/// Records who signed on and how; keeps a session the flow started from only if it is the
-/// same user.
-pub fn signed_on(state: &SandboxState, flow: &mut Flow, user_id: &str, method: &str) {
-    if flow.user_id.as_deref() != Some(user_id) {
-        flow.session_id = None;
-        flow.amr.clear();
-    }
-    flow.user_id = Some(user_id.to_owned());
-    flow.username = state
-        .store()
-        .get(&flow.env_id, "users", user_id)
-        .and_then(|u| u.get("username"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    flow.add_amr(method);
-}
-
 /// A user waiting for email verification verifies before anything else.
 fn after_sign_on(state: &SandboxState, flow: &mut Flow) {
     let unverified = flow.user_id.as_deref().is_some_and(|u| {
@@ -175,21 +159,6 @@ fn after_sign_on(state: &SandboxState, flow: &mut Flow) {
     } else {
         engine::advance(state, flow);
     }
-}
-
-/// Makes `found` (a user document) the flow's user; a different user than before loses the
-/// session and sign-on methods the flow had.
-pub fn name_user(flow: &mut Flow, found: &Value) {
-    let id = found.get("id").and_then(Value::as_str).unwrap_or_default();
-    if flow.user_id.as_deref() != Some(id) {
-        flow.amr.clear();
-        flow.session_id = None;
-    }
-    flow.user_id = Some(id.to_owned());
-    flow.username = found
-        .get("username")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
 }
 
 /// `user.lookup`: `{"username"}` names the user for identifier-first and passwordless

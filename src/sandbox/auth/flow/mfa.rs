@@ -3,12 +3,13 @@
 //! (`testMode` devices also show it as `test.otp`; a transaction approval sends it in the
 //! request's notification template), and check it (`otp.check`).
 
-use serde_json::{Map, Value, json};
+pub mod answer;
+pub mod device_policy;
 
-use super::actions::text;
-use super::engine::Need;
-use super::{Flow, Origin, Status, engine, transaction};
-use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use serde_json::{Value, json};
+
+use super::need::Need;
+use super::{Flow, Origin, Status, transaction};
 use crate::sandbox::auth::directory::user;
 use crate::sandbox::auth::mobile;
 use crate::sandbox::mgmt::codes::random_digits;
@@ -201,7 +202,7 @@ fn totp_secret(device: &Value) -> Option<&str> {
 
 /// Minutes an OTP stays valid under the device authentication policy (PingOne's default 30).
 fn otp_minutes(store: &Store, env: &str, action: &Value, device: &Value) -> i64 {
-    let policy = policy(store, env, action);
+    let policy = device_policy::for_action(store, env, action);
     let channel = channel_key(device);
     let lifetime = policy.and_then(|p| p.pointer(&format!("/{channel}/otp/lifeTime")));
     let duration = lifetime
@@ -217,16 +218,6 @@ fn otp_minutes(store: &Store, env: &str, action: &Value, device: &Value) -> i64 
     }
 }
 
-/// OTP failures allowed under the device authentication policy (PingOne's default 3).
-fn failure_limit(store: &Store, env: &str, action: &Value, device: &Value) -> u32 {
-    let channel = channel_key(device);
-    policy(store, env, action)
-        .and_then(|p| p.pointer(&format!("/{channel}/otp/failure/count")))
-        .and_then(Value::as_u64)
-        .and_then(|n| u32::try_from(n).ok())
-        .unwrap_or(3)
-}
-
 fn channel_key(device: &Value) -> &'static str {
     match device.get("type").and_then(Value::as_str) {
         Some("SMS") => "sms",
@@ -234,78 +225,4 @@ fn channel_key(device: &Value) -> &'static str {
         Some("TOTP") => "totp",
         _ => "email",
     }
-}
-
-/// The action's device authentication policy, else the environment's default one.
-pub fn policy<'a>(store: &'a Store, env: &str, action: &Value) -> Option<&'a Value> {
-    action
-        .pointer("/deviceAuthenticationPolicy/id")
-        .and_then(Value::as_str)
-        .and_then(|id| store.get(env, "deviceAuthenticationPolicies", id))
-        .or_else(|| {
-            store
-                .list(env, "deviceAuthenticationPolicies")
-                .find(|p| p.get("default").and_then(Value::as_bool) == Some(true))
-        })
-}
-
-/// `device.select`: `{"device": {"id"}}`.
-pub fn select(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
-    let id = body
-        .get("device")
-        .and_then(|d| d.get("id").or(Some(d)))
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::required("device.id"))?
-        .to_owned();
-    if !flow.mfa.devices.iter().any(|d| device_id(d) == id) {
-        return Err(ApiError::invalid(
-            "INVALID_VALUE",
-            "device.id",
-            "The device is not one of the user's usable devices",
-        ));
-    }
-    let action = flow.current_action().cloned().unwrap_or(Value::Null);
-    send_otp(state, flow, &id, &action);
-    flow.mfa.failures = 0;
-    flow.status = Status::OtpRequired;
-    Ok(())
-}
-
-/// `otp.check`: `{"otp"}`.
-pub fn check(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) -> ApiResult<()> {
-    let otp = text(body, "otp")?.trim().to_owned();
-    let selected = flow.mfa.selected.clone().unwrap_or_default();
-    let user_id = flow.user_id.clone().unwrap_or_default();
-    let action = flow.current_action().cloned().unwrap_or(Value::Null);
-    let (device, limit) = {
-        let store = state.store();
-        let device = store
-            .get(&user_id, "devices", &selected)
-            .cloned()
-            .unwrap_or(Value::Null);
-        let limit = failure_limit(&store, &flow.env_id, &action, &device);
-        (device, limit)
-    };
-    let now = state.auth.clock.now_ms();
-    if now >= flow.mfa.otp_expires_ms {
-        return Err(ApiError::invalid(
-            "INVALID_OTP",
-            "otp",
-            "The OTP has expired",
-        ));
-    }
-    let by_totp = totp_secret(&device).is_some_and(|s| totp::verify(s, &otp, now / 1000));
-    if flow.mfa.otp.as_deref() == Some(otp.as_str()) || by_totp {
-        flow.mfa.otp = None;
-        flow.add_amr("otp");
-        engine::advance(state, flow);
-        return Ok(());
-    }
-    flow.mfa.failures += 1;
-    let remaining = limit.saturating_sub(flow.mfa.failures);
-    if remaining == 0 {
-        flow.fail("INVALID_OTP", "Too many invalid one-time passcodes");
-    }
-    Err(ApiError::invalid("INVALID_OTP", "otp", "Invalid OTP")
-        .inner(json!({"attemptsRemaining": remaining})))
 }

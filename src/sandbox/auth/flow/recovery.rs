@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::actions::text;
-use super::{Flow, Status, engine, login};
+use super::fields::text;
+use super::{Flow, Status, engine, subject};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user;
 use crate::sandbox::mgmt::codes::{self, Purpose};
@@ -33,9 +33,8 @@ pub fn forgot(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
 }
 
 /// `password.sendRecoveryCode`: a new code replaces the old one.
-pub fn resend(state: &SandboxState, flow: &mut Flow) -> ApiResult<()> {
+pub fn resend(state: &SandboxState, flow: &Flow) {
     send_code(state, flow);
-    Ok(())
 }
 
 fn send_code(state: &SandboxState, flow: &Flow) {
@@ -93,7 +92,7 @@ pub fn recover(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>)
         }
         passwords::set_password(&mut store, &flow.env_id, &user_id, new_password, false)?;
     }
-    login::signed_on(state, flow, &user_id, "pwd");
+    subject::signed_on(state, flow, &user_id, "pwd");
     engine::advance(state, flow);
     Ok(())
 }

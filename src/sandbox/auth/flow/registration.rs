@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::actions::text;
-use super::{Flow, Status, engine, login};
+use super::fields::text;
+use super::{Flow, Status, engine, subject};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::directory::user;
@@ -135,14 +135,13 @@ pub fn verify(state: &SandboxState, flow: &mut Flow, body: &Map<String, Value>) 
         }
     }
     if !flow.authenticated_with("pwd") {
-        login::signed_on(state, flow, &user_id, "pwd");
+        subject::signed_on(state, flow, &user_id, "pwd");
     }
     engine::advance(state, flow);
     Ok(())
 }
 
 /// `user.sendVerificationCode`: a new code replaces the old one.
-pub fn resend(state: &SandboxState, flow: &mut Flow) -> ApiResult<()> {
+pub fn resend(state: &SandboxState, flow: &Flow) {
     send_code(state, flow);
-    Ok(())
 }

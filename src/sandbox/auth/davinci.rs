@@ -19,27 +19,13 @@ use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
 use crate::sandbox::auth::directory::policy::Policy;
 use crate::sandbox::auth::flow::{Flow, Origin};
 use crate::sandbox::state::SandboxState;
+pub use crate::sandbox::state::davinci::DaVinciFlow;
 use crate::sandbox::store::Store;
 
 /// The only capability the simulated flow has.
 pub const CAPABILITY: &str = "customHTMLTemplate";
 /// The form's submit button.
 pub const SIGN_ON_KEY: &str = "SIGNON";
-
-/// A running DaVinci flow: the PingOne flow it stands for and DaVinci's own ids.
-#[derive(Debug, Clone)]
-pub struct DaVinciFlow {
-    pub flow: Flow,
-    pub policy_id: String,
-    pub policy_name: String,
-    /// DaVinci's flow id (the flow the policy runs).
-    pub flow_id: String,
-    pub connection_id: String,
-    /// The id of the node waiting for input, which the answer must repeat.
-    pub node_id: String,
-    /// The username a `login_hint_token` named, shown in the form's `formData`.
-    pub hinted: Option<String>,
-}
 
 /// The DaVinci flow policy assigned to `app_id` with the best (lowest) priority, as
 /// `(id, name)`.

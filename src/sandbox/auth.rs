@@ -1,44 +1,46 @@
 //! The sandbox's auth host (`/{envID}/as/...`, flows, device, SAML): PingOne's OAuth 2.0 /
 //! OpenID Connect server and its sign-on flow state machine, in memory.
 
-pub mod api_error;
-pub mod auth_codes;
-pub mod authorize;
-pub mod certificate;
-pub mod claims;
-pub mod client_auth;
-pub mod client_jwks;
-pub mod clock;
-pub mod code_grant;
-pub mod davinci;
-pub mod device;
-pub mod device_flow;
-pub mod directory;
-pub mod discovery;
-pub mod expiring;
-pub mod external;
-pub mod flow;
-pub mod introspect;
-pub mod issue;
+// `jwt` is public for tests that sign their own JWTs; the rest is the sandbox's own.
+pub(crate) mod api_error;
+pub(crate) mod auth_codes;
+pub(crate) mod authorize;
+pub(crate) mod certificate;
+pub(crate) mod claims;
+pub(crate) mod client_auth;
+pub(crate) mod client_jwks;
+pub(crate) mod clock;
+pub(crate) mod code_grant;
+pub(crate) mod davinci;
+pub(crate) mod device;
+pub(crate) mod device_flow;
+pub(crate) mod directory;
+pub(crate) mod discovery;
+pub(crate) mod expiring;
+pub(crate) mod external;
+pub(crate) mod flow;
+pub(crate) mod introspect;
+pub(crate) mod issue;
 pub mod jwt;
-pub mod keys;
-pub mod login_hint;
-pub mod mobile;
-pub mod oauth_error;
-pub mod pkce;
-pub mod refresh;
-pub mod request;
-pub mod resume;
-pub mod saml;
-pub mod saml_metadata;
-pub mod saml_sign;
-pub mod saml_sp;
-pub mod saml_xml;
-pub mod scopes;
-pub mod session;
-pub mod signoff;
-pub mod token;
-pub mod userinfo;
+pub(crate) mod keys;
+pub(crate) mod login_hint;
+pub(crate) mod mobile;
+pub(crate) mod no_store;
+pub(crate) mod oauth_error;
+pub(crate) mod pkce;
+pub(crate) mod refresh;
+pub(crate) mod request;
+pub(crate) mod resume;
+pub(crate) mod saml;
+pub(crate) mod saml_metadata;
+pub(crate) mod saml_sign;
+pub(crate) mod saml_sp;
+pub(crate) mod saml_xml;
+pub(crate) mod scopes;
+pub(crate) mod session;
+pub(crate) mod signoff;
+pub(crate) mod token;
+pub(crate) mod userinfo;
 
 use std::sync::Arc;
 
@@ -47,56 +49,10 @@ use axum::routing::{get, post};
 
 use crate::sandbox::state::SandboxState;
 
-/// Lifetimes the auth host applies, adjustable for tests.
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    /// Authorization codes (seconds).
-    pub code_seconds: i64,
-    /// Sign-on flows: PingOne's 15 minutes.
-    pub flow_seconds: i64,
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        Self {
-            code_seconds: 60,
-            flow_seconds: 900,
-        }
-    }
-}
-
-/// The auth host's own runtime state, held inside [`SandboxState`]: the signing key, a clock
-/// tests can move, and every short-lived grant, each in a map whose entries expire.
-#[derive(Debug, Default)]
-pub struct AuthState {
-    pub clock: clock::Clock,
-    pub config: AuthConfig,
-    pub key: keys::SigningKey,
-    /// Authorization codes.
-    pub codes: expiring::Expiring<code_grant::CodeRecord>,
-    /// Refresh tokens by their text.
-    pub refresh: expiring::Expiring<refresh::RefreshRecord>,
-    /// Device grants by device code.
-    pub devices: expiring::Expiring<device::DeviceGrant>,
-    /// Device codes by normalized user code.
-    pub user_codes: expiring::Expiring<String>,
-    /// The latest `client_credentials` token per client and scopes, reused within its second.
-    pub client_tokens: expiring::Expiring<String>,
-    /// Sign-on flows by id.
-    pub flows: expiring::Expiring<flow::Flow>,
-    /// Simulated DaVinci flows by interaction id.
-    pub davinci: expiring::Expiring<davinci::DaVinciFlow>,
-    /// SSO sessions by id (the `ST` cookie's value).
-    pub sessions: expiring::Expiring<session::Session>,
-    /// External authentications in progress, by their `state` value.
-    pub external: expiring::Expiring<external::ExternalAuth>,
-    /// The simulated Facebook's dialog codes and access tokens.
-    pub facebook_codes: expiring::Expiring<serde_json::Value>,
-    pub facebook_tokens: expiring::Expiring<serde_json::Value>,
-}
+pub(crate) use crate::sandbox::state::auth::AuthState;
 
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
-pub fn router() -> Router<Arc<SandboxState>> {
+pub(crate) fn router() -> Router<Arc<SandboxState>> {
     Router::new()
         .route(
             "/{envID}/as/authorize",

@@ -2,57 +2,62 @@
 //! auth host issued. Most collections are a `Spec` served by the generic handlers in
 //! `crud`; richer behaviour (passwords, devices, secrets, ...) has its own module.
 
-pub mod access;
-pub mod activities;
-pub mod agreements;
-pub mod app_children;
-pub mod app_permissions;
-pub mod applications;
-pub mod body;
-pub mod catalog;
-pub mod codes;
-pub mod crud;
-pub mod device_policies;
-pub mod devices;
+// Public for tests that set up users, passwords, secrets and TOTP codes directly: `directory`,
+// `passwords`, `secrets`, `totp` (only the item each test uses); the rest is the sandbox's own.
+pub(crate) mod access;
+pub(crate) mod activities;
+pub(crate) mod agreements;
+pub(crate) mod app_children;
+pub(crate) mod app_permissions;
+pub(crate) mod applications;
+pub(crate) mod body;
+pub(crate) mod catalog;
+pub(crate) mod codes;
+pub(crate) mod crud;
+pub(crate) mod default_population;
+pub(crate) mod device_policies;
+pub(crate) mod devices;
 pub mod directory;
-pub mod env_defaults;
-pub mod environments;
-pub mod error;
-pub mod filter;
-pub mod groups;
-pub mod hal;
-pub mod identity_providers;
-pub mod image_format;
-pub mod images;
-pub mod integrations;
-pub mod keys;
-pub mod list;
-pub mod multipart;
-pub mod organizations;
-pub mod outbox;
-pub mod password_policy;
+pub(crate) mod env_defaults;
+pub(crate) mod environments;
+pub(crate) mod error;
+pub(crate) mod filter;
+pub(crate) mod groups;
+pub(crate) mod hal;
+pub(crate) mod identity_providers;
+pub(crate) mod image_format;
+pub(crate) mod images;
+pub(crate) mod inactive_by_default;
+pub(crate) mod integrations;
+pub(crate) mod keys;
+pub(crate) mod list;
+pub(crate) mod multipart;
+pub(crate) mod organizations;
+pub(crate) mod outbox;
+pub(crate) mod password_policy;
 pub mod passwords;
-pub mod policy_limits;
-pub mod populations;
-pub mod propagation;
-pub mod resources;
-pub mod risk;
-pub mod role_assignments;
-pub mod roles;
+pub(crate) mod policy_limits;
+pub(crate) mod populations;
+pub(crate) mod propagation;
+pub(crate) mod resources;
+pub(crate) mod risk;
+pub(crate) mod role_assignments;
+pub(crate) mod roles;
 pub mod secrets;
-pub mod sessions;
-pub mod settings;
-pub mod sign_on_policies;
-pub mod spec;
-pub mod store_config;
-pub mod templates;
-pub mod themes;
+pub(crate) mod sessions;
+pub(crate) mod settings;
+pub(crate) mod sign_on_policies;
+pub(crate) mod single_default;
+pub(crate) mod spec;
+pub(crate) mod store_config;
+pub(crate) mod templates;
+pub(crate) mod themes;
 pub mod totp;
-pub mod user_actions;
-pub mod user_password;
-pub mod users;
-pub mod validate;
-pub mod workday;
+pub(crate) mod user_actions;
+pub(crate) mod user_password;
+pub(crate) mod users;
+pub(crate) mod validate;
+pub(crate) mod workday;
 
 use std::sync::Arc;
 
@@ -118,7 +123,7 @@ fn specs() -> Vec<&'static Spec> {
 }
 
 /// The `/v1` router (paths below `/v1`; the caller nests it).
-pub fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
+pub(crate) fn router(state: &Arc<SandboxState>) -> Router<Arc<SandboxState>> {
     let mut router = Router::new();
     for spec in specs() {
         router = router.merge(crud::routes(spec));

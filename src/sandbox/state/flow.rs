@@ -1,31 +1,14 @@
-//! Sign-on flows: what one authorize (or `/device`, or SAML) request is waiting for, walked
-//! through the application's sign-on policy by the flows API (`/{envID}/flows/{flowID}`).
-
-pub mod actions;
-pub mod agreement;
-pub mod dag;
-pub mod discovery;
-pub mod engine;
-pub mod handler;
-pub mod linking;
-pub mod login;
-pub mod mfa;
-pub mod profile;
-pub mod providers;
-pub mod recovery;
-pub mod registration;
-pub mod render;
-pub mod status;
-pub mod transaction;
+//! One sign-on flow: what started it, the policy it walks, and how far the user got.
 
 use serde_json::Value;
 
-use crate::sandbox::auth::authorize::request::AuthorizeRequest;
+use super::SandboxState;
+use super::authorize_request::AuthorizeRequest;
+use super::identity::Identity;
+use super::mobile::MobileSignOn;
+use super::saml_request::SamlRequest;
 use crate::sandbox::auth::directory::policy::Policy;
-use crate::sandbox::auth::saml::SamlRequest;
-use crate::sandbox::state::SandboxState;
-
-pub use status::Status;
+use crate::sandbox::auth::flow::status::Status;
 
 /// What started the flow, and so what completing it produces.
 #[derive(Debug, Clone)]
@@ -87,9 +70,9 @@ pub struct Flow {
     pub error: Option<Value>,
     pub resumed: bool,
     /// An external account waiting to be linked (`ACCOUNT_LINKING_REQUIRED`).
-    pub external: Option<linking::Identity>,
+    pub external: Option<Identity>,
     /// The native SDK's `mobilePayload` sent to authorize: the phone signing on.
-    pub mobile: Option<crate::sandbox::auth::mobile::MobileSignOn>,
+    pub mobile: Option<MobileSignOn>,
 }
 
 impl Flow {
@@ -147,19 +130,4 @@ impl Flow {
         self.status = Status::Failed;
         self.error = Some(serde_json::json!({"code": code, "message": message}));
     }
-}
-
-/// Stores `flow` (replacing its previous state).
-pub fn save(state: &SandboxState, flow: &Flow) {
-    let now = state.auth.clock.now_ms();
-    state
-        .auth
-        .flows
-        .insert(&flow.id, flow.clone(), flow.expires_ms, now);
-}
-
-/// The live flow `id` of environment `env`.
-pub fn load(state: &SandboxState, env: &str, id: &str) -> Option<Flow> {
-    let now = state.auth.clock.now_ms();
-    state.auth.flows.get(id, now).filter(|f| f.env_id == env)
 }

@@ -5,12 +5,16 @@
 //! under `/v1`), the auth host (`auth`, under `/{envID}/...`) and the outbox
 //! (`/sandbox/messages`) on the current tokio runtime.
 
+// Public beyond the crate is only what the integration tests and benchmarks reach: `start`,
+// `app`, `Sandbox`, `SandboxVars`, `VARIABLES`, `seed::seed`, `state::IssuedToken`, and the
+// few helpers under `auth::jwt` and `mgmt::{directory, passwords, secrets, totp}` that let a
+// test sign a JWT or set up a user; everything else is `pub(crate)` at most.
 pub mod auth;
 pub mod mgmt;
 pub mod seed;
-pub mod simulated;
+mod simulated;
 pub mod state;
-pub mod store;
+mod store;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
