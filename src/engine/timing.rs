@@ -32,7 +32,7 @@ pub(super) fn check(
             passed,
             expected,
             actual,
-            at: (!passed).then(|| super::verify::position(limit)),
+            at: (!passed).then(|| limit.position()),
             diff: None,
         }
     })

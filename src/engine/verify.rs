@@ -89,7 +89,7 @@ impl Engine {
                 diff: None,
             });
             if let Some(r) = results.last_mut().filter(|r| !r.passed) {
-                r.at = Some(position(&expect.status[0]));
+                r.at = Some(expect.status[0].position());
             }
         }
         for (path, matcher) in &expect.json {
@@ -307,11 +307,6 @@ fn describe(source: &Source, m: &Modifiers) -> String {
     s
 }
 
-/// `file:line:col` of a written value.
-pub(super) fn position<T>(at: &Located<T>) -> String {
-    at.source.position(at.span.start)
-}
-
 /// Results of one matcher, each failed one with where its value is written (a predicate's
 /// own value, in order).
 fn located(mut results: Vec<ExpectationResult>, matcher: &Matcher) -> Vec<ExpectationResult> {
@@ -320,7 +315,7 @@ fn located(mut results: Vec<ExpectationResult>, matcher: &Matcher) -> Vec<Expect
             Matcher::Equals(v) => Some(v),
             Matcher::Predicates(preds) => preds.get(i).map(|(_, v)| v),
         };
-        r.at = at.map(position);
+        r.at = at.map(Located::position);
     }
     results
 }

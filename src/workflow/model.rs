@@ -37,6 +37,13 @@ pub struct Located<T> {
     pub span: Span,
 }
 
+impl<T> Located<T> {
+    /// `file:line:col` where the value is written.
+    pub fn position(&self) -> String {
+        self.source.position(self.span.start)
+    }
+}
+
 /// A step after `use` expansion and `[defaults]` merging.
 #[derive(Debug, Clone)]
 pub struct Step {
