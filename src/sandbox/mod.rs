@@ -82,12 +82,14 @@ impl SandboxVars {
     /// their values written on purpose (the file is for another process to run with).
     pub fn to_toml(&self) -> String {
         let mut out = String::from("# Variables of a running steprun sandbox.\n");
+        let quoted = |text: &String| toml::Value::String(text.clone()).to_string();
         for (name, value) in self.entries() {
-            let quoted = toml::Value::String(value.expose().clone()).to_string();
-            let _ = if value.is_secret() {
-                writeln!(out, "{name} = {{ value = {quoted}, secret = true }}")
-            } else {
-                writeln!(out, "{name} = {quoted}")
+            let _ = match value {
+                MaybeSecret::Plain(text) => writeln!(out, "{name} = {}", quoted(&text)),
+                MaybeSecret::Secret(secret) => {
+                    let quoted = quoted(secret.expose());
+                    writeln!(out, "{name} = {{ value = {quoted}, secret = true }}")
+                }
             };
         }
         out

@@ -32,7 +32,7 @@ fn run(layers: &Layers, extracted: &VarStore) -> Result<VarStore, VarError> {
 }
 
 fn value<'a>(store: &'a VarStore, name: &str) -> &'a Value {
-    &store
+    store
         .get(name)
         .unwrap_or_else(|| panic!("{name} is not set"))
         .expose()
@@ -155,7 +155,7 @@ fn secrecy_follows_names_and_declarations() {
     let mut extracted = VarStore::new();
     extracted.set("plain", json!("x"), false);
     let store = run(&layers, &extracted).unwrap();
-    let secret = |name: &str| store.get(name).is_some_and(|v| v.is_secret());
+    let secret = |name: &str| store.get(name).is_some_and(Var::is_secret);
     assert!(
         !secret("tokenEndpoint"),
         "secret = false wins over the name"
@@ -181,7 +181,7 @@ fn declared_secret_sticks_to_extracted_values() {
     let mut extracted = VarStore::new();
     extracted.set("sessionId", json!("abcd"), false);
     let store = run(&layers, &extracted).unwrap();
-    assert!(store.get("sessionId").is_some_and(|v| v.is_secret()));
+    assert!(store.get("sessionId").is_some_and(Var::is_secret));
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn set_with_policy() {
     store.set("token", json!(1), false);
     let secret: Vec<bool> = ["otpCode", "otherOtp", "plain", "token"]
         .iter()
-        .map(|n| store.get(n).is_some_and(|v| v.is_secret()))
+        .map(|n| store.get(n).is_some_and(Var::is_secret))
         .collect();
     assert_eq!(secret, [false, true, true, true]);
 }
@@ -318,4 +318,46 @@ fn a_value_signed_with_jwt_sign_is_secret_even_when_declared_not() {
     assert!(assertion.is_secret());
     assert!(assertion.expose().as_str().unwrap().starts_with("eyJ"));
     assert!(!store.get("label").unwrap().is_secret());
+}
+
+#[test]
+fn secret_values_are_held_as_secrets_from_every_layer() {
+    // A default, a vars-file entry declared secret, an environment entry, `--var` and a
+    // value extracted into a secret name: none shows in `Debug`, each reads with `expose`.
+    let env = |name: &str| (name == "P1_SECRET").then(|| "from-env-0".to_owned());
+    let layers = Layers {
+        workflow: vec![lit("userPassword", json!("default-0"))],
+        files: vec![vec![
+            decl("apiKey", Some(json!("file-0")), None, Some(true)),
+            decl("adminAppSecret", None, Some("P1_SECRET"), None),
+        ]],
+        cli: given(&[("accessToken", "cli-0")]),
+        ..Layers::default()
+    };
+    let mut extracted = VarStore::new();
+    extracted.set_with_policy("sessionToken", json!("extracted-0"), None);
+    let shown = format!("{layers:?}");
+    for value in ["default-0", "file-0", "cli-0"] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+    let store = resolve_with_env(&layers, &extracted, &Templates::new("cafe0123"), &env).unwrap();
+    let shown = format!("{store:?}");
+    let names = [
+        ("userPassword", "default-0"),
+        ("apiKey", "file-0"),
+        ("adminAppSecret", "from-env-0"),
+        ("accessToken", "cli-0"),
+        ("sessionToken", "extracted-0"),
+    ];
+    for (name, value) in names {
+        assert!(!shown.contains(value), "{value} in {shown}");
+        let var = store.get(name).unwrap();
+        assert_eq!(
+            var.secret().map(|s| s.expose()),
+            Some(&json!(value)),
+            "{name}"
+        );
+        assert_eq!(var.plain(), None, "{name}");
+    }
+    assert_eq!(store.secrets().count(), names.len());
 }
