@@ -21,7 +21,12 @@ impl Var {
     /// `value` set under `name`: secret as `declared` says when it says (so `secret = false`
     /// keeps a secret-looking name visible), else by its name (`secret::declared_or_named`).
     pub fn declared(name: &str, value: Value, declared: Option<bool>) -> Var {
-        Var::new(value, crate::secret::declared_or_named(name, declared))
+        Var::Plain(value).redeclared(name, declared)
+    }
+    /// The same value set under `name`, its secrecy decided again as [`declared`](Var::declared)
+    /// decides it, without showing it anywhere.
+    pub fn redeclared(self, name: &str, declared: Option<bool>) -> Var {
+        self.with_secrecy(crate::secret::declared_or_named(name, declared))
     }
 }
 
@@ -61,8 +66,8 @@ impl VarStore {
     /// again by `secret` as [`set_with_policy`](Self::set_with_policy) does.
     pub fn declare(&mut self, name: impl Into<String>, var: Var, secret: Option<bool>) {
         let name = name.into();
-        let secret = crate::secret::declared_or_named(&name, secret);
-        Arc::make_mut(&mut self.vars).insert(name, var.with_secrecy(secret));
+        let var = var.redeclared(&name, secret);
+        Arc::make_mut(&mut self.vars).insert(name, var);
     }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
         self.vars.iter()

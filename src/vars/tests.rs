@@ -353,7 +353,7 @@ fn secret_values_are_held_as_secrets_from_every_layer() {
         assert!(!shown.contains(value), "{value} in {shown}");
         let var = store.get(name).unwrap();
         assert_eq!(
-            var.secret().map(|s| s.expose()),
+            var.secret().map(Secret::expose),
             Some(&json!(value)),
             "{name}"
         );
