@@ -69,21 +69,23 @@ pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
     let mut withheld = Vec::new();
     let mut no_form = Vec::new();
     for (name, var) in vars.iter() {
-        let value = match (var, secrets) {
+        let (value, secret) = match (var, secrets) {
             (Var::Secret(_), false) => {
                 withheld.push(name.as_str());
                 continue;
             }
             // Asked for with --save-secrets: the one place a secret is written out.
-            (Var::Secret(secret), true) => toml::Value::try_from(secret.expose()),
-            (Var::Plain(value), true) => toml::Value::try_from(value),
-            (Var::Plain(value), false) => toml::Value::try_from(redactor.redact_json(value)),
+            (Var::Secret(secret), true) => (toml::Value::try_from(secret.expose()), true),
+            (Var::Plain(value), true) => (toml::Value::try_from(value), false),
+            (Var::Plain(value), false) => {
+                (toml::Value::try_from(redactor.redact_json(value)), false)
+            }
         };
         let Ok(value) = value else {
             no_form.push(name.as_str());
             continue;
         };
-        let value = if var.is_secret() {
+        let value = if secret {
             let mut t = toml::Table::new();
             t.insert("value".into(), value);
             t.insert("secret".into(), toml::Value::Boolean(true));
