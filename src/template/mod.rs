@@ -305,8 +305,9 @@ impl Object for StoreContext {
     }
 }
 
-/// A variable's value as templates read it: the one place rendering exposes a secret, since
-/// a request must carry it. What a render makes is redacted wherever it is shown.
+/// A variable's value as templates read it: the one place a render reads a variable, a
+/// secret one too, since a request must carry it. What a render makes is redacted wherever
+/// it is shown.
 fn template_value(var: &Var) -> &Value {
     var.expose()
 }
