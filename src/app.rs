@@ -171,8 +171,10 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
             .map_err(|e| AppError::tool(format!("cannot write {}", path.display()), e))?;
     }
     say!("PingOne sandbox listening on http://{}", sandbox.addr());
-    for (name, value, _) in vars.entries() {
-        say!("  {name} = {value}");
+    // The admin credentials too, on purpose: this is how a person or another process gets
+    // them (README, The sandbox).
+    for (name, value) in vars.entries() {
+        say!("  {name} = {}", value.expose());
     }
     if let Some(path) = &args.write_vars {
         say!("variables written to {}", path.display());

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::cli::VarArgs;
 use crate::diagnostic::Diagnostic;
 use crate::report::{ReportSpec, ReportTarget};
+use crate::vars::Var;
 use crate::vars::layers::Layers;
 use crate::workflow::convert::is_identifier;
 use crate::workflow::load::{Loader, load_vars_and_tenant};
@@ -44,12 +45,19 @@ impl VarConfig {
             layers.files.push(decls);
             tenant = stated.or(tenant);
         }
+        // A secret name's value is held as a secret from the moment it is read.
+        let held = |name: String, text: String| {
+            let var = Var::declared(&name, serde_json::Value::String(text), None);
+            (name, var)
+        };
         layers.env = std::env::vars()
             .filter_map(|(k, v)| k.strip_prefix(ENV_PREFIX).map(|n| (n.to_owned(), v)))
             .filter(|(n, _)| is_identifier(n))
+            .map(|(n, v)| held(n, v))
             .collect();
         for assignment in &args.var {
-            layers.cli.push(parse_assignment(assignment)?);
+            let (name, text) = parse_assignment(assignment)?;
+            layers.cli.push(held(name, text));
         }
         Ok(VarConfig {
             layers,

@@ -78,9 +78,9 @@ impl Redactor {
     pub fn from_store(vars: &VarStore) -> Redactor {
         let mut inner = Inner::default();
         let mut leaves = Vec::new();
-        for (name, var) in vars.iter().filter(|(_, var)| var.secret) {
+        for (name, secret) in vars.secrets() {
             leaves.clear();
-            leaf_texts(&var.value, &mut leaves);
+            leaf_texts(secret.expose(), &mut leaves);
             for form in leaves.iter().flat_map(|leaf| forms(leaf)) {
                 inner.push(name, form);
             }

@@ -24,6 +24,7 @@ use axum::Router;
 use tokio::sync::oneshot;
 
 use self::state::SandboxState;
+use crate::secret::{MaybeSecret, Secret};
 
 /// The variables a workflow needs to talk to a running sandbox (README, The sandbox).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,8 @@ pub struct SandboxVars {
     pub org_id: String,
     pub admin_env_id: String,
     pub admin_app_id: String,
-    pub admin_app_secret: String,
+    /// Read with `expose`: printed and written on purpose only (`steprun sandbox`).
+    pub admin_app_secret: Secret<String>,
     pub env_id: String,
 }
 
@@ -57,37 +59,41 @@ pub const VARIABLES: [(&str, bool); 10] = [
 ];
 
 impl SandboxVars {
-    /// `(name, value, secret)` in the order of [`VARIABLES`].
-    pub fn entries(&self) -> Vec<(&'static str, String, bool)> {
+    /// `(name, value)` in the order of [`VARIABLES`], a secret one held as a [`Secret`].
+    pub fn entries(&self) -> Vec<(&'static str, MaybeSecret<String>)> {
+        let plain = |value: &String| MaybeSecret::Plain(value.clone());
         // One value per entry of `VARIABLES`, in its order: the array lengths must agree.
-        let values: [&String; VARIABLES.len()] = [
-            &self.target,
-            &self.api_path,
-            &self.auth_path,
-            &self.orchestrate_path,
-            &self.sandbox_path,
-            &self.org_id,
-            &self.admin_env_id,
-            &self.admin_app_id,
-            &self.admin_app_secret,
-            &self.env_id,
+        let values: [MaybeSecret<String>; VARIABLES.len()] = [
+            plain(&self.target),
+            plain(&self.api_path),
+            plain(&self.auth_path),
+            plain(&self.orchestrate_path),
+            plain(&self.sandbox_path),
+            plain(&self.org_id),
+            plain(&self.admin_env_id),
+            plain(&self.admin_app_id),
+            MaybeSecret::Secret(self.admin_app_secret.clone()),
+            plain(&self.env_id),
         ];
         VARIABLES
             .iter()
             .zip(values)
-            .map(|(&(name, secret), value)| (name, value.clone(), secret))
+            .map(|(&(name, _), value)| (name, value))
             .collect()
     }
 
-    /// A vars file (TOML) in steprun's format; secrets as `{ value = "...", secret = true }`.
+    /// A vars file (TOML) in steprun's format; secrets as `{ value = "...", secret = true }`,
+    /// their values written on purpose (the file is for another process to run with).
     pub fn to_toml(&self) -> String {
         let mut out = String::from("# Variables of a running steprun sandbox.\n");
-        for (name, value, secret) in self.entries() {
-            let quoted = toml::Value::String(value).to_string();
-            let _ = if secret {
-                writeln!(out, "{name} = {{ value = {quoted}, secret = true }}")
-            } else {
-                writeln!(out, "{name} = {quoted}")
+        let quoted = |text: &String| toml::Value::String(text.clone()).to_string();
+        for (name, value) in self.entries() {
+            let _ = match value {
+                MaybeSecret::Plain(text) => writeln!(out, "{name} = {}", quoted(&text)),
+                MaybeSecret::Secret(secret) => {
+                    let quoted = quoted(secret.expose());
+                    writeln!(out, "{name} = {{ value = {quoted}, secret = true }}")
+                }
             };
         }
         out
@@ -193,7 +199,17 @@ mod tests {
             admin_app_secret: "s\"~.".into(),
             env_id: "e".into(),
         };
-        let names: Vec<_> = vars.entries().into_iter().map(|(n, _, _)| n).collect();
+        let secrecy: Vec<_> = vars
+            .entries()
+            .into_iter()
+            .map(|(n, v)| (n, v.is_secret()))
+            .collect();
+        assert_eq!(secrecy, VARIABLES, "each value is held as VARIABLES says");
+        assert!(
+            !format!("{vars:?}").contains("s\"~."),
+            "Debug masks the secret"
+        );
+        let names: Vec<_> = vars.entries().into_iter().map(|(n, _)| n).collect();
         assert_eq!(
             names,
             [

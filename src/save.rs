@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::{RunEntry, RunResult};
 use crate::redact::Redactor;
-use crate::vars::VarStore;
+use crate::vars::{Var, VarStore};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {}", crate::io_reason::Reason(source))]
@@ -69,20 +69,23 @@ pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
     let mut withheld = Vec::new();
     let mut no_form = Vec::new();
     for (name, var) in vars.iter() {
-        if var.secret && !secrets {
-            withheld.push(name.as_str());
-            continue;
-        }
-        let value = if secrets {
-            toml::Value::try_from(&var.value)
-        } else {
-            toml::Value::try_from(redactor.redact_json(&var.value))
+        let (value, secret) = match (var, secrets) {
+            (Var::Secret(_), false) => {
+                withheld.push(name.as_str());
+                continue;
+            }
+            // Asked for with --save-secrets: the one place a secret is written out.
+            (Var::Secret(secret), true) => (toml::Value::try_from(secret.expose()), true),
+            (Var::Plain(value), true) => (toml::Value::try_from(value), false),
+            (Var::Plain(value), false) => {
+                (toml::Value::try_from(redactor.redact_json(value)), false)
+            }
         };
         let Ok(value) = value else {
             no_form.push(name.as_str());
             continue;
         };
-        let value = if var.secret {
+        let value = if secret {
             let mut t = toml::Table::new();
             t.insert("value".into(), value);
             t.insert("secret".into(), toml::Value::Boolean(true));
@@ -212,7 +215,7 @@ mod tests {
             .0;
         let mut read: Vec<(&str, &serde_json::Value)> = decls
             .iter()
-            .map(|d| (d.name.as_str(), d.value.as_ref().unwrap()))
+            .map(|d| (d.name.as_str(), d.value.as_ref().unwrap().plain().unwrap()))
             .collect();
         read.sort_by_key(|(name, _)| *name);
         assert_eq!(
@@ -237,7 +240,8 @@ mod tests {
             .unwrap()
             .0;
         let token = decls.iter().find(|d| d.name == "apiToken").unwrap();
-        assert_eq!(token.value, Some(json!({"t": "s3cr3t-value"})));
+        let value = token.value.as_ref().and_then(|v| v.secret()).unwrap();
+        assert_eq!(value.expose(), &json!({"t": "s3cr3t-value"}));
         assert_eq!(token.secret, Some(true));
     }
 

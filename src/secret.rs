@@ -1,10 +1,13 @@
 //! Secrecy in one place (README, Secrets): which names and values are secret, how a secret
-//! value is hidden and the forms it takes on the wire ([`forms`]); the
-//! redactor (`redact`) hides those forms.
+//! value is carried ([`Secret`], [`MaybeSecret`]) and the forms it takes on the wire
+//! ([`forms`]); the redactor (`redact`) hides those forms.
 //!
 //! Every other module asks this one; it imports nothing of steprun's, so anything may use it.
 
 pub mod forms;
+mod value;
+
+pub use value::{MaybeSecret, Secret};
 
 use std::collections::BTreeSet;
 

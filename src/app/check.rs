@@ -9,6 +9,7 @@ use crate::cli::CheckArgs;
 use crate::config::{PlanEntry, TagFilter, VarConfig, load_workflows};
 use crate::diagnostic::Diagnostic;
 use crate::error::{AppError, RunOutcome};
+use crate::secret::MaybeSecret;
 use crate::template::Templates;
 use crate::vars::decl::VarDecl;
 use crate::workflow::check;
@@ -120,22 +121,22 @@ fn check_entry(
 pub(super) fn sandbox_declarations() -> Vec<VarDecl> {
     let entries = crate::sandbox::VARIABLES
         .iter()
-        .map(|&(name, secret)| (name, String::new(), secret));
+        .map(|&(name, secret)| (name, MaybeSecret::new(String::new(), secret)));
     sandbox_layer(entries)
 }
 
-/// The sandbox's variables as a layer of declarations: (name, value, secret).
+/// The sandbox's variables as a layer of declarations: each value held as its entry says.
 pub(super) fn sandbox_layer<'a>(
-    entries: impl IntoIterator<Item = (&'a str, String, bool)>,
+    entries: impl IntoIterator<Item = (&'a str, MaybeSecret<String>)>,
 ) -> Vec<VarDecl> {
     let source = Arc::new(crate::workflow::source::Source::new("(sandbox)", ""));
     entries
         .into_iter()
-        .map(|(name, value, secret)| VarDecl {
+        .map(|(name, value)| VarDecl {
             name: name.to_owned(),
-            value: Some(serde_json::Value::String(value)),
+            secret: Some(value.is_secret()),
+            value: Some(value.map(serde_json::Value::String)),
             env: None,
-            secret: Some(secret),
             source: Arc::clone(&source),
             span: 0..0,
         })

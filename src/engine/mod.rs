@@ -32,8 +32,8 @@ use crate::http::{Clients, Http};
 use crate::redact::Redactor;
 use crate::secret::Hiding;
 use crate::template::Templates;
-use crate::vars::VarStore;
 use crate::vars::layers::{self as vars, Layers};
+use crate::vars::{Var, VarStore};
 use crate::workflow::model::{Cleanup, Step, Workflow};
 
 /// Response bodies kept in events are cut here, so a run never holds large bodies.
@@ -173,7 +173,7 @@ impl WorkflowRun {
     /// Whether a value extracted as `name` is secret (`secret::extraction_is_secret`), given
     /// its extraction's `secret` flag, the declarations and the value it replaces.
     pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
-        let was_secret = self.vars.get(name).is_some_and(|v| v.secret);
+        let was_secret = self.vars.get(name).is_some_and(Var::is_secret);
         let declared = self.declared.get(name).copied();
         crate::secret::extraction_is_secret(name, secret, declared, was_secret)
     }

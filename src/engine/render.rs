@@ -315,10 +315,9 @@ impl Renderer<'_> {
 
 /// The name of a secret variable whose value appears in one of `texts`.
 fn secret_in(vars: &VarStore, texts: &[&str]) -> Option<String> {
-    vars.iter()
-        .filter(|(_, v)| v.secret)
+    vars.secrets()
         .find(|(_, v)| {
-            let s = as_text(&v.value);
+            let s = as_text(v.expose());
             !s.is_empty() && texts.iter().any(|t| t.contains(&s))
         })
         .map(|(name, _)| name.clone())

@@ -173,7 +173,7 @@ impl Engine {
         for (name, matcher) in &expect.vars {
             let actual = vars
                 .get(&name.value)
-                .map_or(Actual::None, |v| Actual::One(v.value.clone()));
+                .map_or(Actual::None, |v| Actual::One(v.expose().clone()));
             results.extend(located(
                 expect::evaluate(
                     &format!("var {}", name.value),

@@ -22,7 +22,7 @@ pub fn seed(base_url: String) -> SandboxState {
     let admin_env_id = new_id();
     let env_id = new_id();
     let admin_app_id = new_id();
-    let admin_app_secret = secrets::generate();
+    let admin_app_secret = crate::secret::Secret::new(secrets::generate());
     let mut store = Store::default();
     roles::seed(&mut store);
     let ts = now();
@@ -52,7 +52,12 @@ pub fn seed(base_url: String) -> SandboxState {
         store.put(&org_id, "environments", env);
         env_defaults::seed(&mut store, &org_id, id, &base_url);
     }
-    seed_admin_app(&mut store, &admin_env_id, &admin_app_id, &admin_app_secret);
+    seed_admin_app(
+        &mut store,
+        &admin_env_id,
+        &admin_app_id,
+        admin_app_secret.expose(),
+    );
     let grants = [
         (ORGANIZATION_ADMIN, "ORGANIZATION", &org_id),
         (ENVIRONMENT_ADMIN, "ENVIRONMENT", &admin_env_id),

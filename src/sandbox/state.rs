@@ -51,7 +51,7 @@ pub struct SandboxState {
     pub org_id: String,
     pub admin_env_id: String,
     pub admin_app_id: String,
-    pub admin_app_secret: String,
+    pub admin_app_secret: crate::secret::Secret<String>,
     /// The environment prepared for tutorials.
     pub env_id: String,
     pub store: Mutex<Store>,

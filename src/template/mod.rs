@@ -99,7 +99,7 @@ impl Templates {
         if let Some(expr) = single_expression(src) {
             let name = expr.trim();
             if let Some(var) = vars.get(name) {
-                return Ok(var.value.clone());
+                return Ok(template_value(var).clone());
             }
             if let Ok(compiled) = self.env.compile_expression(expr)
                 && let Ok(value) = compiled.eval(context(vars))
@@ -301,8 +301,15 @@ impl Object for StoreContext {
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<minijinja::Value> {
         let var = self.0.get(key)?;
-        Some(minijinja::Value::from(Serde(&var.value)))
+        Some(minijinja::Value::from(Serde(template_value(var))))
     }
+}
+
+/// A variable's value as templates read it: the one place a render reads a variable, a
+/// secret one too, since a request must carry it. What a render makes is redacted wherever
+/// it is shown.
+fn template_value(var: &Var) -> &Value {
+    var.expose()
 }
 
 fn context(vars: &VarStore) -> minijinja::Value {

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::template::{TemplateError, Templates, value_has_markup};
-use crate::vars::VarStore;
 use crate::vars::decl::VarDecl;
+use crate::vars::{Var, VarStore};
 
 /// Where a variable came from, lowest precedence first.
 #[derive(Debug, Clone, Default)]
@@ -20,10 +20,10 @@ pub struct Layers {
     pub workflow: Vec<VarDecl>,
     /// `--vars FILE` contents, in command-line order (later wins).
     pub files: Vec<Vec<VarDecl>>,
-    /// `STEPRUN_VAR_<name>` environment variables.
-    pub env: Vec<(String, String)>,
-    /// `--var NAME=VALUE`, in command-line order.
-    pub cli: Vec<(String, String)>,
+    /// `STEPRUN_VAR_<name>` environment variables (a secret name's value held as a secret).
+    pub env: Vec<(String, Var)>,
+    /// `--var NAME=VALUE`, in command-line order (a secret name's value held as a secret).
+    pub cli: Vec<(String, Var)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,9 +85,9 @@ pub fn resolve_with_env(
         }
         match entry {
             Entry::MissingEnv(env) => return Err(VarError::MissingEnv { name, env }),
-            Entry::Value { value, literal } if literal || !value_has_markup(&value) => {
+            Entry::Value { value, literal } if literal || !value_has_markup(value.expose()) => {
                 let policy = merged.policy.get(&name).copied();
-                store.set_with_policy(name, value, policy);
+                store.declare(name, value, policy);
             }
             Entry::Value { value, .. } => {
                 pending.insert(name, value);
@@ -95,8 +95,9 @@ pub fn resolve_with_env(
         }
     }
     for (name, var) in extracted.iter() {
-        let secret = crate::secret::kept_is_secret(var.secret, merged.policy.get(name).copied());
-        store.set_with_policy(name.clone(), var.value.clone(), Some(secret));
+        let secret =
+            crate::secret::kept_is_secret(var.is_secret(), merged.policy.get(name).copied());
+        store.declare(name.clone(), var.clone(), Some(secret));
     }
     let mut resolver = Resolver {
         templates,
@@ -161,7 +162,7 @@ pub fn static_problems(
             } => {
                 // An unreadable template is the checker's to report; what was read counts.
                 let mut used = Vec::new();
-                let _ = used_names(templates, value, &mut used);
+                let _ = used_names(templates, value.expose(), &mut used);
                 graph.insert(name.clone(), used);
             }
             Entry::Value { .. } => {}
@@ -230,7 +231,7 @@ fn find_cycle(graph: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
 /// One name's value after layering, before references are rendered.
 enum Entry {
     /// `literal` values (read from an environment variable) are never rendered.
-    Value { value: Value, literal: bool },
+    Value { value: Var, literal: bool },
     /// `env = "NAME"` without a fallback and `NAME` unset: an error unless a higher layer
     /// sets the variable, so `--var` can stand in for a missing environment variable.
     MissingEnv(String),
@@ -258,10 +259,9 @@ impl Merged {
         for decl in declarations(workflow, layers) {
             merged.declare(decl, env);
         }
-        for (name, text) in layers.env.iter().chain(&layers.cli) {
-            let value = Value::String(text.clone());
+        for (name, value) in layers.env.iter().chain(&layers.cli) {
             let entry = Entry::Value {
-                value,
+                value: value.clone(),
                 literal: false,
             };
             merged.values.insert(name.clone(), entry);
@@ -276,7 +276,7 @@ impl Merged {
         let entry = match (&decl.env, &decl.value) {
             (Some(var), fallback) => match (env(var), fallback) {
                 (Some(text), _) => Entry::Value {
-                    value: Value::String(text),
+                    value: Var::declared(&decl.name, Value::String(text), decl.secret),
                     literal: true,
                 },
                 (None, Some(value)) => Entry::Value {
@@ -299,7 +299,7 @@ impl Merged {
 /// Renders templated values depth first, so every reference is resolved before its user.
 struct Resolver<'a> {
     templates: &'a Templates,
-    pending: BTreeMap<String, Value>,
+    pending: BTreeMap<String, Var>,
     policy: &'a BTreeMap<String, bool>,
     /// The chain of names being resolved, to name a cycle.
     visiting: Vec<String>,
@@ -311,8 +311,11 @@ impl Resolver<'_> {
             return Ok(());
         };
         self.visiting.push(name.to_owned());
+        // A template is rendered from its text, a secret one too: the value it makes is
+        // stored below with the secrecy the declaration, its name or its sources give it.
+        let value = value.expose();
         let mut deps = Vec::new();
-        self.dependencies(name, &value, &mut deps)?;
+        self.dependencies(name, value, &mut deps)?;
         for dep in &deps {
             if let Some(start) = self.visiting.iter().position(|v| v == dep) {
                 let mut chain = self.visiting[start..].to_vec();
@@ -325,9 +328,9 @@ impl Resolver<'_> {
         // secret as it, unless declared `secret = false`.
         let from_secret = deps
             .iter()
-            .any(|dep| store.get(dep).is_some_and(|v| v.secret));
+            .any(|dep| store.get(dep).is_some_and(Var::is_secret));
         let (rendered, signed) =
-            crate::template::scope(None, || self.templates.render_value(&value, store));
+            crate::template::scope(None, || self.templates.render_value(value, store));
         let rendered = rendered.map_err(|source| VarError::Template {
             name: name.to_owned(),
             source,

@@ -7,23 +7,26 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::secret::{MaybeSecret, Secret};
+
 pub mod decl;
 pub mod layers;
 
-/// One variable. `Debug` never shows a secret's value.
-#[derive(Clone)]
-pub struct Var {
-    pub value: Value,
-    pub secret: bool,
-}
+/// One variable: its value, carried as a [`Secret`] when the variable is secret, so the
+/// store never shows a secret's value (`Debug` masks it) and every reader of one calls
+/// `expose`.
+pub type Var = MaybeSecret<Value>;
 
-impl std::fmt::Debug for Var {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.secret {
-            f.write_str("Var(«secret»)")
-        } else {
-            write!(f, "Var({})", self.value)
-        }
+impl Var {
+    /// `value` set under `name`: secret as `declared` says when it says (so `secret = false`
+    /// keeps a secret-looking name visible), else by its name (`secret::declared_or_named`).
+    pub fn declared(name: &str, value: Value, declared: Option<bool>) -> Var {
+        Var::Plain(value).redeclared(name, declared)
+    }
+    /// The same value set under `name`, its secrecy decided again as [`declared`](Var::declared)
+    /// decides it, without showing it anywhere.
+    pub fn redeclared(self, name: &str, declared: Option<bool>) -> Var {
+        self.with_secrecy(crate::secret::declared_or_named(name, declared))
     }
 }
 
@@ -52,17 +55,28 @@ impl VarStore {
     pub fn set(&mut self, name: impl Into<String>, value: Value, secret: bool) {
         let name = name.into();
         let secret = secret || crate::secret::name_is_secret(&name);
-        Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
+        Arc::make_mut(&mut self.vars).insert(name, Var::new(value, secret));
     }
     /// Sets a variable with a declared secrecy: `Some(flag)` is taken as is (so
     /// `secret = false` keeps a secret-looking name visible), `None` follows the name.
     pub fn set_with_policy(&mut self, name: impl Into<String>, value: Value, secret: Option<bool>) {
+        self.declare(name, Var::Plain(value), secret);
+    }
+    /// Sets a variable whose value may already be held as a secret, its secrecy decided
+    /// again by `secret` as [`set_with_policy`](Self::set_with_policy) does.
+    pub fn declare(&mut self, name: impl Into<String>, var: Var, secret: Option<bool>) {
         let name = name.into();
-        let secret = crate::secret::declared_or_named(&name, secret);
-        Arc::make_mut(&mut self.vars).insert(name, Var { value, secret });
+        let var = var.redeclared(&name, secret);
+        Arc::make_mut(&mut self.vars).insert(name, var);
     }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
         self.vars.iter()
+    }
+    /// The secret variables, for the places that hide them (each reads one with `expose`).
+    pub fn secrets(&self) -> impl Iterator<Item = (&String, &Secret<Value>)> {
+        self.vars
+            .iter()
+            .filter_map(|(name, var)| Some((name, var.secret()?)))
     }
     /// A shared snapshot of the map, for the template context.
     pub(crate) fn shared(&self) -> Arc<BTreeMap<String, Var>> {

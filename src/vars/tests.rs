@@ -11,7 +11,7 @@ use crate::workflow::source::Source;
 fn decl(name: &str, value: Option<Value>, env: Option<&str>, secret: Option<bool>) -> VarDecl {
     VarDecl {
         name: name.to_owned(),
-        value,
+        value: value.map(|v| Var::declared(name, v, secret)),
         env: env.map(str::to_owned),
         secret,
         source: Arc::new(Source::new("vars.toml", "")),
@@ -32,10 +32,18 @@ fn run(layers: &Layers, extracted: &VarStore) -> Result<VarStore, VarError> {
 }
 
 fn value<'a>(store: &'a VarStore, name: &str) -> &'a Value {
-    &store
+    store
         .get(name)
         .unwrap_or_else(|| panic!("{name} is not set"))
-        .value
+        .expose()
+}
+
+/// `NAME=VALUE` pairs as `--var` and `STEPRUN_VAR_*` give them.
+fn given(pairs: &[(&str, &str)]) -> Vec<(String, Var)> {
+    pairs
+        .iter()
+        .map(|&(name, text)| (name.to_owned(), Var::declared(name, json!(text), None)))
+        .collect()
 }
 
 #[test]
@@ -62,8 +70,8 @@ fn precedence_from_workflow_to_extracted() {
                 lit("e", json!("file2")),
             ],
         ],
-        env: vec![("d".into(), "env".into()), ("e".into(), "env".into())],
-        cli: vec![("e".into(), "cli".into())],
+        env: given(&[("d", "env"), ("e", "env")]),
+        cli: given(&[("e", "cli")]),
     };
     let mut extracted = VarStore::new();
     extracted.set("f", json!({"id": 7}), false);
@@ -121,7 +129,7 @@ fn missing_env_is_an_error_unless_a_higher_layer_sets_it() {
         "environment variable `P1_SECRET` for `adminAppSecret` is not set"
     );
     let layers = Layers {
-        cli: vec![("adminAppSecret".into(), "s3cr3t".into())],
+        cli: given(&[("adminAppSecret", "s3cr3t")]),
         ..layers
     };
     assert_eq!(
@@ -141,16 +149,13 @@ fn secrecy_follows_names_and_declarations() {
             decl("adminAppKey", None, Some("UNSET"), Some(true)),
             lit("userPassword", json!("pw")),
         ]],
-        cli: vec![
-            ("adminAppKey".into(), "k".into()),
-            ("accessToken".into(), "t".into()),
-        ],
+        cli: given(&[("adminAppKey", "k"), ("accessToken", "t")]),
         ..Layers::default()
     };
     let mut extracted = VarStore::new();
     extracted.set("plain", json!("x"), false);
     let store = run(&layers, &extracted).unwrap();
-    let secret = |name: &str| store.get(name).is_some_and(|v| v.secret);
+    let secret = |name: &str| store.get(name).is_some_and(Var::is_secret);
     assert!(
         !secret("tokenEndpoint"),
         "secret = false wins over the name"
@@ -164,10 +169,7 @@ fn secrecy_follows_names_and_declarations() {
         "names decide by default"
     );
     assert!(!secret("plain"));
-    assert_eq!(
-        format!("{:?}", store.get("userPassword")),
-        "Some(Var(«secret»))"
-    );
+    assert_eq!(format!("{:?}", store.get("userPassword")), "Some(«secret»)");
 }
 
 #[test]
@@ -179,7 +181,7 @@ fn declared_secret_sticks_to_extracted_values() {
     let mut extracted = VarStore::new();
     extracted.set("sessionId", json!("abcd"), false);
     let store = run(&layers, &extracted).unwrap();
-    assert!(store.get("sessionId").is_some_and(|v| v.secret));
+    assert!(store.get("sessionId").is_some_and(Var::is_secret));
 }
 
 #[test]
@@ -191,7 +193,7 @@ fn set_with_policy() {
     store.set("token", json!(1), false);
     let secret: Vec<bool> = ["otpCode", "otherOtp", "plain", "token"]
         .iter()
-        .map(|n| store.get(n).is_some_and(|v| v.secret))
+        .map(|n| store.get(n).is_some_and(Var::is_secret))
         .collect();
     assert_eq!(secret, [false, true, true, true]);
 }
@@ -209,7 +211,7 @@ fn references_resolve_across_layers_in_dependency_order() {
             ),
         ],
         files: vec![vec![lit("tld", json!("eu")), lit("count", json!(3))]],
-        cli: vec![("envID".into(), "e-1".into())],
+        cli: given(&[("envID", "e-1")]),
         ..Layers::default()
     };
     let store = run(&layers, &VarStore::new()).unwrap();
@@ -286,7 +288,7 @@ fn undefined_references_name_the_variable() {
 #[test]
 fn template_syntax_errors_name_the_variable() {
     let layers = Layers {
-        cli: vec![("bad".into(), "<< oops".into())],
+        cli: given(&[("bad", "<< oops")]),
         ..Layers::default()
     };
     let err = run(&layers, &VarStore::new()).unwrap_err();
@@ -313,7 +315,49 @@ fn a_value_signed_with_jwt_sign_is_secret_even_when_declared_not() {
     };
     let store = run(&layers, &VarStore::new()).unwrap();
     let assertion = store.get("assertion").unwrap();
-    assert!(assertion.secret);
-    assert!(assertion.value.as_str().unwrap().starts_with("eyJ"));
-    assert!(!store.get("label").unwrap().secret);
+    assert!(assertion.is_secret());
+    assert!(assertion.expose().as_str().unwrap().starts_with("eyJ"));
+    assert!(!store.get("label").unwrap().is_secret());
+}
+
+#[test]
+fn secret_values_are_held_as_secrets_from_every_layer() {
+    // A default, a vars-file entry declared secret, an environment entry, `--var` and a
+    // value extracted into a secret name: none shows in `Debug`, each reads with `expose`.
+    let env = |name: &str| (name == "P1_SECRET").then(|| "from-env-0".to_owned());
+    let layers = Layers {
+        workflow: vec![lit("userPassword", json!("default-0"))],
+        files: vec![vec![
+            decl("apiKey", Some(json!("file-0")), None, Some(true)),
+            decl("adminAppSecret", None, Some("P1_SECRET"), None),
+        ]],
+        cli: given(&[("accessToken", "cli-0")]),
+        ..Layers::default()
+    };
+    let mut extracted = VarStore::new();
+    extracted.set_with_policy("sessionToken", json!("extracted-0"), None);
+    let shown = format!("{layers:?}");
+    for value in ["default-0", "file-0", "cli-0"] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+    let store = resolve_with_env(&layers, &extracted, &Templates::new("cafe0123"), &env).unwrap();
+    let shown = format!("{store:?}");
+    let names = [
+        ("userPassword", "default-0"),
+        ("apiKey", "file-0"),
+        ("adminAppSecret", "from-env-0"),
+        ("accessToken", "cli-0"),
+        ("sessionToken", "extracted-0"),
+    ];
+    for (name, value) in names {
+        assert!(!shown.contains(value), "{value} in {shown}");
+        let var = store.get(name).unwrap();
+        assert_eq!(
+            var.secret().map(Secret::expose),
+            Some(&json!(value)),
+            "{name}"
+        );
+        assert_eq!(var.plain(), None, "{name}");
+    }
+    assert_eq!(store.secrets().count(), names.len());
 }

@@ -227,8 +227,10 @@ impl<'a> Checker<'a> {
     fn decls(&mut self, decls: &[VarDecl]) {
         for decl in decls {
             if let Some(value) = &decl.value {
+                // The checker reads a secret default's templates too; its diagnostics mask
+                // secret values by name (`diagnostic::masked`).
                 let located = Located {
-                    value: value.clone(),
+                    value: value.expose().clone(),
                     source: Arc::clone(&decl.source),
                     span: decl.span.clone(),
                 };

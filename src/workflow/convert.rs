@@ -8,6 +8,7 @@ use serde_json::Value;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::vars::Var;
 use crate::vars::decl::VarDecl;
 use crate::workflow::model::Located;
 use crate::workflow::raw::Table;
@@ -159,12 +160,13 @@ impl Cx {
             span: span.clone(),
         };
         let toml::Value::Table(table) = value else {
-            decl.value = Some(to_json(value));
+            decl.value = Some(Var::declared(name, to_json(value), None));
             return Ok(decl);
         };
+        let mut literal = None;
         for (key, v) in table {
             match (key.as_str(), v) {
-                ("value", v) => decl.value = Some(to_json(v)),
+                ("value", v) => literal = Some(to_json(v)),
                 ("env", toml::Value::String(s)) => decl.env = Some(s.clone()),
                 ("secret", toml::Value::Boolean(b)) => decl.secret = Some(*b),
                 ("env" | "secret", _) => {
@@ -182,6 +184,9 @@ impl Cx {
                 }
             }
         }
+        // Held as a secret from here on when `secret` (whichever key came first) or the name
+        // says so.
+        decl.value = literal.map(|v| Var::declared(name, v, decl.secret));
         if decl.value.is_none() && decl.env.is_none() {
             return Err(self.error(
                 format!("variable `{name}` needs a `value` or an `env`"),

@@ -89,7 +89,7 @@ impl Kit {
         let http = reqwest::Client::new();
         let resp = http
             .post(format!("{}/{}/as/token", vars.auth_path, vars.admin_env_id))
-            .basic_auth(&vars.admin_app_id, Some(&vars.admin_app_secret))
+            .basic_auth(&vars.admin_app_id, Some(vars.admin_app_secret.expose()))
             .form(&[("grant_type", "client_credentials")])
             .send()
             .await

@@ -157,7 +157,7 @@ fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
         token_curl.contains("  --data-urlencode grant_type=client_credentials \\"),
         "{token_curl}"
     );
-    for leak in [vars.admin_app_secret.as_str(), "«", "Basic "] {
+    for leak in [vars.admin_app_secret.expose().as_str(), "«", "Basic "] {
         assert!(!token_curl.contains(leak), "{leak:?} in\n{token_curl}");
     }
     let token = run_export(
@@ -165,14 +165,14 @@ fn the_curl_export_runs_with_its_secrets_as_shell_variables() {
         &token_curl,
         &[
             ("adminAppID", &vars.admin_app_id),
-            ("adminAppSecret", &vars.admin_app_secret),
+            ("adminAppSecret", vars.admin_app_secret.expose()),
         ],
     );
     assert_eq!(token["token_type"], "Bearer", "{token}");
     // Read word by word as a shell would (the way the export runs without curl), too.
     let credentials = [
         ("adminAppID", vars.admin_app_id.as_str()),
-        ("adminAppSecret", vars.admin_app_secret.as_str()),
+        ("adminAppSecret", vars.admin_app_secret.expose().as_str()),
     ];
     let read = read_and_send(&runtime, &token_curl, &credentials);
     assert_eq!(read["token_type"], "Bearer", "{read}");

@@ -70,7 +70,7 @@ async fn worker_token_from_the_auth_host_is_accepted() {
     let resp = api
         .http
         .post(format!("{}/{}/as/token", vars.auth_path, vars.admin_env_id))
-        .basic_auth(&vars.admin_app_id, Some(&vars.admin_app_secret))
+        .basic_auth(&vars.admin_app_id, Some(vars.admin_app_secret.expose()))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await

@@ -99,7 +99,7 @@ pub fn find(state: &SandboxState, store: &Store, env: &str, id: &str) -> Option<
     let is_admin = env == state.admin_env_id && id == state.admin_app_id;
     if let Some(doc) = store.get(env, "applications", id) {
         let secret = secret_of(store, env, id, doc)
-            .or_else(|| is_admin.then(|| state.admin_app_secret.clone()));
+            .or_else(|| is_admin.then(|| state.admin_app_secret.expose().clone()));
         return Some(App::from_doc(env, doc, secret));
     }
     is_admin.then(|| admin_app(state))
@@ -146,7 +146,7 @@ fn admin_app(state: &SandboxState) -> App {
     App::from_doc(
         &state.admin_env_id,
         &doc,
-        Some(state.admin_app_secret.clone()),
+        Some(state.admin_app_secret.expose().clone()),
     )
 }
 
