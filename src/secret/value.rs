@@ -15,9 +15,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// What a secret value is shown as wherever the value itself must not appear.
 pub const PLACEHOLDER: &str = "«secret»";
 
-/// A secret value: `Debug` and `Display` show [`PLACEHOLDER`] and serializing it fails; read
-/// it with [`expose`](Secret::expose) where it must be sent or written (serialize what
-/// `expose` gives to write it on purpose).
+/// A secret value: `Debug` shows [`PLACEHOLDER`] and serializing it fails; read it with
+/// [`expose`](Secret::expose) where it must be sent or written (serialize what `expose` gives
+/// to write it on purpose). There is no `Display` on purpose: an API that takes anything
+/// printable (a password argument, a header value) would otherwise compile and send the
+/// placeholder, so handing a secret to one must be an explicit `expose()`.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret<T>(T);
 
@@ -57,12 +59,6 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
-impl<T> fmt::Display for Secret<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(PLACEHOLDER)
-    }
-}
-
 /// Refuses: a secret inside a report or any other serialized structure is a leak, so it is
 /// an error there rather than a silent mask. Write one on purpose by serializing `expose()`.
 impl<T> Serialize for Secret<T> {
@@ -80,8 +76,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
     }
 }
 
-/// A value whose secrecy is decided: plain, or carried as a [`Secret`]. `Debug` and
-/// `Display` show a plain value and mask a secret one; serializing a secret one fails.
+/// A value whose secrecy is decided: plain, or carried as a [`Secret`]. `Debug` shows a
+/// plain value and masks a secret one; serializing a secret one fails.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum MaybeSecret<T> {
@@ -150,15 +146,6 @@ impl<T: fmt::Debug> fmt::Debug for MaybeSecret<T> {
     }
 }
 
-impl<T: fmt::Display> fmt::Display for MaybeSecret<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MaybeSecret::Plain(value) => value.fmt(f),
-            MaybeSecret::Secret(secret) => secret.fmt(f),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,9 +153,8 @@ mod tests {
     const VALUE: &str = "hunter2";
 
     #[test]
-    fn debug_and_display_show_the_mask_never_the_value() {
+    fn debug_shows_the_mask_never_the_value() {
         let secret = Secret::from(VALUE);
-        assert_eq!(format!("{secret}"), PLACEHOLDER);
         assert_eq!(format!("{secret:?}"), PLACEHOLDER);
         assert_eq!(format!("{secret:#?}"), PLACEHOLDER);
         assert_eq!(format!("{:?}", Some(secret.clone())), "Some(«secret»)");
@@ -212,8 +198,8 @@ mod tests {
     fn maybe_secret_masks_only_the_secret_one() {
         let plain = MaybeSecret::new("visible".to_owned(), false);
         let secret = MaybeSecret::new(VALUE.to_owned(), true);
-        assert_eq!(format!("{plain} {plain:?}"), "visible \"visible\"");
-        assert_eq!(format!("{secret} {secret:?}"), "«secret» «secret»");
+        assert_eq!(format!("{plain:?}"), "\"visible\"");
+        assert_eq!(format!("{secret:?}"), "«secret»");
         assert_eq!(serde_json::to_string(&plain).unwrap(), "\"visible\"");
         assert!(serde_json::to_string(&secret).is_err());
         assert_eq!(plain.plain().map(String::as_str), Some("visible"));
