@@ -131,7 +131,13 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
             args.listen
         )));
     }
-    let sandbox = sandbox::start(args.listen)
+    let faults = args
+        .faults
+        .as_deref()
+        .map(sandbox::faults::parse)
+        .transpose()
+        .map_err(|e| AppError::Usage(format!("--faults: {e}")))?;
+    let sandbox = sandbox::start_with_faults(args.listen, faults)
         .await
         .map_err(|e| AppError::tool(format!("the sandbox cannot listen on {}", args.listen), e))?;
     let vars = sandbox.vars();

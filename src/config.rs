@@ -28,6 +28,8 @@ pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
 pub struct VarConfig {
     pub layers: Layers,
     pub sandbox: bool,
+    /// `--sandbox-faults`: what the sandbox does wrong on purpose.
+    pub sandbox_faults: Option<crate::sandbox::faults::FaultSpec>,
     /// What the last vars file with a `[tenant]` table says the tenant has.
     pub tenant: Option<Tenant>,
 }
@@ -51,6 +53,7 @@ impl VarConfig {
         Ok(VarConfig {
             layers,
             sandbox: args.sandbox,
+            sandbox_faults: None,
             tenant,
         })
     }
@@ -161,7 +164,8 @@ impl RunConfig {
         let mut skipped = Vec::new();
         let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
         let workflows = some_workflows(loaded, &args.paths, &tags)?;
-        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let mut vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        vars.sandbox_faults = sandbox_faults(args.sandbox_faults.as_deref())?;
         let network = network_config(&args.net)?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_files(pattern).map_err(|d| vec![d])?,
@@ -199,7 +203,8 @@ impl RunConfig {
             ))]);
         }
         let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
-        let vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        let mut vars = VarConfig::from_args(&args.vars).map_err(|d| vec![d])?;
+        vars.sandbox_faults = sandbox_faults(args.sandbox_faults.as_deref())?;
         let network = network_config(&args.net)?;
         Ok(RunConfig {
             workflows,
@@ -218,6 +223,17 @@ impl RunConfig {
             network,
         })
     }
+}
+
+/// `--sandbox-faults SPEC`, read before anything starts: a bad SPEC is invalid input.
+fn sandbox_faults(
+    spec: Option<&str>,
+) -> Result<Option<crate::sandbox::faults::FaultSpec>, Vec<Diagnostic>> {
+    spec.map(|s| {
+        crate::sandbox::faults::parse(s)
+            .map_err(|e| vec![Diagnostic::new(format!("--sandbox-faults: {e}"))])
+    })
+    .transpose()
 }
 
 fn color_choice(choice: cli::ColorChoice) -> ColorChoice {

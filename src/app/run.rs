@@ -87,7 +87,8 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcom
         );
     }
     let sandbox = if config.vars.sandbox {
-        let started = sandbox::start(([127, 0, 0, 1], 0).into()).await;
+        let faults = config.vars.sandbox_faults.clone();
+        let started = sandbox::start_with_faults(([127, 0, 0, 1], 0).into(), faults).await;
         Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
     } else {
         None
