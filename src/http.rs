@@ -85,18 +85,56 @@ pub struct Response {
     pub duration: Duration,
 }
 
+/// Why a send failed, worded by what happened on the wire: a server never reached is not one
+/// that reset the connection after the request went out, nor one that stopped answering.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("request timed out after {0:?}")]
+    /// Sent, and nothing came back in time: the server may have processed it.
+    #[error(
+        "no response within {0:?} (the step's timeout): the request was sent, and the server may have processed it"
+    )]
     Timeout(Duration),
+    /// The status and headers came, then the body stopped coming.
+    #[error(
+        "the response body stalled: status {status} and {received} of {expected} bytes arrived, then nothing until the step's timeout ({after:?})"
+    )]
+    BodyStalled {
+        status: u16,
+        received: usize,
+        expected: String,
+        after: Duration,
+    },
+    /// No connection was made (refused, unknown host, TLS refused, --connect-timeout): nothing
+    /// was sent.
     #[error("cannot connect to {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// The connection was made, the request went out, and the connection ended (reset or
+    /// closed) before a whole answer came.
+    #[error("{url} {what} ({reason}): the server may have processed the request")]
+    Dropped {
+        url: String,
+        what: String,
+        reason: String,
+    },
+    /// A failed send after answers of 429 or 503 were re-sent: `sends` in all.
+    #[error("{last} (send {sends}; the earlier ones were answered 429 or 503)")]
+    AfterThrottling { sends: u32, last: Box<HttpError> },
     #[error("more than {0} redirects")]
     TooManyRedirects(u32),
     #[error("redirect to an invalid location `{0}`")]
     BadLocation(String),
     #[error("{0}")]
     Other(String),
+}
+
+impl HttpError {
+    /// Times the request went out (1, or more after answers of 429 or 503).
+    pub fn sends(&self) -> u32 {
+        match self {
+            HttpError::AfterThrottling { sends, .. } => *sends,
+            _ => 1,
+        }
+    }
 }
 
 /// The HTTP clients of a run, built on first use and shared by all its workflows, with their
@@ -184,7 +222,16 @@ impl Http {
         let mut sends = 0;
         let mut throttled = 0;
         loop {
-            let mut response = self.send_following(req, opts, &mut sends).await?;
+            let mut response = match self.send_following(req, opts, &mut sends).await {
+                Ok(response) => response,
+                Err(last) if sends > 1 => {
+                    return Err(HttpError::AfterThrottling {
+                        sends,
+                        last: Box::new(last),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             let status = response.status;
             if (status == StatusCode::TOO_MANY_REQUESTS
                 || status == StatusCode::SERVICE_UNAVAILABLE)
@@ -330,15 +377,35 @@ async fn send_once(
     Ok(response)
 }
 
+/// The body, whole, by the step's deadline; a body that stops coming, or a connection that
+/// drops while it comes, is named with what had arrived.
 async fn read_body(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     url: &Url,
     timeout: Duration,
 ) -> Result<bytes::Bytes, HttpError> {
-    match tokio::time::timeout(timeout, response.bytes()).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(classify(&e, url, timeout, None)),
-        Err(_) => Err(HttpError::Timeout(timeout)),
+    let status = response.status().as_u16();
+    let expected = response
+        .content_length()
+        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string());
+    let mut body = bytes::BytesMut::new();
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            Ok(Ok(None)) => return Ok(body.freeze()),
+            Ok(Err(e)) if !e.is_timeout() => {
+                return Err(explain::in_body(&e, url, status, body.len()));
+            }
+            Ok(Err(_)) | Err(_) => {
+                return Err(HttpError::BodyStalled {
+                    status,
+                    received: body.len(),
+                    expected,
+                    after: timeout,
+                });
+            }
+        }
     }
 }
 
