@@ -290,7 +290,11 @@ fn hide_tokens(text: &str) -> String {
         let mixed = run.bytes().any(|b| b.is_ascii_uppercase())
             && run.bytes().any(|b| b.is_ascii_lowercase())
             && run.bytes().any(|b| b.is_ascii_digit());
-        if mixed { "«hidden»".to_owned() } else { run.to_owned() }
+        if mixed {
+            "«hidden»".to_owned()
+        } else {
+            run.to_owned()
+        }
     })
     .into_owned()
 }

@@ -74,7 +74,9 @@ fn dropped(e: &reqwest::Error) -> Option<&'static str> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+            use std::io::ErrorKind::{
+                BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof,
+            };
             match io.kind() {
                 ConnectionReset | ConnectionAborted | BrokenPipe => return Some("reset"),
                 UnexpectedEof => return Some("closed"),

@@ -13,6 +13,7 @@ mod engine_run;
 mod errors;
 mod expect_vars;
 mod failure_output;
+mod faults;
 mod flags;
 mod html_report;
 mod import;
