@@ -15,7 +15,7 @@ use crate::sandbox::mgmt::error::ApiError;
 
 /// How long a stall lasts at most: far beyond any step's timeout, yet a sandbox serving for
 /// hours does not keep every stalled connection forever.
-const STALL_MAX: Duration = Duration::from_secs(600);
+const STALL_MAX: Duration = Duration::from_mins(10);
 
 /// 429 or 503 as PingOne words them, with `Retry-After` in whole seconds (rounded up).
 pub(super) fn throttled(status: u16, retry_after: Option<Duration>) -> Response {
@@ -95,16 +95,13 @@ pub(super) async fn invalid_json(response: Response) -> Response {
     }
     parts.headers.remove(CONTENT_LENGTH);
     let mut out = Vec::with_capacity(bytes.len() + 5);
-    match bytes.iter().rposition(|&b| b == b'}' || b == b']') {
-        Some(at) => {
-            out.extend_from_slice(&bytes[..at]);
-            out.push(b',');
-            out.extend_from_slice(&bytes[at..]);
-        }
-        None => {
-            out.extend_from_slice(b")]}'\n");
-            out.extend_from_slice(&bytes);
-        }
+    if let Some(at) = bytes.iter().rposition(|&b| b == b'}' || b == b']') {
+        out.extend_from_slice(&bytes[..at]);
+        out.push(b',');
+        out.extend_from_slice(&bytes[at..]);
+    } else {
+        out.extend_from_slice(b")]}'\n");
+        out.extend_from_slice(&bytes);
     }
     Response::from_parts(parts, Body::from(out))
 }

@@ -1,5 +1,5 @@
 //! The accept loop of a sandbox with faults: each connection is served by hyper directly, so a
-//! request can ask for its own connection to be reset. A reset is a TCP RST (SO_LINGER 0, then
+//! request can ask for its own connection to be reset. A reset is a TCP RST (`SO_LINGER` 0, then
 //! close), which a client sees as "connection reset by peer", unlike a clean close (FIN).
 
 use std::sync::Arc;
