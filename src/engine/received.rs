@@ -329,6 +329,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_spot_in_a_body_is_found_and_shown_with_tokens_hidden() {
+        let body = b"{\n  \"a\": 1,\n}";
+        assert_eq!(byte_offset(body, 3, 1), 12);
+        assert_eq!(&body[12..], b"}");
+        assert_eq!(
+            excerpt(body, 12),
+            "`{\\n  \"a\": 1,\\n\u{27e8}here\u{27e9}}`"
+        );
+        let token = b"{\"access_token\":\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let shown = excerpt(token, token.len());
+        assert!(
+            shown.contains("\u{ab}hidden\u{bb}") && !shown.contains("eyJ"),
+            "{shown}"
+        );
+        // Ids and words stay.
+        let id = "`7b49f5f7-1f7b-4578-816e-72a8f033a46e postLogoutRedirectUris`";
+        assert_eq!(hide_tokens(id), id);
+    }
+
+    #[test]
     fn read_errors_keep_their_cause_and_their_words() {
         let e = jwt_payload("a.!!!.c").unwrap_err();
         assert_eq!(e.to_string(), "the JWT payload is not base64url");

@@ -34,7 +34,8 @@ pub enum Kind {
     Truncate,
     /// The JSON body gets a trailing comma before its last bracket.
     InvalidJson,
-    /// Status and headers are sent, then half the body, then nothing more.
+    /// Status and headers are sent, then half the body, then nothing more (an answer without
+    /// a body stalls whole).
     StallBody,
     /// The handler runs, then nothing at all is sent.
     Stall,
