@@ -152,6 +152,9 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
     if let Some(path) = &args.write_vars {
         say!("variables written to {}", path.display());
     }
+    if let Some(spec) = &args.faults {
+        say!("faults injected: {spec}");
+    }
     say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
