@@ -50,6 +50,8 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: oneshot::Rec
 }
 
 async fn connection(stream: TcpStream, router: Router) {
+    // Answers go out as soon as written: the only delays are the faults' own.
+    let _ = stream.set_nodelay(true);
     // A second descriptor of the same socket, kept here to set SO_LINGER when a reset is asked
     // for: hyper owns the first one.
     let twin = match stream.into_std().and_then(|s| Ok((s.try_clone()?, s))) {
