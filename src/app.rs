@@ -162,7 +162,13 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
             args.listen
         )));
     }
-    let sandbox = sandbox::start(args.listen)
+    let faults = args
+        .faults
+        .as_deref()
+        .map(sandbox::faults::parse)
+        .transpose()
+        .map_err(|e| AppError::Usage(format!("--faults: {e}")))?;
+    let sandbox = sandbox::start_with_faults(args.listen, faults)
         .await
         .map_err(|e| AppError::tool(format!("the sandbox cannot listen on {}", args.listen), e))?;
     let vars = sandbox.vars();
@@ -178,6 +184,9 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
     }
     if let Some(path) = &args.write_vars {
         say!("variables written to {}", path.display());
+    }
+    if let Some(spec) = &args.faults {
+        say!("faults injected: {spec}");
     }
     say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;

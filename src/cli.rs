@@ -94,6 +94,9 @@ pub struct RunArgs {
     pub vars: VarArgs,
     #[command(flatten)]
     pub net: NetArgs,
+    /// Inject faults into the --sandbox's answers (README, The sandbox: Faults)
+    #[arg(long, value_name = "SPEC", requires = "sandbox")]
+    pub sandbox_faults: Option<String>,
     /// Run only workflows with this tag; repeatable (any of them)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
@@ -146,6 +149,9 @@ pub struct TeachArgs {
     pub vars: VarArgs,
     #[command(flatten)]
     pub net: NetArgs,
+    /// Inject faults into the --sandbox's answers (README, The sandbox: Faults)
+    #[arg(long, value_name = "SPEC", requires = "sandbox")]
+    pub sandbox_faults: Option<String>,
     /// Do not pause: show each step and send it at once (for demos and CI)
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -196,6 +202,9 @@ pub struct SandboxArgs {
     /// Write the sandbox's variables to FILE as a vars file (secrets included)
     #[arg(long, value_name = "FILE")]
     pub write_vars: Option<PathBuf>,
+    /// Inject faults: latency, 429, 503, resets, bad bodies, stalls (README, The sandbox: Faults)
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -32,6 +32,8 @@ pub const ENV_PREFIX: &str = "STEPRUN_VAR_";
 pub struct VarConfig {
     pub layers: Layers,
     pub sandbox: bool,
+    /// `--sandbox-faults`: what the sandbox does wrong on purpose.
+    pub sandbox_faults: Option<crate::sandbox::faults::FaultSpec>,
     /// What the last vars file with a `[tenant]` table says the tenant has.
     pub tenant: Option<Tenant>,
 }
@@ -62,6 +64,7 @@ impl VarConfig {
         Ok(VarConfig {
             layers,
             sandbox: args.sandbox,
+            sandbox_faults: None,
             tenant,
         })
     }

@@ -11,6 +11,7 @@ use reqwest::header::{COOKIE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET
 use reqwest::{Method, StatusCode, Url};
 use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
 
+pub use error::HttpError;
 use explain::classify;
 pub use network::Network;
 
@@ -83,20 +84,6 @@ pub struct Response {
     /// Times the request was sent: 1, plus 429/503 re-sends (redirect hops not counted).
     pub sends: u32,
     pub duration: Duration,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum HttpError {
-    #[error("request timed out after {0:?}")]
-    Timeout(Duration),
-    #[error("cannot connect to {url}: {reason}")]
-    Connect { url: String, reason: String },
-    #[error("more than {0} redirects")]
-    TooManyRedirects(u32),
-    #[error("redirect to an invalid location `{0}`")]
-    BadLocation(String),
-    #[error("{0}")]
-    Other(String),
 }
 
 /// The HTTP clients of a run, built on first use and shared by all its workflows, with their
@@ -184,7 +171,16 @@ impl Http {
         let mut sends = 0;
         let mut throttled = 0;
         loop {
-            let mut response = self.send_following(req, opts, &mut sends).await?;
+            let mut response = match self.send_following(req, opts, &mut sends).await {
+                Ok(response) => response,
+                Err(last) if sends > 1 => {
+                    return Err(HttpError::AfterThrottling {
+                        sends,
+                        last: Box::new(last),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             let status = response.status;
             if (status == StatusCode::TOO_MANY_REQUESTS
                 || status == StatusCode::SERVICE_UNAVAILABLE)
@@ -330,15 +326,35 @@ async fn send_once(
     Ok(response)
 }
 
+/// The body, whole, by the step's deadline; a body that stops coming, or a connection that
+/// drops while it comes, is named with what had arrived.
 async fn read_body(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     url: &Url,
     timeout: Duration,
 ) -> Result<bytes::Bytes, HttpError> {
-    match tokio::time::timeout(timeout, response.bytes()).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(classify(&e, url, timeout, None)),
-        Err(_) => Err(HttpError::Timeout(timeout)),
+    let status = response.status().as_u16();
+    let expected = response
+        .content_length()
+        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string());
+    let mut body = bytes::BytesMut::new();
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            Ok(Ok(None)) => return Ok(body.freeze()),
+            Ok(Err(e)) if !e.is_timeout() => {
+                return Err(explain::in_body(&e, url, status, body.len()));
+            }
+            Ok(Err(_)) | Err(_) => {
+                return Err(HttpError::BodyStalled {
+                    status,
+                    received: body.len(),
+                    expected,
+                    after: timeout,
+                });
+            }
+        }
     }
 }
 
@@ -440,6 +456,7 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
     }
 }
 
+mod error;
 mod explain;
 pub mod network;
 #[cfg(test)]

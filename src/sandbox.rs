@@ -10,6 +10,7 @@
 // few helpers under `auth::jwt` and `mgmt::{directory, passwords, secrets, totp}` that let a
 // test sign a JWT or set up a user; everything else is `pub(crate)` at most.
 pub mod auth;
+pub mod faults;
 pub mod mgmt;
 pub mod seed;
 mod simulated;
@@ -108,6 +109,7 @@ pub struct Sandbox {
     state: Arc<SandboxState>,
     shutdown: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
+    faults: Option<Arc<faults::Faults>>,
 }
 
 impl Sandbox {
@@ -121,6 +123,10 @@ impl Sandbox {
     #[doc(hidden)]
     pub fn state(&self) -> &Arc<SandboxState> {
         &self.state
+    }
+    /// The faults injected so far (empty without `--faults`).
+    pub fn faults_injected(&self) -> Vec<faults::Injected> {
+        self.faults.as_ref().map(|f| f.log()).unwrap_or_default()
     }
     /// Stops serving and waits for the server task to end.
     pub async fn shutdown(self) {
@@ -146,6 +152,15 @@ pub fn app(state: Arc<SandboxState>) -> Router {
 /// Binds `listen` (e.g. `127.0.0.1:0`), seeds the state, and serves on the current tokio
 /// runtime in a spawned task.
 pub async fn start(listen: SocketAddr) -> std::io::Result<Sandbox> {
+    start_with_faults(listen, None).await
+}
+
+/// [`start`], with the faults of `spec` injected in front of every route (README, The
+/// sandbox: Faults).
+pub async fn start_with_faults(
+    listen: SocketAddr,
+    spec: Option<faults::FaultSpec>,
+) -> std::io::Result<Sandbox> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
@@ -164,20 +179,27 @@ pub async fn start(listen: SocketAddr) -> std::io::Result<Sandbox> {
     };
     let (tx, rx) = oneshot::channel::<()>();
     let router = app(Arc::clone(&state));
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-            let _ = rx.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("sandbox server failed: {e}");
-        }
-    });
+    let faults = spec.map(|spec| Arc::new(faults::Faults::new(spec)));
+    let task = if let Some(f) = &faults {
+        let router = faults::layer(router, Arc::clone(f));
+        tokio::spawn(faults::serve(listener, router, rx))
+    } else {
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("sandbox server failed: {e}");
+            }
+        })
+    };
     Ok(Sandbox {
         addr,
         vars,
         state,
         shutdown: tx,
         task,
+        faults,
     })
 }
 

@@ -74,7 +74,8 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
         );
     }
     let sandbox = if plan.vars.sandbox {
-        let started = sandbox::start(([127, 0, 0, 1], 0).into()).await;
+        let faults = plan.vars.sandbox_faults.clone();
+        let started = sandbox::start_with_faults(([127, 0, 0, 1], 0).into(), faults).await;
         Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
     } else {
         None

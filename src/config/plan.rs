@@ -103,6 +103,7 @@ impl RunPlan {
             .map(str::parse::<Partition>)
             .transpose()
             .map_err(PlanError::Usage)?;
+        let sandbox_faults = sandbox_faults(args.sandbox_faults.as_deref())?;
         if args.save_vars.is_some() {
             if partition.is_some() {
                 return Err(PlanError::Usage(
@@ -129,7 +130,8 @@ impl RunPlan {
         let mut skipped = Vec::new();
         let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
         let workflows = some_workflows(loaded, &args.paths, &tags)?;
-        let vars = VarConfig::from_args(&args.vars)?;
+        let mut vars = VarConfig::from_args(&args.vars)?;
+        vars.sandbox_faults = sandbox_faults;
         let network = super::network_config(&args.net)?;
         let matrix = match &args.matrix {
             Some(pattern) => matrix_entries(pattern)?,
@@ -179,8 +181,10 @@ impl RunPlan {
             ))
             .into());
         }
+        let sandbox_faults = sandbox_faults(args.sandbox_faults.as_deref())?;
         let workflows = load_workflows(std::slice::from_ref(&args.path), &TagFilter::ALL)?;
-        let vars = VarConfig::from_args(&args.vars)?;
+        let mut vars = VarConfig::from_args(&args.vars)?;
+        vars.sandbox_faults = sandbox_faults;
         let network = super::network_config(&args.net)?;
         let entries = vec![command_line_entry()];
         let units = whole_units(&workflows, &entries, false, 1);
@@ -305,6 +309,17 @@ fn command_line_entry() -> PlanEntry {
 fn random_run_id() -> String {
     let n: u32 = rand::random();
     format!("{n:08x}")
+}
+
+/// `--sandbox-faults SPEC`, read before any file: a bad SPEC is a usage error.
+fn sandbox_faults(
+    spec: Option<&str>,
+) -> Result<Option<crate::sandbox::faults::FaultSpec>, PlanError> {
+    spec.map(|s| {
+        crate::sandbox::faults::parse(s)
+            .map_err(|e| PlanError::Usage(format!("--sandbox-faults: {e}")))
+    })
+    .transpose()
 }
 
 pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {

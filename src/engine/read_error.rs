@@ -5,8 +5,10 @@
 /// displays as the step's failure always has.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("the response body is not JSON")]
-    NotJson,
+    /// The body is not JSON; the text says how (empty, truncated at byte N, invalid at line L
+    /// column C) with the bytes around the spot.
+    #[error("{0}")]
+    NotJson(String),
     #[error("invalid JSONPath `{path}`: {source}")]
     JsonPath {
         path: String,

@@ -57,6 +57,52 @@ impl<'a> Received<'a> {
             .as_ref()
     }
 
+    /// Why the body is not JSON, in words and bytes: empty, cut short (`truncated at byte
+    /// N`), or wrong at a place (`invalid JSON at line L column C`), with the bytes there.
+    pub fn not_json(&self) -> String {
+        let body = &self.response.body;
+        let content_type = self
+            .header("content-type")
+            .map_or_else(String::new, |ct| format!(" (Content-Type {ct})"));
+        let Err(e) = serde_json::from_slice::<Value>(body) else {
+            return "the response body is JSON".to_owned();
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return format!("the response body is empty{content_type}, not JSON");
+        }
+        let at = byte_offset(body, e.line(), e.column());
+        if e.is_eof() {
+            return format!(
+                "the response body is JSON truncated at byte {}{content_type}: it ends in the middle of a value: {}",
+                body.len(),
+                excerpt(body, body.len())
+            );
+        }
+        let what = e.to_string();
+        let what = what.split(" at line ").next().unwrap_or(&what);
+        format!(
+            "the response body is invalid JSON at line {} column {} (byte {at}){content_type}: {what}: {}",
+            e.line(),
+            e.column(),
+            excerpt(body, at)
+        )
+    }
+
+    /// The string a JSONPath's last key names in a body that is not JSON (cut short, or
+    /// broken), read from its text: `"key":"value` up to the closing quote or the body's end.
+    /// Only for hiding the secrets such a body carries.
+    pub fn salvage(&self, path: &str) -> Option<String> {
+        static KEY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").expect("a valid regex")
+        });
+        let key = KEY.find_iter(path).last()?.as_str();
+        let pattern = format!(r#""{}"\s*:\s*"((?:[^"\\]|\\.)*)"#, regex::escape(key));
+        let re = regex::Regex::new(&pattern).ok()?;
+        let text = self.text();
+        let value = re.captures(&text)?.get(1)?.as_str();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.response.body).into_owned()
     }
@@ -142,7 +188,7 @@ impl<'a> Received<'a> {
         Ok(match source {
             Source::JsonPath(path) => {
                 let Some(doc) = self.json() else {
-                    return Err(ReadError::NotJson);
+                    return Err(ReadError::NotJson(self.not_json()));
                 };
                 match select(doc, path)? {
                     Actual::None => None,
@@ -188,6 +234,71 @@ impl<'a> Received<'a> {
     }
 }
 
+/// The 0-based byte of serde's 1-based line and column (its column counts bytes).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = body
+        .split(|&b| b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(body.len())
+}
+
+/// Up to 40 bytes before `at` and 20 after, as text (`…` where cut, `⟨here⟩` at `at` when it is
+/// inside); JWTs in it are hidden, since a token in a body that cannot be read cannot be
+/// extracted, and so is not yet known as a secret.
+fn excerpt(body: &[u8], at: usize) -> String {
+    let start = at.saturating_sub(40);
+    let end = (at + 20).min(body.len());
+    // Control characters escaped (a line break shows as `\n`); the rest as it is.
+    let text = |b: &[u8]| -> String {
+        String::from_utf8_lossy(b)
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let mut out = String::from("`");
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&text(&body[start..at]));
+    if at < body.len() {
+        out.push_str("⟨here⟩");
+        out.push_str(&text(&body[at..end]));
+    }
+    if end < body.len() {
+        out.push('…');
+    }
+    out.push('`');
+    hide_tokens(&out)
+}
+
+/// Runs of 16 or more base64url characters (dots allowed, as in a JWT) mixing capitals, small
+/// letters and digits, as tokens and keys are and ids and words are not, become `«hidden»`.
+fn hide_tokens(text: &str) -> String {
+    static RUN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9_\-.]{16,}").expect("a valid regex")
+    });
+    RUN.replace_all(text, |c: &regex::Captures<'_>| {
+        let run = &c[0];
+        let mixed = run.bytes().any(|b| b.is_ascii_uppercase())
+            && run.bytes().any(|b| b.is_ascii_lowercase())
+            && run.bytes().any(|b| b.is_ascii_digit());
+        if mixed {
+            "«hidden»".to_owned()
+        } else {
+            run.to_owned()
+        }
+    })
+    .into_owned()
+}
+
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
@@ -216,6 +327,26 @@ mod tests {
     use std::error::Error as _;
 
     use super::*;
+
+    #[test]
+    fn a_spot_in_a_body_is_found_and_shown_with_tokens_hidden() {
+        let body = b"{\n  \"a\": 1,\n}";
+        assert_eq!(byte_offset(body, 3, 1), 12);
+        assert_eq!(&body[12..], b"}");
+        assert_eq!(
+            excerpt(body, 12),
+            "`{\\n  \"a\": 1,\\n\u{27e8}here\u{27e9}}`"
+        );
+        let token = b"{\"access_token\":\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let shown = excerpt(token, token.len());
+        assert!(
+            shown.contains("\u{ab}hidden\u{bb}") && !shown.contains("eyJ"),
+            "{shown}"
+        );
+        // Ids and words stay.
+        let id = "`7b49f5f7-1f7b-4578-816e-72a8f033a46e postLogoutRedirectUris`";
+        assert_eq!(hide_tokens(id), id);
+    }
 
     #[test]
     fn read_errors_keep_their_cause_and_their_words() {

@@ -40,6 +40,9 @@ struct Attempt {
     expectations: Vec<ExpectationResult>,
     extracted: Vec<Extracted>,
     failure: Option<StepFailure>,
+    /// Times the request went out when no response came of it (429/503 answers, then a
+    /// failed send); a response counts its own.
+    unanswered_sends: u32,
     /// Why the gate held the request back (`teach`): the step is skipped, not failed.
     held: Option<SkipReason>,
 }
@@ -95,7 +98,10 @@ impl Engine {
                 report.request = attempt.request;
                 return skipped(report, reason);
             }
-            report.attempts += attempt.response.as_ref().map_or(1, |r| r.sends);
+            report.attempts += attempt
+                .response
+                .as_ref()
+                .map_or(attempt.unanswered_sends.max(1), |r| r.sends);
             let done =
                 attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
             let retryable = !matches!(attempt.failure, Some(StepFailure::Render { .. }));
@@ -245,6 +251,7 @@ impl Engine {
             expectations: Vec::new(),
             extracted: Vec::new(),
             failure: None,
+            unanswered_sends: 0,
             held: None,
         };
         let renderer = Renderer {
@@ -312,6 +319,7 @@ impl Engine {
                 let message = e.to_string();
                 tracing::debug!(step = spec.name, error = %wf.redactor.redact(&message), "not sent");
                 attempt.failure = Some(StepFailure::Send(message));
+                attempt.unanswered_sends = e.sends();
                 return attempt;
             }
             Some(Ok(r)) => r,
@@ -336,6 +344,28 @@ impl Engine {
                 let vars_checked = self.check_vars(wf, spec.expect, &values);
                 (checked, (values, error), vars_checked)
             });
+        // JSON checks of a body that is not JSON all fail; the failure says why, once.
+        let not_json = (!spec.expect.json.is_empty() && received.json().is_none())
+            .then(|| received.not_json());
+        // A body that is not JSON yields no value to extract, yet the failure shows it: the
+        // secrets it carries are found by their key and hidden all the same.
+        let salvaged: Vec<(String, String)> = if received.json().is_none() {
+            spec.extract
+                .iter()
+                .filter(|ex| wf.extraction_is_secret(&ex.name, ex.secret))
+                .filter_map(|ex| match &ex.source {
+                    crate::workflow::model::ExtractSource::JsonPath(p) => {
+                        received.salvage(&p.value).map(|v| (ex.name.clone(), v))
+                    }
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (name, value) in salvaged {
+            wf.hide(&name, &serde_json::Value::String(value));
+        }
         for token in &signed {
             wf.redactor.add(crate::engine::render::SIGNED_JWT, token);
         }
@@ -345,6 +375,14 @@ impl Engine {
         }) {
             Ok(results) => attempt.expectations = results,
             Err(e) => attempt.failure = Some(StepFailure::Check(e.to_string())),
+        }
+        if attempt.failure.is_none()
+            && attempt.expectations.iter().any(|e| !e.passed)
+            && let Some(why) = not_json
+        {
+            attempt.failure = Some(StepFailure::Check(format!(
+                "cannot check the JSON expectations: {why}"
+            )));
         }
         attempt.extracted = values;
         if attempt.failure.is_none() {

@@ -1,6 +1,7 @@
-//! A failed send in words a person can act on: which timeout ran out, and for a TLS failure the
-//! flag that would help (`--cacert` for an unknown issuer, `--cert` when the server wants a
-//! client certificate).
+//! A failed send in words a person can act on: which timeout ran out, whether the request went
+//! out before the connection dropped (a reset after sending is not "cannot connect": the server
+//! may have processed it), and for a TLS failure the flag that would help (`--cacert` for an
+//! unknown issuer, `--cert` when the server wants a client certificate).
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -27,23 +28,79 @@ pub(super) fn classify(
             _ => HttpError::Timeout(timeout),
         };
     }
+    let mut reason = innermost(e);
+    if let Some(hint) = tls_error(e).and_then(hint) {
+        reason = format!("{reason} ({hint})");
+    }
+    if e.is_connect() {
+        return HttpError::Connect {
+            url: origin,
+            reason,
+        };
+    }
+    match dropped(e) {
+        Some(how) => HttpError::Dropped {
+            url: origin,
+            what: format!("{how} the connection after the request was sent, before any answer"),
+            reason,
+        },
+        None if e.is_request() => HttpError::Other(format!("sending to {origin} failed: {reason}")),
+        None => HttpError::Other(reason),
+    }
+}
+
+/// A failure while the body of an answer (status `status`, `received` bytes of body so far)
+/// was coming.
+pub(super) fn in_body(e: &reqwest::Error, url: &Url, status: u16, received: usize) -> HttpError {
+    let origin = url.origin().ascii_serialization();
+    let reason = innermost(e);
+    match dropped(e) {
+        Some(how) => HttpError::Dropped {
+            url: origin,
+            what: format!(
+                "{how} the connection while the body was coming (status {status}, {received} bytes of body received)"
+            ),
+            reason,
+        },
+        None => HttpError::Other(format!(
+            "reading the response body (status {status}, {received} bytes received) failed: {reason}"
+        )),
+    }
+}
+
+/// `reset` or `closed` when the connection ended under the exchange: an RST (reset, aborted,
+/// broken pipe) or a close before the message was complete.
+fn dropped(e: &reqwest::Error) -> Option<&'static str> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::{
+                BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof,
+            };
+            match io.kind() {
+                ConnectionReset | ConnectionAborted | BrokenPipe => return Some("reset"),
+                UnexpectedEof => return Some("closed"),
+                _ => {}
+            }
+        }
+        if let Some(h) = err.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_body_write_aborted())
+        {
+            return Some("closed");
+        }
+        next = err.source();
+    }
+    None
+}
+
+fn innermost(e: &reqwest::Error) -> String {
     let mut reason = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
         reason = s.to_string();
         source = s.source();
     }
-    if let Some(hint) = tls_error(e).and_then(hint) {
-        reason = format!("{reason} ({hint})");
-    }
-    if e.is_connect() || e.is_request() {
-        HttpError::Connect {
-            url: origin,
-            reason,
-        }
-    } else {
-        HttpError::Other(reason)
-    }
+    reason
 }
 
 /// The rustls error behind a failed send, if TLS failed. It comes up inside `io::Error`s

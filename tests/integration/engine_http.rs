@@ -226,7 +226,7 @@ fn timeouts_and_refused_connections_are_step_failures() {
         .args(["run", "w.toml", "d.toml"])
         .run()
         .code(1)
-        .stdout_has("timed out")
+        .stdout_has("no response within 200ms (the step's timeout)")
         .stdout_has("cannot connect");
 }
 

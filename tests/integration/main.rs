@@ -14,6 +14,7 @@ mod errors;
 mod expect_duration;
 mod expect_vars;
 mod failure_output;
+mod faults;
 mod flags;
 mod html_report;
 mod import;
