@@ -154,13 +154,19 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
 }
 
 async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
-    // README, The sandbox: it serves on loopback. Its admin credentials are fixed and printed,
-    // so it must not be reachable from other machines.
+    // README, The sandbox: it serves on loopback. Anyone who reaches it can use its admin
+    // credentials, which it prints, so another address takes an explicit --allow-remote.
     if !args.listen.ip().is_loopback() {
-        return Err(AppError::Usage(format!(
-            "--listen {}: the sandbox serves on loopback only (127.0.0.1 or [::1])",
+        if !args.allow_remote {
+            return Err(AppError::Usage(format!(
+                "--listen {}: the sandbox serves on loopback only (127.0.0.1 or [::1]); add --allow-remote to serve where other machines can reach it",
+                args.listen
+            )));
+        }
+        eprintln!(
+            "warning: --listen {} --allow-remote: the sandbox is reachable from other machines, and anyone who reaches it can use its admin credentials",
             args.listen
-        )));
+        );
     }
     let faults = args
         .faults

@@ -196,9 +196,12 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Address to listen on (loopback)
+    /// Address to listen on (loopback unless --allow-remote)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8642")]
     pub listen: SocketAddr,
+    /// Let --listen take an address other machines can reach (a container's 0.0.0.0)
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Write the sandbox's variables to FILE as a vars file (secrets included)
     #[arg(long, value_name = "FILE")]
     pub write_vars: Option<PathBuf>,

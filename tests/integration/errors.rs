@@ -205,12 +205,42 @@ fn list_shows_name_steps_tags_description() {
 }
 
 #[test]
-fn the_sandbox_listens_on_loopback_only() {
+fn the_sandbox_listens_on_loopback_unless_told_otherwise_and_then_says_so() {
     Case::new()
         .args(["sandbox", "--listen", "0.0.0.0:0"])
         .run()
         .code(2)
-        .stderr_has("the sandbox serves on loopback only");
+        .stderr_has("the sandbox serves on loopback only")
+        .stderr_has("add --allow-remote");
+    // Told otherwise, it serves on every interface, and warns before it prints anything else.
+    let case = Case::new();
+    let vars = case.path("sandbox.toml");
+    let running = case
+        .args([
+            "sandbox",
+            "--listen",
+            "0.0.0.0:0",
+            "--allow-remote",
+            "--write-vars",
+        ])
+        .args([vars.to_str().expect("utf-8 path")])
+        .spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !vars.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sandbox never wrote its vars"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let text = std::fs::read_to_string(&vars).expect("vars file");
+    assert!(text.contains("http://0.0.0.0:"), "{text}");
+    running.interrupt();
+    running
+        .wait()
+        .code(0)
+        .stderr_has("--allow-remote: the sandbox is reachable from other machines")
+        .stdout_has("PingOne sandbox listening on http://0.0.0.0:");
 }
 
 #[test]
