@@ -99,6 +99,19 @@ pub enum HttpError {
     Other(String),
 }
 
+impl HttpError {
+    /// The error's kind as OpenTelemetry's `error.type` names it (README, Telemetry).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HttpError::Timeout(_) => "timeout",
+            HttpError::Connect { .. } => "connect_error",
+            HttpError::TooManyRedirects(_) => "too_many_redirects",
+            HttpError::BadLocation(_) => "bad_redirect_location",
+            HttpError::Other(_) => "_OTHER",
+        }
+    }
+}
+
 /// The HTTP clients of a run, built on first use and shared by all its workflows, with their
 /// connection pools. Plain `http://` requests get a client without root certificates, so a run
 /// that never speaks TLS never pays for loading them. Cookies are not the clients': each

@@ -7,8 +7,14 @@ use clap::Parser;
 fn main() -> ExitCode {
     let result = match steprun::Cli::try_parse() {
         Ok(cli) => {
-            steprun::init_logging();
-            steprun::main(cli)
+            let telemetry = steprun::init_logging();
+            let result = steprun::main(cli);
+            // Bounded (README, Telemetry): a silent collector delays the exit a few seconds
+            // at most and changes no exit code.
+            if let Some(telemetry) = telemetry {
+                telemetry.finish();
+            }
+            result
         }
         Err(e) => Err(e.into()),
     };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use tracing::Instrument as _;
 
 use crate::cli::{RunArgs, TeachArgs};
 use crate::config::RunConfig;
@@ -101,7 +102,23 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcom
         vars::resolve(&entry.layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
-    let result = execute(config, entries, templates, teach).await;
+    let span = crate::telemetry::spans::run(
+        if teach.is_some() { "teach" } else { "run" },
+        config.vars.sandbox.then_some("sandbox"),
+    );
+    let result = execute(config, entries, templates, teach)
+        .instrument(span.clone())
+        .await;
+    crate::telemetry::spans::run_outcome(
+        &span,
+        match &result {
+            Ok(RunOutcome::Passed) => "passed",
+            Ok(RunOutcome::Failed) => "failed",
+            Ok(RunOutcome::Interrupted) => "interrupted",
+            Err(_) => "error",
+        },
+    );
+    drop(span);
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
@@ -294,11 +311,12 @@ fn show_secrets(config: &RunConfig) -> bool {
     // a log file while stdout is the terminal.
     let at_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let saved = config.save_vars.is_some();
-    if at_terminal && config.reports.is_empty() && !saved {
+    // Exported spans are a report too (README, Telemetry).
+    if at_terminal && config.reports.is_empty() && !saved && !crate::telemetry::wanted() {
         return true;
     }
     say_err!(
-        "warning: --show-secrets ignored: output is not a terminal, or a report or --save-vars file is being written"
+        "warning: --show-secrets ignored: output is not a terminal, or a report, --save-vars file or telemetry is being written"
     );
     false
 }
