@@ -187,8 +187,8 @@ fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     assert_eq!(tenants, ["eu", "us"]);
 }
 
-/// The first case of `secrets::secrets_are_redacted_in_console_reports_and_saved_vars`, sent
-/// to a collector: no form of the secret is in any span.
+/// Like `secrets::secrets_are_redacted_in_console_reports_saved_vars_and_spans`, with
+/// an extracted token too: no form of either is in any span.
 #[test]
 fn secrets_never_reach_an_exported_span() {
     const SECRET: &str = "s3cr3t-P@ss/word";
