@@ -122,10 +122,9 @@ impl Telemetry {
         // The provider folds a processor's timeout into a generic error: the clock tells.
         let reason = self.failure.take().or_else(|| match ended {
             Ok(()) => None,
-            Err(_) if started.elapsed() >= EXPORT_BOUND => Some(format!(
-                "no answer within {} s",
-                EXPORT_BOUND.as_secs()
-            )),
+            Err(_) if started.elapsed() >= EXPORT_BOUND => {
+                Some(format!("no answer within {} s", EXPORT_BOUND.as_secs()))
+            }
             Err(e) => Some(e.to_string()),
         });
         if let Some(reason) = reason {
@@ -155,9 +154,11 @@ fn export_timeout() -> Duration {
 fn resource() -> Resource {
     let named = var("OTEL_SERVICE_NAME").is_some()
         || var("OTEL_RESOURCE_ATTRIBUTES").is_some_and(|attributes| {
-            attributes
-                .split(',')
-                .any(|kv| kv.split('=').next().is_some_and(|k| k.trim() == "service.name"))
+            attributes.split(',').any(|kv| {
+                kv.split('=')
+                    .next()
+                    .is_some_and(|k| k.trim() == "service.name")
+            })
         });
     let builder = Resource::builder();
     if named {

@@ -296,9 +296,7 @@ impl Engine {
                     kind: StepKind::Step,
                 }));
                 let spec = step_spec(&step, i + 1);
-                self.run_step(&mut wf, &spec)
-                    .instrument(span.clone())
-                    .await
+                self.run_step(&mut wf, &spec).instrument(span.clone()).await
             };
             spans::outcome(&span, report.outcome);
             match report.outcome {
@@ -313,10 +311,7 @@ impl Engine {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
                 let span = spans::step(StepKind::Cleanup, n + 1, &cleanup.name);
                 let spec = cleanup_spec(cleanup, n + 1);
-                let report = self
-                    .run_step(&mut wf, &spec)
-                    .instrument(span.clone())
-                    .await;
+                let report = self.run_step(&mut wf, &spec).instrument(span.clone()).await;
                 spans::outcome(&span, report.outcome);
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));

@@ -17,7 +17,7 @@ use prost::Message as _;
 #[derive(Debug, Clone)]
 pub struct Span {
     pub trace_id: Vec<u8>,
-    pub span_id: Vec<u8>,
+    pub id: Vec<u8>,
     pub parent: Vec<u8>,
     pub name: String,
     /// `SpanKind` as the protocol numbers it (3 is CLIENT).
@@ -120,7 +120,7 @@ async fn traces(
             for span in scope.spans {
                 received.spans.push(Span {
                     trace_id: span.trace_id,
-                    span_id: span.span_id,
+                    id: span.span_id,
                     parent: span.parent_span_id,
                     name: span.name,
                     kind: span.kind,

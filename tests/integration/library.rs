@@ -17,16 +17,18 @@ fn repo() -> PathBuf {
 fn every_library_workflow_passes_against_the_sandbox() {
     let workflows = repo().join("workflows");
     let collector = crate::collector::Collector::start();
-    let case = Case::new().env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint).args([
-        "run",
-        workflows.to_str().expect("utf-8 path"),
-        "--sandbox",
-        "-vv",
-        "--report",
-        "json=r.json",
-        "--report",
-        "html=r.html",
-    ]);
+    let case = Case::new()
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint)
+        .args([
+            "run",
+            workflows.to_str().expect("utf-8 path"),
+            "--sandbox",
+            "-vv",
+            "--report",
+            "json=r.json",
+            "--report",
+            "html=r.html",
+        ]);
     let run = case.run();
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);

@@ -68,7 +68,10 @@ fn secrets_are_redacted_in_console_reports_saved_vars_and_spans() {
         assert!(!text.contains(encoded), "url-encoded form leaked:\n{text}");
     }
     assert!(run.stdout.contains("«appSecret»"), "{}", run.stdout);
-    assert!(collector.raw_text().contains("«appSecret»"), "no span shows the URL");
+    assert!(
+        collector.raw_text().contains("«appSecret»"),
+        "no span shows the URL"
+    );
 }
 
 #[test]

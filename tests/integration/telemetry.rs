@@ -31,7 +31,7 @@ fn exporting(case: Case, endpoint: &str) -> Case {
 }
 
 fn children<'a>(spans: &'a [Span], parent: &Span) -> Vec<&'a Span> {
-    spans.iter().filter(|s| s.parent == parent.span_id).collect()
+    spans.iter().filter(|s| s.parent == parent.id).collect()
 }
 
 #[test]
@@ -79,7 +79,11 @@ fn a_sandbox_run_exports_its_run_workflow_step_and_http_spans_as_its_report_tell
             .flat_map(|key| reported[key].as_array().expect("steps and cleanups"))
             .collect();
         assert!(reported_steps.iter().any(|s| s["kind"] == "cleanup"));
-        assert_eq!(steps.len(), reported_steps.len(), "one span per step and cleanup");
+        assert_eq!(
+            steps.len(),
+            reported_steps.len(),
+            "one span per step and cleanup"
+        );
         for step in reported_steps {
             let name = step["name"].as_str().expect("step name");
             let number = step["number"].to_string();
@@ -161,7 +165,10 @@ url = "BASE/status/404"
     assert_eq!(http.len(), 1);
     assert_eq!(http[0].attr("http.response.status_code"), Some("404"));
     assert_eq!(http[0].attr("error.type"), Some("404"));
-    let run = spans.iter().find(|s| s.parent.is_empty()).expect("run span");
+    let run = spans
+        .iter()
+        .find(|s| s.parent.is_empty())
+        .expect("run span");
     assert_eq!(run.attr("steprun.outcome"), Some("failed"));
 }
 
@@ -170,7 +177,13 @@ fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     let s = TestServer::start();
     let collector = Collector::start();
     let case = Case::new()
-        .file("w.toml", &at(&s, "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n"))
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
+            ),
+        )
         .file("envs/eu.toml", "region = \"eu\"\n")
         .file("envs/us.toml", "region = \"us\"\n");
     exporting(case, &collector.endpoint)
@@ -223,7 +236,11 @@ auth = { bearer = "<<accessToken>>" }
         .args(["run", "w.toml", "--vars", "v.toml", "--show-secrets"])
         .run()
         .code(0);
-    assert!(run.stderr.contains("--show-secrets ignored"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--show-secrets ignored"),
+        "{}",
+        run.stderr
+    );
     let raw = collector.raw_text();
     assert!(!raw.is_empty());
     for leaked in [
@@ -255,7 +272,9 @@ fn timed_failing_run(s: &TestServer, env: &[(&str, &str)]) -> (Run, Duration) {
         s,
         "name = \"Fails\"\n[[steps]]\nname = \"missing\"\nurl = \"BASE/status/404\"\n",
     );
-    let mut case = Case::new().file("w.toml", &workflow).args(["run", "w.toml"]);
+    let mut case = Case::new()
+        .file("w.toml", &workflow)
+        .args(["run", "w.toml"]);
     for (k, v) in env {
         case = case.env(k, v);
     }
