@@ -63,11 +63,9 @@ where
     if !wanted() {
         return None;
     }
-    let protocol = var(TRACES_PROTOCOL).or_else(|| var(PROTOCOL));
-    if let Some(protocol) = protocol.filter(|p| p.trim() != "http/protobuf") {
+    if let Some(protocol) = unsupported(var(TRACES_PROTOCOL).or_else(|| var(PROTOCOL))) {
         warn(&format!(
-            "OTLP protocol `{}` is not supported (steprun exports over http/protobuf only); no spans are exported",
-            protocol.trim()
+            "OTLP protocol `{protocol}` is not supported (steprun exports over http/protobuf only); no spans are exported"
         ));
         return None;
     }
@@ -139,6 +137,14 @@ impl Telemetry {
     }
 }
 
+/// The protocol asked for, when it is not `http/protobuf` (gRPC needs tonic and protoc,
+/// `http/json` is not built in).
+fn unsupported(protocol: Option<String>) -> Option<String> {
+    protocol
+        .map(|p| p.trim().to_owned())
+        .filter(|p| p != "http/protobuf")
+}
+
 /// The export request's timeout: `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds) when shorter
 /// than the bound at exit, else the bound.
 fn export_timeout() -> Duration {
@@ -184,4 +190,29 @@ fn shown(endpoint: &str) -> String {
 fn warn(message: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "warning: telemetry: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shown, unsupported};
+
+    #[test]
+    fn only_http_protobuf_is_supported() {
+        assert_eq!(unsupported(None), None);
+        assert_eq!(unsupported(Some(" http/protobuf ".into())), None);
+        assert_eq!(unsupported(Some("grpc".into())).as_deref(), Some("grpc"));
+        assert_eq!(
+            unsupported(Some("http/json".into())).as_deref(),
+            Some("http/json")
+        );
+    }
+
+    #[test]
+    fn a_warning_shows_the_endpoint_without_credentials() {
+        assert_eq!(
+            shown("https://user:key@collector.example:4318/v1/traces?api_key=k"),
+            "https://collector.example:4318/v1/traces"
+        );
+        assert_eq!(shown("not a url"), "the OTLP endpoint");
+    }
 }

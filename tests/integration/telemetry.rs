@@ -173,6 +173,33 @@ url = "BASE/status/404"
 }
 
 #[test]
+fn teach_exports_its_run_as_a_teach_span() {
+    let s = TestServer::start();
+    let collector = Collector::start();
+    let workflow = at(
+        &s,
+        "name = \"Taught\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
+    );
+    exporting(Case::new().file("w.toml", &workflow), &collector.endpoint)
+        .args(["teach", "w.toml", "--yes"])
+        .run()
+        .code(0);
+    let spans = collector.spans();
+    let run = spans
+        .iter()
+        .find(|s| s.parent.is_empty())
+        .expect("run span");
+    assert_eq!(run.name, "steprun teach");
+    assert_eq!(run.attr("steprun.command"), Some("teach"));
+    let workflow = children(&spans, run);
+    assert_eq!(workflow.len(), 1);
+    assert_eq!(workflow[0].attr("steprun.workflow"), Some("Taught"));
+    let step = children(&spans, workflow[0]);
+    assert_eq!(step.len(), 1);
+    assert_eq!(children(&spans, step[0]).len(), 1, "its HTTP attempt");
+}
+
+#[test]
 fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     let s = TestServer::start();
     let collector = Collector::start();
