@@ -57,23 +57,17 @@ pub fn step(kind: StepKind, number: usize, name: &str) -> Span {
 /// One send of a step (its `attempt`-th, counting `retry`), as OpenTelemetry's HTTP client
 /// conventions name it.
 pub fn http(prepared: &Prepared, redactor: &Redactor, attempt: u32) -> Span {
-    let mut url = prepared.url.clone();
-    // The conventions' rule for `url.full`: credentials in the URL are replaced, whatever
-    // the redactor knows.
-    if !url.username().is_empty() {
-        let _ = url.set_username("REDACTED");
-    }
-    if url.password().is_some() {
-        let _ = url.set_password(Some("REDACTED"));
-    }
     let method = prepared.method.as_str();
+    let url = &prepared.url;
+    // Field values are computed only when a subscriber takes the span: without telemetry
+    // the URL is neither copied nor redacted here.
     tracing::info_span!(
         target: TARGET,
         "http",
         otel.name = method,
         otel.kind = "client",
         http.request.method = method,
-        url.full = %redactor.redact(url.as_str()),
+        url.full = %full_url(url, redactor),
         server.address = url.host_str().map(|h| redactor.redact(h).into_owned()),
         server.port = url.port_or_known_default(),
         steprun.attempt = attempt,
@@ -82,6 +76,19 @@ pub fn http(prepared: &Prepared, redactor: &Redactor, attempt: u32) -> Span {
         error.type = Empty,
         otel.status_code = Empty,
     )
+}
+
+/// `url.full` as the conventions want it: credentials in the URL replaced by `REDACTED`,
+/// whatever the redactor knows, and every secret it knows shown as `«name»`.
+fn full_url(url: &url::Url, redactor: &Redactor) -> String {
+    let mut url = url.clone();
+    if !url.username().is_empty() {
+        let _ = url.set_username("REDACTED");
+    }
+    if url.password().is_some() {
+        let _ = url.set_password(Some("REDACTED"));
+    }
+    redactor.redact(url.as_str()).into_owned()
 }
 
 /// The answer to an HTTP span's request: its status (an error from 400 on, as the
@@ -128,5 +135,23 @@ fn kind_name(kind: StepKind) -> &'static str {
     match kind {
         StepKind::Step => "step",
         StepKind::Cleanup => "cleanup",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_url;
+    use crate::redact::Redactor;
+
+    #[test]
+    fn url_full_hides_credentials_and_secrets() {
+        let url =
+            url::Url::parse("https://app:pw@auth.example/as/token?code=c0de-value").expect("url");
+        let mut redactor = Redactor::default();
+        redactor.add("authCode", "c0de-value");
+        assert_eq!(
+            full_url(&url, &redactor),
+            "https://REDACTED:REDACTED@auth.example/as/token?code=«authCode»"
+        );
     }
 }
