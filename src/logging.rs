@@ -1,4 +1,5 @@
-//! Diagnostics of the tool itself (not the run's output): `tracing`, off unless `STEPRUN_LOG` is set.
+//! Diagnostics of the tool itself (not the run's output): `tracing`, off unless `STEPRUN_LOG` is set;
+//! and the span export (`crate::telemetry`), off unless an OTLP endpoint is set.
 
 use tracing_subscriber::Layer;
 use tracing_subscriber::filter::{EnvFilter, FilterExt, filter_fn};
@@ -28,21 +29,35 @@ fn allowed(target: &str, level: tracing::Level) -> bool {
         })
 }
 
-/// Installs a stderr subscriber filtered by `STEPRUN_LOG` (e.g. `STEPRUN_LOG=steprun=debug`).
-pub fn init() {
-    let Ok(filter) = std::env::var("STEPRUN_LOG") else {
-        return;
-    };
-    let ansi = crate::report::style::color_enabled(
-        crate::report::style::ColorChoice::Auto,
-        std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    );
-    let quiet = filter_fn(|meta| allowed(meta.target(), *meta.level()));
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .with_filter(EnvFilter::new(filter).and(quiet));
-    let _ = tracing_subscriber::registry().with(layer).try_init();
+/// Installs a stderr subscriber filtered by `STEPRUN_LOG` (e.g. `STEPRUN_LOG=steprun=debug`),
+/// and the span export when it is asked for; the binary ends the export with
+/// [`Telemetry::finish`](crate::telemetry::Telemetry::finish) once the run is over.
+pub fn init() -> Option<crate::telemetry::Telemetry> {
+    let filter = std::env::var("STEPRUN_LOG").ok();
+    let export = crate::telemetry::layer();
+    if filter.is_none() && export.is_none() {
+        return None;
+    }
+    let (export, telemetry) = export.unzip();
+    let log = filter.map(|filter| {
+        let ansi = crate::report::style::color_enabled(
+            crate::report::style::ColorChoice::Auto,
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        );
+        // The exported spans are the collector's, not the log's.
+        let quiet = filter_fn(|meta| {
+            allowed(meta.target(), *meta.level()) && meta.target() != crate::telemetry::TARGET
+        });
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(ansi)
+            .with_filter(EnvFilter::new(filter).and(quiet))
+    });
+    let _ = tracing_subscriber::registry()
+        .with(export)
+        .with(log)
+        .try_init();
+    telemetry
 }
 
 #[cfg(test)]

@@ -7,9 +7,15 @@ use clap::Parser;
 fn main() -> ExitCode {
     let (result, color) = match steprun::Cli::try_parse() {
         Ok(cli) => {
-            steprun::init_logging();
+            let telemetry = steprun::init_logging();
             let color = cli.color();
-            (steprun::main(cli), color)
+            let result = steprun::main(cli);
+            // Bounded (README, Telemetry): a silent collector delays the exit a few seconds
+            // at most and changes no exit code.
+            if let Some(telemetry) = telemetry {
+                telemetry.finish();
+            }
+            (result, color)
         }
         // clap colours its own errors.
         Err(e) => (Err(e.into()), steprun::ColorChoice::Auto),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use tracing::Instrument as _;
 
 use crate::cli::{RunArgs, TeachArgs};
 use crate::config::{PlanEntry, RunPlan};
@@ -85,7 +86,23 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
         vars::resolve(&entry.layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
-    let result = execute(plan, entries, templates, teach).await;
+    let span = crate::telemetry::spans::run(
+        if teach.is_some() { "teach" } else { "run" },
+        plan.vars.sandbox.then_some("sandbox"),
+    );
+    let result = execute(plan, entries, templates, teach)
+        .instrument(span.clone())
+        .await;
+    crate::telemetry::spans::run_outcome(
+        &span,
+        match &result {
+            Ok(RunOutcome::Passed) => "passed",
+            Ok(RunOutcome::Failed) => "failed",
+            Ok(RunOutcome::Interrupted) => "interrupted",
+            Err(_) => "error",
+        },
+    );
+    drop(span);
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
@@ -310,11 +327,12 @@ fn show_secrets(plan: &RunPlan) -> bool {
     // a log file while stdout is the terminal.
     let at_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let saved = plan.save_vars.is_some();
-    if at_terminal && plan.reports.is_empty() && !saved {
+    // Exported spans are a report too (README, Telemetry).
+    if at_terminal && plan.reports.is_empty() && !saved && !crate::telemetry::wanted() {
         return true;
     }
     say_err!(
-        "warning: --show-secrets ignored: output is not a terminal, or a report or --save-vars file is being written"
+        "warning: --show-secrets ignored: output is not a terminal, or a report, --save-vars file or telemetry is being written"
     );
     false
 }

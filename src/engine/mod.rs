@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::Value;
+use tracing::Instrument as _;
 
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
@@ -31,6 +32,7 @@ use crate::event::{
 use crate::http::{Clients, Http};
 use crate::redact::Redactor;
 use crate::secret::Hiding;
+use crate::telemetry::spans;
 use crate::template::Templates;
 use crate::vars::layers::{self as vars, Layers};
 use crate::vars::{Var, VarStore};
@@ -208,9 +210,12 @@ impl Engine {
                 break;
             }
             let id = WorkflowId { run, index };
+            let span = spans::workflow(&workflow.name, entry.label.as_deref());
             let (summary, vars, redactor) = self
                 .run_workflow(id, entry, workflow, &mut extracted, &mut result)
+                .instrument(span.clone())
                 .await;
+            spans::outcome(&span, summary.outcome);
             last_vars = vars;
             last_redactor = redactor;
             result.workflows += 1;
@@ -281,6 +286,7 @@ impl Engine {
                     continue;
                 }
             };
+            let span = spans::step(StepKind::Step, i + 1, &step.name);
             let report = if failed || self.cancel.is_cancelled() {
                 Self::skip_report(&id, i + 1, &step, failed)
             } else {
@@ -290,8 +296,10 @@ impl Engine {
                     name: step.name.clone(),
                     kind: StepKind::Step,
                 }));
-                self.run_step(&mut wf, &step_spec(&step, i + 1)).await
+                let spec = step_spec(&step, i + 1);
+                self.run_step(&mut wf, &spec).instrument(span.clone()).await
             };
+            spans::outcome(&span, report.outcome);
             match report.outcome {
                 Outcome::Failed => failed = true,
                 Outcome::Passed => cleanups.extend(step.cleanup.as_deref().cloned()),
@@ -302,7 +310,10 @@ impl Engine {
         }
         if !self.options.keep {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
-                let report = self.run_step(&mut wf, &cleanup_spec(cleanup, n + 1)).await;
+                let span = spans::step(StepKind::Cleanup, n + 1, &cleanup.name);
+                let spec = cleanup_spec(cleanup, n + 1);
+                let report = self.run_step(&mut wf, &spec).instrument(span.clone()).await;
+                spans::outcome(&span, report.outcome);
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
             }

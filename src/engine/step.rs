@@ -92,7 +92,7 @@ impl Engine {
         let attempts = spec.retry.map_or(1, |r| r.attempts);
         let mut last = None;
         for n in 1..=attempts {
-            let mut attempt = self.attempt(wf, spec, n == 1).await;
+            let mut attempt = self.attempt(wf, spec, n).await;
             if let Some(reason) = attempt.held.take() {
                 note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
                 report.request = attempt.request;
@@ -243,8 +243,9 @@ impl Engine {
         Ok(())
     }
 
-    /// One send of the step; the gate is asked before the `first` one.
-    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>, first: bool) -> Attempt {
+    /// The `n`-th send of the step; the gate is asked before the first one.
+    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>, n: u32) -> Attempt {
+        let first = n == 1;
         let mut attempt = Attempt {
             response: None,
             request: None,
@@ -301,6 +302,7 @@ impl Engine {
             url = %wf.redactor.redact(prepared.url.as_str()),
             "sending"
         );
+        let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
         let send = wf.http.send(&prepared, opts);
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
@@ -310,6 +312,14 @@ impl Engine {
         } else {
             Some(send.await)
         };
+        match &sent {
+            None => crate::telemetry::spans::http_error(&span, "cancelled"),
+            Some(Err(e)) => crate::telemetry::spans::http_error(&span, e.kind()),
+            Some(Ok(r)) => {
+                crate::telemetry::spans::http_response(&span, r.status.as_u16(), r.sends);
+            }
+        }
+        drop(span);
         let response = match sent {
             None => {
                 attempt.failure = Some(StepFailure::Interrupted);

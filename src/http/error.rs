@@ -53,4 +53,18 @@ impl HttpError {
             _ => 1,
         }
     }
+
+    /// The error's kind as OpenTelemetry's `error.type` names it (README, Telemetry).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HttpError::Timeout(_) => "timeout",
+            HttpError::BodyStalled { .. } => "body_stalled",
+            HttpError::Connect { .. } => "connect_error",
+            HttpError::Dropped { .. } => "connection_dropped",
+            HttpError::AfterThrottling { last, .. } => last.kind(),
+            HttpError::TooManyRedirects(_) => "too_many_redirects",
+            HttpError::BadLocation(_) => "bad_redirect_location",
+            HttpError::Other(_) => "_OTHER",
+        }
+    }
 }

@@ -93,7 +93,10 @@ impl Case {
             .env("NO_COLOR", "1")
             // A width exported by the shell would cut the lines tests compare.
             .env_remove("COLUMNS")
-            .env_remove("STEPRUN_LOG");
+            .env_remove("STEPRUN_LOG")
+            // A collector the developer's shell points at is not the test's.
+            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         for (k, _) in std::env::vars() {
             if k.starts_with("STEPRUN_VAR_") {
                 cmd.env_remove(k);

@@ -11,29 +11,35 @@ fn repo() -> PathBuf {
 }
 
 /// Every tutorial passes; and with every header and body shown, no token the sandbox issued
-/// (a JWT: `eyJ…`) appears in the console or a report, because each tutorial keeps the tokens
-/// it receives in secret variables.
+/// (a JWT: `eyJ…`) appears in the console, a report or an exported span, because each
+/// tutorial keeps the tokens it receives in secret variables.
 #[test]
 fn every_library_workflow_passes_against_the_sandbox() {
     let workflows = repo().join("workflows");
-    let case = Case::new().args([
-        "run",
-        workflows.to_str().expect("utf-8 path"),
-        "--sandbox",
-        "-vv",
-        "--report",
-        "json=r.json",
-        "--report",
-        "html=r.html",
-    ]);
+    let collector = crate::collector::Collector::start();
+    let case = Case::new()
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint)
+        .args([
+            "run",
+            workflows.to_str().expect("utf-8 path"),
+            "--sandbox",
+            "-vv",
+            "--report",
+            "json=r.json",
+            "--report",
+            "html=r.html",
+        ]);
     let run = case.run();
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+    let spans = collector.raw_text();
+    assert!(spans.contains("steprun.step"), "no span exported");
     for text in [
         &run.stdout,
         &run.stderr,
         &case.read("r.json"),
         &case.read("r.html"),
+        &spans,
     ] {
         if let Some(at) = text.find("eyJ") {
             let shown: String = text[at..].chars().take(80).collect();

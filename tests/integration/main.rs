@@ -1,5 +1,6 @@
 //! Integration tests: the real binary against real local servers (the sandbox, small axum servers).
 
+mod collector;
 mod harness;
 mod net_servers;
 mod server;
@@ -35,5 +36,6 @@ mod static_check;
 mod teach;
 mod teach_curl;
 mod teach_layout;
+mod telemetry;
 mod tenant_requires;
 mod terminal;

@@ -26,9 +26,11 @@ url = "BASE/echo"
 }
 
 #[test]
-fn secrets_are_redacted_in_console_reports_and_saved_vars() {
+fn secrets_are_redacted_in_console_reports_saved_vars_and_spans() {
     let s = TestServer::start();
+    let collector = crate::collector::Collector::start();
     let case = Case::new()
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint)
         .file("w.toml", &workflow(&s))
         .file(
             "v.toml",
@@ -59,12 +61,17 @@ fn secrets_are_redacted_in_console_reports_and_saved_vars() {
         &case.read("r.xml"),
         &case.read("r.html"),
         &case.read("saved.toml"),
+        &collector.raw_text(),
     ] {
         assert!(!text.contains(SECRET), "raw secret leaked:\n{text}");
         assert!(!text.contains(&basic), "basic-auth form leaked:\n{text}");
         assert!(!text.contains(encoded), "url-encoded form leaked:\n{text}");
     }
     assert!(run.stdout.contains("«appSecret»"), "{}", run.stdout);
+    assert!(
+        collector.raw_text().contains("«appSecret»"),
+        "no span shows the URL"
+    );
 }
 
 #[test]
