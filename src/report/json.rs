@@ -22,6 +22,11 @@ use crate::report::excerpt::millis;
 /// (matrix run, position): the document's order.
 type Key = (usize, usize);
 
+/// The version of the document's shape, written as `format`: `report merge` reads the
+/// formats it knows and refuses the others. Adding a field keeps it; changing or removing one
+/// raises it.
+pub const FORMAT: u64 = 1;
+
 /// Writes the JSON report as events arrive.
 pub struct JsonReporter {
     out: BufWriter<Box<dyn Write + Send>>,
@@ -32,8 +37,10 @@ pub struct JsonReporter {
     streaming: Option<Key>,
     /// Workflow sections begun in the file (for the commas between them).
     begun: usize,
-    /// What each workflow counted, for a summary the run never sent.
+    /// What each workflow counted, for a summary the run never sent and the tenants' totals.
     counts: BTreeMap<Key, Counts>,
+    /// Each matrix entry's label, by run.
+    labels: BTreeMap<usize, String>,
     summary: Option<JsonSummary>,
     written: bool,
 }
@@ -55,7 +62,7 @@ struct Counts {
     steps: StepCounts,
 }
 
-#[derive(Serialize, Clone, Copy, Default)]
+#[derive(Serialize, Clone, Default)]
 struct JsonSummary {
     workflows: usize,
     workflows_passed: usize,
@@ -66,6 +73,21 @@ struct JsonSummary {
     cleanups_failed: usize,
     interrupted: bool,
     duration_ms: f64,
+    /// With `--matrix`: each entry's totals, in the run's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tenants: Vec<TenantSummary>,
+}
+
+/// One matrix entry's totals.
+#[derive(Serialize, Clone, Default)]
+struct TenantSummary {
+    label: String,
+    workflows: usize,
+    workflows_failed: usize,
+    steps_passed: usize,
+    steps_failed: usize,
+    steps_skipped: usize,
+    cleanups_failed: usize,
 }
 
 #[derive(Serialize)]
@@ -117,6 +139,7 @@ impl JsonReporter {
             streaming: None,
             begun: 0,
             counts: BTreeMap::new(),
+            labels: BTreeMap::new(),
             summary: None,
             written: false,
         }
@@ -130,7 +153,7 @@ impl JsonReporter {
         let version = env!("CARGO_PKG_VERSION");
         write!(
             self.out,
-            "{{\n  \"tool\": \"steprun\",\n  \"version\": {},\n  \"workflows\": [",
+            "{{\n  \"tool\": \"steprun\",\n  \"version\": {},\n  \"format\": {FORMAT},\n  \"workflows\": [",
             json_text(&version)
         )
     }
@@ -165,7 +188,10 @@ impl JsonReporter {
     fn workflow_started(&mut self, info: &WorkflowInfo) -> io::Result<()> {
         let key = (info.id.run, info.id.index);
         self.counts.entry(key).or_default();
-        let head = workflow_head(&info.name, &info.path, info.label.as_deref());
+        if let Some(label) = &info.label {
+            self.labels.insert(info.id.run, label.clone());
+        }
+        let head = workflow_head(info);
         self.section(key);
         self.emit(key, &head)
     }
@@ -176,7 +202,8 @@ impl JsonReporter {
         let mut text = String::new();
         if !self.open.contains_key(&key) {
             // A step of a workflow that was never announced is still recorded, under no name.
-            text.push_str(&workflow_head("", "", None));
+            let index = report.workflow.index;
+            text.push_str(&workflow_head_text("", "", (None, index), None));
         }
         let section = self.section(key);
         let first = match report.kind {
@@ -249,7 +276,29 @@ impl JsonReporter {
             cleanups_failed: summary.cleanups_failed,
             interrupted: summary.interrupted,
             duration_ms: millis(summary.duration),
+            tenants: Vec::new(),
         });
+    }
+
+    /// Each labelled run's totals, counted from what its workflows reported.
+    fn tenants(&self) -> Vec<TenantSummary> {
+        let mut tenants: BTreeMap<usize, TenantSummary> = BTreeMap::new();
+        for (&(run, _), counts) in &self.counts {
+            let Some(label) = self.labels.get(&run) else {
+                continue;
+            };
+            let tenant = tenants.entry(run).or_insert_with(|| TenantSummary {
+                label: label.clone(),
+                ..TenantSummary::default()
+            });
+            tenant.workflows += 1;
+            tenant.workflows_failed += usize::from(counts.outcome == Some(Outcome::Failed));
+            tenant.steps_passed += counts.steps.passed;
+            tenant.steps_failed += counts.steps.failed;
+            tenant.steps_skipped += counts.steps.skipped;
+            tenant.cleanups_failed += counts.steps.cleanups_failed;
+        }
+        tenants.into_values().collect()
     }
 
     /// The summary of a run that never reported its end, counted from what was seen; such a
@@ -289,7 +338,11 @@ impl JsonReporter {
             self.out.write_all(section.held.as_bytes())?;
         }
         self.advance()?;
-        let summary = self.summary.unwrap_or_else(|| self.derived_summary());
+        let mut summary = self
+            .summary
+            .take()
+            .unwrap_or_else(|| self.derived_summary());
+        summary.tenants = self.tenants();
         let summary = serde_json::to_string_pretty(&summary).map_err(io::Error::other)?;
         let summary = summary.replace('\n', "\n  ");
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
@@ -302,12 +355,29 @@ fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn workflow_head(name: &str, path: &str, label: Option<&str>) -> String {
+fn workflow_head(info: &WorkflowInfo) -> String {
+    workflow_head_text(
+        &info.name,
+        &info.path,
+        (info.label.as_deref(), info.id.index),
+        info.description.as_deref(),
+    )
+}
+
+/// A workflow's head: `label` is its matrix entry's, `index` its place among the entry's
+/// workflows (what `report merge` orders a tenant's workflows by).
+fn workflow_head_text(
+    name: &str,
+    path: &str,
+    (label, index): (Option<&str>, usize),
+    description: Option<&str>,
+) -> String {
     format!(
-        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"steps\": [",
+        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"index\": {index}, \"description\": {}, \"steps\": [",
         json_text(name),
         json_text(path),
-        json_text(&label)
+        json_text(&label),
+        json_text(&description)
     )
 }
 

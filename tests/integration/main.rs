@@ -21,6 +21,7 @@ mod input_errors;
 mod jwt_sign;
 mod library;
 mod long_workflows;
+mod report_merge;
 mod reports;
 mod saml;
 mod sandbox_auth;
