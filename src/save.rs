@@ -17,6 +17,7 @@ pub struct SaveError {
 }
 
 /// Writes one file per run: `path` itself, or `stem.LABEL.ext` for each matrix entry.
+#[cfg(test)] // the run saves each entry as it ends (`save_entry`)
 pub fn save_vars(
     path: &Path,
     entries: &[RunEntry],
@@ -24,25 +25,38 @@ pub fn save_vars(
     secrets: bool,
 ) -> Result<(), SaveError> {
     for (entry, result) in entries.iter().zip(results) {
-        let target = match &entry.label {
-            Some(label) if entries.len() > 1 => labelled(path, label),
-            _ => path.to_path_buf(),
-        };
-        // `--show-secrets` is for the terminal only: the file still hides them.
-        let redactor = if secrets {
-            Redactor::disabled()
-        } else if result.redactor.is_enabled() {
-            result.redactor.clone()
-        } else {
-            Redactor::from_store(&result.vars)
-        };
-        let text = render(&result.vars, &redactor, secrets);
-        std::fs::write(&target, text).map_err(|source| SaveError {
-            path: target.display().to_string(),
-            source,
-        })?;
+        save_entry(path, entries.len() > 1, entry, result, secrets)?;
     }
     Ok(())
+}
+
+/// Writes one run's file, as soon as the run ends, so a big matrix keeps no entry's
+/// variables once it is done: `path` itself, or `stem.LABEL.ext` when `labelled` (a matrix of
+/// more than one entry).
+pub fn save_entry(
+    path: &Path,
+    labelled_files: bool,
+    entry: &RunEntry,
+    result: &RunResult,
+    secrets: bool,
+) -> Result<(), SaveError> {
+    let target = match &entry.label {
+        Some(label) if labelled_files => labelled(path, label),
+        _ => path.to_path_buf(),
+    };
+    // `--show-secrets` is for the terminal only: the file still hides them.
+    let redactor = if secrets {
+        Redactor::disabled()
+    } else if result.redactor.is_enabled() {
+        result.redactor.clone()
+    } else {
+        Redactor::from_store(&result.vars)
+    };
+    let text = render(&result.vars, &redactor, secrets);
+    std::fs::write(&target, text).map_err(|source| SaveError {
+        path: target.display().to_string(),
+        source,
+    })
 }
 
 fn labelled(path: &Path, label: &str) -> PathBuf {

@@ -180,22 +180,39 @@ async fn execute(
         runs: entries.len(),
     }));
     let engine_ref = &engine;
-    let mut results: Vec<(usize, RunResult)> = futures_util::stream::iter(
-        units(config, &entries).into_iter().enumerate(),
-    )
-    .map(|(i, (entry, workflows))| async move { (i, engine_ref.run(i, entry, workflows).await) })
-    .buffer_unordered(config.jobs.max(1))
-    .collect()
-    .await;
+    let (save_to, labelled) = (config.save_vars.as_deref(), entries.len() > 1);
+    // A finished entry keeps only its counts: its variables are saved (`--save-vars`) as it
+    // ends, then dropped with its redactor, so a big matrix runs in flat memory.
+    let mut results: Vec<(usize, RunResult, Result<(), save::SaveError>)> =
+        futures_util::stream::iter(units(config, &entries).into_iter().enumerate())
+            .map(|(i, (entry, workflows))| async move {
+                let mut result = engine_ref.run(i, entry, workflows).await;
+                let saved = save_to.map_or(Ok(()), |path| {
+                    save::save_entry(path, labelled, entry, &result, config.save_secrets)
+                });
+                drop(std::mem::take(&mut result.vars));
+                drop(std::mem::take(&mut result.redactor));
+                (i, result, saved)
+            })
+            .buffer_unordered(config.jobs.max(1))
+            .collect()
+            .await;
     interrupter.abort();
-    results.sort_by_key(|(i, _)| *i);
-    let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut first_unsaved = None;
+    let results: Vec<RunResult> = (results.into_iter())
+        .map(|(_, result, saved)| {
+            if let Err(e) = saved {
+                first_unsaved.get_or_insert(e);
+            }
+            result
+        })
+        .collect();
     let summary = engine.summarize(&results, started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
-    if let Some(path) = &config.save_vars {
-        save::save_vars(path, &entries, &results, config.save_secrets)
-            .map_err(|e| AppError::tool("cannot save the variables", e))?;
+    if let Some(e) = first_unsaved {
+        return Err(AppError::tool("cannot save the variables", e));
     }
     Ok(if summary.interrupted {
         RunOutcome::Interrupted
