@@ -16,22 +16,8 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
-/// Writes one file per run: `path` itself, or `stem.LABEL.ext` for each matrix entry.
-#[cfg(test)] // the run saves each entry as it ends (`save_entry`)
-pub fn save_vars(
-    path: &Path,
-    entries: &[RunEntry],
-    results: &[RunResult],
-    secrets: bool,
-) -> Result<(), SaveError> {
-    for (entry, result) in entries.iter().zip(results) {
-        save_entry(path, entries.len() > 1, entry, result, secrets)?;
-    }
-    Ok(())
-}
-
 /// Writes one run's file, as soon as the run ends, so a big matrix keeps no entry's
-/// variables once it is done: `path` itself, or `stem.LABEL.ext` when `labelled` (a matrix of
+/// variables once it is done: `path` itself, or `stem.LABEL.ext` when `labelled_files` (a matrix of
 /// more than one entry).
 pub fn save_entry(
     path: &Path,

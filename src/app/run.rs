@@ -94,11 +94,11 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcom
     };
     let matrix_layers = matrix_layers
         .into_iter()
-        .map(|(_, decls, _)| decls)
+        .map(|(label, decls, _)| (label, decls))
         .collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
-    for entry in &entries {
-        vars::resolve(&entry.layers, &VarStore::new(), &templates)
+    for i in 0..entries.len() {
+        vars::resolve(&entries.get(i).layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
     let result = execute(config, entries, templates, teach).await;
@@ -113,36 +113,41 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcom
 fn run_entries(
     config: &RunConfig,
     sandbox: Option<&sandbox::Sandbox>,
-    matrix: Vec<Vec<VarDecl>>,
-) -> Vec<RunEntry> {
+    matrix: Vec<(String, Vec<VarDecl>)>,
+) -> Entries {
     let mut base = config.vars.layers.clone();
     if let Some(s) = sandbox {
         base.files.insert(0, sandbox_layer(s.vars().entries()));
     }
-    if matrix.is_empty() {
-        return vec![RunEntry {
-            label: None,
-            layers: base,
-        }];
+    Entries { base, matrix }
+}
+
+/// The run's entries, each made when it is needed: the layers every entry shares are held
+/// once, so a matrix of thousands holds one small vars file per entry, not a copy of them all.
+struct Entries {
+    base: crate::vars::layers::Layers,
+    matrix: Vec<(String, Vec<VarDecl>)>,
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        self.matrix.len().max(1)
     }
-    config
-        .matrix
-        .iter()
-        .zip(matrix)
-        .map(|((label, _), decls)| {
-            let mut layers = base.clone();
-            layers.files.push(decls);
-            RunEntry {
-                label: Some(label.clone()),
-                layers,
-            }
-        })
-        .collect()
+
+    /// Entry `i`: the shared layers with matrix vars file `i` on top.
+    fn get(&self, i: usize) -> RunEntry {
+        let mut layers = self.base.clone();
+        let label = self.matrix.get(i).map(|(label, decls)| {
+            layers.files.push(decls.clone());
+            label.clone()
+        });
+        RunEntry { label, layers }
+    }
 }
 
 async fn execute(
     config: &RunConfig,
-    entries: Vec<RunEntry>,
+    entries: Entries,
     templates: Arc<Templates>,
     teach: Option<bool>,
 ) -> Result<RunOutcome, AppError> {
@@ -179,16 +184,17 @@ async fn execute(
         workflows: config.workflows.len(),
         runs: entries.len(),
     }));
-    let engine_ref = &engine;
+    let (engine_ref, entries_ref) = (&engine, &entries);
     let (save_to, labelled) = (config.save_vars.as_deref(), entries.len() > 1);
     // A finished entry keeps only its counts: its variables are saved (`--save-vars`) as it
     // ends, then dropped with its redactor, so a big matrix runs in flat memory.
     let mut results: Vec<(usize, RunResult, Result<(), save::SaveError>)> =
         futures_util::stream::iter(units(config, &entries).into_iter().enumerate())
             .map(|(i, (entry, workflows))| async move {
-                let mut result = engine_ref.run(i, entry, workflows).await;
+                let entry = entries_ref.get(entry);
+                let mut result = engine_ref.run(i, &entry, workflows).await;
                 let saved = save_to.map_or(Ok(()), |path| {
-                    save::save_entry(path, labelled, entry, &result, config.save_secrets)
+                    save::save_entry(path, labelled, &entry, &result, config.save_secrets)
                 });
                 drop(std::mem::take(&mut result.vars));
                 drop(std::mem::take(&mut result.redactor));
@@ -226,20 +232,19 @@ async fn execute(
 /// What runs side by side, each with its own variable store: the matrix entries (every
 /// workflow, in order, in each), or without a matrix and with `--jobs` above 1, each workflow
 /// named on the command line alone, as `hurl --parallel` runs files.
+/// Each unit is an entry's number and its workflows.
 fn units<'a>(
     config: &'a RunConfig,
-    entries: &'a [RunEntry],
-) -> Vec<(&'a RunEntry, &'a [Arc<crate::workflow::model::Workflow>])> {
-    match entries {
-        [entry] if config.parallel_files() => config
-            .workflows
-            .iter()
-            .map(|w| (entry, std::slice::from_ref(w)))
-            .collect(),
-        _ => entries
-            .iter()
+    entries: &Entries,
+) -> Vec<(usize, &'a [Arc<crate::workflow::model::Workflow>])> {
+    if entries.len() == 1 && config.parallel_files() {
+        (config.workflows.iter())
+            .map(|w| (0, std::slice::from_ref(w)))
+            .collect()
+    } else {
+        (0..entries.len())
             .map(|entry| (entry, config.workflows.as_slice()))
-            .collect(),
+            .collect()
     }
 }
 
