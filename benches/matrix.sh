@@ -8,6 +8,7 @@
 #   benches/matrix.sh                     # 10, 100, 1000 tenants at --jobs 1 (the default) and 32
 #   SIZES="10 100" JOBS=32 benches/matrix.sh
 #   STEPRUN=path/to/steprun benches/matrix.sh
+#   REPORTS="json junit html" benches/matrix.sh   # also write these reports (to a temp dir)
 #
 # Needs GNU time (/usr/bin/time) for the peak RSS.
 set -euo pipefail
@@ -18,6 +19,7 @@ SIZES=${SIZES:-"10 100 1000"}
 JOBS=${JOBS:-"1 32"}
 WORKFLOW=${WORKFLOW:-workflows/sso/simple-login.toml}
 TIME=${TIME:-/usr/bin/time}
+REPORTS=${REPORTS:-}
 
 [ -x "$STEPRUN" ] || { echo "no steprun at $STEPRUN (cargo build first, or set STEPRUN)" >&2; exit 2; }
 [ -x "$TIME" ] || { echo "GNU time is needed at $TIME for the peak RSS" >&2; exit 2; }
@@ -55,13 +57,18 @@ for n in $SIZES; do
   done
 done
 
+report_args=()
+for format in $REPORTS; do
+  report_args+=(--report "$format=$tmp/report.$format")
+done
+
 printf '%-8s %-5s %10s %12s %10s %14s\n' tenants jobs wall_s workflows/s steps/s peak_rss_MB
 for jobs in $JOBS; do
   for n in $SIZES; do
     start_sandbox
     set +e
     "$TIME" -f '%e %M' -o "$tmp/time" "$STEPRUN" run "$WORKFLOW" --vars "$tmp/sandbox.toml" \
-      --matrix "$tmp/t$n/*.toml" --jobs "$jobs" --color never >"$tmp/out" 2>&1
+      --matrix "$tmp/t$n/*.toml" --jobs "$jobs" --color never ${report_args[@]+"${report_args[@]}"} >"$tmp/out" 2>&1
     code=$?
     set -e
     stop_sandbox
