@@ -13,6 +13,7 @@ mod junit;
 mod merge;
 mod progress;
 mod shard;
+mod spool;
 pub(crate) mod style;
 mod target;
 pub(crate) mod width;
