@@ -231,8 +231,8 @@ async fn execute(
 
 /// What runs side by side, each with its own variable store: the matrix entries (every
 /// workflow, in order, in each), or without a matrix and with `--jobs` above 1, each workflow
-/// named on the command line alone, as `hurl --parallel` runs files.
-/// Each unit is an entry's number and its workflows.
+/// named on the command line alone, as `hurl --parallel` runs files. A unit is an entry's
+/// number and its workflows.
 fn units<'a>(
     config: &'a RunConfig,
     entries: &Entries,
