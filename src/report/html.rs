@@ -83,6 +83,7 @@ impl HtmlReporter {
             WorkflowRow {
                 title: markup::title(info),
                 path: info.path.clone(),
+                label: info.label.clone(),
                 ..WorkflowRow::default()
             },
         );

@@ -160,6 +160,21 @@ fn shards_merge_into_one_report_in_every_format() {
     assert_html_parses(&html);
     assert_eq!(html.matches("<section class=\"workflow\"").count(), 6);
     assert!(html.contains("[a2]"), "tenant labels are shown");
+    // A row per tenant in the summary: its workflows and steps.
+    let tenants = html
+        .split("<table class=\"index tenants\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a tenants table");
+    assert_eq!(
+        tenants.matches("<tr class=\"failed\">").count(),
+        3,
+        "{tenants}"
+    );
+    assert!(
+        tenants.contains("<td>b1</td><td class=\"steps\">2 · 1 failed</td><td class=\"steps\">1 passed · 1 failed · 1 skipped</td>"),
+        "{tenants}"
+    );
 }
 
 /// The page tokenizes without an error and its blocks are closed.
