@@ -94,7 +94,11 @@ async fn run_config(config: &RunConfig, teach: Option<bool>) -> Result<RunOutcom
     };
     let matrix_layers = matrix_layers
         .into_iter()
-        .map(|(label, decls, _)| (label, decls))
+        .map(|(label, mut decls, _)| {
+            // Held for the whole run: one small vars file per entry, without spare room.
+            decls.shrink_to_fit();
+            (label, decls)
+        })
         .collect();
     let entries = run_entries(config, sandbox.as_ref(), matrix_layers);
     for i in 0..entries.len() {
@@ -186,38 +190,39 @@ async fn execute(
     }));
     let (engine_ref, entries_ref) = (&engine, &entries);
     let (save_to, labelled) = (config.save_vars.as_deref(), entries.len() > 1);
-    // A finished entry keeps only its counts: its variables are saved (`--save-vars`) as it
-    // ends, then dropped with its redactor, so a big matrix runs in flat memory.
-    let mut results: Vec<(usize, RunResult, Result<(), save::SaveError>)> =
+    // A finished entry leaves only its counts, added to the run's: its variables are saved
+    // (`--save-vars`) as it ends, then dropped with its redactor, so a big matrix runs in
+    // flat memory.
+    let (totals, unsaved) =
         futures_util::stream::iter(units(config, &entries).into_iter().enumerate())
             .map(|(i, (entry, workflows))| async move {
                 let entry = entries_ref.get(entry);
-                let mut result = engine_ref.run(i, &entry, workflows).await;
+                let result = engine_ref.run(i, &entry, workflows).await;
                 let saved = save_to.map_or(Ok(()), |path| {
                     save::save_entry(path, labelled, &entry, &result, config.save_secrets)
                 });
-                drop(std::mem::take(&mut result.vars));
-                drop(std::mem::take(&mut result.redactor));
                 (i, result, saved)
             })
             .buffer_unordered(config.jobs.max(1))
-            .collect()
+            .fold(
+                (RunResult::default(), None::<(usize, save::SaveError)>),
+                |(mut totals, mut unsaved), (i, result, saved)| async move {
+                    add_counts(&mut totals, &result);
+                    // The first entry (in the run's order) that could not be saved is the one said.
+                    if let Err(e) = saved
+                        && unsaved.as_ref().is_none_or(|(first, _)| i < *first)
+                    {
+                        unsaved = Some((i, e));
+                    }
+                    (totals, unsaved)
+                },
+            )
             .await;
     interrupter.abort();
-    results.sort_by_key(|(i, _, _)| *i);
-    let mut first_unsaved = None;
-    let results: Vec<RunResult> = (results.into_iter())
-        .map(|(_, result, saved)| {
-            if let Err(e) = saved {
-                first_unsaved.get_or_insert(e);
-            }
-            result
-        })
-        .collect();
-    let summary = engine.summarize(&results, started);
+    let summary = engine.summarize(std::slice::from_ref(&totals), started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
-    if let Some(e) = first_unsaved {
+    if let Some((_, e)) = unsaved {
         return Err(AppError::tool("cannot save the variables", e));
     }
     Ok(if summary.interrupted {
@@ -227,6 +232,16 @@ async fn execute(
     } else {
         RunOutcome::Passed
     })
+}
+
+/// Adds a finished entry's counts to the run's.
+fn add_counts(totals: &mut RunResult, result: &RunResult) {
+    totals.workflows += result.workflows;
+    totals.workflows_failed += result.workflows_failed;
+    totals.steps_passed += result.steps_passed;
+    totals.steps_failed += result.steps_failed;
+    totals.steps_skipped += result.steps_skipped;
+    totals.cleanups_failed += result.cleanups_failed;
 }
 
 /// What runs side by side, each with its own variable store: the matrix entries (every
