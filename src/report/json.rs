@@ -2,7 +2,8 @@
 //! scripts). It never holds response bodies, and it is written as the run goes: a step's
 //! entry goes to the file when the step ends, so memory does not grow with the run. One
 //! workflow streams; workflows running beside it (`--jobs`, `--matrix`) are held until it
-//! ends, then written in the order the run lists them. The summary comes last.
+//! ends, then written in the order the run lists them; one that finishes before its turn
+//! waits in a temporary file. The summary comes last.
 //!
 //! The document is line-oriented: a line per workflow head and per step, so a long report
 //! can be read with `grep` as well as with a JSON parser.
@@ -18,6 +19,7 @@ use crate::event::{
     WorkflowInfo, WorkflowSummary,
 };
 use crate::report::excerpt::millis;
+use crate::report::spool::{Parked, Spool};
 
 /// (matrix run, position): the document's order.
 type Key = (usize, usize);
@@ -31,8 +33,11 @@ pub const FORMAT: u64 = 1;
 pub struct JsonReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     head_written: bool,
-    /// Workflows seen whose sections are not written out yet, by key.
+    /// Running workflows whose sections are not written out yet, by key.
     open: BTreeMap<Key, Section>,
+    /// Finished workflows waiting for their turn, their sections in `spool`.
+    parked: BTreeMap<Key, Parked>,
+    spool: Spool,
     /// The workflow written straight to the file.
     streaming: Option<Key>,
     /// Workflow sections begun in the file (for the commas between them).
@@ -136,6 +141,8 @@ impl JsonReporter {
             out: BufWriter::new(out),
             head_written: false,
             open: BTreeMap::new(),
+            parked: BTreeMap::new(),
+            spool: Spool::default(),
             streaming: None,
             begun: 0,
             counts: BTreeMap::new(),
@@ -167,7 +174,10 @@ impl JsonReporter {
 
     /// Sends a workflow's text to the file if it streams, else to its held section.
     fn emit(&mut self, key: Key, text: &str) -> io::Result<()> {
-        if self.streaming.is_none() && self.open.keys().next() == Some(&key) {
+        if self.streaming.is_none()
+            && self.open.keys().next() == Some(&key)
+            && self.parked.keys().next().is_none_or(|first| *first > key)
+        {
             self.streaming = Some(key);
             self.begin()?;
             let held = self.section(key).held.split_off(0);
@@ -240,6 +250,9 @@ impl JsonReporter {
             self.open.remove(&key);
             self.streaming = None;
             self.advance()?;
+        } else if let Some(section) = self.open.remove(&key) {
+            let parked = self.spool.park(section.held.as_bytes())?;
+            self.parked.insert(key, parked);
         }
         self.out.flush()
     }
@@ -247,7 +260,22 @@ impl JsonReporter {
     /// After the streaming workflow ends: writes the held sections that follow it in order,
     /// up to the first one still running, which then streams.
     fn advance(&mut self) -> io::Result<()> {
-        while let Some(mut entry) = self.open.first_entry() {
+        loop {
+            let first_open = self.open.keys().next().copied();
+            match self.parked.first_key_value() {
+                Some((key, _)) if first_open.is_none_or(|open| *key < open) => {
+                    let Some((_, parked)) = self.parked.pop_first() else {
+                        break;
+                    };
+                    self.begin()?;
+                    self.spool.copy(parked, &mut self.out)?;
+                    continue;
+                }
+                _ => {}
+            }
+            let Some(mut entry) = self.open.first_entry() else {
+                break;
+            };
             let section = entry.get_mut();
             let held = std::mem::take(&mut section.held);
             let finished = section.finished;
@@ -514,6 +542,51 @@ mod tests {
         assert_eq!(workflows[1]["name"], "Smoke");
         assert_eq!(workflows[0]["steps"].as_array().unwrap().len(), 4);
         assert_eq!(workflows[1]["steps"][1]["outcome"], "failed");
+    }
+
+    #[test]
+    fn workflows_that_finish_before_their_turn_wait_and_keep_their_place() {
+        let buf = SharedBuf::default();
+        let mut reporter = JsonReporter::new(Box::new(buf.clone()));
+        let ids: Vec<_> = (0..4).map(|run| fixtures::id(run, 0)).collect();
+        let label = |i: usize| format!("t{i}");
+        for (i, wf) in ids.iter().enumerate() {
+            let event = fixtures::workflow_started(wf, "Smoke", Some(&label(i)), 1);
+            reporter.event(&event).unwrap();
+        }
+        // The first streams; the others end before it, the last first.
+        for i in [3, 1, 2, 0] {
+            let wf = &ids[i];
+            let step = fixtures::step(wf, 1, "Ping", ("GET", "http://h/"), (200, ""));
+            reporter.event(&fixtures::finished(step)).unwrap();
+            let end = fixtures::workflow_finished(wf, "Smoke", Outcome::Passed, [1, 0, 0]);
+            reporter.event(&end).unwrap();
+            if i != 0 {
+                assert!(reporter.parked.contains_key(&(i, 0)), "{i} waits on disk");
+                assert!(!reporter.open.contains_key(&(i, 0)), "{i} is not in memory");
+            }
+        }
+        assert!(
+            reporter.parked.is_empty(),
+            "all written once the first ended"
+        );
+        reporter.finish().unwrap();
+        let doc: Value = serde_json::from_str(&buf.text()).unwrap();
+        let labels: Vec<&Value> = (doc["workflows"].as_array().unwrap().iter())
+            .map(|w| &w["label"])
+            .collect();
+        assert_eq!(
+            labels,
+            [&json!("t0"), &json!("t1"), &json!("t2"), &json!("t3")]
+        );
+        assert_eq!(doc["workflows"][3]["steps"][0]["name"], "Ping");
+        let tenants = doc["summary"]["tenants"].as_array().unwrap();
+        assert_eq!(tenants.len(), 4);
+        assert_eq!(
+            tenants[2],
+            json!({"label": "t2", "workflows": 1, "workflows_failed": 0,
+            "steps_passed": 1, "steps_failed": 0, "steps_skipped": 0, "cleanups_failed": 0})
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Text a report file cannot take yet (whole sections of workflows that finished while
-//! another one is being written), kept in a temporary file rather than in memory, so a long
-//! matrix run does not hold its finished workflows' pages.
+//! another one is being written, or before one that comes first in the file), kept in a
+//! temporary file rather than in memory, so a long matrix run does not hold its finished
+//! workflows' sections.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -14,34 +15,60 @@ pub struct Spool {
 
 impl Spool {
     pub fn push(&mut self, text: &[u8]) -> io::Result<()> {
+        self.park(text).map(|_| ())
+    }
+
+    /// Adds `text` and says where it is, for [`Spool::copy`] to fetch it in another order.
+    pub fn park(&mut self, text: &[u8]) -> io::Result<Parked> {
+        let at = Parked {
+            offset: self.len,
+            len: text.len() as u64,
+        };
         if text.is_empty() {
-            return Ok(());
+            return Ok(at);
         }
         let file = match &mut self.file {
             Some(file) => file,
             None => self.file.insert(tempfile::tempfile()?),
         };
+        file.seek(SeekFrom::Start(self.len))?;
         file.write_all(text)?;
-        self.len += text.len() as u64;
-        Ok(())
+        self.len += at.len;
+        Ok(at)
+    }
+
+    /// Writes the parked text `at` to `out`.
+    pub fn copy(&mut self, at: Parked, out: &mut dyn Write) -> io::Result<()> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        file.seek(SeekFrom::Start(at.offset))?;
+        let copied = io::copy(&mut Read::take(&mut *file, at.len), out)?;
+        if copied == at.len {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the report's temporary file was cut short",
+            ))
+        }
     }
 
     /// Writes everything pushed so far to `out`, in order, and empties the spool.
     pub fn drain_into(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.file.is_none() || self.len == 0 {
+            return Ok(());
+        }
+        self.copy(
+            Parked {
+                offset: 0,
+                len: self.len,
+            },
+            out,
+        )?;
         let Some(file) = &mut self.file else {
             return Ok(());
         };
-        if self.len == 0 {
-            return Ok(());
-        }
-        file.seek(SeekFrom::Start(0))?;
-        let copied = io::copy(&mut Read::take(&mut *file, self.len), out)?;
-        if copied != self.len {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the report's temporary file was cut short",
-            ));
-        }
         file.set_len(0)?;
         file.seek(SeekFrom::Start(0))?;
         self.len = 0;
@@ -49,9 +76,27 @@ impl Spool {
     }
 }
 
+/// Where a parked text is in its spool.
+#[derive(Debug, Clone, Copy)]
+pub struct Parked {
+    offset: u64,
+    len: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::Spool;
+
+    #[test]
+    fn parked_texts_come_back_in_any_order() {
+        let mut spool = Spool::default();
+        let a = spool.park(b"first ").unwrap();
+        let b = spool.park(b"second ").unwrap();
+        let mut out = Vec::new();
+        spool.copy(b, &mut out).unwrap();
+        spool.copy(a, &mut out).unwrap();
+        assert_eq!(out, b"second first ");
+    }
 
     #[test]
     fn text_comes_back_in_order_and_the_spool_empties() {
