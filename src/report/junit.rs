@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, Read, Seek as _, SeekFrom, Write};
+use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::event::{Event, Outcome, Reporter, StepKind, StepReport, WorkflowInfo};
 use crate::report::excerpt::{BODY_MAX_BYTES, BODY_MAX_LINES, body_excerpt, readable_body};
+use crate::report::spool::{Parked, Spool};
 
 /// Collects a run and writes it as `JUnit` XML at [`Reporter::finish`].
 pub struct JunitReporter {
@@ -22,11 +22,10 @@ pub struct JunitReporter {
     suites: BTreeMap<(usize, usize), TestSuite>,
     /// Workflow paths, the test cases' class names (running workflows only).
     paths: BTreeMap<(usize, usize), String>,
-    /// Finished suites as XML, in the order they finished; made on the first one.
-    spool: Option<File>,
-    /// Where each finished suite is in the spool: (key, offset, length).
-    spooled: Vec<((usize, usize), u64, u64)>,
-    spool_len: u64,
+    /// Finished suites as XML, in the order they finished.
+    spool: Spool,
+    /// Where each finished suite is in the spool.
+    spooled: Vec<((usize, usize), Parked)>,
     totals: Totals,
     duration: Option<std::time::Duration>,
     written: bool,
@@ -48,9 +47,8 @@ impl JunitReporter {
             out,
             suites: BTreeMap::new(),
             paths: BTreeMap::new(),
-            spool: None,
+            spool: Spool::default(),
             spooled: Vec::new(),
-            spool_len: 0,
             totals: Totals::default(),
             duration: None,
             written: false,
@@ -67,15 +65,8 @@ impl JunitReporter {
         self.totals.failures += suite.failures;
         self.totals.errors += suite.errors;
         self.totals.skipped += suite.skipped;
-        let xml = suite_xml(suite)?;
-        let spool = match &mut self.spool {
-            Some(spool) => spool,
-            None => self.spool.insert(tempfile::tempfile()?),
-        };
-        spool.write_all(xml.as_bytes())?;
-        let len = xml.len() as u64;
-        self.spooled.push((key, self.spool_len, len));
-        self.spool_len += len;
+        let parked = self.spool.park(suite_xml(suite)?.as_bytes())?;
+        self.spooled.push((key, parked));
         Ok(())
     }
 
@@ -100,15 +91,9 @@ impl JunitReporter {
         }
         text.push_str(">\n");
         self.out.write_all(text.as_bytes())?;
-        self.spooled.sort_by_key(|(key, _, _)| *key);
-        let mut buf = Vec::new();
-        if let Some(spool) = &mut self.spool {
-            for &(_, offset, len) in &self.spooled {
-                spool.seek(SeekFrom::Start(offset))?;
-                buf.clear();
-                Read::take(&mut *spool, len).read_to_end(&mut buf)?;
-                self.out.write_all(&buf)?;
-            }
+        self.spooled.sort_by_key(|(key, _)| *key);
+        for &(_, parked) in &self.spooled {
+            self.spool.copy(parked, &mut self.out)?;
         }
         self.out.write_all(b"</testsuites>\n")
     }
@@ -248,7 +233,7 @@ impl Reporter for JunitReporter {
         }
         self.written = true;
         self.write_document()?;
-        self.spool = None;
+        self.spool = Spool::default();
         self.out.flush()
     }
 }
