@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, SandboxArgs};
+use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, ReportCommand, SandboxArgs};
 use crate::config::partition::Partition;
 use crate::config::plan::listed_shard;
 use crate::config::{TagFilter, load_workflows};
@@ -24,6 +24,7 @@ macro_rules! say_err {
 }
 
 mod check;
+mod merge;
 mod run;
 mod shell;
 
@@ -43,6 +44,8 @@ pub fn main(cli: Cli) -> Result<RunOutcome, AppError> {
         Command::Man => return shell::man(),
         // No runtime: converting files sends nothing.
         Command::Import(ImportCommand::Postman(args)) => return import_postman(args),
+        // No runtime: merging files sends nothing.
+        Command::Report(ReportCommand::Merge(args)) => return merge::merge_reports(args),
     };
     let mut builder = if parallel {
         tokio::runtime::Builder::new_multi_thread()
@@ -60,7 +63,9 @@ pub fn main(cli: Cli) -> Result<RunOutcome, AppError> {
         Command::List(args) => list(&args),
         Command::Sandbox(args) => runtime.block_on(serve_sandbox(&args)),
         Command::Schema => print_schema(),
-        Command::Import(_) | Command::Completions(_) | Command::Man => Ok(RunOutcome::Passed),
+        Command::Import(_) | Command::Report(_) | Command::Completions(_) | Command::Man => {
+            Ok(RunOutcome::Passed)
+        }
     };
     // A thread still blocked reading a `prompt` answer must not keep an interrupted run alive.
     runtime.shutdown_background();

@@ -51,6 +51,25 @@ pub enum Command {
     /// Convert another tool's files to workflow files
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Work with report files
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the JSON reports of shards (`run --report json=…`) into one report of the whole run
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports
+    #[arg(value_name = "FILE.json", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write the merged report: junit, json or html (PATH `-` is stdout); repeatable
+    #[arg(long = "report", value_name = "FORMAT=PATH", required = true)]
+    pub reports: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

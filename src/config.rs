@@ -99,7 +99,7 @@ pub fn parse_assignment(text: &str) -> Result<(String, String), Diagnostic> {
 /// other, in one file the second would overwrite the first. Files are compared by their
 /// absolute path with `.` dropped and `..` taken back (`same.out`, `./same.out`,
 /// `dir/../same.out` and `/cwd/same.out` are one file); links are not followed.
-fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
+pub(crate) fn check_report_targets(reports: &[ReportSpec]) -> Result<(), Vec<Diagnostic>> {
     let places: Vec<Option<PathBuf>> = reports
         .iter()
         .map(|r| match &r.target {

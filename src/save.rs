@@ -16,33 +16,33 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
-/// Writes one file per run: `path` itself, or `stem.LABEL.ext` for each matrix entry.
-pub fn save_vars(
+/// Writes one run's file, as soon as the run ends, so a big matrix keeps no entry's
+/// variables once it is done: `path` itself, or `stem.LABEL.ext` when `labelled_files` (a matrix of
+/// more than one entry).
+pub fn save_entry(
     path: &Path,
-    entries: &[RunEntry],
-    results: &[RunResult],
+    labelled_files: bool,
+    entry: &RunEntry,
+    result: &RunResult,
     secrets: bool,
 ) -> Result<(), SaveError> {
-    for (entry, result) in entries.iter().zip(results) {
-        let target = match &entry.label {
-            Some(label) if entries.len() > 1 => labelled(path, label),
-            _ => path.to_path_buf(),
-        };
-        // `--show-secrets` is for the terminal only: the file still hides them.
-        let redactor = if secrets {
-            Redactor::disabled()
-        } else if result.redactor.is_enabled() {
-            result.redactor.clone()
-        } else {
-            Redactor::from_store(&result.vars)
-        };
-        let text = render(&result.vars, &redactor, secrets);
-        std::fs::write(&target, text).map_err(|source| SaveError {
-            path: target.display().to_string(),
-            source,
-        })?;
-    }
-    Ok(())
+    let target = match &entry.label {
+        Some(label) if labelled_files => labelled(path, label),
+        _ => path.to_path_buf(),
+    };
+    // `--show-secrets` is for the terminal only: the file still hides them.
+    let redactor = if secrets {
+        Redactor::disabled()
+    } else if result.redactor.is_enabled() {
+        result.redactor.clone()
+    } else {
+        Redactor::from_store(&result.vars)
+    };
+    let text = render(&result.vars, &redactor, secrets);
+    std::fs::write(&target, text).map_err(|source| SaveError {
+        path: target.display().to_string(),
+        source,
+    })
 }
 
 fn labelled(path: &Path, label: &str) -> PathBuf {

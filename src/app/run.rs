@@ -82,8 +82,8 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
         None
     };
     let entries = run_entries(plan, sandbox.as_ref());
-    for entry in &entries {
-        vars::resolve(&entry.layers, &VarStore::new(), &templates)
+    for i in 0..entries.len() {
+        vars::resolve(&entries.get(i).layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
     let span = crate::telemetry::spans::run(
@@ -148,31 +148,45 @@ fn check_units(plan: &RunPlan, templates: &Templates) -> (Vec<Diagnostic>, Vec<S
     (errors, warnings)
 }
 
-/// One run entry per plan entry (a matrix vars file, or the command line), each with the
-/// sandbox's variables under the vars files.
-fn run_entries(plan: &RunPlan, sandbox: Option<&sandbox::Sandbox>) -> Vec<RunEntry> {
+/// The run's entries (a matrix vars file each, or the command line's), each with the sandbox's
+/// variables under the vars files.
+fn run_entries<'p>(plan: &'p RunPlan, sandbox: Option<&sandbox::Sandbox>) -> Entries<'p> {
     let mut base = plan.vars.layers.clone();
     if let Some(s) = sandbox {
         base.files.insert(0, sandbox_layer(s.vars().entries()));
     }
-    plan.entries
-        .iter()
-        .map(|entry| {
-            let mut layers = base.clone();
-            if plan.matrix {
-                layers.files.push(entry.decls.clone());
-            }
-            RunEntry {
-                label: entry.label.clone(),
-                layers,
-            }
-        })
-        .collect()
+    Entries { base, plan }
+}
+
+/// The run's entries, each made when it is needed: the layers every entry shares are held
+/// once, so a matrix of thousands holds one small vars file per entry, not a copy of them all.
+struct Entries<'p> {
+    base: crate::vars::layers::Layers,
+    plan: &'p RunPlan,
+}
+
+impl Entries<'_> {
+    fn len(&self) -> usize {
+        self.plan.entries.len()
+    }
+
+    /// Entry `i`: the shared layers, with matrix vars file `i` on top.
+    fn get(&self, i: usize) -> RunEntry {
+        let mut layers = self.base.clone();
+        let entry = &self.plan.entries[i];
+        if self.plan.matrix {
+            layers.files.push(entry.decls.clone());
+        }
+        RunEntry {
+            label: entry.label.clone(),
+            layers,
+        }
+    }
 }
 
 async fn execute(
     plan: &RunPlan,
-    entries: Vec<RunEntry>,
+    entries: Entries<'_>,
     templates: Arc<Templates>,
     teach: Option<bool>,
 ) -> Result<RunOutcome, AppError> {
@@ -209,33 +223,47 @@ async fn execute(
         workflows: plan.workflows.len(),
         runs: entries.len(),
     }));
-    let engine_ref = &engine;
-    let entries_ref = &entries;
-    let mut results: Vec<(usize, RunResult)> =
-        futures_util::stream::iter(plan.units.iter().enumerate())
-            .map(|(i, unit)| async move {
-                let entry = &entries_ref[unit.entry];
-                let result = if plan.matrix {
-                    // Each matrix entry names what it creates with its own `run_id`.
-                    let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id);
-                    own.run(i, entry, &unit.workflows).await
-                } else {
-                    engine_ref.run(i, entry, &unit.workflows).await
-                };
-                (i, result)
-            })
-            .buffer_unordered(plan.jobs.max(1))
-            .collect()
+    let (engine_ref, entries_ref) = (&engine, &entries);
+    let (save_to, labelled) = (plan.save_vars.as_deref(), entries.len() > 1);
+    // A finished unit leaves only its counts, added to the run's: its variables are saved
+    // (`--save-vars`, where a unit is a whole entry) as it ends, then dropped with its
+    // redactor, so a big matrix runs in flat memory.
+    let (totals, unsaved) = futures_util::stream::iter(plan.units.iter().enumerate())
+        .map(|(i, unit)| async move {
+            let entry = entries_ref.get(unit.entry);
+            let result = if plan.matrix {
+                // Each matrix entry names what it creates with its own `run_id`.
+                let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id);
+                own.run(i, &entry, &unit.workflows).await
+            } else {
+                engine_ref.run(i, &entry, &unit.workflows).await
+            };
+            let saved = save_to.map_or(Ok(()), |path| {
+                save::save_entry(path, labelled, &entry, &result, plan.save_secrets)
+            });
+            (i, result, saved)
+        })
+        .buffer_unordered(plan.jobs.max(1))
+        .fold(
+            (RunResult::default(), None::<(usize, save::SaveError)>),
+            |(mut totals, mut unsaved), (i, result, saved)| async move {
+                add_counts(&mut totals, &result);
+                // The first unit (in the run's order) that could not be saved is the one said.
+                if let Err(e) = saved
+                    && unsaved.as_ref().is_none_or(|(first, _)| i < *first)
+                {
+                    unsaved = Some((i, e));
+                }
+                (totals, unsaved)
+            },
+        )
             .await;
     interrupter.abort();
-    results.sort_by_key(|(i, _)| *i);
-    let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
-    let summary = engine.summarize(&results, started);
+    let summary = engine.summarize(std::slice::from_ref(&totals), started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
-    if let Some(path) = &plan.save_vars {
-        save::save_vars(path, &entries, &results, plan.save_secrets)
-            .map_err(|e| AppError::tool("cannot save the variables", e))?;
+    if let Some((_, e)) = unsaved {
+        return Err(AppError::tool("cannot save the variables", e));
     }
     Ok(if summary.interrupted {
         RunOutcome::Interrupted
@@ -244,6 +272,16 @@ async fn execute(
     } else {
         RunOutcome::Passed
     })
+}
+
+/// Adds a finished entry's counts to the run's.
+fn add_counts(totals: &mut RunResult, result: &RunResult) {
+    totals.workflows += result.workflows;
+    totals.workflows_failed += result.workflows_failed;
+    totals.steps_passed += result.steps_passed;
+    totals.steps_failed += result.steps_failed;
+    totals.steps_skipped += result.steps_skipped;
+    totals.cleanups_failed += result.cleanups_failed;
 }
 
 /// The run's engine with templates whose `run_id` is `run_id`; the rest is shared.

@@ -24,6 +24,17 @@ pub enum SkipReason {
     QuitAtGate,
 }
 
+impl SkipReason {
+    /// Every reason, so one can be read back from its words (`report merge`).
+    pub const ALL: [SkipReason; 5] = [
+        SkipReason::WhenFalse,
+        SkipReason::EarlierStepFailed,
+        SkipReason::Interrupted,
+        SkipReason::SkippedAtGate,
+        SkipReason::QuitAtGate,
+    ];
+}
+
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -64,6 +75,8 @@ pub enum StepFailure {
     Extraction(String),
     /// No attempt was made (a retry count of zero).
     NotSent,
+    /// A failure read back from a JSON report (`report merge`), in the words it was written.
+    Recorded(String),
 }
 
 impl StepFailure {
@@ -90,6 +103,7 @@ impl StepFailure {
             StepFailure::Send(s) => StepFailure::Send(r(s)),
             StepFailure::Check(s) => StepFailure::Check(r(s)),
             StepFailure::Extraction(s) => StepFailure::Extraction(r(s)),
+            StepFailure::Recorded(s) => StepFailure::Recorded(r(s)),
             f @ (StepFailure::Interrupted | StepFailure::NotSent) => f,
         }
     }
@@ -103,7 +117,8 @@ impl fmt::Display for StepFailure {
             | StepFailure::Unanswered(s)
             | StepFailure::Send(s)
             | StepFailure::Check(s)
-            | StepFailure::Extraction(s) => f.write_str(s),
+            | StepFailure::Extraction(s)
+            | StepFailure::Recorded(s) => f.write_str(s),
             StepFailure::Condition { when, error } => {
                 write!(f, "cannot evaluate `when = \"{when}\"`: {error}")
             }

@@ -1,7 +1,8 @@
 //! The HTML report (README, Reports): one self-contained page with each workflow's steps — doc,
 //! request, response, expectations, timing — written as the run goes. One workflow streams
 //! to the file; workflows running beside it (`--jobs`) are held until it ends, so memory
-//! grows with what runs at once, not with the run. The summary is written last.
+//! grows with what runs at once, not with the run (sections of workflows that finished
+//! meanwhile wait in a temporary file). The summary is written last.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufWriter, Write};
@@ -11,6 +12,7 @@ use crate::event::{
 };
 use crate::report::html_markup::{self as markup, WorkflowRow};
 use crate::report::html_page;
+use crate::report::spool::Spool;
 
 /// (matrix run, position): the order of the summary table.
 type Key = (usize, usize);
@@ -27,7 +29,7 @@ pub struct HtmlReporter {
     streaming: Option<Key>,
     held: HashMap<Key, String>,
     /// Whole sections of workflows that finished while another one was streaming.
-    done: String,
+    done: Spool,
     summary: Option<RunSummary>,
     written: bool,
 }
@@ -42,7 +44,7 @@ impl HtmlReporter {
             running: Vec::new(),
             streaming: None,
             held: HashMap::new(),
-            done: String::new(),
+            done: Spool::default(),
             summary: None,
             written: false,
         }
@@ -81,6 +83,7 @@ impl HtmlReporter {
             WorkflowRow {
                 title: markup::title(info),
                 path: info.path.clone(),
+                label: info.label.clone(),
                 ..WorkflowRow::default()
             },
         );
@@ -114,12 +117,10 @@ impl HtmlReporter {
         self.running.retain(|k| *k != key);
         if self.streaming != Some(key) {
             let section = self.held.remove(&key).unwrap_or_default();
-            self.done.push_str(&section);
-            return Ok(());
+            return self.done.push(section.as_bytes());
         }
         self.streaming = None;
-        let done = std::mem::take(&mut self.done);
-        self.out.write_all(done.as_bytes())?;
+        self.done.drain_into(&mut self.out)?;
         // The oldest workflow still running streams next, starting with what it held.
         if let Some(&next) = self.running.first() {
             self.streaming = Some(next);
@@ -150,7 +151,7 @@ impl HtmlReporter {
     /// Closes the sections of workflows that never finished, then writes the summary.
     fn write_end(&mut self) -> io::Result<()> {
         self.write_head()?;
-        let mut rest = std::mem::take(&mut self.done);
+        let mut rest = String::new();
         for key in std::mem::take(&mut self.running) {
             let mut section = self.held.remove(&key).unwrap_or_default();
             markup::workflow_unfinished(&mut section);
@@ -161,6 +162,7 @@ impl HtmlReporter {
             }
         }
         self.streaming = None;
+        self.done.drain_into(&mut self.out)?;
         rest.push_str(html_page::MAIN_END);
         let summary = self
             .summary

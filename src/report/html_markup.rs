@@ -41,6 +41,8 @@ impl fmt::Display for Esc<'_> {
 pub struct WorkflowRow {
     pub title: String,
     pub path: String,
+    /// The matrix entry's label, with `--matrix`.
+    pub label: Option<String>,
     /// `None` while it runs, and for good when the run ended first.
     pub outcome: Option<Outcome>,
     pub duration: Option<Duration>,

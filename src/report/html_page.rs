@@ -40,6 +40,7 @@ table { border-collapse: collapse; width: 100%; }
 .index th { color: var(--muted); font-weight: 600; font-size: 12px; border-top: none; }
 .index .path { display: block; color: var(--muted); font-size: 11.5px; }
 .index .steps, .index .dur { white-space: nowrap; }
+.tenants { margin-bottom: 16px; }
 .badge { display: inline-block; border-radius: 999px; padding: 1px 9px; font-size: 12px;
   font-weight: 600; text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
 .badge.passed { color: var(--pass); background: var(--pass-bg); }
@@ -174,7 +175,10 @@ pub fn summary<'a>(
         let class = if n > 0 { class } else { "" };
         let _ = write!(out, "<li class=\"{class}\"><b>{n}</b>{label}</li>");
     }
-    out.push_str("</ul>\n<table class=\"index\"><thead><tr><th></th><th>Workflow</th><th>Steps</th><th>Duration</th></tr></thead><tbody>\n");
+    out.push_str("</ul>\n");
+    let rows: Vec<_> = rows.collect();
+    tenants(out, &rows);
+    out.push_str("<table class=\"index\"><thead><tr><th></th><th>Workflow</th><th>Steps</th><th>Duration</th></tr></thead><tbody>\n");
     for (id, row) in rows {
         let outcome = outcome_name(row.outcome);
         let _ = writeln!(
@@ -190,6 +194,40 @@ pub fn summary<'a>(
         );
     }
     out.push_str("</tbody></table>\n</section>\n");
+}
+
+/// With `--matrix` (and in a merged report), a row per tenant: its workflows' outcomes and
+/// step counts, in the run's order.
+fn tenants(out: &mut String, rows: &[(&WorkflowId, &WorkflowRow)]) {
+    let mut tenants: Vec<(usize, &str, [usize; 5])> = Vec::new();
+    for (id, row) in rows {
+        let Some(label) = row.label.as_deref() else {
+            continue;
+        };
+        if tenants.last().is_none_or(|(run, _, _)| *run != id.run) {
+            tenants.push((id.run, label, [0; 5]));
+        }
+        if let Some((_, _, n)) = tenants.last_mut() {
+            n[0] += 1;
+            n[1] += usize::from(row.outcome == Some(crate::event::Outcome::Failed));
+            n[2] += row.steps.passed;
+            n[3] += row.steps.failed;
+            n[4] += row.steps.skipped;
+        }
+    }
+    if tenants.is_empty() {
+        return;
+    }
+    out.push_str("<table class=\"index tenants\"><thead><tr><th></th><th>Tenant</th><th>Workflows</th><th>Steps</th></tr></thead><tbody>\n");
+    for (_, label, [workflows, failed, passed, steps_failed, skipped]) in tenants {
+        let outcome = if failed > 0 { "failed" } else { "passed" };
+        let _ = writeln!(
+            out,
+            "<tr class=\"{outcome}\"><td><span class=\"badge {outcome}\">{outcome}</span></td><td>{}</td><td class=\"steps\">{workflows} · {failed} failed</td><td class=\"steps\">{passed} passed · {steps_failed} failed · {skipped} skipped</td></tr>",
+            Esc(label)
+        );
+    }
+    out.push_str("</tbody></table>\n");
 }
 
 /// The end of the document, after the summary.

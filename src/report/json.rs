@@ -2,7 +2,8 @@
 //! scripts). It never holds response bodies, and it is written as the run goes: a step's
 //! entry goes to the file when the step ends, so memory does not grow with the run. One
 //! workflow streams; workflows running beside it (`--jobs`, `--matrix`) are held until it
-//! ends, then written in the order the run lists them. The summary comes last.
+//! ends, then written in the order the run lists them; one that finishes before its turn
+//! waits in a temporary file. The summary comes last.
 //!
 //! The document is line-oriented: a line per workflow head and per step, so a long report
 //! can be read with `grep` as well as with a JSON parser.
@@ -18,22 +19,33 @@ use crate::event::{
     WorkflowInfo, WorkflowSummary,
 };
 use crate::report::excerpt::millis;
+use crate::report::spool::{Parked, Spool};
 
 /// (matrix run, position): the document's order.
 type Key = (usize, usize);
+
+/// The version of the document's shape, written as `format`: `report merge` reads the
+/// formats it knows and refuses the others. Adding a field keeps it; changing or removing one
+/// raises it.
+pub const FORMAT: u64 = 1;
 
 /// Writes the JSON report as events arrive.
 pub struct JsonReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     head_written: bool,
-    /// Workflows seen whose sections are not written out yet, by key.
+    /// Running workflows whose sections are not written out yet, by key.
     open: BTreeMap<Key, Section>,
+    /// Finished workflows waiting for their turn, their sections in `spool`.
+    parked: BTreeMap<Key, Parked>,
+    spool: Spool,
     /// The workflow written straight to the file.
     streaming: Option<Key>,
     /// Workflow sections begun in the file (for the commas between them).
     begun: usize,
-    /// What each workflow counted, for a summary the run never sent.
+    /// What each workflow counted, for a summary the run never sent and the tenants' totals.
     counts: BTreeMap<Key, Counts>,
+    /// Each matrix entry's label, by run.
+    labels: BTreeMap<usize, String>,
     summary: Option<JsonSummary>,
     written: bool,
 }
@@ -55,7 +67,7 @@ struct Counts {
     steps: StepCounts,
 }
 
-#[derive(Serialize, Clone, Copy, Default)]
+#[derive(Serialize, Clone, Default)]
 struct JsonSummary {
     workflows: usize,
     workflows_passed: usize,
@@ -66,6 +78,21 @@ struct JsonSummary {
     cleanups_failed: usize,
     interrupted: bool,
     duration_ms: f64,
+    /// With `--matrix`: each entry's totals, in the run's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tenants: Vec<TenantSummary>,
+}
+
+/// One matrix entry's totals.
+#[derive(Serialize, Clone, Default)]
+struct TenantSummary {
+    label: String,
+    workflows: usize,
+    workflows_failed: usize,
+    steps_passed: usize,
+    steps_failed: usize,
+    steps_skipped: usize,
+    cleanups_failed: usize,
 }
 
 #[derive(Serialize)]
@@ -114,9 +141,12 @@ impl JsonReporter {
             out: BufWriter::new(out),
             head_written: false,
             open: BTreeMap::new(),
+            parked: BTreeMap::new(),
+            spool: Spool::default(),
             streaming: None,
             begun: 0,
             counts: BTreeMap::new(),
+            labels: BTreeMap::new(),
             summary: None,
             written: false,
         }
@@ -130,7 +160,7 @@ impl JsonReporter {
         let version = env!("CARGO_PKG_VERSION");
         write!(
             self.out,
-            "{{\n  \"tool\": \"steprun\",\n  \"version\": {},\n  \"workflows\": [",
+            "{{\n  \"tool\": \"steprun\",\n  \"version\": {},\n  \"format\": {FORMAT},\n  \"workflows\": [",
             json_text(&version)
         )
     }
@@ -144,7 +174,10 @@ impl JsonReporter {
 
     /// Sends a workflow's text to the file if it streams, else to its held section.
     fn emit(&mut self, key: Key, text: &str) -> io::Result<()> {
-        if self.streaming.is_none() && self.open.keys().next() == Some(&key) {
+        if self.streaming.is_none()
+            && self.open.keys().next() == Some(&key)
+            && self.parked.keys().next().is_none_or(|first| *first > key)
+        {
             self.streaming = Some(key);
             self.begin()?;
             let held = self.section(key).held.split_off(0);
@@ -165,7 +198,10 @@ impl JsonReporter {
     fn workflow_started(&mut self, info: &WorkflowInfo) -> io::Result<()> {
         let key = (info.id.run, info.id.index);
         self.counts.entry(key).or_default();
-        let head = workflow_head(&info.name, &info.path, info.label.as_deref());
+        if let Some(label) = &info.label {
+            self.labels.insert(info.id.run, label.clone());
+        }
+        let head = workflow_head(info);
         self.section(key);
         self.emit(key, &head)
     }
@@ -176,7 +212,8 @@ impl JsonReporter {
         let mut text = String::new();
         if !self.open.contains_key(&key) {
             // A step of a workflow that was never announced is still recorded, under no name.
-            text.push_str(&workflow_head("", "", None));
+            let index = report.workflow.index;
+            text.push_str(&workflow_head_text("", "", (None, index), None));
         }
         let section = self.section(key);
         let first = match report.kind {
@@ -213,6 +250,9 @@ impl JsonReporter {
             self.open.remove(&key);
             self.streaming = None;
             self.advance()?;
+        } else if let Some(section) = self.open.remove(&key) {
+            let parked = self.spool.park(section.held.as_bytes())?;
+            self.parked.insert(key, parked);
         }
         self.out.flush()
     }
@@ -220,7 +260,22 @@ impl JsonReporter {
     /// After the streaming workflow ends: writes the held sections that follow it in order,
     /// up to the first one still running, which then streams.
     fn advance(&mut self) -> io::Result<()> {
-        while let Some(mut entry) = self.open.first_entry() {
+        loop {
+            let first_open = self.open.keys().next().copied();
+            match self.parked.first_key_value() {
+                Some((key, _)) if first_open.is_none_or(|open| *key < open) => {
+                    let Some((_, parked)) = self.parked.pop_first() else {
+                        break;
+                    };
+                    self.begin()?;
+                    self.spool.copy(parked, &mut self.out)?;
+                    continue;
+                }
+                _ => {}
+            }
+            let Some(mut entry) = self.open.first_entry() else {
+                break;
+            };
             let section = entry.get_mut();
             let held = std::mem::take(&mut section.held);
             let finished = section.finished;
@@ -249,7 +304,29 @@ impl JsonReporter {
             cleanups_failed: summary.cleanups_failed,
             interrupted: summary.interrupted,
             duration_ms: millis(summary.duration),
+            tenants: Vec::new(),
         });
+    }
+
+    /// Each labelled run's totals, counted from what its workflows reported.
+    fn tenants(&self) -> Vec<TenantSummary> {
+        let mut tenants: BTreeMap<usize, TenantSummary> = BTreeMap::new();
+        for (&(run, _), counts) in &self.counts {
+            let Some(label) = self.labels.get(&run) else {
+                continue;
+            };
+            let tenant = tenants.entry(run).or_insert_with(|| TenantSummary {
+                label: label.clone(),
+                ..TenantSummary::default()
+            });
+            tenant.workflows += 1;
+            tenant.workflows_failed += usize::from(counts.outcome == Some(Outcome::Failed));
+            tenant.steps_passed += counts.steps.passed;
+            tenant.steps_failed += counts.steps.failed;
+            tenant.steps_skipped += counts.steps.skipped;
+            tenant.cleanups_failed += counts.steps.cleanups_failed;
+        }
+        tenants.into_values().collect()
     }
 
     /// The summary of a run that never reported its end, counted from what was seen; such a
@@ -289,7 +366,11 @@ impl JsonReporter {
             self.out.write_all(section.held.as_bytes())?;
         }
         self.advance()?;
-        let summary = self.summary.unwrap_or_else(|| self.derived_summary());
+        let mut summary = self
+            .summary
+            .take()
+            .unwrap_or_else(|| self.derived_summary());
+        summary.tenants = self.tenants();
         let summary = serde_json::to_string_pretty(&summary).map_err(io::Error::other)?;
         let summary = summary.replace('\n', "\n  ");
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
@@ -302,12 +383,29 @@ fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn workflow_head(name: &str, path: &str, label: Option<&str>) -> String {
+fn workflow_head(info: &WorkflowInfo) -> String {
+    workflow_head_text(
+        &info.name,
+        &info.path,
+        (info.label.as_deref(), info.id.index),
+        info.description.as_deref(),
+    )
+}
+
+/// A workflow's head: `label` is its matrix entry's, `index` its place among the entry's
+/// workflows (what `report merge` orders a tenant's workflows by).
+fn workflow_head_text(
+    name: &str,
+    path: &str,
+    (label, index): (Option<&str>, usize),
+    description: Option<&str>,
+) -> String {
     format!(
-        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"steps\": [",
+        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"index\": {index}, \"description\": {}, \"steps\": [",
         json_text(name),
         json_text(path),
-        json_text(&label)
+        json_text(&label),
+        json_text(&description)
     )
 }
 
@@ -444,6 +542,51 @@ mod tests {
         assert_eq!(workflows[1]["name"], "Smoke");
         assert_eq!(workflows[0]["steps"].as_array().unwrap().len(), 4);
         assert_eq!(workflows[1]["steps"][1]["outcome"], "failed");
+    }
+
+    #[test]
+    fn workflows_that_finish_before_their_turn_wait_and_keep_their_place() {
+        let buf = SharedBuf::default();
+        let mut reporter = JsonReporter::new(Box::new(buf.clone()));
+        let ids: Vec<_> = (0..4).map(|run| fixtures::id(run, 0)).collect();
+        let label = |i: usize| format!("t{i}");
+        for (i, wf) in ids.iter().enumerate() {
+            let event = fixtures::workflow_started(wf, "Smoke", Some(&label(i)), 1);
+            reporter.event(&event).unwrap();
+        }
+        // The first streams; the others end before it, the last first.
+        for i in [3, 1, 2, 0] {
+            let wf = &ids[i];
+            let step = fixtures::step(wf, 1, "Ping", ("GET", "http://h/"), (200, ""));
+            reporter.event(&fixtures::finished(step)).unwrap();
+            let end = fixtures::workflow_finished(wf, "Smoke", Outcome::Passed, [1, 0, 0]);
+            reporter.event(&end).unwrap();
+            if i != 0 {
+                assert!(reporter.parked.contains_key(&(i, 0)), "{i} waits on disk");
+                assert!(!reporter.open.contains_key(&(i, 0)), "{i} is not in memory");
+            }
+        }
+        assert!(
+            reporter.parked.is_empty(),
+            "all written once the first ended"
+        );
+        reporter.finish().unwrap();
+        let doc: Value = serde_json::from_str(&buf.text()).unwrap();
+        let labels: Vec<&Value> = (doc["workflows"].as_array().unwrap().iter())
+            .map(|w| &w["label"])
+            .collect();
+        assert_eq!(
+            labels,
+            [&json!("t0"), &json!("t1"), &json!("t2"), &json!("t3")]
+        );
+        assert_eq!(doc["workflows"][3]["steps"][0]["name"], "Ping");
+        let tenants = doc["summary"]["tenants"].as_array().unwrap();
+        assert_eq!(tenants.len(), 4);
+        assert_eq!(
+            tenants[2],
+            json!({"label": "t2", "workflows": 1, "workflows_failed": 0,
+            "steps_passed": 1, "steps_failed": 0, "steps_skipped": 0, "cleanups_failed": 0})
+        );
     }
 
     #[test]

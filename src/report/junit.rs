@@ -1,5 +1,8 @@
 //! The `JUnit` XML report, for CI systems that show test results: one `testsuite` per
-//! workflow, one `testcase` per step or cleanup, written whole at the end of the run.
+//! workflow, one `testcase` per step or cleanup. The document opens with the run's totals, so
+//! it is written at the end of the run; until then each finished workflow's suite waits in a
+//! temporary file (spooled as XML, not held in memory), and only running workflows' suites
+//! are kept.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,16 +12,32 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::event::{Event, Outcome, Reporter, StepKind, StepReport, WorkflowInfo};
 use crate::report::excerpt::{BODY_MAX_BYTES, BODY_MAX_LINES, body_excerpt, readable_body};
+use crate::report::spool::{Parked, Spool};
 
 /// Collects a run and writes it as `JUnit` XML at [`Reporter::finish`].
 pub struct JunitReporter {
     out: Box<dyn Write + Send>,
-    /// Keyed by (matrix run, position) so the document's order does not depend on timing.
+    /// Suites of running workflows, keyed by (matrix run, position) so the document's order
+    /// does not depend on timing.
     suites: BTreeMap<(usize, usize), TestSuite>,
-    /// Workflow paths, the test cases' class names.
+    /// Workflow paths, the test cases' class names (running workflows only).
     paths: BTreeMap<(usize, usize), String>,
+    /// Finished suites as XML, in the order they finished.
+    spool: Spool,
+    /// Where each finished suite is in the spool.
+    spooled: Vec<((usize, usize), Parked)>,
+    totals: Totals,
     duration: Option<std::time::Duration>,
     written: bool,
+}
+
+/// The counts the `testsuites` element carries, added up as suites are spooled.
+#[derive(Default)]
+struct Totals {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
 }
 
 impl JunitReporter {
@@ -28,9 +47,55 @@ impl JunitReporter {
             out,
             suites: BTreeMap::new(),
             paths: BTreeMap::new(),
+            spool: Spool::default(),
+            spooled: Vec::new(),
+            totals: Totals::default(),
             duration: None,
             written: false,
         }
+    }
+
+    /// Writes a finished workflow's suite to the spool and forgets it.
+    fn spool_suite(&mut self, key: (usize, usize)) -> io::Result<()> {
+        self.paths.remove(&key);
+        let Some(suite) = self.suites.remove(&key) else {
+            return Ok(());
+        };
+        self.totals.tests += suite.tests;
+        self.totals.failures += suite.failures;
+        self.totals.errors += suite.errors;
+        self.totals.skipped += suite.skipped;
+        let parked = self.spool.park(suite_xml(suite)?.as_bytes())?;
+        self.spooled.push((key, parked));
+        Ok(())
+    }
+
+    /// The document: the run's totals, then every suite in the run's order.
+    fn write_document(&mut self) -> io::Result<()> {
+        let unfinished: Vec<_> = self.suites.keys().copied().collect();
+        for key in unfinished {
+            self.spool_suite(key)?;
+        }
+        let mut text = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = write!(
+            text,
+            "<testsuites name=\"steprun\" tests=\"{}\" skipped=\"{}\" failures=\"{}\" errors=\"{}\"",
+            self.totals.tests, self.totals.skipped, self.totals.failures, self.totals.errors
+        );
+        if let Some(duration) = self.duration {
+            let _ = write!(text, " time=\"{:.3}\"", duration.as_secs_f64());
+        }
+        if self.spooled.is_empty() {
+            text.push_str("/>\n");
+            return self.out.write_all(text.as_bytes());
+        }
+        text.push_str(">\n");
+        self.out.write_all(text.as_bytes())?;
+        self.spooled.sort_by_key(|(key, _)| *key);
+        for &(_, parked) in &self.spooled {
+            self.spool.copy(parked, &mut self.out)?;
+        }
+        self.out.write_all(b"</testsuites>\n")
     }
 
     fn workflow_started(&mut self, info: &WorkflowInfo) {
@@ -56,6 +121,24 @@ impl JunitReporter {
             .entry(key)
             .or_insert_with(|| TestSuite::new(format!("workflow {}", report.workflow.index + 1)));
         suite.add_test_case(test_case(report, &classname));
+    }
+}
+
+/// One suite as quick-junit writes it inside a document: the lines between the
+/// `testsuites` element's opening and closing tags.
+fn suite_xml(suite: TestSuite) -> io::Result<String> {
+    let mut report = Report::new("steprun");
+    report.add_test_suite(suite);
+    let mut xml = Vec::new();
+    report.serialize(&mut xml).map_err(io::Error::other)?;
+    let text = String::from_utf8(xml).map_err(io::Error::other)?;
+    let start = text
+        .find("<testsuites")
+        .and_then(|at| text[at..].find('\n').map(|nl| at + nl + 1));
+    let end = text.rfind("</testsuites>");
+    match (start, end) {
+        (Some(start), Some(end)) if start <= end => Ok(text[start..end].to_owned()),
+        _ => Err(io::Error::other("quick-junit wrote an unexpected document")),
     }
 }
 
@@ -133,9 +216,11 @@ impl Reporter for JunitReporter {
             Event::WorkflowStarted(info) => self.workflow_started(info),
             Event::StepFinished(report) => self.step_finished(report),
             Event::WorkflowFinished(summary) => {
-                if let Some(suite) = self.suites.get_mut(&(summary.id.run, summary.id.index)) {
+                let key = (summary.id.run, summary.id.index);
+                if let Some(suite) = self.suites.get_mut(&key) {
                     suite.set_time(summary.duration);
                 }
+                return self.spool_suite(key);
             }
             Event::RunFinished(summary) => self.duration = Some(summary.duration),
         }
@@ -146,16 +231,9 @@ impl Reporter for JunitReporter {
         if self.written {
             return Ok(());
         }
-        let mut report = Report::new("steprun");
-        if let Some(duration) = self.duration {
-            report.set_time(duration);
-        }
-        report.add_test_suites(std::mem::take(&mut self.suites).into_values());
-        let mut xml = Vec::new();
-        report.serialize(&mut xml).map_err(io::Error::other)?;
-        xml.push(b'\n');
         self.written = true;
-        self.out.write_all(&xml)?;
+        self.write_document()?;
+        self.spool = Spool::default();
         self.out.flush()
     }
 }

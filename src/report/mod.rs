@@ -10,7 +10,10 @@ mod html_markup;
 mod html_page;
 mod json;
 mod junit;
+mod merge;
 mod progress;
+mod shard;
+mod spool;
 pub(crate) mod style;
 mod target;
 pub(crate) mod width;
@@ -22,6 +25,7 @@ use std::io;
 
 pub use crate::event::Reporter;
 pub use console::{ConsoleOptions, ConsoleReporter, Stream};
+pub use merge::merge;
 pub use style::{ColorChoice, color_enabled};
 pub use target::{ReportError, ReportSpec, ReportTarget};
 

@@ -80,8 +80,14 @@ impl Case {
 
     /// Runs `steprun ARGS` in the case's directory, with no terminal and no color.
     pub fn run(&self) -> Run {
+        self.run_with(&self.args)
+    }
+
+    /// Runs `steprun` with these arguments instead of the case's own (several commands in
+    /// one directory).
+    pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_steprun"));
-        cmd.args(&self.args)
+        cmd.args(args)
             .current_dir(self.dir.path())
             .stdin(if self.input.is_some() {
                 Stdio::piped()

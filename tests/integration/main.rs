@@ -25,6 +25,7 @@ mod jwt_sign;
 mod library;
 mod long_workflows;
 mod partition;
+mod report_merge;
 mod reports;
 mod saml;
 mod sandbox_auth;

@@ -1,0 +1,68 @@
+//! `steprun report merge`: the shards' JSON reports made into one report; a bad input is
+//! invalid input (exit 2), an output that cannot be written a tool failure (exit 3), and the
+//! merged run's own result the outcome.
+
+use std::io::Write;
+
+use crate::cli::MergeArgs;
+use crate::error::{AppError, RunOutcome};
+use crate::report::ReportSpec;
+
+pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
+    let reports = args
+        .reports
+        .iter()
+        .map(|r| r.parse::<ReportSpec>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::Usage(format!("--report: {e}")))?;
+    crate::config::check_report_targets(&reports).map_err(|d| {
+        AppError::Usage(
+            d.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let merged = crate::report::merge(&args.files, &reports).map_err(|e| {
+        if e.is_output() {
+            AppError::tool("cannot write the merged report", e)
+        } else {
+            AppError::Usage(e.to_string())
+        }
+    })?;
+    let s = &merged.summary;
+    let tenants = if merged.tenants > 0 {
+        format!(
+            " over {}",
+            crate::report::excerpt::plural(merged.tenants, "tenant", "tenants")
+        )
+    } else {
+        String::new()
+    };
+    say_err!(
+        "merged {}{tenants}: {} workflows, {} failed · steps: {} passed, {} failed, {} skipped{}{}",
+        crate::report::excerpt::plural(merged.shards, "report", "reports"),
+        s.workflows,
+        s.workflows_failed,
+        s.steps_passed,
+        s.steps_failed,
+        s.steps_skipped,
+        if s.cleanups_failed > 0 {
+            format!(" · {} cleanups failed", s.cleanups_failed)
+        } else {
+            String::new()
+        },
+        if s.interrupted {
+            " · a shard was interrupted"
+        } else {
+            ""
+        },
+    );
+    Ok(
+        if s.steps_failed + s.cleanups_failed + s.workflows_failed > 0 || s.interrupted {
+            RunOutcome::Failed
+        } else {
+            RunOutcome::Passed
+        },
+    )
+}

@@ -1,0 +1,276 @@
+//! `steprun report merge`: two shards run for real against the sandbox, their JSON reports
+//! merged into JSON, `JUnit` and HTML; inputs that are not shards of one run are refused with
+//! exit 2, an output that cannot be written is exit 3.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::harness::{Case, Run};
+
+fn token_workflow() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("workflows/common/worker-token.toml")
+        .display()
+        .to_string()
+}
+
+/// A workflow that fails on the sandbox: the management API wants a token.
+const FAILS: &str = r#"
+name = "Read environments without a token"
+[[steps]]
+name = "List environments"
+url = "<<apiPath>>/environments"
+expect = { status = 200 }
+[[steps]]
+name = "Never sent"
+url = "<<apiPath>>/environments"
+"#;
+
+/// Three tenants, a failing workflow, and two shards run: a1 and a2 in one, b1 in the other.
+fn two_shards() -> Case {
+    let case = Case::new()
+        .file("fails.toml", FAILS)
+        .file("tenants/a1.toml", "run_id = \"mga1\"\n")
+        .file("tenants/a2.toml", "run_id = \"mga2\"\n")
+        .file("tenants/b1.toml", "run_id = \"mgb1\"\n");
+    for (glob, report) in [
+        ("tenants/a*.toml", "json=s1.json"),
+        ("tenants/b*.toml", "json=s2.json"),
+    ] {
+        let token = token_workflow();
+        let args = ["run", &token, "fails.toml", "--sandbox", "--jobs", "2"];
+        let args: Vec<&str> = args
+            .into_iter()
+            .chain(["--matrix", glob, "--report", report])
+            .collect();
+        case.run_with(&args).code(1);
+    }
+    case
+}
+
+fn merge(case: &Case, args: &[&str]) -> Run {
+    let mut all = vec!["report", "merge"];
+    all.extend_from_slice(args);
+    case.run_with(&all)
+}
+
+fn json(case: &Case, name: &str) -> Value {
+    serde_json::from_str(&case.read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn shards_merge_into_one_report_in_every_format() {
+    let case = two_shards();
+    let run = merge(
+        &case,
+        &[
+            "s2.json",
+            "s1.json",
+            "--report",
+            "json=out/m.json",
+            "--report",
+            "junit=out/m.xml",
+            "--report",
+            "html=out/m.html",
+        ],
+    );
+    // The merged run has failures, so merging says so as a run would.
+    let run = run
+        .code(1)
+        .stderr_has("merged 2 reports over 3 tenants: 6 workflows, 3 failed");
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+
+    let (s1, s2, merged) = (
+        json(&case, "s1.json"),
+        json(&case, "s2.json"),
+        json(&case, "out/m.json"),
+    );
+    let summary = &merged["summary"];
+    for field in [
+        "workflows",
+        "workflows_failed",
+        "steps_passed",
+        "steps_failed",
+        "steps_skipped",
+        "cleanups_failed",
+    ] {
+        let sum = s1["summary"][field].as_u64().unwrap() + s2["summary"][field].as_u64().unwrap();
+        assert_eq!(summary[field], sum, "{field}");
+    }
+    assert_eq!(summary["workflows"], 6);
+    assert_eq!(summary["workflows_failed"], 3);
+    assert_eq!(summary["steps_passed"], 3, "a token per tenant");
+    assert_eq!(summary["steps_failed"], 3);
+    assert_eq!(summary["steps_skipped"], 3);
+    assert_eq!(summary["interrupted"], false);
+    // One group per tenant, in label order, each with its workflows in the run's order.
+    let tenants = summary["tenants"].as_array().expect("tenants");
+    let labels: Vec<&str> = tenants
+        .iter()
+        .map(|t| t["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["a1", "a2", "b1"]);
+    for tenant in tenants {
+        assert_eq!(tenant["workflows"], 2);
+        assert_eq!(tenant["workflows_failed"], 1);
+        assert_eq!(tenant["steps_passed"], 1);
+    }
+    let workflows = merged["workflows"].as_array().expect("workflows");
+    let order: Vec<(&str, &str)> = workflows
+        .iter()
+        .map(|w| (w["label"].as_str().unwrap(), w["name"].as_str().unwrap()))
+        .collect();
+    let (token, fails) = (
+        "Get a PingOne admin access token",
+        "Read environments without a token",
+    );
+    assert_eq!(
+        order,
+        [
+            ("a1", token),
+            ("a1", fails),
+            ("a2", token),
+            ("a2", fails),
+            ("b1", token),
+            ("b1", fails)
+        ]
+    );
+    // Steps keep what the shards wrote of them.
+    let failed = &workflows[1]["steps"][0];
+    assert_eq!(failed["outcome"], "failed");
+    assert_eq!(failed["response"]["status"], 401);
+    assert_eq!(failed["expectations"][0]["actual"], "401");
+    assert_eq!(
+        workflows[1]["steps"][1]["message"],
+        "an earlier step failed"
+    );
+
+    let report = quick_junit::Report::deserialize_from_str(&case.read("out/m.xml"))
+        .expect("valid JUnit XML");
+    assert_eq!(report.test_suites.len(), 6);
+    assert_eq!(report.tests, 9);
+    assert_eq!(report.failures, 3);
+    assert!(
+        (report.test_suites.iter()).any(|s| s.name.as_str() == format!("{fails} [b1]")),
+        "a suite per tenant's workflow"
+    );
+
+    let html = case.read("out/m.html");
+    assert_html_parses(&html);
+    assert_eq!(html.matches("<section class=\"workflow\"").count(), 6);
+    assert!(html.contains("[a2]"), "tenant labels are shown");
+    // A row per tenant in the summary: its workflows and steps.
+    let tenants = html
+        .split("<table class=\"index tenants\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a tenants table");
+    assert_eq!(
+        tenants.matches("<tr class=\"failed\">").count(),
+        3,
+        "{tenants}"
+    );
+    assert!(
+        tenants.contains("<td>b1</td><td class=\"steps\">2 · 1 failed</td><td class=\"steps\">1 passed · 1 failed · 1 skipped</td>"),
+        "{tenants}"
+    );
+}
+
+/// The page tokenizes without an error and its blocks are closed.
+fn assert_html_parses(html: &str) {
+    let mut opened = std::collections::BTreeMap::<String, i64>::new();
+    for token in html5gum::Tokenizer::new(html) {
+        match token.expect("infallible") {
+            html5gum::Token::Error(e) => panic!("HTML error: {e:?}"),
+            html5gum::Token::StartTag(tag) if !tag.self_closing => {
+                *opened
+                    .entry(String::from_utf8_lossy(&tag.name).into_owned())
+                    .or_default() += 1;
+            }
+            html5gum::Token::EndTag(tag) => {
+                *opened
+                    .entry(String::from_utf8_lossy(&tag.name).into_owned())
+                    .or_default() -= 1;
+            }
+            _ => {}
+        }
+    }
+    for tag in [
+        "html", "body", "main", "section", "details", "table", "tr", "ul", "div",
+    ] {
+        assert_eq!(
+            opened.get(tag).copied().unwrap_or(0),
+            0,
+            "<{tag}> left open"
+        );
+    }
+}
+
+#[test]
+fn inputs_that_are_not_shards_of_one_run_are_refused_by_name() {
+    let case = two_shards()
+        .file("notes.txt", "not json")
+        .file("other.json", r#"{"tool": "hurl", "workflows": []}"#);
+    std::fs::copy(case.path("s1.json"), case.path("copy.json")).expect("copy");
+    let s1 = case.read("s1.json");
+    let future = s1.replacen("\"format\": 1", "\"format\": 99", 1);
+    let old = s1.replacen("\n  \"format\": 1,", "", 1);
+    let cut = &s1[..s1.len() / 2];
+    let case = case
+        .file("future.json", &future)
+        .file("old.json", &old)
+        .file("cut.json", cut);
+    let refused = [
+        (vec!["s1.json", "notes.txt"], "notes.txt: not JSON"),
+        (vec!["other.json"], "other.json: not a steprun report"),
+        (
+            vec!["future.json"],
+            "future.json: report format 99 is not one this steprun reads",
+        ),
+        (vec!["old.json"], "old.json: report format (none"),
+        (vec!["cut.json"], "cut.json: a damaged steprun report"),
+        (
+            vec!["s1.json", "./s1.json"],
+            "s1.json and ./s1.json are the same file",
+        ),
+        (
+            vec!["s1.json", "copy.json"],
+            "s1.json and copy.json both hold",
+        ),
+        (vec!["s1.json", "missing.json"], "cannot read missing.json"),
+    ];
+    for (inputs, message) in refused {
+        let mut args = inputs.clone();
+        args.extend(["--report", "json=merged.json"]);
+        merge(&case, &args).code(2).stderr_has(message);
+        assert!(
+            !case.path("merged.json").exists(),
+            "{inputs:?}: nothing is written"
+        );
+    }
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_a_tool_failure() {
+    let case = two_shards().file("blocker", "");
+    merge(
+        &case,
+        &["s1.json", "s2.json", "--report", "junit=blocker/m.xml"],
+    )
+    .code(3)
+    .stderr_has("cannot create report file blocker/m.xml");
+    // Two reports to one place is a usage error, found before any input is read.
+    merge(
+        &case,
+        &[
+            "s1.json",
+            "--report",
+            "json=m.out",
+            "--report",
+            "html=./m.out",
+        ],
+    )
+    .code(2)
+    .stderr_has("both go to one file");
+}
