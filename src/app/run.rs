@@ -179,14 +179,8 @@ async fn execute(
         prompter: Arc::new(prompt::TerminalPrompter),
         gate,
     };
-    let interrupter = {
-        let cancel = Arc::clone(&cancel);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.interrupt();
-            }
-        })
-    };
+    let interrupter = super::signals::watch(Arc::clone(&cancel))
+        .map_err(|e| AppError::tool("cannot listen for Ctrl-C and SIGTERM", e))?;
     let started = Instant::now();
     sink.emit(&Event::RunStarted(RunInfo {
         workflows: plan.workflows.len(),
@@ -210,7 +204,6 @@ async fn execute(
             .buffer_unordered(plan.jobs.max(1))
             .collect()
             .await;
-    interrupter.abort();
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<RunResult> = results.into_iter().map(|(_, r)| r).collect();
     let summary = engine.summarize(&results, started);
@@ -220,6 +213,8 @@ async fn execute(
         save::save_vars(path, &entries, &results, plan.save_secrets)
             .map_err(|e| AppError::tool("cannot save the variables", e))?;
     }
+    // Until here a second Ctrl-C still stops at once, even while the reports are written.
+    interrupter.abort();
     Ok(if summary.interrupted {
         RunOutcome::Interrupted
     } else if summary.steps_failed + summary.cleanups_failed + summary.workflows_failed > 0 {

@@ -294,7 +294,15 @@ impl Engine {
             };
             match report.outcome {
                 Outcome::Failed => failed = true,
-                Outcome::Passed => cleanups.extend(step.cleanup.as_deref().cloned()),
+                Outcome::Passed => {
+                    if let Some(cleanup) = step.cleanup.as_deref() {
+                        if !self.options.keep {
+                            self.cancel
+                                .owe((id.run, id.index), &workflow.name, &cleanup.name);
+                        }
+                        cleanups.push(cleanup.clone());
+                    }
+                }
                 Outcome::Skipped => {}
             }
             counts.add(&report);
@@ -302,7 +310,9 @@ impl Engine {
         }
         if !self.options.keep {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
+                self.cancel.cleanup_started((id.run, id.index));
                 let report = self.run_step(&mut wf, &cleanup_spec(cleanup, n + 1)).await;
+                self.cancel.cleanup_done((id.run, id.index));
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
             }

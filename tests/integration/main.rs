@@ -1,6 +1,7 @@
 //! Integration tests: the real binary against real local servers (the sandbox, small axum servers).
 
 mod harness;
+mod hold_server;
 mod net_servers;
 mod server;
 
@@ -20,6 +21,7 @@ mod html_report;
 mod import;
 mod import_pingone;
 mod input_errors;
+mod interrupt;
 mod jwt_sign;
 mod library;
 mod long_workflows;
