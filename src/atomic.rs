@@ -58,11 +58,11 @@ pub fn create(path: &Path) -> io::Result<AtomicFile> {
     let prefix = format!(".{name}.steprun-");
     // A new file gets the usual permissions (0666 less the umask, as `File::create` gives),
     // not a temporary file's private 0600; a replaced one keeps the old file's.
-    let file = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let file = builder.tempfile_in(dir)?;
     if let Some(meta) = existing {
         file.as_file().set_permissions(meta.permissions())?;
     }

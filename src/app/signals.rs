@@ -22,11 +22,13 @@ enum Kind {
 
 /// The signals this process listens for, registered when made: a signal that arrives after
 /// `Signals::new()` is never lost, even before anything awaits it.
+#[cfg(unix)]
 struct Signals {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
 }
 
+#[cfg(unix)]
 impl Signals {
     fn new() -> std::io::Result<Signals> {
         use tokio::signal::unix::{SignalKind, signal};
@@ -44,6 +46,24 @@ impl Signals {
     }
 }
 
+/// Elsewhere there is no SIGTERM: Ctrl-C only.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) -> Kind {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        Kind::Interrupt
+    }
+}
+
 /// Listens from now on for the signals that stop a run (see the module's doc). The returned
 /// task is aborted when the run ends.
 pub(super) fn watch(cancel: Arc<Cancel>) -> std::io::Result<JoinHandle<()>> {
@@ -54,6 +74,7 @@ pub(super) fn watch(cancel: Arc<Cancel>) -> std::io::Result<JoinHandle<()>> {
             Kind::Interrupt => "interrupted",
             Kind::Terminate => "terminated (SIGTERM)",
         };
+        clear_progress_row();
         say_err!(
             "{what}: stopping the steps in flight, running the cleanups (Ctrl-C again stops at once)"
         );
@@ -79,9 +100,19 @@ fn stop_now(cancel: &Cancel) -> ! {
             let _ = writeln!(text, "  {}: {}{note}", o.workflow, o.cleanup);
         }
     }
+    clear_progress_row();
     let _ = std::io::stderr().write_all(text.as_bytes());
     crate::atomic::discard_unfinished();
     std::process::exit(i32::from(exit::INTERRUPTED))
+}
+
+/// On a terminal the console's progress row may be on screen: clear it before saying anything.
+fn clear_progress_row() {
+    use std::io::IsTerminal as _;
+    let mut err = std::io::stderr().lock();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[2K");
+    }
 }
 
 /// Listens from now on; the future resolves at the first Ctrl-C or SIGTERM. How

@@ -124,6 +124,30 @@ fn sigterm_is_the_first_ctrl_c() {
 }
 
 #[test]
+fn teach_is_interrupted_by_sigterm_like_run() {
+    let s = HoldServer::start();
+    let running = Case::new()
+        .file("w.toml", &workflow(&s, "/items/b"))
+        .args(["teach", "w.toml", "--yes"])
+        .spawn();
+    assert_eq!(s.held(), "step");
+    running.signal(libc::SIGTERM);
+    let run = running.wait();
+    assert_eq!(run.code, 130, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        s.log()[3..],
+        ["DELETE /items/b", "DELETE /items/a"],
+        "cleanups in reverse"
+    );
+    assert!(
+        run.stderr
+            .contains("terminated (SIGTERM): stopping the steps in flight"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_second_ctrl_c_during_a_cleanup_stops_at_once_and_names_the_cleanups_not_run() {
     let s = HoldServer::start();
     let running = Case::new()
