@@ -27,6 +27,7 @@ mod check;
 mod merge;
 mod run;
 mod shell;
+mod signals;
 
 use check::check_command;
 use run::{run, teach_command};
@@ -179,12 +180,16 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
         .map(sandbox::faults::parse)
         .transpose()
         .map_err(|e| AppError::Usage(format!("--faults: {e}")))?;
+    // Listening for Ctrl-C and SIGTERM from before the vars file exists: whoever waits for it
+    // may stop the sandbox as soon as it appears.
+    let stop = signals::stop_requested()
+        .map_err(|e| AppError::tool("cannot listen for Ctrl-C and SIGTERM", e))?;
     let sandbox = sandbox::start_with_faults(args.listen, faults)
         .await
         .map_err(|e| AppError::tool(format!("the sandbox cannot listen on {}", args.listen), e))?;
     let vars = sandbox.vars();
     if let Some(path) = &args.write_vars {
-        write_atomically(path, &vars.to_toml())
+        crate::atomic::write(path, vars.to_toml().as_bytes())
             .map_err(|e| AppError::tool(format!("cannot write {}", path.display()), e))?;
     }
     say!("PingOne sandbox listening on http://{}", sandbox.addr());
@@ -200,29 +205,14 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
         say!("faults injected: {spec}");
     }
     say!("press Ctrl-C to stop");
-    let _ = tokio::signal::ctrl_c().await;
+    stop.await;
     sandbox.shutdown().await;
     Ok(RunOutcome::Passed)
 }
 
-/// Writes through a temporary file, so a reader never sees half a file. A path that is not a
-/// regular file (`/dev/stdout`, a pipe, a device) is written to as it is, never replaced.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::write(path, text);
-    }
-    let tmp = path.with_extension("tmp~");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
-}
-
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::FileTypeExt as _;
-    use std::path::Path;
-
     use super::check::{sandbox_declarations, sandbox_layer};
-    use super::write_atomically;
     use crate::sandbox::{SandboxVars, VARIABLES};
 
     #[test]
@@ -250,26 +240,5 @@ mod tests {
             .collect();
         assert_eq!(checked, expected);
         assert!(checked.contains(&("adminAppSecret".to_owned(), Some(true))));
-    }
-
-    #[test]
-    fn a_device_is_written_to_never_replaced() {
-        // Writing through a temporary file and renaming it would replace the device node.
-        write_atomically(Path::new("/dev/null"), "x").expect("/dev/null takes anything");
-        assert!(write_atomically(Path::new("/dev/full"), "x").is_err());
-        for device in ["/dev/null", "/dev/full"] {
-            let kind = std::fs::metadata(device).expect(device).file_type();
-            assert!(kind.is_char_device(), "{device} is still a device");
-        }
-    }
-
-    #[test]
-    fn a_file_is_replaced_whole() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("v.toml");
-        std::fs::write(&path, "old old old").expect("write");
-        write_atomically(&path, "new").expect("write");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
-        assert!(!dir.path().join("v.tmp~").exists());
     }
 }

@@ -4,6 +4,7 @@
 //! same entry points.
 
 mod app;
+mod atomic;
 mod cli;
 mod config;
 mod curl;

@@ -39,7 +39,7 @@ pub fn save_entry(
         Redactor::from_store(&result.vars)
     };
     let text = render(&result.vars, &redactor, secrets);
-    std::fs::write(&target, text).map_err(|source| SaveError {
+    crate::atomic::write(&target, text.as_bytes()).map_err(|source| SaveError {
         path: target.display().to_string(),
         source,
     })

@@ -210,14 +210,8 @@ async fn execute(
         prompter: Arc::new(prompt::TerminalPrompter),
         gate,
     };
-    let interrupter = {
-        let cancel = Arc::clone(&cancel);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.interrupt();
-            }
-        })
-    };
+    let interrupter = super::signals::watch(Arc::clone(&cancel))
+        .map_err(|e| AppError::tool("cannot listen for Ctrl-C and SIGTERM", e))?;
     let started = Instant::now();
     sink.emit(&Event::RunStarted(RunInfo {
         workflows: plan.workflows.len(),
@@ -258,10 +252,11 @@ async fn execute(
             },
         )
             .await;
-    interrupter.abort();
     let summary = engine.summarize(std::slice::from_ref(&totals), started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
+    // Until here a second Ctrl-C still stops at once, even while the reports are written.
+    interrupter.abort();
     if let Some((_, e)) = unsaved {
         return Err(AppError::tool("cannot save the variables", e));
     }

@@ -302,7 +302,15 @@ impl Engine {
             spans::outcome(&span, report.outcome);
             match report.outcome {
                 Outcome::Failed => failed = true,
-                Outcome::Passed => cleanups.extend(step.cleanup.as_deref().cloned()),
+                Outcome::Passed => {
+                    if let Some(cleanup) = step.cleanup.as_deref() {
+                        if !self.options.keep {
+                            self.cancel
+                                .owe((id.run, id.index), &workflow.name, &cleanup.name);
+                        }
+                        cleanups.push(cleanup.clone());
+                    }
+                }
                 Outcome::Skipped => {}
             }
             counts.add(&report);
@@ -312,7 +320,9 @@ impl Engine {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
                 let span = spans::step(StepKind::Cleanup, n + 1, &cleanup.name);
                 let spec = cleanup_spec(cleanup, n + 1);
+                self.cancel.cleanup_started((id.run, id.index));
                 let report = self.run_step(&mut wf, &spec).instrument(span.clone()).await;
+                self.cancel.cleanup_done((id.run, id.index));
                 spans::outcome(&span, report.outcome);
                 counts.add(&report);
                 self.sink.emit(&Event::StepFinished(Box::new(report)));

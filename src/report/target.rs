@@ -2,11 +2,12 @@
 //! that cannot be written is a tool failure (exit 3), found before anything is sent.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
+use crate::atomic::AtomicFile;
 use crate::event::Reporter;
 use crate::report::html::HtmlReporter;
 use crate::report::json::JsonReporter;
@@ -103,42 +104,85 @@ pub enum ReportError {
 }
 
 impl ReportSpec {
-    /// The reporter for this spec, its file created now (parent directories included) so a
-    /// bad path fails before the run starts.
+    /// The reporter for this spec, its file begun now (see `create_file`).
     pub fn open(&self) -> Result<Box<dyn Reporter>, ReportError> {
         let make: fn(Box<dyn Write + Send>) -> Box<dyn Reporter> = match self.format {
             ReportFormat::Junit => |out| Box::new(JunitReporter::new(out)),
             ReportFormat::Json => |out| Box::new(JsonReporter::new(out)),
             ReportFormat::Html => |out| Box::new(HtmlReporter::new(out)),
         };
-        Ok(make(self.target.open()?))
+        match &self.target {
+            ReportTarget::Stdout => Ok(make(Box::new(io::stdout()))),
+            ReportTarget::File(path) => {
+                let file = Arc::new(Mutex::new(Some(create_file(path)?)));
+                let reporter = make(Box::new(Shared(Arc::clone(&file))));
+                Ok(Box::new(Committing { reporter, file }))
+            }
+        }
     }
+}
+
+/// A report file written through a temporary file (`crate::atomic`): the reporter writes into
+/// it as the run goes, and it replaces the target once the reporter has finished.
+struct Committing {
+    reporter: Box<dyn Reporter>,
+    file: Arc<Mutex<Option<AtomicFile>>>,
+}
+
+impl Reporter for Committing {
+    fn event(&mut self, event: &crate::event::Event) -> io::Result<()> {
+        self.reporter.event(event)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.reporter.finish()?;
+        match lock(&self.file).take() {
+            Some(file) => file.commit(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The reporter's end of a `Committing` file.
+struct Shared(Arc<Mutex<Option<AtomicFile>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match lock(&self.0).as_mut() {
+            Some(file) => file.write(buf),
+            None => Err(io::Error::other("the report was already finished")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        lock(&self.0).as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+fn lock(file: &Mutex<Option<AtomicFile>>) -> std::sync::MutexGuard<'_, Option<AtomicFile>> {
+    file.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl ReportTarget {
     pub fn is_stdout(&self) -> bool {
         *self == ReportTarget::Stdout
     }
-
-    /// A writer for this target; a file is created (and truncated) now.
-    pub fn open(&self) -> Result<Box<dyn Write + Send>, ReportError> {
-        match self {
-            ReportTarget::Stdout => Ok(Box::new(io::stdout())),
-            ReportTarget::File(path) => create_file(path)
-                .map(|file| Box::new(file) as Box<dyn Write + Send>)
-                .map_err(|source| ReportError::Create {
-                    path: path.clone(),
-                    source,
-                }),
-        }
-    }
 }
 
-fn create_file(path: &Path) -> io::Result<File> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    File::create(path)
+/// The report file, begun now (parent directories included) so that a bad path fails before
+/// the run starts; it replaces `path` at the end of the run.
+fn create_file(path: &Path) -> Result<AtomicFile, ReportError> {
+    let begin = || {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::atomic::create(path)
+    };
+    begin().map_err(|source| ReportError::Create {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -189,15 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn file_is_created_with_its_directories_and_written_at_finish() {
+    fn directories_are_created_first_and_the_file_put_in_place_at_finish() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("reports/run.json");
         let spec: ReportSpec = format!("json={}", path.display()).parse().unwrap();
         let mut reporter = spec.open().unwrap();
-        assert!(path.exists(), "created before the run");
+        assert!(path.parent().unwrap().is_dir(), "created before the run");
         for event in fixtures::run() {
             reporter.event(&event).unwrap();
         }
+        assert!(!path.exists(), "in place only when finished");
         reporter.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -178,7 +178,7 @@ impl Run {
 pub struct Running {
     child: std::process::Child,
     /// Keeps the case's directory alive while the process runs.
-    _case: Case,
+    case: Case,
 }
 
 impl Case {
@@ -198,7 +198,7 @@ impl Case {
         }
         Running {
             child: cmd.spawn().expect("spawn steprun"),
-            _case: self,
+            case: self,
         }
     }
 }
@@ -213,12 +213,52 @@ impl Running {
         assert_eq!(rc, 0, "kill");
     }
 
+    /// Sends `signal` (`libc::SIGTERM`, `libc::SIGKILL`, …).
+    #[allow(unsafe_code)]
+    pub fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        // SAFETY: sending a signal to our own child process.
+        let rc = unsafe { libc::kill(pid, signal) };
+        assert_eq!(rc, 0, "kill");
+    }
+
+    /// Reads standard output up to the first line containing `needle` (blocking until the
+    /// process prints it), and returns the lines read.
+    pub fn stdout_until(&mut self, needle: &str) -> String {
+        use std::io::Read as _;
+        let out = self.child.stdout.as_mut().expect("stdout piped");
+        let mut read = Vec::new();
+        let mut byte = [0u8; 1];
+        loop {
+            let n = out.read(&mut byte).expect("read stdout");
+            assert!(
+                n > 0,
+                "stdout ended before {needle:?}:\n{}",
+                String::from_utf8_lossy(&read)
+            );
+            read.push(byte[0]);
+            if byte[0] == b'\n'
+                && String::from_utf8_lossy(&read)
+                    .lines()
+                    .any(|l| l.contains(needle))
+            {
+                return String::from_utf8_lossy(&read).into_owned();
+            }
+        }
+    }
+
     pub fn wait(self) -> Run {
+        self.wait_keeping().0
+    }
+
+    /// Waits, and hands back the case, whose directory then still holds what the run wrote.
+    pub fn wait_keeping(self) -> (Run, Case) {
         let out = self.child.wait_with_output().expect("wait");
-        Run {
+        let run = Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        };
+        (run, self.case)
     }
 }

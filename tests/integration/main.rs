@@ -2,6 +2,7 @@
 
 mod collector;
 mod harness;
+mod hold_server;
 mod net_servers;
 mod server;
 
@@ -21,6 +22,7 @@ mod html_report;
 mod import;
 mod import_pingone;
 mod input_errors;
+mod interrupt;
 mod jwt_sign;
 mod library;
 mod long_workflows;
