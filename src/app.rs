@@ -165,7 +165,7 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
     let faults = args
         .faults
         .as_deref()
-        .map(sandbox::faults::parse)
+        .map(sandbox::parse_faults)
         .transpose()
         .map_err(|e| AppError::Usage(format!("--faults: {e}")))?;
     let sandbox = sandbox::start_with_faults(args.listen, faults)

@@ -11,7 +11,7 @@ mod diagnostic;
 mod engine;
 mod error;
 mod event;
-pub mod exit;
+mod exit;
 mod http;
 mod import;
 mod io_reason;

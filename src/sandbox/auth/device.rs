@@ -64,7 +64,6 @@ fn start(state: &SandboxState, env: &str, headers: &HeaderMap, body: &[u8]) -> O
     let grant = DeviceGrant {
         env_id: env.to_owned(),
         client_id: app.id.clone(),
-        user_code: user_code.clone(),
         scopes: resolved,
         interval: app.device_interval,
         last_poll_ms: None,

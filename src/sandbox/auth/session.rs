@@ -20,7 +20,6 @@ pub fn start(
     env: &str,
     user_id: &str,
     amr: &[String],
-    acr: Option<&str>,
     app_id: Option<&str>,
 ) -> Session {
     let now_ms = state.auth.clock.now_ms();
@@ -30,7 +29,6 @@ pub fn start(
         user_id: user_id.to_owned(),
         auth_time: now_ms.div_euclid(1000),
         amr: amr.to_vec(),
-        acr: acr.map(str::to_owned),
     };
     let expires_ms = now_ms + SESSION_SECONDS * 1000;
     state

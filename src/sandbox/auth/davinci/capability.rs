@@ -71,14 +71,7 @@ fn answer(
     };
     // A PingOne flow ends in a PingOne session, as a sign-on policy's does.
     let user = dv.flow.user_id.clone().unwrap_or_default();
-    let session = session::start(
-        state,
-        env,
-        &user,
-        &dv.flow.amr,
-        Some(&dv.policy_name),
-        dv.flow.app_id.as_deref(),
-    );
+    let session = session::start(state, env, &user, &dv.flow.amr, dv.flow.app_id.as_deref());
     dv.flow.session_id = Some(session.id.clone());
     let answer = resume::authorize_response(state, &dv.flow, &req);
     let mut response = if req.response_mode == ResponseMode::PiFlow {

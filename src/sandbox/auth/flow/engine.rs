@@ -135,7 +135,6 @@ fn complete(state: &SandboxState, flow: &mut Flow) {
             &flow.env_id,
             &user_id,
             &flow.amr,
-            Some(&flow.policy.name),
             flow.app_id.as_deref(),
         );
         flow.session_id = Some(s.id);
