@@ -20,7 +20,7 @@ use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
 use crate::sandbox::auth::scopes;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
+use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
 
 /// `POST /{envID}/as/device_authorization`.
 pub async fn authorization(

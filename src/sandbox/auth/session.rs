@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::request::cookie;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::session::Session;
+use crate::sandbox::state::flow::Flow;
+use crate::sandbox::state::session::Session;
 
 /// Session lifetime: PingOne's `ST` cookie lives 30 days.
 pub const SESSION_SECONDS: i64 = 2_592_000;
@@ -95,7 +96,7 @@ pub fn cookie_header(env: &str, sid: &str, now_ms: i64) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 /// The session `flow` just started, if it started one, taken so that it is handed out once.
-pub fn take_new(flow: &mut crate::sandbox::auth::flow::Flow) -> Option<String> {
+pub fn take_new(flow: &mut Flow) -> Option<String> {
     let started = flow.new_session.then(|| flow.session_id.clone()).flatten();
     flow.new_session = false;
     started

@@ -14,14 +14,16 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{CAPABILITY, DaVinciFlow, SIGN_ON_KEY};
+use super::{CAPABILITY, SIGN_ON_KEY};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
-use crate::sandbox::auth::flow::{Origin, login};
+use crate::sandbox::auth::flow::login;
 use crate::sandbox::auth::request::{Params, cookie, is_form};
 use crate::sandbox::auth::resume;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::davinci::DaVinciFlow;
+use crate::sandbox::state::flow::Origin;
 
 /// The handler.
 pub async fn submit(

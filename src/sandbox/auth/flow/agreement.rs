@@ -9,9 +9,10 @@ pub mod answer;
 use serde_json::{Value, json};
 
 use super::need::Need;
-use super::{Flow, Status};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::directory;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// The agreement language shown (the sandbox's users all read English).
 const LOCALE: &str = "en";

@@ -4,11 +4,12 @@
 
 pub mod answer;
 
-use super::{Flow, Origin};
-use crate::sandbox::auth::device::{self, DeviceStatus};
+use crate::sandbox::auth::device;
 use crate::sandbox::auth::directory::app;
-use crate::sandbox::auth::issue::Grant;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::device::DeviceStatus;
+use crate::sandbox::state::flow::{Flow, Origin};
+use crate::sandbox::state::grant::Grant;
 
 /// Ties the flow to a pending device grant of `client_id`, if the flow accepts that client.
 pub fn attach(

@@ -9,13 +9,15 @@ pub mod device_policy;
 use serde_json::{Value, json};
 
 use super::need::Need;
-use super::{Flow, Origin, Status, transaction};
+use super::transaction;
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::auth::mobile;
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::outbox::{self, Code, Message};
 use crate::sandbox::mgmt::totp;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::{Flow, Origin};
 use crate::sandbox::store::Store;
 
 /// What the MFA action needs for the flow's user.
