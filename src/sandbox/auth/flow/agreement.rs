@@ -1,8 +1,7 @@
-//! The AGREEMENT action: a user who has not accepted the agreement sees it
-//! (`AGREEMENT_CONSENT_REQUIRED`, `_embedded.agreement`) and accepts or declines with
-//! `user.consent` (`{"accept": true}`). Acceptances are recorded by the management API's
-//! `record_consent` (under the user, `agreementConsents`) and audited as
-//! `AGREEMENT_CONSENT.ACCEPTED`.
+//! The AGREEMENT action, its asking side: whether the flow's user still has to accept the
+//! agreement (`AGREEMENT_CONSENT_REQUIRED`), and the agreement shown as `_embedded.agreement`
+//! (in English, with its current revision's text). The user's answer, `user.consent`, is
+//! `answer`'s: it records the acceptance through the management API and audits it.
 
 pub mod answer;
 

@@ -1,6 +1,7 @@
-//! The user side of the device authorization grant: after signing on, the user confirms the
-//! code the device shows (`DAG_USER_CODE_REQUIRED`) and consents (`DAG_CONSENT_REQUIRED`);
-//! completing the flow approves the device's grant.
+//! The user side of the device authorization grant, what the flow does around the user's
+//! answers: tying the flow to the pending grant whose user code was entered (`attach`) and,
+//! once the flow completes, approving that grant for the signed-on user (`approve`). The
+//! answers to `DAG_USER_CODE_REQUIRED` and `DAG_CONSENT_REQUIRED` are `answer`'s.
 
 pub mod answer;
 
