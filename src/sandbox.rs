@@ -13,9 +13,9 @@ mod simulated;
 mod state;
 mod store;
 
-// The sandbox's whole public surface, flat: what the binary's shell, the integration tests and
-// the benchmarks reach. Tests inspect or prepare the live state (`Sandbox::state`), sign JWTs
-// and set up users directly; every module stays private.
+// The sandbox's whole public surface, flat: what the commands (`steprun sandbox`, `run
+// --sandbox`) and the integration tests reach. Tests inspect or prepare the live state
+// (`Sandbox::state`), sign JWTs and set up users directly; every module stays private.
 pub use auth::jwt::{b64url, sign_hmac, sign_hs256};
 pub use faults::{FaultSpec, Injected, parse as parse_faults};
 pub use mgmt::directory::{actions_by_priority, create_user};
