@@ -177,7 +177,7 @@ async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {
     let faults = args
         .faults
         .as_deref()
-        .map(sandbox::faults::parse)
+        .map(sandbox::parse_faults)
         .transpose()
         .map_err(|e| AppError::Usage(format!("--faults: {e}")))?;
     // Listening for Ctrl-C and SIGTERM from before the vars file exists: whoever waits for it

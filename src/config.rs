@@ -33,7 +33,7 @@ pub struct VarConfig {
     pub layers: Layers,
     pub sandbox: bool,
     /// `--sandbox-faults`: what the sandbox does wrong on purpose.
-    pub sandbox_faults: Option<crate::sandbox::faults::FaultSpec>,
+    pub sandbox_faults: Option<crate::sandbox::FaultSpec>,
     /// What the last vars file with a `[tenant]` table says the tenant has.
     pub tenant: Option<Tenant>,
 }

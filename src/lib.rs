@@ -12,7 +12,7 @@ mod diagnostic;
 mod engine;
 mod error;
 mod event;
-pub mod exit;
+mod exit;
 mod http;
 mod import;
 mod io_reason;

@@ -5,17 +5,29 @@
 //! under `/v1`), the auth host (`auth`, under `/{envID}/...`) and the outbox
 //! (`/sandbox/messages`) on the current tokio runtime.
 
-// Public beyond the crate is only what the integration tests and benchmarks reach: `start`,
-// `app`, `Sandbox`, `SandboxVars`, `VARIABLES`, `seed::seed`, `state::IssuedToken`, and the
-// few helpers under `auth::jwt` and `mgmt::{directory, passwords, secrets, totp}` that let a
-// test sign a JWT or set up a user; everything else is `pub(crate)` at most.
-pub mod auth;
-pub mod faults;
-pub mod mgmt;
-pub mod seed;
+mod auth;
+mod faults;
+mod mgmt;
+mod seed;
 mod simulated;
-pub mod state;
+mod state;
 mod store;
+
+// The sandbox's whole public surface, flat: what the commands (`steprun sandbox`, `run
+// --sandbox`) and the integration tests reach. Tests inspect or prepare the live state
+// (`Sandbox::state`), sign JWTs and set up users directly; every module stays private.
+pub use auth::jwt::{b64url, sign_hmac, sign_hs256};
+pub use faults::{FaultSpec, Injected, parse as parse_faults};
+pub use mgmt::directory::{actions_by_priority, create_user};
+pub use mgmt::passwords::check_password;
+pub use mgmt::secrets::put_application_secret;
+pub use mgmt::totp::code_at as totp_code_at;
+pub use seed::seed;
+pub use state::{IssuedToken, SandboxState};
+
+// For the workflow checker's test, which holds its list of roles to the sandbox's.
+#[cfg(test)]
+pub(crate) use mgmt::roles::builtin_names as builtin_role_names;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -24,7 +36,6 @@ use std::sync::Arc;
 use axum::Router;
 use tokio::sync::oneshot;
 
-use self::state::SandboxState;
 use crate::secret::{MaybeSecret, Secret};
 
 /// The variables a workflow needs to talk to a running sandbox (README, The sandbox).
@@ -60,6 +71,23 @@ pub const VARIABLES: [(&str, bool); 10] = [
 ];
 
 impl SandboxVars {
+    /// The variables of a sandbox serving `state` at the state's base URL.
+    pub fn of(state: &SandboxState) -> SandboxVars {
+        let base_url = &state.base_url;
+        SandboxVars {
+            target: "sandbox".to_owned(),
+            api_path: format!("{base_url}/v1"),
+            auth_path: base_url.clone(),
+            orchestrate_path: format!("{base_url}/orchestrate/v1"),
+            sandbox_path: format!("{base_url}/sandbox"),
+            org_id: state.org_id.clone(),
+            admin_env_id: state.admin_env_id.clone(),
+            admin_app_id: state.admin_app_id.clone(),
+            admin_app_secret: state.admin_app_secret.clone(),
+            env_id: state.env_id.clone(),
+        }
+    }
+
     /// `(name, value)` in the order of [`VARIABLES`], a secret one held as a [`Secret`].
     pub fn entries(&self) -> Vec<(&'static str, MaybeSecret<String>)> {
         let plain = |value: &String| MaybeSecret::Plain(value.clone());
@@ -125,7 +153,7 @@ impl Sandbox {
         &self.state
     }
     /// The faults injected so far (empty without `--faults`).
-    pub fn faults_injected(&self) -> Vec<faults::Injected> {
+    pub fn faults_injected(&self) -> Vec<Injected> {
         self.faults.as_ref().map(|f| f.log()).unwrap_or_default()
     }
     /// Stops serving and waits for the server task to end.
@@ -159,24 +187,13 @@ pub async fn start(listen: SocketAddr) -> std::io::Result<Sandbox> {
 /// sandbox: Faults).
 pub async fn start_with_faults(
     listen: SocketAddr,
-    spec: Option<faults::FaultSpec>,
+    spec: Option<FaultSpec>,
 ) -> std::io::Result<Sandbox> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
-    let state = Arc::new(seed::seed(base_url.clone()));
-    let vars = SandboxVars {
-        target: "sandbox".to_owned(),
-        api_path: format!("{base_url}/v1"),
-        auth_path: base_url.clone(),
-        orchestrate_path: format!("{base_url}/orchestrate/v1"),
-        sandbox_path: format!("{base_url}/sandbox"),
-        org_id: state.org_id.clone(),
-        admin_env_id: state.admin_env_id.clone(),
-        admin_app_id: state.admin_app_id.clone(),
-        admin_app_secret: state.admin_app_secret.clone(),
-        env_id: state.env_id.clone(),
-    };
+    let state = Arc::new(seed::seed(base_url));
+    let vars = SandboxVars::of(&state);
     let (tx, rx) = oneshot::channel::<()>();
     let router = app(Arc::clone(&state));
     let faults = spec.map(|spec| Arc::new(faults::Faults::new(spec)));

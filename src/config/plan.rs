@@ -312,11 +312,9 @@ fn random_run_id() -> String {
 }
 
 /// `--sandbox-faults SPEC`, read before any file: a bad SPEC is a usage error.
-fn sandbox_faults(
-    spec: Option<&str>,
-) -> Result<Option<crate::sandbox::faults::FaultSpec>, PlanError> {
+fn sandbox_faults(spec: Option<&str>) -> Result<Option<crate::sandbox::FaultSpec>, PlanError> {
     spec.map(|s| {
-        crate::sandbox::faults::parse(s)
+        crate::sandbox::parse_faults(s)
             .map_err(|e| PlanError::Usage(format!("--sandbox-faults: {e}")))
     })
     .transpose()

@@ -6,6 +6,7 @@ use toml::{Table, Value};
 use crate::import::emit::{Step, Workflow};
 use crate::import::groups::Group;
 use crate::import::js::{Origin, Segment};
+use crate::import::json_toml::json_to_toml;
 use crate::import::names::{Names, slug};
 use crate::import::postman::{self, Collection, Item, script_lines};
 use crate::import::request::{self, Auth};
@@ -198,7 +199,7 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
         Some(postman::Request::Full(req)) => request::step(label, req, names, &mut notes),
         Some(postman::Request::Url(url)) => Step {
             name: label.to_owned(),
-            url: names.template(&request::with_scheme(url.clone())),
+            url: names.template(&request::url::with_scheme(url.clone())),
             ..Step::default()
         },
         None => Step {
@@ -267,7 +268,7 @@ fn apply_script(
             ));
             continue;
         }
-        if let Some(v) = request::json_to_toml(&value, names) {
+        if let Some(v) = json_to_toml(&value, names) {
             out.literals.insert(steprun_name, v);
         }
     }
@@ -393,13 +394,13 @@ fn check_value(check: Check, names: &mut Names) -> Option<Value> {
         }
         Check::Eq(v @ serde_json::Value::Object(_)) => {
             let mut t = Table::new();
-            t.insert("eq".into(), request::json_to_toml(&v, names)?);
+            t.insert("eq".into(), json_to_toml(&v, names)?);
             Some(Value::Table(t))
         }
-        Check::Eq(v) => request::json_to_toml(&v, names),
+        Check::Eq(v) => json_to_toml(&v, names),
         Check::Predicate(name, v) => {
             let mut t = Table::new();
-            t.insert(name.into(), request::json_to_toml(&v, names)?);
+            t.insert(name.into(), json_to_toml(&v, names)?);
             Some(Value::Table(t))
         }
     }

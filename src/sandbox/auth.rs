@@ -49,8 +49,6 @@ use axum::routing::{get, post};
 
 use crate::sandbox::state::SandboxState;
 
-pub(crate) use crate::sandbox::state::auth::AuthState;
-
 /// Routes of the auth host, merged into the sandbox's app by the server entry point.
 pub(crate) fn router() -> Router<Arc<SandboxState>> {
     Router::new()

@@ -14,6 +14,7 @@ use super::mgmt::roles::{
 };
 use super::mgmt::{env_defaults, environments, role_assignments, roles, secrets};
 use super::state::SandboxState;
+use super::state::auth::AuthState;
 use super::store::Store;
 
 /// Builds a seeded state whose links point at `base_url` (`http://ADDR`).
@@ -90,7 +91,7 @@ pub fn seed(base_url: String) -> SandboxState {
         tokens: Mutex::new(HashMap::new()),
         tokens_pruned_at: AtomicI64::new(0),
         outbox: Mutex::new(Vec::new()),
-        auth: super::auth::AuthState::default(),
+        auth: AuthState::default(),
     }
 }
 

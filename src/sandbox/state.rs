@@ -47,20 +47,20 @@ pub struct IssuedToken {
 #[derive(Debug)]
 pub struct SandboxState {
     /// `http://127.0.0.1:PORT`, no trailing slash: base of every `_links` href.
-    pub base_url: String,
-    pub org_id: String,
+    pub(crate) base_url: String,
+    pub(crate) org_id: String,
     pub admin_env_id: String,
     pub admin_app_id: String,
-    pub admin_app_secret: crate::secret::Secret<String>,
+    pub(crate) admin_app_secret: crate::secret::Secret<String>,
     /// The environment prepared for tutorials.
-    pub env_id: String,
-    pub store: Mutex<Store>,
+    pub(crate) env_id: String,
+    pub(crate) store: Mutex<Store>,
     /// Access tokens by their compact JWT text; `insert_token` prunes the dead ones.
-    pub tokens: Mutex<HashMap<String, IssuedToken>>,
+    pub(crate) tokens: Mutex<HashMap<String, IssuedToken>>,
     /// Auth clock second from which the next `insert_token` prunes `tokens`.
-    pub tokens_pruned_at: AtomicI64,
+    pub(crate) tokens_pruned_at: AtomicI64,
     /// Messages a real tenant would email or text (OTPs, verification codes).
-    pub outbox: Mutex<Vec<Value>>,
+    pub(crate) outbox: Mutex<Vec<Value>>,
     /// The auth host's flows, codes, refresh tokens, device grants, sessions and signing key.
     pub auth: auth::AuthState,
 }
@@ -71,11 +71,11 @@ impl SandboxState {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
     /// The issued tokens, locked.
-    pub fn tokens(&self) -> MutexGuard<'_, HashMap<String, IssuedToken>> {
+    pub(crate) fn tokens(&self) -> MutexGuard<'_, HashMap<String, IssuedToken>> {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
     /// The outbox, locked.
-    pub fn outbox(&self) -> MutexGuard<'_, Vec<Value>> {
+    pub(crate) fn outbox(&self) -> MutexGuard<'_, Vec<Value>> {
         self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
     }
     /// Registers an access token the auth host issued (tests register their own). At most

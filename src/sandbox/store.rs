@@ -64,12 +64,6 @@ impl Collection {
     pub fn iter(&self) -> impl Iterator<Item = &Value> {
         self.order.iter().filter_map(|id| self.docs.get(id))
     }
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
 }
 
 /// Every resource the sandbox holds.
@@ -102,10 +96,6 @@ impl Store {
         self.collections
             .get_mut(&(scope.to_owned(), name))?
             .remove(id)
-    }
-    /// Removes every collection scoped to `scope` (deleting an environment or a user).
-    pub fn drop_scope(&mut self, scope: &str) {
-        self.collections.retain(|(s, _), _| s != scope);
     }
     /// Removes a scope and, recursively, every scope named after a document in it or
     /// prefixed with `"{scope}/"` (deleting an environment takes its users' devices too).

@@ -10,12 +10,13 @@ use crate::diagnostic::Diagnostic;
 use crate::template::{TemplateError, Templates};
 use crate::vars::decl::VarDecl;
 use crate::vars::layers::{self as vars, Layers};
-use crate::workflow::model::{Expect, ExtractSource, Located, Matcher, Predicate, Workflow};
+use crate::workflow::model::{Located, Workflow};
 use crate::workflow::source::{Source, Span};
 
 mod expected_vars;
 mod jwt;
 mod request;
+mod response;
 
 /// Checks workflows in run order. `known` are the names every workflow can use (vars files,
 /// environment, `--var`, sandbox, built-ins); names extracted by a workflow count for later ones.
@@ -239,74 +240,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn expect(&mut self, expect: &Expect) {
-        for s in &expect.status {
-            self.value(s);
-        }
-        for (path, matcher) in &expect.json {
-            self.text(path);
-            self.jsonpath(path);
-            self.matcher(matcher);
-        }
-        for (name, matcher) in &expect.headers {
-            if let Some(at) = matcher_location(matcher) {
-                self.header_name(name, at);
-            }
-            self.matcher(matcher);
-        }
-        if let Some(m) = &expect.body {
-            self.matcher(m);
-        }
-        for (path, matcher) in &expect.saml {
-            self.text(path);
-            self.jsonpath(path);
-            self.matcher(matcher);
-        }
-    }
-
-    fn matcher(&mut self, matcher: &Matcher) {
-        match matcher {
-            Matcher::Equals(v) => self.value(v),
-            Matcher::Predicates(preds) => {
-                for (pred, arg) in preds {
-                    self.value(arg);
-                    if *pred == Predicate::Matches
-                        && let Value::String(re) = &arg.value
-                    {
-                        self.regex(re, arg);
-                    }
-                }
-            }
-        }
-    }
-
-    fn extraction(&mut self, ex: &crate::workflow::model::Extraction) {
-        match &ex.source {
-            ExtractSource::JsonPath(p) => {
-                self.text(p);
-                self.jsonpath(p);
-            }
-            ExtractSource::Header(t) | ExtractSource::Cookie(t) => self.text(t),
-            ExtractSource::Status | ExtractSource::Body | ExtractSource::Url => {}
-        }
-        for t in [&ex.query, &ex.fragment, &ex.saml, &ex.jwt]
-            .into_iter()
-            .flatten()
-        {
-            self.text(t);
-        }
-        if let Some(p) = &ex.saml {
-            self.jsonpath(p);
-        }
-        if let Some(re) = &ex.regex {
-            self.text(re);
-            self.regex(&re.value.clone(), re);
-        }
-        if let Some(p) = &ex.jwt {
-            self.jsonpath(p);
-        }
-    }
-
     fn text(&mut self, t: &Located<String>) {
         self.template(&t.value, &t.source, &t.span, false);
     }
@@ -376,40 +309,6 @@ impl<'a> Checker<'a> {
             Err(e) => self.errors.push(template_error(&e, text, source, span)),
         }
     }
-
-    fn jsonpath(&mut self, path: &Located<String>) {
-        if path.value.contains("<<") {
-            return;
-        }
-        if let Err(e) = crate::jsonpath::compile(&path.value) {
-            let mut d = Diagnostic::at(
-                format!(
-                    "invalid JSONPath `{}`: {}",
-                    path.value,
-                    jsonpath_message(&e.to_string())
-                ),
-                &path.source,
-                path.source.narrow(&path.span, &path.value),
-            );
-            if path.value.contains('-') {
-                d = d.with_help("JSONPath names with `-` need brackets: $.headers['content-type']");
-            }
-            self.errors.push(d);
-        }
-    }
-
-    fn regex<T>(&mut self, re: &str, at: &Located<T>) {
-        if re.contains("<<") {
-            return;
-        }
-        if let Err(e) = regex::Regex::new(re) {
-            self.errors.push(Diagnostic::at(
-                format!("invalid regex `{re}`: {}", one_line(&e.to_string())),
-                &at.source,
-                at.span.clone(),
-            ));
-        }
-    }
 }
 
 fn template_error(
@@ -437,32 +336,6 @@ fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
             }
         }
         _ => {}
-    }
-}
-
-/// pest's multi-line report as one fragment: "at column 12: expected …".
-fn jsonpath_message(s: &str) -> String {
-    let column = s
-        .split_once("-->")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .and_then(|pos| pos.split_once(':'))
-        .map(|(_, col)| col.to_owned());
-    let expected = s.split_once("= ").map(|(_, e)| one_line(e));
-    match (column, expected) {
-        (Some(col), Some(exp)) => format!("at column {col}: {exp}"),
-        _ => one_line(s),
-    }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Where a matcher's first value was written (for errors about its key).
-fn matcher_location(matcher: &Matcher) -> Option<&Located<Value>> {
-    match matcher {
-        Matcher::Equals(v) => Some(v),
-        Matcher::Predicates(preds) => preds.first().map(|(_, v)| v),
     }
 }
 

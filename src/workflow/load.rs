@@ -1,5 +1,7 @@
 //! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
 
+mod step;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,13 +12,9 @@ use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::vars::decl::VarDecl;
-use crate::workflow::assertions;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{
-    Cleanup, Defaults, Expect, Item, KEPT, Reader, Retry, Step, Steps, Workflow,
-};
-use crate::workflow::raw::{RawCleanup, RawStep, RawWorkflow};
-use crate::workflow::request;
+use crate::workflow::model::{Defaults, Item, KEPT, Reader, Step, Steps, Workflow};
+use crate::workflow::raw::{RawStep, RawWorkflow};
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
 use crate::workflow::split;
@@ -184,7 +182,7 @@ impl Loader {
         stack: &mut Vec<PathBuf>,
     ) -> Result<Option<Arc<Workflow>>, Diagnostic> {
         let Some(use_path) = &raw_step.use_ else {
-            steps.push(step(cx, raw_step, span, defaults)?);
+            steps.push(step::step(cx, raw_step, span, defaults)?);
             return Ok(None);
         };
         let used = self.inline(cx, raw_step, span.clone(), use_path, stack)?;
@@ -244,7 +242,7 @@ fn parse_steps(
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
-        step(&cx, &raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
+        step::step(&cx, &raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
@@ -374,101 +372,7 @@ pub fn read_steps(steps: &Steps) -> impl Iterator<Item = Result<Cow<'_, Step>, D
 fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
     let text = split::step_text(&reader.source.text, range.clone());
     let (raw, cx) = parse_step(&reader.source, range.clone(), text)?;
-    step(&cx, &raw, range, &reader.defaults)
-}
-
-fn step(cx: &Cx, r: &RawStep, span: Span, defaults: &Defaults) -> Result<Step, Diagnostic> {
-    let name = r
-        .name
-        .as_ref()
-        .ok_or_else(|| cx.error("this step has no `name`", span.clone()))?;
-    let request = request::request(cx, &r.request_keys(), defaults, span.clone())?;
-    let cleanup = match &r.cleanup {
-        Some(c) => Some(Box::new(cleanup(cx, c, name.get_ref(), defaults)?)),
-        None => None,
-    };
-    Ok(Step {
-        name: name.get_ref().clone(),
-        doc: r.doc.clone(),
-        source: Arc::clone(&cx.source),
-        span,
-        when: r.when.iter().map(|w| cx.located(w)).collect(),
-        request,
-        delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
-        retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
-        prompt: prompts(cx, r.prompt.as_ref())?,
-        expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),
-        extract: match &r.extract {
-            Some(t) => assertions::extractions(cx, t)?,
-            None => Vec::new(),
-        },
-        cleanup,
-        requires: Vec::new(),
-    })
-}
-
-fn cleanup(
-    cx: &Cx,
-    raw: &Spanned<RawCleanup>,
-    step_name: &str,
-    defaults: &Defaults,
-) -> Result<Cleanup, Diagnostic> {
-    let r = raw.get_ref();
-    if r.prompt.is_some() {
-        return Err(cx.error("a cleanup cannot `prompt`", cx.span(raw)));
-    }
-    Ok(Cleanup {
-        name: r.name.as_ref().map_or_else(
-            || format!("cleanup of {step_name}"),
-            |n| n.get_ref().clone(),
-        ),
-        when: r.when.iter().map(|w| cx.located(w)).collect(),
-        request: request::request(cx, &r.request_keys(), defaults, cx.span(raw))?,
-        delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
-        retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
-        expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),
-    })
-}
-
-/// A step's own `expect.duration` replaces the file's `[defaults.expect] duration`.
-fn timed(mut expect: Expect, defaults: &Defaults) -> Expect {
-    if expect.duration.is_empty() {
-        expect.duration.clone_from(&defaults.duration);
-    }
-    expect
-}
-
-fn retry(cx: &Cx, raw: &Spanned<crate::workflow::raw::RawRetry>) -> Result<Retry, Diagnostic> {
-    let r = raw.get_ref();
-    if r.attempts == 0 {
-        return Err(cx.error("`retry.attempts` must be at least 1", cx.span(raw)));
-    }
-    Ok(Retry {
-        attempts: r.attempts,
-        interval: match &r.interval {
-            Some(i) => cx.duration(i)?,
-            None => std::time::Duration::from_secs(1),
-        },
-    })
-}
-
-fn prompts(
-    cx: &Cx,
-    raw: Option<&Spanned<crate::workflow::raw::Table>>,
-) -> Result<Vec<(String, String)>, Diagnostic> {
-    let Some(table) = raw else {
-        return Ok(Vec::new());
-    };
-    cx.string_entries(table, "prompt")?
-        .into_iter()
-        .map(|(name, question)| {
-            if crate::workflow::convert::is_identifier(&name) {
-                Ok((name, question.value))
-            } else {
-                Err(cx.error(format!("invalid variable name `{name}`"), question.span))
-            }
-        })
-        .collect()
+    step::step(&cx, &raw, range, &reader.defaults)
 }
 
 /// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.

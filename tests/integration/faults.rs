@@ -300,7 +300,7 @@ fn a_bad_spec_is_a_usage_error_and_nothing_is_sent() {
 
 /// A sandbox with `spec` in force, in this process.
 async fn sandbox_with(spec: &str) -> steprun::sandbox::Sandbox {
-    let spec = steprun::sandbox::faults::parse(spec).expect("a valid SPEC");
+    let spec = steprun::sandbox::parse_faults(spec).expect("a valid SPEC");
     steprun::sandbox::start_with_faults("127.0.0.1:0".parse().expect("addr"), Some(spec))
         .await
         .expect("the sandbox starts")

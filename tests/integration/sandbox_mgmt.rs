@@ -3,7 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use steprun::sandbox::state::IssuedToken;
+use steprun::sandbox::IssuedToken;
 use steprun::sandbox::{self, Sandbox};
 
 struct Api {

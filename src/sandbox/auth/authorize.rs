@@ -16,17 +16,20 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
-use self::request::{AuthorizeRequest, Refusal};
+use self::request::Refusal;
 use self::respond::ResponseMode;
 use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::davinci;
 use crate::sandbox::auth::directory::{self, policy};
-use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine, render};
+use crate::sandbox::auth::flow::status::Status;
+use crate::sandbox::auth::flow::{self, engine, render};
 use crate::sandbox::auth::login_hint;
 use crate::sandbox::auth::mobile;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::authorize_request::AuthorizeRequest;
+use crate::sandbox::state::flow::{Flow, Origin};
 
 /// `GET /{envID}/as/authorize`.
 pub async fn authorize_get(

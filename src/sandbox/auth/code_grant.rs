@@ -4,13 +4,14 @@
 use serde_json::Value;
 
 use crate::sandbox::auth::directory::app::App;
-use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::issue;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::pkce;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::scopes;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::code::CodeRecord;
+use crate::sandbox::state::code::CodeRecord;
+use crate::sandbox::state::grant::Grant;
 
 /// Stores `record` and returns its one-time code.
 pub fn mint(state: &SandboxState, record: CodeRecord) -> String {

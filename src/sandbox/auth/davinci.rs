@@ -14,12 +14,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::sandbox::auth::authorize::request::AuthorizeRequest;
 use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
 use crate::sandbox::auth::directory::policy::Policy;
-use crate::sandbox::auth::flow::{Flow, Origin};
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::davinci::DaVinciFlow;
+use crate::sandbox::state::authorize_request::AuthorizeRequest;
+use crate::sandbox::state::davinci::DaVinciFlow;
+use crate::sandbox::state::flow::{Flow, Origin};
 use crate::sandbox::store::Store;
 
 /// The only capability the simulated flow has.

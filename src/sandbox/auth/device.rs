@@ -20,7 +20,7 @@ use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
 use crate::sandbox::auth::scopes;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
+use crate::sandbox::state::device::{DeviceGrant, DeviceStatus};
 
 /// `POST /{envID}/as/device_authorization`.
 pub async fn authorization(
@@ -64,7 +64,6 @@ fn start(state: &SandboxState, env: &str, headers: &HeaderMap, body: &[u8]) -> O
     let grant = DeviceGrant {
         env_id: env.to_owned(),
         client_id: app.id.clone(),
-        user_code: user_code.clone(),
         scopes: resolved,
         interval: app.device_interval,
         last_poll_ms: None,

@@ -12,10 +12,11 @@ use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::authorize::start_response;
 use crate::sandbox::auth::device;
 use crate::sandbox::auth::directory::{self, app, policy};
-use crate::sandbox::auth::flow::{self, Flow, Origin, dag, engine};
+use crate::sandbox::auth::flow::{self, dag, engine};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::{Flow, Origin};
 
 /// `GET /{envID}/device`.
 pub async fn start(

@@ -72,23 +72,6 @@ impl<T: Clone> Expiring<T> {
         map.retain(|_, (_, v)| !pred(v));
         before - map.len()
     }
-
-    /// Copies of the live entries for which `pred` holds.
-    pub fn find(&self, now_ms: i64, pred: impl Fn(&T) -> bool) -> Vec<(String, T)> {
-        self.lock()
-            .iter()
-            .filter(|(_, (exp, v))| *exp > now_ms && pred(v))
-            .map(|(k, (_, v))| (k.clone(), v.clone()))
-            .collect()
-    }
-
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -112,7 +95,7 @@ mod tests {
             map.insert(&i.to_string(), i, 10, 0);
         }
         map.insert("live", 0, 1000, 20);
-        assert_eq!(map.len(), 1);
+        assert_eq!(map.lock().len(), 1);
         assert_eq!(map.update("live", 20, |v| *v + 1), Some(1));
     }
 }

@@ -20,12 +20,14 @@ use url::Url;
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::code_grant;
 use crate::sandbox::auth::directory::{self, app};
-use crate::sandbox::auth::flow::linking::{self, Identity};
+use crate::sandbox::auth::flow::linking;
 use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::simulated::facebook;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::external::ExternalAuth;
+use crate::sandbox::state::external::ExternalAuth;
+use crate::sandbox::state::flow::Flow;
+use crate::sandbox::state::identity::Identity;
 
 /// `GET /{envID}/rp/authenticate?providerId=&flowId=`.
 pub async fn authenticate(
@@ -270,7 +272,7 @@ pub fn offered_provider<'q>(
     env: &str,
     params: &'q Params,
     param: &str,
-) -> ApiResult<(&'q str, flow::Flow, Value)> {
+) -> ApiResult<(&'q str, Flow, Value)> {
     let provider_id = params.get(param).ok_or_else(|| ApiError::required(param))?;
     let flow_id = params
         .get("flowId")

@@ -22,9 +22,7 @@ pub mod subject;
 pub mod transaction;
 
 use crate::sandbox::state::SandboxState;
-
-pub use crate::sandbox::state::flow::{Flow, Origin};
-pub use status::Status;
+use crate::sandbox::state::flow::Flow;
 
 /// Stores `flow` (replacing its previous state).
 pub fn save(state: &SandboxState, flow: &Flow) {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::sandbox::auth::claims;
 use crate::sandbox::auth::jwt::b64url;
-pub use crate::sandbox::state::grant::Grant;
+use crate::sandbox::state::grant::Grant;
 use crate::sandbox::state::refresh::RefreshRecord;
 use crate::sandbox::state::{IssuedToken, SandboxState};
 

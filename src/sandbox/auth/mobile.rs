@@ -18,11 +18,12 @@ use serde_json::{Map, Value, json};
 use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::flow::mfa::device_policy;
 use crate::sandbox::auth::flow::need::Need;
-use crate::sandbox::auth::flow::{Flow, Status};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::mobile::MobileSignOn;
+use crate::sandbox::state::flow::Flow;
+use crate::sandbox::state::mobile::MobileSignOn;
 use crate::sandbox::store::Store;
 
 pub const INSTALLATIONS: &str = "mobileInstallations";

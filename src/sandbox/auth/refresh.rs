@@ -7,10 +7,11 @@
 use serde_json::Value;
 
 use crate::sandbox::auth::directory::app::App;
-use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::issue;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::grant::Grant;
 
 /// Exchanges a refresh token for new tokens.
 pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult<Value> {

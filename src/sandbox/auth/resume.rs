@@ -10,13 +10,17 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::sandbox::auth::api_error::ApiError;
-use crate::sandbox::auth::authorize::request::AuthorizeRequest;
 use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
-use crate::sandbox::auth::code_grant::{self, CodeRecord};
-use crate::sandbox::auth::flow::{self, Flow, Origin, Status, render};
-use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::code_grant;
+use crate::sandbox::auth::flow::status::Status;
+use crate::sandbox::auth::flow::{self, render};
+use crate::sandbox::auth::issue;
 use crate::sandbox::auth::request::{Params, cookie};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::authorize_request::AuthorizeRequest;
+use crate::sandbox::state::code::CodeRecord;
+use crate::sandbox::state::flow::{Flow, Origin};
+use crate::sandbox::state::grant::Grant;
 
 /// `GET /{envID}/as/resume`.
 pub async fn resume(

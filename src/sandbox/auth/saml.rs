@@ -16,13 +16,15 @@ use serde_json::Value;
 use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::authorize::{respond, start_response};
 use crate::sandbox::auth::directory::{self, app, policy};
-use crate::sandbox::auth::flow::{self, Flow, Origin, Status, engine};
+use crate::sandbox::auth::flow::status::Status;
+use crate::sandbox::auth::flow::{self, engine};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::saml_xml;
 use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::filter::Filter;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::saml_request::SamlRequest;
+use crate::sandbox::state::flow::{Flow, Origin};
+use crate::sandbox::state::saml_request::SamlRequest;
 
 /// `POST /{envID}/saml20/idp/sso` (form `SAMLRequest`, `RelayState`), also as GET with an
 /// undeflated `SAMLRequest`.

@@ -17,13 +17,15 @@ use serde_json::{Value, json};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::authorize::respond;
 use crate::sandbox::auth::clock::iso_ms;
-use crate::sandbox::auth::external::{ExternalAuth, offered_provider, provider};
+use crate::sandbox::auth::external::{offered_provider, provider};
 use crate::sandbox::auth::flow;
-use crate::sandbox::auth::flow::linking::{self, Identity};
+use crate::sandbox::auth::flow::linking;
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::auth::saml_xml;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::external::ExternalAuth;
+use crate::sandbox::state::identity::Identity;
 
 /// `GET /{envID}/saml20/sp/sso?idpId=&flowId=`.
 pub async fn sso(

@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use crate::sandbox::auth::certificate;
 use crate::sandbox::auth::clock::iso_ms;
-use crate::sandbox::auth::flow::Flow;
 use crate::sandbox::auth::saml_sign::{self, attr};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 use crate::sandbox::state::saml_request::SamlRequest;
 use crate::sandbox::store::Store;
 

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::request::cookie;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::session::Session;
+use crate::sandbox::state::flow::Flow;
+use crate::sandbox::state::session::Session;
 
 /// Session lifetime: PingOne's `ST` cookie lives 30 days.
 pub const SESSION_SECONDS: i64 = 2_592_000;
@@ -20,7 +21,6 @@ pub fn start(
     env: &str,
     user_id: &str,
     amr: &[String],
-    acr: Option<&str>,
     app_id: Option<&str>,
 ) -> Session {
     let now_ms = state.auth.clock.now_ms();
@@ -30,7 +30,6 @@ pub fn start(
         user_id: user_id.to_owned(),
         auth_time: now_ms.div_euclid(1000),
         amr: amr.to_vec(),
-        acr: acr.map(str::to_owned),
     };
     let expires_ms = now_ms + SESSION_SECONDS * 1000;
     state
@@ -97,7 +96,7 @@ pub fn cookie_header(env: &str, sid: &str, now_ms: i64) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 /// The session `flow` just started, if it started one, taken so that it is handed out once.
-pub fn take_new(flow: &mut crate::sandbox::auth::flow::Flow) -> Option<String> {
+pub fn take_new(flow: &mut Flow) -> Option<String> {
     let started = flow.new_session.then(|| flow.session_id.clone()).flatten();
     flow.new_session = false;
     started

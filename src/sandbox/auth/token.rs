@@ -12,13 +12,14 @@ use serde_json::Value;
 
 use crate::sandbox::auth::client_auth;
 use crate::sandbox::auth::directory::{self, app::App};
-use crate::sandbox::auth::issue::{self, Grant};
+use crate::sandbox::auth::issue;
 use crate::sandbox::auth::no_store::no_store;
 use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::{Params, is_form};
 use crate::sandbox::auth::scopes;
 use crate::sandbox::auth::{code_grant, device, refresh};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::grant::Grant;
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 

@@ -37,27 +37,27 @@ impl Default for AuthConfig {
 #[derive(Debug, Default)]
 pub struct AuthState {
     pub clock: Clock,
-    pub config: AuthConfig,
+    pub(crate) config: AuthConfig,
     pub key: SigningKey,
     /// Authorization codes.
-    pub codes: Expiring<CodeRecord>,
+    pub(crate) codes: Expiring<CodeRecord>,
     /// Refresh tokens by their text.
-    pub refresh: Expiring<RefreshRecord>,
+    pub(crate) refresh: Expiring<RefreshRecord>,
     /// Device grants by device code.
-    pub devices: Expiring<DeviceGrant>,
+    pub(crate) devices: Expiring<DeviceGrant>,
     /// Device codes by normalized user code.
-    pub user_codes: Expiring<String>,
+    pub(crate) user_codes: Expiring<String>,
     /// The latest `client_credentials` token per client and scopes, reused within its second.
-    pub client_tokens: Expiring<String>,
+    pub(crate) client_tokens: Expiring<String>,
     /// Sign-on flows by id.
-    pub flows: Expiring<Flow>,
+    pub(crate) flows: Expiring<Flow>,
     /// Simulated DaVinci flows by interaction id.
-    pub davinci: Expiring<DaVinciFlow>,
+    pub(crate) davinci: Expiring<DaVinciFlow>,
     /// SSO sessions by id (the `ST` cookie's value).
-    pub sessions: Expiring<Session>,
+    pub(crate) sessions: Expiring<Session>,
     /// External authentications in progress, by their `state` value.
-    pub external: Expiring<ExternalAuth>,
+    pub(crate) external: Expiring<ExternalAuth>,
     /// The simulated Facebook's dialog codes and access tokens.
-    pub facebook_codes: Expiring<Value>,
-    pub facebook_tokens: Expiring<Value>,
+    pub(crate) facebook_codes: Expiring<Value>,
+    pub(crate) facebook_tokens: Expiring<Value>,
 }

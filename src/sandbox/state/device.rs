@@ -16,7 +16,6 @@ pub enum DeviceStatus {
 pub struct DeviceGrant {
     pub env_id: String,
     pub client_id: String,
-    pub user_code: String,
     pub scopes: Resolved,
     /// Seconds the device must wait between polls; grows by 5 at each `slow_down`.
     pub interval: i64,

@@ -9,5 +9,4 @@ pub struct Session {
     /// Unix seconds of the last authentication.
     pub auth_time: i64,
     pub amr: Vec<String>,
-    pub acr: Option<String>,
 }

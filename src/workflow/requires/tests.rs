@@ -167,7 +167,7 @@ fn spans_are_of_the_names() {
 
 #[test]
 fn the_roles_are_the_sandboxs_built_in_roles() {
-    let mut sandbox = crate::sandbox::mgmt::roles::builtin_names();
+    let mut sandbox = crate::sandbox::builtin_role_names();
     let mut listed = super::ROLES.to_vec();
     sandbox.sort_unstable();
     listed.sort_unstable();

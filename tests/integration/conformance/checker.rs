@@ -7,8 +7,8 @@ use std::sync::Mutex;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use steprun::sandbox::IssuedToken;
 use steprun::sandbox::Sandbox;
-use steprun::sandbox::state::IssuedToken;
 
 use super::exceptions;
 use super::openapi::{self, Declared};

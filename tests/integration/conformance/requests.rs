@@ -65,19 +65,8 @@ async fn recording_sandbox(log: Log) -> (String, tokio::task::JoinHandle<()>) {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = Arc::new(steprun::sandbox::seed::seed(base.clone()));
-    let vars = steprun::sandbox::SandboxVars {
-        target: "sandbox".into(),
-        api_path: format!("{base}/v1"),
-        auth_path: base.clone(),
-        orchestrate_path: format!("{base}/orchestrate/v1"),
-        sandbox_path: format!("{base}/sandbox"),
-        org_id: state.org_id.clone(),
-        admin_env_id: state.admin_env_id.clone(),
-        admin_app_id: state.admin_app_id.clone(),
-        admin_app_secret: state.admin_app_secret.clone(),
-        env_id: state.env_id.clone(),
-    };
+    let state = Arc::new(steprun::sandbox::seed(base));
+    let vars = steprun::sandbox::SandboxVars::of(&state);
     let router = steprun::sandbox::app(state).layer(from_fn_with_state(log, record));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;

@@ -5,8 +5,8 @@
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use steprun::sandbox::auth::jwt::sign_hmac;
-use steprun::sandbox::mgmt::secrets::put_application_secret;
+use steprun::sandbox::put_application_secret;
+use steprun::sandbox::sign_hmac;
 
 use super::{Kit, Reply};
 
@@ -133,7 +133,7 @@ async fn client_secret_jwt_follows_pingones_claim_rules() {
     }
     // RS256 is for PRIVATE_KEY_JWT; an assertion claiming it is not accepted here.
     let mut parts: Vec<String> = sign(&good, "HS256").split('.').map(str::to_owned).collect();
-    parts[0] = steprun::sandbox::auth::jwt::b64url(br#"{"alg":"RS256","typ":"JWT"}"#);
+    parts[0] = steprun::sandbox::b64url(br#"{"alg":"RS256","typ":"JWT"}"#);
     let r = assert_with(&kit, &parts.join(".")).await;
     assert_eq!(r.body["error"], "invalid_client", "{}", r.body);
 }

@@ -254,14 +254,14 @@ async fn request_objects_carry_authorize_parameters() {
     let b = kit.browser();
     let inner = json!({"response_type": "code", "redirect_uri": REDIRECT, "scope": "openid", "state": "from-jwt",
                        "pi.template": {"name": "transaction"}});
-    let signed = steprun::sandbox::auth::jwt::sign_hs256(&inner, secret.as_bytes());
+    let signed = steprun::sandbox::sign_hs256(&inner, secret.as_bytes());
     let (_, flow) = b
         .authorize(&[("client_id", app.as_str()), ("request", signed.as_str())])
         .await;
     b.login(&flow, "rita", PASSWORD, "COMPLETED").await;
     let loc = b.resume(&flow).await.location();
     assert_eq!(query(&loc, "state").as_deref(), Some("from-jwt"));
-    let forged = steprun::sandbox::auth::jwt::sign_hs256(&inner, b"not-the-secret");
+    let forged = steprun::sandbox::sign_hs256(&inner, b"not-the-secret");
     let r = b
         .get(
             "/as/authorize",

@@ -322,8 +322,7 @@ async fn a_login_hint_token_names_the_user_and_a_bad_one_is_refused() {
         }
     };
     // By user id: the form's formData carries the user's username.
-    let good =
-        steprun::sandbox::auth::jwt::sign_hs256(&claims(&user, issuer.clone()), secret.as_bytes());
+    let good = steprun::sandbox::sign_hs256(&claims(&user, issuer.clone()), secret.as_bytes());
     let r = authorize(good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["formData"]["value"]["username"], "katherine");
@@ -331,21 +330,18 @@ async fn a_login_hint_token_names_the_user_and_a_bad_one_is_refused() {
     for (why, token) in [
         (
             "signed with another key",
-            steprun::sandbox::auth::jwt::sign_hs256(
-                &claims(&user, issuer.clone()),
-                b"not-the-secret",
-            ),
+            steprun::sandbox::sign_hs256(&claims(&user, issuer.clone()), b"not-the-secret"),
         ),
         (
             "for another audience",
-            steprun::sandbox::auth::jwt::sign_hs256(
+            steprun::sandbox::sign_hs256(
                 &claims(&user, "https://elsewhere/as".into()),
                 secret.as_bytes(),
             ),
         ),
         (
             "naming nobody",
-            steprun::sandbox::auth::jwt::sign_hs256(
+            steprun::sandbox::sign_hs256(
                 &claims("no-such-user", issuer.clone()),
                 secret.as_bytes(),
             ),

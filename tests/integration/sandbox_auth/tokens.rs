@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use steprun::sandbox::auth::jwt::sign_hs256;
+use steprun::sandbox::sign_hs256;
 
 use super::{Kit, claims};
 

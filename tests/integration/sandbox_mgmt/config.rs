@@ -114,7 +114,7 @@ async fn applications_secrets_grants_and_sign_on_policies() {
     assert_eq!(assignment["signOnPolicy"]["id"], policy_id.as_str());
     let ordered = {
         let store = api.sandbox.state().store();
-        steprun::sandbox::mgmt::directory::actions_by_priority(&store, &policy_id)
+        steprun::sandbox::actions_by_priority(&store, &policy_id)
     };
     let types: Vec<&str> = ordered
         .iter()

@@ -148,7 +148,7 @@ async fn create_test_environment_tutorial_chain() {
     assert_eq!(bad.body["details"][0]["innerError"]["failuresRemaining"], 4);
     {
         let store = api.sandbox.state().store();
-        assert!(steprun::sandbox::mgmt::passwords::check_password(
+        assert!(steprun::sandbox::check_password(
             &store,
             &env_id,
             &user_id,
@@ -398,8 +398,7 @@ async fn totp_devices_need_the_policy_and_a_valid_code() {
             .starts_with("otpauth://totp/")
     );
     let now = api.sandbox.state().auth.clock.now_secs();
-    let code =
-        steprun::sandbox::mgmt::totp::code_at(device["secret"].as_str().unwrap(), now).unwrap();
+    let code = steprun::sandbox::totp_code_at(device["secret"].as_str().unwrap(), now).unwrap();
     let done = api
         .with_type(
             Method::POST,
@@ -508,8 +507,7 @@ async fn users_needing_verification_get_a_code_in_the_outbox() {
         "lifecycle".into(),
         json!({"status": "VERIFICATION_REQUIRED"}),
     );
-    let user =
-        steprun::sandbox::mgmt::directory::create_user(api.sandbox.state(), &env, body).unwrap();
+    let user = steprun::sandbox::create_user(api.sandbox.state(), &env, body).unwrap();
     assert_eq!(user["lifecycle"]["status"], "VERIFICATION_REQUIRED");
     let messages: Value = api
         .http

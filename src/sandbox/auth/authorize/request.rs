@@ -7,7 +7,7 @@ use crate::sandbox::auth::directory::app::{self, App};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::auth::scopes::{self, Resolved};
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::authorize_request::AuthorizeRequest;
+use crate::sandbox::state::authorize_request::AuthorizeRequest;
 
 /// Why a request is refused.
 #[derive(Debug)]

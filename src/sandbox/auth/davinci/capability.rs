@@ -14,14 +14,16 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{CAPABILITY, DaVinciFlow, SIGN_ON_KEY};
+use super::{CAPABILITY, SIGN_ON_KEY};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::authorize::respond::{self, ResponseMode};
-use crate::sandbox::auth::flow::{Origin, login};
+use crate::sandbox::auth::flow::login;
 use crate::sandbox::auth::request::{Params, cookie, is_form};
 use crate::sandbox::auth::resume;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::davinci::DaVinciFlow;
+use crate::sandbox::state::flow::Origin;
 
 /// The handler.
 pub async fn submit(
@@ -71,14 +73,7 @@ fn answer(
     };
     // A PingOne flow ends in a PingOne session, as a sign-on policy's does.
     let user = dv.flow.user_id.clone().unwrap_or_default();
-    let session = session::start(
-        state,
-        env,
-        &user,
-        &dv.flow.amr,
-        Some(&dv.policy_name),
-        dv.flow.app_id.as_deref(),
-    );
+    let session = session::start(state, env, &user, &dv.flow.amr, dv.flow.app_id.as_deref());
     dv.flow.session_id = Some(session.id.clone());
     let answer = resume::authorize_response(state, &dv.flow, &req);
     let mut response = if req.response_mode == ResponseMode::PiFlow {

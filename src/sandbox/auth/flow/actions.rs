@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{Flow, agreement, dag, login, mfa, profile, recovery, registration};
+use super::{agreement, dag, login, mfa, profile, recovery, registration};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// Runs `action` (already checked to be offered) on `flow`.
 pub fn run(

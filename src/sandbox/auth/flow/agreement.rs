@@ -1,17 +1,17 @@
-//! The AGREEMENT action: a user who has not accepted the agreement sees it
-//! (`AGREEMENT_CONSENT_REQUIRED`, `_embedded.agreement`) and accepts or declines with
-//! `user.consent` (`{"accept": true}`). Acceptances are recorded by the management API's
-//! `record_consent` (under the user, `agreementConsents`) and audited as
-//! `AGREEMENT_CONSENT.ACCEPTED`.
+//! The AGREEMENT action, its asking side: whether the flow's user still has to accept the
+//! agreement (`AGREEMENT_CONSENT_REQUIRED`), and the agreement shown as `_embedded.agreement`
+//! (in English, with its current revision's text). The user's answer, `user.consent`, is
+//! `answer`'s: it records the acceptance through the management API and audits it.
 
 pub mod answer;
 
 use serde_json::{Value, json};
 
 use super::need::Need;
-use super::{Flow, Status};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::directory;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// The agreement language shown (the sandbox's users all read English).
 const LOCALE: &str = "en";

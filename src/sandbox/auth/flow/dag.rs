@@ -1,14 +1,16 @@
-//! The user side of the device authorization grant: after signing on, the user confirms the
-//! code the device shows (`DAG_USER_CODE_REQUIRED`) and consents (`DAG_CONSENT_REQUIRED`);
-//! completing the flow approves the device's grant.
+//! The user side of the device authorization grant, what the flow does around the user's
+//! answers: tying the flow to the pending grant whose user code was entered (`attach`) and,
+//! once the flow completes, approving that grant for the signed-on user (`approve`). The
+//! answers to `DAG_USER_CODE_REQUIRED` and `DAG_CONSENT_REQUIRED` are `answer`'s.
 
 pub mod answer;
 
-use super::{Flow, Origin};
-use crate::sandbox::auth::device::{self, DeviceStatus};
+use crate::sandbox::auth::device;
 use crate::sandbox::auth::directory::app;
-use crate::sandbox::auth::issue::Grant;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::device::DeviceStatus;
+use crate::sandbox::state::flow::{Flow, Origin};
+use crate::sandbox::state::grant::Grant;
 
 /// Ties the flow to a pending device grant of `client_id`, if the flow accepts that client.
 pub fn attach(

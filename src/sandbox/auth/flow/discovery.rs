@@ -5,9 +5,9 @@
 
 use serde_json::Value;
 
-use super::Flow;
 use crate::sandbox::auth::directory::user;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// The placeholder a rule's `condition.value` uses for what the user typed.
 const IDENTIFIER: &str = "${identifier}";

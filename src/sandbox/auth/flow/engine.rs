@@ -5,10 +5,12 @@
 use serde_json::Value;
 
 use super::need::Need;
-use super::{Flow, Origin, Status, agreement, dag, mfa, profile};
+use super::{agreement, dag, mfa, profile};
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::{Flow, Origin};
 use crate::sandbox::state::identity::FEDERATED;
 
 /// Moves the flow forward as far as it can go without the user.
@@ -135,7 +137,6 @@ fn complete(state: &SandboxState, flow: &mut Flow) {
             &flow.env_id,
             &user_id,
             &flow.amr,
-            Some(&flow.policy.name),
             flow.app_id.as_deref(),
         );
         flow.session_id = Some(s.id);

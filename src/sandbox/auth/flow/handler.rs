@@ -10,11 +10,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::status::canonical_action;
-use super::{Flow, actions, load, render, save};
+use super::{actions, load, render, save};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::request::cookie;
 use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 const VND_PREFIX: &str = "application/vnd.pingidentity.";
 

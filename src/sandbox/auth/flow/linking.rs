@@ -11,13 +11,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::subject::signed_on;
-use super::{Flow, Status, engine, render};
+use super::{engine, render};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::auth::session;
 use crate::sandbox::mgmt::hal;
 use crate::sandbox::mgmt::users::create_user;
 use crate::sandbox::state::SandboxState;
-pub use crate::sandbox::state::identity::{FEDERATED, Identity};
+use crate::sandbox::state::flow::Flow;
+use crate::sandbox::state::identity::{FEDERATED, Identity};
 
 /// The browser's way back from the provider: the flow is saved and the browser sent on to the
 /// sign-on page; a flow the arrival completed started a session, whose `ST` cookie it gets

@@ -4,13 +4,15 @@
 
 use serde_json::{Map, Value, json};
 
+use super::engine;
 use super::fields::text;
 use super::subject::{name_user, signed_on};
-use super::{Flow, Status, engine};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user::{self, PasswordCheck};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::{activities, passwords};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 const BAD_CREDENTIALS: &str = "Invalid username and/or password.";
 

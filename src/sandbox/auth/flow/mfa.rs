@@ -1,7 +1,8 @@
-//! The `MULTI_FACTOR_AUTHENTICATION` action: pick among the user's usable devices
-//! (`DEVICE_SELECTION_REQUIRED` → `device.select`), send a one-time passcode to the outbox
-//! (`testMode` devices also show it as `test.otp`; a transaction approval sends it in the
-//! request's notification template), and check it (`otp.check`).
+//! The `MULTI_FACTOR_AUTHENTICATION` action, its asking side: which of the user's devices can
+//! be used (several: `DEVICE_SELECTION_REQUIRED`; none: skip or fail as the action says), and
+//! sending a one-time passcode to the outbox (`testMode` devices also show it as `test.otp`; a
+//! transaction approval sends it in the request's notification template). The user's answers,
+//! `device.select` and `otp.check`, are `answer`'s.
 
 pub mod answer;
 pub mod device_policy;
@@ -9,13 +10,15 @@ pub mod device_policy;
 use serde_json::{Value, json};
 
 use super::need::Need;
-use super::{Flow, Origin, Status, transaction};
+use super::transaction;
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::auth::mobile;
 use crate::sandbox::mgmt::codes::random_digits;
 use crate::sandbox::mgmt::outbox::{self, Code, Message};
 use crate::sandbox::mgmt::totp;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::{Flow, Origin};
 use crate::sandbox::store::Store;
 
 /// What the MFA action needs for the flow's user.

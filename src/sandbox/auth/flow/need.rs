@@ -1,7 +1,7 @@
 //! What one policy action needs of the user, as the flow state machine (`engine`) asks each
 //! action in turn.
 
-use super::Status;
+use crate::sandbox::auth::flow::status::Status;
 
 /// What one policy action needs.
 pub enum Need {

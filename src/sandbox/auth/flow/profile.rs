@@ -7,8 +7,9 @@ pub mod answer;
 use serde_json::{Map, Value, json};
 
 use super::need::Need;
-use super::{Flow, Status};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// `(name, required)` of each attribute the action lists.
 fn attributes(action: &Value) -> Vec<(String, bool)> {

@@ -5,8 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Flow, Status};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// Ids of the enabled providers the current action names.
 pub fn offered(state: &SandboxState, flow: &Flow) -> Vec<Value> {

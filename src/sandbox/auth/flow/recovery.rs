@@ -4,13 +4,15 @@
 use serde_json::{Map, Value};
 
 use super::fields::text;
-use super::{Flow, Status, engine, subject};
+use super::{engine, subject};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::codes::{self, Purpose};
 use crate::sandbox::mgmt::outbox::{self, Code, Message};
 use crate::sandbox::mgmt::passwords;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// `password.forgot`: `{"username"}`. An unknown user gets the same answer (no code is sent),
 /// so the flow does not reveal who has an account.

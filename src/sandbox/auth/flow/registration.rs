@@ -7,14 +7,16 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::fields::text;
-use super::{Flow, Status, engine, subject};
+use super::{engine, subject};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::clock::iso_ms;
 use crate::sandbox::auth::directory::user;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::codes::{self, Purpose};
 use crate::sandbox::mgmt::directory::create_user;
 use crate::sandbox::mgmt::outbox::{self, Code, Message};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// Fields a registering user may not set.
 const RESERVED: &[&str] = &[

@@ -3,9 +3,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Flow, Origin, Status, agreement, profile, providers};
+use super::{agreement, profile, providers};
 use crate::sandbox::auth::clock::iso_ms;
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::{Flow, Origin};
 
 /// `{authPath}/{envID}/flows/{flowID}`.
 pub fn flow_url(state: &SandboxState, flow: &Flow) -> String {

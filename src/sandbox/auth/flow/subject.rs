@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::Flow;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// Records who signed on and how; keeps a session the flow started from only if it is the
 /// same user.

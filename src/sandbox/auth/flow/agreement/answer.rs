@@ -4,11 +4,11 @@ use serde_json::{Map, Value};
 
 use super::{action_id, agreement_id, embedded};
 use crate::sandbox::auth::api_error::ApiResult;
-use crate::sandbox::auth::flow::Flow;
 use crate::sandbox::auth::flow::engine;
 use crate::sandbox::auth::flow::fields::flag;
 use crate::sandbox::mgmt::{activities, directory};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// `user.consent`: `{"accept": true}` records the acceptance and moves on; declining fails
 /// the flow.

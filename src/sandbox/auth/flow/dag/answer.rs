@@ -5,10 +5,12 @@ use serde_json::{Map, Value};
 
 use super::attach;
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
-use crate::sandbox::auth::device::{self, DeviceStatus};
+use crate::sandbox::auth::device;
+use crate::sandbox::auth::flow::engine;
 use crate::sandbox::auth::flow::fields::{flag, text};
-use crate::sandbox::auth::flow::{Flow, Origin, engine};
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::device::DeviceStatus;
+use crate::sandbox::state::flow::{Flow, Origin};
 
 /// `deviceAuthGrant.userCode.verify`: `{"userCode"}`.
 pub fn verify_code(

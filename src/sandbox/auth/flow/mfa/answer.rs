@@ -5,10 +5,12 @@ use serde_json::{Map, Value, json};
 
 use super::{channel_key, device_id, send_otp, totp_secret};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
+use crate::sandbox::auth::flow::engine;
 use crate::sandbox::auth::flow::fields::text;
-use crate::sandbox::auth::flow::{Flow, Status, engine};
+use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::mgmt::totp;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 use crate::sandbox::store::Store;
 
 /// `device.select`: `{"device": {"id"}}`.

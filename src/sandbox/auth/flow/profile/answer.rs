@@ -6,9 +6,9 @@ use serde_json::{Map, Value, json};
 use super::{action_id, attributes, has_value, pointer};
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::clock::iso_ms;
-use crate::sandbox::auth::flow::Flow;
 use crate::sandbox::auth::flow::engine;
 use crate::sandbox::state::SandboxState;
+use crate::sandbox::state::flow::Flow;
 
 /// `user.update`: the attributes as top-level fields (or inside `user`), e.g.
 /// `{"mobilePhone": "+15125551234"}`.

@@ -5,6 +5,7 @@ mod convert;
 mod emit;
 mod groups;
 mod js;
+mod json_toml;
 mod names;
 mod postman;
 mod request;
@@ -200,7 +201,7 @@ fn collection_vars(collection: &postman::Collection, names: &mut names::Names) -
         }
         let value = match &v.value {
             Some(serde_json::Value::String(s)) if s.trim().is_empty() => continue,
-            Some(value) => request::json_to_toml(value, names),
+            Some(value) => json_toml::json_to_toml(value, names),
             None => None,
         };
         match value {
