@@ -54,16 +54,16 @@ pub fn step_title(number: usize, total: usize, name: &str) -> String {
     }
 }
 
-/// The width explanations are wrapped to: the terminal's, within [`MIN_WIDTH`] and
+/// The width explanations are wrapped to: `COLUMNS` or the terminal's, within [`MIN_WIDTH`] and
 /// [`MAX_WIDTH`], when standard output is one; [`WIDTH`] otherwise (a pipe, a file, a test).
 pub fn output_width() -> usize {
     let term = console::Term::stdout();
     if !term.is_term() {
         return WIDTH;
     }
-    term.size_checked().map_or(WIDTH, |(_, cols)| {
-        usize::from(cols).clamp(MIN_WIDTH, MAX_WIDTH)
-    })
+    // The console reporter's measure (`COLUMNS`, then the terminal's), kept readable.
+    crate::report::width::console_width(Some(&term))
+        .map_or(WIDTH, |cols| cols.clamp(MIN_WIDTH, MAX_WIDTH))
 }
 
 /// The request as it goes on the wire: request line, headers, then the body laid out. A

@@ -2,8 +2,10 @@
 //! language servers. These types only describe the format; the loader (`raw`, `convert`)
 //! stays the authority, and a test keeps every file in `workflows/` valid against the schema.
 
-// The types below are never built: they exist for their derived schema only.
-#![allow(dead_code)]
+#![expect(
+    dead_code,
+    reason = "the types below are never built: they exist for their derived schema only"
+)]
 
 use std::collections::BTreeMap;
 
