@@ -251,7 +251,7 @@ async fn execute(
                 (totals, unsaved)
             },
         )
-            .await;
+        .await;
     let summary = engine.summarize(std::slice::from_ref(&totals), started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;

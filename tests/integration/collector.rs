@@ -54,22 +54,7 @@ impl Collector {
         let app = Router::new()
             .route("/v1/traces", post(traces))
             .with_state(Arc::clone(&received));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                axum::serve(listener, app).await.expect("serve");
-            });
-        });
-        let addr = rx.recv().expect("collector address");
+        let addr = crate::server::serve(app);
         Collector {
             endpoint: format!("http://{addr}"),
             received,

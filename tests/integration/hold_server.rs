@@ -36,22 +36,7 @@ impl HoldServer {
             .route("/items/{name}", post(create).delete(delete))
             .route("/hold/{name}", any(hold))
             .with_state(shared);
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                axum::serve(listener, app).await.expect("serve");
-            });
-        });
-        let addr = rx.recv().expect("server address");
+        let addr = crate::server::serve(app);
         HoldServer {
             base: format!("http://{addr}"),
             log,

@@ -31,22 +31,7 @@ impl TestServer {
     pub fn start() -> TestServer {
         let shared = Arc::new(Shared::default());
         let app = routes(Arc::clone(&shared));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                axum::serve(listener, app).await.expect("serve");
-            });
-        });
-        let addr = rx.recv().expect("server address");
+        let addr = crate::server::serve(app);
         TestServer {
             base: format!("http://{addr}"),
             shared,
@@ -158,6 +143,27 @@ async fn saml_redirect() -> Response {
 }
 
 /// The SHA-256 of `bytes` in lowercase hex.
+/// Serves `app` on a loopback port of its own, on a thread of its own, for the rest of the
+/// test binary's life; returns once it listens.
+pub fn serve(app: axum::Router) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    rx.recv().expect("server address")
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     use std::fmt::Write as _;
