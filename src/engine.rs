@@ -431,22 +431,7 @@ impl Engine {
 }
 
 fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> StepReport {
-    StepReport {
-        workflow: id.clone(),
-        number,
-        kind,
-        name: name.to_owned(),
-        doc: None,
-        outcome: Outcome::Passed,
-        reason: None,
-        request: None,
-        response: None,
-        expectations: Vec::new(),
-        extracted: Vec::new(),
-        learned: Vec::new(),
-        attempts: 0,
-        duration: std::time::Duration::ZERO,
-    }
+    StepReport::new(id.clone(), number, kind, name)
 }
 
 fn step_spec(step: &Step, number: usize) -> StepSpec<'_> {

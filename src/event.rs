@@ -95,6 +95,28 @@ pub struct StepReport {
     pub duration: Duration,
 }
 
+impl StepReport {
+    /// A step's report before anything happened: passed, with nothing sent, learned or checked.
+    pub fn new(workflow: WorkflowId, number: usize, kind: StepKind, name: &str) -> StepReport {
+        StepReport {
+            workflow,
+            number,
+            kind,
+            name: name.to_owned(),
+            doc: None,
+            outcome: Outcome::Passed,
+            reason: None,
+            request: None,
+            response: None,
+            expectations: Vec::new(),
+            extracted: Vec::new(),
+            learned: Vec::new(),
+            attempts: 0,
+            duration: Duration::ZERO,
+        }
+    }
+}
+
 /// A variable a step set: its value as text (redacted, cut at [`Learned::VALUE_MAX`]
 /// characters) and its source, e.g. ``JSONPath `$.id` `` or ``header `Location` with query `flowId` ``.
 #[derive(Debug, Clone, Serialize)]

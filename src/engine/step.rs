@@ -56,22 +56,8 @@ impl Attempt {
 impl Engine {
     pub(crate) async fn run_step(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>) -> StepReport {
         let started = Instant::now();
-        let mut report = StepReport {
-            workflow: wf.id.clone(),
-            number: spec.number,
-            kind: spec.kind,
-            name: spec.name.to_owned(),
-            doc: spec.doc.map(str::to_owned),
-            outcome: Outcome::Passed,
-            reason: None,
-            request: None,
-            response: None,
-            expectations: Vec::new(),
-            extracted: Vec::new(),
-            learned: Vec::new(),
-            attempts: 0,
-            duration: Duration::ZERO,
-        };
+        let mut report = StepReport::new(wf.id.clone(), spec.number, spec.kind, spec.name);
+        report.doc = spec.doc.map(str::to_owned);
         match self.condition(wf, spec.when) {
             Ok(true) => {}
             Ok(false) => {
