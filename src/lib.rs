@@ -12,6 +12,8 @@ mod engine;
 mod error;
 mod event;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod import;
 mod io_reason;

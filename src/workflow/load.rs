@@ -58,6 +58,12 @@ impl Loader {
         Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
     }
 
+    /// Loads a workflow from `text` as if read from `path` (the fuzz targets' entry; its `use`
+    /// paths are read from the file system).
+    pub fn load_text(&mut self, path: &Path, text: String) -> Result<Arc<Workflow>, Diagnostic> {
+        Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
+    }
+
     fn load_inner(
         &mut self,
         path: &Path,
@@ -516,11 +522,6 @@ fn lowercase_first(s: &str) -> String {
 /// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
 /// tenant has (README, Running against a real tenant).
 pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
-    /// The `[tenant]` table alone, read with the spans of its names.
-    #[derive(serde::Deserialize)]
-    struct TenantOnly {
-        tenant: Option<RawTenant>,
-    }
     let bytes = read_input(path).map_err(|e| {
         Diagnostic::new(format!(
             "cannot read vars file {}: {}",
@@ -528,7 +529,19 @@ pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>
             crate::io_reason::Reason(&e)
         ))
     })?;
-    let text = utf8(path, bytes)?;
+    vars_from_text(path, utf8(path, bytes)?)
+}
+
+/// A vars file's entries and `[tenant]` from its text (see `load_vars_and_tenant`).
+pub fn vars_from_text(
+    path: &Path,
+    text: String,
+) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
+    /// The `[tenant]` table alone, read with the spans of its names.
+    #[derive(serde::Deserialize)]
+    struct TenantOnly {
+        tenant: Option<RawTenant>,
+    }
     let source = Arc::new(Source::new(path, text));
     let mut table: Spanned<toml::Table> = parse_toml(&source)?;
     let cx = Cx::new(Arc::clone(&source));
