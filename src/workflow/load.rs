@@ -490,7 +490,7 @@ fn parse_text<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_owned();
-        let message = lowercase_first(&message);
+        let message = nesting_message(&message).unwrap_or_else(|| lowercase_first(&message));
         let help = unknown_key_suggestion(&message);
         let d = match e.span() {
             Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
@@ -500,6 +500,19 @@ fn parse_text<T: serde::de::DeserializeOwned>(
             Some(help) => d.with_help(help),
             None => d,
         }
+    })
+}
+
+/// How deep the TOML reader nests arrays, inline tables and dotted keys (the toml crate's
+/// limit, which keeps a hostile file from exhausting the stack).
+pub const MAX_TOML_NESTING: u32 = 80;
+
+/// The toml crate's words for its nesting limit, said with the limit.
+fn nesting_message(message: &str) -> Option<String> {
+    (message.starts_with("cannot recurse further") || message == "recursion limit").then(|| {
+        format!(
+            "nested too deep: arrays, inline tables and dotted keys may nest at most {MAX_TOML_NESTING} levels"
+        )
     })
 }
 

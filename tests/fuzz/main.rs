@@ -331,7 +331,13 @@ fn fuzz(
         started.store(epoch_ms(), Ordering::SeqCst);
         let result = catch_unwind(AssertUnwindSafe(|| target(&input)));
         started.store(0, Ordering::SeqCst);
-        stats.slowest = stats.slowest.max(t.elapsed());
+        if t.elapsed() > stats.slowest {
+            stats.slowest = t.elapsed();
+            // Kept for a look at what is slow (a slow input is a hang in the making).
+            let dir = crash_dir();
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("slowest-{name}")), &input);
+        }
         stats.execs += 1;
         let key = match result {
             Ok(Ok(_)) => {

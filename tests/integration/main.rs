@@ -16,6 +16,7 @@ mod expect_vars;
 mod failure_output;
 mod faults;
 mod flags;
+mod hostile;
 mod html_report;
 mod import;
 mod import_pingone;
