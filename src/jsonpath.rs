@@ -61,13 +61,13 @@ fn nesting(path: &str) -> usize {
             (Some(_), _) if escaped => escaped = false,
             (Some(_), '\\') => escaped = true,
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (None, '[' | '(') => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
             (None, ']' | ')') => depth = depth.saturating_sub(1),
+            // Inside a string, or a character that does not nest.
             _ => {}
         }
     }

@@ -40,7 +40,7 @@ pub struct Modifiers {
     pub jwt: Option<String>,
 }
 
-/// serde_json's recursion limit: a body nested deeper is refused (not read into memory, and
+/// `serde_json`'s recursion limit: a body nested deeper is refused (not read into memory, and
 /// never a stack overflow), and the step fails saying so.
 pub const MAX_JSON_NESTING: usize = 128;
 

@@ -43,12 +43,12 @@ impl std::fmt::Debug for Templates {
 }
 
 /// The work one render may do (minijinja's fuel): about one unit an instruction and one per
-/// 64 bytes of text or data made, so this bounds a render to about two million instructions
-/// and 128 MiB. A template that expands to gigabytes fails with [`OUT_OF_FUEL`] instead.
-pub const FUEL: u64 = 2_000_000;
+/// 64 bytes of text or data made, so this bounds a render to about a million instructions
+/// and 64 MiB. A template that expands to gigabytes fails with [`OUT_OF_FUEL`] instead.
+pub const FUEL: u64 = 1_000_000;
 
 /// What a render that ran out of fuel says.
-pub const OUT_OF_FUEL: &str = "the template does too much work: a render may make about 128 MiB of text and data and run about two million instructions";
+pub const OUT_OF_FUEL: &str = "the template does too much work: a render may make about 64 MiB of text and data and run about a million instructions";
 
 /// Prefix of the template that re-evaluates a failed condition to get a located error.
 const CONDITION_PREFIX: &str = "<% if ";

@@ -1,5 +1,5 @@
 //! The seed corpus of each target, read from the repository: the workflow library, the vars
-//! examples, the templates and JSONPaths the library uses, the Postman collections the import
+//! examples, the templates and `JSONPath` queries the library uses, the Postman collections the import
 //! tests use, and the regression inputs kept under `tests/fuzz/corpus/<target>/`.
 
 use std::path::{Path, PathBuf};
@@ -44,7 +44,7 @@ fn kept(target: &str) -> Vec<Vec<u8>> {
     ))
 }
 
-/// The TOML strings of the library holding `needle` (templates, JSONPaths), unquoted.
+/// The TOML strings of the library holding `needle` (templates, `JSONPath` queries), unquoted.
 fn library_strings(needle: &str) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for text in read_all(&files(&root().join("workflows"), &[".toml"])) {
