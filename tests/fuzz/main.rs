@@ -344,9 +344,19 @@ fn fuzz(
                 stats.oks += 1;
                 "ok".to_owned()
             }
-            Ok(Err(e)) => {
+            // An error must say something: an empty one is a finding like a panic.
+            Ok(Err(e)) if !e.trim().is_empty() => {
                 stats.errors += 1;
                 shape(&e)
+            }
+            Ok(Err(_)) => {
+                let path = save(name, "empty-error", &input);
+                eprintln!(
+                    "fuzz {name}: EMPTY ERROR, input saved to {}",
+                    path.display()
+                );
+                stats.crashes.push(path);
+                continue;
             }
             Err(_) => {
                 let message = PANIC
@@ -430,7 +440,7 @@ fn main() {
     }));
     let seconds = env_u64("STEPRUN_FUZZ_SECONDS").unwrap_or(3);
     let seed = env_u64("STEPRUN_FUZZ_SEED").unwrap_or_else(epoch_ms);
-    let hang = Duration::from_secs(env_u64("STEPRUN_FUZZ_HANG_SECONDS").unwrap_or(10));
+    let hang = Duration::from_secs(env_u64("STEPRUN_FUZZ_HANG_SECONDS").unwrap_or(30));
     println!(
         "fuzz: {seconds} s a target, seed {seed} (STEPRUN_FUZZ_SEED={seed} repeats the inputs)"
     );
