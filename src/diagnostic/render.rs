@@ -137,6 +137,25 @@ mod tests {
         assert!(shown.contains("token = \"«token»\" [x"), "{shown}");
     }
 
+    /// Found by the fuzzer (`tests/fuzz`, its slowest input): masking a secret entry's line
+    /// of many strings was quadratic in the line's length (20 KB took two seconds).
+    #[test]
+    fn a_long_secret_line_is_masked_at_once() {
+        let text = format!("token = {} [x\n", "\"use = ".repeat(20_000));
+        let started = std::time::Instant::now();
+        let shown = render(&at(&text, "[x", 1), false);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        // The renderer elides the line's start; what it shows is masked.
+        assert!(shown.contains("\"«token»\"use = \"«token»\""), "{shown}");
+        assert!(!shown.contains("\"use = \"use"), "{shown}");
+        let env = at("v = { env = \"HOME\", secret = true } [x\n", "[x", 1);
+        assert!(render(&env, false).contains("env = \"HOME\""));
+    }
+
     #[test]
     fn the_frame_is_rustcs() {
         let d = at("name = \"x\"\nurl = \"<<nope>>\"\n", "nope", 4).with_help("did you mean `n`?");
