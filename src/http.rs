@@ -21,6 +21,9 @@ pub const USER_AGENT: &str = concat!("steprun/", env!("CARGO_PKG_VERSION"));
 /// Re-sends after a 429 or 503, at most.
 const MAX_THROTTLE_RETRIES: u32 = 3;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The largest response body read: past it the step fails and the connection is dropped,
+/// so a server sending without end cannot exhaust memory.
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// A request ready to send; kept as data so it can be re-sent.
@@ -337,10 +340,23 @@ async fn read_body(
     let expected = response
         .content_length()
         .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string());
+    let too_large = || HttpError::BodyTooLarge {
+        status,
+        limit: MAX_RESPONSE_BODY,
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BODY as u64)
+    {
+        return Err(too_large());
+    }
     let mut body = bytes::BytesMut::new();
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Ok(Ok(Some(chunk))) if body.len() + chunk.len() > MAX_RESPONSE_BODY => {
+                return Err(too_large());
+            }
             Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
             Ok(Ok(None)) => return Ok(body.freeze()),
             Ok(Err(e)) if !e.is_timeout() => {

@@ -85,6 +85,14 @@ pub fn postman(options: &PostmanOptions) -> Result<Report, ImportError> {
     Ok(report)
 }
 
+/// The workflow files a collection's `text` converts to, without writing them (the fuzz
+/// target's entry).
+pub fn convert_text(path: &Path, text: &str) -> Result<Vec<(PathBuf, String)>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let collection = parse(path, text)?;
+    Ok(convert_all(&collection, text, PathBuf::from("out")).0)
+}
+
 /// Every workflow's file and text, and the summary of the import.
 fn convert_all(
     collection: &postman::Collection,

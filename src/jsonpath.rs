@@ -18,10 +18,19 @@ fn cache() -> &'static Mutex<HashMap<String, Arc<JpQuery>>> {
     CACHE.get_or_init(Mutex::default)
 }
 
+/// Brackets and parentheses nested deeper than this are refused before parsing: the parser
+/// backtracks, and its time grows about threefold with each nested function call (twelve
+/// `search(` took a second, a fuzzed path with forty never finished). Real paths nest two or
+/// three deep.
+pub const MAX_NESTING: usize = 8;
+
 /// Parses `path`, or returns the query parsed earlier.
 pub fn compile(path: &str) -> Result<Arc<JpQuery>, JsonPathError> {
     if let Some(q) = cache().lock().ok().and_then(|c| c.get(path).cloned()) {
         return Ok(q);
+    }
+    if nesting(path) > MAX_NESTING {
+        return Err(JsonPathError::MaxNestingDepthExceeded(MAX_NESTING));
     }
     let query = Arc::new(parse_json_path(path)?);
     if let Ok(mut c) = cache().lock() {
@@ -40,6 +49,29 @@ pub fn select<'a>(doc: &'a Value, path: &str) -> Result<Vec<&'a Value>, JsonPath
         .into_iter()
         .map(jsonpath_rust::query::QueryRef::val)
         .collect())
+}
+
+/// The deepest nesting of `[` and `(` in `path`, string literals aside.
+fn nesting(path: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0);
+    let mut quote = None;
+    let mut escaped = false;
+    for c in path.chars() {
+        match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '(') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (None, ']' | ')') => depth = depth.saturating_sub(1),
+            // Inside a string, or a character that does not nest.
+            _ => {}
+        }
+    }
+    deepest
 }
 
 #[cfg(test)]
@@ -61,6 +93,26 @@ mod tests {
         // The second query of a path comes from the cache and gives the same answer.
         assert_eq!(select(&doc, "$.items[*].id").unwrap().len(), 2);
         assert!(select(&doc, "$.missing").unwrap().is_empty());
+    }
+
+    /// Found by the fuzzer (`tests/fuzz`): a filter with forty nested `search(` calls, which
+    /// the parser never finished reading.
+    #[test]
+    fn deeply_nested_paths_are_refused_at_once() {
+        let deep = format!("$.a[?@.b == {}'x'].id", "search(".repeat(40));
+        let started = std::time::Instant::now();
+        let err = compile(&deep).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(
+            err.to_string(),
+            "JSONPath nesting depth exceeds the maximum of 8"
+        );
+        // At the limit, and with brackets inside strings, paths still parse.
+        assert!(compile("$.a[?search(@.b, '[[[[[[[[[[')]").is_ok());
+        assert!(compile("$.a[0][1][2][3][4][5][6][7]").is_ok());
+        assert!(compile("$.a[0][1][2][3][4][5][6][7][8][9]").is_ok());
+        let nine = format!("$.a{}.x{}", "[?@".repeat(9), "]".repeat(9));
+        assert!(compile(&nine).is_err());
     }
 
     #[test]

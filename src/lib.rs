@@ -13,6 +13,8 @@ mod engine;
 mod error;
 mod event;
 mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod import;
 mod io_reason;

@@ -42,6 +42,14 @@ impl std::fmt::Debug for Templates {
     }
 }
 
+/// The work one render may do (minijinja's fuel): about one unit an instruction and one per
+/// 64 bytes of text or data made, so this bounds a render to about a million instructions
+/// and 64 MiB. A template that expands to gigabytes fails with [`OUT_OF_FUEL`] instead.
+pub const FUEL: u64 = 1_000_000;
+
+/// What a render that ran out of fuel says.
+pub const OUT_OF_FUEL: &str = "the template does too much work: a render may make about 64 MiB of text and data and run about a million instructions";
+
 /// Prefix of the template that re-evaluates a failed condition to get a located error.
 const CONDITION_PREFIX: &str = "<% if ";
 
@@ -61,6 +69,7 @@ impl Templates {
             Err(err) => unreachable!("invalid template delimiters: {err}"),
         }
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
         env.set_debug(true);
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.add_global("run_id", run_id);
@@ -224,6 +233,7 @@ impl Templates {
             };
         }
         let message = match (err.kind(), err.detail()) {
+            (ErrorKind::OutOfFuel, _) => OUT_OF_FUEL.to_owned(),
             // Our built-ins and minijinja's operators say enough on their own.
             (ErrorKind::InvalidOperation, Some(detail)) => detail.to_owned(),
             (kind, Some(detail)) => format!("{kind}: {detail}"),

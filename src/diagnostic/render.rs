@@ -115,6 +115,47 @@ mod tests {
         Diagnostic::at("problem", &src, start..start + width)
     }
 
+    /// Found by the fuzzer (`tests/fuzz`, its slowest input): deciding whether the quoted line
+    /// is a secret entry read the file from its start once per line above it, so an error on
+    /// the last of 3,572 lines took a second, and on the last of 200,000 more than a hundred seconds.
+    #[test]
+    fn an_error_on_the_last_line_of_a_long_file_is_drawn_at_once() {
+        let text = format!(
+            "name = \"x\"\n{}token = \"s3cr3t\" [x\n",
+            "# a comment\n".repeat(50_000)
+        );
+        let started = std::time::Instant::now();
+        let d = at(&text, "[x", 1);
+        let shown = render(&d, false);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(shown.contains("v.toml:50002:"), "{shown}");
+        // The line is still read as a secret entry, its string masked.
+        assert!(shown.contains("token = \"«token»\" [x"), "{shown}");
+    }
+
+    /// Found by the fuzzer (`tests/fuzz`, its slowest input): masking a secret entry's line
+    /// of many strings was quadratic in the line's length (20 KB took two seconds).
+    #[test]
+    fn a_long_secret_line_is_masked_at_once() {
+        let text = format!("token = {} [x\n", "\"use = ".repeat(20_000));
+        let started = std::time::Instant::now();
+        let shown = render(&at(&text, "[x", 1), false);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        // The renderer elides the line's start; what it shows is masked.
+        assert!(shown.contains("\"«token»\"use = \"«token»\""), "{shown}");
+        assert!(!shown.contains("\"use = \"use"), "{shown}");
+        let env = at("v = { env = \"HOME\", secret = true } [x\n", "[x", 1);
+        assert!(render(&env, false).contains("env = \"HOME\""));
+    }
+
     #[test]
     fn the_frame_is_rustcs() {
         let d = at("name = \"x\"\nurl = \"<<nope>>\"\n", "nope", 4).with_help("did you mean `n`?");

@@ -40,6 +40,10 @@ pub struct Modifiers {
     pub jwt: Option<String>,
 }
 
+/// `serde_json`'s recursion limit: a body nested deeper is refused (not read into memory, and
+/// never a stack overflow), and the step fails saying so.
+pub const MAX_JSON_NESTING: usize = 128;
+
 impl<'a> Received<'a> {
     pub fn new(response: &'a Response, request_url: &'a Url, http: &'a Http) -> Received<'a> {
         Received {
@@ -71,6 +75,11 @@ impl<'a> Received<'a> {
             return format!("the response body is empty{content_type}, not JSON");
         }
         let at = byte_offset(body, e.line(), e.column());
+        if e.to_string().starts_with("recursion limit exceeded") {
+            return format!(
+                "the response body is JSON nested deeper than {MAX_JSON_NESTING} levels (at byte {at}){content_type}, which steprun does not read"
+            );
+        }
         if e.is_eof() {
             return format!(
                 "the response body is JSON truncated at byte {}{content_type}: it ends in the middle of a value: {}",

@@ -22,6 +22,12 @@ pub enum HttpError {
         expected: String,
         after: Duration,
     },
+    /// The body grew past what steprun reads; it stopped reading there.
+    #[error(
+        "the response body is larger than {} MiB (status {status}): steprun stops reading there",
+        limit / (1024 * 1024)
+    )]
+    BodyTooLarge { status: u16, limit: usize },
     /// No connection was made (refused, unknown host, TLS refused, --connect-timeout): nothing
     /// was sent.
     #[error("cannot connect to {url}: {reason}")]
@@ -64,6 +70,7 @@ impl HttpError {
             HttpError::AfterThrottling { last, .. } => last.kind(),
             HttpError::TooManyRedirects(_) => "too_many_redirects",
             HttpError::BadLocation(_) => "bad_redirect_location",
+            HttpError::BodyTooLarge { .. } => "body_too_large",
             HttpError::Other(_) => "_OTHER",
         }
     }

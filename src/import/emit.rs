@@ -90,9 +90,22 @@ fn comments(out: &mut String, lines: &[String]) {
         if l.is_empty() {
             out.push_str("#\n");
         } else {
-            let _ = writeln!(out, "# {}", l.replace(['\r', '\n'], " "));
+            let _ = writeln!(out, "# {}", comment_text(l));
         }
     }
+}
+
+/// A line as a TOML comment may hold it: control characters (a script's stray NUL, a line
+/// break) become `\u{…}`, so the file still parses and the comment still shows them.
+fn comment_text(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\r' | '\n' => " ".to_owned(),
+            '\t' => c.to_string(),
+            c if c.is_ascii_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn table(out: &mut String, header: &str, t: &Table) {
@@ -194,6 +207,24 @@ mod tests {
         assert_eq!(key("$.status"), "\"$.status\"");
         assert_eq!(key("a b"), "\"a b\"");
         assert_eq!(key(""), "\"\"");
+    }
+
+    /// Found by the fuzzer (`tests/fuzz`): a NUL or DEL in a Postman script, kept as a
+    /// comment, made a file TOML refuses.
+    #[test]
+    fn comments_with_control_characters_parse_back() {
+        let w = Workflow {
+            name: "n".into(),
+            comments: vec!["if (jsonData\0.id\u{7f}) {\u{8}\ttab\r\nnext".into()],
+            ..Workflow::default()
+        };
+        let text = write(&w);
+        assert!(
+            text.contains("# if (jsonData\\u{0}.id\\u{7f}) {\\u{8}\ttab  next\n"),
+            "{text}"
+        );
+        let parsed: Table = text.parse().expect(&text);
+        assert_eq!(parsed["name"].as_str(), Some("n"));
     }
 
     #[test]

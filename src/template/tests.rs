@@ -308,3 +308,20 @@ fn indents_are_bounded_so_a_typo_cannot_exhaust_memory() {
         assert!(err.to_string().contains("limited to 64"), "{huge}: {err}");
     }
 }
+
+/// Found by the fuzzer (`tests/fuzz`): `tojson` applied to its own output doubles the text each
+/// time; without fuel a chain of fifty never finished. Now it stops at the fuel with its reason,
+/// and an ordinary render still fits.
+#[test]
+fn a_render_that_grows_without_bound_runs_out_of_fuel() {
+    let t = templates();
+    let chain = format!("<< run_id{} >>", "| tojson".repeat(50));
+    let err = t.render_string(&chain, &VarStore::new()).unwrap_err();
+    assert_eq!(err.message, OUT_OF_FUEL);
+    let err = t
+        .render_string("<< 'x' * 10000000000 >>", &VarStore::new())
+        .unwrap_err();
+    assert_eq!(err.message, OUT_OF_FUEL);
+    let big = store(&[("big", json!("y".repeat(1 << 20)))]);
+    assert_eq!(t.render_string("<< big >>", &big).unwrap().len(), 1 << 20);
+}

@@ -56,6 +56,12 @@ impl Loader {
         Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
     }
 
+    /// Loads a workflow from `text` as if read from `path` (the fuzz targets' entry; its `use`
+    /// paths are read from the file system).
+    pub fn load_text(&mut self, path: &Path, text: String) -> Result<Arc<Workflow>, Diagnostic> {
+        Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
+    }
+
     fn load_inner(
         &mut self,
         path: &Path,
@@ -388,7 +394,7 @@ fn parse_text<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_owned();
-        let message = lowercase_first(&message);
+        let message = nesting_message(&message).unwrap_or_else(|| lowercase_first(&message));
         let help = unknown_key_suggestion(&message);
         let d = match e.span() {
             Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
@@ -398,6 +404,19 @@ fn parse_text<T: serde::de::DeserializeOwned>(
             Some(help) => d.with_help(help),
             None => d,
         }
+    })
+}
+
+/// How deep the TOML reader nests arrays, inline tables and dotted keys (the toml crate's
+/// limit, which keeps a hostile file from exhausting the stack).
+pub const MAX_TOML_NESTING: u32 = 80;
+
+/// The toml crate's words for its nesting limit, said with the limit.
+fn nesting_message(message: &str) -> Option<String> {
+    (message.starts_with("cannot recurse further") || message == "recursion limit").then(|| {
+        format!(
+            "nested too deep: arrays, inline tables and dotted keys may nest at most {MAX_TOML_NESTING} levels"
+        )
     })
 }
 
@@ -420,11 +439,6 @@ fn lowercase_first(s: &str) -> String {
 /// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
 /// tenant has (README, Running against a real tenant).
 pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
-    /// The `[tenant]` table alone, read with the spans of its names.
-    #[derive(serde::Deserialize)]
-    struct TenantOnly {
-        tenant: Option<RawTenant>,
-    }
     let bytes = read_input(path).map_err(|e| {
         Diagnostic::new(format!(
             "cannot read vars file {}: {}",
@@ -432,7 +446,19 @@ pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>
             crate::io_reason::Reason(&e)
         ))
     })?;
-    let text = utf8(path, bytes)?;
+    vars_from_text(path, utf8(path, bytes)?)
+}
+
+/// A vars file's entries and `[tenant]` from its text (see `load_vars_and_tenant`).
+pub fn vars_from_text(
+    path: &Path,
+    text: String,
+) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
+    /// The `[tenant]` table alone, read with the spans of its names.
+    #[derive(serde::Deserialize)]
+    struct TenantOnly {
+        tenant: Option<RawTenant>,
+    }
     let source = Arc::new(Source::new(path, text));
     let mut table: Spanned<toml::Table> = parse_toml(&source)?;
     let cx = Cx::new(Arc::clone(&source));

@@ -18,6 +18,7 @@ mod expect_vars;
 mod failure_output;
 mod faults;
 mod flags;
+mod hostile;
 mod html_report;
 mod import;
 mod import_pingone;

@@ -1,0 +1,6 @@
+//! libFuzzer target: `steprun::fuzzing::load_workflow` must answer every input without a panic.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = steprun::fuzzing::load_workflow(data);
+});
