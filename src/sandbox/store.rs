@@ -213,6 +213,34 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_document_keeps_its_place_and_removal_keeps_the_order() {
+        let mut store = Store::default();
+        for id in ["a", "b", "c", "d"] {
+            store.put("env", "activities", json!({"id": id}));
+        }
+        store.put("env", "activities", json!({"id": "b", "v": 2}));
+        store.remove("env", "activities", "a");
+        store.remove("env", "activities", "c");
+        store.put("env", "activities", json!({"id": "a"}));
+        let ids: Vec<_> = store
+            .list("env", "activities")
+            .map(|d| d["id"].clone())
+            .collect();
+        assert_eq!(ids, vec![json!("b"), json!("d"), json!("a")]);
+        let all = store.collection("env", "activities").unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.get("b").unwrap()["v"], 2);
+        assert!(store.remove("env", "activities", "c").is_none());
+        store.put("env-2", "users", json!({"id": "x"}));
+        store.put("env/general", "contents", json!({"id": "y"}));
+        store.drop_tree("env");
+        assert!(
+            store.collection("env-2", "users").is_some(),
+            "not under env/"
+        );
+    }
+
+    #[test]
     fn dropping_a_member_keeps_the_groups_it_points_at() {
         let mut store = Store::default();
         store.put("env", "users", json!({"id": "u"}));
