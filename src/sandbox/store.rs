@@ -4,14 +4,11 @@
 //! this one store, so an application created over `/v1` is the client the token endpoint sees.
 //! Documents are stored without `_links` (those are added when a response is built).
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use serde_json::Value;
-
-/// Key of a collection: the scope (an environment id, an organization id, or a parent
-/// resource id such as a user id for `devices`) and the collection name (`applications`,
-/// `users`, `devices`, ...).
-pub type CollectionKey = (String, &'static str);
 
 /// Collections whose documents take the id of the resource they point at (a membership's
 /// id is its group's, a consent's its agreement's, a user's application role assignment's
@@ -28,87 +25,120 @@ pub fn owns_scope(collection: &str) -> bool {
     !REFERENCE_COLLECTIONS.contains(&collection)
 }
 
-/// An insertion-ordered collection of documents keyed by `id`.
+/// An insertion-ordered collection of documents keyed by `id`. Every operation costs at most
+/// a logarithm of the collection's size (a removal does not shift a list), so a collection
+/// that only grows (an environment's activities) does not slow the requests that touch it.
 #[derive(Debug, Default)]
 pub struct Collection {
-    order: Vec<String>,
-    docs: HashMap<String, Value>,
+    /// Ids by insertion sequence number: the order documents are listed in.
+    order: BTreeMap<u64, String>,
+    /// Documents by id, each with its sequence number in `order`.
+    docs: HashMap<String, (u64, Value)>,
+    /// The sequence number the next new document gets.
+    next: u64,
 }
 
 impl Collection {
     pub fn get(&self, id: &str) -> Option<&Value> {
-        self.docs.get(id)
+        self.docs.get(id).map(|(_, doc)| doc)
     }
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.docs.get_mut(id)
+        self.docs.get_mut(id).map(|(_, doc)| doc)
     }
-    /// Inserts or replaces the document; its `id` field must be set.
+    /// Inserts or replaces the document (a replaced one keeps its place); its `id` field must
+    /// be set.
     pub fn put(&mut self, doc: Value) -> &Value {
         let id = doc
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        if !self.docs.contains_key(&id) {
-            self.order.push(id.clone());
-        }
-        self.docs.insert(id.clone(), doc);
-        &self.docs[&id]
+        let slot = match self.docs.entry(id) {
+            Entry::Occupied(entry) => {
+                let slot = entry.into_mut();
+                slot.1 = doc;
+                slot
+            }
+            Entry::Vacant(entry) => {
+                let seq = self.next;
+                self.next += 1;
+                self.order.insert(seq, entry.key().clone());
+                entry.insert((seq, doc))
+            }
+        };
+        &slot.1
     }
     pub fn remove(&mut self, id: &str) -> Option<Value> {
-        let doc = self.docs.remove(id)?;
-        self.order.retain(|x| x != id);
+        let (seq, doc) = self.docs.remove(id)?;
+        self.order.remove(&seq);
         Some(doc)
     }
     /// Documents in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = &Value> {
-        self.order.iter().filter_map(|id| self.docs.get(id))
+        self.order.values().filter_map(|id| self.get(id))
+    }
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+    /// Ids in insertion order.
+    fn ids(&self) -> impl Iterator<Item = &String> {
+        self.order.values()
     }
 }
 
-/// Every resource the sandbox holds.
+/// Every resource the sandbox holds: collections by scope, then by name. Scopes are kept in
+/// order so that dropping one finds the scopes under it (`"{scope}/…"`) by a range instead of
+/// a walk over every collection, and a lookup needs no key built.
 #[derive(Debug, Default)]
 pub struct Store {
-    collections: HashMap<CollectionKey, Collection>,
+    scopes: BTreeMap<String, HashMap<&'static str, Collection>>,
 }
 
 impl Store {
     pub fn collection(&self, scope: &str, name: &'static str) -> Option<&Collection> {
-        self.collections.get(&(scope.to_owned(), name))
+        self.scopes.get(scope)?.get(name)
     }
     pub fn collection_mut(&mut self, scope: &str, name: &'static str) -> &mut Collection {
-        self.collections
-            .entry((scope.to_owned(), name))
+        self.scopes
+            .entry(scope.to_owned())
+            .or_default()
+            .entry(name)
             .or_default()
     }
     pub fn get(&self, scope: &str, name: &'static str, id: &str) -> Option<&Value> {
         self.collection(scope, name)?.get(id)
     }
     pub fn get_mut(&mut self, scope: &str, name: &'static str, id: &str) -> Option<&mut Value> {
-        self.collections
-            .get_mut(&(scope.to_owned(), name))?
-            .get_mut(id)
+        self.scopes.get_mut(scope)?.get_mut(name)?.get_mut(id)
     }
     pub fn put(&mut self, scope: &str, name: &'static str, doc: Value) -> &Value {
         self.collection_mut(scope, name).put(doc)
     }
     pub fn remove(&mut self, scope: &str, name: &'static str, id: &str) -> Option<Value> {
-        self.collections
-            .get_mut(&(scope.to_owned(), name))?
-            .remove(id)
+        self.scopes.get_mut(scope)?.get_mut(name)?.remove(id)
     }
     /// Removes a scope and, recursively, every scope named after a document in it or
     /// prefixed with `"{scope}/"` (deleting an environment takes its users' devices too).
     pub fn drop_tree(&mut self, scope: &str) {
         let ids: Vec<String> = self
-            .collections
-            .iter()
-            .filter(|((s, name), _)| s == scope && owns_scope(name))
-            .flat_map(|(_, c)| c.order.clone())
+            .scopes
+            .remove(scope)
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| owns_scope(name))
+            .flat_map(|(_, c)| c.ids().cloned().collect::<Vec<_>>())
             .collect();
         let prefix = format!("{scope}/");
-        self.collections
-            .retain(|(s, _), _| s != scope && !s.starts_with(&prefix));
+        let nested: Vec<String> = self
+            .scopes
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .map(|(s, _)| s)
+            .take_while(|s| s.starts_with(&prefix))
+            .cloned()
+            .collect();
+        for s in nested {
+            self.scopes.remove(&s);
+        }
         for id in ids {
             self.drop_tree(&id);
         }
@@ -173,6 +203,34 @@ mod tests {
         store.drop_tree("env");
         assert!(store.collection("b", "devices").is_none());
         assert!(store.collection("env/general", "contents").is_none());
+    }
+
+    #[test]
+    fn a_replaced_document_keeps_its_place_and_removal_keeps_the_order() {
+        let mut store = Store::default();
+        for id in ["a", "b", "c", "d"] {
+            store.put("env", "activities", json!({"id": id}));
+        }
+        store.put("env", "activities", json!({"id": "b", "v": 2}));
+        store.remove("env", "activities", "a");
+        store.remove("env", "activities", "c");
+        store.put("env", "activities", json!({"id": "a"}));
+        let ids: Vec<_> = store
+            .list("env", "activities")
+            .map(|d| d["id"].clone())
+            .collect();
+        assert_eq!(ids, vec![json!("b"), json!("d"), json!("a")]);
+        let all = store.collection("env", "activities").unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.get("b").unwrap()["v"], 2);
+        assert!(store.remove("env", "activities", "c").is_none());
+        store.put("env-2", "users", json!({"id": "x"}));
+        store.put("env/general", "contents", json!({"id": "y"}));
+        store.drop_tree("env");
+        assert!(
+            store.collection("env-2", "users").is_some(),
+            "not under env/"
+        );
     }
 
     #[test]
