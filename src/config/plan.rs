@@ -373,5 +373,4 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

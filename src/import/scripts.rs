@@ -413,5 +413,4 @@ fn call_assertion(mut segments: Vec<js::Segment>, call: &str, arg: Value) -> Opt
 }
 
 #[cfg(test)]
-#[path = "scripts_tests.rs"]
 mod tests;

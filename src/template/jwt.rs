@@ -128,5 +128,4 @@ fn read_key_file(path: &str) -> Result<String, Error> {
 }
 
 #[cfg(test)]
-#[path = "jwt_tests.rs"]
 mod tests;
