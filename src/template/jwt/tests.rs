@@ -9,10 +9,10 @@ use serde_json::{Value as Json, json};
 use crate::template::{Templates, scope};
 use crate::vars::VarStore;
 
-const RSA_PEM: &str = include_str!("../../tests/keys/rsa.pem");
-const RSA_PUB: &str = include_str!("../../tests/keys/rsa.pub");
-const EC_PEM: &str = include_str!("../../tests/keys/ec.pem");
-const EC_PUB: &str = include_str!("../../tests/keys/ec.pub");
+const RSA_PEM: &str = include_str!("../../../tests/keys/rsa.pem");
+const RSA_PUB: &str = include_str!("../../../tests/keys/rsa.pub");
+const EC_PEM: &str = include_str!("../../../tests/keys/ec.pem");
+const EC_PUB: &str = include_str!("../../../tests/keys/ec.pub");
 
 fn vars() -> VarStore {
     let mut vars = VarStore::new();
