@@ -186,13 +186,14 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
 /// A step's name padded to `width` columns, or cut to them when `width` is below the
 /// default column (on a narrow console; on a wide one a long name is kept whole).
 fn name_column(name: &str, width: usize) -> String {
-    let name = if width < NAME_WIDTH {
+    let mut name = if width < NAME_WIDTH {
         end_ellipsis(name, width)
     } else {
         name.to_owned()
     };
     let pad = width.saturating_sub(columns(&name));
-    format!("{name}{}", " ".repeat(pad))
+    name.extend(std::iter::repeat_n(' ', pad));
+    name
 }
 
 /// The message, every failed expectation, and the start of the response body.
