@@ -173,10 +173,13 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     line.push_str(&tail);
     if !report.extracted.is_empty() {
         let names = format!("  → {}", report.extracted.join(", "));
-        // Measured without the tail, as if it were a typical one (see `tail_width`).
-        let used = columns(&line) - columns(&tail) + tail_width;
         match layout.width {
-            Some(w) => line.push_str(&end_ellipsis(&names, w.saturating_sub(used))),
+            Some(w) => {
+                // Measured without the tail, as if it were a typical one (see `tail_width`).
+                let used = columns(&line) - columns(&tail) + tail_width;
+                line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
+            }
+            // Nothing is cut on an unlimited console, so nothing needs measuring.
             None => line.push_str(&names),
         }
     }
