@@ -19,7 +19,18 @@ fn parser(text: &str) -> Parser<'_> {
 /// The width of text on a terminal, in columns: wide characters count two, ANSI colour codes
 /// none.
 pub fn display_width(text: &str) -> usize {
+    // Printable ASCII (most of what a console line holds) is one column a byte; only other
+    // text needs the per-character width tables and the escape-sequence scan.
+    if is_printable_ascii(text) {
+        return text.len();
+    }
     textwrap::core::display_width(text)
+}
+
+/// Whether `text` is printable ASCII only (no escape sequence, no control character): text
+/// whose width on a terminal is its length.
+pub fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 #[cfg(test)]

@@ -237,9 +237,9 @@ fn extract_one(
         t.as_ref().map(|t| renderer.text("extract", t)).transpose()
     };
     let source = match &ex.source {
-        ExtractSource::JsonPath(p) => Source::JsonPath(text(&Some(p.clone()))?.unwrap_or_default()),
-        ExtractSource::Header(h) => Source::Header(text(&Some(h.clone()))?.unwrap_or_default()),
-        ExtractSource::Cookie(c) => Source::Cookie(text(&Some(c.clone()))?.unwrap_or_default()),
+        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text("extract", p)?),
+        ExtractSource::Header(h) => Source::Header(renderer.text("extract", h)?),
+        ExtractSource::Cookie(c) => Source::Cookie(renderer.text("extract", c)?),
         ExtractSource::Status => Source::Status,
         ExtractSource::Body => Source::Body,
         ExtractSource::Url => Source::Url,

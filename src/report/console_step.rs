@@ -173,10 +173,13 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     line.push_str(&tail);
     if !report.extracted.is_empty() {
         let names = format!("  → {}", report.extracted.join(", "));
-        // Measured without the tail, as if it were a typical one (see `tail_width`).
-        let used = columns(&line) - columns(&tail) + tail_width;
         match layout.width {
-            Some(w) => line.push_str(&end_ellipsis(&names, w.saturating_sub(used))),
+            Some(w) => {
+                // Measured without the tail, as if it were a typical one (see `tail_width`).
+                let used = columns(&line) - columns(&tail) + tail_width;
+                line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
+            }
+            // Nothing is cut on an unlimited console, so nothing needs measuring.
             None => line.push_str(&names),
         }
     }
@@ -186,13 +189,14 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
 /// A step's name padded to `width` columns, or cut to them when `width` is below the
 /// default column (on a narrow console; on a wide one a long name is kept whole).
 fn name_column(name: &str, width: usize) -> String {
-    let name = if width < NAME_WIDTH {
+    let mut name = if width < NAME_WIDTH {
         end_ellipsis(name, width)
     } else {
         name.to_owned()
     };
     let pad = width.saturating_sub(columns(&name));
-    format!("{name}{}", " ".repeat(pad))
+    name.extend(std::iter::repeat_n(' ', pad));
+    name
 }
 
 /// The message, every failed expectation, and the start of the response body.

@@ -91,6 +91,9 @@ fn is_id(segment: &str) -> bool {
 
 /// Columns `text` takes on a terminal.
 fn width(text: &str) -> usize {
+    if crate::markdown::is_printable_ascii(text) {
+        return text.len();
+    }
     console::measure_text_width(text)
 }
 
@@ -124,6 +127,10 @@ fn request_target(url: &str) -> &str {
 
 /// `text` cut to `max` columns (display width, never inside a character), `…` marking the cut.
 pub fn end_ellipsis(text: &str, max: usize) -> String {
+    // What fits is kept as it is; measuring printable ASCII needs no width tables.
+    if text.len() <= max && crate::markdown::is_printable_ascii(text) {
+        return text.to_owned();
+    }
     console::truncate_str(text, max, "…").into_owned()
 }
 
