@@ -3,7 +3,6 @@
 //! may have processed it), and for a TLS failure the flag that would help (`--cacert` for an
 //! unknown issuer, `--cert` when the server wants a client certificate).
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -28,7 +27,7 @@ pub(super) fn classify(
             _ => HttpError::Timeout(timeout),
         };
     }
-    let mut reason = innermost(e);
+    let mut reason = super::network::innermost(e);
     if let Some(hint) = tls_error(e).and_then(hint) {
         reason = format!("{reason} ({hint})");
     }
@@ -53,7 +52,7 @@ pub(super) fn classify(
 /// was coming.
 pub(super) fn in_body(e: &reqwest::Error, url: &Url, status: u16, received: usize) -> HttpError {
     let origin = url.origin().ascii_serialization();
-    let reason = innermost(e);
+    let reason = super::network::innermost(e);
     match dropped(e) {
         Some(how) => HttpError::Dropped {
             url: origin,
@@ -91,16 +90,6 @@ fn dropped(e: &reqwest::Error) -> Option<&'static str> {
         next = err.source();
     }
     None
-}
-
-fn innermost(e: &reqwest::Error) -> String {
-    let mut reason = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        reason = s.to_string();
-        source = s.source();
-    }
-    reason
 }
 
 /// The rustls error behind a failed send, if TLS failed. It comes up inside `io::Error`s

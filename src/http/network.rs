@@ -147,7 +147,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The most specific reason in an error's chain (reqwest's own text is `builder error`).
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     let mut reason = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
