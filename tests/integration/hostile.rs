@@ -32,21 +32,7 @@ fn hostile_server() -> String {
                 ([(header::CONTENT_TYPE, "application/json")], body)
             }),
         );
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            axum::serve(listener, app).await.expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("server address"))
+    format!("http://{}", crate::server::serve(app))
 }
 
 /// Runs `w.toml` holding one GET of `base` + `path` with `extra` keys.

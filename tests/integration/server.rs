@@ -142,7 +142,6 @@ async fn saml_redirect() -> Response {
         .into_response()
 }
 
-/// The SHA-256 of `bytes` in lowercase hex.
 /// Serves `app` on a loopback port of its own, on a thread of its own, for the rest of the
 /// test binary's life; returns once it listens.
 pub fn serve(app: axum::Router) -> std::net::SocketAddr {
@@ -164,6 +163,7 @@ pub fn serve(app: axum::Router) -> std::net::SocketAddr {
     rx.recv().expect("server address")
 }
 
+/// The SHA-256 of `bytes` in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     use std::fmt::Write as _;
