@@ -36,6 +36,9 @@ pub struct VarConfig {
     pub sandbox_faults: Option<crate::sandbox::FaultSpec>,
     /// What the last vars file with a `[tenant]` table says the tenant has.
     pub tenant: Option<Tenant>,
+    /// The last `--vars` file's stem (`tenants/acme-prod.toml` → `acme-prod`): the tenant a run
+    /// without `--matrix` is about, as the spans name it.
+    pub tenant_label: Option<String>,
 }
 
 impl VarConfig {
@@ -61,11 +64,17 @@ impl VarConfig {
             let (name, text) = parse_assignment(assignment)?;
             layers.cli.push(held(name, text));
         }
+        let tenant_label = args
+            .vars
+            .last()
+            .and_then(|f| f.file_stem())
+            .map(|s| s.to_string_lossy().into_owned());
         Ok(VarConfig {
             layers,
             sandbox: args.sandbox,
             sandbox_faults: None,
             tenant,
+            tenant_label,
         })
     }
 

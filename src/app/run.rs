@@ -88,7 +88,12 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
     }
     let span = crate::telemetry::spans::run(
         if teach.is_some() { "teach" } else { "run" },
-        plan.vars.sandbox.then_some("sandbox"),
+        // The sandbox, or the tenant a vars file names; `--matrix` entries name their own.
+        if plan.vars.sandbox {
+            Some("sandbox")
+        } else {
+            plan.vars.tenant_label.as_deref()
+        },
     );
     let result = execute(plan, entries, templates, teach)
         .instrument(span.clone())

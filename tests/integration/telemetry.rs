@@ -227,6 +227,32 @@ fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     assert_eq!(tenants, ["eu", "us"]);
 }
 
+/// Without `--matrix`, the run is about the tenant its (last) vars file names.
+#[test]
+fn a_run_names_its_tenant_after_its_vars_file() {
+    let s = TestServer::start();
+    let collector = Collector::start();
+    let case = Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
+            ),
+        )
+        .file("tenants/acme-prod.toml", "region = \"eu\"\n");
+    exporting(case, &collector.endpoint)
+        .args(["run", "w.toml", "--vars", "tenants/acme-prod.toml"])
+        .run()
+        .code(0);
+    let spans = collector.spans();
+    let run = spans
+        .iter()
+        .find(|s| s.attr("steprun.command") == Some("run"))
+        .expect("a run span");
+    assert_eq!(run.attr("steprun.tenant"), Some("acme-prod"));
+}
+
 /// Like `secrets::secrets_are_redacted_in_console_reports_saved_vars_and_spans`, with
 /// an extracted token too: no form of either is in any span.
 #[test]
