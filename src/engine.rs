@@ -26,7 +26,7 @@ use step::StepSpec;
 
 use crate::engine::render::UrlCache;
 use crate::event::{
-    Event, Outcome, Reporter, RunSummary, SkipReason, StepCounts, StepFailure, StepKind,
+    Counts, Event, Outcome, Reporter, RunSummary, SkipReason, StepCounts, StepFailure, StepKind,
     StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
 };
 use crate::http::{Clients, Http};
@@ -131,12 +131,7 @@ pub struct RunEntry {
 /// What a run left behind.
 #[derive(Debug, Default)]
 pub struct RunResult {
-    pub workflows: usize,
-    pub workflows_failed: usize,
-    pub steps_passed: usize,
-    pub steps_failed: usize,
-    pub steps_skipped: usize,
-    pub cleanups_failed: usize,
+    pub counts: Counts,
     /// The variables at the end of the run (for `--save-vars`).
     pub vars: VarStore,
     /// The last workflow's redactor, derived forms included (for `--save-vars`).
@@ -218,9 +213,9 @@ impl Engine {
             spans::outcome(&span, summary.outcome);
             last_vars = vars;
             last_redactor = redactor;
-            result.workflows += 1;
+            result.counts.workflows += 1;
             if summary.outcome == Outcome::Failed {
-                result.workflows_failed += 1;
+                result.counts.workflows_failed += 1;
                 if self.options.fail_fast {
                     self.cancel.stop();
                 }
@@ -372,10 +367,10 @@ impl Engine {
         started: Instant,
         totals: &mut RunResult,
     ) -> WorkflowSummary {
-        totals.steps_passed += counts.passed;
-        totals.steps_failed += counts.failed;
-        totals.steps_skipped += counts.skipped;
-        totals.cleanups_failed += counts.cleanups_failed;
+        totals.counts.steps_passed += counts.passed;
+        totals.counts.steps_failed += counts.failed;
+        totals.counts.steps_skipped += counts.skipped;
+        totals.counts.cleanups_failed += counts.cleanups_failed;
         let summary = WorkflowSummary {
             id: id.clone(),
             name: workflow.name.clone(),
@@ -416,12 +411,10 @@ impl Engine {
     /// Emits the run's summary and finishes the reporters.
     pub fn summarize(&self, results: &[RunResult], started: Instant) -> RunSummary {
         let summary = RunSummary {
-            workflows: results.iter().map(|r| r.workflows).sum(),
-            workflows_failed: results.iter().map(|r| r.workflows_failed).sum(),
-            steps_passed: results.iter().map(|r| r.steps_passed).sum(),
-            steps_failed: results.iter().map(|r| r.steps_failed).sum(),
-            steps_skipped: results.iter().map(|r| r.steps_skipped).sum(),
-            cleanups_failed: results.iter().map(|r| r.cleanups_failed).sum(),
+            counts: results.iter().fold(Counts::default(), |mut sum, r| {
+                sum.add(&r.counts);
+                sum
+            }),
             interrupted: self.cancel.is_interrupted(),
             duration: started.elapsed(),
         };

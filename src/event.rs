@@ -182,14 +182,34 @@ pub struct WorkflowSummary {
     pub duration: Duration,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RunSummary {
+/// How many workflows and steps passed and failed: the totals of a run, of a matrix entry, of a
+/// shard's report. Flattened into each, so the JSON report keeps its shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Counts {
     pub workflows: usize,
     pub workflows_failed: usize,
     pub steps_passed: usize,
     pub steps_failed: usize,
     pub steps_skipped: usize,
     pub cleanups_failed: usize,
+}
+
+impl Counts {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Counts) {
+        self.workflows += other.workflows;
+        self.workflows_failed += other.workflows_failed;
+        self.steps_passed += other.steps_passed;
+        self.steps_failed += other.steps_failed;
+        self.steps_skipped += other.steps_skipped;
+        self.cleanups_failed += other.cleanups_failed;
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    #[serde(flatten)]
+    pub counts: Counts,
     pub interrupted: bool,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,

@@ -42,13 +42,13 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
     say_err!(
         "merged {}{tenants}: {} workflows, {} failed · steps: {} passed, {} failed, {} skipped{}{}",
         crate::report::excerpt::plural(merged.shards, "report", "reports"),
-        s.workflows,
-        s.workflows_failed,
-        s.steps_passed,
-        s.steps_failed,
-        s.steps_skipped,
-        if s.cleanups_failed > 0 {
-            format!(" · {} cleanups failed", s.cleanups_failed)
+        s.counts.workflows,
+        s.counts.workflows_failed,
+        s.counts.steps_passed,
+        s.counts.steps_failed,
+        s.counts.steps_skipped,
+        if s.counts.cleanups_failed > 0 {
+            format!(" · {} cleanups failed", s.counts.cleanups_failed)
         } else {
             String::new()
         },
@@ -59,7 +59,9 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         },
     );
     Ok(
-        if s.steps_failed + s.cleanups_failed + s.workflows_failed > 0 || s.interrupted {
+        if s.counts.steps_failed + s.counts.cleanups_failed + s.counts.workflows_failed > 0
+            || s.interrupted
+        {
             RunOutcome::Failed
         } else {
             RunOutcome::Passed

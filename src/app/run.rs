@@ -267,7 +267,11 @@ async fn execute(
     }
     Ok(if summary.interrupted {
         RunOutcome::Interrupted
-    } else if summary.steps_failed + summary.cleanups_failed + summary.workflows_failed > 0 {
+    } else if summary.counts.steps_failed
+        + summary.counts.cleanups_failed
+        + summary.counts.workflows_failed
+        > 0
+    {
         RunOutcome::Failed
     } else {
         RunOutcome::Passed
@@ -276,12 +280,7 @@ async fn execute(
 
 /// Adds a finished entry's counts to the run's.
 fn add_counts(totals: &mut RunResult, result: &RunResult) {
-    totals.workflows += result.workflows;
-    totals.workflows_failed += result.workflows_failed;
-    totals.steps_passed += result.steps_passed;
-    totals.steps_failed += result.steps_failed;
-    totals.steps_skipped += result.steps_skipped;
-    totals.cleanups_failed += result.cleanups_failed;
+    totals.counts.add(&result.counts);
 }
 
 /// The run's engine with templates whose `run_id` is `run_id`; the rest is shared.

@@ -286,24 +286,28 @@ fn workflow_line(
 /// keeps the outcome, the workflow counts and the duration:
 /// `✓ 53 workflows: 53 passed, 0 failed · 1.32 s` / `  steps: 728 passed, 0 failed, 0 skipped`.
 fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Vec<String> {
-    let failed =
-        summary.workflows_failed > 0 || summary.steps_failed > 0 || summary.cleanups_failed > 0;
+    let failed = summary.counts.workflows_failed > 0
+        || summary.counts.steps_failed > 0
+        || summary.counts.cleanups_failed > 0;
     let mut head = Vec::new();
     if summary.interrupted {
         head.push(paint.paint(Style::Skip, "interrupted").to_string());
     }
     head.push(format!(
         "{}: {} passed, {} failed",
-        plural(summary.workflows, "workflow", "workflows"),
-        summary.workflows.saturating_sub(summary.workflows_failed),
-        summary.workflows_failed
+        plural(summary.counts.workflows, "workflow", "workflows"),
+        summary
+            .counts
+            .workflows
+            .saturating_sub(summary.counts.workflows_failed),
+        summary.counts.workflows_failed
     ));
     let mut steps = vec![format!(
         "steps: {} passed, {} failed, {} skipped",
-        summary.steps_passed, summary.steps_failed, summary.steps_skipped
+        summary.counts.steps_passed, summary.counts.steps_failed, summary.counts.steps_skipped
     )];
-    if summary.cleanups_failed > 0 {
-        let cleanups = plural(summary.cleanups_failed, "cleanup", "cleanups");
+    if summary.counts.cleanups_failed > 0 {
+        let cleanups = plural(summary.counts.cleanups_failed, "cleanup", "cleanups");
         steps.push(
             paint
                 .paint(Style::Fail, format!("{cleanups} failed"))

@@ -135,12 +135,14 @@ pub fn run() -> Vec<Event> {
     events.extend(login_workflow());
     events.extend(smoke_workflow());
     events.push(Event::RunFinished(RunSummary {
-        workflows: 2,
-        workflows_failed: 2,
-        steps_passed: 3,
-        steps_failed: 2,
-        steps_skipped: 1,
-        cleanups_failed: 1,
+        counts: crate::event::Counts {
+            workflows: 2,
+            workflows_failed: 2,
+            steps_passed: 3,
+            steps_failed: 2,
+            steps_skipped: 1,
+            cleanups_failed: 1,
+        },
         interrupted: false,
         duration: Duration::from_millis(1520),
     }));

@@ -134,15 +134,17 @@ impl HtmlReporter {
     fn derived_summary(&self) -> RunSummary {
         let rows = self.rows.values();
         RunSummary {
-            workflows: self.rows.len(),
-            workflows_failed: rows
-                .clone()
-                .filter(|r| r.outcome == Some(Outcome::Failed))
-                .count(),
-            steps_passed: rows.clone().map(|r| r.steps.passed).sum(),
-            steps_failed: rows.clone().map(|r| r.steps.failed).sum(),
-            steps_skipped: rows.clone().map(|r| r.steps.skipped).sum(),
-            cleanups_failed: rows.map(|r| r.steps.cleanups_failed).sum(),
+            counts: crate::event::Counts {
+                workflows: self.rows.len(),
+                workflows_failed: rows
+                    .clone()
+                    .filter(|r| r.outcome == Some(Outcome::Failed))
+                    .count(),
+                steps_passed: rows.clone().map(|r| r.steps.passed).sum(),
+                steps_failed: rows.clone().map(|r| r.steps.failed).sum(),
+                steps_skipped: rows.clone().map(|r| r.steps.skipped).sum(),
+                cleanups_failed: rows.map(|r| r.steps.cleanups_failed).sum(),
+            },
             interrupted: true,
             duration: std::time::Duration::ZERO,
         }

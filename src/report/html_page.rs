@@ -151,7 +151,8 @@ pub fn summary<'a>(
     run: &RunSummary,
     rows: impl Iterator<Item = (&'a WorkflowId, &'a WorkflowRow)>,
 ) {
-    let failed = run.workflows_failed + run.steps_failed + run.cleanups_failed > 0;
+    let failed =
+        run.counts.workflows_failed + run.counts.steps_failed + run.counts.cleanups_failed > 0;
     let verdict = match (run.interrupted, failed) {
         (true, _) => "interrupted",
         (false, true) => "failed",
@@ -163,13 +164,17 @@ pub fn summary<'a>(
         human_duration(run.duration)
     );
     let counts = [
-        (run.workflows, "workflows", ""),
-        (run.workflows - run.workflows_failed, "passed", "passed"),
-        (run.workflows_failed, "failed", "failed"),
-        (run.steps_passed, "steps passed", "passed"),
-        (run.steps_failed, "steps failed", "failed"),
-        (run.steps_skipped, "steps skipped", "skipped"),
-        (run.cleanups_failed, "cleanups failed", "failed"),
+        (run.counts.workflows, "workflows", ""),
+        (
+            run.counts.workflows - run.counts.workflows_failed,
+            "passed",
+            "passed",
+        ),
+        (run.counts.workflows_failed, "failed", "failed"),
+        (run.counts.steps_passed, "steps passed", "passed"),
+        (run.counts.steps_failed, "steps failed", "failed"),
+        (run.counts.steps_skipped, "steps skipped", "skipped"),
+        (run.counts.cleanups_failed, "cleanups failed", "failed"),
     ];
     for (n, label, class) in counts {
         let class = if n > 0 { class } else { "" };

@@ -295,13 +295,13 @@ impl JsonReporter {
 
     fn run_finished(&mut self, summary: &RunSummary) {
         self.summary = Some(JsonSummary {
-            workflows: summary.workflows,
-            workflows_passed: summary.workflows - summary.workflows_failed,
-            workflows_failed: summary.workflows_failed,
-            steps_passed: summary.steps_passed,
-            steps_failed: summary.steps_failed,
-            steps_skipped: summary.steps_skipped,
-            cleanups_failed: summary.cleanups_failed,
+            workflows: summary.counts.workflows,
+            workflows_passed: summary.counts.workflows - summary.counts.workflows_failed,
+            workflows_failed: summary.counts.workflows_failed,
+            steps_passed: summary.counts.steps_passed,
+            steps_failed: summary.counts.steps_failed,
+            steps_skipped: summary.counts.steps_skipped,
+            cleanups_failed: summary.counts.cleanups_failed,
             interrupted: summary.interrupted,
             duration_ms: millis(summary.duration),
             tenants: Vec::new(),

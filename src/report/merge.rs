@@ -184,23 +184,13 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
 /// by side), and was cut short if any shard was.
 fn summed(shards: &[Shard]) -> RunSummary {
     let mut summary = RunSummary {
-        workflows: 0,
-        workflows_failed: 0,
-        steps_passed: 0,
-        steps_failed: 0,
-        steps_skipped: 0,
-        cleanups_failed: 0,
+        counts: crate::event::Counts::default(),
         interrupted: false,
         duration: Duration::ZERO,
     };
     for shard in shards {
         let s = &shard.summary;
-        summary.workflows += s.workflows;
-        summary.workflows_failed += s.workflows_failed;
-        summary.steps_passed += s.steps_passed;
-        summary.steps_failed += s.steps_failed;
-        summary.steps_skipped += s.steps_skipped;
-        summary.cleanups_failed += s.cleanups_failed;
+        summary.counts.add(&s.counts);
         summary.interrupted |= s.interrupted;
         let took = Duration::try_from_secs_f64(s.duration_ms / 1000.0).unwrap_or_default();
         summary.duration = summary.duration.max(took);
@@ -230,7 +220,7 @@ mod tests {
         let merged = dir.path().join("merged.json");
         let spec: ReportSpec = format!("json={}", merged.display()).parse().unwrap();
         let result = merge(std::slice::from_ref(&shard), &[spec]).unwrap();
-        assert_eq!(result.summary.workflows, 2);
+        assert_eq!(result.summary.counts.workflows, 2);
         assert_eq!(result.tenants, 0);
         let read = |p: &std::path::Path| -> serde_json::Value {
             serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()

@@ -111,12 +111,8 @@ struct ShardHeader {
 /// A shard's own totals, as its run counted them.
 #[derive(Deserialize, Debug, Default, Clone, Copy, PartialEq)]
 pub struct ShardSummary {
-    pub workflows: usize,
-    pub workflows_failed: usize,
-    pub steps_passed: usize,
-    pub steps_failed: usize,
-    pub steps_skipped: usize,
-    pub cleanups_failed: usize,
+    #[serde(flatten)]
+    pub counts: crate::event::Counts,
     #[serde(default)]
     pub interrupted: bool,
     #[serde(default)]
@@ -213,12 +209,13 @@ impl Shard {
         };
         for workflow in &self.workflows {
             let counts = workflow.counts();
-            totals.workflows += 1;
-            totals.workflows_failed += usize::from(workflow.outcome == Some(Outcome::Failed));
-            totals.steps_passed += counts.passed;
-            totals.steps_failed += counts.failed;
-            totals.steps_skipped += counts.skipped;
-            totals.cleanups_failed += counts.cleanups_failed;
+            totals.counts.workflows += 1;
+            totals.counts.workflows_failed +=
+                usize::from(workflow.outcome == Some(Outcome::Failed));
+            totals.counts.steps_passed += counts.passed;
+            totals.counts.steps_failed += counts.failed;
+            totals.counts.steps_skipped += counts.skipped;
+            totals.counts.cleanups_failed += counts.cleanups_failed;
         }
         totals
     }
@@ -227,12 +224,12 @@ impl Shard {
 fn totals_text(s: &ShardSummary) -> String {
     format!(
         "{} workflows, {} failed; steps {} passed, {} failed, {} skipped; {} cleanups failed",
-        s.workflows,
-        s.workflows_failed,
-        s.steps_passed,
-        s.steps_failed,
-        s.steps_skipped,
-        s.cleanups_failed
+        s.counts.workflows,
+        s.counts.workflows_failed,
+        s.counts.steps_passed,
+        s.counts.steps_failed,
+        s.counts.steps_skipped,
+        s.counts.cleanups_failed
     )
 }
 

@@ -204,26 +204,26 @@ impl Explainer {
         let p = self.opts.paint;
         let mut lines = vec![String::new(), text::heading(p, "Summary", self.opts.width)];
         let mut counts = vec![
-            p.paint(Style::Pass, format!("{} passed", s.steps_passed))
+            p.paint(Style::Pass, format!("{} passed", s.counts.steps_passed))
                 .to_string(),
         ];
-        if s.steps_failed > 0 {
+        if s.counts.steps_failed > 0 {
             counts.push(
-                p.paint(Style::Fail, format!("{} failed", s.steps_failed))
+                p.paint(Style::Fail, format!("{} failed", s.counts.steps_failed))
                     .to_string(),
             );
         }
-        if s.steps_skipped > 0 {
+        if s.counts.steps_skipped > 0 {
             counts.push(
-                p.paint(Style::Skip, format!("{} skipped", s.steps_skipped))
+                p.paint(Style::Skip, format!("{} skipped", s.counts.steps_skipped))
                     .to_string(),
             );
         }
-        if s.cleanups_failed > 0 {
+        if s.counts.cleanups_failed > 0 {
             counts.push(
                 p.paint(
                     Style::Fail,
-                    format!("{} cleanups failed", s.cleanups_failed),
+                    format!("{} cleanups failed", s.counts.cleanups_failed),
                 )
                 .to_string(),
             );

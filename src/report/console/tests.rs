@@ -170,12 +170,14 @@ fn interrupted_run_releases_unfinished_workflows_and_says_so() {
     let events = fixtures::login_workflow();
     let mut events = events[..5].to_vec();
     events.push(Event::RunFinished(RunSummary {
-        workflows: 1,
-        workflows_failed: 0,
-        steps_passed: 2,
-        steps_failed: 0,
-        steps_skipped: 0,
-        cleanups_failed: 0,
+        counts: crate::event::Counts {
+            workflows: 1,
+            workflows_failed: 0,
+            steps_passed: 2,
+            steps_failed: 0,
+            steps_skipped: 0,
+            cleanups_failed: 0,
+        },
         interrupted: true,
         duration: Duration::from_millis(80),
     }));
