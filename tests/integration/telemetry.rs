@@ -30,6 +30,17 @@ fn exporting(case: Case, endpoint: &str) -> Case {
     case.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
 }
 
+/// A case holding `w.toml`: the workflow "Echo", one GET of the test server's `/echo`.
+fn echo_case(s: &TestServer) -> Case {
+    Case::new().file(
+        "w.toml",
+        &at(
+            s,
+            "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
+        ),
+    )
+}
+
 fn children<'a>(spans: &'a [Span], parent: &Span) -> Vec<&'a Span> {
     spans.iter().filter(|s| s.parent == parent.id).collect()
 }
@@ -203,14 +214,7 @@ fn teach_exports_its_run_as_a_teach_span() {
 fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     let s = TestServer::start();
     let collector = Collector::start();
-    let case = Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
-            ),
-        )
+    let case = echo_case(&s)
         .file("envs/eu.toml", "region = \"eu\"\n")
         .file("envs/us.toml", "region = \"us\"\n");
     exporting(case, &collector.endpoint)
@@ -232,15 +236,7 @@ fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
 fn a_run_names_its_tenant_after_its_vars_file() {
     let s = TestServer::start();
     let collector = Collector::start();
-    let case = Case::new()
-        .file(
-            "w.toml",
-            &at(
-                &s,
-                "name = \"Echo\"\n[[steps]]\nname = \"echo\"\nurl = \"BASE/echo\"\n",
-            ),
-        )
-        .file("tenants/acme-prod.toml", "region = \"eu\"\n");
+    let case = echo_case(&s).file("tenants/acme-prod.toml", "region = \"eu\"\n");
     exporting(case, &collector.endpoint)
         .args(["run", "w.toml", "--vars", "tenants/acme-prod.toml"])
         .run()
