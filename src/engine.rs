@@ -271,8 +271,12 @@ impl Engine {
                 Err(d) => {
                     // Not expected: the static check read this same text without error. It is a
                     // failed step all the same, under its own number.
-                    let mut report =
-                        blank_report(&id, i + 1, StepKind::Step, &format!("step {}", i + 1));
+                    let mut report = StepReport::new(
+                        id.clone(),
+                        i + 1,
+                        StepKind::Step,
+                        &format!("step {}", i + 1),
+                    );
                     report.outcome = Outcome::Failed;
                     report.reason = Some(StepFailure::Invalid(d.to_string()).into());
                     failed = true;
@@ -389,7 +393,7 @@ impl Engine {
     }
 
     fn skip_report(id: &WorkflowId, number: usize, step: &Step, after_failure: bool) -> StepReport {
-        let mut report = blank_report(id, number, StepKind::Step, &step.name);
+        let mut report = StepReport::new(id.clone(), number, StepKind::Step, &step.name);
         report.doc.clone_from(&step.doc);
         report.outcome = Outcome::Skipped;
         let reason = if after_failure {
@@ -402,7 +406,7 @@ impl Engine {
     }
 
     fn setup_failure(id: &WorkflowId, message: String) -> StepReport {
-        let mut report = blank_report(id, 0, StepKind::Step, "variables");
+        let mut report = StepReport::new(id.clone(), 0, StepKind::Step, "variables");
         report.outcome = Outcome::Failed;
         report.reason = Some(StepFailure::Variables(message).into());
         report
@@ -421,10 +425,6 @@ impl Engine {
         self.sink.emit(&Event::RunFinished(summary.clone()));
         summary
     }
-}
-
-fn blank_report(id: &WorkflowId, number: usize, kind: StepKind, name: &str) -> StepReport {
-    StepReport::new(id.clone(), number, kind, name)
 }
 
 fn step_spec(step: &Step, number: usize) -> StepSpec<'_> {
