@@ -412,13 +412,10 @@ impl Engine {
         report
     }
 
-    /// Emits the run's summary and finishes the reporters.
-    pub fn summarize(&self, results: &[RunResult], started: Instant) -> RunSummary {
+    /// Emits the run's summary (its units' counts, added up) and finishes the reporters.
+    pub fn summarize(&self, counts: Counts, started: Instant) -> RunSummary {
         let summary = RunSummary {
-            counts: results.iter().fold(Counts::default(), |mut sum, r| {
-                sum.add(&r.counts);
-                sum
-            }),
+            counts,
             interrupted: self.cancel.is_interrupted(),
             duration: started.elapsed(),
         };

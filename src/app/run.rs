@@ -12,11 +12,9 @@ use tracing::Instrument as _;
 use crate::cli::{RunArgs, TeachArgs};
 use crate::config::{PlanEntry, RunPlan};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{
-    AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
-};
+use crate::engine::{AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry};
 use crate::error::{AppError, RunOutcome};
-use crate::event::{Event, Reporter, RunInfo};
+use crate::event::{Counts, Event, Reporter, RunInfo};
 use crate::report::width::console_width;
 use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
 use crate::teach::TeachOptions;
@@ -244,9 +242,9 @@ async fn execute(
         })
         .buffer_unordered(plan.jobs.max(1))
         .fold(
-            (RunResult::default(), None::<(usize, save::SaveError)>),
+            (Counts::default(), None::<(usize, save::SaveError)>),
             |(mut totals, mut unsaved), (i, result, saved)| async move {
-                add_counts(&mut totals, &result);
+                totals.add(&result.counts);
                 // The first unit (in the run's order) that could not be saved is the one said.
                 if let Err(e) = saved
                     && unsaved.as_ref().is_none_or(|(first, _)| i < *first)
@@ -257,7 +255,7 @@ async fn execute(
             },
         )
         .await;
-    let summary = engine.summarize(std::slice::from_ref(&totals), started);
+    let summary = engine.summarize(totals, started);
     sink.finish()
         .map_err(|e| AppError::tool("cannot write a report", e))?;
     // Until here a second Ctrl-C still stops at once, even while the reports are written.
@@ -276,11 +274,6 @@ async fn execute(
     } else {
         RunOutcome::Passed
     })
-}
-
-/// Adds a finished entry's counts to the run's.
-fn add_counts(totals: &mut RunResult, result: &RunResult) {
-    totals.counts.add(&result.counts);
 }
 
 /// The run's engine with templates whose `run_id` is `run_id`; the rest is shared.
