@@ -85,13 +85,14 @@ fn the_suite_selected_by_its_tag_passes_against_the_sandbox() {
         .stdout_has("3 workflows: 3 passed");
 }
 
-/// The default password is made from the run id, whose eight random hex characters sometimes
-/// hold one thrice in a row, which PingOne's default password policy refuses.
+/// Off the sandbox, the default password is made from the run id, whose eight random hex
+/// characters sometimes hold one thrice in a row, which PingOne's default password policy
+/// refuses (`target=pingone` makes the sandbox stand in for a tenant).
 #[test]
 fn the_default_password_passes_the_policy_whatever_the_run_id() {
     Case::new()
         .args(["run".to_owned(), text(&smoke_dir())])
-        .args(["--sandbox", "--var", "run_id=aaa11bbb"])
+        .args(["--sandbox", "--var", "run_id=aaa11bbb", "--var", "target=pingone"])
         .run()
         .code(0)
         .stdout_has("3 workflows: 3 passed");
@@ -133,6 +134,13 @@ impl Sandbox {
                 text(&self.vars),
                 "-v".to_owned(),
             ])
+            .run()
+    }
+
+    /// Runs `path` against the sandbox as the README says to, with no password given.
+    fn run_as_is(&self, case: Case, path: &str) -> Run {
+        case.args(["run".to_owned(), path.to_owned(), "--vars".to_owned()])
+            .args([text(&self.vars)])
             .run()
     }
 
@@ -269,5 +277,23 @@ fn the_suite_runs_once_per_tenant_file() {
         !run.stdout.contains("2Federate!One-For-Both"),
         "{}",
         run.stdout
+    );
+}
+
+/// Without a password given, the suite still passes run after run against one long-lived
+/// sandbox (`steprun sandbox --write-vars`): the second run finds the user the first made, so
+/// it must sign on with the password the first run set.
+#[test]
+fn the_suite_passes_twice_against_one_sandbox_without_a_password() {
+    let sandbox = Sandbox::start(Case::new());
+    let first = sandbox.run_as_is(Case::new(), &text(&smoke_dir()));
+    let second = sandbox.run_as_is(Case::new(), &text(&smoke_dir()));
+    sandbox.stop();
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert_eq!(second.code, 0, "{}\n{}", second.stdout, second.stderr);
+    let second = step_marks(&second);
+    assert!(
+        second.contains(&('-', "Create the smoke-test user".to_owned())),
+        "{second:?}"
     );
 }
