@@ -47,7 +47,7 @@ pub fn step(kind: StepKind, number: usize, name: &str) -> Span {
         "step",
         otel.name = name,
         steprun.step = name,
-        steprun.step.number = number,
+        steprun.step.number = as_int(number),
         steprun.step.kind = kind_name(kind),
         steprun.outcome = Empty,
         otel.status_code = Empty,
@@ -69,8 +69,8 @@ pub fn http(prepared: &Prepared, redactor: &Redactor, attempt: u32) -> Span {
         http.request.method = method,
         url.full = %full_url(url, redactor),
         server.address = url.host_str().map(|h| redactor.redact(h).into_owned()),
-        server.port = url.port_or_known_default(),
-        steprun.attempt = attempt,
+        server.port = url.port_or_known_default().map(i64::from),
+        steprun.attempt = i64::from(attempt),
         http.response.status_code = Empty,
         http.request.resend_count = Empty,
         error.type = Empty,
@@ -94,9 +94,9 @@ fn full_url(url: &url::Url, redactor: &Redactor) -> String {
 /// The answer to an HTTP span's request: its status (an error from 400 on, as the
 /// conventions say for a client) and the throttling re-sends (429, 503) behind it.
 pub fn http_response(span: &Span, status: u16, sends: u32) {
-    span.record("http.response.status_code", status);
+    span.record("http.response.status_code", i64::from(status));
     if sends > 1 {
-        span.record("http.request.resend_count", sends - 1);
+        span.record("http.request.resend_count", i64::from(sends - 1));
     }
     if status >= 400 {
         span.record("error.type", status.to_string());
@@ -129,6 +129,12 @@ pub fn run_outcome(span: &Span, outcome: &str) {
     if outcome != "passed" {
         span.record("otel.status_code", "ERROR");
     }
+}
+
+/// A count as an `i64`: tracing-opentelemetry exports unsigned values as text, and the
+/// conventions type `http.response.status_code`, `server.port` and the like as integers.
+fn as_int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 fn kind_name(kind: StepKind) -> &'static str {

@@ -25,12 +25,19 @@ pub struct Span {
     /// Status code as the protocol numbers it (2 is ERROR).
     pub status: i32,
     pub attributes: HashMap<String, String>,
+    /// The attributes sent as integers (`IntValue`), as the conventions type some of them.
+    pub ints: HashMap<String, i64>,
     pub resource: HashMap<String, String>,
 }
 
 impl Span {
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attributes.get(key).map(String::as_str)
+    }
+
+    /// An attribute's value if it was sent as an integer, not as text.
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.ints.get(key).copied()
     }
 }
 
@@ -111,6 +118,7 @@ async fn traces(
                     kind: span.kind,
                     status: span.status.map_or(0, |s| s.code),
                     attributes: attributes(&span.attributes),
+                    ints: ints(&span.attributes),
                     resource: resource.clone(),
                 });
             }
@@ -133,6 +141,16 @@ fn attributes(kvs: &[KeyValue]) -> HashMap<String, String> {
                 other => format!("{other:?}"),
             };
             (kv.key.clone(), value)
+        })
+        .collect()
+}
+
+/// The integer attributes.
+fn ints(kvs: &[KeyValue]) -> HashMap<String, i64> {
+    kvs.iter()
+        .filter_map(|kv| match kv.value.as_ref()?.value.as_ref()? {
+            any_value::Value::IntValue(i) => Some((kv.key.clone(), *i)),
+            _ => None,
         })
         .collect()
 }

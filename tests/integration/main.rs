@@ -41,5 +41,6 @@ mod teach;
 mod teach_curl;
 mod teach_layout;
 mod telemetry;
+mod telemetry_types;
 mod tenant_requires;
 mod terminal;

@@ -92,7 +92,13 @@ fn the_suite_selected_by_its_tag_passes_against_the_sandbox() {
 fn the_default_password_passes_the_policy_whatever_the_run_id() {
     Case::new()
         .args(["run".to_owned(), text(&smoke_dir())])
-        .args(["--sandbox", "--var", "run_id=aaa11bbb", "--var", "target=pingone"])
+        .args([
+            "--sandbox",
+            "--var",
+            "run_id=aaa11bbb",
+            "--var",
+            "target=pingone",
+        ])
         .run()
         .code(0)
         .stdout_has("3 workflows: 3 passed");
