@@ -28,6 +28,7 @@ mod jwt_sign;
 mod library;
 mod long_workflows;
 mod partition;
+mod readme_recipes;
 mod report_merge;
 mod reports;
 mod saml;
