@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// Run everything once per vars file matching GLOB
     #[arg(long, value_name = "GLOB")]
     pub matrix: Option<String>,
+    /// A response-time limit for every step whose file sets none (expect.duration): lt=2s,
+    /// or several, gt=10ms,lt=2s (lt, lte, gt, gte)
+    #[arg(long, value_name = "PRED=DURATION")]
+    pub expect_duration: Option<String>,
     /// Run one shard of the units (matrix entry × workflow file): count:I/N deals them
     /// round-robin, hash:I/N by a stable hash of each; I from 1 to N
     #[arg(long, value_name = "count:I/N|hash:I/N")]

@@ -16,6 +16,7 @@ use crate::workflow::model::Workflow;
 use crate::workflow::requires::Tenant;
 use crate::workflow::source::normalized;
 
+mod duration_default;
 mod net;
 pub mod partition;
 pub mod plan;

@@ -54,6 +54,11 @@ pub struct EngineOptions {
     /// response of a failed step: nothing else would show them, and copying and redacting
     /// each body is most of a step's own cost.
     pub full_exchanges: bool,
+    /// `--expect-duration`: the response-time limits of a step whose file sets none.
+    pub default_duration: Vec<(
+        crate::workflow::model::Predicate,
+        crate::workflow::model::Located<std::time::Duration>,
+    )>,
 }
 
 /// Asks a person for a value (`prompt`). The console asks on the terminal; tests script it.

@@ -207,6 +207,7 @@ async fn execute(
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             body_limit: crate::engine::BODY_LIMIT,
             full_exchanges: teach.is_some() || !plan.reports.is_empty() || plan.verbosity >= 2,
+            default_duration: plan.expect_duration.clone(),
         },
         sink: Arc::clone(&sink),
         cancel: Arc::clone(&cancel),

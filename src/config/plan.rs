@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::{self, RunArgs, TeachArgs};
 use crate::diagnostic::Diagnostic;
@@ -13,7 +14,7 @@ use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec};
 use crate::vars::decl::VarDecl;
 use crate::workflow::load::load_vars_and_tenant;
-use crate::workflow::model::Workflow;
+use crate::workflow::model::{Located, Predicate, Workflow};
 use crate::workflow::requires::Tenant;
 
 use super::partition::Partition;
@@ -91,6 +92,8 @@ pub struct RunPlan {
     pub skipped: Vec<String>,
     /// `--cacert`, `--cert`/`--key`, `--proxy`, `--connect-timeout`, `--insecure`.
     pub network: Network,
+    /// `--expect-duration`: the limits of a step whose file sets none.
+    pub expect_duration: Vec<(Predicate, Located<Duration>)>,
 }
 
 impl RunPlan {
@@ -104,6 +107,10 @@ impl RunPlan {
             .transpose()
             .map_err(PlanError::Usage)?;
         let sandbox_faults = sandbox_faults(args.sandbox_faults.as_deref())?;
+        let expect_duration = match &args.expect_duration {
+            Some(text) => super::duration_default::parse(text).map_err(PlanError::Usage)?,
+            None => Vec::new(),
+        };
         if args.save_vars.is_some() {
             if partition.is_some() {
                 return Err(PlanError::Usage(
@@ -169,6 +176,7 @@ impl RunPlan {
             color: color_choice(args.color),
             skipped,
             network,
+            expect_duration,
         })
     }
 
@@ -206,6 +214,7 @@ impl RunPlan {
             color: color_choice(args.color),
             skipped: Vec::new(),
             network,
+            expect_duration: Vec::new(),
         })
     }
 

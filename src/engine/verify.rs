@@ -143,10 +143,13 @@ impl Engine {
                 ));
             }
         }
-        results.extend(super::timing::check(
-            &expect.duration,
-            received.response.duration,
-        ));
+        // A step's own limit, or its file's default, wins over the run's.
+        let limits = if expect.duration.is_empty() {
+            &self.options.default_duration
+        } else {
+            &expect.duration
+        };
+        results.extend(super::timing::check(limits, received.response.duration));
         Ok(results)
     }
 

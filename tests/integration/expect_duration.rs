@@ -173,3 +173,84 @@ fn a_bad_duration_is_refused_where_it_is_written_and_nothing_is_sent() {
     }
     assert_eq!(s.hits(), 0, "nothing was sent");
 }
+
+/// `run --expect-duration`: the run's limit holds for every step whose file sets none, a
+/// `use`d fragment's step included; a step's own limit and its file's default are nearer and
+/// win. A failed run-wide limit says where it is written: the flag.
+#[test]
+fn a_run_wide_limit_holds_where_no_file_sets_one() {
+    use crate::engine_run::at;
+    let s = TestServer::start();
+    let case = crate::harness::Case::new()
+        .file(
+            "a.toml",
+            &at(
+                &s,
+                r#"
+name = "File default"
+[defaults.expect]
+duration = { gt = "50ms" }
+[[steps]]
+name = "Slow, under its file's limit"
+url = "BASE/slow?ms=60"
+"#,
+            ),
+        )
+        .file(
+            "frag.toml",
+            &at(
+                &s,
+                "name = \"Frag\"\nfragment = true\n[[steps]]\nname = \"Slow fragment\"\nurl = \"BASE/slow?ms=60\"\n",
+            ),
+        )
+        .file(
+            "b.toml",
+            &at(
+                &s,
+                r#"
+name = "Run default"
+[[steps]]
+name = "Slow, under its own limit"
+url = "BASE/slow?ms=60"
+expect.duration = { gt = "50ms" }
+[[steps]]
+use = "frag.toml"
+"#,
+            ),
+        )
+        .args(["run", "a.toml", "b.toml", "--expect-duration", "lt=60ms"])
+        .args(["--report", "json=r.json"]);
+    let run = case.run().code(1);
+    assert!(
+        run.stdout.contains("(--expect-duration:1:1)"),
+        "{}",
+        run.stdout
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&case.read("r.json")).expect("the JSON report parses");
+    let outcomes: Vec<&str> = report["workflows"]
+        .as_array()
+        .expect("workflows")
+        .iter()
+        .flat_map(|w| w["steps"].as_array().expect("steps"))
+        .map(|s| s["outcome"].as_str().expect("outcome"))
+        .collect();
+    assert_eq!(outcomes, ["passed", "passed", "failed"], "{report}");
+}
+
+#[test]
+fn a_bad_run_wide_limit_is_a_usage_error_and_nothing_is_sent() {
+    let s = TestServer::start();
+    for bad in ["2s", "under=2s", "lt=fast"] {
+        let run = case_at(
+            &s,
+            "name = \"W\"\n[[steps]]\nname = \"s\"\nurl = \"BASE/echo\"\n",
+        )
+        .args(["run", "w.toml", "--expect-duration", bad])
+        .run()
+        .code(2)
+        .stderr_has("--expect-duration");
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    assert_eq!(s.hits(), 0);
+}
