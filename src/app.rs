@@ -104,28 +104,40 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
         .map_err(AppError::Usage)?;
     let workflows = load_workflows(&args.paths, &TagFilter::new(&args.tags, &args.skip_tags))
         .map_err(AppError::invalid)?;
-    // Each workflow listed, with the files it runs in one unit with under `--partition`.
-    let listed: Vec<(&crate::workflow::model::Workflow, Vec<String>)> = match &partition {
-        None => workflows.iter().map(|w| (&**w, Vec::new())).collect(),
-        Some(partition) => listed_shard(&workflows, partition)
+    let labels: Vec<Option<String>> = match &args.matrix {
+        Some(pattern) => crate::config::plan::matrix_labels(pattern)?
             .into_iter()
-            .flat_map(|group| {
-                let paths: Vec<String> = (group.iter())
-                    .map(|&i| workflows[i].source.path().display().to_string())
-                    .collect();
-                let workflows = &workflows;
-                group.into_iter().enumerate().map(move |(at, i)| {
-                    let others = (paths.iter().enumerate())
-                        .filter(|(j, _)| *j != at)
-                        .map(|(_, p)| p.clone())
-                        .collect();
-                    (&*workflows[i], others)
-                })
-            })
+            .map(Some)
             .collect(),
+        None => vec![None],
     };
+    // Each workflow listed (once per `--matrix` entry, under its label), with the files it
+    // runs in one unit with under `--partition`.
+    let units: Vec<(usize, Vec<usize>)> = match &partition {
+        None => (0..labels.len())
+            .flat_map(|entry| (0..workflows.len()).map(move |w| (entry, vec![w])))
+            .collect(),
+        Some(partition) => listed_shard(&workflows, &labels, partition),
+    };
+    let listed: Vec<(&crate::workflow::model::Workflow, Option<&str>, Vec<String>)> = units
+        .into_iter()
+        .flat_map(|(entry, group)| {
+            let paths: Vec<String> = (group.iter())
+                .map(|&i| workflows[i].source.path().display().to_string())
+                .collect();
+            let (workflows, label) = (&workflows, labels[entry].as_deref());
+            let tied = group.len() > 1;
+            group.into_iter().enumerate().map(move |(at, i)| {
+                let others = (paths.iter().enumerate())
+                    .filter(|(j, _)| tied && *j != at)
+                    .map(|(_, p)| p.clone())
+                    .collect();
+                (&*workflows[i], label, others)
+            })
+        })
+        .collect();
     let mut out = std::io::stdout().lock();
-    for (w, unit) in &listed {
+    for (w, label, unit) in &listed {
         let description = w
             .description
             .as_deref()
@@ -136,7 +148,8 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
         } else {
             format!(" [{}]", w.tags.join(", "))
         };
-        let _ = writeln!(out, "{}  ({} steps){tags}", w.name, w.steps.len());
+        let label = label.map(|l| format!(" [{l}]")).unwrap_or_default();
+        let _ = writeln!(out, "{}{label}  ({} steps){tags}", w.name, w.steps.len());
         let _ = writeln!(out, "    {}", w.source.path().display());
         if !description.is_empty() {
             let _ = writeln!(out, "    {description}");

@@ -215,6 +215,10 @@ pub struct ListArgs {
     /// Only the workflows `run --partition` gives this shard (count:I/N or hash:I/N)
     #[arg(long, value_name = "count:I/N|hash:I/N")]
     pub partition: Option<String>,
+    /// List each workflow once per vars file matching GLOB, as `run --matrix` runs it (with
+    /// --partition: the (vars file × workflow) units of that shard)
+    #[arg(long, value_name = "GLOB")]
+    pub matrix: Option<String>,
 }
 
 #[derive(Debug, Args)]

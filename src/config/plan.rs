@@ -290,18 +290,27 @@ fn unit_key(label: Option<&str>, workflow: &Workflow) -> String {
     }
 }
 
-/// `list --partition`: the groups of `workflows` (indices, run order) the shard takes.
-pub fn listed_shard(workflows: &[Arc<Workflow>], partition: &Partition) -> Vec<Vec<usize>> {
+/// `list --partition`: the units the shard takes, in run order: each the index of its entry
+/// in `labels` (`[None]` without `--matrix`) and its group of `workflows` (indices).
+pub fn listed_shard(
+    workflows: &[Arc<Workflow>],
+    labels: &[Option<String>],
+    partition: &Partition,
+) -> Vec<(usize, Vec<usize>)> {
     let groups = super::ties::tie_groups(workflows);
-    let keys: Vec<String> = groups
-        .iter()
-        .map(|g| unit_key(None, &workflows[g[0]]))
-        .collect();
-    groups
+    let mut units = Vec::with_capacity(labels.len() * groups.len());
+    let mut keys = Vec::with_capacity(labels.len() * groups.len());
+    for (entry, label) in labels.iter().enumerate() {
+        for group in &groups {
+            keys.push(unit_key(label.as_deref(), &workflows[group[0]]));
+            units.push((entry, group.clone()));
+        }
+    }
+    units
         .into_iter()
         .zip(partition.select(&keys))
         .filter(|(_, taken)| *taken)
-        .map(|(g, _)| g)
+        .map(|(unit, _)| unit)
         .collect()
 }
 
@@ -337,9 +346,8 @@ pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
     }
 }
 
-/// The vars files matching a glob, sorted, labelled by file stem and read, each entry with
-/// its own `run_id`, no two alike.
-fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
+/// The vars files matching a glob, sorted.
+fn matrix_files(pattern: &str) -> Result<Vec<PathBuf>, PlanError> {
     let paths =
         glob::glob(pattern).map_err(|e| Diagnostic::new(format!("--matrix `{pattern}`: {e}")))?;
     let mut files: Vec<PathBuf> = paths
@@ -350,14 +358,33 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
     if files.is_empty() {
         return Err(Diagnostic::new(format!("--matrix `{pattern}` matches no file")).into());
     }
+    Ok(files)
+}
+
+/// `list --matrix`: the labels `run --matrix` gives the entries (file stems, sorted).
+pub fn matrix_labels(pattern: &str) -> Result<Vec<String>, PlanError> {
+    Ok(matrix_files(pattern)?
+        .iter()
+        .map(|p| matrix_label(p))
+        .collect())
+}
+
+fn matrix_label(path: &std::path::Path) -> String {
+    path.file_stem().map_or_else(
+        || path.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// The vars files matching a glob, sorted, labelled by file stem and read, each entry with
+/// its own `run_id`, no two alike.
+fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
+    let files = matrix_files(pattern)?;
     let mut run_ids = HashSet::new();
     let mut entries = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
     for path in files {
-        let label = path.file_stem().map_or_else(
-            || path.display().to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        );
+        let label = matrix_label(&path);
         let run_id = loop {
             let id = random_run_id();
             if run_ids.insert(id.clone()) {

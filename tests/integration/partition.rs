@@ -184,3 +184,40 @@ fn a_matrix_vars_file_may_set_run_id() {
         .code(0)
         .stdout_has("2 workflows: 2 passed");
 }
+
+/// `list --matrix GLOB --partition` names the (vars file × workflow) units a `run` with the
+/// same flags runs, as `Name [label]`: shards disjoint, together covering every unit.
+#[test]
+fn list_with_a_matrix_shows_the_units_run_takes() {
+    let server = TestServer::start();
+    let case = || {
+        four(&server.base)
+            .file("envs/x.toml", "")
+            .file("envs/y.toml", "")
+    };
+    for scheme in ["count", "hash"] {
+        let mut all = Vec::new();
+        for index in 1..=3 {
+            let value = format!("{scheme}:{index}/3");
+            let flags = ["flows", "--matrix", "envs/*.toml", "--partition", &value];
+            let run = case().args(["run"]).args(flags).run().code(0);
+            let listed = case().args(["list"]).args(flags).run().code(0);
+            let mut names: Vec<String> = (listed.stdout.lines())
+                .filter(|l| !l.starts_with(' ') && l.contains("  ("))
+                .map(|l| l.split("  (").next().unwrap_or_default().to_owned())
+                .collect();
+            let mut ran = passed(&run.stdout);
+            names.sort();
+            ran.sort();
+            assert_eq!(names, ran, "{value}: {}", listed.stdout);
+            all.extend(ran);
+        }
+        all.sort();
+        let mut every: Vec<String> = ["x", "y"]
+            .iter()
+            .flat_map(|l| ["A", "B", "C", "D"].map(|w| format!("{w} [{l}]")))
+            .collect();
+        every.sort();
+        assert_eq!(all, every, "{scheme}");
+    }
+}
