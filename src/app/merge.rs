@@ -16,9 +16,10 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| AppError::Usage(format!("--report: {e}")))?;
     crate::config::check_report_targets(&reports).map_err(|d| {
+        // The messages alone: `Usage` says `error: ` itself.
         AppError::Usage(
             d.iter()
-                .map(ToString::to_string)
+                .map(|d| d.message.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
         )

@@ -272,5 +272,8 @@ fn an_output_that_cannot_be_written_is_a_tool_failure() {
         ],
     )
     .code(2)
-    .stderr_has("both go to one file");
+    .stderr_has("error: --report: the json and html reports both go to one file");
+    // Said once, as every error is: `error: ` opens the line once.
+    let run = merge(&case, &["s1.json", "--report", "json=m", "--report", "html=m"]);
+    assert!(!run.stderr.contains("error: error:"), "{}", run.stderr);
 }
