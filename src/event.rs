@@ -26,6 +26,8 @@ pub struct RunInfo {
     pub workflows: usize,
     /// Number of matrix entries (1 without `--matrix`).
     pub runs: usize,
+    /// The shard this run is under `--partition` (`count:2/4`), for `report merge`.
+    pub partition: Option<String>,
 }
 
 /// Identifies a workflow within a run: `run` is the matrix entry, `index` the position.

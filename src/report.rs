@@ -116,6 +116,7 @@ mod tests {
         let event = Event::RunStarted(RunInfo {
             workflows: 1,
             runs: 1,
+            partition: None,
         });
         assert_eq!(fanout.event(&event).unwrap_err().to_string(), "broken");
         assert!(fanout.finish().is_err());

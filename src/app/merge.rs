@@ -59,6 +59,12 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
             ""
         },
     );
+    if !merged.missing.is_empty() {
+        say_err!(
+            "warning: no report of shard {}: its units are not in the merged report",
+            merged.missing.join(", ")
+        );
+    }
     Ok(
         if s.counts.steps_failed + s.counts.cleanups_failed + s.counts.workflows_failed > 0
             || s.interrupted

@@ -220,6 +220,7 @@ async fn execute(
     sink.emit(&Event::RunStarted(RunInfo {
         workflows: plan.workflows.len(),
         runs: entries.len(),
+        partition: plan.partition.as_ref().map(|(p, _)| p.to_string()),
     }));
     let (engine_ref, entries_ref) = (&engine, &entries);
     let (save_to, labelled) = (plan.save_vars.as_deref(), entries.len() > 1);

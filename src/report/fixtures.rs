@@ -131,6 +131,7 @@ pub fn run() -> Vec<Event> {
     let mut events = vec![Event::RunStarted(RunInfo {
         workflows: 2,
         runs: 1,
+        partition: None,
     })];
     events.extend(login_workflow());
     events.extend(smoke_workflow());

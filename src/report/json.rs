@@ -47,6 +47,8 @@ pub struct JsonReporter {
     /// Each matrix entry's label, by run.
     labels: BTreeMap<usize, String>,
     summary: Option<JsonSummary>,
+    /// `--partition`'s shard, said in the summary so `report merge` can tell shards apart.
+    partition: Option<String>,
     written: bool,
 }
 
@@ -78,6 +80,9 @@ struct JsonSummary {
     cleanups_failed: usize,
     interrupted: bool,
     duration_ms: f64,
+    /// Under `--partition`: the shard this report is, `count:2/4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition: Option<String>,
     /// With `--matrix`: each entry's totals, in the run's order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tenants: Vec<TenantSummary>,
@@ -148,6 +153,7 @@ impl JsonReporter {
             counts: BTreeMap::new(),
             labels: BTreeMap::new(),
             summary: None,
+            partition: None,
             written: false,
         }
     }
@@ -304,6 +310,7 @@ impl JsonReporter {
             cleanups_failed: summary.counts.cleanups_failed,
             interrupted: summary.interrupted,
             duration_ms: millis(summary.duration),
+            partition: None,
             tenants: Vec::new(),
         });
     }
@@ -371,6 +378,7 @@ impl JsonReporter {
             .take()
             .unwrap_or_else(|| self.derived_summary());
         summary.tenants = self.tenants();
+        summary.partition.clone_from(&self.partition);
         let summary = serde_json::to_string_pretty(&summary).map_err(io::Error::other)?;
         let summary = summary.replace('\n', "\n  ");
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
@@ -475,7 +483,11 @@ impl Reporter for JsonReporter {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.write_head()?;
         match event {
-            Event::RunStarted(_) | Event::StepStarted(_) => Ok(()),
+            Event::RunStarted(info) => {
+                self.partition.clone_from(&info.partition);
+                Ok(())
+            }
+            Event::StepStarted(_) => Ok(()),
             Event::WorkflowStarted(info) => self.workflow_started(info),
             Event::StepFinished(report) => self.step_finished(report),
             Event::WorkflowFinished(summary) => self.workflow_finished(summary),

@@ -8,6 +8,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::config::partition::Partition;
 use crate::event::{Event, Reporter, RunInfo, RunSummary, WorkflowId};
 use crate::report::shard::{Shard, ShardError};
 use crate::report::{Fanout, ReportError, ReportSpec};
@@ -39,6 +40,19 @@ pub enum MergeError {
         labelled: PathBuf,
         unlabelled: PathBuf,
     },
+    #[error("{} is {} and {} is {}: not shards of one partition", first.display(), shown(first_is), second.display(), shown(second_is))]
+    Partitions {
+        first: PathBuf,
+        first_is: Option<String>,
+        second: PathBuf,
+        second_is: Option<String>,
+    },
+    #[error("{} and {} are both shard {shard}: the same shard twice", first.display(), second.display())]
+    SameShard {
+        first: PathBuf,
+        second: PathBuf,
+        shard: String,
+    },
     #[error(transparent)]
     Open(#[from] ReportError),
     #[error("cannot write the merged report")]
@@ -59,6 +73,60 @@ pub struct Merged {
     /// Distinct matrix labels (0 for shards run without `--matrix`).
     pub tenants: usize,
     pub shards: usize,
+    /// The shards of the partition no report was given for (`count:3/4`), in order.
+    pub missing: Vec<String>,
+}
+
+/// How a shard's partition reads in a refusal.
+fn shown(partition: &Option<String>) -> String {
+    match partition {
+        Some(p) => format!("shard {p}"),
+        None => "a run without --partition".to_owned(),
+    }
+}
+
+/// Shards that say their partition (steprun writes it under `--partition`) are of one
+/// partition, scheme and N alike, each shard once; a run without `--partition` is not
+/// merged with one that has it. Returns the shards no report was given for.
+fn check_partitions(shards: &[Shard]) -> Result<Vec<String>, MergeError> {
+    let mut seen: Vec<(usize, Option<Partition>)> = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let said = &shard.summary.partition;
+        let parsed = said.as_deref().and_then(|p| p.parse::<Partition>().ok());
+        for &(j, other) in &seen {
+            let refuse = || MergeError::Partitions {
+                first: shards[j].path.clone(),
+                first_is: shards[j].summary.partition.clone(),
+                second: shard.path.clone(),
+                second_is: said.clone(),
+            };
+            match (other, parsed) {
+                (None, None) => {}
+                (Some(a), Some(b)) if a.scheme == b.scheme && a.total == b.total => {
+                    if a.index == b.index {
+                        return Err(MergeError::SameShard {
+                            first: shards[j].path.clone(),
+                            second: shard.path.clone(),
+                            shard: a.to_string(),
+                        });
+                    }
+                }
+                _ => return Err(refuse()),
+            }
+        }
+        seen.push((i, parsed));
+    }
+    let Some(Some(any)) = seen.first().map(|(_, p)| *p) else {
+        return Ok(Vec::new());
+    };
+    Ok((1..=any.total)
+        .filter(|&index| {
+            !seen
+                .iter()
+                .any(|(_, p)| p.is_some_and(|p| p.index == index))
+        })
+        .map(|index| Partition { index, ..any }.to_string())
+        .collect())
 }
 
 /// Reads and checks every file, then writes the merged report to each of `reports`. Outputs
@@ -80,12 +148,13 @@ pub fn merge(files: &[PathBuf], reports: &[ReportSpec]) -> Result<Merged, MergeE
         seen.push((path.clone(), real));
         shards.push(shard);
     }
+    let missing = check_partitions(&shards)?;
     check_units(&shards)?;
     let mut fanout = Fanout::default();
     for spec in reports {
         fanout.push(spec.open()?);
     }
-    let merged = replay(&shards, &mut fanout);
+    let merged = replay(&shards, &mut fanout).map(|m| Merged { missing, ..m });
     let finished = fanout.finish();
     let merged = merged.map_err(MergeError::Write)?;
     finished.map_err(MergeError::Write)?;
@@ -158,6 +227,7 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
     send(&Event::RunStarted(RunInfo {
         workflows: paths.len(),
         runs: groups.len().max(1),
+        partition: None,
     }));
     for (run, members) in groups.values_mut().enumerate() {
         let workflow = |&(s, w): &(usize, usize)| &shards[s].workflows[w];
@@ -177,6 +247,7 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
         summary,
         tenants: groups.keys().filter(|label| label.is_some()).count(),
         shards: shards.len(),
+        missing: Vec::new(),
     })
 }
 

@@ -109,8 +109,11 @@ struct ShardHeader {
 }
 
 /// A shard's own totals, as its run counted them.
-#[derive(Deserialize, Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Deserialize, Debug, Default, Clone, PartialEq)]
 pub struct ShardSummary {
+    /// The shard under `--partition` (`count:2/4`); none for a run without it.
+    #[serde(default)]
+    pub partition: Option<String>,
     #[serde(flatten)]
     pub counts: crate::event::Counts,
     #[serde(default)]
@@ -185,7 +188,7 @@ impl Shard {
         let said = ShardSummary {
             interrupted: counted.interrupted,
             duration_ms: counted.duration_ms,
-            ..shard.summary
+            ..shard.summary.clone()
         };
         if said != counted {
             return Err(ShardError::Corrupt {
@@ -203,6 +206,7 @@ impl Shard {
     /// The totals of the workflows listed (interruption and duration taken from the summary).
     fn counted(&self) -> ShardSummary {
         let mut totals = ShardSummary {
+            partition: self.summary.partition.clone(),
             interrupted: self.summary.interrupted,
             duration_ms: self.summary.duration_ms,
             ..ShardSummary::default()

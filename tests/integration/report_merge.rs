@@ -274,6 +274,67 @@ fn an_output_that_cannot_be_written_is_a_tool_failure() {
     .code(2)
     .stderr_has("error: --report: the json and html reports both go to one file");
     // Said once, as every error is: `error: ` opens the line once.
-    let run = merge(&case, &["s1.json", "--report", "json=m", "--report", "html=m"]);
+    let run = merge(
+        &case,
+        &["s1.json", "--report", "json=m", "--report", "html=m"],
+    );
     assert!(!run.stderr.contains("error: error:"), "{}", run.stderr);
+}
+
+/// Each shard's report says which shard it is, so `merge` refuses shards of different
+/// partitions (another scheme or N, or a run without `--partition`: their units would be
+/// counted twice or not at all without overlapping by name) and the same shard twice, and
+/// names a shard no report was given for.
+#[test]
+fn shards_of_different_partitions_are_refused_and_a_missing_shard_is_named() {
+    let token = token_workflow();
+    let case = Case::new().file("fails.toml", FAILS);
+    for (partition, report) in [
+        (Some("count:1/2"), "json=c1.json"),
+        (Some("count:2/2"), "json=c2.json"),
+        (Some("count:2/3"), "json=c23.json"),
+        (Some("hash:2/2"), "json=h2.json"),
+        (None, "json=whole.json"),
+    ] {
+        let mut args = vec!["run", &token, "fails.toml", "--sandbox", "--report", report];
+        if let Some(p) = partition {
+            args.extend(["--partition", p]);
+        }
+        case.run_with(&args);
+    }
+    assert_eq!(json(&case, "c1.json")["summary"]["partition"], "count:1/2");
+    assert!(
+        json(&case, "whole.json")["summary"]
+            .get("partition")
+            .is_none()
+    );
+    merge(&case, &["c1.json", "c2.json", "--report", "json=m.json"]).code(1);
+    assert!(json(&case, "m.json")["summary"].get("partition").is_none());
+    for (other, says) in [
+        (
+            "c23.json",
+            "c1.json is shard count:1/2 and c23.json is shard count:2/3",
+        ),
+        (
+            "h2.json",
+            "c1.json is shard count:1/2 and h2.json is shard hash:2/2",
+        ),
+        (
+            "whole.json",
+            "c1.json is shard count:1/2 and whole.json is a run without --partition",
+        ),
+    ] {
+        merge(&case, &["c1.json", other, "--report", "json=x.json"])
+            .code(2)
+            .stderr_has(says)
+            .stderr_has("not shards of one partition");
+    }
+    assert!(!case.path("x.json").exists());
+    let again = case.read("c2.json");
+    let case = case.file("again.json", &again);
+    merge(&case, &["c2.json", "again.json", "--report", "json=x.json"])
+        .code(2)
+        .stderr_has("c2.json and again.json are both shard count:2/2: the same shard twice");
+    merge(&case, &["c2.json", "--report", "json=x.json"])
+        .stderr_has("warning: no report of shard count:1/2");
 }
