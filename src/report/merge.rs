@@ -40,7 +40,7 @@ pub enum MergeError {
         labelled: PathBuf,
         unlabelled: PathBuf,
     },
-    #[error("{} is {} and {} is {}: not shards of one partition", first.display(), shown(first_is), second.display(), shown(second_is))]
+    #[error("{} is {} and {} is {}: not shards of one partition", first.display(), shown(first_is.as_ref()), second.display(), shown(second_is.as_ref()))]
     Partitions {
         first: PathBuf,
         first_is: Option<String>,
@@ -78,7 +78,7 @@ pub struct Merged {
 }
 
 /// How a shard's partition reads in a refusal.
-fn shown(partition: &Option<String>) -> String {
+fn shown(partition: Option<&String>) -> String {
     match partition {
         Some(p) => format!("shard {p}"),
         None => "a run without --partition".to_owned(),
