@@ -149,7 +149,8 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
             format!(" [{}]", w.tags.join(", "))
         };
         let label = label.map(|l| format!(" [{l}]")).unwrap_or_default();
-        let _ = writeln!(out, "{}{label}  ({} steps){tags}", w.name, w.steps.len());
+        let steps = crate::report::excerpt::plural(w.steps.len(), "step", "steps");
+        let _ = writeln!(out, "{}{label}  ({steps}){tags}", w.name);
         let _ = writeln!(out, "    {}", w.source.path().display());
         if !description.is_empty() {
             let _ = writeln!(out, "    {description}");

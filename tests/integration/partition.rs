@@ -202,6 +202,8 @@ fn list_with_a_matrix_shows_the_units_run_takes() {
             let flags = ["flows", "--matrix", "envs/*.toml", "--partition", &value];
             let run = case().args(["run"]).args(flags).run().code(0);
             let listed = case().args(["list"]).args(flags).run().code(0);
+            // Each workflow has one step, said as one.
+            assert!(!listed.stdout.contains("(1 steps)"), "{}", listed.stdout);
             let mut names: Vec<String> = (listed.stdout.lines())
                 .filter(|l| !l.starts_with(' ') && l.contains("  ("))
                 .map(|l| l.split("  (").next().unwrap_or_default().to_owned())
