@@ -226,3 +226,53 @@ fn the_indexed_job_recipe_runs_as_written() {
     );
     assert!(reports.join("workflows.xml").exists());
 }
+
+/// The smoke CronJob's command in each of its pods (`JOB_COMPLETION_INDEX` 0 to N-1), the
+/// image's `/workflows` and the ConfigMap's tenants as local folders, one tenant file being a
+/// sandbox's: each pod runs its share, and the shares add up to every unit once.
+#[test]
+fn the_smoke_cron_job_recipe_runs_as_written() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let bin = bin_dir(scratch.path());
+    let sandbox = crate::smoke_suite::Sandbox::start(crate::harness::Case::new());
+    let tenants = scratch.path().join("tenants");
+    std::fs::create_dir_all(&tenants).expect("mkdir");
+    std::fs::copy(&sandbox.vars, tenants.join("sandbox.toml")).expect("copy the vars");
+    let workflows = Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+    let docs = documents();
+    let cron = docs
+        .iter()
+        .find(|d| str_of(d, "kind") == Some("CronJob"))
+        .expect("the CronJob");
+    let job = &cron["spec"]["jobTemplate"]["spec"];
+    assert_eq!(str_of(job, "completionMode"), Some("Indexed"));
+    let completions = job["completions"].as_u64().expect("completions");
+    let command = job["template"]["spec"]["containers"][0]["command"][2]
+        .as_str()
+        .expect("sh -c COMMAND");
+    let command = command
+        .replace(" /workflows/", &format!(" {}/", workflows.display()))
+        .replace("/smoke/tenants/", &format!("{}/", tenants.display()));
+    let mut taken = 0;
+    for index in 0..completions {
+        let out = sh(
+            &command,
+            scratch.path(),
+            &bin,
+            &[("JOB_COMPLETION_INDEX", index.to_string())],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "pod {index}: {stderr}");
+        let said = format!("partition count:{}/{completions}: ", index + 1);
+        let share = stderr
+            .split(&said)
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("pod {index}: {stderr}"));
+        taken += share;
+    }
+    sandbox.stop();
+    // One tenant × the suite's three workflows.
+    assert_eq!(taken, 3);
+}

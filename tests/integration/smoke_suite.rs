@@ -105,13 +105,13 @@ fn the_default_password_passes_the_policy_whatever_the_run_id() {
 }
 
 /// A sandbox in another process, so that two runs share its state; stopped by `stop`.
-struct Sandbox {
+pub(crate) struct Sandbox {
     running: crate::harness::Running,
-    vars: PathBuf,
+    pub(crate) vars: PathBuf,
 }
 
 impl Sandbox {
-    fn start(case: Case) -> Sandbox {
+    pub(crate) fn start(case: Case) -> Sandbox {
         let vars = case.path("sandbox.toml");
         let running = case
             .args(["sandbox", "--listen", "127.0.0.1:0", "--write-vars"])
@@ -150,7 +150,7 @@ impl Sandbox {
             .run()
     }
 
-    fn stop(self) {
+    pub(crate) fn stop(self) {
         self.running.interrupt();
         self.running.wait();
     }
