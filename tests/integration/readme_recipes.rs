@@ -227,8 +227,8 @@ fn the_indexed_job_recipe_runs_as_written() {
     assert!(reports.join("workflows.xml").exists());
 }
 
-/// The smoke CronJob's command in each of its pods (`JOB_COMPLETION_INDEX` 0 to N-1), the
-/// image's `/workflows` and the ConfigMap's tenants as local folders, one tenant file being a
+/// The smoke `CronJob`'s command in each of its pods (`JOB_COMPLETION_INDEX` 0 to N-1), the
+/// image's `/workflows` and the `ConfigMap`'s tenants as local folders, one tenant file being a
 /// sandbox's: each pod runs its share, and the shares add up to every unit once.
 #[test]
 fn the_smoke_cron_job_recipe_runs_as_written() {
