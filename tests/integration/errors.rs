@@ -198,7 +198,7 @@ fn list_shows_name_steps_tags_description() {
         .run()
         .code(0)
         .stdout_has("Alpha")
-        .stdout_has("1 steps")
+        .stdout_has("(1 step)")
         .stdout_has("sso")
         .stdout_has("First line.")
         .nowhere("Frag");
