@@ -358,6 +358,21 @@ fn matrix_files(pattern: &str) -> Result<Vec<PathBuf>, PlanError> {
     if files.is_empty() {
         return Err(Diagnostic::new(format!("--matrix `{pattern}` matches no file")).into());
     }
+    // The label names an entry in reports, `--save-vars` files, spans and partition keys:
+    // two entries with one label would be told apart nowhere.
+    let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
+    for path in &files {
+        if let Some(first) = seen.insert(matrix_label(path), path) {
+            return Err(Diagnostic::new(format!(
+                "--matrix `{pattern}`: {} and {} would both be labelled `{}` (a label is the file's stem)",
+                first.display(),
+                path.display(),
+                matrix_label(path)
+            ))
+            .with_help("rename one, so each vars file has a name of its own")
+            .into());
+        }
+    }
     Ok(files)
 }
 

@@ -223,3 +223,23 @@ fn list_with_a_matrix_shows_the_units_run_takes() {
         assert_eq!(all, every, "{scheme}");
     }
 }
+
+/// A matrix entry is named by its vars file's stem in reports, `--save-vars` files, spans
+/// and partition keys, so two files with one stem are refused before anything is sent.
+#[test]
+fn two_vars_files_with_one_label_are_refused() {
+    let server = TestServer::start();
+    let case = || {
+        four(&server.base)
+            .file("envs/eu/acme.toml", "")
+            .file("envs/us/acme.toml", "")
+    };
+    for command in ["run", "list"] {
+        case()
+            .args([command, "flows", "--matrix", "envs/*/*.toml"])
+            .run()
+            .code(2)
+            .stderr_has("envs/eu/acme.toml and envs/us/acme.toml would both be labelled `acme`");
+    }
+    assert_eq!(server.hits(), 0);
+}
