@@ -392,7 +392,7 @@ async fn read_body(
             Ok(Err(e)) if !e.is_timeout() => {
                 return Err(explain::in_body(&e, url, status, body.len()));
             }
-            Ok(Err(_)) | Err(_) => {
+            Ok(Err(_)) | Err(()) => {
                 return Err(HttpError::BodyStalled {
                     status,
                     received: body.len(),

@@ -153,8 +153,17 @@ mod tests {
             json!({"a": [{"b": 1}], "true": 2, "id": {"id": "inner"}}),
         ];
         let paths = [
-            "$.id", "$.a.b.c", "$.a.b", "$.a.list", "$.a.list.b", "$.a.b.c.d", "$._k9",
-            "$.missing", "$.a.missing.c", "$.true", "$.id.id",
+            "$.id",
+            "$.a.b.c",
+            "$.a.b",
+            "$.a.list",
+            "$.a.list.b",
+            "$.a.b.c.d",
+            "$._k9",
+            "$.missing",
+            "$.a.missing.c",
+            "$.true",
+            "$.id.id",
         ];
         for doc in &docs {
             for path in paths {
@@ -162,7 +171,9 @@ mod tests {
                 assert_eq!(direct, evaluate(doc, path).unwrap(), "{path} in {doc}");
             }
         }
-        for other in ["$", "$.", "$..id", "$.a[0]", "$.9a", "$.a.", "$.a-b", "$.é", "$ .a", "$.a.*"] {
+        for other in [
+            "$", "$.", "$..id", "$.a[0]", "$.9a", "$.a.", "$.a-b", "$.é", "$ .a", "$.a.*",
+        ] {
             assert!(member_chain(&docs[0], other).is_none(), "{other}");
         }
         assert!(select(&docs[0], "$.a.").is_err());
