@@ -3,6 +3,7 @@
 //! retry of 429 and 503 that honours `Retry-After`.
 
 use std::borrow::Cow;
+use std::pin::Pin;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -217,13 +218,18 @@ impl Http {
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
+        // The step's timeout runs from each hop's send to the end of its body: one timer for
+        // both, new for each hop (a timer per phase, or per body chunk, costs a registration
+        // each).
+        let deadline = tokio::time::sleep(opts.timeout);
+        tokio::pin!(deadline);
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
             let mut response = send_once(
                 client,
                 &current,
                 &self.jar,
-                opts.timeout,
+                (deadline.as_mut(), opts.timeout),
                 self.clients.network.connect_timeout,
             )
             .await?;
@@ -247,11 +253,12 @@ impl Http {
                 // Not the Location itself: it can carry a code or tokens.
                 tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
                 current = Cow::Owned(redirect(&current, status, &location)?);
+                deadline.set(tokio::time::sleep(opts.timeout));
                 continue;
             }
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(response, &url, opts.timeout).await?;
+            let body = read_body(response, &url, (deadline.as_mut(), opts.timeout)).await?;
             return Ok(Response {
                 status,
                 headers,
@@ -298,12 +305,13 @@ pub(crate) fn install_crypto_provider() {
 }
 
 /// One request, with the jar's cookies for its URL unless the step set `Cookie` itself; the
-/// response's `Set-Cookie`s go into the jar, whatever its status.
+/// response's `Set-Cookie`s go into the jar, whatever its status. No answer by `deadline` (the
+/// step's `timeout` from this hop's start) is [`HttpError::Timeout`].
 async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
     jar: &CookieStoreMutex,
-    timeout: Duration,
+    (deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
     let mut headers = req.headers.clone();
@@ -312,29 +320,47 @@ async fn send_once(
     {
         headers.insert(COOKIE, cookies);
     }
-    let mut builder = client
-        .request(req.method.clone(), req.url.clone())
-        .headers(headers)
-        .timeout(timeout);
-    builder = match &req.body {
-        PreparedBody::Empty => builder,
-        PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } => builder.body(b.clone()),
-        PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts)?),
+    let builder = client.request(req.method.clone(), req.url.clone());
+    let request = match &req.body {
+        // The form sets its own `Content-Type` (with the boundary) after the step's headers.
+        PreparedBody::Multipart(parts) => builder
+            .headers(headers)
+            .multipart(multipart_form(parts)?)
+            .build(),
+        body => {
+            let builder = match body {
+                PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } => {
+                    builder.body(b.clone())
+                }
+                _ => builder,
+            };
+            // The request has no headers yet: the step's are moved in whole rather than
+            // merged one by one.
+            builder.build().map(|mut request| {
+                *request.headers_mut() = headers;
+                request
+            })
+        }
     };
-    let response = builder
-        .send()
-        .await
-        .map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?;
+    let send = match request {
+        Ok(request) => client.execute(request),
+        Err(e) => return Err(classify(&e, &req.url, timeout, connect_timeout)),
+    };
+    let response = tokio::select! {
+        biased;
+        sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
+        () = deadline => return Err(HttpError::Timeout(timeout)),
+    };
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
     Ok(response)
 }
 
-/// The body, whole, by the step's deadline; a body that stops coming, or a connection that
-/// drops while it comes, is named with what had arrived.
+/// The body, whole, by the step's deadline (`timeout` after its hop was sent); a body that
+/// stops coming, or a connection that drops while it comes, is named with what had arrived.
 async fn read_body(
     mut response: reqwest::Response,
     url: &Url,
-    timeout: Duration,
+    (mut deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
 ) -> Result<bytes::Bytes, HttpError> {
     let status = response.status().as_u16();
     let expected = response
@@ -351,9 +377,13 @@ async fn read_body(
         return Err(too_large());
     }
     let mut body = bytes::BytesMut::new();
-    let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        match tokio::time::timeout_at(deadline, response.chunk()).await {
+        let next = tokio::select! {
+            biased;
+            next = response.chunk() => Ok(next),
+            () = deadline.as_mut() => Err(()),
+        };
+        match next {
             Ok(Ok(Some(chunk))) if body.len() + chunk.len() > MAX_RESPONSE_BODY => {
                 return Err(too_large());
             }
@@ -362,7 +392,7 @@ async fn read_body(
             Ok(Err(e)) if !e.is_timeout() => {
                 return Err(explain::in_body(&e, url, status, body.len()));
             }
-            Ok(Err(_)) | Err(_) => {
+            Ok(Err(_)) | Err(()) => {
                 return Err(HttpError::BodyStalled {
                     status,
                     received: body.len(),

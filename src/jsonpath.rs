@@ -44,11 +44,39 @@ pub fn compile(path: &str) -> Result<Arc<JpQuery>, JsonPathError> {
 
 /// The nodes `path` selects in `doc`, in document order.
 pub fn select<'a>(doc: &'a Value, path: &str) -> Result<Vec<&'a Value>, JsonPathError> {
+    if let Some(found) = member_chain(doc, path) {
+        return Ok(found);
+    }
+    evaluate(doc, path)
+}
+
+/// `path` by the full evaluator.
+fn evaluate<'a>(doc: &'a Value, path: &str) -> Result<Vec<&'a Value>, JsonPathError> {
     let query = compile(path)?;
     Ok(js_path_process(&query, doc)?
         .into_iter()
         .map(jsonpath_rust::query::QueryRef::val)
         .collect())
+}
+
+/// `$.a.b.c`, member names of ASCII letters, digits and `_` not starting with a digit: most
+/// extractions' path (`$.id`, `$.access_token`), walked directly, as RFC 9535 reads it (a
+/// member of an object; nothing of anything else), without the cache's lock and the
+/// evaluator's node lists. `None` for any other path.
+fn member_chain<'a>(doc: &'a Value, path: &str) -> Option<Vec<&'a Value>> {
+    let names = path.strip_prefix("$.")?;
+    let mut node = Some(doc);
+    for name in names.split('.') {
+        let mut bytes = name.bytes();
+        let first = bytes.next()?;
+        if !(first.is_ascii_alphabetic() || first == b'_')
+            || !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return None;
+        }
+        node = node.and_then(Value::as_object).and_then(|o| o.get(name));
+    }
+    Some(node.into_iter().collect())
 }
 
 /// The deepest nesting of `[` and `(` in `path`, string literals aside.
@@ -113,6 +141,42 @@ mod tests {
         assert!(compile("$.a[0][1][2][3][4][5][6][7][8][9]").is_ok());
         let nine = format!("$.a{}.x{}", "[?@".repeat(9), "]".repeat(9));
         assert!(compile(&nine).is_err());
+    }
+
+    /// Plain member paths are walked directly: the answer is the evaluator's, for every shape.
+    #[test]
+    fn member_paths_answer_as_the_evaluator_does() {
+        let docs = [
+            json!({"id": "x", "a": {"b": {"c": 1}, "list": [1, 2]}, "_k9": null}),
+            json!([{"id": "x"}]),
+            json!("text"),
+            json!({"a": [{"b": 1}], "true": 2, "id": {"id": "inner"}}),
+        ];
+        let paths = [
+            "$.id",
+            "$.a.b.c",
+            "$.a.b",
+            "$.a.list",
+            "$.a.list.b",
+            "$.a.b.c.d",
+            "$._k9",
+            "$.missing",
+            "$.a.missing.c",
+            "$.true",
+            "$.id.id",
+        ];
+        for doc in &docs {
+            for path in paths {
+                let direct = member_chain(doc, path).expect("a member path");
+                assert_eq!(direct, evaluate(doc, path).unwrap(), "{path} in {doc}");
+            }
+        }
+        for other in [
+            "$", "$.", "$..id", "$.a[0]", "$.9a", "$.a.", "$.a-b", "$.é", "$ .a", "$.a.*",
+        ] {
+            assert!(member_chain(&docs[0], other).is_none(), "{other}");
+        }
+        assert!(select(&docs[0], "$.a.").is_err());
     }
 
     #[test]

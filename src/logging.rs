@@ -36,6 +36,10 @@ pub fn init() -> Option<crate::telemetry::Telemetry> {
     let filter = std::env::var("STEPRUN_LOG").ok();
     let export = crate::telemetry::layer();
     if filter.is_none() && export.is_none() {
+        // A subscriber that wants nothing. Without any, `tracing` (whose `log` feature the
+        // HTTP stack turns on) still computes every span's fields for a `log` logger there is
+        // none of: the redacted URL and host of each request's span, on every step.
+        let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::new());
         return None;
     }
     let (export, telemetry) = export.unzip();

@@ -18,8 +18,12 @@ pub const SECRET_WORDS: &[&str] = &["secret", "password", "token", "otp"];
 
 /// Names containing `secret`, `password`, `token` or `otp` (any case) are secret by default.
 pub fn name_is_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w))
+    // Compared in place (no lowercase copy): asked for every value a step extracts.
+    let name = name.as_bytes();
+    SECRET_WORDS.iter().any(|w| {
+        name.windows(w.len())
+            .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+    })
 }
 
 /// Whether a variable set under `name` is secret: as `declared` says when it says (so
@@ -98,10 +102,13 @@ mod tests {
             "accessToken",
             "otpCode",
             "x_secret_y",
+            "ToKeN",
+            "éPassWord",
+            "otp",
         ] {
             assert!(name_is_secret(name), "{name}");
         }
-        for name in ["envID", "username", "apiPath", "tok"] {
+        for name in ["envID", "username", "apiPath", "tok", "", "o", "sécret"] {
             assert!(!name_is_secret(name), "{name}");
         }
     }

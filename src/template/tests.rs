@@ -325,3 +325,16 @@ fn a_render_that_grows_without_bound_runs_out_of_fuel() {
     let big = store(&[("big", json!("y".repeat(1 << 20)))]);
     assert_eq!(t.render_string("<< big >>", &big).unwrap().len(), 1 << 20);
 }
+
+#[test]
+fn markup_is_any_of_the_three_openings() {
+    for text in ["<< x >>", "a<%x%>", "<#c#>", "<<", "x <# y", "é<<"] {
+        assert!(has_markup(text), "{text}");
+    }
+    for text in ["", "<", "a < b", "<>", "< <", "<!-- -->", "«x»", "x<"] {
+        assert!(!has_markup(text), "{text}");
+    }
+    assert!(value_has_markup(&json!({"a": [1, "<< b >>"]})));
+    assert!(value_has_markup(&json!({"<< k >>": 1})));
+    assert!(!value_has_markup(&json!({"name": "item-1", "n": 1})));
+}
