@@ -19,6 +19,8 @@ use toml_parser::lexer::{Lexer, Token, TokenKind};
 pub struct Split {
     pub head: String,
     pub chunks: Vec<Chunk>,
+    /// The steps come last, one after the other: `head` is the text before them.
+    pub contiguous: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +178,11 @@ fn finish(text: &str, chunks: Vec<Chunk>) -> Option<Split> {
         }
         String::from_utf8(head).ok()?
     };
-    Some(Split { head, chunks })
+    Some(Split {
+        head,
+        chunks,
+        contiguous,
+    })
 }
 
 /// One step's text: its slice of `text` with `steps` blanked out of its headers, so it parses
