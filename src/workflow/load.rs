@@ -272,8 +272,17 @@ fn parse_steps(
     defaults: &Defaults,
 ) -> Vec<Result<Parsed, Diagnostic>> {
     let one = |c: &&split::Chunk| {
-        let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-        let (raw, cx) = parse_step(source, c.range.clone(), text)?;
+        let (raw, cx) = match c.blanks.as_slice() {
+            // Only the `[[steps]]` header is blanked: the text after it is parsed as it is.
+            [header] if header.start == c.range.start => {
+                let text = source.text.get(header.end..c.range.end);
+                parse_step_at(source, c.range.clone(), text, header.end)?
+            }
+            _ => {
+                let text = split::chunk_text(&source.text, &c.range, &c.blanks);
+                parse_step(source, c.range.clone(), text)?
+            }
+        };
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
@@ -333,12 +342,17 @@ type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
 
 /// Parses the `[[steps]]` entry at `range` of `source` on its own; `text` is its `step_text`.
 fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> ParsedStep {
-    let text =
-        text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range.clone()))?;
-    let raw = parse_text(source, &text, range.start)?;
+    let start = range.start;
+    parse_step_at(source, range, text.as_deref(), start)
+}
+
+/// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
+fn parse_step_at(source: &Arc<Source>, range: Span, text: Option<&str>, base: usize) -> ParsedStep {
+    let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
+    let raw = parse_text(source, text, base)?;
     let cx = Cx {
         source: Arc::clone(source),
-        base: range.start,
+        base,
     };
     Ok((raw, cx))
 }

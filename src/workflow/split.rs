@@ -337,10 +337,7 @@ impl<'i> Lines<'i> {
         let bytes = self.text.as_bytes();
         loop {
             let line_start = self.pos;
-            let eol = bytes[line_start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map(|i| line_start + i)?;
+            let eol = memchr::memchr(b'\n', &bytes[line_start..]).map(|i| line_start + i)?;
             let indent = bytes[line_start..eol]
                 .iter()
                 .take_while(|&&b| b == b' ' || b == b'\t')

@@ -4,6 +4,42 @@
 //! loading. Anything this is not sure of (a multi-line string or array, a lone `\r`, an
 //! unterminated string) is left to the lexer.
 
+/// What a byte is to the lexer, outside strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of an atom (a bare key or value), quotes included once an atom has begun.
+    Atom,
+    /// `.`, `=`, `,`, space, tab: a token of its own, ending an atom.
+    Delimiter,
+    Open,
+    Close,
+    Comment,
+    CarriageReturn,
+    Quote,
+    Apostrophe,
+}
+
+const fn classes() -> [Class; 256] {
+    let mut table = [Class::Atom; 256];
+    let delimiters = b".=, \t";
+    let mut i = 0;
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = Class::Delimiter;
+        i += 1;
+    }
+    table[b'[' as usize] = Class::Open;
+    table[b'{' as usize] = Class::Open;
+    table[b']' as usize] = Class::Close;
+    table[b'}' as usize] = Class::Close;
+    table[b'#' as usize] = Class::Comment;
+    table[b'\r' as usize] = Class::CarriageReturn;
+    table[b'"' as usize] = Class::Quote;
+    table[b'\'' as usize] = Class::Apostrophe;
+    table
+}
+
+const CLASS: [Class; 256] = classes();
+
 /// Whether `rest`, what follows a line's first key up to its `\n`, leaves the line at depth 0
 /// with no string or bracket open, token by token as the lexer reads it.
 pub(super) fn plain_rest(rest: &[u8]) -> bool {
@@ -12,33 +48,38 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
     let rest = &rest[..n];
     let mut depth = 0usize;
     let mut i = 0;
-    while i < n {
-        match rest[i] {
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => match depth.checked_sub(1) {
+    while let Some(&b) = rest.get(i) {
+        match CLASS[usize::from(b)] {
+            Class::Open => depth += 1,
+            Class::Close => match depth.checked_sub(1) {
                 Some(d) => depth = d,
                 None => return false,
             },
-            b'.' | b'=' | b',' | b' ' | b'\t' => {}
-            b'#' => return depth == 0 && plain_comment(&rest[i..]),
+            Class::Delimiter => {}
+            Class::Comment => return depth == 0 && plain_comment(&rest[i..]),
             // A lone `\r` is a line end to the lexer.
-            b'\r' => return false,
-            b'"' => match basic_string_end(rest, i) {
+            Class::CarriageReturn => return false,
+            Class::Quote => match basic_string_end(rest, i) {
                 Some(end) => i = end - 1,
                 None => return false,
             },
-            b'\'' => {
+            Class::Apostrophe => {
                 if rest[i..].starts_with(b"'''") {
                     return false;
                 }
-                match rest[i + 1..].iter().position(|&b| b == b'\'') {
+                match memchr::memchr(b'\'', &rest[i + 1..]) {
                     Some(p) => i += p + 1,
                     None => return false,
                 }
             }
-            _ => {
-                // An atom (a bare key or value) runs to the next delimiter, quotes included.
-                while i + 1 < n && !b".=,[]{} \t#\r".contains(&rest[i + 1]) {
+            Class::Atom => {
+                // An atom runs to the next delimiter, quotes included.
+                while rest.get(i + 1).is_some_and(|&b| {
+                    matches!(
+                        CLASS[usize::from(b)],
+                        Class::Atom | Class::Quote | Class::Apostrophe
+                    )
+                }) {
                     i += 1;
                 }
             }
@@ -52,7 +93,7 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
 /// line's end: a lone `\r` ends it early, as the lexer reads it.
 pub(super) fn plain_comment(comment: &[u8]) -> bool {
     let n = comment.len() - usize::from(comment.last() == Some(&b'\r'));
-    !comment[..n].contains(&b'\r')
+    memchr::memchr(b'\r', &comment[..n]).is_none()
 }
 
 /// The end (after its closing quote) of the one-line basic string opening at `start`.
@@ -62,16 +103,14 @@ fn basic_string_end(line: &[u8], start: usize) -> Option<usize> {
     }
     let mut i = start + 1;
     loop {
-        match line.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' => {
-                // The lexer skips an escaped `\` or `"`; other escapes are read as text.
-                i += 1;
-                if matches!(line.get(i), Some(b'\\' | b'"')) {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
+        i += memchr::memchr2(b'"', b'\\', line.get(i..)?)?;
+        if line[i] == b'"' {
+            return Some(i + 1);
+        }
+        // The lexer skips an escaped `\` or `"`; other escapes are read as text.
+        i += 1;
+        if matches!(line.get(i), Some(b'\\' | b'"')) {
+            i += 1;
         }
     }
 }
