@@ -280,7 +280,7 @@ fn parse_steps(
             }
             _ => {
                 let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-                parse_step(source, c.range.clone(), text)?
+                parse_step(source, c.range.clone(), text.as_deref())?
             }
         };
         if raw.use_.is_some() {
@@ -341,9 +341,9 @@ enum Parsed {
 type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
 
 /// Parses the `[[steps]]` entry at `range` of `source` on its own; `text` is its `step_text`.
-fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> ParsedStep {
+fn parse_step(source: &Arc<Source>, range: Span, text: Option<&str>) -> ParsedStep {
     let start = range.start;
-    parse_step_at(source, range, text.as_deref(), start)
+    parse_step_at(source, range, text, start)
 }
 
 /// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
@@ -390,7 +390,7 @@ fn read_step(reader: &Reader, at: Deferred) -> Result<Step, Diagnostic> {
     // The step starts at its `[[steps]]` header, after the indentation of its line.
     let span = source.text.len() - source.text.trim_start_matches([' ', '\t']).len()..whole.end;
     let text = split::step_text(&source.text, whole);
-    let (raw, cx) = parse_step(&source, span.clone(), text)?;
+    let (raw, cx) = parse_step(&source, span.clone(), text.as_deref())?;
     step::step(&cx, &raw, span, &reader.defaults)
 }
 
