@@ -347,6 +347,16 @@ impl<'i> Lines<'i> {
                 None | Some(b'#') => {}
                 Some(b'\r') if first + 1 == eol => {}
                 Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'"' | b'\'') => {
+                    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-') {
+                        // A bare key: an atom, as the lexer reads it, without the lexer.
+                        let key_end = first + quick::atom_len(&bytes[first..eol]);
+                        if !quick::plain_rest(&bytes[key_end..eol]) {
+                            return None;
+                        }
+                        self.pos = eol + 1;
+                        self.line_start = true;
+                        return Some(Line::Key(Some(&self.text[first..key_end])));
+                    }
                     let rest = &self.text[first..];
                     let t = Source::new(rest).lex().next()?;
                     let simple_key = matches!(

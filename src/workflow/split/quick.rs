@@ -72,21 +72,24 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
                     None => return false,
                 }
             }
-            Class::Atom => {
-                // An atom runs to the next delimiter, quotes included.
-                while rest.get(i + 1).is_some_and(|&b| {
-                    matches!(
-                        CLASS[usize::from(b)],
-                        Class::Atom | Class::Quote | Class::Apostrophe
-                    )
-                }) {
-                    i += 1;
-                }
-            }
+            Class::Atom => i += atom_len(&rest[i..]) - 1,
         }
         i += 1;
     }
     depth == 0
+}
+
+/// The length of the atom (a bare key or value) `line` starts with: it runs to the next
+/// delimiter, quotes included. `line` holds no `\n`.
+pub(super) fn atom_len(line: &[u8]) -> usize {
+    line.iter()
+        .position(|&b| {
+            !matches!(
+                CLASS[usize::from(b)],
+                Class::Atom | Class::Quote | Class::Apostrophe
+            )
+        })
+        .unwrap_or(line.len())
 }
 
 /// Whether a comment (from its `#` to the line's `\n`, a final `\r` excluded) ends at the

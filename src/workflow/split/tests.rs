@@ -144,6 +144,7 @@ fn plain_lines_read_quickly_are_read_as_the_lexer_reads_them() {
         "a = [\n\"open to the end\"",
         "= 1\n[[steps]]\n",
         "a = \"x\" \"y\"\n[[steps]]\nb = 1,2\n",
+        "a\"b = 1\nkey-1_x.y = 2\nsteps\"x = [\n[[steps]]\n]\nuse\r\n[[steps]]\nuse = 1\n",
     ];
     for text in tricky {
         let scan = |l| scan_lines(l, text, 0).map(|s| (s.chunks, s.clean_end));
