@@ -44,6 +44,9 @@ fn secret_entry(source: &Source, line: usize) -> Option<String> {
         .lines()
         .map(|l| l.trim_end_matches('\r'))
         .collect();
+    // `source` may be a window of its file (one step): `line` is the file's, counted here
+    // from the window's first line.
+    let line = (line + 1).saturating_sub(source.first_line());
     let line_text = |l: usize| lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
     if is_header(line_text(line)) {
         return None;

@@ -104,7 +104,8 @@ impl<'a> Checker<'a> {
         }
         self.decls(&workflow.vars);
         self.var_problems(workflow);
-        let mut extracted = Vec::new();
+        // A name each step extracts again (a loop's `itemID`) is noted once.
+        let mut extracted = BTreeSet::new();
         for step in crate::workflow::load::read_steps(&workflow.steps) {
             let step = match step {
                 Ok(step) => step,
@@ -120,8 +121,7 @@ impl<'a> Checker<'a> {
                 self.expression(cond);
             }
             for (name, _) in &step.prompt {
-                self.defined.insert(name.clone());
-                extracted.push(name.clone());
+                self.define(&mut extracted, name);
             }
             self.request(&step.request);
             self.expect(&step.expect);
@@ -132,8 +132,7 @@ impl<'a> Checker<'a> {
                 self.extraction(ex);
             }
             for ex in &step.extract {
-                self.defined.insert(ex.name.clone());
-                extracted.push(ex.name.clone());
+                self.define(&mut extracted, &ex.name);
             }
             self.expected_vars(&step.expect);
             if let Some(cleanup) = &step.cleanup {
@@ -152,6 +151,16 @@ impl<'a> Checker<'a> {
         self.defined = outer;
         self.extracted.extend(extracted.iter().cloned());
         self.defined.extend(extracted);
+    }
+
+    /// `name` is defined from here on, and extracted by this workflow.
+    fn define(&mut self, extracted: &mut BTreeSet<String>, name: &str) {
+        if !self.defined.contains(name) {
+            self.defined.insert(name.to_owned());
+        }
+        if !extracted.contains(name) {
+            extracted.insert(name.to_owned());
+        }
     }
 
     /// README, Step keys: `insecure = true` skips TLS verification "with a warning".

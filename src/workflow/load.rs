@@ -1,6 +1,11 @@
 //! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
 
+mod input;
+pub mod reread;
 mod step;
+
+use input::read_file;
+pub use input::{MAX_INPUT_BYTES, read_input, utf8};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,7 +18,7 @@ use toml::Spanned;
 use crate::diagnostic::Diagnostic;
 use crate::vars::decl::VarDecl;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Defaults, Item, KEPT, Reader, Step, Steps, Workflow};
+use crate::workflow::model::{Defaults, Deferred, Item, KEPT, Reader, Step, Steps, Workflow};
 use crate::workflow::raw::{RawStep, RawWorkflow};
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
@@ -53,13 +58,13 @@ impl Loader {
             )));
         }
         let text = utf8(path, bytes)?;
-        Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
+        Ok(Arc::new(self.parse(path, text, None, &mut Vec::new())?))
     }
 
     /// Loads a workflow from `text` as if read from `path` (the fuzz targets' entry; its `use`
     /// paths are read from the file system).
     pub fn load_text(&mut self, path: &Path, text: String) -> Result<Arc<Workflow>, Diagnostic> {
-        Ok(Arc::new(self.parse(path, text, &mut Vec::new())?))
+        Ok(Arc::new(self.parse(path, text, None, &mut Vec::new())?))
     }
 
     fn load_inner(
@@ -84,7 +89,7 @@ impl Loader {
                 None => Diagnostic::new(message),
             });
         }
-        let bytes = read_input(path).map_err(|e| {
+        let (bytes, file) = read_file(path).map_err(|e| {
             let message = format!(
                 "cannot read {}: {}",
                 path.display(),
@@ -97,22 +102,43 @@ impl Loader {
         })?;
         let text = utf8(path, bytes)?;
         stack.push(key.clone());
-        let result = self.parse(path, text, stack);
+        let result = self.parse(path, text, file, stack);
         stack.pop();
         let workflow = Arc::new(result?);
         self.cache.insert(key, Arc::clone(&workflow));
         Ok(workflow)
     }
 
+    /// Reads a workflow's text; `file`, when it is the regular file the text was read from,
+    /// lets its deferred steps be read from it again instead of kept in memory.
     fn parse(
         &mut self,
         path: &Path,
-        text: String,
+        mut text: String,
+        file: Option<std::fs::File>,
         stack: &mut Vec<PathBuf>,
     ) -> Result<Workflow, Diagnostic> {
+        let split = split::split(&text);
+        let keep = |i: usize, c: &split::Chunk| i < KEPT || c.uses;
+        let deferred = match &split {
+            Some(s) => reread::deferred(&text, s, keep),
+            None => Vec::new(),
+        };
+        // Steps last (the usual layout), some deferred, and a file to read them from: the
+        // text after the last step kept converted is not kept.
+        let reread =
+            file.filter(|_| !deferred.is_empty() && split.as_ref().is_some_and(|s| s.contiguous));
+        if reread.is_some()
+            && let Some(s) = &split
+        {
+            let kept_end = (s.chunks.iter().enumerate())
+                .rfind(|(i, c)| keep(*i, c))
+                .map_or(s.head.len(), |(_, c)| c.range.end);
+            text.truncate(kept_end);
+            text.shrink_to_fit();
+        }
         let source = Arc::new(Source::new(path, text));
         let cx = Cx::new(Arc::clone(&source));
-        let split = split::split(&source.text);
         let raw: RawWorkflow = match &split {
             Some(s) => parse_text(&source, &s.head, 0)?,
             None => parse_toml(&source)?,
@@ -126,8 +152,9 @@ impl Loader {
             let reader = Arc::new(Reader {
                 source: Arc::clone(&source),
                 defaults: defaults.clone(),
+                file: reread.map(reread::Reread::new),
             });
-            let keep = |i: usize, c: &split::Chunk| i < KEPT || c.uses;
+            let mut deferred = deferred.into_iter();
             let kept: Vec<&split::Chunk> = (split.chunks.iter().enumerate())
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
@@ -135,7 +162,9 @@ impl Loader {
             let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
-                    steps.defer(&reader, chunk.range.clone());
+                    if let Some(at) = deferred.next() {
+                        steps.defer(&reader, at);
+                    }
                     continue;
                 }
                 let Some(result) = parsed.next() else { break };
@@ -243,8 +272,17 @@ fn parse_steps(
     defaults: &Defaults,
 ) -> Vec<Result<Parsed, Diagnostic>> {
     let one = |c: &&split::Chunk| {
-        let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-        let (raw, cx) = parse_step(source, c.range.clone(), text)?;
+        let (raw, cx) = match c.blanks.as_slice() {
+            // Only the `[[steps]]` header is blanked: the text after it is parsed as it is.
+            [header] if header.start == c.range.start => {
+                let text = source.text.get(header.end..c.range.end);
+                parse_step_at(source, c.range.clone(), text, header.end)?
+            }
+            _ => {
+                let text = split::chunk_text(&source.text, &c.range, &c.blanks);
+                parse_step(source, c.range.clone(), text.as_deref())?
+            }
+        };
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
@@ -292,58 +330,6 @@ const PARALLEL_FROM: usize = 64;
 /// The most steps a workflow may have once its `use` steps are inlined.
 const MAX_INLINED_STEPS: usize = 20_000;
 
-/// The largest workflow, vars or collection file read.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// A file's bytes, if it is a regular file or a pipe (`--vars <(pass show …)`), of at most
-/// [`MAX_INPUT_BYTES`]. A device is refused before it is opened: `/dev/zero` would be read
-/// until memory runs out, and opening some (a tape, a terminal) blocks or has effects. A pipe
-/// that never ends stops at the size limit.
-pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let readable = |meta: &std::fs::Metadata| {
-        #[cfg(unix)]
-        let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
-        #[cfg(not(unix))]
-        let pipe = false;
-        meta.is_file() || pipe
-    };
-    if !readable(&std::fs::metadata(path)?) {
-        return Err(std::io::Error::other("not a regular file or a pipe"));
-    }
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    // The path may have been replaced since it was looked at.
-    if !readable(&meta) {
-        return Err(std::io::Error::other("not a regular file or a pipe"));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 20));
-    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            MAX_INPUT_BYTES / (1024 * 1024)
-        )));
-    }
-    Ok(bytes)
-}
-
-/// A file's text, or an error at the first byte that is not UTF-8 (TOML is UTF-8).
-pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        // The lossy text has U+FFFD (3 bytes) where the bad byte was; `at` is before it.
-        let source = Arc::new(Source::new(path, text));
-        Diagnostic::at(
-            "this file is not UTF-8 text (TOML files must be)",
-            &source,
-            at..at + 1,
-        )
-        .with_help("save the file as UTF-8")
-    })
-}
-
 /// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.
 /// The step is boxed where it is made and the box moves into the step list, so the slots
 /// stay small and a step is never copied.
@@ -355,13 +341,18 @@ enum Parsed {
 type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
 
 /// Parses the `[[steps]]` entry at `range` of `source` on its own; `text` is its `step_text`.
-fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> ParsedStep {
-    let text =
-        text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range.clone()))?;
-    let raw = parse_text(source, &text, range.start)?;
+fn parse_step(source: &Arc<Source>, range: Span, text: Option<&str>) -> ParsedStep {
+    let start = range.start;
+    parse_step_at(source, range, text, start)
+}
+
+/// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
+fn parse_step_at(source: &Arc<Source>, range: Span, text: Option<&str>, base: usize) -> ParsedStep {
+    let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
+    let raw = parse_text(source, text, base)?;
     let cx = Cx {
         source: Arc::clone(source),
-        base: range.start,
+        base,
     };
     Ok((raw, cx))
 }
@@ -370,15 +361,37 @@ fn parse_step(source: &Arc<Source>, range: Span, text: Option<String>) -> Parsed
 pub fn read_steps(steps: &Steps) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
     steps.items().iter().map(|item| match item {
         Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
-        Item::Deferred(reader, range) => read_step(reader, range.clone()).map(Cow::Owned),
+        Item::Deferred(reader, at) => read_step(reader, *at).map(Cow::Owned),
     })
 }
 
-/// Reads a deferred step (see `read_steps`) from its file's text.
-fn read_step(reader: &Reader, range: Span) -> Result<Step, Diagnostic> {
-    let text = split::step_text(&reader.source.text, range.clone());
-    let (raw, cx) = parse_step(&reader.source, range.clone(), text)?;
-    step::step(&cx, &raw, range, &reader.defaults)
+/// Reads a deferred step (see `read_steps`) from its file, or from its file's text when that
+/// is kept. The step's source is its own text, a window of the file.
+fn read_step(reader: &Reader, at: Deferred) -> Result<Step, Diagnostic> {
+    let path = reader.source.path();
+    let range = at.start as usize..at.end as usize;
+    let text = match &reader.file {
+        Some(file) => file.read(range.clone(), at.hash).map_err(|e| {
+            Diagnostic::new(format!(
+                "cannot read {} again: {}",
+                path.display(),
+                crate::io_reason::Reason(&e)
+            ))
+        })?,
+        None => reader
+            .source
+            .text
+            .get(range.clone())
+            .unwrap_or("")
+            .to_owned(),
+    };
+    let source = Arc::new(Source::window(path, text, at.line as usize));
+    let whole = 0..source.text.len();
+    // The step starts at its `[[steps]]` header, after the indentation of its line.
+    let span = source.text.len() - source.text.trim_start_matches([' ', '\t']).len()..whole.end;
+    let text = split::step_text(&source.text, whole);
+    let (raw, cx) = parse_step(&source, span.clone(), text.as_deref())?;
+    step::step(&cx, &raw, span, &reader.defaults)
 }
 
 /// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.

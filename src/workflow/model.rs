@@ -239,9 +239,11 @@ pub struct Defaults {
 }
 
 // A workflow's steps, in order. A long workflow keeps its first steps converted and reads the
-// others again from its file's text when they are needed, so memory does not grow with the
-// number of steps: the static check and the run each read a deferred step once, one at a
-// time. The list is plain data; reading a deferred step is the loader's (`load::read_steps`).
+// others again when they are needed, so memory does not grow with the number of steps: the
+// static check and the run each read a deferred step once, one at a time. A file that can be
+// opened again keeps only the text up to its last converted step: later steps are read from
+// the file (see `load::reread`). The list is plain data; reading a deferred step is the
+// loader's (`load::read_steps`).
 
 /// Steps of one file kept converted; the rest are read again when needed.
 pub const KEPT: usize = 1024;
@@ -254,15 +256,28 @@ pub struct Steps {
 #[derive(Debug, Clone)]
 pub enum Item {
     Loaded(Box<Step>),
-    /// A `[[steps]]` entry of `reader`'s file, at this byte range.
-    Deferred(Arc<Reader>, Span),
+    /// A `[[steps]]` entry of `reader`'s file.
+    Deferred(Arc<Reader>, Deferred),
 }
 
-/// What reading a deferred step needs: its file and the file's converted `[defaults]`.
+/// Where a deferred step is written: bytes `start..end` of its file (from the start of the line
+/// its `[[steps]]` header is on), starting at line `line`; `hash` is that text's, when the
+/// step is read from the file again, to notice a file changed since it was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferred {
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
+    pub hash: u32,
+}
+
+/// What reading a deferred step needs: its file (`source`, whose text then stops before the
+/// deferred steps, and the open file to read them from) and the file's converted `[defaults]`.
 #[derive(Debug)]
 pub struct Reader {
     pub source: Arc<Source>,
     pub defaults: Defaults,
+    pub file: Option<crate::workflow::load::reread::Reread>,
 }
 
 impl Steps {
@@ -278,8 +293,8 @@ impl Steps {
         self.items.reserve(additional);
     }
 
-    pub fn defer(&mut self, reader: &Arc<Reader>, range: Span) {
-        self.items.push(Item::Deferred(Arc::clone(reader), range));
+    pub fn defer(&mut self, reader: &Arc<Reader>, at: Deferred) {
+        self.items.push(Item::Deferred(Arc::clone(reader), at));
     }
 
     pub fn len(&self) -> usize {

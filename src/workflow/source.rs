@@ -6,19 +6,33 @@ use std::path::{Path, PathBuf};
 /// A byte range in a source file.
 pub type Span = Range<usize>;
 
-/// A loaded text file (workflow or vars file), kept for diagnostics.
+/// A loaded text file (workflow or vars file), kept for diagnostics: the whole file, or a
+/// window of it (one step of a long workflow, read again when it is needed), whose first line
+/// is line `first_line` of the file. Offsets are into `text`; line numbers are the file's.
 #[derive(Debug)]
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
+    first_line: usize,
 }
 
 impl Source {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
+        Source::window(path, text, 1)
+    }
+
+    /// Lines of a file from its line `first_line` (1-based) on.
+    pub fn window(path: impl Into<PathBuf>, text: impl Into<String>, first_line: usize) -> Source {
         Source {
             path: path.into(),
             text: text.into(),
+            first_line: first_line.max(1),
         }
+    }
+
+    /// The file's line number of `text`'s first line.
+    pub fn first_line(&self) -> usize {
+        self.first_line
     }
 
     pub fn path(&self) -> &Path {
@@ -36,7 +50,7 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
         let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
+        let line = before.matches('\n').count() + self.first_line;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
@@ -48,11 +62,14 @@ impl Source {
         format!("{}:{line}:{col}", self.path.display())
     }
 
-    /// The text of the 1-based line `line`, without its line ending.
+    /// The text of the file's 1-based line `line`, without its line ending ("" outside `text`).
     pub fn line_text(&self, line: usize) -> &str {
+        let Some(index) = line.checked_sub(self.first_line) else {
+            return "";
+        };
         self.text
             .lines()
-            .nth(line.saturating_sub(1))
+            .nth(index)
             .unwrap_or("")
             .trim_end_matches('\r')
     }
@@ -173,6 +190,11 @@ mod tests {
         // 'é' is two bytes but one column
         assert_eq!(s.line_col(9), (2, 3));
         assert_eq!(s.line_text(2), "bé = \"x\"");
+        // A window of the same file from its line 2 on counts the file's lines.
+        let w = Source::window("a.toml", "bé = \"x\"\n", 2);
+        assert_eq!(w.line_col(3), (2, 3));
+        assert_eq!(w.line_text(2), "bé = \"x\"");
+        assert_eq!(w.line_text(1), "");
     }
 
     #[test]

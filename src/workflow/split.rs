@@ -19,6 +19,8 @@ use toml_parser::lexer::{Lexer, Token, TokenKind};
 pub struct Split {
     pub head: String,
     pub chunks: Vec<Chunk>,
+    /// The steps come last, one after the other: `head` is the text before them.
+    pub contiguous: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +99,14 @@ struct Scan {
 
 /// Scans `text`, which starts at byte `base` of the file.
 fn scan(text: &str, base: usize) -> Option<Scan> {
+    scan_lines(lines(text), text, base)
+}
+
+/// Scans `text` as `lines` reads it.
+fn scan_lines(mut lines: Lines<'_>, text: &str, base: usize) -> Option<Scan> {
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut open = false;
     let mut at_root = true;
-    let mut lines = lines(text);
     for line in lines.by_ref() {
         match line {
             Line::Header(h) if !h.closed => return None,
@@ -146,6 +152,9 @@ fn scan(text: &str, base: usize) -> Option<Scan> {
             },
         }
     }
+    if lines.gave_up {
+        return None;
+    }
     let shift = |r: &mut Range<usize>| *r = r.start + base..r.end + base;
     for chunk in &mut chunks {
         shift(&mut chunk.range);
@@ -176,7 +185,11 @@ fn finish(text: &str, chunks: Vec<Chunk>) -> Option<Split> {
         }
         String::from_utf8(head).ok()?
     };
-    Some(Split { head, chunks })
+    Some(Split {
+        head,
+        chunks,
+        contiguous,
+    })
 }
 
 /// One step's text: its slice of `text` with `steps` blanked out of its headers, so it parses
@@ -212,43 +225,92 @@ fn blank(bytes: &mut [u8], range: Range<usize>) {
     }
 }
 
-/// The headers and key/value lines at nesting depth 0, in order, lexed as they are read.
+/// The headers and key/value lines at nesting depth 0, in order, as the TOML lexer sees them.
+/// A plain key/value line (one line, no multi-line string, brackets closed on it) is read by
+/// `quick::plain_rest` without lexing its value; anything else is lexed, from its line's start
+/// until the next line at depth 0.
 fn lines(text: &str) -> Lines<'_> {
     Lines {
+        quick: true,
+        ..lexed_lines(text)
+    }
+}
+
+/// Like [`lines`], every token lexed (what `lines` must agree with).
+fn lexed_lines(text: &str) -> Lines<'_> {
+    Lines {
         text,
-        tokens: Source::new(text).lex().peekable(),
+        quick: false,
+        pos: 0,
+        tokens: None,
         depth: 0,
         line_start: true,
         cut_string: false,
+        gave_up: false,
     }
 }
 
 struct Lines<'i> {
     text: &'i str,
-    tokens: Peekable<Lexer<'i>>,
+    /// Plain lines are read without the lexer.
+    quick: bool,
+    /// Where reading goes on when `tokens` is `None` (a line's start, at depth 0).
+    pos: usize,
+    /// Lexing the text from an offset (a line's start): token spans are relative to it.
+    tokens: Option<(Peekable<Lexer<'i>>, usize)>,
     depth: usize,
     line_start: bool,
     /// A string ran to the end of the text: it was cut, not closed.
     cut_string: bool,
+    /// A line the lexer would not read from its start as from the file's (a byte-order mark
+    /// there): the caller parses the file whole.
+    gave_up: bool,
 }
 
 impl<'i> Iterator for Lines<'i> {
     type Item = Line<'i>;
 
     fn next(&mut self) -> Option<Line<'i>> {
-        while let Some(t) = self.tokens.next() {
+        loop {
+            if self.tokens.is_none() {
+                if self.quick
+                    && let Some(line) = self.plain_line()
+                {
+                    return Some(line);
+                }
+                if self.pos >= self.text.len() && self.pos > 0 {
+                    return None;
+                }
+                if self.pos > 0 && self.text.as_bytes()[self.pos..].starts_with(b"\xEF\xBB\xBF") {
+                    self.gave_up = true;
+                    return None;
+                }
+                let rest = &self.text[self.pos..];
+                self.tokens = Some((Source::new(rest).lex().peekable(), self.pos));
+            }
+            let (t, base) = match &mut self.tokens {
+                Some((tokens, base)) => (tokens.next()?, *base),
+                None => return None,
+            };
             match t.kind() {
                 TokenKind::Whitespace | TokenKind::Comment => {}
-                TokenKind::Newline => self.line_start = self.line_start || self.depth == 0,
+                TokenKind::Newline => {
+                    self.line_start = self.line_start || self.depth == 0;
+                    if self.quick && self.depth == 0 {
+                        // Back at a line's start at depth 0: plain lines are read quickly again.
+                        self.pos = base + t.span().end();
+                        self.tokens = None;
+                    }
+                }
                 TokenKind::Eof => return None,
                 TokenKind::LeftSquareBracket if self.line_start && self.depth == 0 => {
                     self.line_start = false;
-                    return Some(Line::Header(self.header(t)));
+                    return Some(Line::Header(self.header(t, base)));
                 }
                 kind => {
                     let starts_line = self.line_start && self.depth == 0;
                     self.line_start = false;
-                    self.note_cut(t);
+                    self.note_cut(t, base);
                     match kind {
                         TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
                             self.depth += 1;
@@ -259,34 +321,81 @@ impl<'i> Iterator for Lines<'i> {
                         _ => {}
                     }
                     if starts_line {
-                        return Some(Line::Key(key_text(self.text, t)));
+                        return Some(Line::Key(key_text(&self.text[base..], t)));
                     }
                 }
             }
         }
-        None
     }
 }
 
 impl<'i> Lines<'i> {
+    /// At a line's start at depth 0, outside the lexer: skips blank and comment lines, and
+    /// reads a plain key/value line whole. `None` where the lexer must read on (`pos` is then
+    /// the start of the line it reads from, or the text's end).
+    fn plain_line(&mut self) -> Option<Line<'i>> {
+        let bytes = self.text.as_bytes();
+        loop {
+            let line_start = self.pos;
+            let eol = memchr::memchr(b'\n', &bytes[line_start..]).map(|i| line_start + i)?;
+            let indent = bytes[line_start..eol]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let first = line_start + indent;
+            match bytes[first..eol].first() {
+                None | Some(b'#') => {}
+                Some(b'\r') if first + 1 == eol => {}
+                Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'"' | b'\'') => {
+                    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-') {
+                        // A bare key: an atom, as the lexer reads it, without the lexer.
+                        let key_end = first + quick::atom_len(&bytes[first..eol]);
+                        if !quick::plain_rest(&bytes[key_end..eol]) {
+                            return None;
+                        }
+                        self.pos = eol + 1;
+                        self.line_start = true;
+                        return Some(Line::Key(Some(&self.text[first..key_end])));
+                    }
+                    let rest = &self.text[first..];
+                    let t = Source::new(rest).lex().next()?;
+                    let simple_key = matches!(
+                        t.kind(),
+                        TokenKind::Atom | TokenKind::BasicString | TokenKind::LiteralString
+                    );
+                    let key_end = first + t.span().end();
+                    if !simple_key || key_end > eol || !quick::plain_rest(&bytes[key_end..eol]) {
+                        return None;
+                    }
+                    self.pos = eol + 1;
+                    self.line_start = true;
+                    return Some(Line::Key(key_text(rest, t)));
+                }
+                Some(_) => return None,
+            }
+            if bytes[first..eol].first() == Some(&b'#') && !quick::plain_comment(&bytes[first..eol])
+            {
+                return None;
+            }
+            self.pos = eol + 1;
+        }
+    }
+
     /// Notes a string token that reaches the end of the text (no newline after it).
-    fn note_cut(&mut self, t: Token) {
-        let string = matches!(
-            t.kind(),
-            TokenKind::BasicString
-                | TokenKind::LiteralString
-                | TokenKind::MlBasicString
-                | TokenKind::MlLiteralString
-        );
-        if string && t.span().end() == self.text.len() {
+    fn note_cut(&mut self, t: Token, base: usize) {
+        if is_string(t) && base + t.span().end() == self.text.len() {
             self.cut_string = true;
         }
     }
 
-    /// Reads the rest of a header whose `[` is `open`.
-    fn header(&mut self, open: Token) -> Header<'i> {
-        let array = self
-            .tokens
+    /// Reads the rest of a header whose `[` is `open`, lexed from `base`.
+    fn header(&mut self, open: Token, base: usize) -> Header<'i> {
+        let text = &self.text[base..];
+        let mut cut = false;
+        let Some((tokens, _)) = &mut self.tokens else {
+            unreachable!("a header is read by the lexer")
+        };
+        let array = tokens
             .next_if(|t| t.kind() == TokenKind::LeftSquareBracket)
             .is_some();
         let mut first = None;
@@ -295,12 +404,11 @@ impl<'i> Lines<'i> {
         let mut keys = 0;
         let mut closed = false;
         let mut end = open.span().end();
-        while let Some(t) = self
-            .tokens
-            .next_if(|t| !matches!(t.kind(), TokenKind::Newline | TokenKind::Eof))
+        while let Some(t) =
+            tokens.next_if(|t| !matches!(t.kind(), TokenKind::Newline | TokenKind::Eof))
         {
             end = t.span().end();
-            self.note_cut(t);
+            cut |= is_string(t) && end == text.len();
             match t.kind() {
                 TokenKind::Whitespace => {}
                 TokenKind::Dot => {
@@ -312,9 +420,8 @@ impl<'i> Lines<'i> {
                 TokenKind::RightSquareBracket => {
                     closed = !array;
                     if array
-                        && let Some(close) = self
-                            .tokens
-                            .next_if(|t| t.kind() == TokenKind::RightSquareBracket)
+                        && let Some(close) =
+                            tokens.next_if(|t| t.kind() == TokenKind::RightSquareBracket)
                     {
                         end = close.span().end();
                         closed = true;
@@ -324,21 +431,32 @@ impl<'i> Lines<'i> {
                 _ => {
                     keys += 1;
                     if keys == 1 {
-                        first = key_text(self.text, t);
+                        first = key_text(text, t);
                         first_and_dot = t.span().start()..end;
                     }
                 }
             }
         }
+        self.cut_string |= cut;
         Header {
-            range: open.span().start()..end,
+            range: base + open.span().start()..base + end,
             array,
             first,
-            first_and_dot,
+            first_and_dot: base + first_and_dot.start..base + first_and_dot.end,
             keys,
             closed,
         }
     }
+}
+
+fn is_string(t: Token) -> bool {
+    matches!(
+        t.kind(),
+        TokenKind::BasicString
+            | TokenKind::LiteralString
+            | TokenKind::MlBasicString
+            | TokenKind::MlLiteralString
+    )
 }
 
 /// A key's text: bare, or quoted without escapes. `None` for anything else.
@@ -352,5 +470,6 @@ fn key_text(text: &str, t: Token) -> Option<&str> {
     }
 }
 
+mod quick;
 #[cfg(test)]
 mod tests;

@@ -69,6 +69,25 @@ fn an_error_in_a_late_step_points_at_its_line_and_nothing_is_sent() {
 }
 
 #[test]
+fn an_error_in_a_late_step_read_from_standard_input_points_at_its_line() {
+    let s = TestServer::start();
+    let workflow = long_workflow("methd = \"GET\"\n");
+    let line = workflow
+        .lines()
+        .position(|l| l.starts_with("methd"))
+        .unwrap()
+        + 1;
+    Case::new()
+        .stdin(&at(&s, &workflow))
+        .args(["check", "-"])
+        .run()
+        .code(2)
+        .stderr_has(&format!("<stdin>:{line}:1"))
+        .stderr_has("methd");
+    assert_eq!(s.hits(), 0);
+}
+
+#[test]
 fn an_undefined_variable_in_a_late_step_is_found_by_the_check() {
     let s = TestServer::start();
     let workflow = long_workflow("[steps.headers]\nX-Late = \"<<neverSet>>\"\n");

@@ -102,3 +102,72 @@ fn nested_arrays_at_line_start_are_values() {
     let s = split(text).unwrap();
     assert_eq!(s.chunks.len(), 2);
 }
+
+/// What a reading of `text` found, line by line, and how it ended.
+fn read(mut lines: Lines<'_>) -> (Vec<String>, usize, bool, bool) {
+    let mut found = Vec::new();
+    for line in lines.by_ref() {
+        found.push(match line {
+            Line::Header(h) => format!(
+                "header {:?} array {} first {:?} {:?} keys {} closed {}",
+                h.range, h.array, h.first, h.first_and_dot, h.keys, h.closed
+            ),
+            Line::Key(k) => format!("key {k:?}"),
+        });
+    }
+    (found, lines.depth, lines.cut_string, lines.gave_up)
+}
+
+#[test]
+fn plain_lines_read_quickly_are_read_as_the_lexer_reads_them() {
+    let tricky = [
+        "a = 1\n[[steps]]\nname = \"x\"\n",
+        "name = \"a \\\" [[steps]]\"\n[[steps]]\nname = 'it''s'\n",
+        "x = a\"[\"\n[[steps]]\n",
+        "x = a'b' # c\"\n[[steps]]\nq = 'a\n[[steps]]\n",
+        "body = \"\"\"\n[[steps]]\nname = \"in a string\"\n\"\"\"\n[[steps]]\nname = \"b\"\n",
+        "body = '''\n[[steps]]\n'''\n[[steps]]\n",
+        "json = [\n  [1, 2],\n]\n[[steps]]\nv = { a = [1, { b = \"]\" }] }\n",
+        "json = { a = 1,\n b = 2 }\n[[steps]]\n",
+        "a = 1 # comment \r with a lone CR\n[[steps]]\nb = 2\r\n[[steps]]\r\n",
+        "a = \"unterminated\n[[steps]]\nb = 'x\n",
+        "a = \"esc \\\\\" [[x]]\n[[steps]]\n",
+        "a = \"\\\"\n[[steps]]\n",
+        "  # indented comment\n\t\n  [[steps]]  # header comment\n  name = \"x\"\n[steps.expect]\nstatus = 200\n",
+        "\u{feff}a = 1\n[[steps]]\n",
+        "a = 1\n\u{feff}[[steps]]\n",
+        "a = ]\n[[steps]]\nb = }}\n",
+        "\"quoted key\" = 1\n'lit' = 2\n\"esc\\\"key\" = 3\n[[steps]]\n",
+        "a.b.c = 1\nsteps = []\n[[steps]]\nuse = \"x.toml\"\n",
+        "a = 1\n[[steps]]\nname = \"last line, no newline\"",
+        "a = \"string to the end\"",
+        "a = [\n\"open to the end\"",
+        "= 1\n[[steps]]\n",
+        "a = \"x\" \"y\"\n[[steps]]\nb = 1,2\n",
+        "a\"b = 1\nkey-1_x.y = 2\nsteps\"x = [\n[[steps]]\n]\nuse\r\n[[steps]]\nuse = 1\n",
+    ];
+    for text in tricky {
+        let scan = |l| scan_lines(l, text, 0).map(|s| (s.chunks, s.clean_end));
+        if read(lines(text)).3 {
+            // A byte-order mark inside the file: it is parsed whole.
+            assert_eq!(scan(lines(text)), None, "{text:?}");
+            continue;
+        }
+        assert_eq!(read(lines(text)), read(lexed_lines(text)), "{text:?}");
+        assert_eq!(scan(lines(text)), scan(lexed_lines(text)), "{text:?}");
+    }
+    let mut files = vec![std::path::PathBuf::from("workflows")];
+    let mut seen = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(read(lines(&text)), read(lexed_lines(&text)), "{path:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "{seen} workflows read");
+}

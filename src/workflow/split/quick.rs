@@ -1,0 +1,119 @@
+//! Reads a plain line of a workflow without the TOML lexer, as the lexer would read it: most
+//! lines of a long workflow are `key = "value"` or an inline table on one line, and lexing
+//! every token of them only to find the `[[steps]]` headers cost as much as a fifth of
+//! loading. Anything this is not sure of (a multi-line string or array, a lone `\r`, an
+//! unterminated string) is left to the lexer.
+
+/// What a byte is to the lexer, outside strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of an atom (a bare key or value), quotes included once an atom has begun.
+    Atom,
+    /// `.`, `=`, `,`, space, tab: a token of its own, ending an atom.
+    Delimiter,
+    Open,
+    Close,
+    Comment,
+    CarriageReturn,
+    Quote,
+    Apostrophe,
+}
+
+const fn classes() -> [Class; 256] {
+    let mut table = [Class::Atom; 256];
+    let delimiters = b".=, \t";
+    let mut i = 0;
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = Class::Delimiter;
+        i += 1;
+    }
+    table[b'[' as usize] = Class::Open;
+    table[b'{' as usize] = Class::Open;
+    table[b']' as usize] = Class::Close;
+    table[b'}' as usize] = Class::Close;
+    table[b'#' as usize] = Class::Comment;
+    table[b'\r' as usize] = Class::CarriageReturn;
+    table[b'"' as usize] = Class::Quote;
+    table[b'\'' as usize] = Class::Apostrophe;
+    table
+}
+
+const CLASS: [Class; 256] = classes();
+
+/// Whether `rest`, what follows a line's first key up to its `\n`, leaves the line at depth 0
+/// with no string or bracket open, token by token as the lexer reads it.
+pub(super) fn plain_rest(rest: &[u8]) -> bool {
+    // A `\r` before the `\n` belongs to the line end.
+    let n = rest.len() - usize::from(rest.last() == Some(&b'\r'));
+    let rest = &rest[..n];
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        match CLASS[usize::from(b)] {
+            Class::Open => depth += 1,
+            Class::Close => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            Class::Delimiter => {}
+            Class::Comment => return depth == 0 && plain_comment(&rest[i..]),
+            // A lone `\r` is a line end to the lexer.
+            Class::CarriageReturn => return false,
+            Class::Quote => match basic_string_end(rest, i) {
+                Some(end) => i = end - 1,
+                None => return false,
+            },
+            Class::Apostrophe => {
+                if rest[i..].starts_with(b"'''") {
+                    return false;
+                }
+                match memchr::memchr(b'\'', &rest[i + 1..]) {
+                    Some(p) => i += p + 1,
+                    None => return false,
+                }
+            }
+            Class::Atom => i += atom_len(&rest[i..]) - 1,
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
+/// The length of the atom (a bare key or value) `line` starts with: it runs to the next
+/// delimiter, quotes included. `line` holds no `\n`.
+pub(super) fn atom_len(line: &[u8]) -> usize {
+    line.iter()
+        .position(|&b| {
+            !matches!(
+                CLASS[usize::from(b)],
+                Class::Atom | Class::Quote | Class::Apostrophe
+            )
+        })
+        .unwrap_or(line.len())
+}
+
+/// Whether a comment (from its `#` to the line's `\n`, a final `\r` excluded) ends at the
+/// line's end: a lone `\r` ends it early, as the lexer reads it.
+pub(super) fn plain_comment(comment: &[u8]) -> bool {
+    let n = comment.len() - usize::from(comment.last() == Some(&b'\r'));
+    memchr::memchr(b'\r', &comment[..n]).is_none()
+}
+
+/// The end (after its closing quote) of the one-line basic string opening at `start`.
+fn basic_string_end(line: &[u8], start: usize) -> Option<usize> {
+    if line[start..].starts_with(b"\"\"\"") {
+        return None;
+    }
+    let mut i = start + 1;
+    loop {
+        i += memchr::memchr2(b'"', b'\\', line.get(i..)?)?;
+        if line[i] == b'"' {
+            return Some(i + 1);
+        }
+        // The lexer skips an escaped `\` or `"`; other escapes are read as text.
+        i += 1;
+        if matches!(line.get(i), Some(b'\\' | b'"')) {
+            i += 1;
+        }
+    }
+}
