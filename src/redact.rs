@@ -47,10 +47,12 @@ pub struct Redactor {
 struct Inner {
     disabled: bool,
     /// Text to find, and the `«name»` shown instead, by pattern id.
-    needles: Vec<String>,
-    labels: Vec<String>,
+    /// Shared with `seen`, and each label with the other forms of its secret: a redactor
+    /// holds each text once.
+    needles: Vec<Arc<str>>,
+    labels: Vec<Arc<str>>,
     /// Needles already registered: the first name given for a text keeps it.
-    seen: HashSet<String>,
+    seen: HashSet<Arc<str>>,
     /// Built from `needles` in tiers, each over a run of them (see [`Inner::build`]); empty
     /// when there is nothing to hide.
     tiers: Vec<Tier>,
@@ -88,8 +90,9 @@ impl Redactor {
         for (name, secret) in vars.secrets() {
             leaves.clear();
             leaf_texts(secret.expose(), &mut leaves);
+            let label = label(name);
             for form in leaves.iter().flat_map(|leaf| forms(leaf)) {
-                inner.push(name, form);
+                inner.push(&label, form);
             }
         }
         inner.build(0);
@@ -132,8 +135,9 @@ impl Redactor {
         }
         let inner = Arc::make_mut(&mut self.inner);
         let first = inner.needles.len();
+        let label = label(name);
         for needle in needles {
-            inner.push(name, needle);
+            inner.push(&label, needle);
         }
         inner.build(first);
     }
@@ -280,14 +284,15 @@ impl Inner {
         needle.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(needle)
     }
 
-    fn push(&mut self, name: &str, needle: String) {
+    fn push(&mut self, label: &Arc<str>, needle: String) {
         if !self.wants(&needle) {
             return;
         }
-        self.seen.insert(needle.clone());
+        let needle: Arc<str> = Arc::from(needle);
+        self.seen.insert(Arc::clone(&needle));
         self.longest = self.longest.max(needle.len());
         self.needles.push(needle);
-        self.labels.push(format!("«{name}»"));
+        self.labels.push(Arc::clone(label));
     }
 
     /// Covers the needles from `first` on with automata. Each addition gets a tier of its
@@ -327,6 +332,11 @@ impl Inner {
             });
         }
     }
+}
+
+/// What replaces a secret named `name`.
+fn label(name: &str) -> Arc<str> {
+    Arc::from(format!("«{name}»"))
 }
 
 /// Texts of a secret value worth hiding: strings and numbers, at any depth.
