@@ -3,6 +3,9 @@
 //! Each secret value is searched for as is and in the forms it takes on the wire (URL- and
 //! form-encoded, JSON-escaped, Base64), and replaced by `«name»`. One Aho-Corasick automaton
 //! holds every needle, so a response body is scanned once however many secrets there are.
+//! The automaton holds only the first [`HEAD`] bytes of each needle, and a match of those is
+//! checked against the whole needle: an automaton costs about five bytes a byte of needle,
+//! and a token's dozen forms would otherwise make each workflow's redactor tens of kilobytes.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -22,7 +25,11 @@ use crate::secret::forms::{json_escaped, json_escaped_forms, lower_hex, url_form
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
 pub const MIN_SECRET_CHARS: usize = 4;
 
-/// An automaton over `needles[first..first + count]`.
+/// Bytes of each needle the automaton searches for; the rest is compared where they match.
+/// Long enough that text sharing a needle's head without holding it is rare.
+const HEAD: usize = 16;
+
+/// An automaton over the heads of `needles[first..first + count]`.
 #[derive(Clone)]
 struct Tier {
     matcher: AhoCorasick,
@@ -40,10 +47,12 @@ pub struct Redactor {
 struct Inner {
     disabled: bool,
     /// Text to find, and the `«name»` shown instead, by pattern id.
-    needles: Vec<String>,
-    labels: Vec<String>,
+    /// Shared with `seen`, and each label with the other forms of its secret: a redactor
+    /// holds each text once.
+    needles: Vec<Arc<str>>,
+    labels: Vec<Arc<str>>,
     /// Needles already registered: the first name given for a text keeps it.
-    seen: HashSet<String>,
+    seen: HashSet<Arc<str>>,
     /// Built from `needles` in tiers, each over a run of them (see [`Inner::build`]); empty
     /// when there is nothing to hide.
     tiers: Vec<Tier>,
@@ -81,8 +90,9 @@ impl Redactor {
         for (name, secret) in vars.secrets() {
             leaves.clear();
             leaf_texts(secret.expose(), &mut leaves);
+            let label = label(name);
             for form in leaves.iter().flat_map(|leaf| forms(leaf)) {
-                inner.push(name, form);
+                inner.push(&label, form);
             }
         }
         inner.build(0);
@@ -125,8 +135,9 @@ impl Redactor {
         }
         let inner = Arc::make_mut(&mut self.inner);
         let first = inner.needles.len();
+        let label = label(name);
         for needle in needles {
-            inner.push(name, needle);
+            inner.push(&label, needle);
         }
         inner.build(first);
     }
@@ -143,7 +154,7 @@ impl Redactor {
 
     /// `text` with every secret replaced; borrowed (no copy) when nothing matches.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.inner.tiers.iter().any(|t| t.matcher.is_match(text)) {
+        if self.matches(text).next().is_none() {
             return Cow::Borrowed(text);
         }
         Cow::Owned(self.replace(text, text.len()))
@@ -164,21 +175,29 @@ impl Redactor {
         (self.replace(window, cut), cut < text.len())
     }
 
+    /// Every occurrence of a needle in `text`, overlapping ones included, as (start, end,
+    /// needle): each match of a needle's head where the whole needle follows.
+    fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
+        let bytes = text.as_bytes();
+        self.inner.tiers.iter().flat_map(move |tier| {
+            tier.matcher
+                .find_overlapping_iter(text)
+                .filter_map(move |m| {
+                    let pattern = tier.first + m.pattern().as_usize();
+                    let needle = self.inner.needles[pattern].as_bytes();
+                    bytes[m.start()..]
+                        .starts_with(needle)
+                        .then(|| (m.start(), m.start() + needle.len(), pattern))
+                })
+        })
+    }
+
     /// `text` up to byte `stop` (a char boundary), with the secrets replaced; a secret that
     /// starts before `stop` is replaced whole even when it reaches past it.
     fn replace(&self, text: &str, stop: usize) -> String {
         // All matches of every tier, overlapping ones included, so two secrets that overlap
         // (or a value inside another secret) are hidden entirely instead of leaving a fragment.
-        let mut found: Vec<(usize, usize, usize)> = self
-            .inner
-            .tiers
-            .iter()
-            .flat_map(|tier| {
-                tier.matcher
-                    .find_overlapping_iter(text)
-                    .map(|m| (m.start(), m.end(), tier.first + m.pattern().as_usize()))
-            })
-            .collect();
+        let mut found: Vec<(usize, usize, usize)> = self.matches(text).collect();
         found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut out = String::with_capacity(stop);
         let mut done = 0;
@@ -265,14 +284,15 @@ impl Inner {
         needle.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(needle)
     }
 
-    fn push(&mut self, name: &str, needle: String) {
+    fn push(&mut self, label: &Arc<str>, needle: String) {
         if !self.wants(&needle) {
             return;
         }
-        self.seen.insert(needle.clone());
+        let needle: Arc<str> = Arc::from(needle);
+        self.seen.insert(Arc::clone(&needle));
         self.longest = self.longest.max(needle.len());
         self.needles.push(needle);
-        self.labels.push(format!("«{name}»"));
+        self.labels.push(Arc::clone(label));
     }
 
     /// Covers the needles from `first` on with automata. Each addition gets a tier of its
@@ -298,7 +318,11 @@ impl Inner {
             // A contiguous NFA builds in time linear in the needles; the DFA `new` picks for
             // few patterns is super-linear for a long, repetitive secret (seconds to minutes).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&self.needles[first..])
+            .build(
+                self.needles[first..]
+                    .iter()
+                    .map(|n| &n.as_bytes()[..n.len().min(HEAD)]),
+            )
         {
             self.tiers.truncate(keep);
             self.tiers.push(Tier {
@@ -308,6 +332,11 @@ impl Inner {
             });
         }
     }
+}
+
+/// What replaces a secret named `name`.
+fn label(name: &str) -> Arc<str> {
+    Arc::from(format!("«{name}»"))
 }
 
 /// Texts of a secret value worth hiding: strings and numbers, at any depth.

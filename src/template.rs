@@ -26,12 +26,15 @@ pub struct TemplateError {
     pub undefined: Option<String>,
 }
 
-/// The template engine of a run: one environment, built once, shared by every step.
+/// The template engine of a run: one environment, built once, shared by every step and by
+/// every matrix entry ([`with_run_id`](Self::with_run_id)).
 pub struct Templates {
-    env: Environment<'static>,
-    run_id: String,
+    env: Arc<Environment<'static>>,
+    /// What `<<run_id>>` gives where no variable of that name is set: the render context
+    /// carries it, ahead of the environment's global, so entries share one environment.
+    run_id: Arc<str>,
     /// Globals and functions, which are not variables a user has to define.
-    builtins: BTreeSet<String>,
+    builtins: Arc<BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -76,10 +79,26 @@ impl Templates {
         builtins::register(&mut env);
         let builtins = env.globals().map(|(name, _)| name.to_owned()).collect();
         Templates {
-            env,
-            run_id: run_id.to_owned(),
-            builtins,
+            env: Arc::new(env),
+            run_id: Arc::from(run_id),
+            builtins: Arc::new(builtins),
         }
+    }
+
+    /// These templates with another `run_id` (a matrix entry's), sharing the environment.
+    pub fn with_run_id(&self, run_id: &str) -> Templates {
+        Templates {
+            env: Arc::clone(&self.env),
+            run_id: Arc::from(run_id),
+            builtins: Arc::clone(&self.builtins),
+        }
+    }
+
+    fn context(&self, vars: &VarStore) -> minijinja::Value {
+        minijinja::Value::from_object(StoreContext {
+            vars: vars.shared(),
+            run_id: Arc::clone(&self.run_id),
+        })
     }
 
     /// Whether `name` is a built-in global or function rather than a user variable.
@@ -96,7 +115,7 @@ impl Templates {
             .template_from_str(src)
             .map_err(|err| self.convert(&err, src, None, 0))?;
         template
-            .render(context(vars))
+            .render(self.context(vars))
             .map_err(|err| self.convert(&err, src, Some(vars), 0))
     }
 
@@ -111,7 +130,7 @@ impl Templates {
                 return Ok(template_value(var).clone());
             }
             if let Ok(compiled) = self.env.compile_expression(expr)
-                && let Ok(value) = compiled.eval(context(vars))
+                && let Ok(value) = compiled.eval(self.context(vars))
                 && !value.is_undefined()
             {
                 return to_json(&value);
@@ -152,7 +171,7 @@ impl Templates {
             .env
             .compile_expression(expr)
             .map_err(|err| self.convert(&err, expr, None, 0))?;
-        let first_error = match compiled.eval(context(vars)) {
+        let first_error = match compiled.eval(self.context(vars)) {
             Ok(value) if !value.is_undefined() => return Ok(value.is_true()),
             Ok(_) => None,
             Err(err) => Some(err),
@@ -161,7 +180,7 @@ impl Templates {
         // `if` block in strict mode points at them: evaluate again that way to explain.
         let wrapped = format!("{CONDITION_PREFIX}{expr} %>1<% endif %>");
         let shift = CONDITION_PREFIX.len();
-        let err = match self.env.render_str(&wrapped, context(vars)) {
+        let err = match self.env.render_str(&wrapped, self.context(vars)) {
             Err(err) => err,
             Ok(_) => first_error.unwrap_or_else(|| Error::from(ErrorKind::UndefinedError)),
         };
@@ -297,14 +316,18 @@ fn single_expression(src: &str) -> Option<&str> {
     Some(inner.strip_suffix('-').unwrap_or(inner))
 }
 
-/// The template context: a view of the store that converts only the variables looked up.
+/// The template context: a view of the store that converts only the variables looked up,
+/// and the entry's `run_id` when the store has no variable of that name.
 #[derive(Clone)]
-struct StoreContext(Arc<BTreeMap<String, Var>>);
+struct StoreContext {
+    vars: Arc<BTreeMap<String, Var>>,
+    run_id: Arc<str>,
+}
 
 impl std::fmt::Debug for StoreContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Names only: values may be secret.
-        f.debug_list().entries(self.0.keys()).finish()
+        f.debug_list().entries(self.vars.keys()).finish()
     }
 }
 
@@ -314,8 +337,11 @@ impl Object for StoreContext {
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<minijinja::Value> {
-        let var = self.0.get(key)?;
-        Some(minijinja::Value::from(Serde(template_value(var))))
+        match self.vars.get(key) {
+            Some(var) => Some(minijinja::Value::from(Serde(template_value(var)))),
+            None if key == "run_id" => Some(minijinja::Value::from(&*self.run_id)),
+            None => None,
+        }
     }
 }
 
@@ -324,10 +350,6 @@ impl Object for StoreContext {
 /// it is shown.
 fn template_value(var: &Var) -> &Value {
     var.expose()
-}
-
-fn context(vars: &VarStore) -> minijinja::Value {
-    minijinja::Value::from_object(StoreContext(vars.shared()))
 }
 
 fn to_json(value: &minijinja::Value) -> Result<Value, TemplateError> {

@@ -51,14 +51,16 @@ pub(super) fn static_check(
     let mut warnings = Vec::new();
     for entry in matrix {
         let label = entry.label.as_deref().unwrap_or_default();
-        let tenant = entry.tenant.as_ref().or(vars.tenant.as_ref());
-        let (errors, entry_warnings) = check_entry(
-            workflows,
-            vars,
-            std::slice::from_ref(&entry.decls),
-            tenant,
-            templates,
-        );
+        let (errors, entry_warnings) = match entry.vars() {
+            Ok((decls, tenant)) => check_entry(
+                workflows,
+                vars,
+                std::slice::from_ref(&decls),
+                tenant.as_ref().or(vars.tenant.as_ref()),
+                templates,
+            ),
+            Err(d) => (vec![d], Vec::new()),
+        };
         // The same workflows in every entry: the same warnings, but for a tenant's.
         for warning in entry_warnings {
             if !warnings.contains(&warning) {

@@ -81,7 +81,8 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
     };
     let entries = run_entries(plan, sandbox.as_ref());
     for i in 0..entries.len() {
-        vars::resolve(&entries.get(i).layers, &VarStore::new(), &templates)
+        let entry = entries.get(i).map_err(|d| AppError::invalid([d]))?;
+        vars::resolve(&entry.layers, &VarStore::new(), &templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
     let span = crate::telemetry::spans::run(
@@ -174,16 +175,16 @@ impl Entries<'_> {
     }
 
     /// Entry `i`: the shared layers, with matrix vars file `i` on top.
-    fn get(&self, i: usize) -> RunEntry {
+    fn get(&self, i: usize) -> Result<RunEntry, Diagnostic> {
         let mut layers = self.base.clone();
         let entry = &self.plan.entries[i];
         if self.plan.matrix {
-            layers.files.push(entry.decls.clone());
+            layers.files.push(entry.vars()?.0);
         }
-        RunEntry {
+        Ok(RunEntry {
             label: entry.label.clone(),
             layers,
-        }
+        })
     }
 }
 
@@ -229,7 +230,11 @@ async fn execute(
     // redactor, so a big matrix runs in flat memory.
     let (totals, unsaved) = futures_util::stream::iter(plan.units.iter().enumerate())
         .map(|(i, unit)| async move {
-            let entry = entries_ref.get(unit.entry);
+            let entry = match entries_ref.get(unit.entry) {
+                Ok(entry) => entry,
+                // Not expected: every entry was read the same way before the run started.
+                Err(d) => return (i, unreadable(&d, unit.workflows.len()), Ok(())),
+            };
             let result = if plan.matrix {
                 // Each matrix entry names what it creates with its own `run_id`.
                 let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id);
@@ -278,10 +283,19 @@ async fn execute(
     })
 }
 
+/// A unit whose entry could not be read: said on stderr, its workflows failed.
+fn unreadable(d: &Diagnostic, workflows: usize) -> crate::engine::RunResult {
+    say_err!("{d}");
+    let mut result = crate::engine::RunResult::default();
+    result.counts.workflows = workflows;
+    result.counts.workflows_failed = workflows;
+    result
+}
+
 /// The run's engine with templates whose `run_id` is `run_id`; the rest is shared.
 fn entry_engine(engine: &Engine, run_id: &str) -> Engine {
     Engine {
-        templates: Arc::new(Templates::new(run_id)),
+        templates: Arc::new(engine.templates.with_run_id(run_id)),
         clients: engine.clients.clone(),
         options: engine.options.clone(),
         sink: Arc::clone(&engine.sink),

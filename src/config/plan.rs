@@ -13,9 +13,10 @@ use crate::diagnostic::Diagnostic;
 use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec};
 use crate::vars::decl::VarDecl;
-use crate::workflow::load::load_vars_and_tenant;
+use crate::workflow::load::{read_input, utf8, vars_from_text};
 use crate::workflow::model::{Located, Predicate, Workflow};
 use crate::workflow::requires::Tenant;
+use crate::workflow::source::Source;
 
 use super::partition::Partition;
 use super::{TagFilter, VarConfig, load_workflows, load_workflows_noting, some_workflows};
@@ -49,13 +50,24 @@ impl From<Diagnostic> for PlanError {
 pub struct PlanEntry {
     /// The matrix file's stem; `None` for the command line's entry.
     pub label: Option<String>,
-    /// The matrix vars file's declarations (empty without `--matrix`).
-    pub decls: Vec<VarDecl>,
-    /// The matrix vars file's `[tenant]`, if it has one.
-    pub tenant: Option<Tenant>,
+    /// The matrix vars file as read (`None` without `--matrix`). Its declarations are made
+    /// from this text again where they are needed ([`vars`](Self::vars)): a matrix of
+    /// thousands holds each small file's text, not its parsed declarations, for the whole run.
+    pub file: Option<Arc<Source>>,
     /// The entry's `run_id`: entries that share an environment must not collide on the
     /// names they create. A variable named `run_id` (a vars file's, `--var`'s) still wins.
     pub run_id: String,
+}
+
+impl PlanEntry {
+    /// The matrix vars file's declarations and `[tenant]` (none without `--matrix`). The text
+    /// was read without error when the plan was made, so it reads the same way again.
+    pub fn vars(&self) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
+        match &self.file {
+            Some(file) => vars_from_text(&file.path, file.text.clone()),
+            None => Ok((Vec::new(), None)),
+        }
+    }
 }
 
 /// What runs with its own variable store and cookie jars: an entry and workflows, in order.
@@ -317,8 +329,7 @@ pub fn listed_shard(
 fn command_line_entry() -> PlanEntry {
     PlanEntry {
         label: None,
-        decls: Vec::new(),
-        tenant: None,
+        file: None,
         run_id: random_run_id(),
     }
 }
@@ -406,11 +417,20 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
                 break id;
             }
         };
-        match load_vars_and_tenant(&path) {
-            Ok((decls, tenant)) => entries.push(PlanEntry {
+        let text = read_input(&path)
+            .map_err(|e| {
+                Diagnostic::new(format!(
+                    "cannot read vars file {}: {}",
+                    path.display(),
+                    crate::io_reason::Reason(&e)
+                ))
+            })
+            .and_then(|bytes| utf8(&path, bytes));
+        // Read in full now, so that a bad file stops the run before anything is sent.
+        match text.and_then(|text| vars_from_text(&path, text.clone()).map(|_| text)) {
+            Ok(text) => entries.push(PlanEntry {
                 label: Some(label),
-                decls,
-                tenant,
+                file: Some(Arc::new(Source::new(path, text))),
                 run_id,
             }),
             Err(d) => errors.push(d),

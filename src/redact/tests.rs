@@ -265,3 +265,19 @@ fn secrets_added_one_by_one_stay_hidden_in_few_tiers() {
         "a «wide»«t199» b"
     );
 }
+
+#[test]
+fn secrets_sharing_their_first_bytes_are_told_apart_by_the_rest() {
+    // The automaton searches for each needle's first HEAD bytes; the rest decides.
+    let head = "0123456789abcdefghij";
+    assert!(head.len() > HEAD);
+    let (one, two) = (format!("{head}-one-secret"), format!("{head}-two-secret"));
+    let r = redactor(&[("one", &one), ("two", &two)]);
+    assert_eq!(r.redact(&format!("a {two} b {one} c")), "a «two» b «one» c");
+    // The shared start alone, or a secret cut short, is no secret.
+    let partial = format!("{head}-one-secre");
+    assert!(matches!(r.redact(&partial), Cow::Borrowed(_)));
+    assert_eq!(r.redact_cut(&format!("{one}{one}"), 10).0, "«one»");
+    // A secret that ends where the text does is still found.
+    assert_eq!(r.redact(&one), "«one»");
+}

@@ -174,9 +174,36 @@ impl HtmlReporter {
             .rows
             .iter()
             .filter_map(|(key, row)| Some((self.ids.get(key)?, row)));
-        html_page::summary(&mut rest, &summary, rows);
-        rest.push_str(&html_page::tail());
-        self.out.write_all(rest.as_bytes())
+        self.out.write_all(rest.as_bytes())?;
+        // Written as it is made: with a matrix of thousands the summary (a row per workflow
+        // and per tenant) is hundreds of kilobytes, better not held in memory at the end.
+        let mut out = FmtToIo {
+            out: &mut self.out,
+            error: None,
+        };
+        html_page::summary(&mut out, &summary, rows);
+        if let Some(e) = out.error {
+            return Err(e);
+        }
+        self.out.write_all(html_page::tail().as_bytes())
+    }
+}
+
+/// Text written with `fmt::Write` into a file; the first I/O error is kept to be returned.
+struct FmtToIo<'w, W: Write> {
+    out: &'w mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> std::fmt::Write for FmtToIo<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The frame of the HTML report: the document head with its inline stylesheet, the run
 //! summary, and the end of the page. Everything is inline so the file reads offline and prints as it shows.
 
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 use crate::event::{RunSummary, WorkflowId};
 use crate::report::excerpt::human_duration;
@@ -147,7 +147,7 @@ pub const MAIN_END: &str = "</main>\n";
 
 /// The run summary: verdict, counts, and a table of every workflow linking to its section.
 pub fn summary<'a>(
-    out: &mut String,
+    out: &mut impl Write,
     run: &RunSummary,
     rows: impl Iterator<Item = (&'a WorkflowId, &'a WorkflowRow)>,
 ) {
@@ -180,10 +180,10 @@ pub fn summary<'a>(
         let class = if n > 0 { class } else { "" };
         let _ = write!(out, "<li class=\"{class}\"><b>{n}</b>{label}</li>");
     }
-    out.push_str("</ul>\n");
+    let _ = out.write_str("</ul>\n");
     let rows: Vec<_> = rows.collect();
     tenants(out, &rows);
-    out.push_str("<table class=\"index\"><thead><tr><th></th><th>Workflow</th><th>Steps</th><th>Duration</th></tr></thead><tbody>\n");
+    let _ = out.write_str("<table class=\"index\"><thead><tr><th></th><th>Workflow</th><th>Steps</th><th>Duration</th></tr></thead><tbody>\n");
     for (id, row) in rows {
         let outcome = outcome_name(row.outcome);
         let _ = writeln!(
@@ -198,12 +198,12 @@ pub fn summary<'a>(
             row.duration.map(human_duration).unwrap_or_default(),
         );
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    let _ = out.write_str("</tbody></table>\n</section>\n");
 }
 
 /// With `--matrix` (and in a merged report), a row per tenant: its workflows' outcomes and
 /// step counts, in the run's order.
-fn tenants(out: &mut String, rows: &[(&WorkflowId, &WorkflowRow)]) {
+fn tenants(out: &mut impl Write, rows: &[(&WorkflowId, &WorkflowRow)]) {
     let mut tenants: Vec<(usize, &str, [usize; 5])> = Vec::new();
     for (id, row) in rows {
         let Some(label) = row.label.as_deref() else {
@@ -223,7 +223,7 @@ fn tenants(out: &mut String, rows: &[(&WorkflowId, &WorkflowRow)]) {
     if tenants.is_empty() {
         return;
     }
-    out.push_str("<table class=\"index tenants\"><thead><tr><th></th><th>Tenant</th><th>Workflows</th><th>Steps</th></tr></thead><tbody>\n");
+    let _ = out.write_str("<table class=\"index tenants\"><thead><tr><th></th><th>Tenant</th><th>Workflows</th><th>Steps</th></tr></thead><tbody>\n");
     for (_, label, [workflows, failed, passed, steps_failed, skipped]) in tenants {
         let outcome = if failed > 0 { "failed" } else { "passed" };
         let _ = writeln!(
@@ -232,7 +232,7 @@ fn tenants(out: &mut String, rows: &[(&WorkflowId, &WorkflowRow)]) {
             Esc(label)
         );
     }
-    out.push_str("</tbody></table>\n");
+    let _ = out.write_str("</tbody></table>\n");
 }
 
 /// The end of the document, after the summary.

@@ -379,10 +379,32 @@ impl JsonReporter {
             .unwrap_or_else(|| self.derived_summary());
         summary.tenants = self.tenants();
         summary.partition.clone_from(&self.partition);
-        let summary = serde_json::to_string_pretty(&summary).map_err(io::Error::other)?;
-        let summary = summary.replace('\n', "\n  ");
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
-        write!(self.out, "{close},\n  \"summary\": {summary}\n}}\n")
+        write!(self.out, "{close},\n  \"summary\": ")?;
+        // Written as it is made: with a matrix of thousands the summary (a group per tenant)
+        // is hundreds of kilobytes, better not held twice in memory at the run's end.
+        serde_json::to_writer_pretty(Indented(&mut self.out), &summary)
+            .map_err(io::Error::other)?;
+        write!(self.out, "\n}}\n")
+    }
+}
+
+/// Indents every line after the first by two spaces: the summary sits one level deep.
+struct Indented<W: Write>(W);
+
+impl<W: Write> Write for Indented<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\n  ")?;
+            }
+            self.0.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 
