@@ -25,30 +25,8 @@ REPORTS=${REPORTS:-}
 [ -x "$TIME" ] || { echo "GNU time is needed at $TIME for the peak RSS" >&2; exit 2; }
 
 tmp=$(mktemp -d)
-sandbox_pid=
-stop_sandbox() {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-    sandbox_pid=
-  fi
-}
-trap 'stop_sandbox; rm -rf "$tmp"' EXIT
-
-start_sandbox() {
-  rm -f "$tmp/sandbox.toml"
-  "$STEPRUN" sandbox --listen 127.0.0.1:0 --write-vars "$tmp/sandbox.toml" >"$tmp/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  # The vars file is written (whole, through a rename) once the sandbox listens.
-  for _ in $(seq 1 200); do
-    [ -s "$tmp/sandbox.toml" ] && return 0
-    kill -0 "$sandbox_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "the sandbox did not start:" >&2
-  cat "$tmp/sandbox.log" >&2
-  exit 3
-}
+# shellcheck source=benches/sandbox_process.sh
+. benches/sandbox_process.sh
 
 for n in $SIZES; do
   mkdir -p "$tmp/t$n"

@@ -24,18 +24,9 @@ WORKFLOW=${WORKFLOW:-workflows/sso/simple-login.toml}
 [ -r /proc/self/stat ] || { echo "needs /proc (Linux)" >&2; exit 2; }
 
 tmp=$(mktemp -d)
-sandbox_pid=
-trap '[ -n "$sandbox_pid" ] && { kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; }; rm -rf "$tmp"' EXIT
-
-"$STEPRUN" sandbox --listen 127.0.0.1:0 --write-vars "$tmp/sandbox.toml" >"$tmp/sandbox.log" 2>&1 &
-sandbox_pid=$!
-# The vars file is written (whole, through a rename) once the sandbox listens.
-for _ in $(seq 1 200); do
-  [ -s "$tmp/sandbox.toml" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || break
-  sleep 0.05
-done
-[ -s "$tmp/sandbox.toml" ] || { echo "the sandbox did not start:" >&2; cat "$tmp/sandbox.log" >&2; exit 3; }
+# shellcheck source=benches/sandbox_process.sh
+. benches/sandbox_process.sh
+start_sandbox
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$sandbox_pid/stat"; }

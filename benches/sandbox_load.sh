@@ -59,31 +59,8 @@ fi
 ticks=$(getconf CLK_TCK)
 
 tmp=$(mktemp -d)
-sandbox_pid=
-stop_sandbox() {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-    sandbox_pid=
-  fi
-}
-trap 'stop_sandbox; rm -rf "$tmp"' EXIT
-
-start_sandbox() {
-  rm -f "$tmp/sandbox.toml"
-  "${sandbox_pin[@]}" "$STEPRUN" sandbox --listen 127.0.0.1:0 --write-vars "$tmp/sandbox.toml" \
-    >"$tmp/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  # The vars file is written (whole, through a rename) once the sandbox listens.
-  for _ in $(seq 1 200); do
-    [ -s "$tmp/sandbox.toml" ] && return 0
-    kill -0 "$sandbox_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "the sandbox did not start:" >&2
-  cat "$tmp/sandbox.log" >&2
-  exit 3
-}
+# shellcheck source=benches/sandbox_process.sh
+. benches/sandbox_process.sh
 
 # The sandbox's CPU time so far, in clock ticks: utime + stime of /proc/PID/stat (fields 14
 # and 15, counted after the command name, which may hold spaces). Threads that have ended are
@@ -119,7 +96,7 @@ printf '%-5s %7s %6s %10s %10s %10s %10s %10s %14s  %s\n' \
 for jobs in $JOBS; do
   : >"$tmp/rows"
   for _ in $(seq 1 "$REPEAT"); do
-    start_sandbox
+    start_sandbox ${sandbox_pin[@]+"${sandbox_pin[@]}"}
     before=$(sandbox_ticks)
     wait_before=$(sandbox_wait_ns)
     set +e
