@@ -19,7 +19,7 @@
 //!
 //! `--serve` (run the bench binary directly) keeps a pinned server up for profiling by hand.
 //!
-//! Targets (issue 15, W1000): steprun's wall time ≤ 1.2× the plain loop's (both placements
+//! Targets (W1000): steprun's wall time ≤ 1.2× the plain loop's (both placements
 //! but the shared core) and its CPU time ≤ 1.3× (every placement); peak RSS < 30 MB, and at
 //! 10,000 steps ≤ 1.1× that at 1,000; `check` < 50 ms. Each is printed met or MISSED.
 
@@ -36,7 +36,7 @@ use serde_json::{Value, json};
 
 /// Alternating rounds of (plain loop, steprun) per placement.
 const ROUNDS: usize = 11;
-/// Issue 15's W1000 targets: steprun's wall time and CPU time at most these multiples of the
+/// The W1000 targets: steprun's wall time and CPU time at most these multiples of the
 /// plain loop's, measured in the same rounds; peak RSS at 10,000 steps at most this multiple
 /// of that at 1,000.
 const WALL_TARGET: f64 = 1.2;
