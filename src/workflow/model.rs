@@ -9,8 +9,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::vars::decl::VarDecl;
+use crate::workflow::load::reread::Reread;
 use crate::workflow::requires::Needs;
 use crate::workflow::source::{Source, Span};
+
+/// Where a deferred step is written (it is the rereader's record of the file).
+pub use crate::workflow::load::reread::Deferred;
 
 /// A loaded workflow, with `use` steps already expanded.
 #[derive(Debug, Clone)]
@@ -260,24 +264,13 @@ pub enum Item {
     Deferred(Arc<Reader>, Deferred),
 }
 
-/// Where a deferred step is written: bytes `start..end` of its file (from the start of the line
-/// its `[[steps]]` header is on), starting at line `line`; `hash` is that text's, when the
-/// step is read from the file again, to notice a file changed since it was checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Deferred {
-    pub start: u32,
-    pub end: u32,
-    pub line: u32,
-    pub hash: u32,
-}
-
 /// What reading a deferred step needs: its file (`source`, whose text then stops before the
 /// deferred steps, and the open file to read them from) and the file's converted `[defaults]`.
 #[derive(Debug)]
 pub struct Reader {
     pub source: Arc<Source>,
     pub defaults: Defaults,
-    pub file: Option<crate::workflow::load::reread::Reread>,
+    pub file: Option<Reread>,
 }
 
 impl Steps {

@@ -12,8 +12,18 @@ use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
 
-use crate::workflow::model::Deferred;
 use crate::workflow::split::{Chunk, Split};
+
+/// Where a deferred step is written: bytes `start..end` of its file (from the start of the line
+/// its `[[steps]]` header is on), starting at line `line`; `hash` is that text's, when the
+/// step is read from the file again, to notice a file changed since it was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferred {
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
+    pub hash: u32,
+}
 
 /// The open file and the block of it read last.
 #[derive(Debug)]
