@@ -53,11 +53,7 @@ fn every_step_of_a_long_workflow_runs_in_order() {
 fn an_error_in_a_late_step_points_at_its_line_and_nothing_is_sent() {
     let s = TestServer::start();
     let workflow = long_workflow("methd = \"GET\"\n");
-    let line = workflow
-        .lines()
-        .position(|l| l.starts_with("methd"))
-        .unwrap()
-        + 1;
+    let line = line_of(&workflow, |l| l.starts_with("methd"));
     Case::new()
         .file("long.toml", &at(&s, &workflow))
         .args(["run", "long.toml"])
@@ -72,11 +68,7 @@ fn an_error_in_a_late_step_points_at_its_line_and_nothing_is_sent() {
 fn an_error_in_a_late_step_read_from_standard_input_points_at_its_line() {
     let s = TestServer::start();
     let workflow = long_workflow("methd = \"GET\"\n");
-    let line = workflow
-        .lines()
-        .position(|l| l.starts_with("methd"))
-        .unwrap()
-        + 1;
+    let line = line_of(&workflow, |l| l.starts_with("methd"));
     Case::new()
         .stdin(&at(&s, &workflow))
         .args(["check", "-"])
@@ -91,11 +83,7 @@ fn an_error_in_a_late_step_read_from_standard_input_points_at_its_line() {
 fn an_undefined_variable_in_a_late_step_is_found_by_the_check() {
     let s = TestServer::start();
     let workflow = long_workflow("[steps.headers]\nX-Late = \"<<neverSet>>\"\n");
-    let line = workflow
-        .lines()
-        .position(|l| l.contains("neverSet"))
-        .unwrap()
-        + 1;
+    let line = line_of(&workflow, |l| l.contains("neverSet"));
     Case::new()
         .file("long.toml", &at(&s, &workflow))
         .args(["check", "long.toml"])
@@ -120,4 +108,12 @@ fn a_late_use_step_is_inlined() {
         .stdout_has("From the fragment")
         .stdout_has(&format!("{} passed, 0 failed", STEPS + 1));
     assert_eq!(s.hits(), STEPS + 1);
+}
+
+/// The 1-based number of the first line of `text` that `is` picks.
+fn line_of(text: &str, is: impl Fn(&str) -> bool) -> usize {
+    text.lines()
+        .position(is)
+        .expect("the workflow has the line")
+        + 1
 }
