@@ -274,7 +274,8 @@ impl Engine {
             let step = match step {
                 Ok(step) => step,
                 Err(d) => {
-                    // Not expected: the static check read this same text without error. It is a
+                    // The static check read this step without error, so only a file written
+                    // over since (a step read again from it no longer matches) gets here. It is a
                     // failed step all the same, under its own number.
                     let mut report = StepReport::new(
                         id.clone(),
