@@ -42,13 +42,6 @@ pub fn step(
     (status, body): (u16, &str),
 ) -> StepReport {
     StepReport {
-        workflow: workflow.clone(),
-        number,
-        kind: StepKind::Step,
-        name: name.to_owned(),
-        doc: None,
-        outcome: Outcome::Passed,
-        reason: None,
         request: Some(RequestInfo {
             method: method.to_owned(),
             url: url.to_owned(),
@@ -67,10 +60,9 @@ pub fn step(
             url: url.to_owned(),
         }),
         expectations: vec![expectation("status", true, "201", &status.to_string())],
-        extracted: Vec::new(),
-        learned: Vec::new(),
         attempts: 1,
         duration: Duration::from_millis(42),
+        ..StepReport::new(workflow.clone(), number, StepKind::Step, name)
     }
 }
 
@@ -87,20 +79,9 @@ pub fn expectation(subject: &str, passed: bool, expected: &str, actual: &str) ->
 
 pub fn skipped(workflow: &WorkflowId, number: usize, name: &str, reason: SkipReason) -> StepReport {
     StepReport {
-        workflow: workflow.clone(),
-        number,
-        kind: StepKind::Step,
-        name: name.to_owned(),
-        doc: None,
         outcome: Outcome::Skipped,
         reason: Some(reason.into()),
-        request: None,
-        response: None,
-        expectations: Vec::new(),
-        extracted: Vec::new(),
-        learned: Vec::new(),
-        attempts: 0,
-        duration: Duration::ZERO,
+        ..StepReport::new(workflow.clone(), number, StepKind::Step, name)
     }
 }
 
