@@ -145,6 +145,18 @@ async fn saml_redirect() -> Response {
 /// Serves `app` on a loopback port of its own, on a thread of its own, for the rest of the
 /// test binary's life; returns once it listens.
 pub fn serve(app: axum::Router) -> std::net::SocketAddr {
+    serve_listener(|listener| async move {
+        axum::serve(listener, app).await.expect("serve");
+    })
+}
+
+/// Binds a loopback port and hands it to `run` on a thread (and current-thread runtime) of its
+/// own, for the rest of the test binary's life; returns the address once it listens.
+pub fn serve_listener<F, Fut>(run: F) -> std::net::SocketAddr
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -157,7 +169,7 @@ pub fn serve(app: axum::Router) -> std::net::SocketAddr {
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr"))
                 .expect("send addr");
-            axum::serve(listener, app).await.expect("serve");
+            run(listener).await;
         });
     });
     rx.recv().expect("server address")
