@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec};
 use crate::vars::decl::VarDecl;
-use crate::workflow::load::{read_input, utf8, vars_from_text};
+use crate::workflow::load::{read_vars_text, vars_from_text};
 use crate::workflow::model::{Located, Predicate, Workflow};
 use crate::workflow::requires::Tenant;
 use crate::workflow::source::Source;
@@ -417,17 +417,10 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
                 break id;
             }
         };
-        let text = read_input(&path)
-            .map_err(|e| {
-                Diagnostic::new(format!(
-                    "cannot read vars file {}: {}",
-                    path.display(),
-                    crate::io_reason::Reason(&e)
-                ))
-            })
-            .and_then(|bytes| utf8(&path, bytes));
         // Read in full now, so that a bad file stops the run before anything is sent.
-        match text.and_then(|text| vars_from_text(&path, text.clone()).map(|_| text)) {
+        match read_vars_text(&path)
+            .and_then(|text| vars_from_text(&path, text.clone()).map(|_| text))
+        {
             Ok(text) => entries.push(PlanEntry {
                 label: Some(label),
                 file: Some(Arc::new(Source::new(path, text))),

@@ -452,6 +452,11 @@ fn lowercase_first(s: &str) -> String {
 /// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
 /// tenant has (README, Running against a real tenant).
 pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
+    vars_from_text(path, read_vars_text(path)?)
+}
+
+/// A vars file's text, read whole (see [`vars_from_text`] for what it declares).
+pub fn read_vars_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = read_input(path).map_err(|e| {
         Diagnostic::new(format!(
             "cannot read vars file {}: {}",
@@ -459,7 +464,7 @@ pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>
             crate::io_reason::Reason(&e)
         ))
     })?;
-    vars_from_text(path, utf8(path, bytes)?)
+    utf8(path, bytes)
 }
 
 /// A vars file's entries and `[tenant]` from its text (see `load_vars_and_tenant`).
