@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::template::Templates;
 use crate::vars::VarStore;
 use crate::workflow::load::{self, Loader};
+use crate::workflow::raw::RawStep;
 
 /// The names fuzz inputs appear under in messages.
 const WORKFLOW: &str = "fuzz.toml";
@@ -103,4 +104,24 @@ pub fn import_postman(bytes: &[u8]) -> Result<usize, String> {
             .map_err(|d| d.to_string())?;
     }
     Ok(files.len())
+}
+
+/// Reads one step's TOML (as the loader gives it, its `[[steps]]` header blanked) with the
+/// quick reader and with the toml crate: where the quick reader answers, its answer must be the
+/// toml crate's, spans, key order and values alike (a difference panics: it is a bug).
+pub fn read_step(bytes: &[u8]) -> Result<String, String> {
+    let src = text(bytes)?;
+    let slow = toml::from_str::<RawStep>(&src).map(|s| format!("{s:?}"));
+    match crate::workflow::quick_toml::from_str::<RawStep>(&src) {
+        Some(quick) => {
+            let quick = format!("{quick:?}");
+            match slow {
+                Ok(slow) if slow == quick => Ok(quick),
+                slow => panic!(
+                    "the quick TOML reader read {quick}\nwhere the toml crate read {slow:?}\nfrom {src:?}"
+                ),
+            }
+        }
+        None => slow.map_err(|e| e.to_string()),
+    }
 }

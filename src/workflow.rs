@@ -5,6 +5,7 @@ pub mod check;
 pub mod convert;
 pub mod load;
 pub mod model;
+pub(crate) mod quick_toml;
 pub mod raw;
 pub mod request;
 pub mod requires;

@@ -22,7 +22,7 @@ use crate::workflow::model::{Defaults, Deferred, Item, KEPT, Reader, Step, Steps
 use crate::workflow::raw::{RawStep, RawWorkflow};
 use crate::workflow::requires::{Needs, RawTenant, Tenant};
 use crate::workflow::source::{Source, Span};
-use crate::workflow::split;
+use crate::workflow::{quick_toml, split};
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
@@ -349,7 +349,12 @@ fn parse_step(source: &Arc<Source>, range: Span, text: Option<&str>) -> ParsedSt
 /// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
 fn parse_step_at(source: &Arc<Source>, range: Span, text: Option<&str>, base: usize) -> ParsedStep {
     let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
-    let raw = parse_text(source, text, base)?;
+    // Most steps are written in TOML the quick reader knows; the rest, and every error, are
+    // the toml crate's.
+    let raw = match quick_toml::from_str(text) {
+        Some(raw) => raw,
+        None => parse_text(source, text, base)?,
+    };
     let cx = Cx {
         source: Arc::clone(source),
         base,

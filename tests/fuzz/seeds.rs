@@ -86,6 +86,18 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     let workflows = || read_all(&files(&root().join("workflows"), &[".toml"]));
     match target {
         "workflow" => out.extend(workflows()),
+        // Each step of the library as the loader reads it: its `[[steps]]` header blanked and
+        // `[steps.x]` as `[      x]` (the same offsets).
+        "step" => {
+            for text in workflows() {
+                let text = String::from_utf8_lossy(&text).replace("[steps.", "[      ");
+                out.extend(
+                    text.split("[[steps]]")
+                        .skip(1)
+                        .map(|step| format!("         {step}").into_bytes()),
+                );
+            }
+        }
         "vars" => {
             out.extend(read_all(&files(&root().join("vars"), &[".toml"])));
             out.extend(workflows().into_iter().take(8));

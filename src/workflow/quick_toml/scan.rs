@@ -1,0 +1,398 @@
+//! The bytes of the common TOML a step is written in: whitespace, comments, keys, strings,
+//! integers and booleans, read in place. Anything else, or anything invalid, is [`Unsure`]:
+//! the caller then gives the text to the toml crate, which reads all of TOML and says what is
+//! wrong. So this reader must never accept what the toml crate refuses, nor read a value
+//! differently; it may refuse whatever it likes.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// "Not read here": the toml crate reads this text instead.
+#[derive(Debug)]
+pub struct Unsure;
+
+pub type Read<T> = Result<T, Unsure>;
+
+#[derive(Clone)]
+pub struct Scan<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// Where a value's key says it goes, read from `[a.b]`.
+pub struct Header<'a> {
+    pub keys: Vec<(Cow<'a, str>, Range<usize>)>,
+    /// From `[` to `]`, the span the toml crate gives the table it opens.
+    pub span: Range<usize>,
+}
+
+impl<'a> Scan<'a> {
+    pub fn new(text: &'a str) -> Scan<'a> {
+        Scan { text, pos: 0 }
+    }
+
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn at(&self, offset: usize) -> Option<u8> {
+        self.text.as_bytes().get(self.pos + offset).copied()
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.text.len()
+    }
+
+    pub fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        self.pos += usize::from(found);
+        found
+    }
+
+    pub fn expect(&mut self, byte: u8) -> Read<()> {
+        if self.eat(byte) { Ok(()) } else { Err(Unsure) }
+    }
+
+    /// Spaces and tabs.
+    pub fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    /// A `#` comment up to (not including) its line end, if one starts here.
+    fn comment(&mut self) -> Read<()> {
+        if !self.eat(b'#') {
+            return Ok(());
+        }
+        let rest = &self.text.as_bytes()[self.pos..];
+        let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        // Control characters but tab are not allowed in comments (a lone CR neither).
+        if rest[..len]
+            .iter()
+            .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+        {
+            return Err(Unsure);
+        }
+        let cr = rest[..len].iter().position(|&b| b == b'\r');
+        match cr {
+            // Only as the CR of a CRLF, which is the line end.
+            Some(at) if at + 1 == len && len < rest.len() => self.pos += at,
+            Some(_) => return Err(Unsure),
+            None => self.pos += len,
+        }
+        Ok(())
+    }
+
+    /// A line end (LF or CRLF), if one is here.
+    fn newline(&mut self) -> bool {
+        match (self.peek(), self.at(1)) {
+            (Some(b'\n'), _) => self.pos += 1,
+            (Some(b'\r'), Some(b'\n')) => self.pos += 2,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Whitespace, comments and line ends: what may stand between values in an array or an
+    /// inline table, and between a table's lines.
+    pub fn blank(&mut self) -> Read<()> {
+        loop {
+            self.ws();
+            self.comment()?;
+            if !self.newline() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The end of a `key = value` or `[table]` line: whitespace, a comment, a line end or the
+    /// end of the text.
+    pub fn line_end(&mut self) -> Read<()> {
+        self.ws();
+        self.comment()?;
+        if self.newline() || self.at_end() {
+            Ok(())
+        } else {
+            Err(Unsure)
+        }
+    }
+
+    /// A bare or quoted key, not dotted: a dot after it is [`Unsure`].
+    pub fn key(&mut self) -> Read<(Cow<'a, str>, Range<usize>)> {
+        let start = self.pos;
+        let key = match self.peek() {
+            Some(b'"') => self.basic_string()?,
+            Some(b'\'') => self.literal_string()?,
+            _ => {
+                let bytes = self.text.as_bytes();
+                while matches!(bytes.get(self.pos), Some(b) if b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                {
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    return Err(Unsure);
+                }
+                Cow::Borrowed(&self.text[start..self.pos])
+            }
+        };
+        Ok((key, start..self.pos))
+    }
+
+    /// `[a.b.c]` at a line's start (the `[` not yet read); `[[…]]` is [`Unsure`].
+    pub fn header(&mut self) -> Read<Header<'a>> {
+        let start = self.pos;
+        self.expect(b'[')?;
+        if self.peek() == Some(b'[') {
+            return Err(Unsure);
+        }
+        let mut keys = Vec::with_capacity(2);
+        loop {
+            self.ws();
+            keys.push(self.key()?);
+            self.ws();
+            if !self.eat(b'.') {
+                break;
+            }
+        }
+        self.expect(b']')?;
+        let span = start..self.pos;
+        self.line_end()?;
+        Ok(Header { keys, span })
+    }
+
+    /// A string value or quoted key: basic, literal, or either multi-line form.
+    pub fn string(&mut self) -> Read<Cow<'a, str>> {
+        let bytes = &self.text.as_bytes()[self.pos..];
+        if bytes.starts_with(b"\"\"\"") {
+            self.multiline(b'"')
+        } else if bytes.starts_with(b"'''") {
+            self.multiline(b'\'')
+        } else if bytes.first() == Some(&b'"') {
+            self.basic_string()
+        } else {
+            self.literal_string()
+        }
+    }
+
+    fn literal_string(&mut self) -> Read<Cow<'a, str>> {
+        self.expect(b'\'')?;
+        let start = self.pos;
+        let rest = &self.text.as_bytes()[start..];
+        let len = rest.iter().position(|&b| b == b'\'').ok_or(Unsure)?;
+        if rest[..len].iter().copied().any(control) {
+            return Err(Unsure);
+        }
+        self.pos += len + 1;
+        Ok(Cow::Borrowed(&self.text[start..start + len]))
+    }
+
+    fn basic_string(&mut self) -> Read<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut plain = start;
+        while let Some(&b) = bytes.get(plain) {
+            match b {
+                b'"' => {
+                    self.pos = plain + 1;
+                    return Ok(Cow::Borrowed(&self.text[start..plain]));
+                }
+                b'\\' => break,
+                b if control(b) => return Err(Unsure),
+                _ => plain += 1,
+            }
+        }
+        // With escapes: decode from the first one on.
+        let mut out = String::with_capacity(plain - start + 16);
+        out.push_str(&self.text[start..plain]);
+        self.pos = plain;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(b) if control(b) => return Err(Unsure),
+                Some(_) => self.copy_char(&mut out)?,
+                None => return Err(Unsure),
+            }
+        }
+    }
+
+    /// One character, as it is, into `out`.
+    fn copy_char(&mut self, out: &mut String) -> Read<()> {
+        let c = self.text[self.pos..].chars().next().ok_or(Unsure)?;
+        out.push(c);
+        self.pos += c.len_utf8();
+        Ok(())
+    }
+
+    /// `\n`, `\"`, `\uXXXX`…: the escapes TOML 1.0 has (1.1's `\e` and `\x` are left to the
+    /// toml crate).
+    fn escape(&mut self, out: &mut String) -> Read<()> {
+        self.expect(b'\\')?;
+        let c = match self.peek().ok_or(Unsure)? {
+            b'b' => '\u{8}',
+            b't' => '\t',
+            b'n' => '\n',
+            b'f' => '\u{c}',
+            b'r' => '\r',
+            b'"' => '"',
+            b'\\' => '\\',
+            b'u' => return self.unicode(4, out),
+            b'U' => return self.unicode(8, out),
+            _ => return Err(Unsure),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn unicode(&mut self, digits: usize, out: &mut String) -> Read<()> {
+        let hex = self.text.get(self.pos + 1..self.pos + 1 + digits).ok_or(Unsure)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Unsure);
+        }
+        let code = u32::from_str_radix(hex, 16).map_err(|_| Unsure)?;
+        out.push(char::from_u32(code).ok_or(Unsure)?);
+        self.pos += 1 + digits;
+        Ok(())
+    }
+
+    /// `"""…"""` or `'''…'''`: a line end right after the opening quotes is dropped; in the
+    /// basic form a backslash at a line's end drops the line end and the whitespace after it.
+    /// Line ends must be LF (a CRLF is left to the toml crate).
+    fn multiline(&mut self, quote: u8) -> Read<Cow<'a, str>> {
+        self.pos += 3;
+        self.eat(b'\n');
+        let start = self.pos;
+        let basic = quote == b'"';
+        let bytes = self.text.as_bytes();
+        let mut out: Option<String> = None;
+        loop {
+            let b = self.peek().ok_or(Unsure)?;
+            if b == quote && self.at(1) == Some(quote) && self.at(2) == Some(quote) {
+                // Up to two more quotes belong to the string.
+                let mut extra = 0;
+                while extra < 2 && self.at(3 + extra) == Some(quote) {
+                    extra += 1;
+                }
+                if self.at(3 + extra) == Some(quote) {
+                    return Err(Unsure);
+                }
+                let end = self.pos + extra;
+                self.pos = end + 3;
+                return Ok(match out {
+                    Some(mut s) => {
+                        s.push_str(&self.text[end - extra..end]);
+                        Cow::Owned(s)
+                    }
+                    None => Cow::Borrowed(&self.text[start..end]),
+                });
+            }
+            match b {
+                b'\\' if basic => {
+                    let s = out.get_or_insert_with(|| self.text[start..self.pos].to_owned());
+                    let mut after = self.pos + 1;
+                    while matches!(bytes.get(after), Some(b' ' | b'\t')) {
+                        after += 1;
+                    }
+                    if bytes.get(after) == Some(&b'\n') {
+                        // A line-ending backslash: skip every blank up to the next text.
+                        self.pos = after;
+                        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
+                            self.pos += 1;
+                        }
+                    } else {
+                        self.escape(s)?;
+                    }
+                }
+                b'\n' | b'\t' => {
+                    if let Some(s) = &mut out {
+                        s.push(char::from(b));
+                    }
+                    self.pos += 1;
+                }
+                b if control(b) => return Err(Unsure),
+                _ => match &mut out {
+                    Some(s) => self.copy_char(s)?,
+                    None => self.pos += 1,
+                },
+            }
+        }
+    }
+
+    /// A decimal integer (`0`, `-12`, `1_000`) that ends where a value may end; a float, a
+    /// date, or another base is [`Unsure`].
+    pub fn integer(&mut self) -> Read<i64> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if matches!(self.peek(), Some(b'+' | b'-')) {
+            self.pos += 1;
+        }
+        let digits = self.pos;
+        let mut value: i64 = 0;
+        let mut last_digit = false;
+        while let Some(b) = self.peek() {
+            match b {
+                b'0'..=b'9' => {
+                    let d = i64::from(b - b'0');
+                    value = value.checked_mul(10).ok_or(Unsure)?;
+                    value = if negative {
+                        value.checked_sub(d)
+                    } else {
+                        value.checked_add(d)
+                    }
+                    .ok_or(Unsure)?;
+                    last_digit = true;
+                }
+                b'_' if last_digit => last_digit = false,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let text = &self.text.as_bytes()[digits..self.pos];
+        let leading_zero = text.len() > 1 && text[0] == b'0';
+        if !last_digit || leading_zero || self.pos == start || !self.value_ends() {
+            return Err(Unsure);
+        }
+        Ok(value)
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self) -> Read<bool> {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let (value, len) = if rest.starts_with(b"true") {
+            (true, 4)
+        } else if rest.starts_with(b"false") {
+            (false, 5)
+        } else {
+            return Err(Unsure);
+        };
+        self.pos += len;
+        if self.value_ends() {
+            Ok(value)
+        } else {
+            Err(Unsure)
+        }
+    }
+
+    /// Whether what follows can end a value: whitespace, a line end, a comment, `,`, `]`, `}`.
+    fn value_ends(&self) -> bool {
+        matches!(
+            self.peek(),
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'#' | b',' | b']' | b'}')
+        )
+    }
+}
+
+/// Control characters a TOML string or comment may not hold as they are (tab may).
+fn control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b == 0x7f
+}
