@@ -12,3 +12,4 @@ pub mod requires;
 pub mod schema;
 pub mod source;
 pub mod split;
+pub mod toml_json;

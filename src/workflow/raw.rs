@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::workflow::requires::RawRequires;
+use crate::workflow::toml_json::TomlJson;
 
 pub type Table = toml::Table;
 
@@ -59,7 +60,7 @@ pub struct RawStep {
     pub query: Option<Spanned<Table>>,
     pub headers: Option<Spanned<Table>>,
     pub auth: Option<Spanned<toml::Value>>,
-    pub json: Option<Spanned<toml::Value>>,
+    pub json: Option<Spanned<TomlJson>>,
     pub form: Option<Spanned<Table>>,
     /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
     pub body: Option<Spanned<toml::Value>>,
@@ -91,7 +92,7 @@ pub struct RawCleanup {
     pub query: Option<Spanned<Table>>,
     pub headers: Option<Spanned<Table>>,
     pub auth: Option<Spanned<toml::Value>>,
-    pub json: Option<Spanned<toml::Value>>,
+    pub json: Option<Spanned<TomlJson>>,
     pub form: Option<Spanned<Table>>,
     /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
     pub body: Option<Spanned<toml::Value>>,
@@ -134,7 +135,7 @@ pub struct RequestKeys<'a> {
     pub query: &'a Option<Spanned<Table>>,
     pub headers: &'a Option<Spanned<Table>>,
     pub auth: &'a Option<Spanned<toml::Value>>,
-    pub json: &'a Option<Spanned<toml::Value>>,
+    pub json: &'a Option<Spanned<TomlJson>>,
     pub form: &'a Option<Spanned<Table>>,
     pub body: &'a Option<Spanned<toml::Value>>,
     pub multipart: &'a Option<Spanned<Table>>,

@@ -137,7 +137,7 @@ fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
     if let Some(j) = keys.json {
         bodies.push((
             cx.span(j),
-            Body::Json(cx.locate(crate::workflow::convert::to_json(j.get_ref()), cx.span(j))),
+            Body::Json(cx.locate(j.get_ref().0.clone(), cx.span(j))),
         ));
     }
     if let Some(f) = keys.form {
