@@ -371,6 +371,20 @@ impl<'i> Lines<'i> {
                     self.line_start = true;
                     return Some(Line::Key(key_text(rest, t)));
                 }
+                Some(b'[') => {
+                    let header = quick::header(&bytes[first..eol])?;
+                    self.pos = eol + 1;
+                    self.line_start = true;
+                    let at = |r: Range<usize>| first + r.start..first + r.end;
+                    return Some(Line::Header(Header {
+                        range: at(header.range),
+                        array: header.array,
+                        first: Some(&self.text[at(header.first.clone())]),
+                        first_and_dot: at(header.first_and_dot),
+                        keys: header.keys,
+                        closed: true,
+                    }));
+                }
                 Some(_) => return None,
             }
             if bytes[first..eol].first() == Some(&b'#') && !quick::plain_comment(&bytes[first..eol])
@@ -399,7 +413,8 @@ impl<'i> Lines<'i> {
             .next_if(|t| t.kind() == TokenKind::LeftSquareBracket)
             .is_some();
         let mut first = None;
-        let mut first_and_dot = 0..0;
+        // Empty for a header of no key, where it starts (wherever the lexer started).
+        let mut first_and_dot = open.span().start()..open.span().start();
         let mut dot_seen = false;
         let mut keys = 0;
         let mut closed = false;

@@ -117,3 +117,67 @@ fn basic_string_end(line: &[u8], start: usize) -> Option<usize> {
         }
     }
 }
+
+/// A header line of bare keys, as the lexer reads it: `[a.b]` or `[[a]]`, then only
+/// whitespace or a comment (ranges relative to the line).
+pub(super) struct QuickHeader {
+    pub range: std::ops::Range<usize>,
+    pub array: bool,
+    pub first: std::ops::Range<usize>,
+    pub first_and_dot: std::ops::Range<usize>,
+    pub keys: usize,
+}
+
+/// `line` (from its `[`, without its `\n`) as a header of bare keys without whitespace or
+/// quotes inside the brackets; `None` for any other line, which the lexer then reads.
+pub(super) fn header(line: &[u8]) -> Option<QuickHeader> {
+    let array = line.get(1) == Some(&b'[');
+    let open = 1 + usize::from(array);
+    let mut i = open;
+    let mut keys = 0;
+    let mut first = 0..0;
+    let mut first_and_dot = 0..0;
+    loop {
+        let len = line[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .count();
+        if len == 0 {
+            return None;
+        }
+        keys += 1;
+        if keys == 1 {
+            first = i..i + len;
+            first_and_dot = first.clone();
+        }
+        i += len;
+        if line.get(i) != Some(&b'.') {
+            break;
+        }
+        i += 1;
+        if keys == 1 {
+            first_and_dot.end = i;
+        }
+    }
+    let close: &[u8] = if array { b"]]" } else { b"]" };
+    if !line[i..].starts_with(close) {
+        return None;
+    }
+    let end = i + close.len();
+    let rest = &line[end..];
+    let n = rest.len() - usize::from(rest.last() == Some(&b'\r'));
+    let rest = &rest[..n];
+    let blank = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    match rest.get(blank) {
+        None => {}
+        Some(b'#') if plain_comment(&rest[blank..]) => {}
+        Some(_) => return None,
+    }
+    Some(QuickHeader {
+        range: 0..end,
+        array,
+        first,
+        first_and_dot,
+        keys,
+    })
+}

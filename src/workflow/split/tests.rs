@@ -145,6 +145,11 @@ fn plain_lines_read_quickly_are_read_as_the_lexer_reads_them() {
         "= 1\n[[steps]]\n",
         "a = \"x\" \"y\"\n[[steps]]\nb = 1,2\n",
         "a\"b = 1\nkey-1_x.y = 2\nsteps\"x = [\n[[steps]]\n]\nuse\r\n[[steps]]\nuse = 1\n",
+        // Headers read without the lexer, and headers left to it.
+        "[[steps]]]\n[[steps]\n[steps.expect]]\n[ steps ]\n[steps . expect]\n",
+        "[[steps]] # c\r\n[steps.\"q\"]\n[a.b.c]\n[[a.b]]\n[]\n[[]]\n[a.]\n[.a]\n",
+        "[steps]x\n[[steps]]\t#c\n[[steps]]  \n[steps.json.a-b_1]\n[[steps]]#\r\r\n",
+        "[[steps]]",
     ];
     for text in tricky {
         let scan = |l| scan_lines(l, text, 0).map(|s| (s.chunks, s.clean_end));
