@@ -268,11 +268,21 @@ impl Templates {
 
 /// Whether `text` holds template markup at all; text without it is used as is.
 pub fn has_markup(text: &str) -> bool {
-    // One pass over the bytes: every step's strings are asked, and three substring searches
-    // (each setting up its own searcher) cost more than the rest of a plain string's render.
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'<' && matches!(w[1], b'<' | b'%' | b'#'))
+    opens_with(text, b"<%#")
+}
+
+/// Whether `text` holds an expression (`<<`) or a statement (`<%`), the markup that can use a
+/// variable (a comment, `<#`, cannot).
+pub fn has_code(text: &str) -> bool {
+    opens_with(text, b"<%")
+}
+
+/// Whether a `<` in `text` is followed by one of `next`. Every step's strings are asked: the
+/// `<`s are found by `memchr` (a word at a time), where substring searches (each setting up
+/// its own searcher) cost more than the rest of a plain string's render.
+fn opens_with(text: &str, next: &[u8]) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|i| bytes.get(i + 1).is_some_and(|b| next.contains(b)))
 }
 
 /// Whether any string or key in `value` holds template markup.

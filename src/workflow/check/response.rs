@@ -78,10 +78,14 @@ impl Checker<'_> {
     }
 
     fn jsonpath(&mut self, path: &Located<String>) {
-        if path.value.contains("<<") {
+        if path.value.contains("<<") || path.value == self.last_jsonpath {
             return;
         }
-        if let Err(e) = crate::jsonpath::compile(&path.value) {
+        let compiled = crate::jsonpath::compile(&path.value);
+        if compiled.is_ok() {
+            path.value.clone_into(&mut self.last_jsonpath);
+        }
+        if let Err(e) = compiled {
             let mut d = Diagnostic::at(
                 format!(
                     "invalid JSONPath `{}`: {}",
