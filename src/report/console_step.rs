@@ -86,34 +86,40 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     lines
 }
 
-fn mark(report: &StepReport, paint: Paint) -> impl std::fmt::Display {
-    let (style, mark) = match (report.outcome, report.kind) {
+/// The mark a step's line starts with, and its style.
+fn mark(report: &StepReport) -> (Style, &'static str) {
+    match (report.outcome, report.kind) {
         (Outcome::Passed, StepKind::Step) => (Style::Pass, "✓"),
         (Outcome::Passed, StepKind::Cleanup) => (Style::Pass, "↺"),
         (Outcome::Failed, _) => (Style::Fail, "✗"),
         (Outcome::Skipped, _) => (Style::Skip, "-"),
-    };
-    paint.paint(style, mark)
+    }
 }
 
 /// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
 ///
 /// On a limited width the name column and the target are sized so that the status and the
 /// duration fit; the extracted names, last, are what a cut of the line takes.
+///
+/// Written piece by piece rather than through `format!`: every step of a run prints one.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut lead = String::with_capacity(16);
-    let _ = write!(
-        lead,
-        "  {} {:>width$} ",
-        mark(report, paint),
-        report.number,
-        width = layout.number_width
-    );
+    let mut digits = [0u8; 39];
+    // Room for a usual line, so that it is not grown piece by piece.
+    let mut line = String::with_capacity(160);
+    line.push_str("  ");
+    let (style, mark) = mark(report);
+    paint.push(&mut line, style, mark);
+    line.push(' ');
+    let number = decimal(report.number as u128, &mut digits);
+    push_spaces(&mut line, layout.number_width.saturating_sub(number.len()));
+    line.push_str(number);
+    line.push(' ');
+    let lead_end = line.len();
     // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
     // so that the names of one workflow line up whatever each step's method and duration.
     let name_width = layout.width.map_or(NAME_WIDTH, |w| {
-        w.saturating_sub(columns(&lead) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
+        w.saturating_sub(columns(&line) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
             .clamp(NAME_MIN, NAME_WIDTH)
     });
     if report.outcome == Outcome::Skipped {
@@ -123,26 +129,30 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             .map_or_else(|| "not run".to_owned(), ToString::to_string);
         let name = name_column(&report.name, name_width);
         return format!(
-            "{lead}{name}  {}",
+            "{line}{name}  {}",
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
     }
-    let mut tail = String::new();
+    let mut tail = String::with_capacity(48);
     if let Some(response) = &report.response {
-        let style = (report.outcome == Outcome::Failed).then_some(Style::Fail);
-        let _ = match style {
-            Some(style) => write!(tail, "  {}", paint.paint(style, response.status)),
-            None => write!(tail, "  {}", response.status),
-        };
+        tail.push_str("  ");
+        let status = decimal(response.status.into(), &mut digits);
+        match report.outcome {
+            Outcome::Failed => paint.push(&mut tail, Style::Fail, status),
+            _ => tail.push_str(status),
+        }
     }
-    let ms = report.duration.as_millis();
-    let _ = write!(
-        tail,
-        "  {}",
-        paint.paint(Style::Dim, format_args!("{ms} ms"))
+    tail.push_str("  ");
+    let mut ms = [0u8; 42];
+    paint.push(
+        &mut tail,
+        Style::Dim,
+        millis(report.duration.as_millis(), &mut ms),
     );
     if report.attempts > 1 {
-        let _ = write!(tail, "  ({} attempts)", report.attempts);
+        tail.push_str("  (");
+        tail.push_str(decimal(report.attempts.into(), &mut digits));
+        tail.push_str(" attempts)");
     }
     let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
     // The tail counts as at least a typical one, so that how the target and the extracted
@@ -151,10 +161,8 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     // Columns for the name and the target together.
     let room = layout
         .width
-        .map(|w| w.saturating_sub(columns(&lead) + method + tail_width));
-    let name = name_column(&report.name, name_width);
-    let mut line = lead;
-    line.push_str(&name);
+        .map(|w| w.saturating_sub(columns(&line[..lead_end]) + method + tail_width));
+    push_name_column(&mut line, &report.name, name_width);
     if let Some(request) = &report.request {
         // A few columns stay for the extracted names, so a cut line still shows `→ app…`
         // and never cuts the duration.
@@ -165,38 +173,94 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             0
         };
         let max = room.map_or(TARGET_MAX, |room| {
-            room.saturating_sub(columns(&name) + keep).max(1)
+            room.saturating_sub(columns(&line[lead_end..]) + keep)
+                .max(1)
         });
         let target = short_target(&request.url, max);
-        let _ = write!(line, "  {} {target}", request.method);
+        line.push_str("  ");
+        line.push_str(&request.method);
+        line.push(' ');
+        line.push_str(&target);
     }
     line.push_str(&tail);
-    if !report.extracted.is_empty() {
-        let names = format!("  → {}", report.extracted.join(", "));
+    if let Some((first, rest)) = report.extracted.split_first() {
         match layout.width {
             Some(w) => {
+                let mut names = String::with_capacity(8 + first.len());
+                push_names(&mut names, first, rest);
                 // Measured without the tail, as if it were a typical one (see `tail_width`).
                 let used = columns(&line) - columns(&tail) + tail_width;
                 line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
             }
             // Nothing is cut on an unlimited console, so nothing needs measuring.
-            None => line.push_str(&names),
+            None => push_names(&mut line, first, rest),
         }
     }
     line
 }
 
+/// `  → a, b`: the names a step extracted.
+fn push_names(out: &mut String, first: &str, rest: &[String]) {
+    out.push_str("  → ");
+    out.push_str(first);
+    for name in rest {
+        out.push_str(", ");
+        out.push_str(name);
+    }
+}
+
+/// `n` in decimal, written at the end of `buf` (a console line is made without the
+/// formatting machinery: every step of a run prints one).
+fn decimal(mut n: u128, buf: &mut [u8; 39]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
+}
+
+/// `120 ms`, written in `buf`.
+fn millis(ms: u128, buf: &mut [u8; 42]) -> &str {
+    let mut digits = [0u8; 39];
+    let n = decimal(ms, &mut digits).len();
+    buf[..n].copy_from_slice(&digits[digits.len() - n..]);
+    buf[n..n + 3].copy_from_slice(b" ms");
+    std::str::from_utf8(&buf[..n + 3]).unwrap_or_default()
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// A step's name padded to `width` columns, or cut to them when `width` is below the
 /// default column (on a narrow console; on a wide one a long name is kept whole).
 fn name_column(name: &str, width: usize) -> String {
-    let mut name = if width < NAME_WIDTH {
-        end_ellipsis(name, width)
+    let mut out = String::new();
+    push_name_column(&mut out, name, width);
+    out
+}
+
+/// Appends [`name_column`]'s text to `out`.
+fn push_name_column(out: &mut String, name: &str, width: usize) {
+    let start = out.len();
+    if width < NAME_WIDTH {
+        out.push_str(&end_ellipsis(name, width));
     } else {
-        name.to_owned()
-    };
-    let pad = width.saturating_sub(columns(&name));
-    name.extend(std::iter::repeat_n(' ', pad));
-    name
+        out.push_str(name);
+    }
+    let pad = width.saturating_sub(columns(&out[start..]));
+    push_spaces(out, pad);
 }
 
 /// The message, every failed expectation, and the start of the response body.

@@ -86,7 +86,22 @@ impl Paint {
             text,
         }
     }
+
+    /// Appends `text` in `style` to `out`: what `paint` displays, without the formatting
+    /// machinery (every step's console line is made of a few of these).
+    pub fn push(self, out: &mut String, style: Style, text: &str) {
+        if self.enabled {
+            out.push_str(style.code());
+            out.push_str(text);
+            out.push_str(RESET);
+        } else {
+            out.push_str(text);
+        }
+    }
 }
+
+/// Ends a style.
+const RESET: &str = "\x1b[0m";
 
 /// A value to display with an optional style.
 pub struct Painted<T> {
@@ -97,7 +112,7 @@ pub struct Painted<T> {
 impl<T: fmt::Display> fmt::Display for Painted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.style {
-            Some(style) => write!(f, "{}{}\x1b[0m", style.code(), self.text),
+            Some(style) => write!(f, "{}{}{RESET}", style.code(), self.text),
             None => write!(f, "{}", self.text),
         }
     }
