@@ -287,11 +287,21 @@ fn extract_one(
     }
 }
 
+/// ``JSONPath `$.id` ``, ``header `Location` with query `code` ``: joined by hand, as every
+/// extraction of every step is described.
 fn describe(source: &Source, m: &Modifiers) -> String {
+    let quoted = |what: &str, value: &str| {
+        let mut s = String::with_capacity(what.len() + value.len() + 3);
+        s.push_str(what);
+        s.push_str(" `");
+        s.push_str(value);
+        s.push('`');
+        s
+    };
     let mut s = match source {
-        Source::JsonPath(p) => format!("JSONPath `{p}`"),
-        Source::Header(h) => format!("header `{h}`"),
-        Source::Cookie(c) => format!("cookie `{c}`"),
+        Source::JsonPath(p) => quoted("JSONPath", p),
+        Source::Header(h) => quoted("header", h),
+        Source::Cookie(c) => quoted("cookie", c),
         Source::Status => "status".to_owned(),
         Source::Body => "body".to_owned(),
         Source::Url => "url".to_owned(),
