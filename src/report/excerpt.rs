@@ -118,11 +118,9 @@ pub fn short_url(url: &str, max: usize) -> Cow<'_, str> {
 /// The path and query of an absolute URL as written, without its fragment (the URL was built
 /// by `url`, so it is already normalized); anything without `scheme://` is shown whole.
 fn request_target(url: &str) -> &str {
-    // Byte scans: every step's console line asks (`:`, `/`, `?` and `#` are ASCII, so each
-    // cut is at a character boundary).
-    let bytes = url.as_bytes();
-    let Some(colon) = memchr::memchr_iter(b':', bytes).find(|&i| bytes[i..].starts_with(b"://"))
-    else {
+    // Plain byte scans, with nothing to set up: every step's console line asks (`:`, `/`, `?`
+    // and `#` are ASCII, so each cut is at a character boundary).
+    let Some(colon) = url.as_bytes().windows(3).position(|w| w == b"://") else {
         return url;
     };
     let rest = &url[colon + 3..];
@@ -130,7 +128,7 @@ fn request_target(url: &str) -> &str {
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(rest.len());
     let target = &rest[start..];
-    match memchr::memchr(b'#', target.as_bytes()) {
+    match target.bytes().position(|b| b == b'#') {
         Some(end) => &target[..end],
         None => target,
     }
