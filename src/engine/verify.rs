@@ -80,7 +80,10 @@ impl Engine {
                 subject: "status".to_owned(),
                 passed: wanted.iter().any(|w| w.as_u64() == Some(u64::from(status))),
                 expected: if wanted.len() == 1 {
-                    wanted[0].to_string()
+                    // A status is a whole number, written as JSON writes it: no formatter needed.
+                    wanted[0]
+                        .as_u64()
+                        .map_or_else(|| wanted[0].to_string(), |n| n.to_string())
                 } else {
                     Value::Array(wanted).to_string()
                 },
