@@ -26,6 +26,8 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// so a server sending without end cannot exhaust memory.
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The most allocated for a body before it arrives, whatever its `Content-Length` says.
+const PREALLOCATED_BODY_MAX: u64 = 64 * 1024;
 
 /// A request ready to send; kept as data so it can be re-sent.
 #[derive(Debug, Clone)]
@@ -363,20 +365,19 @@ async fn read_body(
     (mut deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
 ) -> Result<bytes::Bytes, HttpError> {
     let status = response.status().as_u16();
-    let expected = response
-        .content_length()
-        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string());
+    let content_length = response.content_length();
     let too_large = || HttpError::BodyTooLarge {
         status,
         limit: MAX_RESPONSE_BODY,
     };
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BODY as u64)
-    {
+    if content_length.is_some_and(|n| n > MAX_RESPONSE_BODY as u64) {
         return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
+    // Sized from the announced length (up to a bound a server cannot make us allocate past):
+    // one allocation for the usual body rather than growing into it. Each chunk is copied out
+    // at once, so none holds the connection's read buffer.
+    let announced = content_length.map_or(0, |n| n.min(PREALLOCATED_BODY_MAX));
+    let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
     loop {
         let next = tokio::select! {
             biased;
@@ -396,7 +397,8 @@ async fn read_body(
                 return Err(HttpError::BodyStalled {
                     status,
                     received: body.len(),
-                    expected,
+                    expected: content_length
+                        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string()),
                     after: timeout,
                 });
             }
