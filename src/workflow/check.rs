@@ -73,9 +73,9 @@ struct Checker<'a> {
     /// error each), but never suggested for a misspelling.
     assumed: BTreeSet<String>,
     /// The last literal URL found good: steps often repeat one, and parsing is not free.
-    last_url: String,
+    last_url: Option<String>,
     /// The last JSONPath found good, for the same reason (a page of steps extracts `$.id`).
-    last_jsonpath: String,
+    last_jsonpath: Option<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -92,8 +92,8 @@ impl<'a> Checker<'a> {
             extracted: BTreeSet::new(),
             warnings: Vec::new(),
             layer_problems: BTreeSet::new(),
-            last_url: String::new(),
-            last_jsonpath: String::new(),
+            last_url: None,
+            last_jsonpath: None,
             assumed: BTreeSet::new(),
         }
     }

@@ -78,12 +78,14 @@ impl Checker<'_> {
     }
 
     fn jsonpath(&mut self, path: &Located<String>) {
-        if path.value.contains("<<") || path.value == self.last_jsonpath {
+        // The last path found good first: it holds no template, and comparing is cheaper
+        // than searching.
+        if self.last_jsonpath.as_deref() == Some(path.value.as_str()) || path.value.contains("<<") {
             return;
         }
         let compiled = crate::jsonpath::compile(&path.value);
         if compiled.is_ok() {
-            path.value.clone_into(&mut self.last_jsonpath);
+            self.last_jsonpath = Some(path.value.clone());
         }
         if let Err(e) = compiled {
             let mut d = Diagnostic::at(
