@@ -120,8 +120,10 @@ impl Engine {
         if passed {
             for x in attempt.extracted {
                 wf.unset_by_skip.remove(&x.name);
-                wf.set_var(&x.name, &x.value, x.secret);
-                let value = wf.redactor.redact_owned(received::as_text(&x.value));
+                let text = received::as_text(&x.value);
+                wf.set_var(&x.name, x.value, x.secret);
+                // Redacted once the value is stored: a secret one is hidden by then.
+                let value = wf.redactor.redact_owned(text);
                 let value = if value.len() <= Learned::VALUE_MAX {
                     value
                 } else {
@@ -221,7 +223,7 @@ impl Engine {
                 }
                 () = self.cancel.cancelled() => return Err(StepFailure::Interrupted),
             };
-            wf.set_var(name, &Value::String(answer), None);
+            wf.set_var(name, Value::String(answer), None);
         }
         Ok(())
     }
@@ -286,7 +288,9 @@ impl Engine {
             "sending"
         );
         let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
-        let send = wf.http.send(&prepared, opts);
+        // On the heap: the send's future (reqwest's and hyper's beneath it) is large, and would
+        // otherwise be copied with every future around it, the step's and the workflow's.
+        let send = Box::pin(wf.http.send(&prepared, opts));
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
                 r = send => Some(r),

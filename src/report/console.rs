@@ -342,6 +342,10 @@ fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Ve
 }
 
 impl Reporter for ConsoleReporter {
+    fn wants_step_starts(&self) -> bool {
+        self.progress.is_some()
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::WorkflowStarted(info) => self.workflow_started(info)?,
