@@ -288,9 +288,7 @@ impl Engine {
             "sending"
         );
         let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
-        // On the heap: the send's future (reqwest's and hyper's beneath it) is large, and would
-        // otherwise be copied with every future around it, the step's and the workflow's.
-        let send = Box::pin(wf.http.send(&prepared, opts));
+        let send = wf.http.send(&prepared, opts);
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
                 r = send => Some(r),
