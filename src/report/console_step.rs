@@ -104,16 +104,13 @@ fn mark(report: &StepReport) -> (Style, &'static str) {
 /// Written piece by piece rather than through `format!`: every step of a run prints one.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut digits = [0u8; 39];
     // Room for a usual line, so that it is not grown piece by piece.
     let mut line = String::with_capacity(160);
     line.push_str("  ");
     let (style, mark) = mark(report);
     paint.push(&mut line, style, mark);
     line.push(' ');
-    let number = decimal(report.number as u128, &mut digits);
-    push_spaces(&mut line, layout.number_width.saturating_sub(number.len()));
-    line.push_str(number);
+    push_decimal(&mut line, report.number as u64, layout.number_width);
     line.push(' ');
     let lead_end = line.len();
     // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
@@ -136,22 +133,25 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let mut tail = String::with_capacity(48);
     if let Some(response) = &report.response {
         tail.push_str("  ");
-        let status = decimal(response.status.into(), &mut digits);
-        match report.outcome {
-            Outcome::Failed => paint.push(&mut tail, Style::Fail, status),
-            _ => tail.push_str(status),
+        let failed = report.outcome == Outcome::Failed;
+        if failed {
+            paint.begin(&mut tail, Style::Fail);
+        }
+        push_decimal(&mut tail, response.status.into(), 0);
+        if failed {
+            paint.end(&mut tail);
         }
     }
     tail.push_str("  ");
-    let mut ms = [0u8; 42];
-    paint.push(
-        &mut tail,
-        Style::Dim,
-        millis(report.duration.as_millis(), &mut ms),
-    );
+    paint.begin(&mut tail, Style::Dim);
+    // Whole milliseconds fit a u64 for any duration a step can take.
+    let ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
+    push_decimal(&mut tail, ms, 0);
+    tail.push_str(" ms");
+    paint.end(&mut tail);
     if report.attempts > 1 {
         tail.push_str("  (");
-        tail.push_str(decimal(report.attempts.into(), &mut digits));
+        push_decimal(&mut tail, report.attempts.into(), 0);
         tail.push_str(" attempts)");
     }
     let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
@@ -209,28 +209,21 @@ fn push_names(out: &mut String, first: &str, rest: &[String]) {
     }
 }
 
-/// `n` in decimal, written at the end of `buf` (a console line is made without the
-/// formatting machinery: every step of a run prints one).
-fn decimal(mut n: u128, buf: &mut [u8; 39]) -> &str {
-    let mut start = buf.len();
+/// Appends `n` in decimal, right-aligned in `width` columns (a console line is made without
+/// the formatting machinery: every step of a run prints one).
+fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
     loop {
         start -= 1;
-        buf[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
+        digits[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    std::str::from_utf8(&buf[start..]).unwrap_or_default()
-}
-
-/// `120 ms`, written in `buf`.
-fn millis(ms: u128, buf: &mut [u8; 42]) -> &str {
-    let mut digits = [0u8; 39];
-    let n = decimal(ms, &mut digits).len();
-    buf[..n].copy_from_slice(&digits[digits.len() - n..]);
-    buf[n..n + 3].copy_from_slice(b" ms");
-    std::str::from_utf8(&buf[..n + 3]).unwrap_or_default()
+    push_spaces(out, width.saturating_sub(digits.len() - start));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends `n` spaces.

@@ -90,12 +90,22 @@ impl Paint {
     /// Appends `text` in `style` to `out`: what `paint` displays, without the formatting
     /// machinery (every step's console line is made of a few of these).
     pub fn push(self, out: &mut String, style: Style, text: &str) {
+        self.begin(out, style);
+        out.push_str(text);
+        self.end(out);
+    }
+
+    /// Starts `style` in `out` (for text appended piece by piece; [`end`](Self::end) ends it).
+    pub fn begin(self, out: &mut String, style: Style) {
         if self.enabled {
             out.push_str(style.code());
-            out.push_str(text);
+        }
+    }
+
+    /// Ends the style [`begin`](Self::begin) started.
+    pub fn end(self, out: &mut String) {
+        if self.enabled {
             out.push_str(RESET);
-        } else {
-            out.push_str(text);
         }
     }
 }
