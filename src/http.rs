@@ -3,7 +3,6 @@
 //! retry of 429 and 503 that honours `Retry-After`.
 
 use std::borrow::Cow;
-use std::pin::Pin;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -141,6 +140,8 @@ impl Clients {
 pub struct Http {
     jar: Arc<CookieStoreMutex>,
     clients: Clients,
+    /// The step's timeout, on one timer for all the workflow's requests.
+    timer: deadline::Timer,
 }
 
 impl Http {
@@ -148,6 +149,7 @@ impl Http {
         Http {
             jar: Arc::new(CookieStoreMutex::new(CookieStore::new())),
             clients,
+            timer: deadline::Timer::default(),
         }
     }
 
@@ -220,18 +222,16 @@ impl Http {
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
-        // The step's timeout runs from each hop's send to the end of its body: one timer for
-        // both, new for each hop (a timer per phase, or per body chunk, costs a registration
-        // each).
-        let deadline = tokio::time::sleep(opts.timeout);
-        tokio::pin!(deadline);
+        // The step's timeout runs from each hop's send to the end of its body: one deadline for
+        // both, new for each hop, on the workflow's one timer (see `deadline`).
+        let mut deadline = self.timer.start(opts.timeout);
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
             let mut response = send_once(
                 client,
                 &current,
                 &self.jar,
-                (deadline.as_mut(), opts.timeout),
+                (&mut deadline, opts.timeout),
                 self.clients.network.connect_timeout,
             )
             .await?;
@@ -255,12 +255,12 @@ impl Http {
                 // Not the Location itself: it can carry a code or tokens.
                 tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
                 current = Cow::Owned(redirect(&current, status, &location)?);
-                deadline.set(tokio::time::sleep(opts.timeout));
+                deadline.restart(opts.timeout);
                 continue;
             }
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(response, &url, (deadline.as_mut(), opts.timeout)).await?;
+            let body = read_body(response, &url, (&mut deadline, opts.timeout)).await?;
             return Ok(Response {
                 status,
                 headers,
@@ -313,7 +313,7 @@ async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
     jar: &CookieStoreMutex,
-    (deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
+    (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
     let mut headers = req.headers.clone();
@@ -351,7 +351,7 @@ async fn send_once(
     let response = tokio::select! {
         biased;
         sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
-        () = deadline => return Err(HttpError::Timeout(timeout)),
+        () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
     };
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
     Ok(response)
@@ -362,7 +362,7 @@ async fn send_once(
 async fn read_body(
     mut response: reqwest::Response,
     url: &Url,
-    (mut deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
+    (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
 ) -> Result<bytes::Bytes, HttpError> {
     let status = response.status().as_u16();
     let content_length = response.content_length();
@@ -382,7 +382,7 @@ async fn read_body(
         let next = tokio::select! {
             biased;
             next = response.chunk() => Ok(next),
-            () = deadline.as_mut() => Err(()),
+            () = deadline.passed() => Err(()),
         };
         match next {
             Ok(Ok(Some(chunk))) if body.len() + chunk.len() > MAX_RESPONSE_BODY => {
@@ -504,6 +504,7 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
     }
 }
 
+mod deadline;
 mod error;
 mod explain;
 pub mod network;
