@@ -75,14 +75,22 @@ pub trait Prompter: Send + Sync {
 pub struct EventSink {
     reporter: Mutex<Box<dyn Reporter>>,
     error: Mutex<Option<std::io::Error>>,
+    /// Whether the reporters do anything with `StepStarted` (asked once).
+    step_starts: bool,
 }
 
 impl EventSink {
     pub fn new(reporter: Box<dyn Reporter>) -> EventSink {
         EventSink {
+            step_starts: reporter.wants_step_starts(),
             reporter: Mutex::new(reporter),
             error: Mutex::new(None),
         }
+    }
+
+    /// Whether a `StepStarted` event would do anything: when not, it is not made.
+    pub fn wants_step_starts(&self) -> bool {
+        self.step_starts
     }
 
     pub fn emit(&self, event: &Event) {
@@ -162,14 +170,14 @@ pub(crate) struct WorkflowRun {
 impl WorkflowRun {
     /// Stores an extracted (or prompted) value. `secret` as declared on the extraction; when
     /// not declared, the name decides, and a value replacing a secret stays secret.
-    pub fn set_var(&mut self, name: &str, value: &Value, secret: Option<bool>) {
+    pub fn set_var(&mut self, name: &str, value: Value, secret: Option<bool>) {
         let secret = self.extraction_is_secret(name, secret);
+        if secret {
+            self.hide(name, &value);
+        }
         self.extracted
             .set_with_policy(name, value.clone(), Some(secret));
-        self.vars.set_with_policy(name, value.clone(), Some(secret));
-        if secret {
-            self.hide(name, value);
-        }
+        self.vars.set_with_policy(name, value, Some(secret));
     }
 
     /// Whether a value extracted as `name` is secret (`secret::extraction_is_secret`), given
@@ -295,12 +303,14 @@ impl Engine {
             let report = if failed || self.cancel.is_cancelled() {
                 Self::skip_report(&id, i + 1, &step, failed)
             } else {
-                self.sink.emit(&Event::StepStarted(StepStart {
-                    workflow: id.clone(),
-                    number: i + 1,
-                    name: step.name.clone(),
-                    kind: StepKind::Step,
-                }));
+                if self.sink.wants_step_starts() {
+                    self.sink.emit(&Event::StepStarted(StepStart {
+                        workflow: id.clone(),
+                        number: i + 1,
+                        name: step.name.clone(),
+                        kind: StepKind::Step,
+                    }));
+                }
                 let spec = step_spec(&step, i + 1);
                 self.run_step(&mut wf, &spec).instrument(span.clone()).await
             };

@@ -228,6 +228,11 @@ fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error
 pub trait Reporter: Send {
     /// Called for every event, in order.
     fn event(&mut self, event: &Event) -> std::io::Result<()>;
+    /// Whether `StepStarted` events do anything here (the console's progress rows): when no
+    /// reporter of a run wants them, the engine does not make them, one a step.
+    fn wants_step_starts(&self) -> bool {
+        true
+    }
     /// Called once after `RunFinished`; writes files that can only be written whole.
     fn finish(&mut self) -> std::io::Result<()> {
         Ok(())

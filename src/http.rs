@@ -3,7 +3,6 @@
 //! retry of 429 and 503 that honours `Retry-After`.
 
 use std::borrow::Cow;
-use std::pin::Pin;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -26,6 +25,8 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// so a server sending without end cannot exhaust memory.
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The most allocated for a body before it arrives, whatever its `Content-Length` says.
+const PREALLOCATED_BODY_MAX: u64 = 64 * 1024;
 
 /// A request ready to send; kept as data so it can be re-sent.
 #[derive(Debug, Clone)]
@@ -139,6 +140,8 @@ impl Clients {
 pub struct Http {
     jar: Arc<CookieStoreMutex>,
     clients: Clients,
+    /// The step's timeout, on one timer for all the workflow's requests.
+    timer: deadline::Timer,
 }
 
 impl Http {
@@ -146,6 +149,7 @@ impl Http {
         Http {
             jar: Arc::new(CookieStoreMutex::new(CookieStore::new())),
             clients,
+            timer: deadline::Timer::default(),
         }
     }
 
@@ -218,18 +222,16 @@ impl Http {
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
-        // The step's timeout runs from each hop's send to the end of its body: one timer for
-        // both, new for each hop (a timer per phase, or per body chunk, costs a registration
-        // each).
-        let deadline = tokio::time::sleep(opts.timeout);
-        tokio::pin!(deadline);
+        // The step's timeout runs from each hop's send to the end of its body: one deadline for
+        // both, new for each hop, on the workflow's one timer (see `deadline`).
+        let mut deadline = self.timer.start(opts.timeout);
         loop {
             let client = self.clients.get(&current.url, opts.insecure)?;
             let mut response = send_once(
                 client,
                 &current,
                 &self.jar,
-                (deadline.as_mut(), opts.timeout),
+                (&mut deadline, opts.timeout),
                 self.clients.network.connect_timeout,
             )
             .await?;
@@ -253,12 +255,12 @@ impl Http {
                 // Not the Location itself: it can carry a code or tokens.
                 tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
                 current = Cow::Owned(redirect(&current, status, &location)?);
-                deadline.set(tokio::time::sleep(opts.timeout));
+                deadline.restart(opts.timeout);
                 continue;
             }
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(response, &url, (deadline.as_mut(), opts.timeout)).await?;
+            let body = read_body(response, &url, (&mut deadline, opts.timeout)).await?;
             return Ok(Response {
                 status,
                 headers,
@@ -311,7 +313,7 @@ async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
     jar: &CookieStoreMutex,
-    (deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
+    (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
     let mut headers = req.headers.clone();
@@ -349,7 +351,7 @@ async fn send_once(
     let response = tokio::select! {
         biased;
         sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
-        () = deadline => return Err(HttpError::Timeout(timeout)),
+        () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
     };
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
     Ok(response)
@@ -360,28 +362,27 @@ async fn send_once(
 async fn read_body(
     mut response: reqwest::Response,
     url: &Url,
-    (mut deadline, timeout): (Pin<&mut tokio::time::Sleep>, Duration),
+    (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
 ) -> Result<bytes::Bytes, HttpError> {
     let status = response.status().as_u16();
-    let expected = response
-        .content_length()
-        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string());
+    let content_length = response.content_length();
     let too_large = || HttpError::BodyTooLarge {
         status,
         limit: MAX_RESPONSE_BODY,
     };
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BODY as u64)
-    {
+    if content_length.is_some_and(|n| n > MAX_RESPONSE_BODY as u64) {
         return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
+    // Sized from the announced length (up to a bound a server cannot make us allocate past):
+    // one allocation for the usual body rather than growing into it. Each chunk is copied out
+    // at once, so none holds the connection's read buffer.
+    let announced = content_length.map_or(0, |n| n.min(PREALLOCATED_BODY_MAX));
+    let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
     loop {
         let next = tokio::select! {
             biased;
             next = response.chunk() => Ok(next),
-            () = deadline.as_mut() => Err(()),
+            () = deadline.passed() => Err(()),
         };
         match next {
             Ok(Ok(Some(chunk))) if body.len() + chunk.len() > MAX_RESPONSE_BODY => {
@@ -396,7 +397,8 @@ async fn read_body(
                 return Err(HttpError::BodyStalled {
                     status,
                     received: body.len(),
-                    expected,
+                    expected: content_length
+                        .map_or_else(|| "an unknown number of".to_owned(), |n| n.to_string()),
                     after: timeout,
                 });
             }
@@ -502,6 +504,7 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
     }
 }
 
+mod deadline;
 mod error;
 mod explain;
 pub mod network;

@@ -64,6 +64,15 @@ fn evaluate<'a>(doc: &'a Value, path: &str) -> Result<Vec<&'a Value>, JsonPathEr
 /// member of an object; nothing of anything else), without the cache's lock and the
 /// evaluator's node lists. `None` for any other path.
 fn member_chain<'a>(doc: &'a Value, path: &str) -> Option<Vec<&'a Value>> {
+    member(doc, path).map(|Member(node)| node.into_iter().collect())
+}
+
+/// The node a plain chain of members selects, if any.
+pub struct Member<'a>(pub Option<&'a Value>);
+
+/// What [`member_chain`] reads, as the one node found (or none) rather than a list of them:
+/// `None` for a path that is not a plain chain of members.
+pub fn member<'a>(doc: &'a Value, path: &str) -> Option<Member<'a>> {
     let names = path.strip_prefix("$.")?;
     let mut node = Some(doc);
     for name in names.split('.') {
@@ -76,7 +85,7 @@ fn member_chain<'a>(doc: &'a Value, path: &str) -> Option<Vec<&'a Value>> {
         }
         node = node.and_then(Value::as_object).and_then(|o| o.get(name));
     }
-    Some(node.into_iter().collect())
+    Some(Member(node))
 }
 
 /// The deepest nesting of `[` and `(` in `path`, string literals aside.

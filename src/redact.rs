@@ -160,6 +160,20 @@ impl Redactor {
         Cow::Owned(self.replace(text, text.len()))
     }
 
+    /// [`redact`](Self::redact) of a text already owned: returned as it is when nothing
+    /// matches, with no copy made.
+    pub fn redact_owned(&self, text: String) -> String {
+        if let Cow::Owned(redacted) = self.redact(&text) {
+            return redacted;
+        }
+        text
+    }
+
+    /// Whether there is no text to hide (none registered, or `--show-secrets`).
+    pub fn hides_nothing(&self) -> bool {
+        self.inner.tiers.is_empty()
+    }
+
     /// The start of `text`, about `max` bytes of it, with every secret replaced, and whether
     /// anything was left out. The text is cut where it is read, never inside a secret: a
     /// secret that begins before the cut is replaced whole, so no prefix of one is shown

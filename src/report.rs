@@ -64,6 +64,10 @@ impl Reporter for Fanout {
         self.each(|reporter| reporter.event(event))
     }
 
+    fn wants_step_starts(&self) -> bool {
+        self.reporters.iter().any(|r| r.wants_step_starts())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.each(|reporter| reporter.finish())
     }

@@ -268,11 +268,26 @@ impl Templates {
 
 /// Whether `text` holds template markup at all; text without it is used as is.
 pub fn has_markup(text: &str) -> bool {
-    // One pass over the bytes: every step's strings are asked, and three substring searches
-    // (each setting up its own searcher) cost more than the rest of a plain string's render.
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'<' && matches!(w[1], b'<' | b'%' | b'#'))
+    opens_with(text, b"<%#")
+}
+
+/// Whether `text` holds an expression (`<<`) or a statement (`<%`), the markup that can use a
+/// variable (a comment, `<#`, cannot).
+pub fn has_code(text: &str) -> bool {
+    opens_with(text, b"<%")
+}
+
+/// Whether a `<` in `text` is followed by one of `next`. Every step's strings are asked, most
+/// of them short and without a `<`: one plain scan for it (the standard library's, with no
+/// set-up, which `memchr`'s vector search costs more than it saves on a short string), where
+/// substring searches (each setting up its own searcher) cost more than the rest of a plain
+/// string's render.
+fn opens_with(text: &str, next: &[u8]) -> bool {
+    let bytes = text.as_bytes();
+    bytes.contains(&b'<')
+        && bytes
+            .windows(2)
+            .any(|w| w[0] == b'<' && next.contains(&w[1]))
 }
 
 /// Whether any string or key in `value` holds template markup.
@@ -424,7 +439,7 @@ pub mod jwt;
 mod lookups;
 mod scope;
 pub use lookups::env_names;
-pub use scope::scope;
+pub use scope::{scope, scope_of_file};
 
 #[cfg(test)]
 mod tests;

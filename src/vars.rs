@@ -59,15 +59,32 @@ impl VarStore {
     }
     /// Sets a variable with a declared secrecy: `Some(flag)` is taken as is (so
     /// `secret = false` keeps a secret-looking name visible), `None` follows the name.
-    pub fn set_with_policy(&mut self, name: impl Into<String>, value: Value, secret: Option<bool>) {
+    pub fn set_with_policy(
+        &mut self,
+        name: impl AsRef<str> + Into<String>,
+        value: Value,
+        secret: Option<bool>,
+    ) {
         self.declare(name, Var::Plain(value), secret);
     }
     /// Sets a variable whose value may already be held as a secret, its secrecy decided
     /// again by `secret` as [`set_with_policy`](Self::set_with_policy) does.
-    pub fn declare(&mut self, name: impl Into<String>, var: Var, secret: Option<bool>) {
-        let name = name.into();
-        let var = var.redeclared(&name, secret);
-        Arc::make_mut(&mut self.vars).insert(name, var);
+    pub fn declare(
+        &mut self,
+        name: impl AsRef<str> + Into<String>,
+        var: Var,
+        secret: Option<bool>,
+    ) {
+        let var = var.redeclared(name.as_ref(), secret);
+        let vars = Arc::make_mut(&mut self.vars);
+        // A name set again (a step extracting `itemID` each time) keeps its key: no new one
+        // is made only to be dropped.
+        match vars.get_mut(name.as_ref()) {
+            Some(slot) => *slot = var,
+            None => {
+                vars.insert(name.into(), var);
+            }
+        }
     }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
         self.vars.iter()

@@ -38,6 +38,10 @@ impl Actual {
 
 /// Runs a JSONPath over a JSON document; an invalid path is reported as the error text.
 pub fn select(doc: &Value, path: &str) -> Result<Actual, crate::engine::read_error::ReadError> {
+    // `$.id`, most extractions' path: its one node, with no list made for it.
+    if let Some(crate::jsonpath::Member(node)) = crate::jsonpath::member(doc, path) {
+        return Ok(node.map_or(Actual::None, |v| Actual::One(v.clone())));
+    }
     crate::jsonpath::select(doc, path)
         .map(Actual::from_nodes)
         .map_err(|source| crate::engine::read_error::ReadError::JsonPath {

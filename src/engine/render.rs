@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use base64::Engine as _;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde_json::Value;
 
@@ -45,7 +45,7 @@ pub struct UrlCache(RefCell<Option<(String, Url)>>);
 
 impl UrlCache {
     /// The URL `text` parses to; on failure, the text back with the reason.
-    fn parse(&self, text: String) -> Result<Url, (String, url::ParseError)> {
+    fn parse(&self, text: Cow<'_, str>) -> Result<Url, (String, url::ParseError)> {
         if let Some((last, url)) = &*self.0.borrow()
             && *last == text
         {
@@ -53,10 +53,10 @@ impl UrlCache {
         }
         match Url::parse(&text) {
             Ok(url) => {
-                *self.0.borrow_mut() = Some((text, url.clone()));
+                *self.0.borrow_mut() = Some((text.into_owned(), url.clone()));
                 Ok(url)
             }
-            Err(e) => Err((text, e)),
+            Err(e) => Err((text.into_owned(), e)),
         }
     }
 }
@@ -69,6 +69,19 @@ impl Renderer<'_> {
                 what: what.to_owned(),
                 source,
             })
+    }
+
+    /// [`text`](Self::text), borrowed from the step when it holds no template.
+    fn text_cow<'t>(
+        &self,
+        what: &str,
+        t: &'t Located<String>,
+    ) -> Result<Cow<'t, str>, RenderError> {
+        if crate::template::has_markup(&t.value) {
+            self.text(what, t).map(Cow::Owned)
+        } else {
+            Ok(Cow::Borrowed(&t.value))
+        }
     }
 
     /// A header name as written: rendered when it holds a template.
@@ -98,8 +111,8 @@ impl Renderer<'_> {
     /// in a header) are registered with `redactor` so their Base64 form is hidden too, and so is
     /// every token `jwt_sign` signed for it, wherever it was rendered.
     pub fn request(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
-        let dir = req.url.source.path().parent();
-        let (prepared, signed) = crate::template::scope(dir, || self.build(req, redactor));
+        let file = req.url.source.path();
+        let (prepared, signed) = crate::template::scope_of_file(file, || self.build(req, redactor));
         for token in &signed {
             redactor.add(SIGNED_JWT, token);
         }
@@ -107,7 +120,13 @@ impl Renderer<'_> {
     }
 
     fn build(&self, req: &Request, redactor: &mut Redactor) -> Result<Prepared, RenderError> {
-        let method_text = self.text("method", &req.method)?.to_ascii_uppercase();
+        let method_text = self.text_cow("method", &req.method)?;
+        // Usually written in capitals already: then used as it is.
+        let method_text = if method_text.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(method_text.to_ascii_uppercase())
+        } else {
+            method_text
+        };
         let method = Method::from_bytes(method_text.as_bytes())
             .map_err(|_| RenderError::Invalid(format!("invalid HTTP method `{method_text}`")))?;
         let url = self.url(req)?;
@@ -133,7 +152,7 @@ impl Renderer<'_> {
     }
 
     fn url(&self, req: &Request) -> Result<Url, RenderError> {
-        let text = self.text("url", &req.url)?;
+        let text = self.text_cow("url", &req.url)?;
         let mut url = self
             .urls
             .parse(text)
@@ -242,7 +261,8 @@ impl Renderer<'_> {
             }
         };
         if !headers.contains_key(CONTENT_TYPE) {
-            insert(headers, "content-type", content_type)?;
+            // One of the types above, valid as it is: nothing to parse.
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         Ok(PreparedBody::Bytes(bytes.into()))
     }

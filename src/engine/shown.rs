@@ -50,6 +50,15 @@ pub fn shown_body(
 /// further, but never a secret: the cut here is made with the secrets already hidden.
 const VALUE_MAX_BYTES: usize = 200;
 
+/// [`shown_value`] of a text already owned: kept as it is when there is nothing to hide or
+/// cut, which is most checks' values.
+pub fn shown_value_owned(r: &Redactor, text: String) -> String {
+    if r.hides_nothing() && text.len() <= VALUE_MAX_BYTES {
+        return text;
+    }
+    shown_value(r, &text)
+}
+
 /// An expected or actual value as reported: secrets hidden, then cut, `…` marking a cut.
 pub fn shown_value(r: &Redactor, text: &str) -> String {
     match r.redact_cut(text, VALUE_MAX_BYTES) {

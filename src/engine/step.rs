@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
-use crate::engine::shown::{shown_body, shown_value};
+use crate::engine::shown::{shown_body, shown_value_owned};
 use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
@@ -120,11 +120,10 @@ impl Engine {
         if passed {
             for x in attempt.extracted {
                 wf.unset_by_skip.remove(&x.name);
-                wf.set_var(&x.name, &x.value, x.secret);
-                let value = wf
-                    .redactor
-                    .redact(&received::as_text(&x.value))
-                    .into_owned();
+                let text = received::as_text(&x.value);
+                wf.set_var(&x.name, x.value, x.secret);
+                // Redacted once the value is stored: a secret one is hidden by then.
+                let value = wf.redactor.redact_owned(text);
                 let value = if value.len() <= Learned::VALUE_MAX {
                     value
                 } else {
@@ -133,7 +132,7 @@ impl Engine {
                 report.learned.push(Learned {
                     name: x.name.clone(),
                     value,
-                    from: wf.redactor.redact(&x.from).into_owned(),
+                    from: wf.redactor.redact_owned(x.from),
                 });
                 report.extracted.push(x.name);
             }
@@ -164,8 +163,8 @@ impl Engine {
             .expectations
             .into_iter()
             .map(|mut e| {
-                e.expected = shown_value(&wf.redactor, &e.expected);
-                e.actual = shown_value(&wf.redactor, &e.actual);
+                e.expected = shown_value_owned(&wf.redactor, e.expected);
+                e.actual = shown_value_owned(&wf.redactor, e.actual);
                 e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
                 // A check not written in the file (the implicit 2xx) is the step's request's.
                 if !e.passed && e.at.is_none() {
@@ -224,7 +223,7 @@ impl Engine {
                 }
                 () = self.cancel.cancelled() => return Err(StepFailure::Interrupted),
             };
-            wf.set_var(name, &Value::String(answer), None);
+            wf.set_var(name, Value::String(answer), None);
         }
         Ok(())
     }
@@ -329,9 +328,9 @@ impl Engine {
             "received"
         );
         let received = Received::new(&response, &prepared.url, &wf.http);
-        let dir = spec.request.url.source.path().parent();
+        let file = spec.request.url.source.path();
         let ((checked, (values, error), vars_checked), signed) =
-            crate::template::scope(dir, || {
+            crate::template::scope_of_file(file, || {
                 // Extractions run even when the expectations could not be checked: their secrets
                 // must be hidden in the failure, which shows this response.
                 let checked = self.check(wf, spec.expect, &received);
@@ -392,7 +391,7 @@ impl Engine {
         let r = &wf.redactor;
         if !self.options.full_exchanges {
             return RequestInfo {
-                method: prepared.method.to_string(),
+                method: prepared.method.as_str().to_owned(),
                 url: r.redact(prepared.url.as_str()).into_owned(),
                 headers: Vec::new(),
                 body: None,
@@ -427,7 +426,7 @@ impl Engine {
             _ => {}
         }
         RequestInfo {
-            method: prepared.method.to_string(),
+            method: prepared.method.as_str().to_owned(),
             url: r.redact(prepared.url.as_str()).into_owned(),
             headers,
             body: match &prepared.body {

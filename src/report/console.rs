@@ -119,11 +119,11 @@ impl ConsoleReporter {
     fn step_finished(&mut self, report: &StepReport) -> io::Result<()> {
         let (paint, verbosity) = (self.paint, self.opts.verbosity);
         let block = self.block(&report.workflow);
-        let mut lines = Vec::new();
+        let mut heading = None;
         if report.kind == StepKind::Cleanup {
             if !block.cleanups_started {
                 block.cleanups_started = true;
-                lines.push(format!("  {}", paint.paint(Style::Dim, "cleanup")));
+                heading = Some(format!("  {}", paint.paint(Style::Dim, "cleanup")));
             }
             if report.outcome == Outcome::Failed {
                 block.cleanups_failed += 1;
@@ -135,7 +135,10 @@ impl ConsoleReporter {
             number_width: block.number_width,
             width: self.opts.width,
         };
-        lines.extend(step_lines(report, &layout));
+        let mut lines = step_lines(report, &layout);
+        if let Some(heading) = heading {
+            lines.insert(0, heading);
+        }
         self.emit(&report.workflow, lines)
     }
 
@@ -215,7 +218,8 @@ impl ConsoleReporter {
         let (out, width) = (&mut self.out, self.opts.width);
         let mut write = |flush: bool| -> io::Result<()> {
             for line in lines {
-                writeln!(out, "{}", fit(line, width))?;
+                out.write_all(fit(line, width).as_bytes())?;
+                out.write_all(b"\n")?;
             }
             if flush { out.flush() } else { Ok(()) }
         };
@@ -338,6 +342,10 @@ fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Ve
 }
 
 impl Reporter for ConsoleReporter {
+    fn wants_step_starts(&self) -> bool {
+        self.progress.is_some()
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::WorkflowStarted(info) => self.workflow_started(info)?,

@@ -86,34 +86,37 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     lines
 }
 
-fn mark(report: &StepReport, paint: Paint) -> impl std::fmt::Display {
-    let (style, mark) = match (report.outcome, report.kind) {
+/// The mark a step's line starts with, and its style.
+fn mark(report: &StepReport) -> (Style, &'static str) {
+    match (report.outcome, report.kind) {
         (Outcome::Passed, StepKind::Step) => (Style::Pass, "✓"),
         (Outcome::Passed, StepKind::Cleanup) => (Style::Pass, "↺"),
         (Outcome::Failed, _) => (Style::Fail, "✗"),
         (Outcome::Skipped, _) => (Style::Skip, "-"),
-    };
-    paint.paint(style, mark)
+    }
 }
 
 /// `  ✓ 2 Create a web application      POST /v1/…/applications  201  120 ms  → appID`
 ///
 /// On a limited width the name column and the target are sized so that the status and the
 /// duration fit; the extracted names, last, are what a cut of the line takes.
+///
+/// Written piece by piece rather than through `format!`: every step of a run prints one.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let paint = layout.paint;
-    let mut lead = String::with_capacity(16);
-    let _ = write!(
-        lead,
-        "  {} {:>width$} ",
-        mark(report, paint),
-        report.number,
-        width = layout.number_width
-    );
+    // Room for a usual line, so that it is not grown piece by piece.
+    let mut line = String::with_capacity(160);
+    line.push_str("  ");
+    let (style, mark) = mark(report);
+    paint.push(&mut line, style, mark);
+    line.push(' ');
+    push_decimal(&mut line, report.number as u64, layout.number_width);
+    line.push(' ');
+    let lead_end = line.len();
     // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
     // so that the names of one workflow line up whatever each step's method and duration.
     let name_width = layout.width.map_or(NAME_WIDTH, |w| {
-        w.saturating_sub(columns(&lead) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
+        w.saturating_sub(columns(&line) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
             .clamp(NAME_MIN, NAME_WIDTH)
     });
     if report.outcome == Outcome::Skipped {
@@ -123,26 +126,33 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             .map_or_else(|| "not run".to_owned(), ToString::to_string);
         let name = name_column(&report.name, name_width);
         return format!(
-            "{lead}{name}  {}",
+            "{line}{name}  {}",
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
     }
-    let mut tail = String::new();
+    let mut tail = String::with_capacity(48);
     if let Some(response) = &report.response {
-        let style = (report.outcome == Outcome::Failed).then_some(Style::Fail);
-        let _ = match style {
-            Some(style) => write!(tail, "  {}", paint.paint(style, response.status)),
-            None => write!(tail, "  {}", response.status),
-        };
+        tail.push_str("  ");
+        let failed = report.outcome == Outcome::Failed;
+        if failed {
+            paint.begin(&mut tail, Style::Fail);
+        }
+        push_decimal(&mut tail, response.status.into(), 0);
+        if failed {
+            paint.end(&mut tail);
+        }
     }
-    let ms = report.duration.as_millis();
-    let _ = write!(
-        tail,
-        "  {}",
-        paint.paint(Style::Dim, format_args!("{ms} ms"))
-    );
+    tail.push_str("  ");
+    paint.begin(&mut tail, Style::Dim);
+    // Whole milliseconds fit a u64 for any duration a step can take.
+    let ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
+    push_decimal(&mut tail, ms, 0);
+    tail.push_str(" ms");
+    paint.end(&mut tail);
     if report.attempts > 1 {
-        let _ = write!(tail, "  ({} attempts)", report.attempts);
+        tail.push_str("  (");
+        push_decimal(&mut tail, report.attempts.into(), 0);
+        tail.push_str(" attempts)");
     }
     let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
     // The tail counts as at least a typical one, so that how the target and the extracted
@@ -151,10 +161,8 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     // Columns for the name and the target together.
     let room = layout
         .width
-        .map(|w| w.saturating_sub(columns(&lead) + method + tail_width));
-    let name = name_column(&report.name, name_width);
-    let mut line = lead;
-    line.push_str(&name);
+        .map(|w| w.saturating_sub(columns(&line[..lead_end]) + method + tail_width));
+    push_name_column(&mut line, &report.name, name_width);
     if let Some(request) = &report.request {
         // A few columns stay for the extracted names, so a cut line still shows `→ app…`
         // and never cuts the duration.
@@ -165,38 +173,87 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             0
         };
         let max = room.map_or(TARGET_MAX, |room| {
-            room.saturating_sub(columns(&name) + keep).max(1)
+            room.saturating_sub(columns(&line[lead_end..]) + keep)
+                .max(1)
         });
         let target = short_target(&request.url, max);
-        let _ = write!(line, "  {} {target}", request.method);
+        line.push_str("  ");
+        line.push_str(&request.method);
+        line.push(' ');
+        line.push_str(&target);
     }
     line.push_str(&tail);
-    if !report.extracted.is_empty() {
-        let names = format!("  → {}", report.extracted.join(", "));
+    if let Some((first, rest)) = report.extracted.split_first() {
         match layout.width {
             Some(w) => {
+                let mut names = String::with_capacity(8 + first.len());
+                push_names(&mut names, first, rest);
                 // Measured without the tail, as if it were a typical one (see `tail_width`).
                 let used = columns(&line) - columns(&tail) + tail_width;
                 line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
             }
             // Nothing is cut on an unlimited console, so nothing needs measuring.
-            None => line.push_str(&names),
+            None => push_names(&mut line, first, rest),
         }
     }
     line
 }
 
+/// `  → a, b`: the names a step extracted.
+fn push_names(out: &mut String, first: &str, rest: &[String]) {
+    out.push_str("  → ");
+    out.push_str(first);
+    for name in rest {
+        out.push_str(", ");
+        out.push_str(name);
+    }
+}
+
+/// Appends `n` in decimal, right-aligned in `width` columns (a console line is made without
+/// the formatting machinery: every step of a run prints one).
+fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    push_spaces(out, width.saturating_sub(digits.len() - start));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// A step's name padded to `width` columns, or cut to them when `width` is below the
 /// default column (on a narrow console; on a wide one a long name is kept whole).
 fn name_column(name: &str, width: usize) -> String {
-    let mut name = if width < NAME_WIDTH {
-        end_ellipsis(name, width)
+    let mut out = String::new();
+    push_name_column(&mut out, name, width);
+    out
+}
+
+/// Appends [`name_column`]'s text to `out`.
+fn push_name_column(out: &mut String, name: &str, width: usize) {
+    let start = out.len();
+    if width < NAME_WIDTH {
+        out.push_str(&end_ellipsis(name, width));
     } else {
-        name.to_owned()
-    };
-    let pad = width.saturating_sub(columns(&name));
-    name.extend(std::iter::repeat_n(' ', pad));
-    name
+        out.push_str(name);
+    }
+    let pad = width.saturating_sub(columns(&out[start..]));
+    push_spaces(out, pad);
 }
 
 /// The message, every failed expectation, and the start of the response body.

@@ -118,11 +118,20 @@ pub fn short_url(url: &str, max: usize) -> Cow<'_, str> {
 /// The path and query of an absolute URL as written, without its fragment (the URL was built
 /// by `url`, so it is already normalized); anything without `scheme://` is shown whole.
 fn request_target(url: &str) -> &str {
-    let Some((_, rest)) = url.split_once("://") else {
+    // Plain byte scans, with nothing to set up: every step's console line asks (`:`, `/`, `?`
+    // and `#` are ASCII, so each cut is at a character boundary).
+    let Some(colon) = url.as_bytes().windows(3).position(|w| w == b"://") else {
         return url;
     };
-    let target = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
-    target.split('#').next().unwrap_or_default()
+    let rest = &url[colon + 3..];
+    let start = (rest.bytes())
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let target = &rest[start..];
+    match target.bytes().position(|b| b == b'#') {
+        Some(end) => &target[..end],
+        None => target,
+    }
 }
 
 /// `text` cut to `max` columns (display width, never inside a character), `…` marking the cut.

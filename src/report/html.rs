@@ -208,6 +208,10 @@ impl<W: Write> std::fmt::Write for FmtToIo<'_, W> {
 }
 
 impl Reporter for HtmlReporter {
+    fn wants_step_starts(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.write_head()?;
         match event {

@@ -502,6 +502,10 @@ fn json_headers(headers: &[(String, String)]) -> Vec<JsonHeader<'_>> {
 }
 
 impl Reporter for JsonReporter {
+    fn wants_step_starts(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.write_head()?;
         match event {

@@ -210,6 +210,10 @@ fn body_text(body: &str, truncated: bool) -> String {
 }
 
 impl Reporter for JunitReporter {
+    fn wants_step_starts(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::RunStarted(_) | Event::StepStarted(_) => {}

@@ -86,7 +86,32 @@ impl Paint {
             text,
         }
     }
+
+    /// Appends `text` in `style` to `out`: what `paint` displays, without the formatting
+    /// machinery (every step's console line is made of a few of these).
+    pub fn push(self, out: &mut String, style: Style, text: &str) {
+        self.begin(out, style);
+        out.push_str(text);
+        self.end(out);
+    }
+
+    /// Starts `style` in `out` (for text appended piece by piece; [`end`](Self::end) ends it).
+    pub fn begin(self, out: &mut String, style: Style) {
+        if self.enabled {
+            out.push_str(style.code());
+        }
+    }
+
+    /// Ends the style [`begin`](Self::begin) started.
+    pub fn end(self, out: &mut String) {
+        if self.enabled {
+            out.push_str(RESET);
+        }
+    }
 }
+
+/// Ends a style.
+const RESET: &str = "\x1b[0m";
 
 /// A value to display with an optional style.
 pub struct Painted<T> {
@@ -97,7 +122,7 @@ pub struct Painted<T> {
 impl<T: fmt::Display> fmt::Display for Painted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.style {
-            Some(style) => write!(f, "{}{}\x1b[0m", style.code(), self.text),
+            Some(style) => write!(f, "{}{}{RESET}", style.code(), self.text),
             None => write!(f, "{}", self.text),
         }
     }

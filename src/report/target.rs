@@ -134,6 +134,10 @@ impl Reporter for Committing {
         self.reporter.event(event)
     }
 
+    fn wants_step_starts(&self) -> bool {
+        self.reporter.wants_step_starts()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.reporter.finish()?;
         match lock(&self.file).take() {

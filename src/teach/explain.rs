@@ -258,6 +258,10 @@ impl Explainer {
 }
 
 impl Reporter for Explainer {
+    fn wants_step_starts(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         let lines = match event {
             Event::WorkflowStarted(info) => self.workflow(info),

@@ -94,6 +94,11 @@ fn full_url(url: &url::Url, redactor: &Redactor) -> String {
 /// The answer to an HTTP span's request: its status (an error from 400 on, as the
 /// conventions say for a client) and the throttling re-sends (429, 503) behind it.
 pub fn http_response(span: &Span, status: u16, sends: u32) {
+    // Without telemetry there is nothing to record into (and each field would be looked up
+    // by name for nothing, every step).
+    if span.is_disabled() {
+        return;
+    }
     span.record("http.response.status_code", i64::from(status));
     if sends > 1 {
         span.record("http.request.resend_count", i64::from(sends - 1));
@@ -106,12 +111,18 @@ pub fn http_response(span: &Span, status: u16, sends: u32) {
 
 /// An HTTP span's request that got no answer, and why (`timeout`, `connect_error`, …).
 pub fn http_error(span: &Span, kind: &str) {
+    if span.is_disabled() {
+        return;
+    }
     span.record("error.type", kind);
     span.record("otel.status_code", "ERROR");
 }
 
 /// How a run, workflow or step ended.
 pub fn outcome(span: &Span, outcome: Outcome) {
+    if span.is_disabled() {
+        return;
+    }
     let name = match outcome {
         Outcome::Passed => "passed",
         Outcome::Failed => "failed",

@@ -73,7 +73,9 @@ struct Checker<'a> {
     /// error each), but never suggested for a misspelling.
     assumed: BTreeSet<String>,
     /// The last literal URL found good: steps often repeat one, and parsing is not free.
-    last_url: String,
+    last_url: Option<String>,
+    /// The last JSONPath found good, for the same reason (a page of steps extracts `$.id`).
+    last_jsonpath: Option<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -90,7 +92,8 @@ impl<'a> Checker<'a> {
             extracted: BTreeSet::new(),
             warnings: Vec::new(),
             layer_problems: BTreeSet::new(),
-            last_url: String::new(),
+            last_url: None,
+            last_jsonpath: None,
             assumed: BTreeSet::new(),
         }
     }
@@ -261,10 +264,27 @@ impl<'a> Checker<'a> {
     where
         T: std::borrow::Borrow<Value>,
     {
-        let mut strings = Vec::new();
-        collect_strings(v.value.borrow(), &mut strings);
-        for s in strings {
-            self.template(s, &v.source, &v.span, false);
+        self.strings(v.value.borrow(), &v.source, &v.span);
+    }
+
+    /// Every string and key in `value`, in order, as templates written at `span`. Walked in
+    /// place: most values hold no template, and a list of them would be made for nothing.
+    fn strings(
+        &mut self,
+        value: &Value,
+        source: &Arc<crate::workflow::source::Source>,
+        span: &std::ops::Range<usize>,
+    ) {
+        match value {
+            Value::String(s) => self.template(s, source, span, false),
+            Value::Array(items) => items.iter().for_each(|v| self.strings(v, source, span)),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.template(k, source, span, false);
+                    self.strings(v, source, span);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -275,7 +295,7 @@ impl<'a> Checker<'a> {
         span: &std::ops::Range<usize>,
         expr: bool,
     ) {
-        if !expr && !text.contains("<<") && !text.contains("<%") {
+        if !expr && !crate::template::has_code(text) {
             return;
         }
         let used = if expr {
@@ -332,20 +352,6 @@ fn template_error(
         _ => narrowed,
     };
     Diagnostic::at(format!("invalid template: {}", e.message), source, span)
-}
-
-fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
-    match value {
-        Value::String(s) => out.push(s),
-        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
-        Value::Object(map) => {
-            for (k, v) in map {
-                out.push(k);
-                collect_strings(v, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A variable problem at the declaration of `name` that wins: the workflow's `[vars]` over the

@@ -230,6 +230,43 @@ fn timeouts_and_refused_connections_are_step_failures() {
         .stdout_has("cannot connect");
 }
 
+/// Each request has its own step's timeout, whatever the timeouts of the requests before it
+/// (a workflow's requests share one timer): a longer one is not cut at a shorter one's end,
+/// and a shorter one is not let run to a longer one's.
+#[test]
+fn each_request_has_its_own_steps_timeout() {
+    let s = TestServer::start();
+    Case::new()
+        .file(
+            "w.toml",
+            &at(
+                &s,
+                r#"name = "x"
+[[steps]]
+name = "Quick"
+url = "BASE/slow?ms=10"
+timeout = "150ms"
+[[steps]]
+name = "Longer"
+url = "BASE/slow?ms=600"
+timeout = "5s"
+[[steps]]
+name = "Default"
+url = "BASE/echo"
+[[steps]]
+name = "Short"
+url = "BASE/slow?ms=5000"
+timeout = "200ms"
+"#,
+            ),
+        )
+        .args(["run", "w.toml"])
+        .run()
+        .code(1)
+        .stdout_has("3 passed, 1 failed")
+        .stdout_has("no response within 200ms (the step's timeout)");
+}
+
 #[test]
 fn interrupt_runs_cleanups_and_exits_130() {
     let s = TestServer::start();

@@ -303,6 +303,11 @@ fn literal_request_parts_that_cannot_be_sent_are_invalid_input() {
             "w.toml:7:",
         ],
     );
+    // The first URL of a run too: an empty one is no URL "found good" before.
+    invalid(
+        "name = \"x\"\n[[steps]]\nname = \"a\"\nurl = \"\"\n",
+        &["invalid URL ``: relative URL without a base", "w.toml:4:"],
+    );
     invalid(
         &second_step("url = \"ftp://127.0.0.1/x\"\n"),
         &["URL scheme `ftp` is not supported", "w.toml:7:"],

@@ -83,14 +83,14 @@ impl Checker<'_> {
                 Some((scheme, _)) if !has_markup(scheme) => unsupported_scheme(scheme),
                 _ => None,
             }
-        } else if text == self.last_url {
+        } else if self.last_url.as_deref() == Some(text) {
             None
         } else {
             match url::Url::parse(text) {
                 Ok(parsed) => {
                     let problem = unsupported_scheme(parsed.scheme());
                     if problem.is_none() {
-                        text.clone_into(&mut self.last_url);
+                        self.last_url = Some(text.to_owned());
                     }
                     problem
                 }
