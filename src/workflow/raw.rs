@@ -75,7 +75,9 @@ pub struct RawStep {
     pub expect: Option<RawExpect>,
     pub extract: Option<Spanned<Table>>,
     pub prompt: Option<Spanned<Table>>,
-    pub cleanup: Option<Spanned<RawCleanup>>,
+    /// Boxed: a cleanup is as big as the rest of a step, and a step is moved a few times as
+    /// it is read.
+    pub cleanup: Option<Box<Spanned<RawCleanup>>>,
 }
 
 /// A cleanup: a step's keys minus `extract`, `cleanup` and `use`.
