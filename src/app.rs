@@ -33,11 +33,15 @@ use check::check_command;
 use run::{run, teach_command};
 
 pub fn main(cli: Cli) -> Result<RunOutcome, AppError> {
-    // One step at a time is latency-bound: a single-threaded runtime saves a thread hand-off
-    // (and a context switch) per request. Parallel runs (`--jobs`) and the sandbox server,
-    // which signs tokens, get worker threads.
+    // A run is latency-bound: its workflows, however many `--jobs` run at once, are polled on
+    // one thread, so worker threads would only move hyper's connection tasks elsewhere, at a
+    // thread hand-off per request, and a connection would come back to the pool after the
+    // next request had opened another (half again as many connections as workflows in
+    // flight). A single-threaded runtime keeps one connection per workflow in flight. The
+    // sandbox server, which signs tokens, gets worker threads, in its own process or in a
+    // run's (`--sandbox`) beside parallel workflows.
     let parallel = match &cli.command {
-        Command::Run(args) => args.jobs > 1,
+        Command::Run(args) => args.jobs > 1 && args.vars.sandbox,
         Command::Sandbox(_) => true,
         Command::Check(_) | Command::List(_) | Command::Teach(_) | Command::Schema => false,
         // No runtime: printing text sends nothing.

@@ -155,8 +155,10 @@ pub struct RunResult {
 pub(crate) struct WorkflowRun {
     pub id: WorkflowId,
     pub vars: VarStore,
-    /// Values extracted (or prompted) during the run, shared with later workflows.
-    pub extracted: VarStore,
+    /// Names of the values extracted (or prompted) during the workflow. Their values are in
+    /// `vars`, and go on to the unit's later workflows when it ends: a second copy of each
+    /// (a token is a kilobyte) would be held by every workflow in flight.
+    pub extracted: Vec<String>,
     pub redactor: Redactor,
     pub http: Http,
     pub urls: UrlCache,
@@ -175,8 +177,9 @@ impl WorkflowRun {
         if secret {
             self.hide(name, &value);
         }
-        self.extracted
-            .set_with_policy(name, value.clone(), Some(secret));
+        if !self.extracted.iter().any(|n| n == name) {
+            self.extracted.push(name.to_owned());
+        }
         self.vars.set_with_policy(name, value, Some(secret));
     }
 
@@ -343,7 +346,12 @@ impl Engine {
                 self.sink.emit(&Event::StepFinished(Box::new(report)));
             }
         }
-        *extracted = wf.extracted;
+        for name in wf.extracted {
+            if let Some(var) = wf.vars.get(&name) {
+                let secret = var.is_secret();
+                extracted.declare(name, var.clone(), Some(secret));
+            }
+        }
         (
             self.finish_workflow(&id, workflow, &counts, started, totals),
             wf.vars,
@@ -372,7 +380,7 @@ impl Engine {
             declared: vars::declared_secrecy(&layers),
             unset_by_skip: std::collections::BTreeMap::new(),
             vars,
-            extracted: extracted.clone(),
+            extracted: Vec::new(),
             redactor,
             http,
             urls: UrlCache::default(),

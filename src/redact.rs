@@ -4,12 +4,15 @@
 //! form-encoded, JSON-escaped, Base64), and replaced by `«name»`. One Aho-Corasick automaton
 //! holds every needle, so a response body is scanned once however many secrets there are.
 //! The automaton holds only the first [`HEAD`] bytes of each needle, and a match of those is
-//! checked against the whole needle: an automaton costs about five bytes a byte of needle,
-//! and a token's dozen forms would otherwise make each workflow's redactor tens of kilobytes.
+//! checked against a keyed 128-bit hash of the whole needle, which is all the redactor keeps
+//! of it: an automaton costs about five bytes a byte of needle, and a token's forms (its
+//! Base64 alone is four kilobyte-long texts) would otherwise make each workflow's redactor
+//! tens of kilobytes, held by every workflow in flight.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::hash::BuildHasher as _;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use base64::Engine as _;
@@ -29,6 +32,55 @@ pub const MIN_SECRET_CHARS: usize = 4;
 /// Long enough that text sharing a needle's head without holding it is rare.
 const HEAD: usize = 16;
 
+/// A text to hide, without its bytes: its head (what the automaton searches for), its length,
+/// and its [`fingerprint`], against which a match of the head is checked.
+#[derive(Clone, Copy)]
+struct Needle {
+    head: [u8; HEAD],
+    head_len: usize,
+    len: usize,
+    print: u128,
+}
+
+impl Needle {
+    fn new(text: &str) -> Needle {
+        let bytes = text.as_bytes();
+        let head_len = bytes.len().min(HEAD);
+        let mut head = [0; HEAD];
+        head[..head_len].copy_from_slice(&bytes[..head_len]);
+        Needle {
+            head,
+            head_len,
+            len: bytes.len(),
+            print: fingerprint(bytes),
+        }
+    }
+
+    fn head(&self) -> &[u8] {
+        &self.head[..self.head_len]
+    }
+
+    /// Whether `bytes` (from where the head matched) begin with this needle.
+    fn found_at(&self, bytes: &[u8]) -> bool {
+        // A needle no longer than its head was matched whole by the automaton.
+        self.len == self.head_len
+            || bytes
+                .get(..self.len)
+                .is_some_and(|text| fingerprint(text) == self.print)
+    }
+}
+
+/// A 128-bit hash of `bytes` (two foldhash hashes, seeded at random for the process): two
+/// texts that differ share one by chance about once in 2^128. foldhash rather than the
+/// standard library's `SipHash`: a step's request (its `Authorization` header) usually holds a
+/// token, so a kilobyte or more is checked this way for every step.
+fn fingerprint(bytes: &[u8]) -> u128 {
+    type Seeded = foldhash::quality::RandomState;
+    static KEYS: OnceLock<(Seeded, Seeded)> = OnceLock::new();
+    let (high, low) = KEYS.get_or_init(|| (Seeded::default(), Seeded::default()));
+    (u128::from(high.hash_one(bytes)) << 64) | u128::from(low.hash_one(bytes))
+}
+
 /// An automaton over the heads of `needles[first..first + count]`.
 #[derive(Clone)]
 struct Tier {
@@ -46,13 +98,13 @@ pub struct Redactor {
 #[derive(Clone, Default)]
 struct Inner {
     disabled: bool,
-    /// Text to find, and the `«name»` shown instead, by pattern id.
-    /// Shared with `seen`, and each label with the other forms of its secret: a redactor
-    /// holds each text once.
-    needles: Vec<Arc<str>>,
+    /// Text to find, and the `«name»` shown instead, by pattern id. Each label is shared
+    /// with the other forms of its secret.
+    needles: Vec<Needle>,
     labels: Vec<Arc<str>>,
-    /// Needles already registered: the first name given for a text keeps it.
-    seen: HashSet<Arc<str>>,
+    /// Needles already registered (length and fingerprint): the first name given for a text
+    /// keeps it.
+    seen: HashSet<(usize, u128)>,
     /// Built from `needles` in tiers, each over a run of them (see [`Inner::build`]); empty
     /// when there is nothing to hide.
     tiers: Vec<Tier>,
@@ -92,7 +144,9 @@ impl Redactor {
             leaf_texts(secret.expose(), &mut leaves);
             let label = label(name);
             for form in leaves.iter().flat_map(|leaf| forms(leaf)) {
-                inner.push(&label, form);
+                if let Some(needle) = inner.wanted(&form) {
+                    inner.push(&label, needle);
+                }
             }
         }
         inner.build(0);
@@ -104,7 +158,7 @@ impl Redactor {
     /// Hides one more secret `value`, with its derived forms, as `«name»`.
     pub fn add(&mut self, name: &str, value: &str) {
         if !self.inner.disabled {
-            self.add_needles(name, forms(value));
+            self.add_needles(name, &forms(value));
         }
     }
 
@@ -116,27 +170,32 @@ impl Redactor {
         }
         let mut leaves = Vec::new();
         leaf_texts(value, &mut leaves);
-        self.add_needles(name, leaves.iter().flat_map(|leaf| forms(leaf)).collect());
+        let needles: Vec<String> = leaves.iter().flat_map(|leaf| forms(leaf)).collect();
+        self.add_needles(name, &needles);
     }
 
     /// Hides an exact text computed from a secret (e.g. the Base64 of `user:secret` in a
     /// Basic `Authorization` header) as `«name»`.
     pub fn add_derived(&mut self, name: &str, derived: &str) {
         if !self.inner.disabled {
-            self.add_needles(name, vec![derived.to_owned()]);
+            self.add_needles(name, &[derived]);
         }
     }
 
     /// Adds `needles` and rebuilds the automaton, unless none is new: a value extracted again,
     /// or a request sent again, leaves the redactor (and its shared copies) as it was.
-    fn add_needles(&mut self, name: &str, needles: Vec<String>) {
-        if !needles.iter().any(|n| self.inner.wants(n)) {
+    fn add_needles<S: AsRef<str>>(&mut self, name: &str, needles: &[S]) {
+        let new: Vec<Needle> = needles
+            .iter()
+            .filter_map(|n| self.inner.wanted(n.as_ref()))
+            .collect();
+        if new.is_empty() {
             return;
         }
         let inner = Arc::make_mut(&mut self.inner);
         let first = inner.needles.len();
         let label = label(name);
-        for needle in needles {
+        for needle in new {
             inner.push(&label, needle);
         }
         inner.build(first);
@@ -198,10 +257,10 @@ impl Redactor {
                 .find_overlapping_iter(text)
                 .filter_map(move |m| {
                     let pattern = tier.first + m.pattern().as_usize();
-                    let needle = self.inner.needles[pattern].as_bytes();
-                    bytes[m.start()..]
-                        .starts_with(needle)
-                        .then(|| (m.start(), m.start() + needle.len(), pattern))
+                    let needle = &self.inner.needles[pattern];
+                    needle
+                        .found_at(&bytes[m.start()..])
+                        .then(|| (m.start(), m.start() + needle.len, pattern))
                 })
         })
     }
@@ -293,18 +352,20 @@ fn forms(value: &str) -> Vec<String> {
 }
 
 impl Inner {
-    /// Whether `needle` would be added: long enough, and not hidden already.
-    fn wants(&self, needle: &str) -> bool {
-        needle.chars().count() >= MIN_SECRET_CHARS && !self.seen.contains(needle)
+    /// `text` as a needle, if it would be added: long enough, and not hidden already.
+    fn wanted(&self, text: &str) -> Option<Needle> {
+        if text.chars().count() < MIN_SECRET_CHARS {
+            return None;
+        }
+        let needle = Needle::new(text);
+        (!self.seen.contains(&(needle.len, needle.print))).then_some(needle)
     }
 
-    fn push(&mut self, label: &Arc<str>, needle: String) {
-        if !self.wants(&needle) {
+    fn push(&mut self, label: &Arc<str>, needle: Needle) {
+        if !self.seen.insert((needle.len, needle.print)) {
             return;
         }
-        let needle: Arc<str> = Arc::from(needle);
-        self.seen.insert(Arc::clone(&needle));
-        self.longest = self.longest.max(needle.len());
+        self.longest = self.longest.max(needle.len);
         self.needles.push(needle);
         self.labels.push(Arc::clone(label));
     }
@@ -332,11 +393,13 @@ impl Inner {
             // A contiguous NFA builds in time linear in the needles; the DFA `new` picks for
             // few patterns is super-linear for a long, repetitive secret (seconds to minutes).
             .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(
-                self.needles[first..]
-                    .iter()
-                    .map(|n| &n.as_bytes()[..n.len().min(HEAD)]),
-            )
+            // Only the root dense: a dense state costs four bytes for every byte class, and
+            // the heads of a workflow's secrets share few prefixes, so the default's dense
+            // states at depths 1 and 2 were most of each automaton (every workflow in flight
+            // has one). A sparse root would make building slow (each failure transition
+            // scans it).
+            .dense_depth(1)
+            .build(self.needles[first..].iter().map(Needle::head))
         {
             self.tiers.truncate(keep);
             self.tiers.push(Tier {
