@@ -9,6 +9,7 @@
 
 mod de;
 mod scan;
+mod seen;
 
 pub use de::from_str;
 

@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, V
 use serde_spanned::de::{SpannedDeserializer, is_spanned};
 
 use super::scan::{Header, Read, Scan, Unsure};
+use super::seen::Seen;
 
 /// Deeper arrays and inline tables than this are left to the toml crate (which has a limit of
 /// its own and says so).
@@ -95,7 +96,7 @@ pub struct Table<'d, 'a> {
     depth: usize,
     /// Still reading `key = value` lines (until the first header).
     lines: bool,
-    seen: Vec<Cow<'a, str>>,
+    seen: Seen<'a>,
     next: Next<'a>,
     span: Range<usize>,
 }
@@ -117,18 +118,14 @@ impl<'d, 'a> Table<'d, 'a> {
             doc,
             depth,
             lines,
-            seen: Vec::with_capacity(8),
+            seen: Seen::with_capacity(8),
             next: Next::None,
             span,
         }
     }
 
     fn note(&mut self, key: &Cow<'a, str>) -> Read<()> {
-        if self.seen.iter().any(|k| k == key) {
-            return Err(Unsure);
-        }
-        self.seen.push(key.clone());
-        Ok(())
+        self.seen.note(key)
     }
 }
 
@@ -268,7 +265,7 @@ impl<'a> de::Deserializer<'a> for Value<'_, 'a> {
                 } else {
                     visitor.visit_map(Inline {
                         nested: &mut nested,
-                        seen: Vec::new(),
+                        seen: Seen::with_capacity(0),
                     })?
                 };
                 if !nested.done {
@@ -318,7 +315,8 @@ impl<'a> MapAccess<'a> for ValueFirst<'_, 'a> {
         let Some(name) = self.names.get(self.next) else {
             return Ok(None);
         };
-        seed.deserialize(BorrowedStrDeserializer::new(name)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(name))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Read<V::Value> {
@@ -385,7 +383,7 @@ impl<'a> SeqAccess<'a> for &mut Nested<'_, 'a> {
 
 struct Inline<'n, 'd, 'a> {
     nested: &'n mut Nested<'d, 'a>,
-    seen: Vec<Cow<'a, str>>,
+    seen: Seen<'a>,
 }
 
 impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
@@ -400,10 +398,7 @@ impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
         scan.ws();
         scan.expect(b'=')?;
         scan.ws();
-        if self.seen.iter().any(|k| *k == key) {
-            return Err(Unsure);
-        }
-        self.seen.push(key.clone());
+        self.seen.note(&key)?;
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
 
