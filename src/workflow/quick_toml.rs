@@ -14,4 +14,6 @@ mod seen;
 pub use de::from_str;
 
 #[cfg(test)]
+mod generated;
+#[cfg(test)]
 mod tests;

@@ -123,10 +123,6 @@ impl<'d, 'a> Table<'d, 'a> {
             span,
         }
     }
-
-    fn note(&mut self, key: &Cow<'a, str>) -> Read<()> {
-        self.seen.note(key)
-    }
 }
 
 impl<'a> MapAccess<'a> for Table<'_, 'a> {
@@ -147,7 +143,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
                 scan.ws();
                 scan.expect(b'=')?;
                 scan.ws();
-                self.note(&key)?;
+                self.seen.note(key.clone())?;
                 self.next = Next::Inline;
                 return seed.deserialize(CowStrDeserializer::new(key)).map(Some);
             }
@@ -167,7 +163,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
         let (key, key_span) = header.keys[d].clone();
         let own = header.keys.len() == d + 1;
         let span = if own { header.span.clone() } else { key_span };
-        self.note(&key)?;
+        self.seen.note(key.clone())?;
         self.next = Next::Table(key.clone(), span, own);
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
@@ -300,7 +296,7 @@ impl<'a> de::Deserializer<'a> for Value<'_, 'a> {
     forward_rest!();
 }
 
-/// A spanned value as serde_spanned's `Spanned` takes it: the value, then its start and end.
+/// A spanned value as `serde_spanned`'s `Spanned` takes it: the value, then its start and end.
 struct ValueFirst<'d, 'a> {
     doc: &'d mut Doc<'a>,
     names: [&'static str; 3],
@@ -351,7 +347,14 @@ impl Nested<'_, '_> {
     /// toml crate).
     fn closes(&mut self, close: u8, lines: bool) -> Read<bool> {
         let scan = &mut self.doc.scan;
-        let space = |scan: &mut Scan<'_>| if lines { scan.blank() } else { Ok(scan.ws()) };
+        let space = |scan: &mut Scan<'_>| {
+            if lines {
+                scan.blank()
+            } else {
+                scan.ws();
+                Ok(())
+            }
+        };
         space(scan)?;
         if !self.first {
             if scan.eat(close) {
@@ -398,7 +401,7 @@ impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
         scan.ws();
         scan.expect(b'=')?;
         scan.ws();
-        self.seen.note(&key)?;
+        self.seen.note(key.clone())?;
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
 

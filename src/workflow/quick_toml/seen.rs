@@ -14,31 +14,36 @@ const SHORT: usize = 16;
 
 pub struct Seen<'a> {
     list: Vec<Cow<'a, str>>,
-    /// Every key, once there are more than [`SHORT`] (the list is then empty).
-    set: HashSet<Cow<'a, str>>,
+    /// Every key, once there are more than [`SHORT`] (the list is then empty); made only then,
+    /// so a short table costs no hasher.
+    set: Option<HashSet<Cow<'a, str>>>,
 }
 
 impl<'a> Seen<'a> {
     pub fn with_capacity(capacity: usize) -> Seen<'a> {
         Seen {
             list: Vec::with_capacity(capacity),
-            set: HashSet::new(),
+            set: None,
         }
     }
 
     /// Notes `key`: [`Unsure`] if the table had it already.
-    pub fn note(&mut self, key: &Cow<'a, str>) -> Read<()> {
-        let new = if self.set.is_empty() && self.list.len() < SHORT {
-            let new = !self.list.iter().any(|k| k == key);
-            if new {
-                self.list.push(key.clone());
+    pub fn note(&mut self, key: Cow<'a, str>) -> Read<()> {
+        let new = match &mut self.set {
+            Some(set) => set.insert(key),
+            None if self.list.len() < SHORT => {
+                let new = !self.list.contains(&key);
+                if new {
+                    self.list.push(key);
+                }
+                new
             }
-            new
-        } else {
-            if self.set.is_empty() {
-                self.set.extend(self.list.drain(..));
+            None => {
+                let mut set: HashSet<_> = self.list.drain(..).collect();
+                let new = set.insert(key);
+                self.set = Some(set);
+                new
             }
-            self.set.insert(key.clone())
         };
         if new { Ok(()) } else { Err(Unsure) }
     }
