@@ -171,6 +171,21 @@ fn the_edges_of_what_it_reads_are_read_as_the_toml_crate_reads_them() {
         "name = \"a\"\n[      headers]\nx = 1\n[      headers.y]\nz = 2\n",
         "  [      'json']  # c\n  a = 1  \n",
         "[      retry]\nattempts = 3\ninterval = \"1s\"\n",
+        // Every field kind of a step, as a value and as a table.
+        "name = 'n'\nuse = \"x\"\nwhen = \"<<a>>\"\nmethod = 'GET'\nurl = \"u\"\ntimeout = '1s'\n\
+         delay = '1s'\ncontent_type = 'x'\nquery = { a = 'b' }\nform = { a = 'b' }\n\
+         multipart = { a = 'b' }\nextract = { a = '$.a' }\nprompt = { a = 'b' }\nbody = 'x'\n\
+         auth = { type = 'basic' }\nretry = { attempts = 1, interval = '1s' }\n\
+         follow_redirects = true\nmax_redirects = 3\ninsecure = false\ndoc = 'd'\n\
+         expect = { status = [200, 201], body = 'x', duration = { lt = '1s' } }\n\
+         cleanup = { url = 'u', retry = { attempts = 2 }, expect = { json = { a = 1 } } }\n",
+        "[      query]\na = 'b'\n[      form]\na = 'b'\n[      multipart]\na = 'b'\n\
+         [      extract]\na = '$.a'\n[      prompt]\na = 'b'\n[      body]\nfile = 'f'\n\
+         [      auth]\ntype = 'basic'\n[      retry]\nattempts = 1\n[      cleanup]\nurl = 'u'\n\
+         [      cleanup.retry]\nattempts = 2\n[      cleanup.json.a]\nb = 1\n[      expect]\n\
+         status = 200\n[      expect.json]\n'$.a' = 1\n[      expect.headers]\na = 'b'\n\
+         [      expect.saml]\na = 'b'\n[      expect.vars]\na = 'b'\n[      expect.duration]\n\
+         lt = '1s'\n[      expect.body]\ncontains = 'x'\n",
         // The toml crate's private datetime key is a datetime both ways.
         "[      auth]\n\"$__toml_private_datetime\" = \"1979-05-27\"\n",
         "[      expect.body]\n\"$__toml_private_datetime\" = \"07:32:00\"",
@@ -189,6 +204,16 @@ fn a_deep_header_is_left_to_the_toml_crate() {
         assert!(!agrees(&header(keys)), "{} keys are not", keys + 1);
     }
     assert!(toml::from_str::<RawStep>(&header(80)).is_err());
+    // The deepest it reads, a header of 40 keys holding 40 nested arrays and inline tables,
+    // fits a thread's stack.
+    let nested = format!("{}1{}", "[{a=".repeat(20), "}]".repeat(20));
+    let deepest = format!("[      json{}]\nx = {nested}\n", ".a".repeat(39));
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || assert!(agrees(&deepest), "read quickly"))
+        .expect("a thread starts")
+        .join()
+        .expect("no stack overflow");
 }
 
 /// Keys are checked for duplicates in a table of any size, in linear time (a list of keys
