@@ -9,8 +9,11 @@
 
 mod de;
 mod scan;
+mod seen;
 
 pub use de::from_str;
 
+#[cfg(test)]
+mod generated;
 #[cfg(test)]
 mod tests;

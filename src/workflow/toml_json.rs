@@ -101,6 +101,9 @@ mod tests {
             "json = [nan, inf, -inf, 1e3, 0.1]",
             "json = \"\"\"\nmulti\nline\"\"\"",
             "[json]\nb = 2\na = 1\n[json.c]\nd = [{ e = 'f' }]\n",
+            "[[json.items]]\nz = 1\n[[json.items]]\ny = [1979-05-27, -0.0, 1.7976931348623157e308, -nan]\n",
+            "json = { \"$__toml_private_datetime\" = \"1979-05-27T07:32:00-08:00\" }",
+            "json = { a = { \"$__toml_private_datetime\" = \"07:32:00\" }, b = 9223372036854775807 }",
         ] {
             let ours = toml::from_str::<Body>(text).expect("parses").json.0;
             let table: toml::Table = toml::from_str(text).expect("parses");
@@ -110,6 +113,19 @@ mod tests {
                 serde_json::to_string(&to_json(&table["json"])).expect("serializes"),
                 "key order too: {text}"
             );
+        }
+    }
+
+    #[test]
+    fn refuses_what_a_toml_value_refuses() {
+        for text in [
+            "json = 9223372036854775808",
+            "json = [-9223372036854775809]",
+            "json = { f = 1e400 }",
+            "json = { \"$__toml_private_datetime\" = \"x\" }",
+        ] {
+            assert!(toml::from_str::<Body>(text).is_err(), "{text}");
+            assert!(toml::from_str::<toml::Table>(text).is_err(), "{text}");
         }
     }
 }

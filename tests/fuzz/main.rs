@@ -73,6 +73,31 @@ const TOML_TOKENS: &[&str] = &[
     ">>",
     "<%",
     "%>",
+    // The edges of the quick step reader (workflow::quick_toml): deep and implicit sub-tables,
+    // runs of quotes, escapes TOML 1.1 added, signed and grouped integers, quoted and empty
+    // keys, the toml crate's private datetime key.
+    ".a",
+    "[      json.a]\n",
+    "[      json.a.b]\n",
+    "[      cleanup.expect]\n",
+    "[      \"cleanup\".expect]\n",
+    "\"\"\"\"",
+    "''''",
+    "\\e",
+    "\\x41",
+    "\\u00e9",
+    "\\\"",
+    "\\  \n  ",
+    "-0",
+    "+1",
+    "1_000",
+    "\"\" = 1\n",
+    "\"\\u0061\" = ",
+    "\"$__toml_private_datetime\" = \"1979-05-27\"\n",
+    "json = { a = 1, b = [1, 'x', [true], {}] }\n",
+    "auth = ",
+    "true",
+    "# c\n",
 ];
 
 const TEMPLATE_TOKENS: &[&str] = &[

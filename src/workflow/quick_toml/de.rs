@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, V
 use serde_spanned::de::{SpannedDeserializer, is_spanned};
 
 use super::scan::{Header, Read, Scan, Unsure};
+use super::seen::Seen;
 
 /// Deeper arrays and inline tables than this are left to the toml crate (which has a limit of
 /// its own and says so).
@@ -95,7 +96,7 @@ pub struct Table<'d, 'a> {
     depth: usize,
     /// Still reading `key = value` lines (until the first header).
     lines: bool,
-    seen: Vec<Cow<'a, str>>,
+    seen: Seen<'a>,
     next: Next<'a>,
     span: Range<usize>,
 }
@@ -117,18 +118,10 @@ impl<'d, 'a> Table<'d, 'a> {
             doc,
             depth,
             lines,
-            seen: Vec::with_capacity(8),
+            seen: Seen::with_capacity(8),
             next: Next::None,
             span,
         }
-    }
-
-    fn note(&mut self, key: &Cow<'a, str>) -> Read<()> {
-        if self.seen.iter().any(|k| k == key) {
-            return Err(Unsure);
-        }
-        self.seen.push(key.clone());
-        Ok(())
     }
 }
 
@@ -150,7 +143,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
                 scan.ws();
                 scan.expect(b'=')?;
                 scan.ws();
-                self.note(&key)?;
+                self.seen.note(key.clone())?;
                 self.next = Next::Inline;
                 return seed.deserialize(CowStrDeserializer::new(key)).map(Some);
             }
@@ -170,7 +163,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
         let (key, key_span) = header.keys[d].clone();
         let own = header.keys.len() == d + 1;
         let span = if own { header.span.clone() } else { key_span };
-        self.note(&key)?;
+        self.seen.note(key.clone())?;
         self.next = Next::Table(key.clone(), span, own);
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
@@ -268,7 +261,7 @@ impl<'a> de::Deserializer<'a> for Value<'_, 'a> {
                 } else {
                     visitor.visit_map(Inline {
                         nested: &mut nested,
-                        seen: Vec::new(),
+                        seen: Seen::with_capacity(0),
                     })?
                 };
                 if !nested.done {
@@ -303,7 +296,7 @@ impl<'a> de::Deserializer<'a> for Value<'_, 'a> {
     forward_rest!();
 }
 
-/// A spanned value as serde_spanned's `Spanned` takes it: the value, then its start and end.
+/// A spanned value as `serde_spanned`'s `Spanned` takes it: the value, then its start and end.
 struct ValueFirst<'d, 'a> {
     doc: &'d mut Doc<'a>,
     names: [&'static str; 3],
@@ -318,7 +311,8 @@ impl<'a> MapAccess<'a> for ValueFirst<'_, 'a> {
         let Some(name) = self.names.get(self.next) else {
             return Ok(None);
         };
-        seed.deserialize(BorrowedStrDeserializer::new(name)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(name))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Read<V::Value> {
@@ -353,7 +347,14 @@ impl Nested<'_, '_> {
     /// toml crate).
     fn closes(&mut self, close: u8, lines: bool) -> Read<bool> {
         let scan = &mut self.doc.scan;
-        let space = |scan: &mut Scan<'_>| if lines { scan.blank() } else { Ok(scan.ws()) };
+        let space = |scan: &mut Scan<'_>| {
+            if lines {
+                scan.blank()
+            } else {
+                scan.ws();
+                Ok(())
+            }
+        };
         space(scan)?;
         if !self.first {
             if scan.eat(close) {
@@ -385,7 +386,7 @@ impl<'a> SeqAccess<'a> for &mut Nested<'_, 'a> {
 
 struct Inline<'n, 'd, 'a> {
     nested: &'n mut Nested<'d, 'a>,
-    seen: Vec<Cow<'a, str>>,
+    seen: Seen<'a>,
 }
 
 impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
@@ -400,10 +401,7 @@ impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
         scan.ws();
         scan.expect(b'=')?;
         scan.ws();
-        if self.seen.iter().any(|k| *k == key) {
-            return Err(Unsure);
-        }
-        self.seen.push(key.clone());
+        self.seen.note(key.clone())?;
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
 

@@ -7,6 +7,12 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+/// The most keys a `[a.b.c]` header may have here. The toml crate refuses a header of more
+/// than 80 ("recursion limit"), and each key is a table serde reads recursively, so a longer
+/// header is left to the toml crate (which says what is wrong) instead of being read here,
+/// accepted where it is refused, or overflowing the stack.
+const MAX_HEADER_KEYS: usize = 40;
+
 /// "Not read here": the toml crate reads this text instead.
 #[derive(Debug)]
 pub struct Unsure;
@@ -152,6 +158,9 @@ impl<'a> Scan<'a> {
         }
         let mut keys = Vec::with_capacity(2);
         loop {
+            if keys.len() == MAX_HEADER_KEYS {
+                return Err(Unsure);
+            }
             self.ws();
             keys.push(self.key()?);
             self.ws();
@@ -255,7 +264,10 @@ impl<'a> Scan<'a> {
     }
 
     fn unicode(&mut self, digits: usize, out: &mut String) -> Read<()> {
-        let hex = self.text.get(self.pos + 1..self.pos + 1 + digits).ok_or(Unsure)?;
+        let hex = self
+            .text
+            .get(self.pos + 1..self.pos + 1 + digits)
+            .ok_or(Unsure)?;
         if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Unsure);
         }
