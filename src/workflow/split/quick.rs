@@ -167,7 +167,10 @@ pub(super) fn header(line: &[u8]) -> Option<QuickHeader> {
     let rest = &line[end..];
     let n = rest.len() - usize::from(rest.last() == Some(&b'\r'));
     let rest = &rest[..n];
-    let blank = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let blank = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
     match rest.get(blank) {
         None => {}
         Some(b'#') if plain_comment(&rest[blank..]) => {}
