@@ -1,5 +1,4 @@
 use std::fmt::Write as _;
-use std::path::Path;
 
 use super::from_str;
 use crate::workflow::raw::RawStep;
@@ -29,24 +28,9 @@ pub(super) fn agrees(text: &str) -> bool {
     quick.is_some()
 }
 
-fn workflow_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("workflows/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            workflow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_step_of_the_library_reads_as_the_toml_crate_reads_it() {
-    let mut files = Vec::new();
-    workflow_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows"),
-        &mut files,
-    );
+    let files = crate::workflow::library_files();
     let (mut steps, mut quick) = (0, 0);
     for file in files {
         let text = std::fs::read_to_string(&file).expect("a workflow file reads");

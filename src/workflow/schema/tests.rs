@@ -1,8 +1,6 @@
 //! The schema against the library's workflows. Every form and mistake of the README's Workflow format is tried
 //! against both the schema and the loader in `tests/integration/schema.rs`.
 
-use std::path::{Path, PathBuf};
-
 use super::*;
 use crate::workflow::convert::to_json;
 
@@ -19,25 +17,10 @@ fn errors(validator: &jsonschema::Validator, toml_text: &str) -> Vec<String> {
         .collect()
 }
 
-fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            toml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_library_workflow_is_valid() {
     let validator = validator();
-    let mut files = Vec::new();
-    toml_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows"),
-        &mut files,
-    );
+    let files = crate::workflow::library_files();
     assert!(files.len() >= 3, "{files:?}");
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read workflow");
