@@ -416,13 +416,32 @@ fn parse_text<T: serde::de::DeserializeOwned>(
         let help = unknown_key_suggestion(&message);
         let d = match e.span() {
             Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
-            None => Diagnostic::new(format!("{}: {message}", source.path().display())),
+            // The toml crate gives no place for a key of too many parts (`a.b.…` or a
+            // header): the line with the most dots is it.
+            None => match deepest_line(text) {
+                Some(line) => Diagnostic::at(message, source, line.start + base..line.end + base),
+                None => Diagnostic::new(format!("{}: {message}", source.path().display())),
+            },
         };
         match help {
             Some(help) => d.with_help(help),
             None => d,
         }
     })
+}
+
+/// The line of `text` with the most dots, if any has one.
+fn deepest_line(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut best: Option<(usize, std::ops::Range<usize>)> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let dots = bytecount::count(line.as_bytes(), b'.');
+        if dots > 0 && best.as_ref().is_none_or(|(most, _)| dots > *most) {
+            best = Some((dots, start..start + line.trim_end().len()));
+        }
+        start += line.len();
+    }
+    best.map(|(_, line)| line)
 }
 
 /// How deep the TOML reader nests arrays, inline tables and dotted keys (the toml crate's

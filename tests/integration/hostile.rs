@@ -144,7 +144,19 @@ fn toml_nested_past_the_limit_is_a_located_load_error() {
         .args(["run", "w.toml", "--vars", "vars.toml"])
         .run()
         .code(2)
-        .stderr_has("vars.toml")
+        .stderr_has("vars.toml:1:1")
+        .stderr_has("nested too deep");
+    // A header of too many keys in a step: the step's line that holds it.
+    let header = format!(
+        "name = \"W\"\n[[steps]]\nname = \"S\"\nurl = \"http://127.0.0.1:9/\"\n[steps.json.{}]\nx = 1\n",
+        vec!["a"; 100].join(".")
+    );
+    Case::new()
+        .file("w.toml", &header)
+        .args(["check", "w.toml"])
+        .run()
+        .code(2)
+        .stderr_has("w.toml:5:1")
         .stderr_has("nested too deep");
 }
 
