@@ -139,7 +139,7 @@ impl Loader {
         }
         let source = Arc::new(Source::new(path, text));
         let cx = Cx::new(Arc::clone(&source));
-        let raw: RawWorkflow = match &split {
+        let mut raw: RawWorkflow = match &split {
             Some(s) => parse_text(&source, &s.head, 0)?,
             None => parse_toml(&source)?,
         };
@@ -171,7 +171,7 @@ impl Loader {
                 match result? {
                     Parsed::Step(step) => steps.push_boxed(step),
                     Parsed::Use(raw_step, step_cx) => {
-                        let at = (&*raw_step, chunk.range.clone());
+                        let at = (*raw_step, chunk.range.clone());
                         let used =
                             self.add(&step_cx, at, &defaults, &mut vars, &mut steps, stack)?;
                         if let Some(used) = used {
@@ -181,8 +181,9 @@ impl Loader {
                 }
             }
         } else {
-            for raw_step in &raw.steps {
-                let at = (raw_step.get_ref(), cx.span(raw_step));
+            for raw_step in std::mem::take(&mut raw.steps) {
+                let span = cx.span(&raw_step);
+                let at = (raw_step.into_inner(), span);
                 if let Some(used) = self.add(&cx, at, &defaults, &mut vars, &mut steps, stack)? {
                     needs.add(&used.needs);
                 }
@@ -210,7 +211,7 @@ impl Loader {
     fn add(
         &mut self,
         cx: &Cx,
-        (raw_step, span): (&RawStep, Span),
+        (raw_step, span): (RawStep, Span),
         defaults: &Defaults,
         vars: &mut Vec<VarDecl>,
         steps: &mut Steps,
@@ -220,7 +221,7 @@ impl Loader {
             steps.push(step::step(cx, raw_step, span, defaults)?);
             return Ok(None);
         };
-        let used = self.inline(cx, raw_step, span.clone(), use_path, stack)?;
+        let used = self.inline(cx, &raw_step, span.clone(), use_path, stack)?;
         // Files that `use` each other twice over double at every level: 30 of them would
         // inline a billion steps. Inlined steps are held in memory, so they are bounded.
         if steps.len() + used.steps.len() > MAX_INLINED_STEPS {
@@ -286,7 +287,7 @@ fn parse_steps(
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
-        step::step(&cx, &raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
+        step::step(&cx, raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
@@ -396,7 +397,7 @@ fn read_step(reader: &Reader, at: Deferred) -> Result<Step, Diagnostic> {
     let span = source.text.len() - source.text.trim_start_matches([' ', '\t']).len()..whole.end;
     let text = split::step_text(&source.text, whole);
     let (raw, cx) = parse_step(&source, span.clone(), text.as_deref())?;
-    step::step(&cx, &raw, span, &reader.defaults)
+    step::step(&cx, raw, span, &reader.defaults)
 }
 
 /// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.

@@ -137,7 +137,8 @@ pub struct RequestKeys<'a> {
     pub query: &'a Option<Spanned<Table>>,
     pub headers: &'a Option<Spanned<Table>>,
     pub auth: &'a Option<Spanned<toml::Value>>,
-    pub json: &'a Option<Spanned<TomlJson>>,
+    /// Taken out of the raw step: the body is moved into the request, not copied.
+    pub json: Option<Spanned<TomlJson>>,
     pub form: &'a Option<Spanned<Table>>,
     pub body: &'a Option<Spanned<toml::Value>>,
     pub multipart: &'a Option<Spanned<Table>>,
@@ -149,14 +150,15 @@ pub struct RequestKeys<'a> {
 }
 
 impl RawStep {
-    pub fn request_keys(&self) -> RequestKeys<'_> {
+    pub fn request_keys(&mut self) -> RequestKeys<'_> {
+        let json = self.json.take();
         RequestKeys {
             method: &self.method,
             url: &self.url,
             query: &self.query,
             headers: &self.headers,
             auth: &self.auth,
-            json: &self.json,
+            json,
             form: &self.form,
             body: &self.body,
             multipart: &self.multipart,
@@ -197,14 +199,15 @@ impl RawStep {
 }
 
 impl RawCleanup {
-    pub fn request_keys(&self) -> RequestKeys<'_> {
+    pub fn request_keys(&mut self) -> RequestKeys<'_> {
+        let json = self.json.take();
         RequestKeys {
             method: &self.method,
             url: &self.url,
             query: &self.query,
             headers: &self.headers,
             auth: &self.auth,
-            json: &self.json,
+            json,
             form: &self.form,
             body: &self.body,
             multipart: &self.multipart,

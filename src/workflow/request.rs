@@ -37,7 +37,7 @@ impl Defaults {
 /// `span` locates the step, for "missing `url`".
 pub fn request(
     cx: &Cx,
-    keys: &RequestKeys<'_>,
+    mut keys: RequestKeys<'_>,
     defaults: &Defaults,
     span: std::ops::Range<usize>,
 ) -> Result<Request, Diagnostic> {
@@ -73,7 +73,7 @@ pub fn request(
             .unwrap_or_default(),
         headers,
         auth,
-        body: body(cx, keys)?,
+        body: body(cx, &mut keys)?,
         content_type: keys.content_type.as_ref().map(|c| cx.located(c)),
         follow_redirects: keys
             .follow_redirects
@@ -132,13 +132,11 @@ pub fn auth(cx: &Cx, value: &Spanned<toml::Value>) -> Result<Auth, Diagnostic> {
     }
 }
 
-fn body(cx: &Cx, keys: &RequestKeys<'_>) -> Result<Body, Diagnostic> {
+fn body(cx: &Cx, keys: &mut RequestKeys<'_>) -> Result<Body, Diagnostic> {
     let mut bodies = Vec::new();
-    if let Some(j) = keys.json {
-        bodies.push((
-            cx.span(j),
-            Body::Json(cx.locate(j.get_ref().0.clone(), cx.span(j))),
-        ));
+    if let Some(j) = keys.json.take() {
+        let span = cx.span(&j);
+        bodies.push((span.clone(), Body::Json(cx.locate(j.into_inner().0, span))));
     }
     if let Some(f) = keys.form {
         bodies.push((cx.span(f), Body::Form(cx.entries(f))));

@@ -15,21 +15,22 @@ use crate::workflow::source::Span;
 
 pub(super) fn step(
     cx: &Cx,
-    r: &RawStep,
+    mut r: RawStep,
     span: Span,
     defaults: &Defaults,
 ) -> Result<Step, Diagnostic> {
     let name = r
         .name
-        .as_ref()
-        .ok_or_else(|| cx.error("this step has no `name`", span.clone()))?;
-    let request = request::request(cx, &r.request_keys(), defaults, span.clone())?;
-    let cleanup = match &r.cleanup {
-        Some(c) => Some(Box::new(cleanup(cx, c, name.get_ref(), defaults)?)),
+        .take()
+        .ok_or_else(|| cx.error("this step has no `name`", span.clone()))?
+        .into_inner();
+    let request = request::request(cx, r.request_keys(), defaults, span.clone())?;
+    let cleanup = match r.cleanup.as_deref_mut() {
+        Some(c) => Some(Box::new(cleanup(cx, c, &name, defaults)?)),
         None => None,
     };
     Ok(Step {
-        name: name.get_ref().clone(),
+        name,
         doc: r.doc.clone(),
         source: Arc::clone(&cx.source),
         span,
@@ -50,13 +51,14 @@ pub(super) fn step(
 
 fn cleanup(
     cx: &Cx,
-    raw: &Spanned<RawCleanup>,
+    raw: &mut Spanned<RawCleanup>,
     step_name: &str,
     defaults: &Defaults,
 ) -> Result<Cleanup, Diagnostic> {
-    let r = raw.get_ref();
+    let span = cx.span(raw);
+    let r = raw.get_mut();
     if r.prompt.is_some() {
-        return Err(cx.error("a cleanup cannot `prompt`", cx.span(raw)));
+        return Err(cx.error("a cleanup cannot `prompt`", span));
     }
     Ok(Cleanup {
         name: r.name.as_ref().map_or_else(
@@ -64,7 +66,7 @@ fn cleanup(
             |n| n.get_ref().clone(),
         ),
         when: r.when.iter().map(|w| cx.located(w)).collect(),
-        request: request::request(cx, &r.request_keys(), defaults, cx.span(raw))?,
+        request: request::request(cx, r.request_keys(), defaults, span)?,
         delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
         retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
         expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),

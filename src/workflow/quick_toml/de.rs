@@ -96,7 +96,7 @@ pub struct Table<'d, 'a> {
     depth: usize,
     /// Still reading `key = value` lines (until the first header).
     lines: bool,
-    seen: Seen<'a>,
+    seen: Seen,
     next: Next<'a>,
     span: Range<usize>,
 }
@@ -118,7 +118,7 @@ impl<'d, 'a> Table<'d, 'a> {
             doc,
             depth,
             lines,
-            seen: Seen::with_capacity(8),
+            seen: Seen::new(),
             next: Next::None,
             span,
         }
@@ -143,7 +143,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
                 scan.ws();
                 scan.expect(b'=')?;
                 scan.ws();
-                self.seen.note(key.clone())?;
+                self.seen.note(&key)?;
                 self.next = Next::Inline;
                 return seed.deserialize(CowStrDeserializer::new(key)).map(Some);
             }
@@ -163,7 +163,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
         let (key, key_span) = header.keys[d].clone();
         let own = header.keys.len() == d + 1;
         let span = if own { header.span.clone() } else { key_span };
-        self.seen.note(key.clone())?;
+        self.seen.note(&key)?;
         self.next = Next::Table(key.clone(), span, own);
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
@@ -261,7 +261,7 @@ impl<'a> de::Deserializer<'a> for Value<'_, 'a> {
                 } else {
                     visitor.visit_map(Inline {
                         nested: &mut nested,
-                        seen: Seen::with_capacity(0),
+                        seen: Seen::new(),
                     })?
                 };
                 if !nested.done {
@@ -386,7 +386,7 @@ impl<'a> SeqAccess<'a> for &mut Nested<'_, 'a> {
 
 struct Inline<'n, 'd, 'a> {
     nested: &'n mut Nested<'d, 'a>,
-    seen: Seen<'a>,
+    seen: Seen,
 }
 
 impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
@@ -401,7 +401,7 @@ impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
         scan.ws();
         scan.expect(b'=')?;
         scan.ws();
-        self.seen.note(key.clone())?;
+        self.seen.note(&key)?;
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
 
