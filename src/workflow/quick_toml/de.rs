@@ -7,11 +7,15 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::de::value::{BorrowedStrDeserializer, CowStrDeserializer};
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde_spanned::de::{SpannedDeserializer, is_spanned};
 
 use super::scan::{Header, Read, Scan, Unsure};
 use super::seen::Seen;
+
+mod nested;
+
+use nested::{Inline, Nested};
 
 /// Deeper arrays and inline tables than this are left to the toml crate (which has a limit of
 /// its own and says so).
@@ -330,85 +334,6 @@ impl<'a> MapAccess<'a> for ValueFirst<'_, 'a> {
             3 => seed.deserialize(self.span.end.into_deserializer()),
             _ => Err(Unsure),
         }
-    }
-}
-
-/// An array's items or an inline table's entries, up to the closing bracket.
-struct Nested<'d, 'a> {
-    doc: &'d mut Doc<'a>,
-    first: bool,
-    /// The closing bracket was read.
-    done: bool,
-}
-
-impl Nested<'_, '_> {
-    /// Before the next item: `true` if the bracket closed instead. Arrays may break lines and
-    /// end with a comma; inline tables may not (TOML 1.0; 1.1's looser form is left to the
-    /// toml crate).
-    fn closes(&mut self, close: u8, lines: bool) -> Read<bool> {
-        let scan = &mut self.doc.scan;
-        let space = |scan: &mut Scan<'_>| {
-            if lines {
-                scan.blank()
-            } else {
-                scan.ws();
-                Ok(())
-            }
-        };
-        space(scan)?;
-        if !self.first {
-            if scan.eat(close) {
-                self.done = true;
-                return Ok(true);
-            }
-            scan.expect(b',')?;
-            space(scan)?;
-        }
-        if (self.first || lines) && scan.eat(close) {
-            self.done = true;
-            return Ok(true);
-        }
-        self.first = false;
-        Ok(false)
-    }
-}
-
-impl<'a> SeqAccess<'a> for &mut Nested<'_, 'a> {
-    type Error = Unsure;
-
-    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Read<Option<T::Value>> {
-        if self.closes(b']', true)? {
-            return Ok(None);
-        }
-        seed.deserialize(Value { doc: self.doc }).map(Some)
-    }
-}
-
-struct Inline<'n, 'd, 'a> {
-    nested: &'n mut Nested<'d, 'a>,
-    seen: Seen,
-}
-
-impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
-    type Error = Unsure;
-
-    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Read<Option<K::Value>> {
-        if self.nested.closes(b'}', false)? {
-            return Ok(None);
-        }
-        let scan = &mut self.nested.doc.scan;
-        let (key, _) = scan.key()?;
-        scan.ws();
-        scan.expect(b'=')?;
-        scan.ws();
-        self.seen.note(&key)?;
-        seed.deserialize(CowStrDeserializer::new(key)).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Read<V::Value> {
-        seed.deserialize(Value {
-            doc: self.nested.doc,
-        })
     }
 }
 
