@@ -413,16 +413,18 @@ fn parse_text<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let message = e.message().trim().trim_end_matches('.').to_owned();
-        let message = nesting_message(&message).unwrap_or_else(|| lowercase_first(&message));
+        let nesting = nesting_message(&message);
+        let too_deep = nesting.is_some();
+        let message = nesting.unwrap_or_else(|| lowercase_first(&message));
         let help = unknown_key_suggestion(&message);
-        let d = match e.span() {
+        // The toml crate gives no place for a key of too many parts (`a.b.…` or a header):
+        // the line with the most dots is it.
+        let place = e
+            .span()
+            .or_else(|| too_deep.then(|| deepest_line(text)).flatten());
+        let d = match place {
             Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
-            // The toml crate gives no place for a key of too many parts (`a.b.…` or a
-            // header): the line with the most dots is it.
-            None => match deepest_line(text) {
-                Some(line) => Diagnostic::at(message, source, line.start + base..line.end + base),
-                None => Diagnostic::new(format!("{}: {message}", source.path().display())),
-            },
+            None => Diagnostic::new(format!("{}: {message}", source.path().display())),
         };
         match help {
             Some(help) => d.with_help(help),
