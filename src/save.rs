@@ -120,10 +120,7 @@ pub fn render(vars: &VarStore, redactor: &Redactor, secrets: bool) -> String {
 
 /// A TOML key: bare when it can be, quoted otherwise.
 fn key(name: &str) -> String {
-    let bare = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let bare = !name.is_empty() && name.bytes().all(crate::workflow::source::bare_key_byte);
     if bare {
         name.to_owned()
     } else {

@@ -12,7 +12,7 @@ use crate::vars::Var;
 use crate::vars::decl::VarDecl;
 use crate::workflow::model::Located;
 use crate::workflow::raw::Table;
-use crate::workflow::source::{Source, Span};
+use crate::workflow::source::{Source, Span, bare_key_byte};
 
 /// Conversion context: the file being converted, and where in it the parsed text starts
 /// (a step parsed on its own has spans relative to its first byte).
@@ -78,13 +78,12 @@ impl Cx {
             return span;
         };
         let bytes = text.as_bytes();
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
         let mut whole = None;
         for (i, _) in window.match_indices(key) {
             let (start, stop) = (span.start + i, span.start + i + key.len());
             let before = start.checked_sub(1).map(|j| bytes[j]);
             let after = bytes.get(stop).copied();
-            if before.is_some_and(word) || after.is_some_and(word) {
+            if before.is_some_and(bare_key_byte) || after.is_some_and(bare_key_byte) {
                 continue;
             }
             let quoted = matches!((before, after), (Some(o @ (b'"' | b'\'')), Some(c)) if o == c);

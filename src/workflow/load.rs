@@ -434,8 +434,8 @@ fn parse_text<T: serde::de::DeserializeOwned>(
 }
 
 /// The line of `text` with the most dots, if any has one.
-fn deepest_line(text: &str) -> Option<std::ops::Range<usize>> {
-    let mut best: Option<(usize, std::ops::Range<usize>)> = None;
+fn deepest_line(text: &str) -> Option<Span> {
+    let mut best: Option<(usize, Span)> = None;
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let dots = bytecount::count(line.as_bytes(), b'.');

@@ -132,6 +132,11 @@ impl Source {
     }
 }
 
+/// A byte a bare TOML key may hold: `A-Z a-z 0-9 _ -`.
+pub fn bare_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
 /// `path` with `.` removed and `a/..` folded, without asking the file system (the file need
 /// not exist): `workflows/common/x.toml`, not `workflows/apps/../common/x.toml`. A leading `..`
 /// of a relative path stays; the parent of the root is the root.

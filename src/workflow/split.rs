@@ -14,6 +14,8 @@ use std::ops::Range;
 use toml_parser::Source;
 use toml_parser::lexer::{Lexer, Token, TokenKind};
 
+use crate::workflow::source::bare_key_byte;
+
 /// A file cut into its head (everything but the steps) and one range per `[[steps]]` entry.
 #[derive(Debug)]
 pub struct Split {
@@ -346,8 +348,8 @@ impl<'i> Lines<'i> {
             match bytes[first..eol].first() {
                 None | Some(b'#') => {}
                 Some(b'\r') if first + 1 == eol => {}
-                Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'"' | b'\'') => {
-                    if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-') {
+                Some(&b) if bare_key_byte(b) || matches!(b, b'"' | b'\'') => {
+                    if bare_key_byte(b) {
                         // A bare key: an atom, as the lexer reads it, without the lexer.
                         let key_end = first + quick::atom_len(&bytes[first..eol]);
                         if !quick::plain_rest(&bytes[key_end..eol]) {

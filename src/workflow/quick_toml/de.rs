@@ -143,10 +143,7 @@ impl<'a> MapAccess<'a> for Table<'_, 'a> {
                 self.doc.pending = Some(scan.header()?);
                 self.lines = false;
             } else {
-                let (key, _) = scan.key()?;
-                scan.ws();
-                scan.expect(b'=')?;
-                scan.ws();
+                let key = scan.key_eq()?;
                 self.seen.note(&key)?;
                 self.next = Next::Inline;
                 return seed.deserialize(CowStrDeserializer::new(key)).map(Some);
@@ -227,14 +224,6 @@ impl<'a> de::Deserializer<'a> for Table<'_, 'a> {
 /// The value after a `key =`, in an array, or in an inline table.
 struct Value<'d, 'a> {
     doc: &'d mut Doc<'a>,
-}
-
-impl<'a> IntoDeserializer<'a, Unsure> for Value<'_, 'a> {
-    type Deserializer = Self;
-
-    fn into_deserializer(self) -> Self {
-        self
-    }
 }
 
 impl<'a> de::Deserializer<'a> for Value<'_, 'a> {

@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::workflow::source::bare_key_byte;
+
 /// The most keys a `[a.b.c]` header may have here. The toml crate refuses a header of more
 /// than 80 ("recursion limit"), and each key is a table serde reads recursively, so a longer
 /// header is left to the toml crate (which says what is wrong) instead of being read here,
@@ -77,11 +79,8 @@ impl<'a> Scan<'a> {
         }
         let rest = &self.text.as_bytes()[self.pos..];
         let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-        // Control characters but tab are not allowed in comments (a lone CR neither).
-        if rest[..len]
-            .iter()
-            .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
-        {
+        // Control characters but tab are not allowed in comments (a lone CR neither, below).
+        if rest[..len].iter().any(|&b| control(b) && b != b'\r') {
             return Err(Unsure);
         }
         let cr = rest[..len].iter().position(|&b| b == b'\r');
@@ -136,8 +135,7 @@ impl<'a> Scan<'a> {
             Some(b'\'') => self.literal_string()?,
             _ => {
                 let bytes = self.text.as_bytes();
-                while matches!(bytes.get(self.pos), Some(b) if b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                {
+                while bytes.get(self.pos).is_some_and(|&b| bare_key_byte(b)) {
                     self.pos += 1;
                 }
                 if self.pos == start {
@@ -147,6 +145,15 @@ impl<'a> Scan<'a> {
             }
         };
         Ok((key, start..self.pos))
+    }
+
+    /// A key and the `=` after it, up to its value: `name = `.
+    pub fn key_eq(&mut self) -> Read<Cow<'a, str>> {
+        let (key, _) = self.key()?;
+        self.ws();
+        self.expect(b'=')?;
+        self.ws();
+        Ok(key)
     }
 
     /// `[a.b.c]` at a line's start (the `[` not yet read); `[[…]]` is [`Unsure`].

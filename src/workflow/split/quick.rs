@@ -4,6 +4,8 @@
 //! loading. Anything this is not sure of (a multi-line string or array, a lone `\r`, an
 //! unterminated string) is left to the lexer.
 
+use crate::workflow::source::bare_key_byte;
+
 /// What a byte is to the lexer, outside strings.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -138,10 +140,7 @@ pub(super) fn header(line: &[u8]) -> Option<QuickHeader> {
     let mut first = 0..0;
     let mut first_and_dot = 0..0;
     loop {
-        let len = line[i..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
-            .count();
+        let len = line[i..].iter().take_while(|&&b| bare_key_byte(b)).count();
         if len == 0 {
             return None;
         }

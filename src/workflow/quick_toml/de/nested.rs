@@ -71,11 +71,7 @@ impl<'a> MapAccess<'a> for Inline<'_, '_, 'a> {
         if self.nested.closes(b'}', false)? {
             return Ok(None);
         }
-        let scan = &mut self.nested.doc.scan;
-        let (key, _) = scan.key()?;
-        scan.ws();
-        scan.expect(b'=')?;
-        scan.ws();
+        let key = self.nested.doc.scan.key_eq()?;
         self.seen.note(&key)?;
         seed.deserialize(CowStrDeserializer::new(key)).map(Some)
     }
