@@ -243,11 +243,14 @@ fn predicate_help(pred: Predicate) -> &'static str {
     }
 }
 
-pub fn extractions(cx: &Cx, table: &Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
-    let mut out = Vec::with_capacity(table.get_ref().len());
-    for (name, value) in table.get_ref() {
-        let span = cx.key_span(cx.span(table), name);
-        if !is_identifier(name) {
+/// Takes the table: its names and JSONPaths move into the extractions.
+pub fn extractions(cx: &Cx, table: Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
+    let table_span = cx.span(&table);
+    let table = table.into_inner();
+    let mut out = Vec::with_capacity(table.len());
+    for (name, value) in table {
+        let span = cx.key_span(table_span.clone(), &name);
+        if !is_identifier(&name) {
             return Err(cx.error(format!("invalid variable name `{name}`"), span));
         }
         out.push(extraction(cx, name, value, span)?);
@@ -259,19 +262,19 @@ const EXTRACT_KEYS: &str = "jsonpath, header, cookie, status, body, url, query, 
 
 fn extraction(
     cx: &Cx,
-    name: &str,
-    value: &toml::Value,
+    name: String,
+    value: toml::Value,
     span: std::ops::Range<usize>,
 ) -> Result<Extraction, Diagnostic> {
-    let loc = |s: &str| {
-        let at = cx
-            .source
+    let loc_span = |s: &str| {
+        cx.source
             .find_after(span.start, s)
-            .unwrap_or_else(|| span.clone());
-        cx.locate(s.to_owned(), at)
+            .unwrap_or_else(|| span.clone())
     };
+    let loc = |s: &str| cx.locate(s.to_owned(), loc_span(s));
+    // The name moves in when the extraction is made; the errors before name it.
     let mut ex = Extraction {
-        name: name.to_owned(),
+        name: String::new(),
         source: ExtractSource::Status,
         query: None,
         fragment: None,
@@ -283,7 +286,9 @@ fn extraction(
     };
     let table = match value {
         toml::Value::String(path) => {
-            ex.source = ExtractSource::JsonPath(loc(path));
+            let at = loc_span(&path);
+            ex.source = ExtractSource::JsonPath(cx.locate(path, at));
+            ex.name = name;
             return Ok(ex);
         }
         toml::Value::Table(t) => t,
@@ -295,7 +300,7 @@ fn extraction(
         }
     };
     let mut sources = Vec::new();
-    for (key, v) in table {
+    for (key, v) in &table {
         let text = v.as_str();
         let flag = v.as_bool();
         let bad = || cx.error(format!("`{name}.{key}` has the wrong type"), span.clone());
@@ -348,5 +353,6 @@ fn extraction(
         ));
     }
     ex.source = sources.remove(0);
+    ex.name = name;
     Ok(ex)
 }

@@ -12,7 +12,7 @@ use crate::vars::Var;
 use crate::vars::decl::VarDecl;
 use crate::workflow::model::Located;
 use crate::workflow::raw::Table;
-use crate::workflow::source::{Source, Span, bare_key_byte};
+use crate::workflow::source::{Source, Span, bare_key_byte, match_starts};
 
 /// Conversion context: the file being converted, and where in it the parsed text starts
 /// (a step parsed on its own has spans relative to its first byte).
@@ -39,6 +39,12 @@ impl Cx {
             source: Arc::clone(&self.source),
             span: self.span(spanned),
         }
+    }
+
+    /// Like [`Cx::located`], taking the value rather than copying it.
+    pub fn located_owned<T>(&self, spanned: Spanned<T>) -> Located<T> {
+        let span = self.span(&spanned);
+        self.locate(spanned.into_inner(), span)
     }
 
     pub fn locate<T>(&self, value: T, span: Span) -> Located<T> {
@@ -79,7 +85,11 @@ impl Cx {
         };
         let bytes = text.as_bytes();
         let mut whole = None;
-        for (i, _) in window.match_indices(key) {
+        // An empty key (`"" = 1`) is found where the standard library finds the empty string.
+        let empty = key
+            .is_empty()
+            .then(|| window.match_indices("").map(|(i, _)| i));
+        for i in match_starts(window, key).chain(empty.into_iter().flatten()) {
             let (start, stop) = (span.start + i, span.start + i + key.len());
             let before = start.checked_sub(1).map(|j| bytes[j]);
             let after = bytes.get(stop).copied();

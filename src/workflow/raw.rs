@@ -57,24 +57,24 @@ pub struct RawStep {
     pub when: Option<Spanned<String>>,
     pub method: Option<Spanned<String>>,
     pub url: Option<Spanned<String>>,
-    pub query: Option<Spanned<Table>>,
-    pub headers: Option<Spanned<Table>>,
-    pub auth: Option<Spanned<toml::Value>>,
+    pub query: Option<Box<Spanned<Table>>>,
+    pub headers: Option<Box<Spanned<Table>>>,
+    pub auth: Option<Box<Spanned<toml::Value>>>,
     pub json: Option<Spanned<TomlJson>>,
-    pub form: Option<Spanned<Table>>,
+    pub form: Option<Box<Spanned<Table>>>,
     /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
-    pub body: Option<Spanned<toml::Value>>,
-    pub multipart: Option<Spanned<Table>>,
+    pub body: Option<Box<Spanned<toml::Value>>>,
+    pub multipart: Option<Box<Spanned<Table>>>,
     pub content_type: Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
     pub timeout: Option<Spanned<String>>,
     pub delay: Option<Spanned<String>>,
-    pub retry: Option<Spanned<RawRetry>>,
+    pub retry: Option<Box<Spanned<RawRetry>>>,
     pub insecure: Option<bool>,
     pub expect: Option<RawExpect>,
     pub extract: Option<Spanned<Table>>,
-    pub prompt: Option<Spanned<Table>>,
+    pub prompt: Option<Box<Spanned<Table>>>,
     /// Boxed: a cleanup is as big as the rest of a step, and a step is moved a few times as
     /// it is read.
     pub cleanup: Option<Box<Spanned<RawCleanup>>>,
@@ -91,23 +91,23 @@ pub struct RawCleanup {
     pub when: Option<Spanned<String>>,
     pub method: Option<Spanned<String>>,
     pub url: Option<Spanned<String>>,
-    pub query: Option<Spanned<Table>>,
-    pub headers: Option<Spanned<Table>>,
-    pub auth: Option<Spanned<toml::Value>>,
+    pub query: Option<Box<Spanned<Table>>>,
+    pub headers: Option<Box<Spanned<Table>>>,
+    pub auth: Option<Box<Spanned<toml::Value>>>,
     pub json: Option<Spanned<TomlJson>>,
-    pub form: Option<Spanned<Table>>,
+    pub form: Option<Box<Spanned<Table>>>,
     /// A string (sent as text) or `{ file = "path" }` (the file's bytes as they are).
-    pub body: Option<Spanned<toml::Value>>,
-    pub multipart: Option<Spanned<Table>>,
+    pub body: Option<Box<Spanned<toml::Value>>>,
+    pub multipart: Option<Box<Spanned<Table>>>,
     pub content_type: Option<Spanned<String>>,
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
     pub timeout: Option<Spanned<String>>,
     pub delay: Option<Spanned<String>>,
-    pub retry: Option<Spanned<RawRetry>>,
+    pub retry: Option<Box<Spanned<RawRetry>>>,
     pub insecure: Option<bool>,
     pub expect: Option<RawExpect>,
-    pub prompt: Option<Spanned<Table>>,
+    pub prompt: Option<Box<Spanned<Table>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,53 +121,59 @@ pub struct RawRetry {
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     pub status: Option<Spanned<toml::Value>>,
-    pub json: Option<Spanned<Table>>,
-    pub headers: Option<Spanned<Table>>,
-    pub body: Option<Spanned<toml::Value>>,
-    pub saml: Option<Spanned<Table>>,
-    pub vars: Option<Spanned<Table>>,
+    pub json: Option<Box<Spanned<Table>>>,
+    pub headers: Option<Box<Spanned<Table>>>,
+    pub body: Option<Box<Spanned<toml::Value>>>,
+    pub saml: Option<Box<Spanned<Table>>>,
+    pub vars: Option<Box<Spanned<Table>>>,
     /// `{ lt = "800ms" }`: predicates on the response time, each a duration.
-    pub duration: Option<Spanned<toml::Value>>,
+    pub duration: Option<Box<Spanned<toml::Value>>>,
 }
 
-/// The request-shaped keys shared by steps and cleanups, borrowed for conversion.
+/// The request-shaped keys shared by steps and cleanups, for conversion. The strings and the
+/// body that the request keeps are taken out of the raw step, not copied.
 pub struct RequestKeys<'a> {
-    pub method: &'a Option<Spanned<String>>,
-    pub url: &'a Option<Spanned<String>>,
-    pub query: &'a Option<Spanned<Table>>,
-    pub headers: &'a Option<Spanned<Table>>,
-    pub auth: &'a Option<Spanned<toml::Value>>,
-    /// Taken out of the raw step: the body is moved into the request, not copied.
+    pub method: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub query: Option<&'a Spanned<Table>>,
+    pub headers: Option<&'a Spanned<Table>>,
+    pub auth: Option<&'a Spanned<toml::Value>>,
     pub json: Option<Spanned<TomlJson>>,
-    pub form: &'a Option<Spanned<Table>>,
-    pub body: &'a Option<Spanned<toml::Value>>,
-    pub multipart: &'a Option<Spanned<Table>>,
-    pub content_type: &'a Option<Spanned<String>>,
+    pub form: Option<&'a Spanned<Table>>,
+    pub body: Option<&'a Spanned<toml::Value>>,
+    pub multipart: Option<&'a Spanned<Table>>,
+    pub content_type: Option<&'a Spanned<String>>,
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
-    pub timeout: &'a Option<Spanned<String>>,
+    pub timeout: Option<&'a Spanned<String>>,
     pub insecure: Option<bool>,
+}
+
+/// [`RequestKeys`] of a step or a cleanup, which have the same request keys.
+macro_rules! request_keys {
+    ($raw:expr) => {
+        RequestKeys {
+            method: $raw.method.take(),
+            url: $raw.url.take(),
+            query: $raw.query.as_deref(),
+            headers: $raw.headers.as_deref(),
+            auth: $raw.auth.as_deref(),
+            json: $raw.json.take(),
+            form: $raw.form.as_deref(),
+            body: $raw.body.as_deref(),
+            multipart: $raw.multipart.as_deref(),
+            content_type: $raw.content_type.as_ref(),
+            follow_redirects: $raw.follow_redirects,
+            max_redirects: $raw.max_redirects,
+            timeout: $raw.timeout.as_ref(),
+            insecure: $raw.insecure,
+        }
+    };
 }
 
 impl RawStep {
     pub fn request_keys(&mut self) -> RequestKeys<'_> {
-        let json = self.json.take();
-        RequestKeys {
-            method: &self.method,
-            url: &self.url,
-            query: &self.query,
-            headers: &self.headers,
-            auth: &self.auth,
-            json,
-            form: &self.form,
-            body: &self.body,
-            multipart: &self.multipart,
-            content_type: &self.content_type,
-            follow_redirects: self.follow_redirects,
-            max_redirects: self.max_redirects,
-            timeout: &self.timeout,
-            insecure: self.insecure,
-        }
+        request_keys!(self)
     }
 
     /// Keys other than `name`, `doc` and `when` that are set (a `use` step allows none).
@@ -200,22 +206,6 @@ impl RawStep {
 
 impl RawCleanup {
     pub fn request_keys(&mut self) -> RequestKeys<'_> {
-        let json = self.json.take();
-        RequestKeys {
-            method: &self.method,
-            url: &self.url,
-            query: &self.query,
-            headers: &self.headers,
-            auth: &self.auth,
-            json,
-            form: &self.form,
-            body: &self.body,
-            multipart: &self.multipart,
-            content_type: &self.content_type,
-            follow_redirects: self.follow_redirects,
-            max_redirects: self.max_redirects,
-            timeout: &self.timeout,
-            insecure: self.insecure,
-        }
+        request_keys!(self)
     }
 }

@@ -43,12 +43,12 @@ pub fn request(
 ) -> Result<Request, Diagnostic> {
     let url = keys
         .url
-        .as_ref()
+        .take()
         .ok_or_else(|| cx.error("this step has no `url`", span.clone()))?;
-    let method = match keys.method {
+    let method = match keys.method.take() {
         Some(m) => {
-            check_method(cx, m)?;
-            cx.located(m)
+            check_method(cx, &m)?;
+            cx.located_owned(m)
         }
         None => cx.locate("GET".to_owned(), span.clone()),
     };
@@ -65,16 +65,12 @@ pub fn request(
     };
     Ok(Request {
         method,
-        url: cx.located(url),
-        query: keys
-            .query
-            .as_ref()
-            .map(|q| cx.entries(q))
-            .unwrap_or_default(),
+        url: cx.located_owned(url),
+        query: keys.query.map(|q| cx.entries(q)).unwrap_or_default(),
         headers,
         auth,
         body: body(cx, &mut keys)?,
-        content_type: keys.content_type.as_ref().map(|c| cx.located(c)),
+        content_type: keys.content_type.map(|c| cx.located(c)),
         follow_redirects: keys
             .follow_redirects
             .or(defaults.follow_redirects)

@@ -83,7 +83,7 @@ impl Source {
         if needle.is_empty() {
             return span.clone();
         }
-        match self.text[start..end].find(needle) {
+        match match_starts(&self.text[start..end], needle).next() {
             Some(i) => start + i..start + i + needle.len(),
             None => span.clone(),
         }
@@ -130,6 +130,26 @@ impl Source {
         let found = self.narrow(&window, needle);
         (found != window).then_some(found)
     }
+}
+
+/// Where `needle` starts in `hay`, overlapping matches included. The needles searched at load
+/// are keys and short values, which the standard library's two-way search takes longer to set
+/// up than to find: a scan for the first byte is cheaper. An empty needle matches nowhere.
+pub fn match_starts<'h>(hay: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let (&first, rest) = needle.split_first()?;
+        let last_start = hay.len().checked_sub(needle.len())?;
+        while at <= last_start {
+            let i = at + memchr::memchr(first, &hay[at..=last_start])?;
+            at = i + 1;
+            if hay[i + 1..i + needle.len()] == *rest {
+                return Some(i);
+            }
+        }
+        None
+    })
 }
 
 /// A byte a bare TOML key may hold: `A-Z a-z 0-9 _ -`.
@@ -200,6 +220,17 @@ mod tests {
         assert_eq!(w.line_col(3), (2, 3));
         assert_eq!(w.line_text(2), "bé = \"x\"");
         assert_eq!(w.line_text(1), "");
+    }
+
+    #[test]
+    fn match_starts_finds_every_start() {
+        let all = |h, n| match_starts(h, n).collect::<Vec<_>>();
+        assert_eq!(all("aaa", "aa"), [0, 1]);
+        assert_eq!(all("a=1 ab=2 b=a", "a"), [0, 4, 11]);
+        assert_eq!(all("xyz", "xyz"), [0]);
+        assert_eq!(all("xy", "xyz"), [] as [usize; 0]);
+        assert_eq!(all("abc", ""), [] as [usize; 0]);
+        assert_eq!(all("é=é", "é"), [0, 3]);
     }
 
     #[test]

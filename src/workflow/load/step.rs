@@ -31,16 +31,16 @@ pub(super) fn step(
     };
     Ok(Step {
         name,
-        doc: r.doc.clone(),
+        doc: r.doc.take(),
         source: Arc::clone(&cx.source),
         span,
         when: r.when.iter().map(|w| cx.located(w)).collect(),
         request,
         delay: r.delay.as_ref().map(|d| cx.duration(d)).transpose()?,
         retry: r.retry.as_ref().map(|x| retry(cx, x)).transpose()?,
-        prompt: prompts(cx, r.prompt.as_ref())?,
+        prompt: prompts(cx, r.prompt.as_deref())?,
         expect: timed(assertions::expect(cx, r.expect.as_ref())?, defaults),
-        extract: match &r.extract {
+        extract: match r.extract.take() {
             Some(t) => assertions::extractions(cx, t)?,
             None => Vec::new(),
         },
