@@ -134,13 +134,15 @@ impl<'a> Scan<'a> {
             Some(b'"') => self.basic_string()?,
             Some(b'\'') => self.literal_string()?,
             _ => {
-                let bytes = self.text.as_bytes();
-                while bytes.get(self.pos).is_some_and(|&b| bare_key_byte(b)) {
-                    self.pos += 1;
-                }
-                if self.pos == start {
+                let rest = &self.text.as_bytes()[start..];
+                let len = rest
+                    .iter()
+                    .position(|&b| !bare_key_byte(b))
+                    .unwrap_or(rest.len());
+                if len == 0 {
                     return Err(Unsure);
                 }
+                self.pos = start + len;
                 Cow::Borrowed(&self.text[start..self.pos])
             }
         };
@@ -211,17 +213,18 @@ impl<'a> Scan<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         let bytes = self.text.as_bytes();
-        let mut plain = start;
-        while let Some(&b) = bytes.get(plain) {
-            match b {
-                b'"' => {
-                    self.pos = plain + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..plain]));
-                }
-                b'\\' => break,
-                b if control(b) => return Err(Unsure),
-                _ => plain += 1,
+        let plain = start
+            + bytes[start..]
+                .iter()
+                .position(|&b| STRING_STOP[usize::from(b)])
+                .ok_or(Unsure)?;
+        match bytes[plain] {
+            b'"' => {
+                self.pos = plain + 1;
+                return Ok(Cow::Borrowed(&self.text[start..plain]));
             }
+            b'\\' => {}
+            _ => return Err(Unsure),
         }
         // With escapes: decode from the first one on.
         let mut out = String::with_capacity(plain - start + 16);
@@ -415,3 +418,16 @@ impl<'a> Scan<'a> {
 fn control(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b == 0x7f
 }
+
+/// Where a basic string's plain run of text stops: its closing quote, an escape, or a control
+/// character (a lookup per byte, the bytes of every string of a file being read this way).
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'"' || c == b'\\' || (c < 0x20 && c != b'\t') || c == 0x7f;
+        b += 1;
+    }
+    table
+};
