@@ -243,7 +243,7 @@ fn predicate_help(pred: Predicate) -> &'static str {
     }
 }
 
-/// Takes the table: its names and JSONPaths move into the extractions.
+/// Takes the table: its names and `JSONPath`s move into the extractions.
 pub fn extractions(cx: &Cx, table: Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
     let table_span = cx.span(&table);
     let table = table.into_inner();

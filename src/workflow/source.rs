@@ -160,11 +160,13 @@ pub fn bare_key_byte(b: u8) -> bool {
 
 const BARE_KEY: [bool; 256] = {
     let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-        b += 1;
+    let mut c: u8 = 0;
+    loop {
+        table[c as usize] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        if c == u8::MAX {
+            break;
+        }
+        c += 1;
     }
     table
 };

@@ -423,11 +423,13 @@ fn control(b: u8) -> bool {
 /// character (a lookup per byte, the bytes of every string of a file being read this way).
 const STRING_STOP: [bool; 256] = {
     let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c == b'"' || c == b'\\' || (c < 0x20 && c != b'\t') || c == 0x7f;
-        b += 1;
+    let mut c: u8 = 0;
+    loop {
+        table[c as usize] = c == b'"' || c == b'\\' || (c < 0x20 && c != b'\t') || c == 0x7f;
+        if c == u8::MAX {
+            break;
+        }
+        c += 1;
     }
     table
 };
