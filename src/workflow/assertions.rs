@@ -8,7 +8,7 @@ use toml::Spanned;
 use crate::diagnostic::Diagnostic;
 use crate::workflow::convert::{Cx, is_identifier, json_type, to_json};
 use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher, Predicate};
-use crate::workflow::raw::{RawExpect, Table};
+use crate::workflow::raw::{Entries, RawExpect, Table};
 
 pub fn expect(cx: &Cx, raw: Option<&RawExpect>) -> Result<Expect, Diagnostic> {
     let Some(raw) = raw else {
@@ -244,9 +244,9 @@ fn predicate_help(pred: Predicate) -> &'static str {
 }
 
 /// Takes the table: its names and `JSONPath`s move into the extractions.
-pub fn extractions(cx: &Cx, table: Spanned<Table>) -> Result<Vec<Extraction>, Diagnostic> {
+pub fn extractions(cx: &Cx, table: Spanned<Entries>) -> Result<Vec<Extraction>, Diagnostic> {
     let table_span = cx.span(&table);
-    let table = table.into_inner();
+    let table = table.into_inner().0;
     let mut out = Vec::with_capacity(table.len());
     for (name, value) in table {
         let span = cx.key_span(table_span.clone(), &name);

@@ -73,11 +73,49 @@ pub struct RawStep {
     pub retry: Option<Box<Spanned<RawRetry>>>,
     pub insecure: Option<bool>,
     pub expect: Option<RawExpect>,
-    pub extract: Option<Spanned<Table>>,
+    pub extract: Option<Spanned<Entries>>,
     pub prompt: Option<Box<Spanned<Table>>>,
     /// Boxed: a cleanup is as big as the rest of a step, and a step is moved a few times as
     /// it is read.
     pub cleanup: Option<Box<Spanned<RawCleanup>>>,
+}
+
+/// A table's entries in the order written, for a table that is only read front to back
+/// (`extract`): no index is built for it. Both readers refuse a key given twice, as TOML does,
+/// before serde sees it, so the entries are distinct.
+#[derive(Debug, Default)]
+pub struct Entries(pub Vec<(String, toml::Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+
+            // As `toml::Table` says it, so a wrong type reads as it did.
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_unit<E>(self) -> Result<Entries, E> {
+                Ok(Entries::default())
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(1));
+                while let Some(key) = map.next_key::<String>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(Entries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A cleanup: a step's keys minus `extract`, `cleanup` and `use`.

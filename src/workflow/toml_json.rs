@@ -3,6 +3,7 @@
 //! float that JSON cannot hold becomes `null`) and gives what `convert::to_json` gave for it.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 use toml_datetime::de::VisitMap;
 
@@ -72,11 +73,19 @@ impl<'de> Visitor<'de> for JsonVisitor {
         let TomlJson(value) = map.next_value()?;
         object.insert(first, value);
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key: `{key}`")));
+            // One lookup for the check and the insert.
+            match object.entry(key) {
+                Entry::Occupied(taken) => {
+                    return Err(de::Error::custom(format!(
+                        "duplicate key: `{}`",
+                        taken.key()
+                    )));
+                }
+                Entry::Vacant(slot) => {
+                    let TomlJson(value) = map.next_value()?;
+                    slot.insert(value);
+                }
             }
-            let TomlJson(value) = map.next_value()?;
-            object.insert(key, value);
         }
         Ok(Value::Object(object))
     }
