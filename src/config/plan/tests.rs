@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::Parser as _;
 
-use super::{PlanError, RunPlan};
+use super::{PlanEntry, PlanError, RunPlan};
 use crate::cli::{Cli, Command};
 
 fn workflow(name: &str, extract: Option<&str>, reads: Option<&str>) -> String {
@@ -210,7 +210,7 @@ fn each_matrix_entry_has_its_own_run_id() {
     let flows = s(&dir.path().join("flows"));
     let matrix = s(&dir.path().join("vars/*.toml"));
     let p = plan(&[&flows, "--matrix", &matrix]).unwrap();
-    let ids: BTreeSet<String> = p.entries.iter().map(|e| e.run_id()).collect();
+    let ids: BTreeSet<String> = p.entries.iter().map(PlanEntry::run_id).collect();
     assert_eq!(ids.len(), 10, "{ids:?}");
     for id in ids {
         assert!(
