@@ -18,15 +18,18 @@ pub(super) struct Heads {
     /// A bit per hash of a four-byte key, set when some text begins with such a key: most
     /// places in a text are passed over on this alone.
     table: [u64; WORDS],
-    /// (key, text id), sorted: the texts beginning with a key are a run of it.
-    index: Vec<(u32, u32)>,
+    /// (key, text id) pairs in sorted runs, halving in size from the oldest: a new pair is a
+    /// run of its own, merged into the run before it while that one is no longer. Adding n
+    /// texts moves each pair about log(n) times, where one sorted list would shift its whole
+    /// tail for each (a run that keeps extracting secrets would grow with their square).
+    runs: Vec<Vec<(u32, u32)>>,
 }
 
 impl Default for Heads {
     fn default() -> Heads {
         Heads {
             table: [0; WORDS],
-            index: Vec::new(),
+            runs: Vec::new(),
         }
     }
 }
@@ -46,27 +49,32 @@ impl Heads {
     pub(super) fn insert(&mut self, key: u32, id: u32) {
         let (word, bit) = slot(key);
         self.table[word] |= bit;
-        let at = self.index.partition_point(|&entry| entry <= (key, id));
-        self.index.insert(at, (key, id));
+        let mut run = vec![(key, id)];
+        while let Some(last) = self.runs.pop_if(|last| last.len() <= run.len()) {
+            run = merge(&last, &run);
+        }
+        self.runs.push(run);
     }
 
     /// How many texts are indexed.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.index.len()
+        self.runs.iter().map(Vec::len).sum()
     }
 
     /// The ids of the texts beginning with `key`, in the order they were added.
     pub(super) fn with_key(&self, key: u32) -> impl Iterator<Item = usize> + '_ {
         let (word, bit) = slot(key);
-        let run = if self.table[word] & bit == 0 {
+        let runs = if self.table[word] & bit == 0 {
             &[][..]
         } else {
-            let from = self.index.partition_point(|&(k, _)| k < key);
-            let to = from + self.index[from..].partition_point(|&(k, _)| k == key);
-            &self.index[from..to]
+            &self.runs[..]
         };
-        run.iter().map(|&(_, id)| id as usize)
+        runs.iter().flat_map(move |run| {
+            let from = run.partition_point(|&(k, _)| k < key);
+            let to = from + run[from..].partition_point(|&(k, _)| k == key);
+            run[from..to].iter().map(|&(_, id)| id as usize)
+        })
     }
 
     /// Every (offset, text id) where a text's key occurs in `bytes`, overlapping ones
@@ -76,11 +84,7 @@ impl Heads {
         bytes: &'a [u8],
     ) -> impl Iterator<Item = (usize, usize)> + 'a {
         // Nothing to find: no pass over the text.
-        let bytes = if self.index.is_empty() {
-            &[][..]
-        } else {
-            bytes
-        };
+        let bytes = if self.runs.is_empty() { &[][..] } else { bytes };
         bytes
             .windows(KEY)
             .enumerate()
@@ -90,5 +94,62 @@ impl Heads {
                 (self.table[word] & bit != 0).then_some((at, key))
             })
             .flat_map(move |(at, key)| self.with_key(key).map(move |id| (at, id)))
+    }
+}
+
+/// Two sorted runs as one.
+fn merge(older: &[(u32, u32)], newer: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut merged = Vec::with_capacity(older.len() + newer.len());
+    let (mut a, mut b) = (older.iter().peekable(), newer.iter().peekable());
+    while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+        if x <= y {
+            merged.push(x);
+            a.next();
+        } else {
+            merged.push(y);
+            b.next();
+        }
+    }
+    merged.extend(a);
+    merged.extend(b);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Heads, key};
+
+    /// Texts added one by one land in few sorted runs, and every one is found by its key.
+    #[test]
+    fn many_texts_stay_in_few_sorted_runs() {
+        let mut heads = Heads::default();
+        let keys: Vec<u32> = (0..100_000u32)
+            .map(|i| i.wrapping_mul(2_654_435_761) % 5_000)
+            .collect();
+        for (id, &k) in keys.iter().enumerate() {
+            heads.insert(k, u32::try_from(id).unwrap_or(u32::MAX));
+        }
+        assert_eq!(heads.len(), keys.len());
+        assert!(heads.runs.len() <= 17, "{} runs", heads.runs.len());
+        assert!(heads.runs.iter().all(|run| run.is_sorted()));
+        for probe in [0, 1, 2_499, 4_999] {
+            let mut found: Vec<usize> = heads.with_key(probe).collect();
+            found.sort_unstable();
+            let expected: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] == probe).collect();
+            assert_eq!(found, expected, "{probe}");
+        }
+        assert_eq!(heads.with_key(5_000).count(), 0);
+    }
+
+    #[test]
+    fn starts_are_found_at_every_offset() {
+        let mut heads = Heads::default();
+        let text = b"abcdabcdxabcd";
+        heads.insert(key(b"abcd").unwrap_or_default(), 0);
+        heads.insert(key(b"dxab").unwrap_or_default(), 1);
+        let starts: Vec<(usize, usize)> = heads.starts(text).collect();
+        assert_eq!(starts, [(0, 0), (4, 0), (7, 1), (9, 0)]);
+        assert_eq!(Heads::default().starts(text).count(), 0);
+        assert_eq!(heads.starts(b"abc").count(), 0);
     }
 }
