@@ -10,6 +10,10 @@
 const BITS_LOG2: u32 = 11;
 const WORDS: usize = (1 << BITS_LOG2) / 64;
 
+/// Pairs a run takes one by one before a new run is started: a workflow's few dozen texts
+/// are one or two runs.
+const SMALL_RUN: usize = 32;
+
 /// Bytes of the key each text is indexed by.
 pub(super) const KEY: usize = 4;
 
@@ -18,10 +22,12 @@ pub(super) struct Heads {
     /// A bit per hash of a four-byte key, set when some text begins with such a key: most
     /// places in a text are passed over on this alone.
     table: [u64; WORDS],
-    /// (key, text id) pairs in sorted runs, halving in size from the oldest: a new pair is a
-    /// run of its own, merged into the run before it while that one is no longer. Adding n
-    /// texts moves each pair about log(n) times, where one sorted list would shift its whole
-    /// tail for each (a run that keeps extracting secrets would grow with their square).
+    /// (key, text id) pairs in sorted runs, halving in size from the oldest: a new pair is
+    /// inserted into the newest run while it holds fewer than [`SMALL_RUN`], else it starts a
+    /// run of its own, and a full newest run is merged into the run before it while that one is
+    /// no longer. Adding n texts moves each pair about log(n) times, where one sorted list would
+    /// shift its whole tail for each (a run that keeps extracting secrets would grow with their
+    /// square).
     runs: Vec<Vec<(u32, u32)>>,
 }
 
@@ -49,11 +55,22 @@ impl Heads {
     pub(super) fn insert(&mut self, key: u32, id: u32) {
         let (word, bit) = slot(key);
         self.table[word] |= bit;
-        let mut run = vec![(key, id)];
-        while let Some(last) = self.runs.pop_if(|last| last.len() <= run.len()) {
-            run = merge(&last, &run);
+        if let Some(newest) = self.runs.last_mut()
+            && newest.len() < SMALL_RUN
+        {
+            let at = newest.partition_point(|&pair| pair <= (key, id));
+            newest.insert(at, (key, id));
+            return;
+        }
+        let Some(mut run) = self.runs.pop() else {
+            self.runs.push(vec![(key, id)]);
+            return;
+        };
+        while let Some(older) = self.runs.pop_if(|older| older.len() <= run.len()) {
+            run = merge(&older, &run);
         }
         self.runs.push(run);
+        self.runs.push(vec![(key, id)]);
     }
 
     /// How many texts are indexed.
