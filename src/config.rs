@@ -48,7 +48,7 @@ impl VarConfig {
         let mut tenant = None;
         for file in &args.vars {
             let (decls, stated) = load_vars_and_tenant(file)?;
-            layers.files.push(decls);
+            layers.files.push(decls.into());
             tenant = stated.or(tenant);
         }
         // A secret name's value is held as a secret from the moment it is read.
@@ -84,7 +84,7 @@ impl VarConfig {
         let l = &self.layers;
         l.files
             .iter()
-            .flatten()
+            .flat_map(|f| f.iter())
             .map(|d| d.name.clone())
             .chain(l.env.iter().map(|(n, _)| n.clone()))
             .chain(l.cli.iter().map(|(n, _)| n.clone()))

@@ -279,10 +279,12 @@ impl Engine {
                 );
             }
         };
-        let mut cleanups: Vec<Cleanup> = Vec::new();
+        // Each passed step's cleanup, moved out of its step when the step was read for this
+        // run (it is dropped once it is done): no copy of it is made.
+        let mut cleanups: Vec<Box<Cleanup>> = Vec::new();
         let mut failed = false;
         for (i, step) in crate::workflow::load::read_steps(&workflow.steps).enumerate() {
-            let step = match step {
+            let mut step = match step {
                 Ok(step) => step,
                 Err(d) => {
                     // The static check read this step without error, so only a file written
@@ -321,12 +323,17 @@ impl Engine {
             match report.outcome {
                 Outcome::Failed => failed = true,
                 Outcome::Passed => {
-                    if let Some(cleanup) = step.cleanup.as_deref() {
+                    // A step read for this run is owned: its cleanup is moved out of it.
+                    let cleanup = match &mut step {
+                        std::borrow::Cow::Owned(step) => step.cleanup.take(),
+                        std::borrow::Cow::Borrowed(step) => step.cleanup.clone(),
+                    };
+                    if let Some(cleanup) = cleanup {
                         if !self.options.keep {
                             self.cancel
                                 .owe((id.run, id.index), &workflow.name, &cleanup.name);
                         }
-                        cleanups.push(cleanup.clone());
+                        cleanups.push(cleanup);
                     }
                 }
                 Outcome::Skipped => {}

@@ -1,26 +1,24 @@
 //! The one place that hides secrets (README, Secrets): every string bound for output passes here.
 //!
 //! Each secret value is searched for as is and in the forms it takes on the wire (URL- and
-//! form-encoded, JSON-escaped, Base64), and replaced by `«name»`. One Aho-Corasick automaton
-//! holds every needle, so a response body is scanned once however many secrets there are.
-//! The automaton holds only the first [`HEAD`] bytes of each needle, and a match of those is
-//! checked against a keyed 128-bit hash of the whole needle, which is all the redactor keeps
-//! of it: an automaton costs about five bytes a byte of needle, and a token's forms (its
-//! Base64 alone is four kilobyte-long texts) would otherwise make each workflow's redactor
-//! tens of kilobytes, held by every workflow in flight.
+//! form-encoded, JSON-escaped, Base64), and replaced by `«name»`. An index of every needle's
+//! first four bytes ([`heads`]) finds where needles may begin, so a response body is scanned
+//! once however many secrets there are. The redactor keeps only the first [`HEAD`] bytes of
+//! each needle, and a match of those is checked against a keyed 128-bit hash of the whole
+//! needle: a token's forms (its Base64 alone is four kilobyte-long texts) would otherwise make
+//! each workflow's redactor tens of kilobytes, held by every workflow in flight.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::hash::BuildHasher as _;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
 use crate::template::percent_encode;
 use crate::vars::VarStore;
+use heads::Heads;
 
 use crate::secret::forms::{json_escaped, json_escaped_forms, lower_hex, url_forms};
 
@@ -28,11 +26,12 @@ use crate::secret::forms::{json_escaped, json_escaped_forms, lower_hex, url_form
 /// `abc` would shred the output while protecting nothing an attacker could not guess.
 pub const MIN_SECRET_CHARS: usize = 4;
 
-/// Bytes of each needle the automaton searches for; the rest is compared where they match.
-/// Long enough that text sharing a needle's head without holding it is rare.
+/// Bytes of each needle compared where its first four bytes occur; the rest is checked by its
+/// fingerprint where they match. Long enough that text sharing a needle's head without holding
+/// it is rare.
 const HEAD: usize = 16;
 
-/// A text to hide, without its bytes: its head (what the automaton searches for), its length,
+/// A text to hide, without its bytes: its head (compared where its first bytes occur), its length,
 /// and its [`fingerprint`], against which a match of the head is checked.
 #[derive(Clone, Copy)]
 struct Needle {
@@ -60,13 +59,14 @@ impl Needle {
         &self.head[..self.head_len]
     }
 
-    /// Whether `bytes` (from where the head matched) begin with this needle.
+    /// Whether `bytes` begin with this needle.
     fn found_at(&self, bytes: &[u8]) -> bool {
-        // A needle no longer than its head was matched whole by the automaton.
-        self.len == self.head_len
-            || bytes
-                .get(..self.len)
-                .is_some_and(|text| fingerprint(text) == self.print)
+        // A needle no longer than its head is compared whole.
+        bytes.starts_with(self.head())
+            && (self.len == self.head_len
+                || bytes
+                    .get(..self.len)
+                    .is_some_and(|text| fingerprint(text) == self.print))
     }
 }
 
@@ -79,14 +79,6 @@ fn fingerprint(bytes: &[u8]) -> u128 {
     static KEYS: OnceLock<(Seeded, Seeded)> = OnceLock::new();
     let (high, low) = KEYS.get_or_init(|| (Seeded::default(), Seeded::default()));
     (u128::from(high.hash_one(bytes)) << 64) | u128::from(low.hash_one(bytes))
-}
-
-/// An automaton over the heads of `needles[first..first + count]`.
-#[derive(Clone)]
-struct Tier {
-    matcher: AhoCorasick,
-    first: usize,
-    count: usize,
 }
 
 /// Replaces secret values in text. Cheap to clone (shared state behind an `Arc`).
@@ -102,12 +94,8 @@ struct Inner {
     /// with the other forms of its secret.
     needles: Vec<Needle>,
     labels: Vec<Arc<str>>,
-    /// Needles already registered (length and fingerprint): the first name given for a text
-    /// keeps it.
-    seen: HashSet<(usize, u128)>,
-    /// Built from `needles` in tiers, each over a run of them (see [`Inner::build`]); empty
-    /// when there is nothing to hide.
-    tiers: Vec<Tier>,
+    /// Where each needle may begin: an index of their first four bytes.
+    heads: Heads,
     /// Bytes of the longest needle.
     longest: usize,
 }
@@ -149,7 +137,6 @@ impl Redactor {
                 }
             }
         }
-        inner.build(0);
         Redactor {
             inner: Arc::new(inner),
         }
@@ -182,8 +169,8 @@ impl Redactor {
         }
     }
 
-    /// Adds `needles` and rebuilds the automaton, unless none is new: a value extracted again,
-    /// or a request sent again, leaves the redactor (and its shared copies) as it was.
+    /// Adds `needles`, unless none is new: a value extracted again, or a request sent again,
+    /// leaves the redactor (and its shared copies) as it was.
     fn add_needles<S: AsRef<str>>(&mut self, name: &str, needles: &[S]) {
         let new: Vec<Needle> = needles
             .iter()
@@ -193,12 +180,10 @@ impl Redactor {
             return;
         }
         let inner = Arc::make_mut(&mut self.inner);
-        let first = inner.needles.len();
         let label = label(name);
         for needle in new {
             inner.push(&label, needle);
         }
-        inner.build(first);
     }
 
     /// Bytes of the longest text this redactor hides (0 when it hides nothing).
@@ -230,7 +215,7 @@ impl Redactor {
 
     /// Whether there is no text to hide (none registered, or `--show-secrets`).
     pub fn hides_nothing(&self) -> bool {
-        self.inner.tiers.is_empty()
+        self.inner.needles.is_empty()
     }
 
     /// The start of `text`, about `max` bytes of it, with every secret replaced, and whether
@@ -240,7 +225,7 @@ impl Redactor {
     /// and the length of the longest secret after them are searched, however long `text` is.
     pub fn redact_cut(&self, text: &str, max: usize) -> (String, bool) {
         let cut = text.floor_char_boundary(max);
-        if self.inner.tiers.is_empty() {
+        if self.inner.needles.is_empty() {
             return (text[..cut].to_owned(), cut < text.len());
         }
         // A secret starting before `cut` ends within the longest needle after it.
@@ -249,26 +234,24 @@ impl Redactor {
     }
 
     /// Every occurrence of a needle in `text`, overlapping ones included, as (start, end,
-    /// needle): each match of a needle's head where the whole needle follows.
+    /// needle): each place a needle's first four bytes occur where the whole needle follows.
     fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
         let bytes = text.as_bytes();
-        self.inner.tiers.iter().flat_map(move |tier| {
-            tier.matcher
-                .find_overlapping_iter(text)
-                .filter_map(move |m| {
-                    let pattern = tier.first + m.pattern().as_usize();
-                    let needle = &self.inner.needles[pattern];
-                    needle
-                        .found_at(&bytes[m.start()..])
-                        .then(|| (m.start(), m.start() + needle.len, pattern))
-                })
-        })
+        self.inner
+            .heads
+            .starts(bytes)
+            .filter_map(move |(start, pattern)| {
+                let needle = &self.inner.needles[pattern];
+                needle
+                    .found_at(&bytes[start..])
+                    .then(|| (start, start + needle.len, pattern))
+            })
     }
 
     /// `text` up to byte `stop` (a char boundary), with the secrets replaced; a secret that
     /// starts before `stop` is replaced whole even when it reaches past it.
     fn replace(&self, text: &str, stop: usize) -> String {
-        // All matches of every tier, overlapping ones included, so two secrets that overlap
+        // All matches, overlapping ones included, so two secrets that overlap
         // (or a value inside another secret) are hidden entirely instead of leaving a fragment.
         let mut found: Vec<(usize, usize, usize)> = self.matches(text).collect();
         found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -358,56 +341,36 @@ impl Inner {
             return None;
         }
         let needle = Needle::new(text);
-        (!self.seen.contains(&(needle.len, needle.print))).then_some(needle)
+        (!self.holds(&needle)).then_some(needle)
     }
 
+    /// Whether a needle of the same text is held already (same length and fingerprint).
+    fn holds(&self, needle: &Needle) -> bool {
+        heads::key(needle.head()).is_some_and(|key| {
+            self.heads.with_key(key).any(|id| {
+                let held = &self.needles[id];
+                held.len == needle.len && held.print == needle.print
+            })
+        })
+    }
+
+    /// Adds `needle` shown as `label`, unless its text is held already: the first name given
+    /// for a text keeps it.
     fn push(&mut self, label: &Arc<str>, needle: Needle) {
-        if !self.seen.insert((needle.len, needle.print)) {
+        // Every needle has MIN_SECRET_CHARS characters, so at least a key's bytes.
+        let Some(key) = heads::key(needle.head()) else {
+            return;
+        };
+        if self.holds(&needle) {
             return;
         }
+        let Ok(id) = u32::try_from(self.needles.len()) else {
+            return;
+        };
         self.longest = self.longest.max(needle.len);
+        self.heads.insert(key, id);
         self.needles.push(needle);
         self.labels.push(Arc::clone(label));
-    }
-
-    /// Covers the needles from `first` on with automata. Each addition gets a tier of its
-    /// own, and a tier at least as large as the one before it is merged into it, so tiers
-    /// halve in size from the oldest: a run that keeps extracting secrets rebuilds each needle
-    /// about log(n) times, not once per secret added after it (which made a long run's
-    /// redaction cost grow with the square of its secrets). A redaction asks each tier.
-    fn build(&mut self, first: usize) {
-        let mut first = first.min(self.needles.len());
-        let mut keep = self.tiers.len();
-        while let Some(tier) = keep.checked_sub(1).map(|i| &self.tiers[i])
-            && (first < tier.first + tier.count || self.needles.len() - first >= tier.count)
-        {
-            first = tier.first;
-            keep -= 1;
-        }
-        if first == self.needles.len() {
-            return;
-        }
-        // Building only fails past size limits far beyond any set of secrets; hiding
-        // nothing is not an option then, so the tiers stay as they were in that case.
-        if let Ok(matcher) = AhoCorasick::builder()
-            // A contiguous NFA builds in time linear in the needles; the DFA `new` picks for
-            // few patterns is super-linear for a long, repetitive secret (seconds to minutes).
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            // Only the root dense: a dense state costs four bytes for every byte class, and
-            // the heads of a workflow's secrets share few prefixes, so the default's dense
-            // states at depths 1 and 2 were most of each automaton (every workflow in flight
-            // has one). A sparse root would make building slow (each failure transition
-            // scans it).
-            .dense_depth(1)
-            .build(self.needles[first..].iter().map(Needle::head))
-        {
-            self.tiers.truncate(keep);
-            self.tiers.push(Tier {
-                matcher,
-                first,
-                count: self.needles.len() - first,
-            });
-        }
     }
 }
 
@@ -427,5 +390,6 @@ fn leaf_texts(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+mod heads;
 #[cfg(test)]
 mod tests;

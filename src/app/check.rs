@@ -1,6 +1,7 @@
 //! `steprun check`, and the static check every run makes first: the vars files' values and
 //! every workflow, against the names the run will define, before anything is sent.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::Arc;
@@ -47,10 +48,10 @@ pub(super) fn static_check(
         return check_entry(workflows, vars, &[], vars.tenant.as_ref(), templates);
     }
     // Each distinct error once, with the entries it was found in.
-    let mut found: Vec<(String, Diagnostic, Vec<&str>)> = Vec::new();
+    let mut found: Vec<(String, Diagnostic, Vec<Cow<str>>)> = Vec::new();
     let mut warnings = Vec::new();
     for entry in matrix {
-        let label = entry.label.as_deref().unwrap_or_default();
+        let label = entry.label().unwrap_or_default();
         let (errors, entry_warnings) = match entry.vars() {
             Ok((decls, tenant)) => check_entry(
                 workflows,
@@ -70,8 +71,8 @@ pub(super) fn static_check(
         for d in errors {
             let text = d.to_string();
             match found.iter_mut().find(|(t, _, _)| *t == text) {
-                Some((_, _, labels)) => labels.push(label),
-                None => found.push((text, d, vec![label])),
+                Some((_, _, labels)) => labels.push(label.clone()),
+                None => found.push((text, d, vec![label.clone()])),
             }
         }
     }
@@ -99,15 +100,23 @@ fn check_entry(
 ) -> (Vec<Diagnostic>, Vec<String>) {
     let known = known_names(vars, extra);
     let mut errors = Vec::new();
-    for decls in vars.layers.files.iter().chain(extra) {
+    for decls in vars
+        .layers
+        .files
+        .iter()
+        .map(|f| &f[..])
+        .chain(extra.iter().map(Vec::as_slice))
+    {
         errors.extend(check::check_decls(decls, &known, templates));
     }
     // The layers a run entry will have; the sandbox's values are not known yet, its names are.
     let mut layers = vars.layers.clone();
     if vars.sandbox {
-        layers.files.insert(0, sandbox_declarations());
+        layers.files.insert(0, sandbox_declarations().into());
     }
-    layers.files.extend(extra.iter().cloned());
+    layers
+        .files
+        .extend(extra.iter().map(|decls| decls.as_slice().into()));
     let (workflow_errors, check_warnings) = check::check(workflows, &known, templates, &layers);
     errors.extend(workflow_errors);
     let mut warnings = match tenant {

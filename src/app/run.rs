@@ -1,6 +1,7 @@
 //! `steprun run` and `teach`: checking the whole run first, then executing its entries with
 //! the reporters, the sandbox and Ctrl-C handling.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -44,7 +45,7 @@ pub(super) async fn teach_command(args: &TeachArgs) -> Result<RunOutcome, AppErr
 
 /// Checks, starts the sandbox if asked, runs. `teach` is `Some(pause)` for `steprun teach`.
 async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome, AppError> {
-    let templates = Arc::new(Templates::new(&plan.entries[0].run_id));
+    let templates = Arc::new(Templates::new(&plan.entries[0].run_id()));
     let (errors, warnings) = check_units(plan, &templates);
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -134,7 +135,7 @@ fn check_units(plan: &RunPlan, templates: &Templates) -> (Vec<Diagnostic>, Vec<S
     for unit in &plan.units {
         let key = unit.workflows.iter().map(Arc::as_ptr).collect();
         let at = *index.entry(key).or_insert_with(|| {
-            lists.push((&unit.workflows, Vec::new()));
+            lists.push((&unit.workflows[..], Vec::new()));
             lists.len() - 1
         });
         lists[at].1.push(unit.entry);
@@ -157,7 +158,8 @@ fn check_units(plan: &RunPlan, templates: &Templates) -> (Vec<Diagnostic>, Vec<S
 fn run_entries<'p>(plan: &'p RunPlan, sandbox: Option<&sandbox::Sandbox>) -> Entries<'p> {
     let mut base = plan.vars.layers.clone();
     if let Some(s) = sandbox {
-        base.files.insert(0, sandbox_layer(s.vars().entries()));
+        base.files
+            .insert(0, sandbox_layer(s.vars().entries()).into());
     }
     Entries { base, plan }
 }
@@ -179,10 +181,10 @@ impl Entries<'_> {
         let mut layers = self.base.clone();
         let entry = &self.plan.entries[i];
         if self.plan.matrix {
-            layers.files.push(entry.vars()?.0);
+            layers.files.push(entry.vars()?.0.into());
         }
         Ok(RunEntry {
-            label: entry.label.clone(),
+            label: entry.label().map(Cow::into_owned),
             layers,
         })
     }
@@ -237,7 +239,7 @@ async fn execute(
             };
             let result = if plan.matrix {
                 // Each matrix entry names what it creates with its own `run_id`.
-                let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id);
+                let own = entry_engine(engine_ref, &plan.entries[unit.entry].run_id());
                 own.run(i, &entry, &unit.workflows).await
             } else {
                 engine_ref.run(i, &entry, &unit.workflows).await

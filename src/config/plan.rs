@@ -3,8 +3,10 @@
 //! their `run_id`s, the network, the reports, the flags. Built in one function per command
 //! with typed errors; `run` and `teach` then only execute the plan.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +18,6 @@ use crate::vars::decl::VarDecl;
 use crate::workflow::load::{read_vars_text, vars_from_text};
 use crate::workflow::model::{Located, Predicate, Workflow};
 use crate::workflow::requires::Tenant;
-use crate::workflow::source::Source;
 
 use super::partition::Partition;
 use super::{TagFilter, VarConfig, load_workflows, load_workflows_noting, some_workflows};
@@ -48,34 +49,47 @@ impl From<Diagnostic> for PlanError {
 /// `--matrix` vars file's on top of them.
 #[derive(Debug, Clone)]
 pub struct PlanEntry {
-    /// The matrix file's stem; `None` for the command line's entry.
-    pub label: Option<String>,
-    /// The matrix vars file as read (`None` without `--matrix`). Its declarations are made
-    /// from this text again where they are needed ([`vars`](Self::vars)): a matrix of
-    /// thousands holds each small file's text, not its parsed declarations, for the whole run.
-    pub file: Option<Arc<Source>>,
-    /// The entry's `run_id`: entries that share an environment must not collide on the
-    /// names they create. A variable named `run_id` (a vars file's, `--var`'s) still wins.
-    pub run_id: String,
+    /// The matrix vars file's path and its text as read (`None` without `--matrix`). Its
+    /// declarations are made from this text again where they are needed
+    /// ([`vars`](Self::vars)), and its label from the path: a matrix of thousands holds each
+    /// small file's path and text, not its parsed declarations, for the whole run.
+    file: Option<(Box<Path>, Box<str>)>,
+    /// The entry's `run_id` ([`run_id`](Self::run_id)): entries that share an environment must
+    /// not collide on the names they create. A variable named `run_id` (a vars file's,
+    /// `--var`'s) still wins.
+    run_id: u32,
 }
 
 impl PlanEntry {
+    /// The matrix file's stem; `None` for the command line's entry.
+    pub fn label(&self) -> Option<Cow<'_, str>> {
+        self.file.as_ref().map(|(path, _)| matrix_label(path))
+    }
+
+    /// The entry's `run_id`: eight hex characters (README, Templates).
+    pub fn run_id(&self) -> String {
+        format!("{:08x}", self.run_id)
+    }
+
     /// The matrix vars file's declarations and `[tenant]` (none without `--matrix`). The text
     /// was read without error when the plan was made, so it reads the same way again.
     pub fn vars(&self) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
         match &self.file {
-            Some(file) => vars_from_text(&file.path, file.text.clone()),
+            Some((path, text)) => vars_from_text(path, text.to_string()),
             None => Ok((Vec::new(), None)),
         }
     }
 }
+
+/// Which workflows a unit runs: one list shared by every entry of a matrix.
+pub type Workflows = Arc<[Arc<Workflow>]>;
 
 /// What runs with its own variable store and cookie jars: an entry and workflows, in order.
 #[derive(Debug, Clone)]
 pub struct Unit {
     /// Index into [`RunPlan::entries`].
     pub entry: usize,
-    pub workflows: Vec<Arc<Workflow>>,
+    pub workflows: Workflows,
 }
 
 /// A `steprun run` or `teach`, resolved.
@@ -250,14 +264,15 @@ fn whole_units(
             .iter()
             .map(|w| Unit {
                 entry: 0,
-                workflows: vec![Arc::clone(w)],
+                workflows: Arc::new([Arc::clone(w)]),
             })
             .collect();
     }
+    let all: Workflows = workflows.into();
     (0..entries.len())
         .map(|entry| Unit {
             entry,
-            workflows: workflows.to_vec(),
+            workflows: Arc::clone(&all),
         })
         .collect()
 }
@@ -274,7 +289,7 @@ fn shard_units(
     let mut keys = Vec::with_capacity(entries.len() * groups.len());
     for entry in entries {
         for group in &groups {
-            keys.push(unit_key(entry.label.as_deref(), &workflows[group[0]]));
+            keys.push(unit_key(entry.label().as_deref(), &workflows[group[0]]));
         }
     }
     let taken = partition.select(&keys);
@@ -328,16 +343,9 @@ pub fn listed_shard(
 
 fn command_line_entry() -> PlanEntry {
     PlanEntry {
-        label: None,
         file: None,
-        run_id: random_run_id(),
+        run_id: rand::random(),
     }
-}
-
-/// Eight random hex characters (README, Templates).
-fn random_run_id() -> String {
-    let n: u32 = rand::random();
-    format!("{n:08x}")
 }
 
 /// `--sandbox-faults SPEC`, read before any file: a bad SPEC is a usage error.
@@ -373,7 +381,7 @@ fn matrix_files(pattern: &str) -> Result<Vec<PathBuf>, PlanError> {
     // two entries with one label would be told apart nowhere.
     let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
     for path in &files {
-        if let Some(first) = seen.insert(matrix_label(path), path) {
+        if let Some(first) = seen.insert(matrix_label(path).into_owned(), path) {
             return Err(Diagnostic::new(format!(
                 "--matrix `{pattern}`: {} and {} would both be labelled `{}` (a label is the file's stem)",
                 first.display(),
@@ -391,14 +399,14 @@ fn matrix_files(pattern: &str) -> Result<Vec<PathBuf>, PlanError> {
 pub fn matrix_labels(pattern: &str) -> Result<Vec<String>, PlanError> {
     Ok(matrix_files(pattern)?
         .iter()
-        .map(|p| matrix_label(p))
+        .map(|p| matrix_label(p).into_owned())
         .collect())
 }
 
-fn matrix_label(path: &std::path::Path) -> String {
+fn matrix_label(path: &Path) -> Cow<'_, str> {
     path.file_stem().map_or_else(
-        || path.display().to_string(),
-        |s| s.to_string_lossy().into_owned(),
+        || Cow::Owned(path.display().to_string()),
+        OsStr::to_string_lossy,
     )
 }
 
@@ -410,10 +418,9 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
     let mut entries = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
     for path in files {
-        let label = matrix_label(&path);
         let run_id = loop {
-            let id = random_run_id();
-            if run_ids.insert(id.clone()) {
+            let id: u32 = rand::random();
+            if run_ids.insert(id) {
                 break id;
             }
         };
@@ -422,8 +429,7 @@ fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
             .and_then(|text| vars_from_text(&path, text.clone()).map(|_| text))
         {
             Ok(text) => entries.push(PlanEntry {
-                label: Some(label),
-                file: Some(Arc::new(Source::new(path, text))),
+                file: Some((path.into_boxed_path(), text.into_boxed_str())),
                 run_id,
             }),
             Err(d) => errors.push(d),

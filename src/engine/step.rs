@@ -288,14 +288,15 @@ impl Engine {
             "sending"
         );
         let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
-        let send = wf.http.send(&prepared, opts);
+        // The send is made where it is awaited: a future held in a variable first is kept
+        // twice in this one's state (once as the variable, once where it is polled).
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
-                r = send => Some(r),
+                r = wf.http.send(&prepared, opts) => Some(r),
                 () = self.cancel.cancelled() => None,
             }
         } else {
-            Some(send.await)
+            Some(wf.http.send(&prepared, opts).await)
         };
         match &sent {
             None => crate::telemetry::spans::http_error(&span, "cancelled"),

@@ -6,6 +6,7 @@
 //! whichever layer `tld` comes from.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -18,8 +19,9 @@ use crate::vars::{Var, VarStore};
 pub struct Layers {
     /// `[vars]` of the workflow (already merged with the files it `use`s).
     pub workflow: Vec<VarDecl>,
-    /// `--vars FILE` contents, in command-line order (later wins).
-    pub files: Vec<Vec<VarDecl>>,
+    /// `--vars FILE` contents, in command-line order (later wins). Shared: every matrix entry
+    /// and every workflow in flight has these layers, and copies only the handles.
+    pub files: Vec<Arc<[VarDecl]>>,
     /// `STEPRUN_VAR_<name>` environment variables (a secret name's value held as a secret).
     pub env: Vec<(String, Var)>,
     /// `--var NAME=VALUE`, in command-line order (a secret name's value held as a secret).
@@ -126,7 +128,9 @@ fn declarations<'a>(
     workflow: &'a [VarDecl],
     layers: &'a Layers,
 ) -> impl Iterator<Item = &'a VarDecl> {
-    workflow.iter().chain(layers.files.iter().flatten())
+    workflow
+        .iter()
+        .chain(layers.files.iter().flat_map(|f| f.iter()))
 }
 
 /// What resolving `layers` at run time would fail on, found without rendering anything: an

@@ -57,7 +57,7 @@ fn precedence_from_workflow_to_extracted() {
             lit("e", json!("wf")),
             lit("f", json!(1)),
         ],
-        files: vec![
+        files: files(vec![
             vec![
                 lit("b", json!("file1")),
                 lit("c", json!("file1")),
@@ -69,7 +69,7 @@ fn precedence_from_workflow_to_extracted() {
                 lit("d", json!("file2")),
                 lit("e", json!("file2")),
             ],
-        ],
+        ]),
         env: given(&[("d", "env"), ("e", "env")]),
         cli: given(&[("e", "cli")]),
     };
@@ -117,7 +117,12 @@ fn env_entries_read_the_environment_or_fall_back() {
 #[test]
 fn missing_env_is_an_error_unless_a_higher_layer_sets_it() {
     let layers = Layers {
-        files: vec![vec![decl("adminAppSecret", None, Some("P1_SECRET"), None)]],
+        files: files(vec![vec![decl(
+            "adminAppSecret",
+            None,
+            Some("P1_SECRET"),
+            None,
+        )]]),
         ..Layers::default()
     };
     let err = run(&layers, &VarStore::new()).unwrap_err();
@@ -145,10 +150,10 @@ fn secrecy_follows_names_and_declarations() {
             decl("tokenEndpoint", Some(json!("https://x")), None, Some(false)),
             lit("plain", json!("p")),
         ],
-        files: vec![vec![
+        files: files(vec![vec![
             decl("adminAppKey", None, Some("UNSET"), Some(true)),
             lit("userPassword", json!("pw")),
-        ]],
+        ]]),
         cli: given(&[("adminAppKey", "k"), ("accessToken", "t")]),
         ..Layers::default()
     };
@@ -210,7 +215,7 @@ fn references_resolve_across_layers_in_dependency_order() {
                 json!({"urls": ["<<envUrl>>", "<<count>>"], "<<tld>>": true}),
             ),
         ],
-        files: vec![vec![lit("tld", json!("eu")), lit("count", json!(3))]],
+        files: files(vec![vec![lit("tld", json!("eu")), lit("count", json!(3))]]),
         cli: given(&[("envID", "e-1")]),
         ..Layers::default()
     };
@@ -327,10 +332,10 @@ fn secret_values_are_held_as_secrets_from_every_layer() {
     let env = |name: &str| (name == "P1_SECRET").then(|| "from-env-0".to_owned());
     let layers = Layers {
         workflow: vec![lit("userPassword", json!("default-0"))],
-        files: vec![vec![
+        files: files(vec![vec![
             decl("apiKey", Some(json!("file-0")), None, Some(true)),
             decl("adminAppSecret", None, Some("P1_SECRET"), None),
-        ]],
+        ]]),
         cli: given(&[("accessToken", "cli-0")]),
         ..Layers::default()
     };
@@ -360,4 +365,9 @@ fn secret_values_are_held_as_secrets_from_every_layer() {
         assert_eq!(var.plain(), None, "{name}");
     }
     assert_eq!(store.secrets().count(), names.len());
+}
+
+/// Vars files' layers from their declarations.
+fn files(files: Vec<Vec<VarDecl>>) -> Vec<Arc<[VarDecl]>> {
+    files.into_iter().map(Into::into).collect()
 }

@@ -357,7 +357,7 @@ fn template_error(
 /// A variable problem at the declaration of `name` that wins: the workflow's `[vars]` over the
 /// vars files, a later file over an earlier one.
 fn located(message: String, name: &str, workflow: &[VarDecl], layers: &Layers) -> Diagnostic {
-    let decls = layers.files.iter().flatten();
+    let decls = layers.files.iter().flat_map(|f| f.iter());
     let decl = workflow.iter().chain(decls).rev().find(|d| d.name == name);
     match decl {
         Some(d) => Diagnostic::at(message, &d.source, d.span.clone()),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::Parser as _;
 
-use super::{PlanError, RunPlan};
+use super::{PlanEntry, PlanError, RunPlan};
 use crate::cli::{Cli, Command};
 
 fn workflow(name: &str, extract: Option<&str>, reads: Option<&str>) -> String {
@@ -72,7 +72,7 @@ fn units(plan: &RunPlan) -> Vec<String> {
                         .into()
                 })
                 .collect();
-            let label = plan.entries[u.entry].label.clone().unwrap_or_default();
+            let label = plan.entries[u.entry].label().unwrap_or_default();
             format!("{label}|{}", files.join(","))
         })
         .collect()
@@ -210,7 +210,7 @@ fn each_matrix_entry_has_its_own_run_id() {
     let flows = s(&dir.path().join("flows"));
     let matrix = s(&dir.path().join("vars/*.toml"));
     let p = plan(&[&flows, "--matrix", &matrix]).unwrap();
-    let ids: BTreeSet<&str> = p.entries.iter().map(|e| e.run_id.as_str()).collect();
+    let ids: BTreeSet<String> = p.entries.iter().map(PlanEntry::run_id).collect();
     assert_eq!(ids.len(), 10, "{ids:?}");
     for id in ids {
         assert!(
@@ -220,7 +220,7 @@ fn each_matrix_entry_has_its_own_run_id() {
     }
     let one = plan(&[&flows]).unwrap();
     assert_eq!(one.entries.len(), 1);
-    assert_eq!(one.entries[0].run_id.len(), 8);
+    assert_eq!(one.entries[0].run_id().len(), 8);
 }
 
 #[test]
