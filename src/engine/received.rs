@@ -1,7 +1,7 @@
 //! A response as the engine reads it for expectations and extractions (README, Extraction): the JSON
 //! body parsed at most once, headers, cookies, the final URL.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -18,6 +18,8 @@ pub struct Received<'a> {
     pub request_url: &'a Url,
     pub http: &'a Http,
     json: OnceCell<Option<Value>>,
+    /// The body was found to be JSON by reading a member from its bytes, without `json`.
+    read_as_json: Cell<bool>,
 }
 
 /// What an extraction asks for, with its templates rendered.
@@ -51,7 +53,13 @@ impl<'a> Received<'a> {
             request_url,
             http,
             json: OnceCell::new(),
+            read_as_json: Cell::new(false),
         }
+    }
+
+    /// Whether the body is JSON (parsed for it only when no member read has said so).
+    pub fn is_json(&self) -> bool {
+        self.read_as_json.get() || self.json().is_some()
     }
 
     /// The body as JSON, or `None` when it is not JSON.
@@ -196,6 +204,15 @@ impl<'a> Received<'a> {
     fn source_value(&self, source: &Source) -> Result<Option<Value>, ReadError> {
         Ok(match source {
             Source::JsonPath(path) => {
+                // The step's first `$.a.b` is read from the bytes, unless the document is
+                // parsed already; a second one parses it (each read goes through the body).
+                if self.json.get().is_none()
+                    && !self.read_as_json.get()
+                    && let Some(found) = crate::jsonpath::member_in(&self.response.body, path)
+                {
+                    self.read_as_json.set(true);
+                    return Ok(found);
+                }
                 let Some(doc) = self.json() else {
                     return Err(ReadError::NotJson(self.not_json()));
                 };

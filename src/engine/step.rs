@@ -340,24 +340,25 @@ impl Engine {
                 (checked, (values, error), vars_checked)
             });
         // JSON checks of a body that is not JSON all fail; the failure says why, once.
-        let not_json = (!spec.expect.json.is_empty() && received.json().is_none())
+        let not_json = (!spec.expect.json.is_empty() && !received.is_json())
             .then(|| received.not_json());
         // A body that is not JSON yields no value to extract, yet the failure shows it: the
         // secrets it carries are found by their key and hidden all the same.
-        let salvaged: Vec<(String, String)> = if received.json().is_none() {
-            spec.extract
-                .iter()
-                .filter(|ex| wf.extraction_is_secret(&ex.name, ex.secret))
-                .filter_map(|ex| match &ex.source {
-                    crate::workflow::model::ExtractSource::JsonPath(p) => {
-                        received.salvage(&p.value).map(|v| (ex.name.clone(), v))
-                    }
-                    _ => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Only a secret one is looked for, so the body is not parsed for a step without one.
+        let salvaged: Vec<(String, String)> = spec
+            .extract
+            .iter()
+            .filter_map(|ex| match &ex.source {
+                crate::workflow::model::ExtractSource::JsonPath(p)
+                    if wf.extraction_is_secret(&ex.name, ex.secret) =>
+                {
+                    Some((ex, p))
+                }
+                _ => None,
+            })
+            .filter(|_| !received.is_json())
+            .filter_map(|(ex, p)| received.salvage(&p.value).map(|v| (ex.name.clone(), v)))
+            .collect();
         for (name, value) in salvaged {
             wf.hide(&name, &serde_json::Value::String(value));
         }

@@ -269,7 +269,7 @@ fn extract_one(
         Err(_)
             if ex.optional
                 && matches!(source, Source::JsonPath(_))
-                && received.json().is_none() =>
+                && !received.is_json() =>
         {
             None
         }
