@@ -77,12 +77,15 @@ pub struct EventSink {
     error: Mutex<Option<std::io::Error>>,
     /// Whether the reporters do anything with `StepStarted` (asked once).
     step_starts: bool,
+    /// Whether the reporters read a step's `learned` values (asked once).
+    learned: bool,
 }
 
 impl EventSink {
     pub fn new(reporter: Box<dyn Reporter>) -> EventSink {
         EventSink {
             step_starts: reporter.wants_step_starts(),
+            learned: reporter.wants_learned(),
             reporter: Mutex::new(reporter),
             error: Mutex::new(None),
         }
@@ -91,6 +94,11 @@ impl EventSink {
     /// Whether a `StepStarted` event would do anything: when not, it is not made.
     pub fn wants_step_starts(&self) -> bool {
         self.step_starts
+    }
+
+    /// Whether a step's report carries its `learned` values: when not, they are not made.
+    pub fn wants_learned(&self) -> bool {
+        self.learned
     }
 
     pub fn emit(&self, event: &Event) {

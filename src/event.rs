@@ -89,7 +89,8 @@ pub struct StepReport {
     pub expectations: Vec<ExpectationResult>,
     /// Names of the variables this step set.
     pub extracted: Vec<String>,
-    /// The same variables with their values (redacted) and where each came from, for `teach`.
+    /// The same variables with their values (redacted) and where each came from, for `teach`;
+    /// empty when no reporter of the run reads it (see [`Reporter::wants_learned`]).
     pub learned: Vec<Learned>,
     /// Number of times the request was sent (retries and 429/503 re-sends included).
     pub attempts: u32,
@@ -231,6 +232,12 @@ pub trait Reporter: Send {
     /// Whether `StepStarted` events do anything here (the console's progress rows): when no
     /// reporter of a run wants them, the engine does not make them, one a step.
     fn wants_step_starts(&self) -> bool {
+        true
+    }
+    /// Whether a step's [`StepReport::learned`] does anything here (`teach` shows it): when no
+    /// reporter of a run reads it, the engine leaves it empty rather than copy, redact and
+    /// describe every extracted value for nothing.
+    fn wants_learned(&self) -> bool {
         true
     }
     /// Called once after `RunFinished`; writes files that can only be written whole.

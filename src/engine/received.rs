@@ -1,6 +1,7 @@
 //! A response as the engine reads it for expectations and extractions (README, Extraction): the JSON
 //! body parsed at most once, headers, cookies, the final URL.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 
 use base64::Engine as _;
@@ -22,12 +23,13 @@ pub struct Received<'a> {
     read_as_json: Cell<bool>,
 }
 
-/// What an extraction asks for, with its templates rendered.
+/// What an extraction asks for, with its templates rendered (borrowed from the step when it
+/// holds none).
 #[derive(Debug, Clone)]
-pub enum Source {
-    JsonPath(String),
-    Header(String),
-    Cookie(String),
+pub enum Source<'a> {
+    JsonPath(Cow<'a, str>),
+    Header(Cow<'a, str>),
+    Cookie(Cow<'a, str>),
     Status,
     Body,
     Url,
@@ -151,7 +153,7 @@ impl<'a> Received<'a> {
     /// Extracts a value; `Ok(None)` when the source or a modifier found nothing.
     pub fn extract(
         &self,
-        source: &Source,
+        source: &Source<'_>,
         modifiers: &Modifiers,
     ) -> Result<Option<Value>, ReadError> {
         let Some(mut value) = self.source_value(source)? else {
@@ -201,7 +203,7 @@ impl<'a> Received<'a> {
         Ok(Some(value))
     }
 
-    fn source_value(&self, source: &Source) -> Result<Option<Value>, ReadError> {
+    fn source_value(&self, source: &Source<'_>) -> Result<Option<Value>, ReadError> {
         Ok(match source {
             Source::JsonPath(path) => {
                 // The step's first `$.a.b` is read from the bytes, unless the document is

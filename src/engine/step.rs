@@ -118,9 +118,16 @@ impl Engine {
     ) -> StepReport {
         let passed = attempt.passed();
         if passed {
+            let learned = self.sink.wants_learned();
             for x in attempt.extracted {
                 wf.unset_by_skip.remove(&x.name);
+                if !learned {
+                    wf.set_var(&x.name, x.value, x.secret);
+                    report.extracted.push(x.name);
+                    continue;
+                }
                 let text = received::as_text(&x.value);
+                let from = x.from.unwrap_or_default();
                 wf.set_var(&x.name, x.value, x.secret);
                 // Redacted once the value is stored: a secret one is hidden by then.
                 let value = wf.redactor.redact_owned(text);
@@ -132,7 +139,7 @@ impl Engine {
                 report.learned.push(Learned {
                     name: x.name.clone(),
                     value,
-                    from: wf.redactor.redact_owned(x.from),
+                    from: wf.redactor.redact_owned(from),
                 });
                 report.extracted.push(x.name);
             }
@@ -334,7 +341,8 @@ impl Engine {
                 // Extractions run even when the expectations could not be checked: their secrets
                 // must be hidden in the failure, which shows this response.
                 let checked = self.check(wf, spec.expect, &received);
-                let (values, error) = self.extract(wf, spec.extract, &received);
+                let described = self.sink.wants_learned();
+                let (values, error) = self.extract(wf, spec.extract, &received, described);
                 // `expect.vars` reads the variables as the extractions leave them.
                 let vars_checked = self.check_vars(wf, spec.expect, &values);
                 (checked, (values, error), vars_checked)

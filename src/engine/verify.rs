@@ -44,8 +44,9 @@ pub(super) struct Extracted {
     pub value: Value,
     /// `secret = true/false` as written; `None` follows the name (README, Variables).
     pub secret: Option<bool>,
-    /// Where it came from, e.g. ``JSONPath `$.id` ``.
-    pub from: String,
+    /// Where it came from, e.g. ``JSONPath `$.id` ``: described only when asked for (a
+    /// reporter shows it).
+    pub from: Option<String>,
 }
 
 impl Engine {
@@ -211,12 +212,14 @@ impl Engine {
 
     /// The values the step's extractions found, in order, and the first error among them.
     /// Every extraction is tried even after one fails: a secret among the values must be
-    /// hidden, since the failure shows the response they came from.
+    /// hidden, since the failure shows the response they came from. Each value's source is
+    /// described when `described`.
     pub(super) fn extract(
         &self,
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
+        described: bool,
     ) -> (Vec<Extracted>, Option<ExtractError>) {
         let renderer = Renderer {
             templates: &self.templates,
@@ -226,7 +229,7 @@ impl Engine {
         let mut out = Vec::new();
         let mut error = None;
         for ex in extractions {
-            match extract_one(&renderer, ex, received) {
+            match extract_one(&renderer, ex, received, described) {
                 Ok(Some(found)) => out.push(found),
                 Ok(None) => {}
                 Err(e) => {
@@ -243,14 +246,15 @@ fn extract_one(
     renderer: &Renderer<'_>,
     ex: &Extraction,
     received: &Received<'_>,
+    described: bool,
 ) -> Result<Option<Extracted>, ExtractError> {
     let text = |t: &Option<Located<String>>| -> Result<Option<String>, RenderError> {
         t.as_ref().map(|t| renderer.text("extract", t)).transpose()
     };
     let source = match &ex.source {
-        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text("extract", p)?),
-        ExtractSource::Header(h) => Source::Header(renderer.text("extract", h)?),
-        ExtractSource::Cookie(c) => Source::Cookie(renderer.text("extract", c)?),
+        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text_cow("extract", p)?),
+        ExtractSource::Header(h) => Source::Header(renderer.text_cow("extract", h)?),
+        ExtractSource::Cookie(c) => Source::Cookie(renderer.text_cow("extract", c)?),
         ExtractSource::Status => Source::Status,
         ExtractSource::Body => Source::Body,
         ExtractSource::Url => Source::Url,
@@ -285,7 +289,7 @@ fn extract_one(
             name: ex.name.clone(),
             value,
             secret: ex.secret,
-            from: describe(&source, &modifiers),
+            from: described.then(|| describe(&source, &modifiers)),
         })),
         None if ex.optional => Ok(None),
         None => Err(ExtractError::NotFound {
@@ -297,7 +301,7 @@ fn extract_one(
 
 /// ``JSONPath `$.id` ``, ``header `Location` with query `code` ``: joined by hand, as every
 /// extraction of every step is described.
-fn describe(source: &Source, m: &Modifiers) -> String {
+fn describe(source: &Source<'_>, m: &Modifiers) -> String {
     let quoted = |what: &str, value: &str| {
         let mut s = String::with_capacity(what.len() + value.len() + 3);
         s.push_str(what);

@@ -346,6 +346,10 @@ impl Reporter for ConsoleReporter {
         self.progress.is_some()
     }
 
+    fn wants_learned(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::WorkflowStarted(info) => self.workflow_started(info)?,
