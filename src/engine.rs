@@ -323,7 +323,13 @@ impl Engine {
                     }));
                 }
                 let spec = step_spec(&step, i + 1);
-                self.run_step(&mut wf, &spec).instrument(span.clone()).await
+                // Without telemetry the step's future is awaited as it is, not moved once
+                // more into a wrapper that would enter and leave an empty span.
+                if span.is_disabled() {
+                    self.run_step(&mut wf, &spec).await
+                } else {
+                    self.run_step(&mut wf, &spec).instrument(span.clone()).await
+                }
             };
             spans::outcome(&span, report.outcome);
             match report.outcome {

@@ -1,6 +1,7 @@
 //! What the engine tells reporters, as it happens. Events are already redacted: a reporter
 //! can print anything it receives without leaking a secret.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -136,7 +137,8 @@ impl Learned {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestInfo {
-    pub method: String,
+    /// Borrowed for the standard methods (no copy made for every step).
+    pub method: Cow<'static, str>,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
@@ -157,8 +159,9 @@ pub struct ResponseInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExpectationResult {
-    /// What was checked, e.g. `status`, `$.id exists`, `header Location contains`, `body contains`.
-    pub subject: String,
+    /// What was checked, e.g. `status`, `$.id exists`, `header Location contains`, `body contains`
+    /// (borrowed when it is a fixed word, as `status` is).
+    pub subject: Cow<'static, str>,
     pub passed: bool,
     /// Expected value, as JSON text.
     pub expected: String,

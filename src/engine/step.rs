@@ -352,19 +352,16 @@ impl Engine {
             .then(|| received.not_json());
         // A body that is not JSON yields no value to extract, yet the failure shows it: the
         // secrets it carries are found by their key and hidden all the same.
-        // Only a secret one is looked for, so the body is not parsed for a step without one.
+        // Only a JSONPath one is looked for, so the body is not parsed for a step without one
+        // (and is known to be JSON or not once one has been tried).
         let salvaged: Vec<(String, String)> = spec
             .extract
             .iter()
             .filter_map(|ex| match &ex.source {
-                crate::workflow::model::ExtractSource::JsonPath(p)
-                    if wf.extraction_is_secret(&ex.name, ex.secret) =>
-                {
-                    Some((ex, p))
-                }
+                crate::workflow::model::ExtractSource::JsonPath(p) => Some((ex, p)),
                 _ => None,
             })
-            .filter(|_| !received.is_json())
+            .filter(|&(ex, _)| !received.is_json() && wf.extraction_is_secret(&ex.name, ex.secret))
             .filter_map(|(ex, p)| received.salvage(&p.value).map(|v| (ex.name.clone(), v)))
             .collect();
         for (name, value) in salvaged {
@@ -400,7 +397,7 @@ impl Engine {
         let r = &wf.redactor;
         if !self.options.full_exchanges {
             return RequestInfo {
-                method: prepared.method.as_str().to_owned(),
+                method: method_name(&prepared.method),
                 url: r.redact(prepared.url.as_str()).into_owned(),
                 headers: Vec::new(),
                 body: None,
@@ -435,7 +432,7 @@ impl Engine {
             _ => {}
         }
         RequestInfo {
-            method: prepared.method.as_str().to_owned(),
+            method: method_name(&prepared.method),
             url: r.redact(prepared.url.as_str()).into_owned(),
             headers,
             body: match &prepared.body {
@@ -483,6 +480,24 @@ impl Engine {
             url: r.redact(response.url.as_str()).into_owned(),
         }
     }
+}
+
+/// A request's method as reported: a standard one borrowed, any other copied.
+fn method_name(method: &reqwest::Method) -> std::borrow::Cow<'static, str> {
+    use reqwest::Method;
+    let name = match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => return method.as_str().to_owned().into(),
+    };
+    name.into()
 }
 
 fn skipped(mut report: StepReport, reason: SkipReason) -> StepReport {

@@ -1,6 +1,7 @@
 //! Checks a response against a step's `expect` (README, Expectations) and takes its `extract` values
 //! (README, Extraction), with every template in them rendered against the current variables.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -65,10 +66,10 @@ impl Engine {
         let mut results = Vec::new();
         if expect.status.is_empty() {
             results.push(ExpectationResult {
-                subject: "status".to_owned(),
+                subject: Cow::Borrowed("status"),
                 passed: (200..300).contains(&status),
                 expected: "2xx".to_owned(),
-                actual: status.to_string(),
+                actual: decimal(status.into()),
                 at: None,
                 diff: None,
             });
@@ -80,7 +81,7 @@ impl Engine {
                 let wanted = renderer.value("expect.status", &only.value)?;
                 let text = wanted
                     .as_u64()
-                    .map_or_else(|| wanted.to_string(), |n| n.to_string());
+                    .map_or_else(|| wanted.to_string(), decimal);
                 (is(&wanted), text)
             } else {
                 let mut wanted = Vec::with_capacity(expect.status.len());
@@ -90,10 +91,10 @@ impl Engine {
                 (wanted.iter().any(is), Value::Array(wanted).to_string())
             };
             results.push(ExpectationResult {
-                subject: "status".to_owned(),
+                subject: Cow::Borrowed("status"),
                 passed,
                 expected,
-                actual: status.to_string(),
+                actual: decimal(status.into()),
                 at: None,
                 diff: None,
             });
@@ -330,6 +331,12 @@ fn describe(source: &Source<'_>, m: &Modifiers) -> String {
         }
     }
     s
+}
+
+/// `n` in decimal, as `to_string` writes it, without the formatting machinery (every step
+/// checks a status).
+fn decimal(n: u64) -> String {
+    itoa::Buffer::new().format(n).to_owned()
 }
 
 /// Results of one matcher, each failed one with where its value is written (a predicate's
