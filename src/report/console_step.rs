@@ -48,8 +48,7 @@ impl StepLayout {
 /// The lines for one finished step or cleanup, without trailing newlines.
 pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     let mut lines = vec![headline(report, layout)];
-    let quiet = layout.verbosity == 0 && report.outcome == Outcome::Passed;
-    if quiet || report.outcome == Outcome::Skipped {
+    if headline_only(report, layout) {
         return lines;
     }
     let indent = layout.indent();
@@ -84,6 +83,18 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
         lines.extend(failure(report, layout));
     }
     lines
+}
+
+/// The step's one line when nothing goes under it (as [`step_lines`] gives it), without a
+/// list made for it: most steps of a run print only their line.
+pub fn only_line(report: &StepReport, layout: &StepLayout) -> Option<String> {
+    headline_only(report, layout).then(|| headline(report, layout))
+}
+
+/// Whether a step shows its line alone: passed below `-v`, or skipped.
+fn headline_only(report: &StepReport, layout: &StepLayout) -> bool {
+    let quiet = layout.verbosity == 0 && report.outcome == Outcome::Passed;
+    quiet || report.outcome == Outcome::Skipped
 }
 
 /// The mark a step's line starts with, and its style.
