@@ -236,20 +236,11 @@ fn push_names(out: &mut String, first: &str, rest: &[String]) {
 
 /// Appends `n` in decimal, right-aligned in `width` columns (a console line is made without
 /// the formatting machinery: every step of a run prints one).
-fn push_decimal(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    push_spaces(out, width.saturating_sub(digits.len() - start));
-    // ASCII digits, appended at once rather than character by character.
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+fn push_decimal(out: &mut String, n: u64, width: usize) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    push_spaces(out, width.saturating_sub(digits.len()));
+    out.push_str(digits);
 }
 
 /// Appends `n` spaces.
