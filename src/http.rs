@@ -364,7 +364,8 @@ async fn send_once(
 /// Whether `jar` holds any cookie, expired or not (a poisoned one counts as holding some,
 /// so that it is asked as before).
 fn holds_cookies(jar: &CookieStoreMutex) -> bool {
-    jar.lock().map_or(true, |store| store.iter_any().next().is_some())
+    jar.lock()
+        .map_or(true, |store| store.iter_any().next().is_some())
 }
 
 /// The body, whole, by the step's deadline (`timeout` after its hop was sent); a body that

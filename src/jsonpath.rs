@@ -11,7 +11,7 @@ use jsonpath_rust::query::js_path_process;
 use serde_json::Value;
 
 mod streamed;
-pub use streamed::member_in;
+pub use streamed::{Selected, member_in};
 
 /// Distinct paths kept at most; past it the cache starts over, so memory stays bounded.
 const CAPACITY: usize = 1024;

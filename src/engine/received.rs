@@ -210,7 +210,8 @@ impl<'a> Received<'a> {
                 // parsed already; a second one parses it (each read goes through the body).
                 if self.json.get().is_none()
                     && !self.read_as_json.get()
-                    && let Some(found) = crate::jsonpath::member_in(&self.response.body, path)
+                    && let Some(crate::jsonpath::Selected(found)) =
+                        crate::jsonpath::member_in(&self.response.body, path)
                 {
                     self.read_as_json.set(true);
                     return Ok(found);

@@ -348,12 +348,12 @@ impl Engine {
                 (checked, (values, error), vars_checked)
             });
         // JSON checks of a body that is not JSON all fail; the failure says why, once.
-        let not_json = (!spec.expect.json.is_empty() && !received.is_json())
-            .then(|| received.not_json());
+        let not_json =
+            (!spec.expect.json.is_empty() && !received.is_json()).then(|| received.not_json());
         // A body that is not JSON yields no value to extract, yet the failure shows it: the
-        // secrets it carries are found by their key and hidden all the same.
-        // Only a JSONPath one is looked for, so the body is not parsed for a step without one
-        // (and is known to be JSON or not once one has been tried).
+        // secrets it carries are found by their key and hidden all the same. Only JSONPath
+        // extractions are looked at, so a step without one does not parse the body for this
+        // (and one that has one has read it already).
         let salvaged: Vec<(String, String)> = spec
             .extract
             .iter()

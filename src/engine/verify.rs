@@ -79,9 +79,7 @@ impl Engine {
                 // The usual single status, with no list made for it; a whole number is written
                 // as JSON writes it, without the formatter.
                 let wanted = renderer.value("expect.status", &only.value)?;
-                let text = wanted
-                    .as_u64()
-                    .map_or_else(|| wanted.to_string(), decimal);
+                let text = wanted.as_u64().map_or_else(|| wanted.to_string(), decimal);
                 (is(&wanted), text)
             } else {
                 let mut wanted = Vec::with_capacity(expect.status.len());
@@ -271,11 +269,7 @@ fn extract_one(
         Ok(found) => found,
         // A body that is not JSON has no value at any path: for an optional extraction that
         // is "missing", not a failure.
-        Err(_)
-            if ex.optional
-                && matches!(source, Source::JsonPath(_))
-                && !received.is_json() =>
-        {
+        Err(_) if ex.optional && matches!(source, Source::JsonPath(_)) && !received.is_json() => {
             None
         }
         Err(source) => {

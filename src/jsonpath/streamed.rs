@@ -11,11 +11,15 @@ use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+/// What a plain chain of members selects in a body: its value, or `None` when nothing is
+/// there.
+#[derive(Debug, PartialEq)]
+pub struct Selected(pub Option<Value>);
+
 /// The value `path` selects in the JSON text `body`, as [`super::member`] finds it in the
-/// parsed document: `Some(None)` when nothing is there. `None` when `path` is not a plain
-/// chain of members or `body` is not JSON; the caller then parses the body whole, for the
-/// same answer and the same error.
-pub fn member_in(body: &[u8], path: &str) -> Option<Option<Value>> {
+/// parsed document. `None` when `path` is not a plain chain of members or `body` is not
+/// JSON; the caller then parses the body whole, for the same answer and the same error.
+pub fn member_in(body: &[u8], path: &str) -> Option<Selected> {
     let names = path.strip_prefix("$.")?;
     if !names.split('.').all(is_member_name) {
         return None;
@@ -23,7 +27,7 @@ pub fn member_in(body: &[u8], path: &str) -> Option<Option<Value>> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let found = Chain(names).deserialize(&mut de).ok()?;
     de.end().ok()?;
-    Some(found)
+    Some(Selected(found))
 }
 
 /// A member name `$.name` may hold unquoted (see [`super::member`]).
@@ -108,7 +112,7 @@ impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for KeyIs<'_> {
+impl Visitor<'_> for KeyIs<'_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -184,7 +188,7 @@ impl<'de> de::Deserialize<'de> for SkipKey {
 
 struct SkipKeyVisitor;
 
-impl<'de> Visitor<'de> for SkipKeyVisitor {
+impl Visitor<'_> for SkipKeyVisitor {
     type Value = SkipKey;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
