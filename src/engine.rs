@@ -77,12 +77,15 @@ pub struct EventSink {
     error: Mutex<Option<std::io::Error>>,
     /// Whether the reporters do anything with `StepStarted` (asked once).
     step_starts: bool,
+    /// Whether the reporters read a step's `learned` values (asked once).
+    learned: bool,
 }
 
 impl EventSink {
     pub fn new(reporter: Box<dyn Reporter>) -> EventSink {
         EventSink {
             step_starts: reporter.wants_step_starts(),
+            learned: reporter.wants_learned(),
             reporter: Mutex::new(reporter),
             error: Mutex::new(None),
         }
@@ -91,6 +94,11 @@ impl EventSink {
     /// Whether a `StepStarted` event would do anything: when not, it is not made.
     pub fn wants_step_starts(&self) -> bool {
         self.step_starts
+    }
+
+    /// Whether a step's report carries its `learned` values: when not, they are not made.
+    pub fn wants_learned(&self) -> bool {
+        self.learned
     }
 
     pub fn emit(&self, event: &Event) {
@@ -317,7 +325,13 @@ impl Engine {
                     }));
                 }
                 let spec = step_spec(&step, i + 1);
-                self.run_step(&mut wf, &spec).instrument(span.clone()).await
+                // Without telemetry the step's future is awaited as it is, not moved once
+                // more into a wrapper that would enter and leave an empty span.
+                if span.is_disabled() {
+                    self.run_step(&mut wf, &spec).await
+                } else {
+                    self.run_step(&mut wf, &spec).instrument(span.clone()).await
+                }
             };
             spans::outcome(&span, report.outcome);
             match report.outcome {

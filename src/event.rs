@@ -1,6 +1,7 @@
 //! What the engine tells reporters, as it happens. Events are already redacted: a reporter
 //! can print anything it receives without leaking a secret.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,8 @@ pub struct StepReport {
     pub expectations: Vec<ExpectationResult>,
     /// Names of the variables this step set.
     pub extracted: Vec<String>,
-    /// The same variables with their values (redacted) and where each came from, for `teach`.
+    /// The same variables with their values (redacted) and where each came from, for `teach`;
+    /// empty when no reporter of the run reads it (see [`Reporter::wants_learned`]).
     pub learned: Vec<Learned>,
     /// Number of times the request was sent (retries and 429/503 re-sends included).
     pub attempts: u32,
@@ -135,7 +137,8 @@ impl Learned {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestInfo {
-    pub method: String,
+    /// Borrowed for the standard methods (no copy made for every step).
+    pub method: Cow<'static, str>,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
@@ -156,8 +159,9 @@ pub struct ResponseInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExpectationResult {
-    /// What was checked, e.g. `status`, `$.id exists`, `header Location contains`, `body contains`.
-    pub subject: String,
+    /// What was checked, e.g. `status`, `$.id exists`, `header Location contains`, `body contains`
+    /// (borrowed when it is a fixed word, as `status` is).
+    pub subject: Cow<'static, str>,
     pub passed: bool,
     /// Expected value, as JSON text.
     pub expected: String,
@@ -231,6 +235,12 @@ pub trait Reporter: Send {
     /// Whether `StepStarted` events do anything here (the console's progress rows): when no
     /// reporter of a run wants them, the engine does not make them, one a step.
     fn wants_step_starts(&self) -> bool {
+        true
+    }
+    /// Whether a step's [`StepReport::learned`] does anything here (`teach` shows it): when no
+    /// reporter of a run reads it, the engine leaves it empty rather than copy, redact and
+    /// describe every extracted value for nothing.
+    fn wants_learned(&self) -> bool {
         true
     }
     /// Called once after `RunFinished`; writes files that can only be written whole.

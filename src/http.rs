@@ -243,10 +243,9 @@ impl Http {
                     .filter_map(|v| v.to_str().ok().map(str::to_owned)),
             );
             let status = response.status();
-            let location = response.headers().get(LOCATION).cloned();
             if opts.follow_redirects
                 && status.is_redirection()
-                && let Some(location) = location
+                && let Some(location) = response.headers().get(LOCATION).cloned()
             {
                 if hops >= opts.max_redirects {
                     return Err(HttpError::TooManyRedirects(opts.max_redirects));
@@ -317,7 +316,9 @@ async fn send_once(
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
     let mut headers = req.headers.clone();
+    // A jar with no cookie at all (most API workflows) is not searched for the URL.
     if !headers.contains_key(COOKIE)
+        && holds_cookies(jar)
         && let Some(cookies) = jar.cookies(&req.url)
     {
         headers.insert(COOKIE, cookies);
@@ -353,8 +354,18 @@ async fn send_once(
         sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
         () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
     };
-    jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &req.url);
+    let mut set = response.headers().get_all(SET_COOKIE).iter().peekable();
+    if set.peek().is_some() {
+        jar.set_cookies(&mut set, &req.url);
+    }
     Ok(response)
+}
+
+/// Whether `jar` holds any cookie, expired or not (a poisoned one counts as holding some,
+/// so that it is asked as before).
+fn holds_cookies(jar: &CookieStoreMutex) -> bool {
+    jar.lock()
+        .map_or(true, |store| store.iter_any().next().is_some())
 }
 
 /// The body, whole, by the step's deadline (`timeout` after its hop was sent); a body that

@@ -10,6 +10,9 @@ use jsonpath_rust::parser::parse_json_path;
 use jsonpath_rust::query::js_path_process;
 use serde_json::Value;
 
+mod streamed;
+pub use streamed::{Selected, member_in};
+
 /// Distinct paths kept at most; past it the cache starts over, so memory stays bounded.
 const CAPACITY: usize = 1024;
 
@@ -76,11 +79,7 @@ pub fn member<'a>(doc: &'a Value, path: &str) -> Option<Member<'a>> {
     let names = path.strip_prefix("$.")?;
     let mut node = Some(doc);
     for name in names.split('.') {
-        let mut bytes = name.bytes();
-        let first = bytes.next()?;
-        if !(first.is_ascii_alphabetic() || first == b'_')
-            || !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
+        if !streamed::is_member_name(name) {
             return None;
         }
         node = node.and_then(Value::as_object).and_then(|o| o.get(name));

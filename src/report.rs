@@ -68,6 +68,10 @@ impl Reporter for Fanout {
         self.reporters.iter().any(|r| r.wants_step_starts())
     }
 
+    fn wants_learned(&self) -> bool {
+        self.reporters.iter().any(|r| r.wants_learned())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.each(|reporter| reporter.finish())
     }

@@ -89,7 +89,7 @@ fn result(
         _ => None,
     };
     ExpectationResult {
-        subject,
+        subject: subject.into(),
         passed,
         expected: json_text(expected),
         actual: actual.describe(),

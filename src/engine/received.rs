@@ -1,7 +1,8 @@
 //! A response as the engine reads it for expectations and extractions (README, Extraction): the JSON
 //! body parsed at most once, headers, cookies, the final URL.
 
-use std::cell::OnceCell;
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -18,14 +19,17 @@ pub struct Received<'a> {
     pub request_url: &'a Url,
     pub http: &'a Http,
     json: OnceCell<Option<Value>>,
+    /// The body was found to be JSON by reading a member from its bytes, without `json`.
+    read_as_json: Cell<bool>,
 }
 
-/// What an extraction asks for, with its templates rendered.
+/// What an extraction asks for, with its templates rendered (borrowed from the step when it
+/// holds none).
 #[derive(Debug, Clone)]
-pub enum Source {
-    JsonPath(String),
-    Header(String),
-    Cookie(String),
+pub enum Source<'a> {
+    JsonPath(Cow<'a, str>),
+    Header(Cow<'a, str>),
+    Cookie(Cow<'a, str>),
     Status,
     Body,
     Url,
@@ -51,7 +55,13 @@ impl<'a> Received<'a> {
             request_url,
             http,
             json: OnceCell::new(),
+            read_as_json: Cell::new(false),
         }
+    }
+
+    /// Whether the body is JSON (parsed for it only when no member read has said so).
+    pub fn is_json(&self) -> bool {
+        self.read_as_json.get() || self.json().is_some()
     }
 
     /// The body as JSON, or `None` when it is not JSON.
@@ -143,7 +153,7 @@ impl<'a> Received<'a> {
     /// Extracts a value; `Ok(None)` when the source or a modifier found nothing.
     pub fn extract(
         &self,
-        source: &Source,
+        source: &Source<'_>,
         modifiers: &Modifiers,
     ) -> Result<Option<Value>, ReadError> {
         let Some(mut value) = self.source_value(source)? else {
@@ -193,9 +203,19 @@ impl<'a> Received<'a> {
         Ok(Some(value))
     }
 
-    fn source_value(&self, source: &Source) -> Result<Option<Value>, ReadError> {
+    fn source_value(&self, source: &Source<'_>) -> Result<Option<Value>, ReadError> {
         Ok(match source {
             Source::JsonPath(path) => {
+                // The step's first `$.a.b` is read from the bytes, unless the document is
+                // parsed already; a second one parses it (each read goes through the body).
+                if self.json.get().is_none()
+                    && !self.read_as_json.get()
+                    && let Some(crate::jsonpath::Selected(found)) =
+                        crate::jsonpath::member_in(&self.response.body, path)
+                {
+                    self.read_as_json.set(true);
+                    return Ok(found);
+                }
                 let Some(doc) = self.json() else {
                     return Err(ReadError::NotJson(self.not_json()));
                 };

@@ -72,7 +72,7 @@ impl Renderer<'_> {
     }
 
     /// [`text`](Self::text), borrowed from the step when it holds no template.
-    fn text_cow<'t>(
+    pub fn text_cow<'t>(
         &self,
         what: &str,
         t: &'t Located<String>,

@@ -118,9 +118,16 @@ impl Engine {
     ) -> StepReport {
         let passed = attempt.passed();
         if passed {
+            let learned = self.sink.wants_learned();
             for x in attempt.extracted {
                 wf.unset_by_skip.remove(&x.name);
+                if !learned {
+                    wf.set_var(&x.name, x.value, x.secret);
+                    report.extracted.push(x.name);
+                    continue;
+                }
                 let text = received::as_text(&x.value);
+                let from = x.from.unwrap_or_default();
                 wf.set_var(&x.name, x.value, x.secret);
                 // Redacted once the value is stored: a secret one is hidden by then.
                 let value = wf.redactor.redact_owned(text);
@@ -132,7 +139,7 @@ impl Engine {
                 report.learned.push(Learned {
                     name: x.name.clone(),
                     value,
-                    from: wf.redactor.redact_owned(x.from),
+                    from: wf.redactor.redact_owned(from),
                 });
                 report.extracted.push(x.name);
             }
@@ -335,30 +342,29 @@ impl Engine {
                 // Extractions run even when the expectations could not be checked: their secrets
                 // must be hidden in the failure, which shows this response.
                 let checked = self.check(wf, spec.expect, &received);
-                let (values, error) = self.extract(wf, spec.extract, &received);
+                let described = self.sink.wants_learned();
+                let (values, error) = self.extract(wf, spec.extract, &received, described);
                 // `expect.vars` reads the variables as the extractions leave them.
                 let vars_checked = self.check_vars(wf, spec.expect, &values);
                 (checked, (values, error), vars_checked)
             });
         // JSON checks of a body that is not JSON all fail; the failure says why, once.
-        let not_json = (!spec.expect.json.is_empty() && received.json().is_none())
-            .then(|| received.not_json());
+        let not_json =
+            (!spec.expect.json.is_empty() && !received.is_json()).then(|| received.not_json());
         // A body that is not JSON yields no value to extract, yet the failure shows it: the
-        // secrets it carries are found by their key and hidden all the same.
-        let salvaged: Vec<(String, String)> = if received.json().is_none() {
-            spec.extract
-                .iter()
-                .filter(|ex| wf.extraction_is_secret(&ex.name, ex.secret))
-                .filter_map(|ex| match &ex.source {
-                    crate::workflow::model::ExtractSource::JsonPath(p) => {
-                        received.salvage(&p.value).map(|v| (ex.name.clone(), v))
-                    }
-                    _ => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // secrets it carries are found by their key and hidden all the same. Only JSONPath
+        // extractions are looked at, so a step without one does not parse the body for this
+        // (and one that has one has read it already).
+        let salvaged: Vec<(String, String)> = spec
+            .extract
+            .iter()
+            .filter_map(|ex| match &ex.source {
+                crate::workflow::model::ExtractSource::JsonPath(p) => Some((ex, p)),
+                _ => None,
+            })
+            .filter(|&(ex, _)| !received.is_json() && wf.extraction_is_secret(&ex.name, ex.secret))
+            .filter_map(|(ex, p)| received.salvage(&p.value).map(|v| (ex.name.clone(), v)))
+            .collect();
         for (name, value) in salvaged {
             wf.hide(&name, &serde_json::Value::String(value));
         }
@@ -392,7 +398,7 @@ impl Engine {
         let r = &wf.redactor;
         if !self.options.full_exchanges {
             return RequestInfo {
-                method: prepared.method.as_str().to_owned(),
+                method: method_name(&prepared.method),
                 url: r.redact(prepared.url.as_str()).into_owned(),
                 headers: Vec::new(),
                 body: None,
@@ -427,7 +433,7 @@ impl Engine {
             _ => {}
         }
         RequestInfo {
-            method: prepared.method.as_str().to_owned(),
+            method: method_name(&prepared.method),
             url: r.redact(prepared.url.as_str()).into_owned(),
             headers,
             body: match &prepared.body {
@@ -475,6 +481,24 @@ impl Engine {
             url: r.redact(response.url.as_str()).into_owned(),
         }
     }
+}
+
+/// A request's method as reported: a standard one borrowed, any other copied.
+fn method_name(method: &reqwest::Method) -> std::borrow::Cow<'static, str> {
+    use reqwest::Method;
+    let name = match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => return method.as_str().to_owned().into(),
+    };
+    name.into()
 }
 
 fn skipped(mut report: StepReport, reason: SkipReason) -> StepReport {

@@ -28,7 +28,7 @@ pub(super) fn check(
             actual = format!("{:.1} ms", took.as_secs_f64() * 1000.0);
         }
         ExpectationResult {
-            subject: format!("duration {}", pred.name()),
+            subject: format!("duration {}", pred.name()).into(),
             passed,
             expected,
             actual,

@@ -1,6 +1,7 @@
 //! Checks a response against a step's `expect` (README, Expectations) and takes its `extract` values
 //! (README, Extraction), with every template in them rendered against the current variables.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -44,8 +45,9 @@ pub(super) struct Extracted {
     pub value: Value,
     /// `secret = true/false` as written; `None` follows the name (README, Variables).
     pub secret: Option<bool>,
-    /// Where it came from, e.g. ``JSONPath `$.id` ``.
-    pub from: String,
+    /// Where it came from, e.g. ``JSONPath `$.id` ``: described only when asked for (a
+    /// reporter shows it).
+    pub from: Option<String>,
 }
 
 impl Engine {
@@ -64,10 +66,10 @@ impl Engine {
         let mut results = Vec::new();
         if expect.status.is_empty() {
             results.push(ExpectationResult {
-                subject: "status".to_owned(),
+                subject: Cow::Borrowed("status"),
                 passed: (200..300).contains(&status),
                 expected: "2xx".to_owned(),
-                actual: status.to_string(),
+                actual: decimal(status.into()),
                 at: None,
                 diff: None,
             });
@@ -77,9 +79,7 @@ impl Engine {
                 // The usual single status, with no list made for it; a whole number is written
                 // as JSON writes it, without the formatter.
                 let wanted = renderer.value("expect.status", &only.value)?;
-                let text = wanted
-                    .as_u64()
-                    .map_or_else(|| wanted.to_string(), |n| n.to_string());
+                let text = wanted.as_u64().map_or_else(|| wanted.to_string(), decimal);
                 (is(&wanted), text)
             } else {
                 let mut wanted = Vec::with_capacity(expect.status.len());
@@ -89,10 +89,10 @@ impl Engine {
                 (wanted.iter().any(is), Value::Array(wanted).to_string())
             };
             results.push(ExpectationResult {
-                subject: "status".to_owned(),
+                subject: Cow::Borrowed("status"),
                 passed,
                 expected,
-                actual: status.to_string(),
+                actual: decimal(status.into()),
                 at: None,
                 diff: None,
             });
@@ -211,12 +211,14 @@ impl Engine {
 
     /// The values the step's extractions found, in order, and the first error among them.
     /// Every extraction is tried even after one fails: a secret among the values must be
-    /// hidden, since the failure shows the response they came from.
+    /// hidden, since the failure shows the response they came from. Each value's source is
+    /// described when `described`.
     pub(super) fn extract(
         &self,
         wf: &WorkflowRun,
         extractions: &[Extraction],
         received: &Received<'_>,
+        described: bool,
     ) -> (Vec<Extracted>, Option<ExtractError>) {
         let renderer = Renderer {
             templates: &self.templates,
@@ -226,7 +228,7 @@ impl Engine {
         let mut out = Vec::new();
         let mut error = None;
         for ex in extractions {
-            match extract_one(&renderer, ex, received) {
+            match extract_one(&renderer, ex, received, described) {
                 Ok(Some(found)) => out.push(found),
                 Ok(None) => {}
                 Err(e) => {
@@ -243,14 +245,15 @@ fn extract_one(
     renderer: &Renderer<'_>,
     ex: &Extraction,
     received: &Received<'_>,
+    described: bool,
 ) -> Result<Option<Extracted>, ExtractError> {
     let text = |t: &Option<Located<String>>| -> Result<Option<String>, RenderError> {
         t.as_ref().map(|t| renderer.text("extract", t)).transpose()
     };
     let source = match &ex.source {
-        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text("extract", p)?),
-        ExtractSource::Header(h) => Source::Header(renderer.text("extract", h)?),
-        ExtractSource::Cookie(c) => Source::Cookie(renderer.text("extract", c)?),
+        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text_cow("extract", p)?),
+        ExtractSource::Header(h) => Source::Header(renderer.text_cow("extract", h)?),
+        ExtractSource::Cookie(c) => Source::Cookie(renderer.text_cow("extract", c)?),
         ExtractSource::Status => Source::Status,
         ExtractSource::Body => Source::Body,
         ExtractSource::Url => Source::Url,
@@ -266,11 +269,7 @@ fn extract_one(
         Ok(found) => found,
         // A body that is not JSON has no value at any path: for an optional extraction that
         // is "missing", not a failure.
-        Err(_)
-            if ex.optional
-                && matches!(source, Source::JsonPath(_))
-                && received.json().is_none() =>
-        {
+        Err(_) if ex.optional && matches!(source, Source::JsonPath(_)) && !received.is_json() => {
             None
         }
         Err(source) => {
@@ -285,7 +284,7 @@ fn extract_one(
             name: ex.name.clone(),
             value,
             secret: ex.secret,
-            from: describe(&source, &modifiers),
+            from: described.then(|| describe(&source, &modifiers)),
         })),
         None if ex.optional => Ok(None),
         None => Err(ExtractError::NotFound {
@@ -297,7 +296,7 @@ fn extract_one(
 
 /// ``JSONPath `$.id` ``, ``header `Location` with query `code` ``: joined by hand, as every
 /// extraction of every step is described.
-fn describe(source: &Source, m: &Modifiers) -> String {
+fn describe(source: &Source<'_>, m: &Modifiers) -> String {
     let quoted = |what: &str, value: &str| {
         let mut s = String::with_capacity(what.len() + value.len() + 3);
         s.push_str(what);
@@ -326,6 +325,12 @@ fn describe(source: &Source, m: &Modifiers) -> String {
         }
     }
     s
+}
+
+/// `n` in decimal, as `to_string` writes it, without the formatting machinery (every step
+/// checks a status).
+fn decimal(n: u64) -> String {
+    itoa::Buffer::new().format(n).to_owned()
 }
 
 /// Results of one matcher, each failed one with where its value is written (a predicate's

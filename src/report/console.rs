@@ -12,7 +12,7 @@ use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
 };
-use crate::report::console_step::{StepLayout, step_lines};
+use crate::report::console_step::{StepLayout, only_line, step_lines};
 use crate::report::excerpt::{human_duration, plural};
 use crate::report::progress::Progress;
 use crate::report::style::{Paint, Style};
@@ -135,6 +135,11 @@ impl ConsoleReporter {
             number_width: block.number_width,
             width: self.opts.width,
         };
+        if heading.is_none()
+            && let Some(line) = only_line(report, &layout)
+        {
+            return self.emit_line(&report.workflow, line);
+        }
         let mut lines = step_lines(report, &layout);
         if let Some(heading) = heading {
             lines.insert(0, heading);
@@ -208,6 +213,18 @@ impl ConsoleReporter {
             return self.write_lines(&lines);
         }
         self.block(id).lines.extend(lines);
+        Ok(())
+    }
+
+    /// [`emit`](Self::emit) of a single line.
+    fn emit_line(&mut self, id: &WorkflowId, line: String) -> io::Result<()> {
+        if self.streaming.is_none() {
+            self.streaming = Some(id.clone());
+        }
+        if self.streaming.as_ref() == Some(id) {
+            return self.write_lines(std::slice::from_ref(&line));
+        }
+        self.block(id).lines.push(line);
         Ok(())
     }
 
@@ -344,6 +361,10 @@ fn summary_lines(summary: &RunSummary, paint: Paint, width: Option<usize>) -> Ve
 impl Reporter for ConsoleReporter {
     fn wants_step_starts(&self) -> bool {
         self.progress.is_some()
+    }
+
+    fn wants_learned(&self) -> bool {
+        false
     }
 
     fn event(&mut self, event: &Event) -> io::Result<()> {

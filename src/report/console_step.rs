@@ -48,8 +48,7 @@ impl StepLayout {
 /// The lines for one finished step or cleanup, without trailing newlines.
 pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     let mut lines = vec![headline(report, layout)];
-    let quiet = layout.verbosity == 0 && report.outcome == Outcome::Passed;
-    if quiet || report.outcome == Outcome::Skipped {
+    if headline_only(report, layout) {
         return lines;
     }
     let indent = layout.indent();
@@ -84,6 +83,18 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
         lines.extend(failure(report, layout));
     }
     lines
+}
+
+/// The step's one line when nothing goes under it (as [`step_lines`] gives it), without a
+/// list made for it: most steps of a run print only their line.
+pub fn only_line(report: &StepReport, layout: &StepLayout) -> Option<String> {
+    headline_only(report, layout).then(|| headline(report, layout))
+}
+
+/// Whether a step shows its line alone: passed below `-v`, or skipped.
+fn headline_only(report: &StepReport, layout: &StepLayout) -> bool {
+    let quiet = layout.verbosity == 0 && report.outcome == Outcome::Passed;
+    quiet || report.outcome == Outcome::Skipped
 }
 
 /// The mark a step's line starts with, and its style.
@@ -130,38 +141,27 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
     }
+    let Some(w) = layout.width else {
+        // Nothing is cut on an unlimited console, so nothing needs measuring: the line is
+        // written straight through.
+        push_name_column(&mut line, &report.name, name_width);
+        if let Some(request) = &report.request {
+            push_target(&mut line, request, TARGET_MAX);
+        }
+        push_tail(&mut line, report, paint);
+        if let Some((first, rest)) = report.extracted.split_first() {
+            push_names(&mut line, first, rest);
+        }
+        return line;
+    };
     let mut tail = String::with_capacity(48);
-    if let Some(response) = &report.response {
-        tail.push_str("  ");
-        let failed = report.outcome == Outcome::Failed;
-        if failed {
-            paint.begin(&mut tail, Style::Fail);
-        }
-        push_decimal(&mut tail, response.status.into(), 0);
-        if failed {
-            paint.end(&mut tail);
-        }
-    }
-    tail.push_str("  ");
-    paint.begin(&mut tail, Style::Dim);
-    // Whole milliseconds fit a u64 for any duration a step can take.
-    let ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
-    push_decimal(&mut tail, ms, 0);
-    tail.push_str(" ms");
-    paint.end(&mut tail);
-    if report.attempts > 1 {
-        tail.push_str("  (");
-        push_decimal(&mut tail, report.attempts.into(), 0);
-        tail.push_str(" attempts)");
-    }
+    push_tail(&mut tail, report, paint);
     let method = report.request.as_ref().map_or(0, |r| r.method.len() + 3);
     // The tail counts as at least a typical one, so that how the target and the extracted
     // names are cut does not change with a step's duration (`9 ms` or `1234 ms`).
     let tail_width = columns(&tail).max(TYPICAL_TAIL);
     // Columns for the name and the target together.
-    let room = layout
-        .width
-        .map(|w| w.saturating_sub(columns(&line[..lead_end]) + method + tail_width));
+    let room = w.saturating_sub(columns(&line[..lead_end]) + method + tail_width);
     push_name_column(&mut line, &report.name, name_width);
     if let Some(request) = &report.request {
         // A few columns stay for the extracted names, so a cut line still shows `→ app…`
@@ -172,31 +172,56 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         } else {
             0
         };
-        let max = room.map_or(TARGET_MAX, |room| {
-            room.saturating_sub(columns(&line[lead_end..]) + keep)
-                .max(1)
-        });
-        let target = short_target(&request.url, max);
-        line.push_str("  ");
-        line.push_str(&request.method);
-        line.push(' ');
-        line.push_str(&target);
+        let max = room
+            .saturating_sub(columns(&line[lead_end..]) + keep)
+            .max(1);
+        push_target(&mut line, request, max);
     }
     line.push_str(&tail);
     if let Some((first, rest)) = report.extracted.split_first() {
-        match layout.width {
-            Some(w) => {
-                let mut names = String::with_capacity(8 + first.len());
-                push_names(&mut names, first, rest);
-                // Measured without the tail, as if it were a typical one (see `tail_width`).
-                let used = columns(&line) - columns(&tail) + tail_width;
-                line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
-            }
-            // Nothing is cut on an unlimited console, so nothing needs measuring.
-            None => push_names(&mut line, first, rest),
-        }
+        let mut names = String::with_capacity(8 + first.len());
+        push_names(&mut names, first, rest);
+        // Measured without the tail, as if it were a typical one (see `tail_width`).
+        let used = columns(&line) - columns(&tail) + tail_width;
+        line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
     }
     line
+}
+
+/// `  POST /v1/…/applications`: the method and the request target, cut to `max` columns.
+fn push_target(line: &mut String, request: &RequestInfo, max: usize) {
+    let target = short_target(&request.url, max);
+    line.push_str("  ");
+    line.push_str(&request.method);
+    line.push(' ');
+    line.push_str(&target);
+}
+
+/// `  201  120 ms  (2 attempts)`: the status, the duration and any re-sends.
+fn push_tail(tail: &mut String, report: &StepReport, paint: Paint) {
+    if let Some(response) = &report.response {
+        tail.push_str("  ");
+        let failed = report.outcome == Outcome::Failed;
+        if failed {
+            paint.begin(tail, Style::Fail);
+        }
+        push_decimal(tail, response.status.into(), 0);
+        if failed {
+            paint.end(tail);
+        }
+    }
+    tail.push_str("  ");
+    paint.begin(tail, Style::Dim);
+    // Whole milliseconds fit a u64 for any duration a step can take.
+    let ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
+    push_decimal(tail, ms, 0);
+    tail.push_str(" ms");
+    paint.end(tail);
+    if report.attempts > 1 {
+        tail.push_str("  (");
+        push_decimal(tail, report.attempts.into(), 0);
+        tail.push_str(" attempts)");
+    }
 }
 
 /// `  → a, b`: the names a step extracted.
@@ -211,19 +236,11 @@ fn push_names(out: &mut String, first: &str, rest: &[String]) {
 
 /// Appends `n` in decimal, right-aligned in `width` columns (a console line is made without
 /// the formatting machinery: every step of a run prints one).
-fn push_decimal(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + u8::try_from(n % 10).unwrap_or_default();
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    push_spaces(out, width.saturating_sub(digits.len() - start));
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+fn push_decimal(out: &mut String, n: u64, width: usize) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    push_spaces(out, width.saturating_sub(digits.len()));
+    out.push_str(digits);
 }
 
 /// Appends `n` spaces.

@@ -120,8 +120,17 @@ pub fn short_url(url: &str, max: usize) -> Cow<'_, str> {
 fn request_target(url: &str) -> &str {
     // Plain byte scans, with nothing to set up: every step's console line asks (`:`, `/`, `?`
     // and `#` are ASCII, so each cut is at a character boundary).
-    let Some(colon) = url.as_bytes().windows(3).position(|w| w == b"://") else {
-        return url;
+    let bytes = url.as_bytes();
+    let mut from = 0;
+    // The first `://`: each `:` tried in turn, as most URLs have one before the host.
+    let colon = loop {
+        let Some(at) = bytes[from..].iter().position(|&b| b == b':') else {
+            return url;
+        };
+        if bytes[from + at..].starts_with(b"://") {
+            break from + at;
+        }
+        from += at + 1;
     };
     let rest = &url[colon + 3..];
     let start = (rest.bytes())

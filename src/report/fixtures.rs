@@ -43,7 +43,7 @@ pub fn step(
 ) -> StepReport {
     StepReport {
         request: Some(RequestInfo {
-            method: method.to_owned(),
+            method: method.to_owned().into(),
             url: url.to_owned(),
             headers: vec![(
                 "authorization".to_owned(),
@@ -68,7 +68,7 @@ pub fn step(
 
 pub fn expectation(subject: &str, passed: bool, expected: &str, actual: &str) -> ExpectationResult {
     ExpectationResult {
-        subject: subject.to_owned(),
+        subject: subject.to_owned().into(),
         passed,
         expected: expected.to_owned(),
         actual: actual.to_owned(),

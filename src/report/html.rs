@@ -212,6 +212,10 @@ impl Reporter for HtmlReporter {
         false
     }
 
+    fn wants_learned(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.write_head()?;
         match event {

@@ -506,6 +506,10 @@ impl Reporter for JsonReporter {
         false
     }
 
+    fn wants_learned(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.write_head()?;
         match event {

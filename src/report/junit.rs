@@ -214,6 +214,10 @@ impl Reporter for JunitReporter {
         false
     }
 
+    fn wants_learned(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         match event {
             Event::RunStarted(_) | Event::StepStarted(_) => {}

@@ -293,7 +293,7 @@ impl ShardStep {
             outcome: self.outcome,
             reason: self.message.as_deref().map(|m| reason(self.outcome, m)),
             request: self.request.as_ref().map(|r| RequestInfo {
-                method: r.method.clone(),
+                method: r.method.clone().into(),
                 url: r.url.clone(),
                 headers: pairs(&r.headers),
                 body: None,

@@ -138,6 +138,10 @@ impl Reporter for Committing {
         self.reporter.wants_step_starts()
     }
 
+    fn wants_learned(&self) -> bool {
+        self.reporter.wants_learned()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.reporter.finish()?;
         match lock(&self.file).take() {
