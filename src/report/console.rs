@@ -204,24 +204,27 @@ impl ConsoleReporter {
         &mut self.active[position]
     }
 
-    /// Writes `lines` now if `id` is streaming (or nothing is), else holds them in its block.
-    fn emit(&mut self, id: &WorkflowId, lines: Vec<String>) -> io::Result<()> {
+    /// Whether `id`'s lines are written as they come: it is the workflow streaming, or nothing
+    /// is and it starts to.
+    fn streams(&mut self, id: &WorkflowId) -> bool {
         if self.streaming.is_none() {
             self.streaming = Some(id.clone());
         }
-        if self.streaming.as_ref() == Some(id) {
+        self.streaming.as_ref() == Some(id)
+    }
+
+    /// Writes `lines` now if `id` is streaming (or nothing is), else holds them in its block.
+    fn emit(&mut self, id: &WorkflowId, lines: Vec<String>) -> io::Result<()> {
+        if self.streams(id) {
             return self.write_lines(&lines);
         }
         self.block(id).lines.extend(lines);
         Ok(())
     }
 
-    /// [`emit`](Self::emit) of a single line.
+    /// [`emit`](Self::emit) of a single line, with no list made for it.
     fn emit_line(&mut self, id: &WorkflowId, line: String) -> io::Result<()> {
-        if self.streaming.is_none() {
-            self.streaming = Some(id.clone());
-        }
-        if self.streaming.as_ref() == Some(id) {
+        if self.streams(id) {
             return self.write_lines(std::slice::from_ref(&line));
         }
         self.block(id).lines.push(line);

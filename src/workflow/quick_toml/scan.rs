@@ -415,7 +415,7 @@ impl<'a> Scan<'a> {
 }
 
 /// Control characters a TOML string or comment may not hold as they are (tab may).
-fn control(b: u8) -> bool {
+const fn control(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b == 0x7f
 }
 
@@ -425,7 +425,7 @@ const STRING_STOP: [bool; 256] = {
     let mut table = [false; 256];
     let mut c: u8 = 0;
     loop {
-        table[c as usize] = c == b'"' || c == b'\\' || (c < 0x20 && c != b'\t') || c == 0x7f;
+        table[c as usize] = c == b'"' || c == b'\\' || control(c);
         if c == u8::MAX {
             break;
         }
