@@ -1,10 +1,10 @@
 //! The HTML report (README, Reports): one self-contained page with each workflow's steps — doc,
 //! request, response, expectations, timing — written as the run goes. One workflow streams
-//! to the file; workflows running beside it (`--jobs`) are held until it ends, so memory
-//! grows with what runs at once, not with the run (sections of workflows that finished
-//! meanwhile wait in a temporary file). The summary is written last.
+//! to the file; workflows running beside it (`--jobs`) are held until it ends, in a temporary
+//! file but for each one's last few kilobytes, so memory grows neither with the run nor with
+//! how long a workflow is. The summary is written last.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{self, BufWriter, Write};
 
 use crate::event::{
@@ -12,7 +12,7 @@ use crate::event::{
 };
 use crate::report::html_markup::{self as markup, WorkflowRow};
 use crate::report::html_page;
-use crate::report::spool::Spool;
+use crate::report::spool::{Held, Spool};
 
 /// (matrix run, position): the order of the summary table.
 type Key = (usize, usize);
@@ -27,9 +27,12 @@ pub struct HtmlReporter {
     running: Vec<Key>,
     /// The workflow written straight to the file; the others' sections are held.
     streaming: Option<Key>,
-    held: HashMap<Key, String>,
-    /// Whole sections of workflows that finished while another one was streaming.
-    done: Spool,
+    held: HashMap<Key, Held>,
+    /// Whole sections of workflows that finished while another one was streaming, in the
+    /// order they finished.
+    done: VecDeque<Held>,
+    /// Where held text waits.
+    spool: Spool,
     summary: Option<RunSummary>,
     written: bool,
 }
@@ -44,7 +47,8 @@ impl HtmlReporter {
             running: Vec::new(),
             streaming: None,
             held: HashMap::new(),
-            done: Spool::default(),
+            done: VecDeque::new(),
+            spool: Spool::default(),
             summary: None,
             written: false,
         }
@@ -71,8 +75,10 @@ impl HtmlReporter {
         if self.streaming == Some(key) {
             self.out.write_all(text.as_bytes())
         } else {
-            self.held.entry(key).or_default().push_str(text);
-            Ok(())
+            self.held
+                .entry(key)
+                .or_default()
+                .push(text, &mut self.spool)
         }
     }
 
@@ -116,18 +122,28 @@ impl HtmlReporter {
         self.emit(key, &text)?;
         self.running.retain(|k| *k != key);
         if self.streaming != Some(key) {
-            let section = self.held.remove(&key).unwrap_or_default();
-            return self.done.push(section.as_bytes());
+            let mut section = self.held.remove(&key).unwrap_or_default();
+            section.park(&mut self.spool)?;
+            self.done.push_back(section);
+            return Ok(());
         }
         self.streaming = None;
-        self.done.drain_into(&mut self.out)?;
+        self.write_done()?;
         // The oldest workflow still running streams next, starting with what it held.
         if let Some(&next) = self.running.first() {
             self.streaming = Some(next);
-            let section = self.held.remove(&next).unwrap_or_default();
-            self.out.write_all(section.as_bytes())?;
+            let mut section = self.held.remove(&next).unwrap_or_default();
+            section.write_to(&mut self.spool, &mut self.out)?;
         }
         self.out.flush()
+    }
+
+    /// Writes the sections of the workflows that finished while another one streamed.
+    fn write_done(&mut self) -> io::Result<()> {
+        while let Some(mut section) = self.done.pop_front() {
+            section.write_to(&mut self.spool, &mut self.out)?;
+        }
+        Ok(())
     }
 
     /// The summary of a run that never reported its end, counted from what was seen.
@@ -153,19 +169,23 @@ impl HtmlReporter {
     /// Closes the sections of workflows that never finished, then writes the summary.
     fn write_end(&mut self) -> io::Result<()> {
         self.write_head()?;
-        let mut rest = String::new();
+        let mut rest = Vec::new();
         for key in std::mem::take(&mut self.running) {
             let mut section = self.held.remove(&key).unwrap_or_default();
-            markup::workflow_unfinished(&mut section);
+            let mut end = String::new();
+            markup::workflow_unfinished(&mut end);
+            section.push(&end, &mut self.spool)?;
             if self.streaming == Some(key) {
-                self.out.write_all(section.as_bytes())?;
+                section.write_to(&mut self.spool, &mut self.out)?;
             } else {
-                rest.push_str(&section);
+                rest.push(section);
             }
         }
         self.streaming = None;
-        self.done.drain_into(&mut self.out)?;
-        rest.push_str(html_page::MAIN_END);
+        self.write_done()?;
+        for mut section in rest {
+            section.write_to(&mut self.spool, &mut self.out)?;
+        }
         let summary = self
             .summary
             .clone()
@@ -174,7 +194,7 @@ impl HtmlReporter {
             .rows
             .iter()
             .filter_map(|(key, row)| Some((self.ids.get(key)?, row)));
-        self.out.write_all(rest.as_bytes())?;
+        self.out.write_all(html_page::MAIN_END.as_bytes())?;
         // Written as it is made: with a matrix of thousands the summary (a row per workflow
         // and per tenant) is hundreds of kilobytes, better not held in memory at the end.
         let mut out = FmtToIo {
@@ -318,6 +338,58 @@ mod tests {
         assert!(sections[0].contains("Get a worker token") && !sections[0].contains("dead host"));
         assert!(sections[1].contains("Call a dead host") && !sections[1].contains("worker token"));
         assert!(html.contains("<span class=\"badge interrupted\">interrupted</span>"));
+    }
+
+    #[test]
+    fn long_sections_held_beside_the_streaming_one_wait_on_disk_and_come_back_whole() {
+        let buf = SharedBuf::default();
+        let mut reporter = HtmlReporter::new(Box::new(buf.clone()));
+        let ids: Vec<_> = (0..3).map(|run| fixtures::id(run, 0)).collect();
+        let step = |reporter: &mut HtmlReporter, wf: usize, n: usize| {
+            let name = format!("step {n} of {wf}.");
+            let report = fixtures::step(&ids[wf], n, &name, ("GET", "http://h/"), (200, ""));
+            reporter.event(&fixtures::finished(report)).unwrap();
+        };
+        let end =
+            |wf: usize| fixtures::workflow_finished(&ids[wf], "Long", Outcome::Passed, [150, 0, 0]);
+        for (i, wf) in ids.iter().enumerate() {
+            let event = fixtures::workflow_started(wf, "Long", Some(&format!("t{i}")), 150);
+            reporter.event(&event).unwrap();
+        }
+        // The first streams; the second runs 150 steps and ends, the third runs 100 and is
+        // still running at the end of the run; neither holds more than a few kilobytes.
+        for n in 1..=150 {
+            step(&mut reporter, 1, n);
+            assert!(reporter.held[&(1, 0)].in_memory() < 4096);
+        }
+        reporter.event(&end(1)).unwrap();
+        for n in 1..=100 {
+            step(&mut reporter, 2, n);
+            assert!(reporter.held[&(2, 0)].in_memory() < 4096);
+        }
+        step(&mut reporter, 0, 1);
+        reporter.event(&end(0)).unwrap();
+        reporter.finish().unwrap();
+        let html = buf.text();
+        let sections: Vec<&str> = html.split("<section class=\"workflow\"").skip(1).collect();
+        assert_eq!(sections.len(), 3);
+        // Sections in the order they finished: the first, the second, the unfinished third.
+        for (section, wf, steps) in [(0, 0, 1), (1, 1, 150), (2, 2, 100)] {
+            let text = sections[section];
+            let mut at = 0;
+            for n in 1..=steps {
+                let name = format!("step {n} of {wf}.");
+                let found = text[at..].find(&name);
+                assert!(
+                    found.is_some(),
+                    "{name} in section {section}, after step {}",
+                    n - 1
+                );
+                at += found.unwrap_or(0) + name.len();
+            }
+            assert!(!text.contains(&format!("step {} of {wf}.", steps + 1)));
+        }
+        assert!(sections[2].contains("did not finish"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! scripts). It never holds response bodies, and it is written as the run goes: a step's
 //! entry goes to the file when the step ends, so memory does not grow with the run. One
 //! workflow streams; workflows running beside it (`--jobs`, `--matrix`) are held until it
-//! ends, then written in the order the run lists them; one that finishes before its turn
-//! waits in a temporary file. The summary comes last.
+//! ends, then written in the order the run lists them. What is held waits in a temporary file,
+//! but for each running workflow's last few kilobytes. The summary comes last.
 //!
 //! The document is line-oriented: a line per workflow head and per step, so a long report
 //! can be read with `grep` as well as with a JSON parser.
@@ -19,7 +19,7 @@ use crate::event::{
     WorkflowInfo, WorkflowSummary,
 };
 use crate::report::excerpt::millis;
-use crate::report::spool::{Parked, Spool};
+use crate::report::spool::{Held, Spool};
 
 /// (matrix run, position): the document's order.
 type Key = (usize, usize);
@@ -36,7 +36,7 @@ pub struct JsonReporter {
     /// Running workflows whose sections are not written out yet, by key.
     open: BTreeMap<Key, Section>,
     /// Finished workflows waiting for their turn, their sections in `spool`.
-    parked: BTreeMap<Key, Parked>,
+    parked: BTreeMap<Key, Held>,
     spool: Spool,
     /// The workflow written straight to the file.
     streaming: Option<Key>,
@@ -52,11 +52,11 @@ pub struct JsonReporter {
     written: bool,
 }
 
-/// A workflow's section: its text not yet written (all of it unless it streams), and where
-/// its arrays stand.
+/// A workflow's section: its text not yet written (all of it unless it streams; all but its
+/// latest few kilobytes in `spool`), and where its arrays stand.
 #[derive(Default)]
 struct Section {
-    held: String,
+    held: Held,
     steps: usize,
     cleanups: usize,
     in_cleanups: bool,
@@ -186,14 +186,14 @@ impl JsonReporter {
         {
             self.streaming = Some(key);
             self.begin()?;
-            let held = self.section(key).held.split_off(0);
-            self.out.write_all(held.as_bytes())?;
+            let mut held = std::mem::take(&mut self.section(key).held);
+            held.write_to(&mut self.spool, &mut self.out)?;
         }
         if self.streaming == Some(key) {
             self.out.write_all(text.as_bytes())
         } else {
-            self.section(key).held.push_str(text);
-            Ok(())
+            let section = self.open.entry(key).or_default();
+            section.held.push(text, &mut self.spool)
         }
     }
 
@@ -256,9 +256,9 @@ impl JsonReporter {
             self.open.remove(&key);
             self.streaming = None;
             self.advance()?;
-        } else if let Some(section) = self.open.remove(&key) {
-            let parked = self.spool.park(section.held.as_bytes())?;
-            self.parked.insert(key, parked);
+        } else if let Some(mut section) = self.open.remove(&key) {
+            section.held.park(&mut self.spool)?;
+            self.parked.insert(key, section.held);
         }
         self.out.flush()
     }
@@ -270,11 +270,11 @@ impl JsonReporter {
             let first_open = self.open.keys().next().copied();
             match self.parked.first_key_value() {
                 Some((key, _)) if first_open.is_none_or(|open| *key < open) => {
-                    let Some((_, parked)) = self.parked.pop_first() else {
+                    let Some((_, mut held)) = self.parked.pop_first() else {
                         break;
                     };
                     self.begin()?;
-                    self.spool.copy(parked, &mut self.out)?;
+                    held.write_to(&mut self.spool, &mut self.out)?;
                     continue;
                 }
                 _ => {}
@@ -283,7 +283,7 @@ impl JsonReporter {
                 break;
             };
             let section = entry.get_mut();
-            let held = std::mem::take(&mut section.held);
+            let mut held = std::mem::take(&mut section.held);
             let finished = section.finished;
             if finished {
                 entry.remove();
@@ -291,7 +291,7 @@ impl JsonReporter {
                 self.streaming = Some(*entry.key());
             }
             self.begin()?;
-            self.out.write_all(held.as_bytes())?;
+            held.write_to(&mut self.spool, &mut self.out)?;
             if !finished {
                 break;
             }
@@ -364,13 +364,13 @@ impl JsonReporter {
         self.write_head()?;
         for section in self.open.values_mut().filter(|s| !s.finished) {
             let end = section_end(section, None, None);
-            section.held.push_str(&end);
+            section.held.push(&end, &mut self.spool)?;
             section.finished = true;
         }
         if let Some(key) = self.streaming.take()
-            && let Some(section) = self.open.remove(&key)
+            && let Some(mut section) = self.open.remove(&key)
         {
-            self.out.write_all(section.held.as_bytes())?;
+            section.held.write_to(&mut self.spool, &mut self.out)?;
         }
         self.advance()?;
         let mut summary = self
@@ -629,6 +629,53 @@ mod tests {
             json!({"label": "t2", "workflows": 1, "workflows_failed": 0,
             "steps_passed": 1, "steps_failed": 0, "steps_skipped": 0, "cleanups_failed": 0})
         );
+    }
+
+    #[test]
+    fn long_sections_held_beside_the_streaming_one_wait_on_disk_and_come_back_whole() {
+        let buf = SharedBuf::default();
+        let mut reporter = JsonReporter::new(Box::new(buf.clone()));
+        let ids: Vec<_> = (0..3).map(|run| fixtures::id(run, 0)).collect();
+        let step = |reporter: &mut JsonReporter, wf: usize, n: usize| {
+            let name = format!("step {n} of {wf}");
+            let report = fixtures::step(&ids[wf], n, &name, ("GET", "http://h/"), (200, ""));
+            reporter.event(&fixtures::finished(report)).unwrap();
+        };
+        for (i, wf) in ids.iter().enumerate() {
+            let event = fixtures::workflow_started(wf, "Long", Some(&format!("t{i}")), 150);
+            reporter.event(&event).unwrap();
+        }
+        // The first streams; the second runs 150 steps and ends, the third runs 100 and goes
+        // on; neither holds more than a few kilobytes in memory.
+        for n in 1..=150 {
+            step(&mut reporter, 1, n);
+            assert!(reporter.open[&(1, 0)].held.in_memory() < 4096);
+        }
+        let end =
+            |wf: usize| fixtures::workflow_finished(&ids[wf], "Long", Outcome::Passed, [150, 0, 0]);
+        reporter.event(&end(1)).unwrap();
+        for n in 1..=100 {
+            step(&mut reporter, 2, n);
+            assert!(reporter.open[&(2, 0)].held.in_memory() < 4096);
+        }
+        step(&mut reporter, 0, 1);
+        reporter.event(&end(0)).unwrap();
+        assert_eq!(reporter.streaming, Some((2, 0)), "the third streams next");
+        for n in 101..=150 {
+            step(&mut reporter, 2, n);
+        }
+        reporter.event(&end(2)).unwrap();
+        reporter.finish().unwrap();
+        let doc: Value = serde_json::from_str(&buf.text()).unwrap();
+        let workflows = doc["workflows"].as_array().unwrap();
+        assert_eq!(workflows.len(), 3);
+        for (wf, steps) in [(0, 1), (1, 150), (2, 150)] {
+            let names: Vec<&str> = (workflows[wf]["steps"].as_array().unwrap().iter())
+                .map(|s| s["name"].as_str().unwrap())
+                .collect();
+            let want: Vec<String> = (1..=steps).map(|n| format!("step {n} of {wf}")).collect();
+            assert_eq!(names, want, "workflow {wf}'s steps, whole and in order");
+        }
     }
 
     #[test]

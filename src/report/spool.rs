@@ -1,12 +1,12 @@
-//! Text a report file cannot take yet (whole sections of workflows that finished while
+//! Text a report file cannot take yet (sections of workflows running or finished while
 //! another one is being written, or before one that comes first in the file), kept in a
-//! temporary file rather than in memory, so a long matrix run does not hold its finished
-//! workflows' sections.
+//! temporary file rather than in memory, so a long matrix run holds neither its finished
+//! workflows' sections nor more than a few kilobytes of each running one's.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-/// A temporary file of text waiting for its turn, made on the first push.
+/// A temporary file of text waiting for its turn, made when the first text is parked.
 #[derive(Default)]
 pub struct Spool {
     file: Option<File>,
@@ -14,10 +14,6 @@ pub struct Spool {
 }
 
 impl Spool {
-    pub fn push(&mut self, text: &[u8]) -> io::Result<()> {
-        self.park(text).map(|_| ())
-    }
-
     /// Adds `text` and says where it is, for [`Spool::copy`] to fetch it in another order.
     pub fn park(&mut self, text: &[u8]) -> io::Result<Parked> {
         let at = Parked {
@@ -53,27 +49,6 @@ impl Spool {
             ))
         }
     }
-
-    /// Writes everything pushed so far to `out`, in order, and empties the spool.
-    pub fn drain_into(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if self.file.is_none() || self.len == 0 {
-            return Ok(());
-        }
-        self.copy(
-            Parked {
-                offset: 0,
-                len: self.len,
-            },
-            out,
-        )?;
-        let Some(file) = &mut self.file else {
-            return Ok(());
-        };
-        file.set_len(0)?;
-        file.seek(SeekFrom::Start(0))?;
-        self.len = 0;
-        Ok(())
-    }
 }
 
 /// Where a parked text is in its spool.
@@ -83,9 +58,71 @@ pub struct Parked {
     len: u64,
 }
 
+/// How much of a held section stays in memory before it goes to the spool: a few of a
+/// section's steps, so a workflow in flight costs the report this much, however long it runs.
+const HELD_IN_MEMORY: usize = 4096;
+
+/// A section that cannot be written yet: the pieces of it already parked in a spool, in
+/// order, then its latest text in memory.
+#[derive(Default)]
+pub struct Held {
+    parked: Vec<Parked>,
+    tail: String,
+}
+
+impl Held {
+    /// Adds `text`; once the text in memory reaches [`HELD_IN_MEMORY`] it moves to `spool`.
+    pub fn push(&mut self, text: &str, spool: &mut Spool) -> io::Result<()> {
+        self.tail.push_str(text);
+        if self.tail.len() >= HELD_IN_MEMORY {
+            self.park_tail(spool)?;
+            // Its room is kept for the next pieces: the memory stays what it was.
+            self.tail.clear();
+        }
+        Ok(())
+    }
+
+    /// Moves everything to `spool`, for a section that is finished but must wait its turn:
+    /// what is left in memory is a list of places.
+    pub fn park(&mut self, spool: &mut Spool) -> io::Result<()> {
+        self.park_tail(spool)?;
+        self.tail = String::new();
+        Ok(())
+    }
+
+    fn park_tail(&mut self, spool: &mut Spool) -> io::Result<()> {
+        if self.tail.is_empty() {
+            return Ok(());
+        }
+        let at = spool.park(self.tail.as_bytes())?;
+        // Pieces parked one after the other with nothing between them are one piece.
+        match self.parked.last_mut() {
+            Some(last) if last.offset + last.len == at.offset => last.len += at.len,
+            _ => self.parked.push(at),
+        }
+        Ok(())
+    }
+
+    /// How many bytes of the section are in memory.
+    #[cfg(test)]
+    pub fn in_memory(&self) -> usize {
+        self.tail.len()
+    }
+
+    /// Writes the whole section to `out` and empties it.
+    pub fn write_to(&mut self, spool: &mut Spool, out: &mut dyn Write) -> io::Result<()> {
+        for at in std::mem::take(&mut self.parked) {
+            spool.copy(at, out)?;
+        }
+        out.write_all(self.tail.as_bytes())?;
+        self.tail = String::new();
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Spool;
+    use super::{HELD_IN_MEMORY, Held, Spool};
 
     #[test]
     fn parked_texts_come_back_in_any_order() {
@@ -99,17 +136,44 @@ mod tests {
     }
 
     #[test]
-    fn text_comes_back_in_order_and_the_spool_empties() {
+    fn held_sections_interleaved_in_one_spool_come_back_whole() {
         let mut spool = Spool::default();
+        let (mut a, mut b) = (Held::default(), Held::default());
+        let mut want_a = String::new();
+        let mut want_b = String::new();
+        for i in 0..400 {
+            let piece_a = format!("a{i}:{}\n", "x".repeat(i % 97));
+            let piece_b = format!("b{i}:{}\n", "y".repeat(i % 13));
+            a.push(&piece_a, &mut spool).unwrap();
+            b.push(&piece_b, &mut spool).unwrap();
+            want_a.push_str(&piece_a);
+            want_b.push_str(&piece_b);
+            // Memory holds at most the last pieces, never the whole section.
+            assert!(a.tail.len() < HELD_IN_MEMORY && b.tail.len() < HELD_IN_MEMORY);
+        }
+        assert!(!a.parked.is_empty(), "a long section went to the spool");
+        b.park(&mut spool).unwrap();
+        assert!(b.tail.is_empty());
         let mut out = Vec::new();
-        spool.drain_into(&mut out).unwrap();
-        assert!(out.is_empty());
-        spool.push(b"one ").unwrap();
-        spool.push(b"two ").unwrap();
-        spool.drain_into(&mut out).unwrap();
-        spool.push(b"three").unwrap();
-        spool.drain_into(&mut out).unwrap();
-        spool.drain_into(&mut out).unwrap();
-        assert_eq!(out, b"one two three");
+        b.write_to(&mut spool, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), want_b);
+        let mut out = Vec::new();
+        a.write_to(&mut spool, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), want_a);
+        let mut out = Vec::new();
+        a.write_to(&mut spool, &mut out).unwrap();
+        assert!(out.is_empty(), "a written section is empty");
+    }
+
+    #[test]
+    fn a_short_held_section_never_touches_the_disk() {
+        let mut spool = Spool::default();
+        let mut held = Held::default();
+        held.push("one ", &mut spool).unwrap();
+        held.push("two", &mut spool).unwrap();
+        assert!(spool.file.is_none());
+        let mut out = Vec::new();
+        held.write_to(&mut spool, &mut out).unwrap();
+        assert_eq!(out, b"one two");
     }
 }
