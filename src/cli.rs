@@ -74,6 +74,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ReportCommand {
     /// Merge the JSON reports of shards (`run --report json=…`) into one report of the whole run
     Merge(MergeArgs),
@@ -90,6 +91,7 @@ pub struct MergeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ImportCommand {
     /// Convert a Postman collection (v2.0/2.1) to workflow files, one per top-level folder
     Postman(PostmanArgs),

@@ -340,8 +340,14 @@ fn each_command_s_help_opens_with_its_own_description() {
         ("teach", "Run one workflow interactively"),
         ("check", "Validate workflows without sending anything"),
         ("sandbox", "Serve the PingOne sandbox"),
+        ("report merge", "Merge the JSON reports of shards"),
+        ("import postman", "Convert a Postman collection"),
     ] {
-        for args in [vec![command, "--help"], vec!["help", command]] {
+        let command: Vec<&str> = command.split(' ').collect();
+        for args in [
+            [&command[..], &["--help"]].concat(),
+            [&["help"], &command[..]].concat(),
+        ] {
             let run = Case::new().args(args.clone()).run().code(0);
             assert!(run.stdout.starts_with(about), "{args:?}:\n{}", run.stdout);
             assert!(run.stdout.contains("--"), "{args:?}:\n{}", run.stdout);
