@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +19,20 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The command line of this process, read as `Parser::try_parse` reads it. clap's model
+    /// of the command line is not freed: the process ends soon after, and freeing its
+    /// hundreds of pieces one by one would only delay the exit.
+    pub fn read() -> Result<Cli, clap::Error> {
+        let mut command = Cli::command();
+        let cli = command
+            .try_get_matches_from_mut(std::env::args_os())
+            .and_then(|mut matches| {
+                Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+            });
+        std::mem::forget(command);
+        cli
+    }
+
     /// The command's `--color` (`auto` for a command without one), which its errors follow too.
     pub fn color(&self) -> ColorChoice {
         match &self.command {
@@ -30,6 +44,9 @@ impl Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Each command's options are defined only when it is the one run (or for help, completions
+// and the manual page): a run does not build the other commands' hundred-odd options.
+#[command(defer = true)]
 pub enum Command {
     /// Run workflow files or directories (recursively, sorted)
     Run(RunArgs),
@@ -57,6 +74,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ReportCommand {
     /// Merge the JSON reports of shards (`run --report json=…`) into one report of the whole run
     Merge(MergeArgs),
@@ -73,6 +91,7 @@ pub struct MergeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ImportCommand {
     /// Convert a Postman collection (v2.0/2.1) to workflow files, one per top-level folder
     Postman(PostmanArgs),
@@ -244,8 +263,9 @@ pub enum ColorChoice {
     Never,
 }
 
-/// How requests reach servers, with curl's and hurl's names for the same things (README,
-/// Commands: Connections).
+// How requests reach servers, with curl's and hurl's names for the same things (README,
+// Commands: Connections). Not a doc comment: clap would take it for the `about` of the
+// commands that flatten these options, once their options are defined late (`defer`).
 #[derive(Debug, Args)]
 pub struct NetArgs {
     /// Also trust the CA certificates in FILE (PEM, one or more)

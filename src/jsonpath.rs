@@ -70,6 +70,13 @@ fn member_chain<'a>(doc: &'a Value, path: &str) -> Option<Vec<&'a Value>> {
     member(doc, path).map(|Member(node)| node.into_iter().collect())
 }
 
+/// Whether `path` is a plain chain of members (`$.id`, `$.a.b`), which [`member`] walks
+/// without the parser: always a valid query, so checking it needs no parse.
+pub fn is_member_chain(path: &str) -> bool {
+    path.strip_prefix("$.")
+        .is_some_and(|names| names.split('.').all(streamed::is_member_name))
+}
+
 /// The node a plain chain of members selects, if any.
 pub struct Member<'a>(pub Option<&'a Value>);
 
@@ -129,6 +136,30 @@ mod tests {
         // The second query of a path comes from the cache and gives the same answer.
         assert_eq!(select(&doc, "$.items[*].id").unwrap().len(), 2);
         assert!(select(&doc, "$.missing").unwrap().is_empty());
+    }
+
+    /// The check skips the parser for a plain chain of members: the parser must take every
+    /// one, the names that are keywords elsewhere in the grammar too.
+    #[test]
+    fn member_chains_parse() {
+        for name in [
+            "id", "_", "a1", "true", "false", "null", "length", "count", "match", "search",
+            "value", "in", "nin", "size", "empty", "noneOf", "anyOf", "subsetOf", "A_b_9",
+        ] {
+            for path in [
+                format!("$.{name}"),
+                format!("$.x.{name}"),
+                format!("$.{name}.y"),
+            ] {
+                assert!(is_member_chain(&path), "{path}");
+                assert!(compile(&path).is_ok(), "{path}");
+            }
+        }
+        for path in [
+            "$", "$.", "$..a", "$.a.", "$.1a", "$.a-b", "$['a']", "$.a[0]", "@.a",
+        ] {
+            assert!(!is_member_chain(path), "{path}");
+        }
     }
 
     /// Found by the fuzzer (`tests/fuzz`): a filter with forty nested `search(` calls, which

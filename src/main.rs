@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let (result, color) = match steprun::Cli::try_parse() {
+    let (result, color) = match steprun::Cli::read() {
         Ok(cli) => {
             let telemetry = steprun::init_logging();
             let color = cli.color();

@@ -4,7 +4,7 @@
 //! a misspelt variable into an error instead of an empty string in a request.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD, URL_SAFE_NO_PAD_INDIFFERENT};
 use minijinja::syntax::SyntaxConfig;
@@ -29,12 +29,21 @@ pub struct TemplateError {
 /// The template engine of a run: one environment, built once, shared by every step and by
 /// every matrix entry ([`with_run_id`](Self::with_run_id)).
 pub struct Templates {
-    env: Arc<Environment<'static>>,
+    env: Arc<Env>,
     /// What `<<run_id>>` gives where no variable of that name is set: the render context
     /// carries it, ahead of the environment's global, so entries share one environment.
     run_id: Arc<str>,
-    /// Globals and functions, which are not variables a user has to define.
-    builtins: Arc<BTreeSet<String>>,
+}
+
+/// The environment, built when a run first meets a template: minijinja's set-up (its
+/// filters and tests) is most of a small run's template work, and a run of plain text
+/// needs none of it.
+struct Env {
+    /// The `run_id` global it is built with.
+    run_id: String,
+    /// The environment, and its globals and functions (names that are not variables a user
+    /// has to define).
+    built: OnceLock<(Environment<'static>, BTreeSet<String>)>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -58,6 +67,26 @@ const CONDITION_PREFIX: &str = "<% if ";
 
 impl Templates {
     pub fn new(run_id: &str) -> Templates {
+        Templates {
+            env: Arc::new(Env {
+                run_id: run_id.to_owned(),
+                built: OnceLock::new(),
+            }),
+            run_id: Arc::from(run_id),
+        }
+    }
+
+    /// The environment, built on first use.
+    fn env(&self) -> &Environment<'static> {
+        &self.built().0
+    }
+
+    fn built(&self) -> &(Environment<'static>, BTreeSet<String>) {
+        self.env.built.get_or_init(|| Self::build(&self.env.run_id))
+    }
+
+    /// The environment: our delimiters, strict undefined, fuel, the built-ins.
+    fn build(run_id: &str) -> (Environment<'static>, BTreeSet<String>) {
         let mut env = Environment::new();
         // Every delimiter pair must be set, or `{% %}` in a JSON body stays active.
         let syntax = SyntaxConfig::builder()
@@ -78,11 +107,7 @@ impl Templates {
         env.add_global("run_id", run_id);
         builtins::register(&mut env);
         let builtins = env.globals().map(|(name, _)| name.to_owned()).collect();
-        Templates {
-            env: Arc::new(env),
-            run_id: Arc::from(run_id),
-            builtins: Arc::new(builtins),
-        }
+        (env, builtins)
     }
 
     /// These templates with another `run_id` (a matrix entry's), sharing the environment.
@@ -90,7 +115,6 @@ impl Templates {
         Templates {
             env: Arc::clone(&self.env),
             run_id: Arc::from(run_id),
-            builtins: Arc::clone(&self.builtins),
         }
     }
 
@@ -103,7 +127,7 @@ impl Templates {
 
     /// Whether `name` is a built-in global or function rather than a user variable.
     pub fn is_builtin(&self, name: &str) -> bool {
-        self.builtins.contains(name)
+        self.built().1.contains(name)
     }
 
     pub fn render_string(&self, src: &str, vars: &VarStore) -> Result<String, TemplateError> {
@@ -111,7 +135,7 @@ impl Templates {
             return Ok(src.to_owned());
         }
         let template = self
-            .env
+            .env()
             .template_from_str(src)
             .map_err(|err| self.convert(&err, src, None, 0))?;
         template
@@ -129,7 +153,7 @@ impl Templates {
             if let Some(var) = vars.get(name) {
                 return Ok(template_value(var).clone());
             }
-            if let Ok(compiled) = self.env.compile_expression(expr)
+            if let Ok(compiled) = self.env().compile_expression(expr)
                 && let Ok(value) = compiled.eval(self.context(vars))
                 && !value.is_undefined()
             {
@@ -168,7 +192,7 @@ impl Templates {
     /// Evaluates a bare expression (`target == 'sandbox'`) and returns its truthiness.
     pub fn eval_condition(&self, expr: &str, vars: &VarStore) -> Result<bool, TemplateError> {
         let compiled = self
-            .env
+            .env()
             .compile_expression(expr)
             .map_err(|err| self.convert(&err, expr, None, 0))?;
         let first_error = match compiled.eval(self.context(vars)) {
@@ -180,7 +204,7 @@ impl Templates {
         // `if` block in strict mode points at them: evaluate again that way to explain.
         let wrapped = format!("{CONDITION_PREFIX}{expr} %>1<% endif %>");
         let shift = CONDITION_PREFIX.len();
-        let err = match self.env.render_str(&wrapped, self.context(vars)) {
+        let err = match self.env().render_str(&wrapped, self.context(vars)) {
             Err(err) => err,
             Ok(_) => first_error.unwrap_or_else(|| Error::from(ErrorKind::UndefinedError)),
         };
@@ -193,7 +217,7 @@ impl Templates {
             return Ok(BTreeSet::new());
         }
         let template = self
-            .env
+            .env()
             .template_from_str(src)
             .map_err(|err| self.convert(&err, src, None, 0))?;
         Ok(self.user_variables(template.undeclared_variables(false)))
@@ -202,7 +226,7 @@ impl Templates {
     /// Syntax-checks a bare expression and returns the variables it reads.
     pub fn expression_variables(&self, expr: &str) -> Result<BTreeSet<String>, TemplateError> {
         let compiled = self
-            .env
+            .env()
             .compile_expression(expr)
             .map_err(|err| self.convert(&err, expr, None, 0))?;
         Ok(self.user_variables(compiled.undeclared_variables(false)))

@@ -344,8 +344,18 @@ pub fn listed_shard(
 fn command_line_entry() -> PlanEntry {
     PlanEntry {
         file: None,
-        run_id: rand::random(),
+        run_id: one_random_u32(),
     }
+}
+
+/// A random `u32` from the operating system. One number does not need `rand::random()`'s
+/// thread-local generator, whose set-up (seeding it, probing the CPU for its SIMD code)
+/// costs a run more than the call itself.
+fn one_random_u32() -> u32 {
+    use rand::TryRng as _;
+    rand::rngs::SysRng
+        .try_next_u32()
+        .unwrap_or_else(|_| rand::random())
 }
 
 /// `--sandbox-faults SPEC`, read before any file: a bad SPEC is a usage error.

@@ -15,7 +15,7 @@ impl Templates {
                 Lookup::Filter => format!("none | {name}"),
                 Lookup::Test => format!("none is {name}"),
             };
-            let missing = match self.env.compile_expression(&probe) {
+            let missing = match self.env().compile_expression(&probe) {
                 Ok(compiled) => compiled.eval(()).is_err_and(|e| {
                     matches!(e.kind(), ErrorKind::UnknownFilter | ErrorKind::UnknownTest)
                 }),

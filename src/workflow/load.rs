@@ -289,10 +289,10 @@ fn parse_steps(
         }
         step::step(&cx, raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
     };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads < 2 || chunks.len() < PARALLEL_FROM {
+    if chunks.len() < PARALLEL_FROM || split::cores() < 2 {
         return chunks.iter().map(one).collect();
     }
+    let threads = split::cores();
     // Threads take batches of steps as they go, so a busy core (this thread also read the
     // file, and will check it) simply takes fewer.
     let next = AtomicUsize::new(0);

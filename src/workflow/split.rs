@@ -64,6 +64,13 @@ pub fn split(text: &str) -> Option<Split> {
     finish(text, chunks)
 }
 
+/// The cores this process may use, asked once (each asking reads the cgroup's CPU quota from
+/// /proc and /sys), and only by a file big enough to be read on two threads.
+pub(super) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+}
+
 /// From this size on, a file is scanned in two halves at once.
 const HALVES_FROM: usize = 64 * 1024;
 
@@ -72,8 +79,7 @@ const HALVES_FROM: usize = 64 * 1024;
 /// kept only if the first half ends at the top level, outside any string and bracket, which
 /// is exactly when the second half lexes the same on its own. `None` otherwise.
 fn halves(text: &str) -> Option<Vec<Chunk>> {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if text.len() < HALVES_FROM || cores < 2 {
+    if text.len() < HALVES_FROM || cores() < 2 {
         return None;
     }
     let mid = text.len() / 2;

@@ -329,3 +329,34 @@ fn completions_are_a_valid_bash_script_and_man_is_roff() {
         );
     }
 }
+
+/// Each command's help opens with its own description, whichever way it is asked for: the
+/// options are defined only for the command being run, and a group of options flattened into
+/// it must not lend it its description.
+#[test]
+fn each_command_s_help_opens_with_its_own_description() {
+    for (command, about) in [
+        ("run", "Run workflow files or directories"),
+        ("teach", "Run one workflow interactively"),
+        ("check", "Validate workflows without sending anything"),
+        ("sandbox", "Serve the PingOne sandbox"),
+        ("report merge", "Merge the JSON reports of shards"),
+        ("import postman", "Convert a Postman collection"),
+    ] {
+        let command: Vec<&str> = command.split(' ').collect();
+        for args in [
+            [&command[..], &["--help"]].concat(),
+            [&["help"], &command[..]].concat(),
+        ] {
+            let run = Case::new().args(args.clone()).run().code(0);
+            assert!(run.stdout.starts_with(about), "{args:?}:\n{}", run.stdout);
+            assert!(run.stdout.contains("--"), "{args:?}:\n{}", run.stdout);
+        }
+    }
+    // Options are still checked where they are defined.
+    Case::new()
+        .args(["run", "--cacert"])
+        .run()
+        .code(2)
+        .stderr_has("--cacert <FILE>");
+}
