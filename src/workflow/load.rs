@@ -352,7 +352,8 @@ fn parse_step_at(source: &Arc<Source>, range: Span, text: Option<&str>, base: us
     let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
     // Most steps are written in TOML the quick reader knows; the rest, and every error, are
     // the toml crate's.
-    let raw = match quick_toml::from_str(text) {
+    let quick = quick_toml::step(text).or_else(|| quick_toml::from_str(text));
+    let raw = match quick {
         Some(raw) => raw,
         None => parse_text(source, text, base)?,
     };
