@@ -17,7 +17,7 @@ mod nested;
 mod step;
 
 use nested::{Inline, Nested};
-pub use step::step;
+pub use step::{step, step_into};
 
 /// Deeper arrays and inline tables than this are left to the toml crate (which has a limit of
 /// its own and says so).

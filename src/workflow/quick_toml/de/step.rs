@@ -27,19 +27,30 @@ const SHORT: usize = 16;
 
 /// `text` as a [`RawStep`], if it is written in the TOML read here.
 pub fn step(text: &str) -> Option<RawStep> {
-    let mut doc = Doc::new(text);
     let mut r = RawStep::default();
+    step_into(text, &mut r).then_some(r)
+}
+
+/// Reads `text` into `r`, a default raw step, in place (a raw step is large, and moving it
+/// costs as much as reading a key); `false`, with `r` left in any state, where [`step`] is
+/// `None`.
+pub fn step_into(text: &str, r: &mut RawStep) -> bool {
+    read(text, r).is_some()
+}
+
+fn read(text: &str, r: &mut RawStep) -> Option<()> {
+    let mut doc = Doc::new(text);
     loop {
         let scan = &mut doc.scan;
         scan.blank().ok()?;
         if scan.at_end() {
-            return Some(r);
+            return Some(());
         }
         if scan.peek() == Some(b'[') {
             break;
         }
         let key = scan.key_eq().ok()?;
-        line(&mut doc, &mut r, &key)?;
+        line(&mut doc, r, &key)?;
         doc.scan.line_end().ok()?;
     }
     // `[x]` tables: the rest of the step, read by the derived reader as the root table reads
@@ -103,7 +114,7 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 /// The step read from its lines and the one read from its tables, as one.
-fn merge(mut r: RawStep, rest: RawStep) -> Option<RawStep> {
+fn merge(r: &mut RawStep, rest: RawStep) -> Option<()> {
     macro_rules! take {
         ($($field:ident),*) => {
             $(
@@ -139,7 +150,7 @@ fn merge(mut r: RawStep, rest: RawStep) -> Option<RawStep> {
         prompt,
         cleanup
     );
-    Some(r)
+    Some(())
 }
 
 /// A value as serde reads it from the quick reader (what the derived reader does with it).
