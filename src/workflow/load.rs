@@ -159,7 +159,7 @@ impl Loader {
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
                 .collect();
-            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
+            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter().flatten();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
                     if let Some(at) = deferred.next() {
@@ -266,12 +266,13 @@ impl Loader {
 
 /// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
 /// and parsing is most of the cost of loading a long workflow. Results come back in order,
-/// one per chunk; `use` steps come back parsed only, to be inlined in order by the loader.
+/// one per chunk (every slot `Some`); `use` steps come back parsed only, to be inlined in
+/// order by the loader.
 fn parse_steps(
     source: &Arc<Source>,
     chunks: &[&split::Chunk],
     defaults: &Defaults,
-) -> Vec<Result<Parsed, Diagnostic>> {
+) -> Vec<Option<Result<Parsed, Diagnostic>>> {
     let one = |c: &&split::Chunk| {
         // Read in place: a raw step is large, and moving it costs as much as reading a key.
         let mut raw = RawStep::default();
@@ -293,13 +294,15 @@ fn parse_steps(
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || chunks.len() < PARALLEL_FROM {
-        return chunks.iter().map(one).collect();
+        return chunks.iter().map(|c| Some(one(c))).collect();
     }
     // Threads take batches of steps as they go, so a busy core (this thread also read the
     // file, and will check it) simply takes fewer.
     let next = AtomicUsize::new(0);
+    let workers = threads.min(4);
     let work = || {
-        let mut done = Vec::new();
+        // A fair share of the steps fits without the list growing.
+        let mut done = Vec::with_capacity(chunks.len() / workers + BATCH);
         loop {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
             let Some(batch) = chunks.get(start..chunks.len().min(start + BATCH)) else {
@@ -312,16 +315,22 @@ fn parse_steps(
         }
         done
     };
-    let mut done = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads.min(4)).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for h in others {
-            done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    // Each result goes to its step's slot: every slot is filled, in order, without a sort.
+    let mut slots = Vec::with_capacity(chunks.len());
+    slots.resize_with(chunks.len(), || None);
+    let mut place = |done: Vec<(usize, Result<Parsed, Diagnostic>)>| {
+        for (i, result) in done {
+            slots[i] = Some(result);
         }
-        done
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        place(work());
+        for h in others {
+            place(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
     });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, result)| result).collect()
+    slots
 }
 
 /// Steps a thread takes at a time.
