@@ -359,7 +359,7 @@ impl<'i> Lines<'i> {
             match bytes[first..eol].first() {
                 None | Some(b'#') => {}
                 Some(b'\r') if first + 1 == eol => {}
-                Some(&b) if matches!(b, b'"' | b'\'') => {
+                Some(b'"' | b'\'') => {
                     let rest = &self.text[first..];
                     let t = Source::new(rest).lex().next()?;
                     let simple_key = matches!(

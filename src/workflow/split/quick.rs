@@ -62,8 +62,8 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
             },
             Class::Delimiter => {}
             Class::Comment => return depth == 0 && plain_comment(&rest[i..]),
-            // A lone `\r` is a line end to the lexer.
-            Class::CarriageReturn => return false,
+            // A lone `\r` is a line end to the lexer; a `\n` is not in a line given without it.
+            Class::CarriageReturn | Class::Newline => return false,
             Class::Quote => match basic_string_end(rest, i) {
                 Some(end) => i = end - 1,
                 None => return false,
@@ -78,8 +78,6 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
                 }
             }
             Class::Atom => i += atom_len(&rest[i..]) - 1,
-            // Not in a line without its `\n`.
-            Class::Newline => return false,
         }
         i += 1;
     }
