@@ -73,7 +73,7 @@ fn read(text: &str, r: &mut RawStep) -> Option<()> {
 }
 
 /// One `key = value` line of the step's own table, from its value on.
-fn line<'a>(doc: &mut Doc<'a>, r: &mut RawStep, key: &str) -> Option<()> {
+fn line(doc: &mut Doc<'_>, r: &mut RawStep, key: &str) -> Option<()> {
     match key {
         "name" => set(&mut r.name, spanned(doc, string)?),
         "doc" => set(&mut r.doc, string(doc)?),
