@@ -112,6 +112,17 @@ pub fn import_postman(bytes: &[u8]) -> Result<usize, String> {
 pub fn read_step(bytes: &[u8]) -> Result<String, String> {
     let src = text(bytes)?;
     let slow = toml::from_str::<RawStep>(&src).map(|s| format!("{s:?}"));
+    // The hand-written step reader answers only as the serde path over the quick reader does.
+    if let Some(by_hand) = crate::workflow::quick_toml::step(&src) {
+        let by_hand = format!("{by_hand:?}");
+        let quick =
+            crate::workflow::quick_toml::from_str::<RawStep>(&src).map(|s| format!("{s:?}"));
+        assert_eq!(
+            Some(&by_hand),
+            quick.as_ref(),
+            "the step reader read {by_hand}\nwhere the serde path read {quick:?}\nfrom {src:?}"
+        );
+    }
     match crate::workflow::quick_toml::from_str::<RawStep>(&src) {
         Some(quick) => {
             let quick = format!("{quick:?}");

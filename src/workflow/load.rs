@@ -159,7 +159,7 @@ impl Loader {
                 .filter(|(i, c)| keep(*i, c))
                 .map(|(_, c)| c)
                 .collect();
-            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter();
+            let mut parsed = parse_steps(&source, &kept, &defaults).into_iter().flatten();
             for (i, chunk) in split.chunks.iter().enumerate() {
                 if !keep(i, chunk) {
                     if let Some(at) = deferred.next() {
@@ -211,14 +211,14 @@ impl Loader {
     fn add(
         &mut self,
         cx: &Cx,
-        (raw_step, span): (RawStep, Span),
+        (mut raw_step, span): (RawStep, Span),
         defaults: &Defaults,
         vars: &mut Vec<VarDecl>,
         steps: &mut Steps,
         stack: &mut Vec<PathBuf>,
     ) -> Result<Option<Arc<Workflow>>, Diagnostic> {
         let Some(use_path) = &raw_step.use_ else {
-            steps.push(step::step(cx, raw_step, span, defaults)?);
+            steps.push(step::step(cx, &mut raw_step, span, defaults)?);
             return Ok(None);
         };
         let used = self.inline(cx, &raw_step, span.clone(), use_path, stack)?;
@@ -266,38 +266,43 @@ impl Loader {
 
 /// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
 /// and parsing is most of the cost of loading a long workflow. Results come back in order,
-/// one per chunk; `use` steps come back parsed only, to be inlined in order by the loader.
+/// one per chunk (every slot `Some`); `use` steps come back parsed only, to be inlined in
+/// order by the loader.
 fn parse_steps(
     source: &Arc<Source>,
     chunks: &[&split::Chunk],
     defaults: &Defaults,
-) -> Vec<Result<Parsed, Diagnostic>> {
+) -> Vec<Option<Result<Parsed, Diagnostic>>> {
     let one = |c: &&split::Chunk| {
-        let (raw, cx) = match c.blanks.as_slice() {
+        // Read in place: a raw step is large, and moving it costs as much as reading a key.
+        let mut raw = RawStep::default();
+        let cx = match c.blanks.as_slice() {
             // Only the `[[steps]]` header is blanked: the text after it is parsed as it is.
             [header] if header.start == c.range.start => {
                 let text = source.text.get(header.end..c.range.end);
-                parse_step_at(source, c.range.clone(), text, header.end)?
+                parse_step_at(source, c.range.clone(), text, header.end, &mut raw)?
             }
             _ => {
                 let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-                parse_step(source, c.range.clone(), text.as_deref())?
+                parse_step(source, c.range.clone(), text.as_deref(), &mut raw)?
             }
         };
         if raw.use_.is_some() {
             return Ok(Parsed::Use(Box::new(raw), cx));
         }
-        step::step(&cx, raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
+        step::step(&cx, &mut raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
     };
     if chunks.len() < PARALLEL_FROM || split::cores() < 2 {
-        return chunks.iter().map(one).collect();
+        return chunks.iter().map(|c| Some(one(c))).collect();
     }
     let threads = split::cores();
     // Threads take batches of steps as they go, so a busy core (this thread also read the
     // file, and will check it) simply takes fewer.
     let next = AtomicUsize::new(0);
+    let workers = threads.min(4);
     let work = || {
-        let mut done = Vec::new();
+        // A fair share of the steps fits without the list growing.
+        let mut done = Vec::with_capacity(chunks.len() / workers + BATCH);
         loop {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
             let Some(batch) = chunks.get(start..chunks.len().min(start + BATCH)) else {
@@ -310,16 +315,22 @@ fn parse_steps(
         }
         done
     };
-    let mut done = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads.min(4)).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for h in others {
-            done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+    // Each result goes to its step's slot: every slot is filled, in order, without a sort.
+    let mut slots = Vec::with_capacity(chunks.len());
+    slots.resize_with(chunks.len(), || None);
+    let mut place = |done: Vec<(usize, Result<Parsed, Diagnostic>)>| {
+        for (i, result) in done {
+            slots[i] = Some(result);
         }
-        done
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        place(work());
+        for h in others {
+            place(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
     });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, result)| result).collect()
+    slots
 }
 
 /// Steps a thread takes at a time.
@@ -339,28 +350,39 @@ enum Parsed {
     Use(Box<RawStep>, Cx),
 }
 
-type ParsedStep = Result<(RawStep, Cx), Diagnostic>;
-
-/// Parses the `[[steps]]` entry at `range` of `source` on its own; `text` is its `step_text`.
-fn parse_step(source: &Arc<Source>, range: Span, text: Option<&str>) -> ParsedStep {
+/// Parses the `[[steps]]` entry at `range` of `source` on its own into `raw` (a default
+/// one); `text` is its `step_text`. Returns where its spans are.
+fn parse_step(
+    source: &Arc<Source>,
+    range: Span,
+    text: Option<&str>,
+    raw: &mut RawStep,
+) -> Result<Cx, Diagnostic> {
     let start = range.start;
-    parse_step_at(source, range, text, start)
+    parse_step_at(source, range, text, start, raw)
 }
 
 /// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
-fn parse_step_at(source: &Arc<Source>, range: Span, text: Option<&str>, base: usize) -> ParsedStep {
+fn parse_step_at(
+    source: &Arc<Source>,
+    range: Span,
+    text: Option<&str>,
+    base: usize,
+    raw: &mut RawStep,
+) -> Result<Cx, Diagnostic> {
     let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
     // Most steps are written in TOML the quick reader knows; the rest, and every error, are
     // the toml crate's.
-    let raw = match quick_toml::from_str(text) {
-        Some(raw) => raw,
-        None => parse_text(source, text, base)?,
-    };
-    let cx = Cx {
+    if !quick_toml::step_into(text, raw) {
+        *raw = match quick_toml::from_str(text) {
+            Some(read) => read,
+            None => parse_text(source, text, base)?,
+        };
+    }
+    Ok(Cx {
         source: Arc::clone(source),
         base,
-    };
-    Ok((raw, cx))
+    })
 }
 
 /// A workflow's steps in order; a deferred step is read from its file's text here.
@@ -396,8 +418,9 @@ fn read_step(reader: &Reader, at: Deferred) -> Result<Step, Diagnostic> {
     // The step starts at its `[[steps]]` header, after the indentation of its line.
     let span = source.text.len() - source.text.trim_start_matches([' ', '\t']).len()..whole.end;
     let text = split::step_text(&source.text, whole);
-    let (raw, cx) = parse_step(&source, span.clone(), text.as_deref())?;
-    step::step(&cx, raw, span, &reader.defaults)
+    let mut raw = RawStep::default();
+    let cx = parse_step(&source, span.clone(), text.as_deref(), &mut raw)?;
+    step::step(&cx, &mut raw, span, &reader.defaults)
 }
 
 /// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.

@@ -11,7 +11,7 @@ mod de;
 mod scan;
 mod seen;
 
-pub use de::from_str;
+pub use de::{from_str, step, step_into};
 
 #[cfg(test)]
 mod generated;

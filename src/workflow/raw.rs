@@ -47,7 +47,7 @@ pub struct RawDefaultExpect {
     pub duration: Option<Spanned<toml::Value>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     pub name: Option<Spanned<String>>,

@@ -129,26 +129,35 @@ pub fn auth(cx: &Cx, value: &Spanned<toml::Value>) -> Result<Auth, Diagnostic> {
 }
 
 fn body(cx: &Cx, keys: &mut RequestKeys<'_>) -> Result<Body, Diagnostic> {
-    let mut bodies = Vec::new();
+    // Each body is read (and its errors found) in this order; the second one found is the
+    // error. No list is made: a step has one body or none.
+    let mut found = Body::Empty;
+    let mut second: Option<std::ops::Range<usize>> = None;
+    let mut add = |span: std::ops::Range<usize>, body: Body| {
+        if matches!(found, Body::Empty) {
+            found = body;
+        } else {
+            second.get_or_insert(span);
+        }
+    };
     if let Some(j) = keys.json.take() {
         let span = cx.span(&j);
-        bodies.push((span.clone(), Body::Json(cx.locate(j.into_inner().0, span))));
+        add(span.clone(), Body::Json(cx.locate(j.into_inner().0, span)));
     }
     if let Some(f) = keys.form {
-        bodies.push((cx.span(f), Body::Form(cx.entries(f))));
+        add(cx.span(f), Body::Form(cx.entries(f)));
     }
     if let Some(b) = keys.body {
-        bodies.push((cx.span(b), raw_body(cx, b)?));
+        add(cx.span(b), raw_body(cx, b)?);
     }
     if let Some(m) = keys.multipart {
-        bodies.push((cx.span(m), Body::Multipart(multipart(cx, m)?)));
+        add(cx.span(m), Body::Multipart(multipart(cx, m)?));
     }
-    match bodies.len() {
-        0 => Ok(Body::Empty),
-        1 => Ok(bodies.remove(0).1),
-        _ => Err(cx.error(
+    match second {
+        None => Ok(found),
+        Some(span) => Err(cx.error(
             "a step has at most one body: `json`, `form`, `body` or `multipart`",
-            bodies[1].0.clone(),
+            span,
         )),
     }
 }

@@ -11,6 +11,7 @@
 use std::iter::Peekable;
 use std::ops::Range;
 
+use smallvec::{SmallVec, smallvec};
 use toml_parser::Source;
 use toml_parser::lexer::{Lexer, Token, TokenKind};
 
@@ -30,8 +31,9 @@ pub struct Chunk {
     pub range: Range<usize>,
     /// The step has a `use` key: it is inlined at load time, never deferred.
     pub uses: bool,
-    /// What `step_text` blanks out, found while splitting (file offsets).
-    pub blanks: Vec<Range<usize>>,
+    /// What `step_text` blanks out, found while splitting (file offsets): most steps have only
+    /// their `[[steps]]` header, held in place without an allocation.
+    pub blanks: SmallVec<[Range<usize>; 1]>,
 }
 
 /// A table header (`[a.b]` or `[[a.b]]`) as lexed.
@@ -129,7 +131,7 @@ fn scan_lines(mut lines: Lines<'_>, text: &str, base: usize) -> Option<Scan> {
                         chunks.push(Chunk {
                             range: h.range.start..text.len(),
                             uses: false,
-                            blanks: vec![h.range],
+                            blanks: smallvec![h.range],
                         });
                         open = true;
                     }
@@ -345,26 +347,25 @@ impl<'i> Lines<'i> {
         let bytes = self.text.as_bytes();
         loop {
             let line_start = self.pos;
-            let eol = memchr::memchr(b'\n', &bytes[line_start..]).map(|i| line_start + i)?;
-            let indent = bytes[line_start..eol]
+            let indent = bytes[line_start..]
                 .iter()
                 .take_while(|&&b| b == b' ' || b == b'\t')
                 .count();
             let first = line_start + indent;
+            if bytes.get(first).is_some_and(|&b| bare_key_byte(b)) {
+                // A bare key: an atom, as the lexer reads it, without the lexer; the rest of
+                // the line is read in the pass that finds its end.
+                let key_end = first + quick::atom_len(&bytes[first..]);
+                let eol = key_end + quick::plain_line_end(&bytes[key_end..])?;
+                self.pos = eol + 1;
+                self.line_start = true;
+                return Some(Line::Key(Some(&self.text[first..key_end])));
+            }
+            let eol = memchr::memchr(b'\n', &bytes[first..]).map(|i| first + i)?;
             match bytes[first..eol].first() {
                 None | Some(b'#') => {}
                 Some(b'\r') if first + 1 == eol => {}
-                Some(&b) if bare_key_byte(b) || matches!(b, b'"' | b'\'') => {
-                    if bare_key_byte(b) {
-                        // A bare key: an atom, as the lexer reads it, without the lexer.
-                        let key_end = first + quick::atom_len(&bytes[first..eol]);
-                        if !quick::plain_rest(&bytes[key_end..eol]) {
-                            return None;
-                        }
-                        self.pos = eol + 1;
-                        self.line_start = true;
-                        return Some(Line::Key(Some(&self.text[first..key_end])));
-                    }
+                Some(b'"' | b'\'') => {
                     let rest = &self.text[first..];
                     let t = Source::new(rest).lex().next()?;
                     let simple_key = matches!(

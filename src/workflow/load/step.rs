@@ -13,9 +13,10 @@ use crate::workflow::raw::{RawCleanup, RawRetry, RawStep, Table};
 use crate::workflow::request;
 use crate::workflow::source::Span;
 
+/// Takes what the step keeps out of `r`.
 pub(super) fn step(
     cx: &Cx,
-    mut r: RawStep,
+    r: &mut RawStep,
     span: Span,
     defaults: &Defaults,
 ) -> Result<Step, Diagnostic> {

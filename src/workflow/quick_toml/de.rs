@@ -14,8 +14,10 @@ use super::scan::{Header, Read, Scan, Unsure};
 use super::seen::Seen;
 
 mod nested;
+mod step;
 
 use nested::{Inline, Nested};
+pub use step::{step, step_into};
 
 /// Deeper arrays and inline tables than this are left to the toml crate (which has a limit of
 /// its own and says so).

@@ -151,6 +151,28 @@ impl<'a> Scan<'a> {
 
     /// A key and the `=` after it, up to its value: `name = `.
     pub fn key_eq(&mut self) -> Read<Cow<'a, str>> {
+        // The usual key, bare: read in one go, its position kept in a register.
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut at = start;
+        while at < bytes.len() && bare_key_byte(bytes[at]) {
+            at += 1;
+        }
+        if at > start {
+            let end = at;
+            while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+                at += 1;
+            }
+            if bytes.get(at) != Some(&b'=') {
+                return Err(Unsure);
+            }
+            at += 1;
+            while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+                at += 1;
+            }
+            self.pos = at;
+            return Ok(Cow::Borrowed(&self.text[start..end]));
+        }
         let (key, _) = self.key()?;
         self.ws();
         self.expect(b'=')?;

@@ -1,16 +1,24 @@
 use std::fmt::Write as _;
 
-use super::from_str;
+use super::{from_str, step};
 use crate::workflow::raw::RawStep;
 use crate::workflow::split;
 
 /// What the toml crate reads `text` as, and what the quick reader does; `Debug` shows every
-/// span, key order and value.
+/// span, key order and value. Where the hand-written step reader answers, its answer must be
+/// the serde one's.
 fn both(text: &str) -> (Option<String>, Option<String>) {
     let slow = toml::from_str::<RawStep>(text)
         .ok()
         .map(|s| format!("{s:?}"));
     let quick = from_str::<RawStep>(text).map(|s| format!("{s:?}"));
+    if let Some(by_hand) = step(text).map(|s| format!("{s:?}")) {
+        assert_eq!(
+            Some(&by_hand),
+            quick.as_ref(),
+            "the step reader read what the serde path reads otherwise, or refuses:\n{text}"
+        );
+    }
     (slow, quick)
 }
 
@@ -62,6 +70,7 @@ fn the_common_shapes_are_read_quickly() {
         "doc = \"\"\"a\"\"\"\"\nname = \"\"\"\"two\"\"\"\"\"\n",
     ] {
         assert!(agrees(text), "read quickly:\n{text}");
+        assert!(step(text).is_some(), "read by the step reader:\n{text}");
     }
 }
 

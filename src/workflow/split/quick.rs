@@ -19,6 +19,8 @@ enum Class {
     CarriageReturn,
     Quote,
     Apostrophe,
+    /// `\n`: the line's end.
+    Newline,
 }
 
 const fn classes() -> [Class; 256] {
@@ -37,6 +39,7 @@ const fn classes() -> [Class; 256] {
     table[b'\r' as usize] = Class::CarriageReturn;
     table[b'"' as usize] = Class::Quote;
     table[b'\'' as usize] = Class::Apostrophe;
+    table[b'\n' as usize] = Class::Newline;
     table
 }
 
@@ -59,8 +62,8 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
             },
             Class::Delimiter => {}
             Class::Comment => return depth == 0 && plain_comment(&rest[i..]),
-            // A lone `\r` is a line end to the lexer.
-            Class::CarriageReturn => return false,
+            // A lone `\r` is a line end to the lexer; a `\n` is not in a line given without it.
+            Class::CarriageReturn | Class::Newline => return false,
             Class::Quote => match basic_string_end(rest, i) {
                 Some(end) => i = end - 1,
                 None => return false,
@@ -79,6 +82,47 @@ pub(super) fn plain_rest(rest: &[u8]) -> bool {
         i += 1;
     }
     depth == 0
+}
+
+/// Like [`plain_rest`], reading `rest` (what follows a line's first key, up to the end of the
+/// text) in the same pass that finds its line end: the offset of the `\n` that ends a plain
+/// line, or `None` (a line that is not plain, or the text's last line, without a `\n`).
+pub(super) fn plain_line_end(rest: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    loop {
+        let &b = rest.get(i)?;
+        match CLASS[usize::from(b)] {
+            Class::Newline => return (depth == 0).then_some(i),
+            Class::Open => depth += 1,
+            Class::Close => depth = depth.checked_sub(1)?,
+            Class::Delimiter => {}
+            Class::Comment => {
+                let end = i + memchr::memchr(b'\n', &rest[i..])?;
+                // As `plain_rest` reads it: the line's final `\r` is not the comment's.
+                let comment = &rest[i..end];
+                let comment = comment.strip_suffix(b"\r").unwrap_or(comment);
+                return (depth == 0 && plain_comment(comment)).then_some(end);
+            }
+            // Only as the CR of the line's CRLF; a lone `\r` is a line end to the lexer.
+            Class::CarriageReturn => {
+                return (depth == 0 && rest.get(i + 1) == Some(&b'\n')).then_some(i + 1);
+            }
+            Class::Quote => i = basic_string_end_in_line(rest, i)? - 1,
+            Class::Apostrophe => {
+                if rest[i..].starts_with(b"'''") {
+                    return None;
+                }
+                let p = memchr::memchr2(b'\'', b'\n', &rest[i + 1..])?;
+                if rest[i + 1 + p] == b'\n' {
+                    return None;
+                }
+                i += p + 1;
+            }
+            Class::Atom => i += atom_len(&rest[i..]) - 1,
+        }
+        i += 1;
+    }
 }
 
 /// The length of the atom (a bare key or value) `line` starts with: it runs to the next
@@ -115,6 +159,27 @@ fn basic_string_end(line: &[u8], start: usize) -> Option<usize> {
         // The lexer skips an escaped `\` or `"`; other escapes are read as text.
         i += 1;
         if matches!(line.get(i), Some(b'\\' | b'"')) {
+            i += 1;
+        }
+    }
+}
+
+/// Like [`basic_string_end`] in text that runs past the line: a string not closed before the
+/// line's `\n` is `None`.
+fn basic_string_end_in_line(text: &[u8], start: usize) -> Option<usize> {
+    if text[start..].starts_with(b"\"\"\"") {
+        return None;
+    }
+    let mut i = start + 1;
+    loop {
+        i += memchr::memchr3(b'"', b'\\', b'\n', text.get(i..)?)?;
+        match text[i] {
+            b'"' => return Some(i + 1),
+            b'\n' => return None,
+            _ => {}
+        }
+        i += 1;
+        if matches!(text.get(i), Some(b'\\' | b'"')) {
             i += 1;
         }
     }

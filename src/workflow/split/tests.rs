@@ -150,6 +150,11 @@ fn plain_lines_read_quickly_are_read_as_the_lexer_reads_them() {
         "[[steps]] # c\r\n[steps.\"q\"]\n[a.b.c]\n[[a.b]]\n[]\n[[]]\n[a.]\n[.a]\n",
         "[steps]x\n[[steps]]\t#c\n[[steps]]  \n[steps.json.a-b_1]\n[[steps]]#\r\r\n",
         "[[steps]]",
+        // Line ends found in the pass that reads a line: CRs, comments, strings.
+        "a = 1 # c\r\r\n[[steps]]\nb = 'x'\r\r\nc = \"y\" \r\n[[steps]]\n",
+        "a = { b = \"x\n[[steps]]\n\" }\n[[steps]]\n",
+        "a = 'x\n[[steps]]\n'\n[[steps]]\nb = \"\\\n[[steps]]\n",
+        "a = [1, # c\n2]\n[[steps]]\nb = x#\n",
     ];
     for text in tricky {
         let scan = |l| scan_lines(l, text, 0).map(|s| (s.chunks, s.clean_end));

@@ -20,7 +20,7 @@ impl Nested<'_, '_> {
     /// Before the next item: `true` if the bracket closed instead. Arrays may break lines and
     /// end with a comma; inline tables may not (TOML 1.0; 1.1's looser form is left to the
     /// toml crate).
-    fn closes(&mut self, close: u8, lines: bool) -> Read<bool> {
+    pub(super) fn closes(&mut self, close: u8, lines: bool) -> Read<bool> {
         let scan = &mut self.doc.scan;
         let space = |scan: &mut Scan<'_>| {
             if lines {
