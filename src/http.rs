@@ -27,6 +27,9 @@ pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// The most allocated for a body before it arrives, whatever its `Content-Length` says.
 const PREALLOCATED_BODY_MAX: u64 = 64 * 1024;
+/// Headers a request gains after the step's: the client's `User-Agent` and `Accept`, and a
+/// `Cookie` from the jar.
+const ADDED_HEADERS: usize = 3;
 
 /// A request ready to send; kept as data so it can be re-sent.
 #[derive(Debug, Clone)]
@@ -315,7 +318,13 @@ async fn send_once(
     (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
-    let mut headers = req.headers.clone();
+    // The step's headers, with room for what is added to them on the way (the client's
+    // `User-Agent` and `Accept`, a `Cookie`): a clone is sized to what it holds, and each of
+    // those would grow it again.
+    let mut headers = HeaderMap::with_capacity(req.headers.len() + ADDED_HEADERS);
+    for (name, value) in &req.headers {
+        headers.append(name, value.clone());
+    }
     // A jar with no cookie at all (most API workflows) is not searched for the URL.
     if !headers.contains_key(COOKIE)
         && holds_cookies(jar)
