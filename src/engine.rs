@@ -314,7 +314,7 @@ impl Engine {
             };
             let span = spans::step(StepKind::Step, i + 1, &step.name);
             let report = if failed || self.cancel.is_cancelled() {
-                Self::skip_report(&id, i + 1, &step, failed)
+                Box::new(Self::skip_report(&id, i + 1, &step, failed))
             } else {
                 if self.sink.wants_step_starts() {
                     self.sink.emit(&Event::StepStarted(StepStart {
@@ -353,7 +353,7 @@ impl Engine {
                 Outcome::Skipped => {}
             }
             counts.add(&report);
-            self.sink.emit(&Event::StepFinished(Box::new(report)));
+            self.sink.emit(&Event::StepFinished(report));
         }
         if !self.options.keep {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
@@ -364,7 +364,7 @@ impl Engine {
                 self.cancel.cleanup_done((id.run, id.index));
                 spans::outcome(&span, report.outcome);
                 counts.add(&report);
-                self.sink.emit(&Event::StepFinished(Box::new(report)));
+                self.sink.emit(&Event::StepFinished(report));
             }
         }
         for name in wf.extracted {
