@@ -50,9 +50,9 @@ pub struct EngineOptions {
     pub interactive: bool,
     pub body_limit: usize,
     /// Keep every step's request and response headers and bodies in its report. Without it
-    /// (only the console, below `-vv`) a report carries the method, URL and status, plus the
-    /// response of a failed step: nothing else would show them, and copying and redacting
-    /// each body is most of a step's own cost.
+    /// (only the console, below `-vv`) a report carries the method, URL and status (a passed
+    /// step's response without its final URL), plus the response of a failed step: nothing
+    /// else would show them, and copying and redacting each body is most of a step's own cost.
     pub full_exchanges: bool,
     /// `--expect-duration`: the response-time limits of a step whose file sets none.
     pub default_duration: Vec<(

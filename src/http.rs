@@ -177,20 +177,31 @@ impl Http {
             .map(|c| c.value().to_owned())
     }
 
-    pub async fn send(&self, req: &Prepared, opts: SendOptions) -> Result<Response, HttpError> {
+    /// Sends `req` (again after a 429 or 503, as `Retry-After` says) and writes the response
+    /// that counts into `into`, which is `None` after an error. Written in place: a response is
+    /// large, and each future it came back through would copy it on its way.
+    pub async fn send(
+        &self,
+        req: &Prepared,
+        opts: SendOptions,
+        into: &mut Option<Response>,
+    ) -> Result<(), HttpError> {
         let started = Instant::now();
         let mut sends = 0;
         let mut throttled = 0;
         loop {
-            let mut response = match self.send_following(req, opts, &mut sends).await {
+            let response = match self.send_following(req, opts, &mut sends, into).await {
                 Ok(response) => response,
-                Err(last) if sends > 1 => {
-                    return Err(HttpError::AfterThrottling {
-                        sends,
-                        last: Box::new(last),
-                    });
+                Err(e) => {
+                    *into = None;
+                    if sends > 1 {
+                        return Err(HttpError::AfterThrottling {
+                            sends,
+                            last: Box::new(e),
+                        });
+                    }
+                    return Err(e);
                 }
-                Err(e) => return Err(e),
             };
             let status = response.status;
             if (status == StatusCode::TOO_MANY_REQUESTS
@@ -210,16 +221,19 @@ impl Http {
             }
             response.sends = sends;
             response.duration = started.elapsed();
-            return Ok(response);
+            return Ok(());
         }
     }
 
-    async fn send_following(
+    /// One send of `req`, its redirects followed; the last hop's response is written into
+    /// `into`.
+    async fn send_following<'r>(
         &self,
         req: &Prepared,
         opts: SendOptions,
         sends: &mut u32,
-    ) -> Result<Response, HttpError> {
+        into: &'r mut Option<Response>,
+    ) -> Result<&'r mut Response, HttpError> {
         // The first hop sends `req` as it is; only a redirect makes a new request.
         let mut current = Cow::Borrowed(req);
         let mut set_cookies = Vec::new();
@@ -263,7 +277,7 @@ impl Http {
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());
             let body = read_body(response, &url, (&mut deadline, opts.timeout)).await?;
-            return Ok(Response {
+            return Ok(into.insert(Response {
                 status,
                 headers,
                 body,
@@ -271,7 +285,7 @@ impl Http {
                 set_cookies,
                 sends: 0,
                 duration: Duration::ZERO,
-            });
+            }));
         }
     }
 }

@@ -181,7 +181,7 @@ impl Engine {
         report.request = attempt.request.take();
         report.response = attempt.response.as_ref().map(|r| {
             if passed && !self.options.full_exchanges {
-                Self::response_status(wf, r)
+                Self::response_status(r)
             } else {
                 self.response_info(wf, r)
             }
@@ -314,36 +314,44 @@ impl Engine {
         let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
         // The send is made where it is awaited: a future held in a variable first is kept
         // twice in this one's state (once as the variable, once where it is polled).
+        // The response is written straight into the attempt (see `Http::send`).
+        let into = &mut attempt.response;
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
-                r = wf.http.send(&prepared, opts) => Some(r),
+                r = wf.http.send(&prepared, opts, into) => Some(r),
                 () = self.cancel.cancelled() => None,
             }
         } else {
-            Some(wf.http.send(&prepared, opts).await)
+            Some(wf.http.send(&prepared, opts, into).await)
         };
-        match &sent {
-            None => crate::telemetry::spans::http_error(&span, "cancelled"),
-            Some(Err(e)) => crate::telemetry::spans::http_error(&span, e.kind()),
-            Some(Ok(r)) => {
-                crate::telemetry::spans::http_response(&span, r.status.as_u16(), r.sends);
-            }
-        }
-        drop(span);
-        let response = match sent {
-            None => {
+        let response = match (sent, &attempt.response) {
+            (None, _) => {
+                crate::telemetry::spans::http_error(&span, "cancelled");
+                // A send given up mid-way may have left a throttled answer behind.
+                attempt.response = None;
                 attempt.failure = Some(StepFailure::Interrupted);
                 return;
             }
-            Some(Err(e)) => {
+            (Some(Err(e)), _) => {
+                crate::telemetry::spans::http_error(&span, e.kind());
                 let message = e.to_string();
                 tracing::debug!(step = spec.name, error = %wf.redactor.redact(&message), "not sent");
                 attempt.failure = Some(StepFailure::Send(message));
                 attempt.unanswered_sends = e.sends();
                 return;
             }
-            Some(Ok(r)) => r,
+            (Some(Ok(())), Some(r)) => {
+                crate::telemetry::spans::http_response(&span, r.status.as_u16(), r.sends);
+                r
+            }
+            // `send` writes a response whenever it succeeds.
+            (Some(Ok(())), None) => {
+                crate::telemetry::spans::http_error(&span, "no response");
+                attempt.failure = Some(StepFailure::NotSent);
+                return;
+            }
         };
+        drop(span);
         tracing::debug!(
             step = spec.name,
             status = response.status.as_u16(),
@@ -352,7 +360,7 @@ impl Engine {
             bytes = response.body.len(),
             "received"
         );
-        let received = Received::new(&response, &prepared.url, &wf.http);
+        let received = Received::new(response, &prepared.url, &wf.http);
         let file = spec.request.url.source.path();
         let ((checked, (values, error), vars_checked), signed) =
             crate::template::scope_of_file(file, || {
@@ -407,7 +415,6 @@ impl Engine {
         if attempt.failure.is_none() {
             attempt.failure = error.map(|e| StepFailure::Extraction(e.to_string()));
         }
-        attempt.response = Some(response);
     }
 
     fn request_info(&self, wf: &WorkflowRun, prepared: &crate::http::Prepared) -> RequestInfo {
@@ -463,15 +470,17 @@ impl Engine {
         }
     }
 
-    /// A passed step's response when only the console listens: status, timing, final URL.
-    fn response_status(wf: &WorkflowRun, response: &Response) -> ResponseInfo {
+    /// A passed step's response when only the console listens, below `-vv`: its status and
+    /// timing. The final URL, which that console shows only at `-vv` (where every exchange is
+    /// kept whole), is left empty rather than copied and redacted for every step.
+    fn response_status(response: &Response) -> ResponseInfo {
         ResponseInfo {
             status: response.status.as_u16(),
             headers: Vec::new(),
             body: String::new(),
             body_truncated: false,
             duration: response.duration,
-            url: wf.redactor.redact(response.url.as_str()).into_owned(),
+            url: String::new(),
         }
     }
 
