@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
-use crate::engine::shown::{shown_body, shown_value_owned};
+use crate::engine::shown::{shown_body, shown_value_cow};
 use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
@@ -189,8 +189,8 @@ impl Engine {
         report.expectations = std::mem::take(&mut attempt.expectations)
             .into_iter()
             .map(|mut e| {
-                e.expected = shown_value_owned(&wf.redactor, e.expected);
-                e.actual = shown_value_owned(&wf.redactor, e.actual);
+                e.expected = shown_value_cow(&wf.redactor, e.expected);
+                e.actual = shown_value_cow(&wf.redactor, e.actual);
                 e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
                 // A check not written in the file (the implicit 2xx) is the step's request's.
                 if !e.passed && e.at.is_none() {
