@@ -175,6 +175,9 @@ pub(crate) struct WorkflowRun {
     /// Variables that a skipped step would have extracted, with that step's number and name,
     /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
     pub unset_by_skip: std::collections::BTreeMap<String, (usize, String)>,
+    /// Ctrl-C, as one wait for the whole workflow: each step's send races it, and a wait made
+    /// for every step would register with the run's [`Cancel`] and leave it again each time.
+    pub interrupted: cancel::Interrupted,
 }
 
 impl WorkflowRun {
@@ -397,6 +400,7 @@ impl Engine {
         };
         let http = Http::new(self.clients.clone());
         Ok(WorkflowRun {
+            interrupted: cancel::Interrupted::new(Arc::clone(&self.cancel)),
             id,
             declared: vars::declared_secrecy(&layers),
             unset_by_skip: std::collections::BTreeMap::new(),

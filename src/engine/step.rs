@@ -319,7 +319,7 @@ impl Engine {
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
                 r = wf.http.send(&prepared, opts, into) => Some(r),
-                () = self.cancel.cancelled() => None,
+                () = &mut wf.interrupted => None,
             }
         } else {
             Some(wf.http.send(&prepared, opts, into).await)
