@@ -2,7 +2,6 @@
 //! every hop are stored and a 3xx can be the step's answer), timeouts, and the bounded automatic
 //! retry of 429 and 503 that honours `Retry-After`.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -235,7 +234,8 @@ impl Http {
         into: &'r mut Option<Response>,
     ) -> Result<&'r mut Response, HttpError> {
         // The first hop sends `req` as it is; only a redirect makes a new request.
-        let mut current = Cow::Borrowed(req);
+        // The hop after a redirect; the first sends `req` as it is.
+        let mut redirected: Option<Prepared> = None;
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
@@ -243,22 +243,16 @@ impl Http {
         // both, new for each hop, on the workflow's one timer (see `deadline`).
         let mut deadline = self.timer.start(opts.timeout);
         loop {
+            let current = redirected.as_ref().unwrap_or(req);
             let client = self.clients.get(&current.url, opts.insecure)?;
             let mut response = send_once(
                 client,
-                &current,
-                &self.jar,
+                current,
+                (&self.jar, &mut set_cookies),
                 (&mut deadline, opts.timeout),
                 self.clients.network.connect_timeout,
             )
             .await?;
-            set_cookies.extend(
-                response
-                    .headers()
-                    .get_all(SET_COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok().map(str::to_owned)),
-            );
             let status = response.status();
             if opts.follow_redirects
                 && status.is_redirection()
@@ -270,7 +264,8 @@ impl Http {
                 hops += 1;
                 // Not the Location itself: it can carry a code or tokens.
                 tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
-                current = Cow::Owned(redirect(&current, status, &location)?);
+                let next = redirect(current, status, &location)?;
+                redirected = Some(next);
                 deadline.restart(opts.timeout);
                 continue;
             }
@@ -323,12 +318,13 @@ pub(crate) fn install_crypto_provider() {
 }
 
 /// One request, with the jar's cookies for its URL unless the step set `Cookie` itself; the
-/// response's `Set-Cookie`s go into the jar, whatever its status. No answer by `deadline` (the
-/// step's `timeout` from this hop's start) is [`HttpError::Timeout`].
+/// response's `Set-Cookie`s go into the jar, whatever its status, and their texts onto
+/// `set_cookies`. No answer by `deadline` (the step's `timeout` from this hop's start) is
+/// [`HttpError::Timeout`].
 async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
-    jar: &CookieStoreMutex,
+    (jar, set_cookies): (&CookieStoreMutex, &mut Vec<String>),
     (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
@@ -377,8 +373,11 @@ async fn send_once(
         sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
         () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
     };
-    let mut set = response.headers().get_all(SET_COOKIE).iter().peekable();
+    // Looked up once for both.
+    let values = response.headers().get_all(SET_COOKIE);
+    let mut set = values.iter().peekable();
     if set.peek().is_some() {
+        set_cookies.extend(values.iter().filter_map(|v| v.to_str().ok().map(str::to_owned)));
         jar.set_cookies(&mut set, &req.url);
     }
     Ok(response)
