@@ -377,7 +377,11 @@ async fn send_once(
     let values = response.headers().get_all(SET_COOKIE);
     let mut set = values.iter().peekable();
     if set.peek().is_some() {
-        set_cookies.extend(values.iter().filter_map(|v| v.to_str().ok().map(str::to_owned)));
+        set_cookies.extend(
+            values
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned)),
+        );
         jar.set_cookies(&mut set, &req.url);
     }
     Ok(response)

@@ -230,8 +230,8 @@ async fn execute(
     // A finished unit leaves only its counts, added to the run's: its variables are saved
     // (`--save-vars`, where a unit is a whole entry) as it ends, then dropped with its
     // redactor, so a big matrix runs in flat memory.
-    let units = futures_util::stream::iter(plan.units.iter().enumerate()).map(
-        |(i, unit)| async move {
+    let units =
+        futures_util::stream::iter(plan.units.iter().enumerate()).map(|(i, unit)| async move {
             let entry = match entries_ref.get(unit.entry) {
                 Ok(entry) => entry,
                 // Not expected: every entry was read the same way before the run started.
@@ -248,8 +248,7 @@ async fn execute(
                 save::save_entry(path, labelled, &entry, &result, plan.save_secrets)
             });
             (i, result, saved)
-        },
-    );
+        });
     // One unit at a time (the default) runs in order without `buffer_unordered`, whose set
     // wakes the run again each time its only unit waits (to let other tasks in), for a poll
     // that finds nothing to do: one more turn of the runtime for every request.

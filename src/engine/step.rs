@@ -532,11 +532,7 @@ fn skipped(mut report: Box<StepReport>, reason: SkipReason) -> Box<StepReport> {
     report
 }
 
-fn failed(
-    mut report: Box<StepReport>,
-    failure: StepFailure,
-    started: Instant,
-) -> Box<StepReport> {
+fn failed(mut report: Box<StepReport>, failure: StepFailure, started: Instant) -> Box<StepReport> {
     report.outcome = Outcome::Failed;
     report.reason = Some(failure.into());
     report.duration = started.elapsed();

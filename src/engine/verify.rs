@@ -88,7 +88,10 @@ impl Engine {
                 for s in &expect.status {
                     wanted.push(renderer.value("expect.status", &s.value)?);
                 }
-                (wanted.iter().any(is), Value::Array(wanted).to_string().into())
+                (
+                    wanted.iter().any(is),
+                    Value::Array(wanted).to_string().into(),
+                )
             };
             results.push(ExpectationResult {
                 subject: Cow::Borrowed("status"),
