@@ -50,9 +50,9 @@ pub struct EngineOptions {
     pub interactive: bool,
     pub body_limit: usize,
     /// Keep every step's request and response headers and bodies in its report. Without it
-    /// (only the console, below `-vv`) a report carries the method, URL and status, plus the
-    /// response of a failed step: nothing else would show them, and copying and redacting
-    /// each body is most of a step's own cost.
+    /// (only the console, below `-vv`) a report carries the method, URL and status (a passed
+    /// step's response without its final URL), plus the response of a failed step: nothing
+    /// else would show them, and copying and redacting each body is most of a step's own cost.
     pub full_exchanges: bool,
     /// `--expect-duration`: the response-time limits of a step whose file sets none.
     pub default_duration: Vec<(
@@ -175,6 +175,9 @@ pub(crate) struct WorkflowRun {
     /// Variables that a skipped step would have extracted, with that step's number and name,
     /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
     pub unset_by_skip: std::collections::BTreeMap<String, (usize, String)>,
+    /// Ctrl-C, as one wait for the whole workflow: each step's send races it, and a wait made
+    /// for every step would register with the run's [`Cancel`] and leave it again each time.
+    pub interrupted: cancel::Interrupted,
 }
 
 impl WorkflowRun {
@@ -314,7 +317,7 @@ impl Engine {
             };
             let span = spans::step(StepKind::Step, i + 1, &step.name);
             let report = if failed || self.cancel.is_cancelled() {
-                Self::skip_report(&id, i + 1, &step, failed)
+                Box::new(Self::skip_report(&id, i + 1, &step, failed))
             } else {
                 if self.sink.wants_step_starts() {
                     self.sink.emit(&Event::StepStarted(StepStart {
@@ -353,7 +356,7 @@ impl Engine {
                 Outcome::Skipped => {}
             }
             counts.add(&report);
-            self.sink.emit(&Event::StepFinished(Box::new(report)));
+            self.sink.emit(&Event::StepFinished(report));
         }
         if !self.options.keep {
             for (n, cleanup) in cleanups.iter().rev().enumerate() {
@@ -364,7 +367,7 @@ impl Engine {
                 self.cancel.cleanup_done((id.run, id.index));
                 spans::outcome(&span, report.outcome);
                 counts.add(&report);
-                self.sink.emit(&Event::StepFinished(Box::new(report)));
+                self.sink.emit(&Event::StepFinished(report));
             }
         }
         for name in wf.extracted {
@@ -397,6 +400,7 @@ impl Engine {
         };
         let http = Http::new(self.clients.clone());
         Ok(WorkflowRun {
+            interrupted: cancel::Interrupted::new(Arc::clone(&self.cancel)),
             id,
             declared: vars::declared_secrecy(&layers),
             unset_by_skip: std::collections::BTreeMap::new(),

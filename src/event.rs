@@ -163,10 +163,10 @@ pub struct ExpectationResult {
     /// (borrowed when it is a fixed word, as `status` is).
     pub subject: Cow<'static, str>,
     pub passed: bool,
-    /// Expected value, as JSON text.
-    pub expected: String,
-    /// Actual value, as JSON text (`(none)` when nothing matched).
-    pub actual: String,
+    /// Expected value, as JSON text (borrowed when it is a fixed text, as a status code is).
+    pub expected: Cow<'static, str>,
+    /// Actual value, as JSON text (`(none)` when nothing matched; borrowed as `expected` is).
+    pub actual: Cow<'static, str>,
     /// Where the check is written (`file:line:col`), for a failed one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,

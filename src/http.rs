@@ -2,7 +2,6 @@
 //! every hop are stored and a 3xx can be the step's answer), timeouts, and the bounded automatic
 //! retry of 429 and 503 that honours `Retry-After`.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -27,6 +26,9 @@ pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// The most allocated for a body before it arrives, whatever its `Content-Length` says.
 const PREALLOCATED_BODY_MAX: u64 = 64 * 1024;
+/// Headers a request gains after the step's: the client's `User-Agent` and `Accept`, and a
+/// `Cookie` from the jar.
+const ADDED_HEADERS: usize = 3;
 
 /// A request ready to send; kept as data so it can be re-sent.
 #[derive(Debug, Clone)]
@@ -174,20 +176,31 @@ impl Http {
             .map(|c| c.value().to_owned())
     }
 
-    pub async fn send(&self, req: &Prepared, opts: SendOptions) -> Result<Response, HttpError> {
+    /// Sends `req` (again after a 429 or 503, as `Retry-After` says) and writes the response
+    /// that counts into `into`, which is `None` after an error. Written in place: a response is
+    /// large, and each future it came back through would copy it on its way.
+    pub async fn send(
+        &self,
+        req: &Prepared,
+        opts: SendOptions,
+        into: &mut Option<Response>,
+    ) -> Result<(), HttpError> {
         let started = Instant::now();
         let mut sends = 0;
         let mut throttled = 0;
         loop {
-            let mut response = match self.send_following(req, opts, &mut sends).await {
+            let response = match self.send_following(req, opts, &mut sends, into).await {
                 Ok(response) => response,
-                Err(last) if sends > 1 => {
-                    return Err(HttpError::AfterThrottling {
-                        sends,
-                        last: Box::new(last),
-                    });
+                Err(e) => {
+                    *into = None;
+                    if sends > 1 {
+                        return Err(HttpError::AfterThrottling {
+                            sends,
+                            last: Box::new(e),
+                        });
+                    }
+                    return Err(e);
                 }
-                Err(e) => return Err(e),
             };
             let status = response.status;
             if (status == StatusCode::TOO_MANY_REQUESTS
@@ -207,18 +220,22 @@ impl Http {
             }
             response.sends = sends;
             response.duration = started.elapsed();
-            return Ok(response);
+            return Ok(());
         }
     }
 
-    async fn send_following(
+    /// One send of `req`, its redirects followed; the last hop's response is written into
+    /// `into`.
+    async fn send_following<'r>(
         &self,
         req: &Prepared,
         opts: SendOptions,
         sends: &mut u32,
-    ) -> Result<Response, HttpError> {
+        into: &'r mut Option<Response>,
+    ) -> Result<&'r mut Response, HttpError> {
         // The first hop sends `req` as it is; only a redirect makes a new request.
-        let mut current = Cow::Borrowed(req);
+        // The hop after a redirect; the first sends `req` as it is.
+        let mut redirected: Option<Prepared> = None;
         let mut set_cookies = Vec::new();
         let mut hops = 0;
         *sends += 1;
@@ -226,22 +243,16 @@ impl Http {
         // both, new for each hop, on the workflow's one timer (see `deadline`).
         let mut deadline = self.timer.start(opts.timeout);
         loop {
+            let current = redirected.as_ref().unwrap_or(req);
             let client = self.clients.get(&current.url, opts.insecure)?;
             let mut response = send_once(
                 client,
-                &current,
-                &self.jar,
+                current,
+                (&self.jar, &mut set_cookies),
                 (&mut deadline, opts.timeout),
                 self.clients.network.connect_timeout,
             )
             .await?;
-            set_cookies.extend(
-                response
-                    .headers()
-                    .get_all(SET_COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok().map(str::to_owned)),
-            );
             let status = response.status();
             if opts.follow_redirects
                 && status.is_redirection()
@@ -253,14 +264,15 @@ impl Http {
                 hops += 1;
                 // Not the Location itself: it can carry a code or tokens.
                 tracing::debug!(status = status.as_u16(), hop = hops, "following a redirect");
-                current = Cow::Owned(redirect(&current, status, &location)?);
+                let next = redirect(current, status, &location)?;
+                redirected = Some(next);
                 deadline.restart(opts.timeout);
                 continue;
             }
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());
             let body = read_body(response, &url, (&mut deadline, opts.timeout)).await?;
-            return Ok(Response {
+            return Ok(into.insert(Response {
                 status,
                 headers,
                 body,
@@ -268,7 +280,7 @@ impl Http {
                 set_cookies,
                 sends: 0,
                 duration: Duration::ZERO,
-            });
+            }));
         }
     }
 }
@@ -306,16 +318,23 @@ pub(crate) fn install_crypto_provider() {
 }
 
 /// One request, with the jar's cookies for its URL unless the step set `Cookie` itself; the
-/// response's `Set-Cookie`s go into the jar, whatever its status. No answer by `deadline` (the
-/// step's `timeout` from this hop's start) is [`HttpError::Timeout`].
+/// response's `Set-Cookie`s go into the jar, whatever its status, and their texts onto
+/// `set_cookies`. No answer by `deadline` (the step's `timeout` from this hop's start) is
+/// [`HttpError::Timeout`].
 async fn send_once(
     client: &reqwest::Client,
     req: &Prepared,
-    jar: &CookieStoreMutex,
+    (jar, set_cookies): (&CookieStoreMutex, &mut Vec<String>),
     (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
     connect_timeout: Option<Duration>,
 ) -> Result<reqwest::Response, HttpError> {
-    let mut headers = req.headers.clone();
+    // The step's headers, with room for what is added to them on the way (the client's
+    // `User-Agent` and `Accept`, a `Cookie`): a clone is sized to what it holds, and each of
+    // those would grow it again.
+    let mut headers = HeaderMap::with_capacity(req.headers.len() + ADDED_HEADERS);
+    for (name, value) in &req.headers {
+        headers.append(name, value.clone());
+    }
     // A jar with no cookie at all (most API workflows) is not searched for the URL.
     if !headers.contains_key(COOKIE)
         && holds_cookies(jar)
@@ -354,8 +373,15 @@ async fn send_once(
         sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
         () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
     };
-    let mut set = response.headers().get_all(SET_COOKIE).iter().peekable();
+    // Looked up once for both.
+    let values = response.headers().get_all(SET_COOKIE);
+    let mut set = values.iter().peekable();
     if set.peek().is_some() {
+        set_cookies.extend(
+            values
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned)),
+        );
         jar.set_cookies(&mut set, &req.url);
     }
     Ok(response)

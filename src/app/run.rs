@@ -230,8 +230,8 @@ async fn execute(
     // A finished unit leaves only its counts, added to the run's: its variables are saved
     // (`--save-vars`, where a unit is a whole entry) as it ends, then dropped with its
     // redactor, so a big matrix runs in flat memory.
-    let (totals, unsaved) = futures_util::stream::iter(plan.units.iter().enumerate())
-        .map(|(i, unit)| async move {
+    let units =
+        futures_util::stream::iter(plan.units.iter().enumerate()).map(|(i, unit)| async move {
             let entry = match entries_ref.get(unit.entry) {
                 Ok(entry) => entry,
                 // Not expected: every entry was read the same way before the run started.
@@ -248,8 +248,16 @@ async fn execute(
                 save::save_entry(path, labelled, &entry, &result, plan.save_secrets)
             });
             (i, result, saved)
-        })
-        .buffer_unordered(plan.jobs.max(1))
+        });
+    // One unit at a time (the default) runs in order without `buffer_unordered`, whose set
+    // wakes the run again each time its only unit waits (to let other tasks in), for a poll
+    // that finds nothing to do: one more turn of the runtime for every request.
+    let finished = if plan.jobs <= 1 {
+        units.then(|unit| unit).left_stream()
+    } else {
+        units.buffer_unordered(plan.jobs).right_stream()
+    };
+    let (totals, unsaved) = finished
         .fold(
             (Counts::default(), None::<(usize, save::SaveError)>),
             |(mut totals, mut unsaved), (i, result, saved)| async move {

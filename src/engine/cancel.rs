@@ -2,8 +2,11 @@
 //! only keeps new workflows from starting. It also keeps the list of cleanups still owed, so
 //! that a second Ctrl-C, which stops at once, can say which ones did not run.
 
-use std::sync::Mutex;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -121,6 +124,37 @@ impl Cancel {
             () = tokio::time::sleep(d) => true,
             () = self.cancelled() => false,
         }
+    }
+}
+
+/// A wait for the run's interruption that lasts as long as its owner (a workflow), polled by
+/// each of its steps in turn: it registers with the run's [`Cancel`] once, where a new
+/// [`Cancel::cancelled`] for each step would register and leave again every time.
+pub struct Interrupted {
+    cancel: Arc<Cancel>,
+    wait: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+impl Interrupted {
+    pub fn new(cancel: Arc<Cancel>) -> Interrupted {
+        let waiting = Arc::clone(&cancel);
+        Interrupted {
+            cancel,
+            wait: Box::pin(async move { waiting.cancelled().await }),
+        }
+    }
+}
+
+impl Future for Interrupted {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Once interrupted, always: the wait, which may have ended already, is not polled
+        // again.
+        if self.cancel.is_cancelled() {
+            return Poll::Ready(());
+        }
+        self.wait.as_mut().poll(cx)
     }
 }
 

@@ -91,8 +91,8 @@ fn result(
     ExpectationResult {
         subject: subject.into(),
         passed,
-        expected: json_text(expected),
-        actual: actual.describe(),
+        expected: json_text(expected).into(),
+        actual: actual.describe().into(),
         at: None,
         diff,
     }

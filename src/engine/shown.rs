@@ -2,6 +2,8 @@
 //! binary body (an image, a file sent with `body = { file = … }`) summarised as
 //! `<binary: N bytes, type>` instead of bytes no reader could use.
 
+use std::borrow::Cow;
+
 use reqwest::header::HeaderValue;
 use serde_json::Value;
 
@@ -50,13 +52,13 @@ pub fn shown_body(
 /// further, but never a secret: the cut here is made with the secrets already hidden.
 const VALUE_MAX_BYTES: usize = 200;
 
-/// [`shown_value`] of a text already owned: kept as it is when there is nothing to hide or
-/// cut, which is most checks' values.
-pub fn shown_value_owned(r: &Redactor, text: String) -> String {
+/// [`shown_value`] of a check's value: kept as it is (owned or borrowed) when there is
+/// nothing to hide or cut, which is most checks' values.
+pub fn shown_value_cow(r: &Redactor, text: Cow<'static, str>) -> Cow<'static, str> {
     if r.hides_nothing() && text.len() <= VALUE_MAX_BYTES {
         return text;
     }
-    shown_value(r, &text)
+    Cow::Owned(shown_value(r, &text))
 }
 
 /// An expected or actual value as reported: secrets hidden, then cut, `…` marking a cut.

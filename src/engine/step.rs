@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
-use crate::engine::shown::{shown_body, shown_value_owned};
+use crate::engine::shown::{shown_body, shown_value_cow};
 use crate::engine::skips::{note_skip, skipped_setter};
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
@@ -33,7 +33,9 @@ pub struct StepSpec<'a> {
     pub extract: &'a [Extraction],
 }
 
-/// What one attempt produced.
+/// What one attempt produced. Filled in place by [`Engine::attempt`] and read in place by
+/// [`Engine::finish`]: it holds the response and is large, and every move of it is a copy.
+#[derive(Default)]
 struct Attempt {
     response: Option<Response>,
     request: Option<RequestInfo>,
@@ -54,9 +56,20 @@ impl Attempt {
 }
 
 impl Engine {
-    pub(crate) async fn run_step(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>) -> StepReport {
+    /// The step's report, boxed from the start (as its event carries it): it is large, and
+    /// it would otherwise be copied at each return on its way there.
+    pub(crate) async fn run_step(
+        &self,
+        wf: &mut WorkflowRun,
+        spec: &StepSpec<'_>,
+    ) -> Box<StepReport> {
         let started = Instant::now();
-        let mut report = StepReport::new(wf.id.clone(), spec.number, spec.kind, spec.name);
+        let mut report = Box::new(StepReport::new(
+            wf.id.clone(),
+            spec.number,
+            spec.kind,
+            spec.name,
+        ));
         report.doc = spec.doc.map(str::to_owned);
         match self.condition(wf, spec.when) {
             Ok(true) => {}
@@ -76,12 +89,17 @@ impl Engine {
             return skipped(report, SkipReason::Interrupted);
         }
         let attempts = spec.retry.map_or(1, |r| r.attempts);
-        let mut last = None;
+        let mut attempt = Attempt::default();
+        let mut sent = false;
         for n in 1..=attempts {
-            let mut attempt = self.attempt(wf, spec, n).await;
+            if sent {
+                attempt = Attempt::default();
+            }
+            sent = true;
+            self.attempt(wf, spec, n, &mut attempt).await;
             if let Some(reason) = attempt.held.take() {
                 note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
-                report.request = attempt.request;
+                report.request = attempt.request.take();
                 return skipped(report, reason);
             }
             report.attempts += attempt
@@ -91,7 +109,6 @@ impl Engine {
             let done =
                 attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
             let retryable = !matches!(attempt.failure, Some(StepFailure::Render { .. }));
-            last = Some(attempt);
             if done || !retryable {
                 break;
             }
@@ -101,10 +118,10 @@ impl Engine {
                 break;
             }
         }
-        let Some(attempt) = last else {
+        if !sent {
             return failed(report, StepFailure::NotSent, started);
-        };
-        self.finish(wf, report, attempt, (started, &spec.request.url))
+        }
+        self.finish(wf, report, &mut attempt, (started, &spec.request.url))
     }
 
     /// The step's report from its last attempt; `url` stands for the checks not written in
@@ -112,14 +129,14 @@ impl Engine {
     fn finish(
         &self,
         wf: &mut WorkflowRun,
-        mut report: StepReport,
-        attempt: Attempt,
+        mut report: Box<StepReport>,
+        attempt: &mut Attempt,
         (started, url): (Instant, &Located<String>),
-    ) -> StepReport {
+    ) -> Box<StepReport> {
         let passed = attempt.passed();
         if passed {
             let learned = self.sink.wants_learned();
-            for x in attempt.extracted {
+            for x in std::mem::take(&mut attempt.extracted) {
                 wf.unset_by_skip.remove(&x.name);
                 if !learned {
                     wf.set_var(&x.name, x.value, x.secret);
@@ -157,21 +174,23 @@ impl Engine {
         } else {
             Outcome::Failed
         };
-        report.reason = attempt.failure.map(|f| f.redacted(&wf.redactor).into());
-        report.request = attempt.request;
+        report.reason = attempt
+            .failure
+            .take()
+            .map(|f| f.redacted(&wf.redactor).into());
+        report.request = attempt.request.take();
         report.response = attempt.response.as_ref().map(|r| {
             if passed && !self.options.full_exchanges {
-                Self::response_status(wf, r)
+                Self::response_status(r)
             } else {
                 self.response_info(wf, r)
             }
         });
-        report.expectations = attempt
-            .expectations
+        report.expectations = std::mem::take(&mut attempt.expectations)
             .into_iter()
             .map(|mut e| {
-                e.expected = shown_value_owned(&wf.redactor, e.expected);
-                e.actual = shown_value_owned(&wf.redactor, e.actual);
+                e.expected = shown_value_cow(&wf.redactor, e.expected);
+                e.actual = shown_value_cow(&wf.redactor, e.actual);
                 e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
                 // A check not written in the file (the implicit 2xx) is the step's request's.
                 if !e.passed && e.at.is_none() {
@@ -235,18 +254,16 @@ impl Engine {
         Ok(())
     }
 
-    /// The `n`-th send of the step; the gate is asked before the first one.
-    async fn attempt(&self, wf: &mut WorkflowRun, spec: &StepSpec<'_>, n: u32) -> Attempt {
+    /// The `n`-th send of the step, into `attempt` (empty); the gate is asked before the
+    /// first one.
+    async fn attempt(
+        &self,
+        wf: &mut WorkflowRun,
+        spec: &StepSpec<'_>,
+        n: u32,
+        attempt: &mut Attempt,
+    ) {
         let first = n == 1;
-        let mut attempt = Attempt {
-            response: None,
-            request: None,
-            expectations: Vec::new(),
-            extracted: Vec::new(),
-            failure: None,
-            unanswered_sends: 0,
-            held: None,
-        };
         let renderer = Renderer {
             templates: &self.templates,
             vars: &wf.vars,
@@ -259,7 +276,7 @@ impl Engine {
                     error: e.to_string(),
                     hint: skipped_setter(wf, &e),
                 });
-                return attempt;
+                return;
             }
         };
         let request = self.request_info(wf, &prepared);
@@ -286,7 +303,7 @@ impl Engine {
         }
         attempt.request = Some(request);
         if attempt.held.is_some() {
-            return attempt;
+            return;
         }
         tracing::debug!(
             step = spec.name,
@@ -297,36 +314,44 @@ impl Engine {
         let span = crate::telemetry::spans::http(&prepared, &wf.redactor, n);
         // The send is made where it is awaited: a future held in a variable first is kept
         // twice in this one's state (once as the variable, once where it is polled).
+        // The response is written straight into the attempt (see `Http::send`).
+        let into = &mut attempt.response;
         let sent = if spec.kind == StepKind::Step {
             tokio::select! {
-                r = wf.http.send(&prepared, opts) => Some(r),
-                () = self.cancel.cancelled() => None,
+                r = wf.http.send(&prepared, opts, into) => Some(r),
+                () = &mut wf.interrupted => None,
             }
         } else {
-            Some(wf.http.send(&prepared, opts).await)
+            Some(wf.http.send(&prepared, opts, into).await)
         };
-        match &sent {
-            None => crate::telemetry::spans::http_error(&span, "cancelled"),
-            Some(Err(e)) => crate::telemetry::spans::http_error(&span, e.kind()),
-            Some(Ok(r)) => {
-                crate::telemetry::spans::http_response(&span, r.status.as_u16(), r.sends);
-            }
-        }
-        drop(span);
-        let response = match sent {
-            None => {
+        let response = match (sent, &attempt.response) {
+            (None, _) => {
+                crate::telemetry::spans::http_error(&span, "cancelled");
+                // A send given up mid-way may have left a throttled answer behind.
+                attempt.response = None;
                 attempt.failure = Some(StepFailure::Interrupted);
-                return attempt;
+                return;
             }
-            Some(Err(e)) => {
+            (Some(Err(e)), _) => {
+                crate::telemetry::spans::http_error(&span, e.kind());
                 let message = e.to_string();
                 tracing::debug!(step = spec.name, error = %wf.redactor.redact(&message), "not sent");
                 attempt.failure = Some(StepFailure::Send(message));
                 attempt.unanswered_sends = e.sends();
-                return attempt;
+                return;
             }
-            Some(Ok(r)) => r,
+            (Some(Ok(())), Some(r)) => {
+                crate::telemetry::spans::http_response(&span, r.status.as_u16(), r.sends);
+                r
+            }
+            // `send` writes a response whenever it succeeds.
+            (Some(Ok(())), None) => {
+                crate::telemetry::spans::http_error(&span, "no response");
+                attempt.failure = Some(StepFailure::NotSent);
+                return;
+            }
         };
+        drop(span);
         tracing::debug!(
             step = spec.name,
             status = response.status.as_u16(),
@@ -335,7 +360,7 @@ impl Engine {
             bytes = response.body.len(),
             "received"
         );
-        let received = Received::new(&response, &prepared.url, &wf.http);
+        let received = Received::new(response, &prepared.url, &wf.http);
         let file = spec.request.url.source.path();
         let ((checked, (values, error), vars_checked), signed) =
             crate::template::scope_of_file(file, || {
@@ -390,8 +415,6 @@ impl Engine {
         if attempt.failure.is_none() {
             attempt.failure = error.map(|e| StepFailure::Extraction(e.to_string()));
         }
-        attempt.response = Some(response);
-        attempt
     }
 
     fn request_info(&self, wf: &WorkflowRun, prepared: &crate::http::Prepared) -> RequestInfo {
@@ -447,15 +470,17 @@ impl Engine {
         }
     }
 
-    /// A passed step's response when only the console listens: status, timing, final URL.
-    fn response_status(wf: &WorkflowRun, response: &Response) -> ResponseInfo {
+    /// A passed step's response when only the console listens, below `-vv`: its status and
+    /// timing. The final URL, which that console shows only at `-vv` (where every exchange is
+    /// kept whole), is left empty rather than copied and redacted for every step.
+    fn response_status(response: &Response) -> ResponseInfo {
         ResponseInfo {
             status: response.status.as_u16(),
             headers: Vec::new(),
             body: String::new(),
             body_truncated: false,
             duration: response.duration,
-            url: wf.redactor.redact(response.url.as_str()).into_owned(),
+            url: String::new(),
         }
     }
 
@@ -501,13 +526,13 @@ fn method_name(method: &reqwest::Method) -> std::borrow::Cow<'static, str> {
     name.into()
 }
 
-fn skipped(mut report: StepReport, reason: SkipReason) -> StepReport {
+fn skipped(mut report: Box<StepReport>, reason: SkipReason) -> Box<StepReport> {
     report.outcome = Outcome::Skipped;
     report.reason = Some(reason.into());
     report
 }
 
-fn failed(mut report: StepReport, failure: StepFailure, started: Instant) -> StepReport {
+fn failed(mut report: Box<StepReport>, failure: StepFailure, started: Instant) -> Box<StepReport> {
     report.outcome = Outcome::Failed;
     report.reason = Some(failure.into());
     report.duration = started.elapsed();

@@ -30,8 +30,8 @@ pub(super) fn check(
         ExpectationResult {
             subject: format!("duration {}", pred.name()).into(),
             passed,
-            expected,
-            actual,
+            expected: expected.into(),
+            actual: actual.into(),
             at: (!passed).then(|| limit.position()),
             diff: None,
         }

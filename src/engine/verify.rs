@@ -68,7 +68,7 @@ impl Engine {
             results.push(ExpectationResult {
                 subject: Cow::Borrowed("status"),
                 passed: (200..300).contains(&status),
-                expected: "2xx".to_owned(),
+                expected: Cow::Borrowed("2xx"),
                 actual: decimal(status.into()),
                 at: None,
                 diff: None,
@@ -79,14 +79,19 @@ impl Engine {
                 // The usual single status, with no list made for it; a whole number is written
                 // as JSON writes it, without the formatter.
                 let wanted = renderer.value("expect.status", &only.value)?;
-                let text = wanted.as_u64().map_or_else(|| wanted.to_string(), decimal);
+                let text = wanted
+                    .as_u64()
+                    .map_or_else(|| wanted.to_string().into(), decimal);
                 (is(&wanted), text)
             } else {
                 let mut wanted = Vec::with_capacity(expect.status.len());
                 for s in &expect.status {
                     wanted.push(renderer.value("expect.status", &s.value)?);
                 }
-                (wanted.iter().any(is), Value::Array(wanted).to_string())
+                (
+                    wanted.iter().any(is),
+                    Value::Array(wanted).to_string().into(),
+                )
             };
             results.push(ExpectationResult {
                 subject: Cow::Borrowed("status"),
@@ -329,9 +334,39 @@ fn describe(source: &Source<'_>, m: &Modifiers) -> String {
 
 /// `n` in decimal, as `to_string` writes it, without the formatting machinery (every step
 /// checks a status).
-fn decimal(n: u64) -> String {
-    itoa::Buffer::new().format(n).to_owned()
+/// `n` in decimal, as JSON writes it: a status code (three digits) borrowed from a table,
+/// with no text made for every step's status check.
+fn decimal(n: u64) -> Cow<'static, str> {
+    if let Some(text) = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_sub(100))
+        .and_then(|i| THREE_DIGITS.get(i))
+        .and_then(|digits| std::str::from_utf8(digits).ok())
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(itoa::Buffer::new().format(n).to_owned())
 }
+
+/// The decimal digits of 100 to 999, every status code HTTP allows.
+static THREE_DIGITS: [[u8; 3]; 900] = {
+    let mut table = [[0; 3]; 900];
+    let mut i = 0;
+    while i < 900 {
+        let n = i + 100;
+        // Each digit is under 10: the casts cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        {
+            table[i] = [
+                b'0' + (n / 100) as u8,
+                b'0' + (n / 10 % 10) as u8,
+                b'0' + (n % 10) as u8,
+            ];
+        }
+        i += 1;
+    }
+    table
+};
 
 /// Results of one matcher, each failed one with where its value is written (a predicate's
 /// own value, in order).
@@ -344,4 +379,17 @@ fn located(mut results: Vec<ExpectationResult>, matcher: &Matcher) -> Vec<Expect
         r.at = at.map(Located::position);
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal_borrows_three_digits_and_writes_the_rest() {
+        for n in [0, 7, 99, 100, 201, 429, 999, 1000, 65_536, u64::MAX] {
+            let text = super::decimal(n);
+            assert_eq!(text, n.to_string());
+            let borrowed = matches!(text, std::borrow::Cow::Borrowed(_));
+            assert_eq!(borrowed, (100..1000).contains(&n), "{n}");
+        }
+    }
 }

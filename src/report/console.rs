@@ -12,7 +12,7 @@ use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
 };
-use crate::report::console_step::{StepLayout, only_line, step_lines};
+use crate::report::console_step::{StepLayout, only_line_into, step_lines};
 use crate::report::excerpt::{human_duration, plural};
 use crate::report::progress::Progress;
 use crate::report::style::{Paint, Style};
@@ -55,6 +55,9 @@ pub struct ConsoleReporter {
     /// Whole blocks of workflows that finished while another one was streaming.
     held: Vec<String>,
     progress: Option<Progress>,
+    /// A step's line alone is written here, and the buffer kept for the next one: most steps
+    /// of a run print only their line.
+    line: String,
 }
 
 /// One workflow's state, and its lines while they are held.
@@ -90,6 +93,7 @@ impl ConsoleReporter {
             active: Vec::new(),
             streaming: None,
             held: Vec::new(),
+            line: String::new(),
             progress: opts.progress.map(|stream| {
                 let target = match stream {
                     Stream::Stdout => ProgressDrawTarget::stdout(),
@@ -135,10 +139,14 @@ impl ConsoleReporter {
             number_width: block.number_width,
             width: self.opts.width,
         };
-        if heading.is_none()
-            && let Some(line) = only_line(report, &layout)
-        {
-            return self.emit_line(&report.workflow, line);
+        if heading.is_none() {
+            let mut line = std::mem::take(&mut self.line);
+            if only_line_into(report, &layout, &mut line) {
+                let written = self.emit_line(&report.workflow, &line);
+                self.line = line;
+                return written;
+            }
+            self.line = line;
         }
         let mut lines = step_lines(report, &layout);
         if let Some(heading) = heading {
@@ -222,23 +230,23 @@ impl ConsoleReporter {
         Ok(())
     }
 
-    /// [`emit`](Self::emit) of a single line, with no list made for it.
-    fn emit_line(&mut self, id: &WorkflowId, line: String) -> io::Result<()> {
+    /// [`emit`](Self::emit) of a single line, with no list made for it (copied only when held).
+    fn emit_line(&mut self, id: &WorkflowId, line: &str) -> io::Result<()> {
         if self.streams(id) {
-            return self.write_lines(std::slice::from_ref(&line));
+            return self.write_lines(&[line]);
         }
-        self.block(id).lines.push(line);
+        self.block(id).lines.push(line.to_owned());
         Ok(())
     }
 
-    fn write_lines(&mut self, lines: &[String]) -> io::Result<()> {
+    fn write_lines(&mut self, lines: &[impl AsRef<str>]) -> io::Result<()> {
         if lines.is_empty() {
             return Ok(());
         }
         let (out, width) = (&mut self.out, self.opts.width);
         let mut write = |flush: bool| -> io::Result<()> {
             for line in lines {
-                out.write_all(fit(line, width).as_bytes())?;
+                out.write_all(fit(line.as_ref(), width).as_bytes())?;
                 out.write_all(b"\n")?;
             }
             if flush { out.flush() } else { Ok(()) }

@@ -85,10 +85,18 @@ pub fn step_lines(report: &StepReport, layout: &StepLayout) -> Vec<String> {
     lines
 }
 
-/// The step's one line when nothing goes under it (as [`step_lines`] gives it), without a
-/// list made for it: most steps of a run print only their line.
-pub fn only_line(report: &StepReport, layout: &StepLayout) -> Option<String> {
-    headline_only(report, layout).then(|| headline(report, layout))
+/// The step's one line when nothing goes under it (as [`step_lines`] gives it), written into
+/// `line` (emptied first), without a list made for it: most steps of a run print only their
+/// line. `false`, and `line` left as it was, when more lines go under it.
+pub fn only_line_into(report: &StepReport, layout: &StepLayout, line: &mut String) -> bool {
+    if !headline_only(report, layout) {
+        return false;
+    }
+    line.clear();
+    // Room for a usual line (made once: the buffer is kept).
+    line.reserve(160);
+    push_headline(line, report, layout);
+    true
 }
 
 /// Whether a step shows its line alone: passed below `-v`, or skipped.
@@ -114,20 +122,26 @@ fn mark(report: &StepReport) -> (Style, &'static str) {
 ///
 /// Written piece by piece rather than through `format!`: every step of a run prints one.
 fn headline(report: &StepReport, layout: &StepLayout) -> String {
-    let paint = layout.paint;
     // Room for a usual line, so that it is not grown piece by piece.
     let mut line = String::with_capacity(160);
+    push_headline(&mut line, report, layout);
+    line
+}
+
+/// [`headline`], written into `line` (empty).
+fn push_headline(line: &mut String, report: &StepReport, layout: &StepLayout) {
+    let paint = layout.paint;
     line.push_str("  ");
     let (style, mark) = mark(report);
-    paint.push(&mut line, style, mark);
+    paint.push(line, style, mark);
     line.push(' ');
-    push_decimal(&mut line, report.number as u64, layout.number_width);
+    push_decimal(line, report.number as u64, layout.number_width);
     line.push(' ');
     let lead_end = line.len();
     // The name column depends on the width only (a typical `  POST ` and `  200  1234 ms`),
     // so that the names of one workflow line up whatever each step's method and duration.
     let name_width = layout.width.map_or(NAME_WIDTH, |w| {
-        w.saturating_sub(columns(&line) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
+        w.saturating_sub(columns(line) + TYPICAL_METHOD + TYPICAL_TAIL + TARGET_MIN)
             .clamp(NAME_MIN, NAME_WIDTH)
     });
     if report.outcome == Outcome::Skipped {
@@ -136,23 +150,25 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
             .as_ref()
             .map_or_else(|| "not run".to_owned(), ToString::to_string);
         let name = name_column(&report.name, name_width);
-        return format!(
-            "{line}{name}  {}",
+        let _ = write!(
+            line,
+            "{name}  {}",
             paint.paint(Style::Skip, format_args!("skipped: {reason}"))
         );
+        return;
     }
     let Some(w) = layout.width else {
         // Nothing is cut on an unlimited console, so nothing needs measuring: the line is
         // written straight through.
-        push_name_column(&mut line, &report.name, name_width);
+        push_name_column(line, &report.name, name_width);
         if let Some(request) = &report.request {
-            push_target(&mut line, request, TARGET_MAX);
+            push_target(line, request, TARGET_MAX);
         }
-        push_tail(&mut line, report, paint);
+        push_tail(line, report, paint);
         if let Some((first, rest)) = report.extracted.split_first() {
-            push_names(&mut line, first, rest);
+            push_names(line, first, rest);
         }
-        return line;
+        return;
     };
     let mut tail = String::with_capacity(48);
     push_tail(&mut tail, report, paint);
@@ -162,7 +178,7 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
     let tail_width = columns(&tail).max(TYPICAL_TAIL);
     // Columns for the name and the target together.
     let room = w.saturating_sub(columns(&line[..lead_end]) + method + tail_width);
-    push_name_column(&mut line, &report.name, name_width);
+    push_name_column(line, &report.name, name_width);
     if let Some(request) = &report.request {
         // A few columns stay for the extracted names, so a cut line still shows `→ app…`
         // and never cuts the duration.
@@ -175,17 +191,16 @@ fn headline(report: &StepReport, layout: &StepLayout) -> String {
         let max = room
             .saturating_sub(columns(&line[lead_end..]) + keep)
             .max(1);
-        push_target(&mut line, request, max);
+        push_target(line, request, max);
     }
     line.push_str(&tail);
     if let Some((first, rest)) = report.extracted.split_first() {
         let mut names = String::with_capacity(8 + first.len());
         push_names(&mut names, first, rest);
         // Measured without the tail, as if it were a typical one (see `tail_width`).
-        let used = columns(&line) - columns(&tail) + tail_width;
+        let used = columns(line) - columns(&tail) + tail_width;
         line.push_str(&end_ellipsis(&names, w.saturating_sub(used)));
     }
-    line
 }
 
 /// `  POST /v1/…/applications`: the method and the request target, cut to `max` columns.

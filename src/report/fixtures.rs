@@ -70,8 +70,8 @@ pub fn expectation(subject: &str, passed: bool, expected: &str, actual: &str) ->
     ExpectationResult {
         subject: subject.to_owned().into(),
         passed,
-        expected: expected.to_owned(),
-        actual: actual.to_owned(),
+        expected: expected.to_owned().into(),
+        actual: actual.to_owned().into(),
         at: None,
         diff: None,
     }
@@ -141,7 +141,7 @@ pub fn login_workflow() -> Vec<Event> {
         (200, "{}"),
     );
     token.extracted = vec!["accessToken".to_owned()];
-    token.expectations[0].expected = "200".to_owned();
+    token.expectations[0].expected = "200".into();
     let mut app = step(
         &wf,
         2,

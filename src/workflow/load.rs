@@ -240,7 +240,7 @@ impl Loader {
             if i == 0 {
                 s.requires.splice(0..0, used.requires.iter().cloned());
             }
-            steps.push(s);
+            steps.push_boxed(s);
         }
         Ok(Some(used))
     }
@@ -386,10 +386,15 @@ fn parse_step_at(
 }
 
 /// A workflow's steps in order; a deferred step is read from its file's text here.
-pub fn read_steps(steps: &Steps) -> impl Iterator<Item = Result<Cow<'_, Step>, Diagnostic>> + '_ {
+///
+/// A step read here is boxed: an item of this iterator is moved a few times on the way to
+/// where it is used, and a `Cow<Step>` holds room for a whole step even when it borrows one.
+pub fn read_steps(
+    steps: &Steps,
+) -> impl Iterator<Item = Result<Cow<'_, Box<Step>>, Diagnostic>> + '_ {
     steps.items().iter().map(|item| match item {
-        Item::Loaded(step) => Ok(Cow::Borrowed(&**step)),
-        Item::Deferred(reader, at) => read_step(reader, *at).map(Cow::Owned),
+        Item::Loaded(step) => Ok(Cow::Borrowed(step)),
+        Item::Deferred(reader, at) => read_step(reader, *at).map(|s| Cow::Owned(Box::new(s))),
     })
 }
 

@@ -57,6 +57,13 @@ extract = { final = { url = true } }
 [steps.expect.json]
 "$.path" = "/echo/landed"
 "$.headers.cookie" = "hop=1"
+[steps.expect.vars]
+final = { contains = "/echo/landed" }
+[[steps]]
+name = "Not redirected"
+url = "BASE/echo/plain"
+extract = { here = { url = true } }
+expect.vars = { here = { contains = "/echo/plain" } }
 [[steps]]
 name = "Too many"
 url = "BASE/loop"

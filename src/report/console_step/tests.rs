@@ -62,7 +62,7 @@ fn long_bodies_are_cut_with_a_count() {
 #[test]
 fn long_values_are_cut() {
     let mut report = failed_authorize();
-    report.expectations[0].actual = "y".repeat(500);
+    report.expectations[0].actual = "y".repeat(500).into();
     let lines = step_lines(&report, &layout(0));
     assert!(lines[1].ends_with(&format!("actual {}…", "y".repeat(VALUE_MAX - 1))));
 }
