@@ -89,6 +89,29 @@ pub fn finished(report: StepReport) -> Event {
     Event::StepFinished(Box::new(report))
 }
 
+/// `count` workflows of `steps` steps each, one per matrix entry (labels `t0`, `t1`, ...), and
+/// the events that start them side by side.
+pub fn side_by_side(count: usize, steps: usize) -> (Vec<WorkflowId>, Vec<Event>) {
+    let ids: Vec<_> = (0..count).map(|run| id(run, 0)).collect();
+    let starts = (ids.iter().enumerate())
+        .map(|(i, wf)| workflow_started(wf, "Long", Some(&format!("t{i}")), steps))
+        .collect();
+    (ids, starts)
+}
+
+/// Step `n` of the `w`th of several workflows, passed and named `step N of W.`, for tests that
+/// follow many steps of workflows running side by side.
+pub fn numbered_step(workflows: &[WorkflowId], w: usize, n: usize) -> Event {
+    let name = format!("step {n} of {w}.");
+    finished(step(
+        &workflows[w],
+        n,
+        &name,
+        ("GET", "http://h/"),
+        (200, ""),
+    ))
+}
+
 pub fn workflow_finished(
     id: &WorkflowId,
     name: &str,

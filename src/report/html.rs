@@ -344,30 +344,30 @@ mod tests {
     fn long_sections_held_beside_the_streaming_one_wait_on_disk_and_come_back_whole() {
         let buf = SharedBuf::default();
         let mut reporter = HtmlReporter::new(Box::new(buf.clone()));
-        let ids: Vec<_> = (0..3).map(|run| fixtures::id(run, 0)).collect();
-        let step = |reporter: &mut HtmlReporter, wf: usize, n: usize| {
-            let name = format!("step {n} of {wf}.");
-            let report = fixtures::step(&ids[wf], n, &name, ("GET", "http://h/"), (200, ""));
-            reporter.event(&fixtures::finished(report)).unwrap();
-        };
+        let (ids, starts) = fixtures::side_by_side(3, 150);
+        for event in &starts {
+            reporter.event(event).unwrap();
+        }
         let end =
             |wf: usize| fixtures::workflow_finished(&ids[wf], "Long", Outcome::Passed, [150, 0, 0]);
-        for (i, wf) in ids.iter().enumerate() {
-            let event = fixtures::workflow_started(wf, "Long", Some(&format!("t{i}")), 150);
-            reporter.event(&event).unwrap();
-        }
         // The first streams; the second runs 150 steps and ends, the third runs 100 and is
         // still running at the end of the run; neither holds more than a few kilobytes.
         for n in 1..=150 {
-            step(&mut reporter, 1, n);
+            reporter
+                .event(&fixtures::numbered_step(&ids, 1, n))
+                .unwrap();
             assert!(reporter.held[&(1, 0)].in_memory() < 4096);
         }
         reporter.event(&end(1)).unwrap();
         for n in 1..=100 {
-            step(&mut reporter, 2, n);
+            reporter
+                .event(&fixtures::numbered_step(&ids, 2, n))
+                .unwrap();
             assert!(reporter.held[&(2, 0)].in_memory() < 4096);
         }
-        step(&mut reporter, 0, 1);
+        reporter
+            .event(&fixtures::numbered_step(&ids, 0, 1))
+            .unwrap();
         reporter.event(&end(0)).unwrap();
         reporter.finish().unwrap();
         let html = buf.text();

@@ -635,34 +635,36 @@ mod tests {
     fn long_sections_held_beside_the_streaming_one_wait_on_disk_and_come_back_whole() {
         let buf = SharedBuf::default();
         let mut reporter = JsonReporter::new(Box::new(buf.clone()));
-        let ids: Vec<_> = (0..3).map(|run| fixtures::id(run, 0)).collect();
-        let step = |reporter: &mut JsonReporter, wf: usize, n: usize| {
-            let name = format!("step {n} of {wf}");
-            let report = fixtures::step(&ids[wf], n, &name, ("GET", "http://h/"), (200, ""));
-            reporter.event(&fixtures::finished(report)).unwrap();
-        };
-        for (i, wf) in ids.iter().enumerate() {
-            let event = fixtures::workflow_started(wf, "Long", Some(&format!("t{i}")), 150);
-            reporter.event(&event).unwrap();
+        let (ids, starts) = fixtures::side_by_side(3, 150);
+        for event in &starts {
+            reporter.event(event).unwrap();
         }
         // The first streams; the second runs 150 steps and ends, the third runs 100 and goes
         // on; neither holds more than a few kilobytes in memory.
         for n in 1..=150 {
-            step(&mut reporter, 1, n);
+            reporter
+                .event(&fixtures::numbered_step(&ids, 1, n))
+                .unwrap();
             assert!(reporter.open[&(1, 0)].held.in_memory() < 4096);
         }
         let end =
             |wf: usize| fixtures::workflow_finished(&ids[wf], "Long", Outcome::Passed, [150, 0, 0]);
         reporter.event(&end(1)).unwrap();
         for n in 1..=100 {
-            step(&mut reporter, 2, n);
+            reporter
+                .event(&fixtures::numbered_step(&ids, 2, n))
+                .unwrap();
             assert!(reporter.open[&(2, 0)].held.in_memory() < 4096);
         }
-        step(&mut reporter, 0, 1);
+        reporter
+            .event(&fixtures::numbered_step(&ids, 0, 1))
+            .unwrap();
         reporter.event(&end(0)).unwrap();
         assert_eq!(reporter.streaming, Some((2, 0)), "the third streams next");
         for n in 101..=150 {
-            step(&mut reporter, 2, n);
+            reporter
+                .event(&fixtures::numbered_step(&ids, 2, n))
+                .unwrap();
         }
         reporter.event(&end(2)).unwrap();
         reporter.finish().unwrap();
@@ -673,7 +675,7 @@ mod tests {
             let names: Vec<&str> = (workflows[wf]["steps"].as_array().unwrap().iter())
                 .map(|s| s["name"].as_str().unwrap())
                 .collect();
-            let want: Vec<String> = (1..=steps).map(|n| format!("step {n} of {wf}")).collect();
+            let want: Vec<String> = (1..=steps).map(|n| format!("step {n} of {wf}.")).collect();
             assert_eq!(names, want, "workflow {wf}'s steps, whole and in order");
         }
     }
