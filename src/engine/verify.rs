@@ -332,8 +332,6 @@ fn describe(source: &Source<'_>, m: &Modifiers) -> String {
     s
 }
 
-/// `n` in decimal, as `to_string` writes it, without the formatting machinery (every step
-/// checks a status).
 /// `n` in decimal, as JSON writes it: a status code (three digits) borrowed from a table,
 /// with no text made for every step's status check.
 fn decimal(n: u64) -> Cow<'static, str> {
