@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
+use Piece::{Tail, Text};
+
 /// A temporary file of text waiting for its turn, made when the first text is parked.
 #[derive(Default)]
 pub struct Spool {
@@ -62,6 +64,13 @@ pub struct Parked {
 /// section's steps, so a workflow in flight costs the report this much, however long it runs.
 const HELD_IN_MEMORY: usize = 4096;
 
+/// What [`Held::park_bytes`] sends to the spool: the text in memory, or a piece pushed.
+#[derive(Clone, Copy)]
+enum Piece<'t> {
+    Tail,
+    Text(&'t str),
+}
+
 /// A section that cannot be written yet: the pieces of it already parked in a spool, in
 /// order, then its latest text in memory.
 #[derive(Default)]
@@ -71,30 +80,42 @@ pub struct Held {
 }
 
 impl Held {
-    /// Adds `text`; once the text in memory reaches [`HELD_IN_MEMORY`] it moves to `spool`.
+    /// Adds `text`. What would take the text in memory past [`HELD_IN_MEMORY`] sends it to
+    /// `spool` first, and a piece longer than that (a step with a large body) goes there
+    /// directly, so the memory a held section takes stays bounded.
     pub fn push(&mut self, text: &str, spool: &mut Spool) -> io::Result<()> {
-        self.tail.push_str(text);
-        if self.tail.len() >= HELD_IN_MEMORY {
-            self.park_tail(spool)?;
-            // Its room is kept for the next pieces: the memory stays what it was.
-            self.tail.clear();
+        if self.tail.len() + text.len() <= HELD_IN_MEMORY {
+            self.tail.push_str(text);
+            return Ok(());
         }
-        Ok(())
+        self.park_bytes(spool, Tail)?;
+        // Its room is kept for the next pieces: the memory stays what it was.
+        self.tail.clear();
+        if text.len() <= HELD_IN_MEMORY {
+            self.tail.push_str(text);
+            Ok(())
+        } else {
+            self.park_bytes(spool, Text(text))
+        }
     }
 
     /// Moves everything to `spool`, for a section that is finished but must wait its turn:
     /// what is left in memory is a list of places.
     pub fn park(&mut self, spool: &mut Spool) -> io::Result<()> {
-        self.park_tail(spool)?;
+        self.park_bytes(spool, Tail)?;
         self.tail = String::new();
         Ok(())
     }
 
-    fn park_tail(&mut self, spool: &mut Spool) -> io::Result<()> {
-        if self.tail.is_empty() {
+    fn park_bytes(&mut self, spool: &mut Spool, what: Piece<'_>) -> io::Result<()> {
+        let bytes = match what {
+            Tail => self.tail.as_bytes(),
+            Text(text) => text.as_bytes(),
+        };
+        if bytes.is_empty() {
             return Ok(());
         }
-        let at = spool.park(self.tail.as_bytes())?;
+        let at = spool.park(bytes)?;
         // Pieces parked one after the other with nothing between them are one piece.
         match self.parked.last_mut() {
             Some(last) if last.offset + last.len == at.offset => last.len += at.len,
@@ -149,7 +170,7 @@ mod tests {
             want_a.push_str(&piece_a);
             want_b.push_str(&piece_b);
             // Memory holds at most the last pieces, never the whole section.
-            assert!(a.tail.len() < HELD_IN_MEMORY && b.tail.len() < HELD_IN_MEMORY);
+            assert!(a.tail.len() <= HELD_IN_MEMORY && b.tail.len() <= HELD_IN_MEMORY);
         }
         assert!(!a.parked.is_empty(), "a long section went to the spool");
         b.park(&mut spool).unwrap();
@@ -163,6 +184,32 @@ mod tests {
         let mut out = Vec::new();
         a.write_to(&mut spool, &mut out).unwrap();
         assert!(out.is_empty(), "a written section is empty");
+    }
+
+    #[test]
+    fn a_piece_too_long_to_hold_goes_to_the_spool_in_its_place() {
+        let mut spool = Spool::default();
+        let mut held = Held::default();
+        let body = "b".repeat(3 * HELD_IN_MEMORY);
+        held.push("before ", &mut spool).unwrap();
+        held.push(&body, &mut spool).unwrap();
+        assert!(
+            held.tail.capacity() <= HELD_IN_MEMORY,
+            "the long piece was not held"
+        );
+        held.push(" after", &mut spool).unwrap();
+        assert_eq!(held.tail, " after");
+        assert_eq!(
+            held.parked.len(),
+            1,
+            "parked one after the other: one piece"
+        );
+        let mut out = Vec::new();
+        held.write_to(&mut spool, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("before {body} after")
+        );
     }
 
     #[test]
