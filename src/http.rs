@@ -233,8 +233,8 @@ impl Http {
         sends: &mut u32,
         into: &'r mut Option<Response>,
     ) -> Result<&'r mut Response, HttpError> {
-        // The first hop sends `req` as it is; only a redirect makes a new request.
-        // The hop after a redirect; the first sends `req` as it is.
+        // The hop after a redirect: the first hop sends `req` as it is, and only a redirect
+        // makes a new request.
         let mut redirected: Option<Prepared> = None;
         let mut set_cookies = Vec::new();
         let mut hops = 0;

@@ -90,12 +90,10 @@ impl Engine {
         }
         let attempts = spec.retry.map_or(1, |r| r.attempts);
         let mut attempt = Attempt::default();
-        let mut sent = false;
         for n in 1..=attempts {
-            if sent {
+            if n > 1 {
                 attempt = Attempt::default();
             }
-            sent = true;
             self.attempt(wf, spec, n, &mut attempt).await;
             if let Some(reason) = attempt.held.take() {
                 note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
@@ -118,7 +116,7 @@ impl Engine {
                 break;
             }
         }
-        if !sent {
+        if attempts == 0 {
             return failed(report, StepFailure::NotSent, started);
         }
         self.finish(wf, report, &mut attempt, (started, &spec.request.url))
