@@ -8,11 +8,15 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use Piece::{Tail, Text};
 
-/// A temporary file of text waiting for its turn, made when the first text is parked.
+/// A temporary file of text waiting for its turn, made when the first text is parked. Each
+/// parked text is copied out once; when every one has been, the file is emptied and filled
+/// again from its start, so it holds what waits, not everything that ever waited.
 #[derive(Default)]
 pub struct Spool {
     file: Option<File>,
     len: u64,
+    /// Bytes parked and not copied out yet.
+    waiting: u64,
 }
 
 impl Spool {
@@ -32,24 +36,29 @@ impl Spool {
         file.seek(SeekFrom::Start(self.len))?;
         file.write_all(text)?;
         self.len += at.len;
+        self.waiting += at.len;
         Ok(at)
     }
 
-    /// Writes the parked text `at` to `out`.
+    /// Writes the parked text `at` to `out`, once: nothing waits there afterwards.
     pub fn copy(&mut self, at: Parked, out: &mut dyn Write) -> io::Result<()> {
         let Some(file) = &mut self.file else {
             return Ok(());
         };
         file.seek(SeekFrom::Start(at.offset))?;
         let copied = io::copy(&mut Read::take(&mut *file, at.len), out)?;
-        if copied == at.len {
-            Ok(())
-        } else {
-            Err(io::Error::new(
+        if copied != at.len {
+            return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "the report's temporary file was cut short",
-            ))
+            ));
         }
+        self.waiting = self.waiting.saturating_sub(at.len);
+        if self.waiting == 0 && self.len > 0 {
+            file.set_len(0)?;
+            self.len = 0;
+        }
+        Ok(())
     }
 }
 
@@ -184,6 +193,23 @@ mod tests {
         let mut out = Vec::new();
         a.write_to(&mut spool, &mut out).unwrap();
         assert!(out.is_empty(), "a written section is empty");
+    }
+
+    #[test]
+    fn the_file_empties_once_everything_parked_is_copied_out() {
+        let mut spool = Spool::default();
+        let a = spool.park(b"first ").unwrap();
+        let b = spool.park(b"second").unwrap();
+        let mut out = Vec::new();
+        spool.copy(a, &mut out).unwrap();
+        assert_eq!(spool.len, 12, "the second still waits");
+        spool.copy(b, &mut out).unwrap();
+        assert_eq!(spool.len, 0, "nothing waits: the file is emptied");
+        let file_len = |s: &Spool| s.file.as_ref().map(|f| f.metadata().unwrap().len());
+        assert_eq!(file_len(&spool), Some(0));
+        let c = spool.park(b"third").unwrap();
+        spool.copy(c, &mut out).unwrap();
+        assert_eq!(out, b"first secondthird");
     }
 
     #[test]
