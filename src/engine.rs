@@ -11,6 +11,7 @@ pub mod render;
 mod shown;
 mod sink;
 mod skips;
+mod spec;
 mod step;
 mod timing;
 mod verify;
@@ -24,7 +25,7 @@ use tracing::Instrument as _;
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
 pub use sink::EventSink;
-use step::StepSpec;
+use spec::{cleanup_spec, step_spec};
 pub(crate) use workflow_run::WorkflowRun;
 
 use crate::event::{
@@ -327,37 +328,5 @@ impl Engine {
         };
         self.sink.emit(&Event::RunFinished(summary.clone()));
         summary
-    }
-}
-
-fn step_spec(step: &Step, number: usize) -> StepSpec<'_> {
-    StepSpec {
-        kind: StepKind::Step,
-        number,
-        name: &step.name,
-        doc: step.doc.as_deref(),
-        when: &step.when,
-        prompt: &step.prompt,
-        request: &step.request,
-        delay: step.delay,
-        retry: step.retry,
-        expect: &step.expect,
-        extract: &step.extract,
-    }
-}
-
-fn cleanup_spec(cleanup: &Cleanup, number: usize) -> StepSpec<'_> {
-    StepSpec {
-        kind: StepKind::Cleanup,
-        number,
-        name: &cleanup.name,
-        doc: None,
-        when: &cleanup.when,
-        prompt: &[],
-        request: &cleanup.request,
-        delay: cleanup.delay,
-        retry: cleanup.retry,
-        expect: &cleanup.expect,
-        extract: &[],
     }
 }

@@ -1,7 +1,7 @@
 //! Runs one step or cleanup: condition, prompt, delay, render, send (with `retry`), check,
 //! extract. Everything that goes wrong here is a result in the step's report, never an `Err`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -9,6 +9,7 @@ use crate::engine::received::{self, Received};
 use crate::engine::render::Renderer;
 use crate::engine::shown::{shown_body, shown_value_cow};
 use crate::engine::skips::{note_skip, skipped_setter};
+use crate::engine::spec::StepSpec;
 use crate::engine::verify::Extracted;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{
@@ -16,22 +17,7 @@ use crate::event::{
     StepKind, StepReport,
 };
 use crate::http::{PreparedBody, Response, SendOptions};
-use crate::workflow::model::{Expect, Extraction, Located, Request, Retry};
-
-/// The parts of a step or cleanup that running it needs.
-pub struct StepSpec<'a> {
-    pub kind: StepKind,
-    pub number: usize,
-    pub name: &'a str,
-    pub doc: Option<&'a str>,
-    pub when: &'a [Located<String>],
-    pub prompt: &'a [(String, String)],
-    pub request: &'a Request,
-    pub delay: Option<Duration>,
-    pub retry: Option<Retry>,
-    pub expect: &'a Expect,
-    pub extract: &'a [Extraction],
-}
+use crate::workflow::model::Located;
 
 /// What one attempt produced. Filled in place by [`Engine::attempt`] and read in place by
 /// [`Engine::finish`]: it holds the response and is large, and every move of it is a copy.
