@@ -2,6 +2,7 @@
 //! workflows of a run, cleanups in reverse. It emits events and never prints.
 
 mod cancel;
+mod exchange;
 pub mod expect;
 mod gate;
 pub mod json_diff;
