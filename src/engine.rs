@@ -1,6 +1,7 @@
 //! Runs workflows: steps in order, one cookie jar per workflow, a variable store shared by the
 //! workflows of a run, cleanups in reverse. It emits events and never prints.
 
+mod attempt;
 mod cancel;
 mod exchange;
 pub mod expect;
