@@ -1,42 +1,43 @@
 //! Runs workflows: steps in order, one cookie jar per workflow, a variable store shared by the
 //! workflows of a run, cleanups in reverse. It emits events and never prints.
 
+mod attempt;
 mod cancel;
+mod exchange;
 pub mod expect;
 mod gate;
 pub mod json_diff;
 pub mod read_error;
 mod received;
 pub mod render;
+mod sequence;
 mod shown;
+mod sink;
 mod skips;
+mod spec;
 mod step;
 mod timing;
 mod verify;
+mod workflow_run;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::Value;
 use tracing::Instrument as _;
 
 pub use cancel::Cancel;
 pub use gate::{AlwaysSend, Decision, Gate, Preview};
-use step::StepSpec;
+pub use sink::EventSink;
+pub(crate) use workflow_run::WorkflowRun;
 
-use crate::engine::render::UrlCache;
-use crate::event::{
-    Counts, Event, Outcome, Reporter, RunSummary, SkipReason, StepCounts, StepFailure, StepKind,
-    StepReport, StepStart, WorkflowId, WorkflowInfo, WorkflowSummary,
-};
-use crate::http::{Clients, Http};
+use crate::event::{Counts, Event, Outcome, RunSummary, WorkflowId};
+use crate::http::Clients;
 use crate::redact::Redactor;
-use crate::secret::Hiding;
 use crate::telemetry::spans;
 use crate::template::Templates;
-use crate::vars::layers::{self as vars, Layers};
-use crate::vars::{Var, VarStore};
-use crate::workflow::model::{Cleanup, Step, Workflow};
+use crate::vars::VarStore;
+use crate::vars::layers::Layers;
+use crate::workflow::model::Workflow;
 
 /// Response bodies kept in events are cut here, so a run never holds large bodies.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -71,65 +72,6 @@ pub trait Prompter: Send + Sync {
     ) -> std::pin::Pin<Box<dyn Future<Output = std::io::Result<String>> + Send + 'a>>;
 }
 
-/// Reporters behind a lock, fed in event order; the first write error is kept for the exit code.
-pub struct EventSink {
-    reporter: Mutex<Box<dyn Reporter>>,
-    error: Mutex<Option<std::io::Error>>,
-    /// Whether the reporters do anything with `StepStarted` (asked once).
-    step_starts: bool,
-    /// Whether the reporters read a step's `learned` values (asked once).
-    learned: bool,
-}
-
-impl EventSink {
-    pub fn new(reporter: Box<dyn Reporter>) -> EventSink {
-        EventSink {
-            step_starts: reporter.wants_step_starts(),
-            learned: reporter.wants_learned(),
-            reporter: Mutex::new(reporter),
-            error: Mutex::new(None),
-        }
-    }
-
-    /// Whether a `StepStarted` event would do anything: when not, it is not made.
-    pub fn wants_step_starts(&self) -> bool {
-        self.step_starts
-    }
-
-    /// Whether a step's report carries its `learned` values: when not, they are not made.
-    pub fn wants_learned(&self) -> bool {
-        self.learned
-    }
-
-    pub fn emit(&self, event: &Event) {
-        let result = match self.reporter.lock() {
-            Ok(mut r) => r.event(event),
-            Err(_) => Ok(()),
-        };
-        if let Err(e) = result {
-            self.keep_error(e);
-        }
-    }
-
-    pub fn finish(&self) -> std::io::Result<()> {
-        if let Ok(mut r) = self.reporter.lock()
-            && let Err(e) = r.finish()
-        {
-            self.keep_error(e);
-        }
-        match self.error.lock().ok().and_then(|mut e| e.take()) {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    fn keep_error(&self, e: std::io::Error) {
-        if let Ok(mut slot) = self.error.lock() {
-            slot.get_or_insert(e);
-        }
-    }
-}
-
 pub struct Engine {
     pub templates: Arc<Templates>,
     /// Shared by the run's workflows; each has its own cookie jar.
@@ -157,62 +99,6 @@ pub struct RunResult {
     pub vars: VarStore,
     /// The last workflow's redactor, derived forms included (for `--save-vars`).
     pub redactor: Redactor,
-}
-
-/// The state of one workflow while it runs.
-pub(crate) struct WorkflowRun {
-    pub id: WorkflowId,
-    pub vars: VarStore,
-    /// Names of the values extracted (or prompted) during the workflow. Their values are in
-    /// `vars`, and go on to the unit's later workflows when it ends: a second copy of each
-    /// (a token is a kilobyte) would be held by every workflow in flight.
-    pub extracted: Vec<String>,
-    pub redactor: Redactor,
-    pub http: Http,
-    pub urls: UrlCache,
-    /// Secrecy the `[vars]` and vars files declare by name (see `vars::layers::declared_secrecy`).
-    pub declared: std::collections::BTreeMap<String, bool>,
-    /// Variables that a skipped step would have extracted, with that step's number and name,
-    /// so a later step failing on one of them can say which step to send (see `teach`'s `s`).
-    pub unset_by_skip: std::collections::BTreeMap<String, (usize, String)>,
-    /// Ctrl-C, as one wait for the whole workflow: each step's send races it, and a wait made
-    /// for every step would register with the run's [`Cancel`] and leave it again each time.
-    pub interrupted: cancel::Interrupted,
-}
-
-impl WorkflowRun {
-    /// Stores an extracted (or prompted) value. `secret` as declared on the extraction; when
-    /// not declared, the name decides, and a value replacing a secret stays secret.
-    pub fn set_var(&mut self, name: &str, value: Value, secret: Option<bool>) {
-        let secret = self.extraction_is_secret(name, secret);
-        if secret {
-            self.hide(name, &value);
-        }
-        if !self.extracted.iter().any(|n| n == name) {
-            self.extracted.push(name.to_owned());
-        }
-        self.vars.set_with_policy(name, value, Some(secret));
-    }
-
-    /// Whether a value extracted as `name` is secret (`secret::extraction_is_secret`), given
-    /// its extraction's `secret` flag, the declarations and the value it replaces.
-    pub(crate) fn extraction_is_secret(&self, name: &str, secret: Option<bool>) -> bool {
-        let was_secret = self.vars.get(name).is_some_and(Var::is_secret);
-        let declared = self.declared.get(name).copied();
-        crate::secret::extraction_is_secret(name, secret, declared, was_secret)
-    }
-
-    /// Hides a secret value from here on, as much of it as `secret::hiding` says.
-    pub(crate) fn hide(&mut self, name: &str, value: &Value) {
-        match crate::secret::hiding(value) {
-            Hiding::Nothing => {}
-            Hiding::TextAndParts => {
-                self.redactor.add(name, &received::as_text(value));
-                self.redactor.add_value(name, value);
-            }
-            Hiding::Value => self.redactor.add_value(name, value),
-        }
-    }
 }
 
 impl Engine {
@@ -253,214 +139,6 @@ impl Engine {
         result
     }
 
-    async fn run_workflow(
-        &self,
-        id: WorkflowId,
-        entry: &RunEntry,
-        workflow: &Workflow,
-        extracted: &mut VarStore,
-        totals: &mut RunResult,
-    ) -> (WorkflowSummary, VarStore, Redactor) {
-        let started = Instant::now();
-        tracing::debug!(
-            workflow = %workflow.name,
-            path = %workflow.source.path().display(),
-            steps = workflow.steps.len(),
-            "workflow started"
-        );
-        self.sink.emit(&Event::WorkflowStarted(WorkflowInfo {
-            id: id.clone(),
-            name: workflow.name.clone(),
-            label: entry.label.clone(),
-            path: workflow.source.path().display().to_string(),
-            description: workflow.description.clone(),
-            steps: workflow.steps.len(),
-        }));
-        let mut counts = StepCounts::default();
-        let mut wf = match self.prepare(id.clone(), entry, workflow, extracted) {
-            Ok(wf) => wf,
-            Err(e) => {
-                let report = Self::setup_failure(&id, e.to_string());
-                counts.add(&report);
-                self.sink.emit(&Event::StepFinished(Box::new(report)));
-                return (
-                    self.finish_workflow(&id, workflow, &counts, started, totals),
-                    VarStore::new(),
-                    Redactor::default(),
-                );
-            }
-        };
-        // Each passed step's cleanup, moved out of its step when the step was read for this
-        // run (it is dropped once it is done): no copy of it is made.
-        let mut cleanups: Vec<Box<Cleanup>> = Vec::new();
-        let mut failed = false;
-        for (i, step) in crate::workflow::load::read_steps(&workflow.steps).enumerate() {
-            let mut step = match step {
-                Ok(step) => step,
-                Err(d) => {
-                    // The static check read this step without error, so only a file written
-                    // over since (a step read again from it no longer matches) gets here. It is a
-                    // failed step all the same, under its own number.
-                    let mut report = StepReport::new(
-                        id.clone(),
-                        i + 1,
-                        StepKind::Step,
-                        &format!("step {}", i + 1),
-                    );
-                    report.outcome = Outcome::Failed;
-                    report.reason = Some(StepFailure::Invalid(d.to_string()).into());
-                    failed = true;
-                    counts.add(&report);
-                    self.sink.emit(&Event::StepFinished(Box::new(report)));
-                    continue;
-                }
-            };
-            let span = spans::step(StepKind::Step, i + 1, &step.name);
-            let report = if failed || self.cancel.is_cancelled() {
-                Box::new(Self::skip_report(&id, i + 1, &step, failed))
-            } else {
-                if self.sink.wants_step_starts() {
-                    self.sink.emit(&Event::StepStarted(StepStart {
-                        workflow: id.clone(),
-                        number: i + 1,
-                        name: step.name.clone(),
-                        kind: StepKind::Step,
-                    }));
-                }
-                let spec = step_spec(&step, i + 1);
-                // Without telemetry the step's future is awaited as it is, not moved once
-                // more into a wrapper that would enter and leave an empty span.
-                if span.is_disabled() {
-                    self.run_step(&mut wf, &spec).await
-                } else {
-                    self.run_step(&mut wf, &spec).instrument(span.clone()).await
-                }
-            };
-            spans::outcome(&span, report.outcome);
-            match report.outcome {
-                Outcome::Failed => failed = true,
-                Outcome::Passed => {
-                    // A step read for this run is owned: its cleanup is moved out of it.
-                    let cleanup = match &mut step {
-                        std::borrow::Cow::Owned(step) => step.cleanup.take(),
-                        std::borrow::Cow::Borrowed(step) => step.cleanup.clone(),
-                    };
-                    if let Some(cleanup) = cleanup {
-                        if !self.options.keep {
-                            self.cancel
-                                .owe((id.run, id.index), &workflow.name, &cleanup.name);
-                        }
-                        cleanups.push(cleanup);
-                    }
-                }
-                Outcome::Skipped => {}
-            }
-            counts.add(&report);
-            self.sink.emit(&Event::StepFinished(report));
-        }
-        if !self.options.keep {
-            for (n, cleanup) in cleanups.iter().rev().enumerate() {
-                let span = spans::step(StepKind::Cleanup, n + 1, &cleanup.name);
-                let spec = cleanup_spec(cleanup, n + 1);
-                self.cancel.cleanup_started((id.run, id.index));
-                let report = self.run_step(&mut wf, &spec).instrument(span.clone()).await;
-                self.cancel.cleanup_done((id.run, id.index));
-                spans::outcome(&span, report.outcome);
-                counts.add(&report);
-                self.sink.emit(&Event::StepFinished(report));
-            }
-        }
-        for name in wf.extracted {
-            if let Some(var) = wf.vars.get(&name) {
-                let secret = var.is_secret();
-                extracted.declare(name, var.clone(), Some(secret));
-            }
-        }
-        (
-            self.finish_workflow(&id, workflow, &counts, started, totals),
-            wf.vars,
-            wf.redactor,
-        )
-    }
-
-    fn prepare(
-        &self,
-        id: WorkflowId,
-        entry: &RunEntry,
-        workflow: &Workflow,
-        extracted: &VarStore,
-    ) -> Result<WorkflowRun, vars::VarError> {
-        let mut layers = entry.layers.clone();
-        layers.workflow.clone_from(&workflow.vars);
-        let vars = vars::resolve(&layers, extracted, &self.templates)?;
-        let redactor = if self.options.show_secrets {
-            Redactor::disabled()
-        } else {
-            Redactor::from_store(&vars)
-        };
-        let http = Http::new(self.clients.clone());
-        Ok(WorkflowRun {
-            interrupted: cancel::Interrupted::new(Arc::clone(&self.cancel)),
-            id,
-            declared: vars::declared_secrecy(&layers),
-            unset_by_skip: std::collections::BTreeMap::new(),
-            vars,
-            extracted: Vec::new(),
-            redactor,
-            http,
-            urls: UrlCache::default(),
-        })
-    }
-
-    fn finish_workflow(
-        &self,
-        id: &WorkflowId,
-        workflow: &Workflow,
-        counts: &StepCounts,
-        started: Instant,
-        totals: &mut RunResult,
-    ) -> WorkflowSummary {
-        totals.counts.steps_passed += counts.passed;
-        totals.counts.steps_failed += counts.failed;
-        totals.counts.steps_skipped += counts.skipped;
-        totals.counts.cleanups_failed += counts.cleanups_failed;
-        let summary = WorkflowSummary {
-            id: id.clone(),
-            name: workflow.name.clone(),
-            outcome: if counts.failed + counts.cleanups_failed > 0 {
-                Outcome::Failed
-            } else {
-                Outcome::Passed
-            },
-            passed: counts.passed,
-            failed: counts.failed,
-            skipped: counts.skipped,
-            duration: started.elapsed(),
-        };
-        self.sink.emit(&Event::WorkflowFinished(summary.clone()));
-        summary
-    }
-
-    fn skip_report(id: &WorkflowId, number: usize, step: &Step, after_failure: bool) -> StepReport {
-        let mut report = StepReport::new(id.clone(), number, StepKind::Step, &step.name);
-        report.doc.clone_from(&step.doc);
-        report.outcome = Outcome::Skipped;
-        let reason = if after_failure {
-            SkipReason::EarlierStepFailed
-        } else {
-            SkipReason::Interrupted
-        };
-        report.reason = Some(reason.into());
-        report
-    }
-
-    fn setup_failure(id: &WorkflowId, message: String) -> StepReport {
-        let mut report = StepReport::new(id.clone(), 0, StepKind::Step, "variables");
-        report.outcome = Outcome::Failed;
-        report.reason = Some(StepFailure::Variables(message).into());
-        report
-    }
-
     /// Emits the run's summary (its units' counts, added up) and finishes the reporters.
     pub fn summarize(&self, counts: Counts, started: Instant) -> RunSummary {
         let summary = RunSummary {
@@ -470,37 +148,5 @@ impl Engine {
         };
         self.sink.emit(&Event::RunFinished(summary.clone()));
         summary
-    }
-}
-
-fn step_spec(step: &Step, number: usize) -> StepSpec<'_> {
-    StepSpec {
-        kind: StepKind::Step,
-        number,
-        name: &step.name,
-        doc: step.doc.as_deref(),
-        when: &step.when,
-        prompt: &step.prompt,
-        request: &step.request,
-        delay: step.delay,
-        retry: step.retry,
-        expect: &step.expect,
-        extract: &step.extract,
-    }
-}
-
-fn cleanup_spec(cleanup: &Cleanup, number: usize) -> StepSpec<'_> {
-    StepSpec {
-        kind: StepKind::Cleanup,
-        number,
-        name: &cleanup.name,
-        doc: None,
-        when: &cleanup.when,
-        prompt: &[],
-        request: &cleanup.request,
-        delay: cleanup.delay,
-        retry: cleanup.retry,
-        expect: &cleanup.expect,
-        extract: &[],
     }
 }
