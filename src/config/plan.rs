@@ -3,9 +3,15 @@
 //! their `run_id`s, the network, the reports, the flags. Built in one function per command
 //! with typed errors; `run` and `teach` then only execute the plan.
 
+mod matrix;
+mod units;
+
+pub use matrix::matrix_labels;
+use matrix::{matrix_entries, matrix_label};
+pub use units::listed_shard;
+use units::{shard_units, whole_units};
+
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::http::Network;
 use crate::report::{ColorChoice, ReportSpec};
 use crate::vars::decl::VarDecl;
-use crate::workflow::load::{read_vars_text, vars_from_text};
+use crate::workflow::load::vars_from_text;
 use crate::workflow::model::{Located, Predicate, Workflow};
 use crate::workflow::requires::Tenant;
 
@@ -251,96 +257,6 @@ impl RunPlan {
     }
 }
 
-/// Without `--partition`: a unit per entry holding every workflow, or with `--jobs` above 1
-/// and no matrix, a unit per workflow (as `hurl --parallel` runs files).
-fn whole_units(
-    workflows: &[Arc<Workflow>],
-    entries: &[PlanEntry],
-    matrix: bool,
-    jobs: usize,
-) -> Vec<Unit> {
-    if jobs > 1 && !matrix && workflows.len() > 1 {
-        return workflows
-            .iter()
-            .map(|w| Unit {
-                entry: 0,
-                workflows: Arc::new([Arc::clone(w)]),
-            })
-            .collect();
-    }
-    let all: Workflows = workflows.into();
-    (0..entries.len())
-        .map(|entry| Unit {
-            entry,
-            workflows: Arc::clone(&all),
-        })
-        .collect()
-}
-
-/// With `--partition`: every (entry × tied group of workflow files), keyed by the entry's
-/// label and the group's first file, and the share `partition` takes, in run order; and how
-/// many units there were.
-fn shard_units(
-    workflows: &[Arc<Workflow>],
-    entries: &[PlanEntry],
-    partition: &Partition,
-) -> (Vec<Unit>, usize) {
-    let groups = super::ties::tie_groups(workflows);
-    let mut keys = Vec::with_capacity(entries.len() * groups.len());
-    for entry in entries {
-        for group in &groups {
-            keys.push(unit_key(entry.label().as_deref(), &workflows[group[0]]));
-        }
-    }
-    let taken = partition.select(&keys);
-    let units = taken
-        .iter()
-        .enumerate()
-        .filter(|(_, taken)| **taken)
-        .map(|(i, _)| Unit {
-            entry: i / groups.len(),
-            workflows: groups[i % groups.len()]
-                .iter()
-                .map(|&w| Arc::clone(&workflows[w]))
-                .collect(),
-        })
-        .collect();
-    (units, keys.len())
-}
-
-/// A unit's name for `--partition`: the workflow file's path as found, after the matrix label.
-fn unit_key(label: Option<&str>, workflow: &Workflow) -> String {
-    let path = workflow.source.path().display();
-    match label {
-        Some(label) => format!("{label}\0{path}"),
-        None => path.to_string(),
-    }
-}
-
-/// `list --partition`: the units the shard takes, in run order: each the index of its entry
-/// in `labels` (`[None]` without `--matrix`) and its group of `workflows` (indices).
-pub fn listed_shard(
-    workflows: &[Arc<Workflow>],
-    labels: &[Option<String>],
-    partition: &Partition,
-) -> Vec<(usize, Vec<usize>)> {
-    let groups = super::ties::tie_groups(workflows);
-    let mut units = Vec::with_capacity(labels.len() * groups.len());
-    let mut keys = Vec::with_capacity(labels.len() * groups.len());
-    for (entry, label) in labels.iter().enumerate() {
-        for group in &groups {
-            keys.push(unit_key(label.as_deref(), &workflows[group[0]]));
-            units.push((entry, group.clone()));
-        }
-    }
-    units
-        .into_iter()
-        .zip(partition.select(&keys))
-        .filter(|(_, taken)| *taken)
-        .map(|(unit, _)| unit)
-        .collect()
-}
-
 fn command_line_entry() -> PlanEntry {
     PlanEntry {
         file: None,
@@ -372,83 +288,6 @@ pub(crate) fn color_choice(choice: cli::ColorChoice) -> ColorChoice {
         cli::ColorChoice::Auto => ColorChoice::Auto,
         cli::ColorChoice::Always => ColorChoice::Always,
         cli::ColorChoice::Never => ColorChoice::Never,
-    }
-}
-
-/// The vars files matching a glob, sorted.
-fn matrix_files(pattern: &str) -> Result<Vec<PathBuf>, PlanError> {
-    let paths =
-        glob::glob(pattern).map_err(|e| Diagnostic::new(format!("--matrix `{pattern}`: {e}")))?;
-    let mut files: Vec<PathBuf> = paths
-        .filter_map(Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(Diagnostic::new(format!("--matrix `{pattern}` matches no file")).into());
-    }
-    // The label names an entry in reports, `--save-vars` files, spans and partition keys:
-    // two entries with one label would be told apart nowhere.
-    let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
-    for path in &files {
-        if let Some(first) = seen.insert(matrix_label(path).into_owned(), path) {
-            return Err(Diagnostic::new(format!(
-                "--matrix `{pattern}`: {} and {} would both be labelled `{}` (a label is the file's stem)",
-                first.display(),
-                path.display(),
-                matrix_label(path)
-            ))
-            .with_help("rename one, so each vars file has a name of its own")
-            .into());
-        }
-    }
-    Ok(files)
-}
-
-/// `list --matrix`: the labels `run --matrix` gives the entries (file stems, sorted).
-pub fn matrix_labels(pattern: &str) -> Result<Vec<String>, PlanError> {
-    Ok(matrix_files(pattern)?
-        .iter()
-        .map(|p| matrix_label(p).into_owned())
-        .collect())
-}
-
-fn matrix_label(path: &Path) -> Cow<'_, str> {
-    path.file_stem().map_or_else(
-        || Cow::Owned(path.display().to_string()),
-        OsStr::to_string_lossy,
-    )
-}
-
-/// The vars files matching a glob, sorted, labelled by file stem and read, each entry with
-/// its own `run_id`, no two alike.
-fn matrix_entries(pattern: &str) -> Result<Vec<PlanEntry>, PlanError> {
-    let files = matrix_files(pattern)?;
-    let mut run_ids = HashSet::new();
-    let mut entries = Vec::with_capacity(files.len());
-    let mut errors = Vec::new();
-    for path in files {
-        let run_id = loop {
-            let id: u32 = rand::random();
-            if run_ids.insert(id) {
-                break id;
-            }
-        };
-        // Read in full now, so that a bad file stops the run before anything is sent.
-        match read_vars_text(&path)
-            .and_then(|text| vars_from_text(&path, text.clone()).map(|_| text))
-        {
-            Ok(text) => entries.push(PlanEntry {
-                file: Some((path.into_boxed_path(), text.into_boxed_str())),
-                run_id,
-            }),
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() {
-        Ok(entries)
-    } else {
-        Err(errors.into())
     }
 }
 

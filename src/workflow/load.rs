@@ -1,28 +1,35 @@
 //! Reads workflow and vars files: TOML with spans, `use` inlining, cycle detection.
 
 mod input;
+mod parse;
+mod parse_steps;
+mod read_steps;
 pub mod reread;
 mod step;
+mod vars_file;
 
 use input::read_file;
 pub use input::{MAX_INPUT_BYTES, read_input, utf8};
+use parse::parse_text;
+pub use parse::parse_toml;
+use parse_steps::{Parsed, parse_steps};
+pub use read_steps::read_steps;
+pub use vars_file::{load_vars_and_tenant, read_vars_text, vars_from_text};
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::vars::decl::VarDecl;
 use crate::workflow::convert::Cx;
-use crate::workflow::model::{Defaults, Deferred, Item, KEPT, Reader, Step, Steps, Workflow};
+use crate::workflow::model::{Defaults, KEPT, Reader, Steps, Workflow};
 use crate::workflow::raw::{RawStep, RawWorkflow};
-use crate::workflow::requires::{Needs, RawTenant, Tenant};
+use crate::workflow::requires::Needs;
 use crate::workflow::source::{Source, Span};
-use crate::workflow::{quick_toml, split};
+use crate::workflow::split;
 
 /// Loads workflows, caching files that several workflows `use`.
 #[derive(Default)]
@@ -264,297 +271,5 @@ impl Loader {
     }
 }
 
-/// Parses and converts steps on all cores: each `[[steps]]` entry is a document of its own,
-/// and parsing is most of the cost of loading a long workflow. Results come back in order,
-/// one per chunk (every slot `Some`); `use` steps come back parsed only, to be inlined in
-/// order by the loader.
-fn parse_steps(
-    source: &Arc<Source>,
-    chunks: &[&split::Chunk],
-    defaults: &Defaults,
-) -> Vec<Option<Result<Parsed, Diagnostic>>> {
-    let one = |c: &&split::Chunk| {
-        // Read in place: a raw step is large, and moving it costs as much as reading a key.
-        let mut raw = RawStep::default();
-        let cx = match c.blanks.as_slice() {
-            // Only the `[[steps]]` header is blanked: the text after it is parsed as it is.
-            [header] if header.start == c.range.start => {
-                let text = source.text.get(header.end..c.range.end);
-                parse_step_at(source, c.range.clone(), text, header.end, &mut raw)?
-            }
-            _ => {
-                let text = split::chunk_text(&source.text, &c.range, &c.blanks);
-                parse_step(source, c.range.clone(), text.as_deref(), &mut raw)?
-            }
-        };
-        if raw.use_.is_some() {
-            return Ok(Parsed::Use(Box::new(raw), cx));
-        }
-        step::step(&cx, &mut raw, c.range.clone(), defaults).map(|s| Parsed::Step(Box::new(s)))
-    };
-    if chunks.len() < PARALLEL_FROM || split::cores() < 2 {
-        return chunks.iter().map(|c| Some(one(c))).collect();
-    }
-    let threads = split::cores();
-    // Threads take batches of steps as they go, so a busy core (this thread also read the
-    // file, and will check it) simply takes fewer.
-    let next = AtomicUsize::new(0);
-    let workers = threads.min(4);
-    let work = || {
-        // A fair share of the steps fits without the list growing.
-        let mut done = Vec::with_capacity(chunks.len() / workers + BATCH);
-        loop {
-            let start = next.fetch_add(BATCH, Ordering::Relaxed);
-            let Some(batch) = chunks.get(start..chunks.len().min(start + BATCH)) else {
-                break;
-            };
-            if batch.is_empty() {
-                break;
-            }
-            done.extend(batch.iter().enumerate().map(|(i, c)| (start + i, one(c))));
-        }
-        done
-    };
-    // Each result goes to its step's slot: every slot is filled, in order, without a sort.
-    let mut slots = Vec::with_capacity(chunks.len());
-    slots.resize_with(chunks.len(), || None);
-    let mut place = |done: Vec<(usize, Result<Parsed, Diagnostic>)>| {
-        for (i, result) in done {
-            slots[i] = Some(result);
-        }
-    };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        place(work());
-        for h in others {
-            place(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-    });
-    slots
-}
-
-/// Steps a thread takes at a time.
-const BATCH: usize = 16;
-
-/// Below this many steps, a thread costs more than it saves.
-const PARALLEL_FROM: usize = 64;
-
 /// The most steps a workflow may have once its `use` steps are inlined.
 const MAX_INLINED_STEPS: usize = 20_000;
-
-/// A kept `[[steps]]` entry after parsing: converted, or a `use` step still to inline.
-/// The step is boxed where it is made and the box moves into the step list, so the slots
-/// stay small and a step is never copied.
-enum Parsed {
-    Step(Box<Step>),
-    Use(Box<RawStep>, Cx),
-}
-
-/// Parses the `[[steps]]` entry at `range` of `source` on its own into `raw` (a default
-/// one); `text` is its `step_text`. Returns where its spans are.
-fn parse_step(
-    source: &Arc<Source>,
-    range: Span,
-    text: Option<&str>,
-    raw: &mut RawStep,
-) -> Result<Cx, Diagnostic> {
-    let start = range.start;
-    parse_step_at(source, range, text, start, raw)
-}
-
-/// Like [`parse_step`], for `text` standing for `source` from byte `base` on.
-fn parse_step_at(
-    source: &Arc<Source>,
-    range: Span,
-    text: Option<&str>,
-    base: usize,
-    raw: &mut RawStep,
-) -> Result<Cx, Diagnostic> {
-    let text = text.ok_or_else(|| Diagnostic::at("cannot read this step", source, range))?;
-    // Most steps are written in TOML the quick reader knows; the rest, and every error, are
-    // the toml crate's.
-    if !quick_toml::step_into(text, raw) {
-        *raw = match quick_toml::from_str(text) {
-            Some(read) => read,
-            None => parse_text(source, text, base)?,
-        };
-    }
-    Ok(Cx {
-        source: Arc::clone(source),
-        base,
-    })
-}
-
-/// A workflow's steps in order; a deferred step is read from its file's text here.
-///
-/// A step read here is boxed: an item of this iterator is moved a few times on the way to
-/// where it is used, and a `Cow<Step>` holds room for a whole step even when it borrows one.
-pub fn read_steps(
-    steps: &Steps,
-) -> impl Iterator<Item = Result<Cow<'_, Box<Step>>, Diagnostic>> + '_ {
-    steps.items().iter().map(|item| match item {
-        Item::Loaded(step) => Ok(Cow::Borrowed(step)),
-        Item::Deferred(reader, at) => read_step(reader, *at).map(|s| Cow::Owned(Box::new(s))),
-    })
-}
-
-/// Reads a deferred step (see `read_steps`) from its file, or from its file's text when that
-/// is kept. The step's source is its own text, a window of the file.
-fn read_step(reader: &Reader, at: Deferred) -> Result<Step, Diagnostic> {
-    let path = reader.source.path();
-    let range = at.start as usize..at.end as usize;
-    let text = match &reader.file {
-        Some(file) => file.read(range.clone(), at.hash).map_err(|e| {
-            Diagnostic::new(format!(
-                "cannot read {} again: {}",
-                path.display(),
-                crate::io_reason::Reason(&e)
-            ))
-        })?,
-        None => reader
-            .source
-            .text
-            .get(range.clone())
-            .unwrap_or("")
-            .to_owned(),
-    };
-    let source = Arc::new(Source::window(path, text, at.line as usize));
-    let whole = 0..source.text.len();
-    // The step starts at its `[[steps]]` header, after the indentation of its line.
-    let span = source.text.len() - source.text.trim_start_matches([' ', '\t']).len()..whole.end;
-    let text = split::step_text(&source.text, whole);
-    let mut raw = RawStep::default();
-    let cx = parse_step(&source, span.clone(), text.as_deref(), &mut raw)?;
-    step::step(&cx, &mut raw, span, &reader.defaults)
-}
-
-/// Parses TOML into `T`, turning a parse or shape error into a located diagnostic.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(source: &Arc<Source>) -> Result<T, Diagnostic> {
-    parse_text(source, &source.text, 0)
-}
-
-/// Parses `text`, which stands for `source` from byte `base` on (same offsets, some parts blanked).
-fn parse_text<T: serde::de::DeserializeOwned>(
-    source: &Arc<Source>,
-    text: &str,
-    base: usize,
-) -> Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().trim_end_matches('.').to_owned();
-        let nesting = nesting_message(&message);
-        let too_deep = nesting.is_some();
-        let message = nesting.unwrap_or_else(|| lowercase_first(&message));
-        let help = unknown_key_suggestion(&message);
-        // The toml crate gives no place for a key of too many parts (`a.b.…` or a header):
-        // the line with the most dots is it.
-        let place = e
-            .span()
-            .or_else(|| too_deep.then(|| deepest_line(text)).flatten());
-        let d = match place {
-            Some(span) => Diagnostic::at(message, source, span.start + base..span.end + base),
-            None => Diagnostic::new(format!("{}: {message}", source.path().display())),
-        };
-        match help {
-            Some(help) => d.with_help(help),
-            None => d,
-        }
-    })
-}
-
-/// The line of `text` with the most dots, if any has one.
-fn deepest_line(text: &str) -> Option<Span> {
-    let mut best: Option<(usize, Span)> = None;
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let dots = bytecount::count(line.as_bytes(), b'.');
-        if dots > 0 && best.as_ref().is_none_or(|(most, _)| dots > *most) {
-            best = Some((dots, start..start + line.trim_end().len()));
-        }
-        start += line.len();
-    }
-    best.map(|(_, line)| line)
-}
-
-/// How deep the TOML reader nests arrays, inline tables and dotted keys (the toml crate's
-/// limit, which keeps a hostile file from exhausting the stack).
-pub const MAX_TOML_NESTING: u32 = 80;
-
-/// The toml crate's words for its nesting limit, said with the limit.
-fn nesting_message(message: &str) -> Option<String> {
-    (message.starts_with("cannot recurse further") || message == "recursion limit").then(|| {
-        format!(
-            "nested too deep: arrays, inline tables and dotted keys may nest at most {MAX_TOML_NESTING} levels"
-        )
-    })
-}
-
-/// `did you mean `expect`?` for serde's "unknown field `expext`, expected one of `name`, …".
-fn unknown_key_suggestion(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (key, expected) = rest.split_once('`')?;
-    let known = expected.split('`').skip(1).step_by(2);
-    crate::diagnostic::suggest::did_you_mean(key, known)
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// Reads a vars file: its variable entries, and what its reserved `[tenant]` table says the
-/// tenant has (README, Running against a real tenant).
-pub fn load_vars_and_tenant(path: &Path) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
-    vars_from_text(path, read_vars_text(path)?)
-}
-
-/// A vars file's text, read whole (see [`vars_from_text`] for what it declares).
-pub fn read_vars_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = read_input(path).map_err(|e| {
-        Diagnostic::new(format!(
-            "cannot read vars file {}: {}",
-            path.display(),
-            crate::io_reason::Reason(&e)
-        ))
-    })?;
-    utf8(path, bytes)
-}
-
-/// A vars file's entries and `[tenant]` from its text (see `load_vars_and_tenant`).
-pub fn vars_from_text(
-    path: &Path,
-    text: String,
-) -> Result<(Vec<VarDecl>, Option<Tenant>), Diagnostic> {
-    /// The `[tenant]` table alone, read with the spans of its names.
-    #[derive(serde::Deserialize)]
-    struct TenantOnly {
-        tenant: Option<RawTenant>,
-    }
-    let source = Arc::new(Source::new(path, text));
-    let mut table: Spanned<toml::Table> = parse_toml(&source)?;
-    let cx = Cx::new(Arc::clone(&source));
-    let tenant = match table.get_mut().remove(TENANT) {
-        Some(toml::Value::Table(_)) => match parse_toml::<TenantOnly>(&source)?.tenant {
-            Some(raw) => Some(Tenant::from_raw(&cx, &raw)?),
-            None => None,
-        },
-        Some(_) => {
-            let at = cx.key_span(cx.span(&table), TENANT);
-            return Err(cx
-                .error(
-                    "`tenant` in a vars file is the `[tenant]` table, not a variable",
-                    at,
-                )
-                .with_help(
-                    "it lists the tenant's `roles` and `products`; give the variable another name",
-                ));
-        }
-        None => None,
-    };
-    Ok((cx.var_decls(&table)?, tenant))
-}
-
-/// The vars-file key that describes the tenant instead of declaring a variable.
-pub const TENANT: &str = "tenant";

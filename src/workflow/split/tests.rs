@@ -1,3 +1,4 @@
+use super::lines::lexed_lines;
 use super::*;
 
 const FILE: &str = "name = \"x\"\n[vars]\na = 1\n\n[[steps]]\nname = \"one\"\nurl = \"http://h/\"\n[steps.expect.json]\n\"$.a\" = \"\"\"\n[[steps]]\n\"\"\"\n\n[[steps]] # two\nuse = \"f.toml\"\n\n[defaults]\ntimeout = \"1s\"\n";
