@@ -11,7 +11,7 @@ use super::{HttpError, USER_AGENT};
 /// The HTTP clients of a run, built on first use and shared by all its workflows, with their
 /// connection pools. Plain `http://` requests get a client without root certificates, so a run
 /// that never speaks TLS never pays for loading them. Cookies are not the clients': each
-/// workflow's jar is applied per request by [`Http`].
+/// workflow's jar is applied per request by [`Http`](super::Http).
 #[derive(Clone, Default)]
 pub struct Clients {
     pub(super) network: Arc<Network>,
