@@ -1,3 +1,10 @@
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+
+use super::redirect::redirect;
+use super::throttle::retry_after;
 use super::*;
 
 #[test]

@@ -9,17 +9,15 @@
 //! can be read with `grep` as well as with a JSON parser.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
-use serde::Serialize;
-
 use crate::event::{
-    Event, ExpectationResult, Outcome, Reporter, RunSummary, StepCounts, StepKind, StepReport,
-    WorkflowInfo, WorkflowSummary,
+    Event, Outcome, Reporter, StepCounts, StepKind, StepReport, WorkflowInfo, WorkflowSummary,
 };
-use crate::report::excerpt::millis;
 use crate::report::spool::{Held, Spool};
+use section::{json_text, section_end, steps_end, workflow_head, workflow_head_text};
+use step::json_step;
+use summary::{Indented, JsonSummary};
 
 /// (matrix run, position): the document's order.
 type Key = (usize, usize);
@@ -67,74 +65,6 @@ struct Section {
 struct Counts {
     outcome: Option<Outcome>,
     steps: StepCounts,
-}
-
-#[derive(Serialize, Clone, Default)]
-struct JsonSummary {
-    workflows: usize,
-    workflows_passed: usize,
-    workflows_failed: usize,
-    steps_passed: usize,
-    steps_failed: usize,
-    steps_skipped: usize,
-    cleanups_failed: usize,
-    interrupted: bool,
-    duration_ms: f64,
-    /// Under `--partition`: the shard this report is, `count:2/4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    partition: Option<String>,
-    /// With `--matrix`: each entry's totals, in the run's order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tenants: Vec<TenantSummary>,
-}
-
-/// One matrix entry's totals.
-#[derive(Serialize, Clone, Default)]
-struct TenantSummary {
-    label: String,
-    workflows: usize,
-    workflows_failed: usize,
-    steps_passed: usize,
-    steps_failed: usize,
-    steps_skipped: usize,
-    cleanups_failed: usize,
-}
-
-#[derive(Serialize)]
-struct JsonStep<'a> {
-    number: usize,
-    kind: StepKind,
-    name: &'a str,
-    outcome: Outcome,
-    /// The reason's text, as the report has always written it (the schema is unchanged).
-    message: Option<String>,
-    request: Option<JsonRequest<'a>>,
-    response: Option<JsonResponse<'a>>,
-    expectations: &'a [ExpectationResult],
-    extracted: &'a [String],
-    attempts: u32,
-    duration_ms: f64,
-}
-
-#[derive(Serialize)]
-struct JsonRequest<'a> {
-    method: &'a str,
-    url: &'a str,
-    headers: Vec<JsonHeader<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonResponse<'a> {
-    status: u16,
-    duration_ms: f64,
-    headers: Vec<JsonHeader<'a>>,
-}
-
-/// A header as `{ "name", "value" }`: a list keeps repeated headers such as `Set-Cookie`.
-#[derive(Serialize)]
-struct JsonHeader<'a> {
-    name: &'a str,
-    value: &'a str,
 }
 
 const STEP_INDENT: &str = "      ";
@@ -299,65 +229,6 @@ impl JsonReporter {
         Ok(())
     }
 
-    fn run_finished(&mut self, summary: &RunSummary) {
-        self.summary = Some(JsonSummary {
-            workflows: summary.counts.workflows,
-            workflows_passed: summary.counts.workflows - summary.counts.workflows_failed,
-            workflows_failed: summary.counts.workflows_failed,
-            steps_passed: summary.counts.steps_passed,
-            steps_failed: summary.counts.steps_failed,
-            steps_skipped: summary.counts.steps_skipped,
-            cleanups_failed: summary.counts.cleanups_failed,
-            interrupted: summary.interrupted,
-            duration_ms: millis(summary.duration),
-            partition: None,
-            tenants: Vec::new(),
-        });
-    }
-
-    /// Each labelled run's totals, counted from what its workflows reported.
-    fn tenants(&self) -> Vec<TenantSummary> {
-        let mut tenants: BTreeMap<usize, TenantSummary> = BTreeMap::new();
-        for (&(run, _), counts) in &self.counts {
-            let Some(label) = self.labels.get(&run) else {
-                continue;
-            };
-            let tenant = tenants.entry(run).or_insert_with(|| TenantSummary {
-                label: label.clone(),
-                ..TenantSummary::default()
-            });
-            tenant.workflows += 1;
-            tenant.workflows_failed += usize::from(counts.outcome == Some(Outcome::Failed));
-            tenant.steps_passed += counts.steps.passed;
-            tenant.steps_failed += counts.steps.failed;
-            tenant.steps_skipped += counts.steps.skipped;
-            tenant.cleanups_failed += counts.steps.cleanups_failed;
-        }
-        tenants.into_values().collect()
-    }
-
-    /// The summary of a run that never reported its end, counted from what was seen; such a
-    /// run was cut short, so it is marked interrupted.
-    fn derived_summary(&self) -> JsonSummary {
-        let mut summary = JsonSummary {
-            workflows: self.counts.len(),
-            interrupted: true,
-            ..JsonSummary::default()
-        };
-        for counts in self.counts.values() {
-            match counts.outcome {
-                Some(Outcome::Failed) => summary.workflows_failed += 1,
-                Some(_) => summary.workflows_passed += 1,
-                None => {}
-            }
-            summary.steps_passed += counts.steps.passed;
-            summary.steps_failed += counts.steps.failed;
-            summary.steps_skipped += counts.steps.skipped;
-            summary.cleanups_failed += counts.steps.cleanups_failed;
-        }
-        summary
-    }
-
     /// Closes the sections of workflows that never finished (their outcome `null`), then
     /// writes the summary.
     fn write_end(&mut self) -> io::Result<()> {
@@ -387,118 +258,6 @@ impl JsonReporter {
             .map_err(io::Error::other)?;
         write!(self.out, "\n}}\n")
     }
-}
-
-/// Indents every line after the first by two spaces: the summary sits one level deep.
-struct Indented<W: Write>(W);
-
-impl<W: Write> Write for Indented<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.0.write_all(b"\n  ")?;
-            }
-            self.0.write_all(line)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// A value as JSON text; strings and the report's own types cannot fail to serialize.
-fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
-}
-
-fn workflow_head(info: &WorkflowInfo) -> String {
-    workflow_head_text(
-        &info.name,
-        &info.path,
-        (info.label.as_deref(), info.id.index),
-        info.description.as_deref(),
-    )
-}
-
-/// A workflow's head: `label` is its matrix entry's, `index` its place among the entry's
-/// workflows (what `report merge` orders a tenant's workflows by).
-fn workflow_head_text(
-    name: &str,
-    path: &str,
-    (label, index): (Option<&str>, usize),
-    description: Option<&str>,
-) -> String {
-    format!(
-        "    {{\"name\": {}, \"path\": {}, \"label\": {}, \"index\": {index}, \"description\": {}, \"steps\": [",
-        json_text(name),
-        json_text(path),
-        json_text(&label),
-        json_text(&description)
-    )
-}
-
-/// Closes the `steps` array (holding `steps` entries) and opens `cleanups`.
-fn steps_end(steps: usize) -> &'static str {
-    if steps == 0 {
-        "], \"cleanups\": ["
-    } else {
-        "\n    ], \"cleanups\": ["
-    }
-}
-
-/// The text that closes a workflow's section.
-fn section_end(
-    section: &Section,
-    outcome: Option<Outcome>,
-    duration: Option<std::time::Duration>,
-) -> String {
-    let mut text = String::new();
-    if !section.in_cleanups {
-        text.push_str(steps_end(section.steps));
-    }
-    if section.cleanups > 0 {
-        text.push_str("\n    ");
-    }
-    let _ = write!(
-        text,
-        "], \"outcome\": {}, \"duration_ms\": {}}}",
-        json_text(&outcome),
-        json_text(&duration.map(millis))
-    );
-    text
-}
-
-fn json_step(report: &StepReport) -> JsonStep<'_> {
-    JsonStep {
-        number: report.number,
-        kind: report.kind,
-        name: &report.name,
-        outcome: report.outcome,
-        message: report.reason.as_ref().map(ToString::to_string),
-        request: report.request.as_ref().map(|request| JsonRequest {
-            method: &request.method,
-            url: &request.url,
-            headers: json_headers(&request.headers),
-        }),
-        response: report.response.as_ref().map(|response| JsonResponse {
-            status: response.status,
-            duration_ms: millis(response.duration),
-            headers: json_headers(&response.headers),
-        }),
-        expectations: &report.expectations,
-        extracted: &report.extracted,
-        attempts: report.attempts,
-        duration_ms: millis(report.duration),
-    }
-}
-
-fn json_headers(headers: &[(String, String)]) -> Vec<JsonHeader<'_>> {
-    headers
-        .iter()
-        .map(|(name, value)| JsonHeader { name, value })
-        .collect()
 }
 
 impl Reporter for JsonReporter {
@@ -537,6 +296,10 @@ impl Reporter for JsonReporter {
         self.out.flush()
     }
 }
+
+mod section;
+mod step;
+mod summary;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,117 @@
+//! One hop on the wire: the request made from a [`Prepared`] with the jar's cookies for its
+//! URL, sent by the step's deadline, and the `Set-Cookie`s of its answer stored in the jar.
+
+use std::time::Duration;
+
+use reqwest::cookie::CookieStore as _;
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest_cookie_store::CookieStoreMutex;
+
+use super::explain::classify;
+use super::message::{Part, PartData, Prepared, PreparedBody};
+use super::{HttpError, deadline};
+
+/// Headers a request gains after the step's: the client's `User-Agent` and `Accept`, and a
+/// `Cookie` from the jar.
+const ADDED_HEADERS: usize = 3;
+
+/// One request, with the jar's cookies for its URL unless the step set `Cookie` itself; the
+/// response's `Set-Cookie`s go into the jar, whatever its status, and their texts onto
+/// `set_cookies`. No answer by `deadline` (the step's `timeout` from this hop's start) is
+/// [`HttpError::Timeout`].
+pub(super) async fn send_once(
+    client: &reqwest::Client,
+    req: &Prepared,
+    (jar, set_cookies): (&CookieStoreMutex, &mut Vec<String>),
+    (deadline, timeout): (&mut deadline::Deadline<'_>, Duration),
+    connect_timeout: Option<Duration>,
+) -> Result<reqwest::Response, HttpError> {
+    // The step's headers, with room for what is added to them on the way (the client's
+    // `User-Agent` and `Accept`, a `Cookie`): a clone is sized to what it holds, and each of
+    // those would grow it again.
+    let mut headers = HeaderMap::with_capacity(req.headers.len() + ADDED_HEADERS);
+    for (name, value) in &req.headers {
+        headers.append(name, value.clone());
+    }
+    // A jar with no cookie at all (most API workflows) is not searched for the URL.
+    if !headers.contains_key(COOKIE)
+        && holds_cookies(jar)
+        && let Some(cookies) = jar.cookies(&req.url)
+    {
+        headers.insert(COOKIE, cookies);
+    }
+    let builder = client.request(req.method.clone(), req.url.clone());
+    let request = match &req.body {
+        // The form sets its own `Content-Type` (with the boundary) after the step's headers.
+        PreparedBody::Multipart(parts) => builder
+            .headers(headers)
+            .multipart(multipart_form(parts)?)
+            .build(),
+        body => {
+            let builder = match body {
+                PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } => {
+                    builder.body(b.clone())
+                }
+                _ => builder,
+            };
+            // The request has no headers yet: the step's are moved in whole rather than
+            // merged one by one.
+            builder.build().map(|mut request| {
+                *request.headers_mut() = headers;
+                request
+            })
+        }
+    };
+    let send = match request {
+        Ok(request) => client.execute(request),
+        Err(e) => return Err(classify(&e, &req.url, timeout, connect_timeout)),
+    };
+    let response = tokio::select! {
+        biased;
+        sent = send => sent.map_err(|e| classify(&e, &req.url, timeout, connect_timeout))?,
+        () = deadline.passed() => return Err(HttpError::Timeout(timeout)),
+    };
+    // Looked up once for both.
+    let values = response.headers().get_all(SET_COOKIE);
+    let mut set = values.iter().peekable();
+    if set.peek().is_some() {
+        set_cookies.extend(
+            values
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned)),
+        );
+        jar.set_cookies(&mut set, &req.url);
+    }
+    Ok(response)
+}
+
+/// Whether `jar` holds any cookie, expired or not (a poisoned one counts as holding some,
+/// so that it is asked as before).
+fn holds_cookies(jar: &CookieStoreMutex) -> bool {
+    jar.lock()
+        .map_or(true, |store| store.iter_any().next().is_some())
+}
+
+fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match &part.data {
+            PartData::Text(t) => form.text(part.name.clone(), t.clone()),
+            PartData::File {
+                file_name,
+                bytes,
+                content_type,
+            } => {
+                let mut p =
+                    reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.clone());
+                if let Some(ct) = content_type {
+                    p = p.mime_str(ct).map_err(|e| {
+                        HttpError::Other(format!("invalid content type `{ct}`: {e}"))
+                    })?;
+                }
+                form.part(part.name.clone(), p)
+            }
+        };
+    }
+    Ok(form)
+}
