@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::cookie::CookieStore as _;
-use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest_cookie_store::CookieStoreMutex;
 
 use super::explain::classify;
@@ -36,7 +36,7 @@ pub(super) async fn send_once(
     // A jar with no cookie at all (most API workflows) is not searched for the URL.
     if !headers.contains_key(COOKIE)
         && holds_cookies(jar)
-        && let Some(cookies) = jar.cookies(&req.url)
+        && let Some(cookies) = cookie_header(jar, &req.url)
     {
         headers.insert(COOKIE, cookies);
     }
@@ -83,6 +83,37 @@ pub(super) async fn send_once(
         jar.set_cookies(&mut set, &req.url);
     }
     Ok(response)
+}
+
+/// The `Cookie` header for `url`: the jar's unexpired cookies that match it, longer paths
+/// first (RFC 6265 §5.4), then by name. The jar is a hash map, so without an order the same
+/// cookies would be sent in a different order from run to run, and reports of two runs would
+/// differ where nothing did. (The RFC's second key is the creation time, which the jar does not
+/// keep; the name makes the order stable.)
+fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<HeaderValue> {
+    let store = jar
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cookies = store.matches(url);
+    if cookies.is_empty() {
+        return None;
+    }
+    cookies.sort_unstable_by(|a, b| {
+        b.path
+            .len()
+            .cmp(&a.path.len())
+            .then_with(|| a.name().cmp(b.name()))
+    });
+    let mut text = String::new();
+    for cookie in cookies {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(cookie.name());
+        text.push('=');
+        text.push_str(cookie.value());
+    }
+    HeaderValue::try_from(text).ok()
 }
 
 /// Whether `jar` holds any cookie, expired or not (a poisoned one counts as holding some,

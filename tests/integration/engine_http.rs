@@ -105,6 +105,37 @@ expect.json."$.headers.cookie" = "err=1"
 }
 
 #[test]
+fn cookies_go_out_longer_paths_first_then_by_name_in_every_run() {
+    let s = TestServer::start();
+    let w = at(
+        &s,
+        r#"
+name = "Cookie order"
+[[steps]]
+name = "Set five"
+url = "BASE/set-several"
+[[steps]]
+name = "Sent back in order"
+url = "BASE/echo/in/here"
+expect.json."$.headers.cookie" = "beta=5; deep=3; alpha=2; mid=4; zeta=1"
+[[steps]]
+name = "Only the root's where the deeper path does not match"
+url = "BASE/echo"
+expect.json."$.headers.cookie" = "alpha=2; mid=4; zeta=1"
+"#,
+    );
+    // The jar is a hash map with a seed of its own in each process: several runs would catch
+    // an order that held by chance.
+    for _ in 0..4 {
+        Case::new()
+            .file("w.toml", &w)
+            .args(["run", "w.toml"])
+            .run()
+            .code(0);
+    }
+}
+
+#[test]
 fn each_workflow_starts_with_an_empty_jar() {
     let s = TestServer::start();
     Case::new()

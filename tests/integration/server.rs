@@ -77,6 +77,7 @@ fn routes(shared: Arc<Shared>) -> Router {
         .route("/login", get(login))
         .route("/env1/needs-st", get(needs_st))
         .route("/set-on-error", get(set_on_error))
+        .route("/set-several", get(set_several))
         .route("/flaky/{key}", get(flaky))
         .route("/poll/{key}", post(poll))
         .route("/slow", get(slow))
@@ -298,6 +299,21 @@ async fn set_on_error() -> Response {
         StatusCode::UNAUTHORIZED,
         [(header::SET_COOKIE, "err=1; Path=/")],
         "no",
+    )
+        .into_response()
+}
+
+/// Cookies of two paths, set in an order that is neither by name nor by path.
+async fn set_several() -> Response {
+    (
+        axum::response::AppendHeaders([
+            (header::SET_COOKIE, "zeta=1; Path=/"),
+            (header::SET_COOKIE, "alpha=2; Path=/"),
+            (header::SET_COOKIE, "deep=3; Path=/echo/in"),
+            (header::SET_COOKIE, "mid=4; Path=/"),
+            (header::SET_COOKIE, "beta=5; Path=/echo/in"),
+        ]),
+        "set",
     )
         .into_response()
 }
