@@ -4,8 +4,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use reqwest::cookie::CookieStore as _;
-
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::{RequestInfo, SkipReason};
 use crate::http::Prepared;
@@ -68,8 +66,8 @@ pub(crate) fn jar_cookies(wf: &WorkflowRun, prepared: &Prepared) -> Option<Strin
     if prepared.headers.contains_key(reqwest::header::COOKIE) {
         return None;
     }
-    let value = wf.http.jar().cookies(&prepared.url)?;
-    Some(wf.redactor.redact(value.to_str().ok()?).into_owned())
+    let value = wf.http.cookie_header(&prepared.url)?;
+    Some(wf.redactor.redact(&value).into_owned())
 }
 
 impl Engine {

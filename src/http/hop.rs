@@ -90,7 +90,7 @@ pub(super) async fn send_once(
 /// cookies would be sent in a different order from run to run, and reports of two runs would
 /// differ where nothing did. (The RFC's second key is the creation time, which the jar does not
 /// keep; the name makes the order stable.)
-fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<HeaderValue> {
+pub(super) fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<HeaderValue> {
     let store = jar
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

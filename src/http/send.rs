@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::CookieStore as _;
 use reqwest::header::LOCATION;
 use reqwest::{StatusCode, Url};
 use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
@@ -34,15 +33,9 @@ impl Http {
         }
     }
 
-    pub fn jar(&self) -> &Arc<CookieStoreMutex> {
-        &self.jar
-    }
-
     /// The `Cookie` header the jar would send to `url` (what `-vv` shows before sending).
     pub fn cookie_header(&self, url: &Url) -> Option<String> {
-        self.jar
-            .cookies(url)
-            .and_then(|v| v.to_str().ok().map(str::to_owned))
+        super::hop::cookie_header(&self.jar, url).and_then(|v| v.to_str().ok().map(str::to_owned))
     }
 
     /// The value of the most specific cookie named `name` in the jar, any domain or path.

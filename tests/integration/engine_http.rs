@@ -126,12 +126,14 @@ expect.json."$.headers.cookie" = "alpha=2; mid=4; zeta=1"
     );
     // The jar is a hash map with a seed of its own in each process: several runs would catch
     // an order that held by chance.
+    // `-vv` shows the header before it is sent, in the same order.
     for _ in 0..4 {
         Case::new()
             .file("w.toml", &w)
-            .args(["run", "w.toml"])
+            .args(["run", "w.toml", "-vv"])
             .run()
-            .code(0);
+            .code(0)
+            .stdout_has("> cookie: beta=5; deep=3; alpha=2; mid=4; zeta=1");
     }
 }
 
