@@ -24,7 +24,7 @@ pub struct Diagnostic {
     /// reads as one error per variable rather than one per use (see `grouped`).
     pub missing: Option<String>,
     /// The variable this error says is not defined, whether or not it is marked `missing`
-    /// (a typo's suggestion, `expect.vars`): what a partition ties files by (config::ties).
+    /// (a typo's suggestion, `expect.vars`): what a partition ties files by (`config::ties`).
     pub undefined: Option<String>,
 }
 
