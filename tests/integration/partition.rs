@@ -292,3 +292,36 @@ fn a_read_the_check_words_as_a_suggestion_or_in_expect_vars_still_ties() {
         .stdout_has("flows/b.toml\n    runs in one unit with: flows/a.toml, flows/c.toml\n")
         .stdout_has("flows/c.toml\n    runs in one unit with: flows/a.toml, flows/b.toml\n");
 }
+
+/// A file named twice (a directory and a file in it, or overlapping directories) runs twice,
+/// as without `--partition`, but is one unit: both runs are in one shard, so the shards stay
+/// disjoint and their reports merge.
+#[test]
+fn a_file_named_twice_runs_twice_in_one_shard() {
+    let server = TestServer::start();
+    let case = four(&server.base);
+    for (index, expected) in [(1, vec!["A", "C", "A"]), (2, vec!["B", "D"])] {
+        let value = format!("count:{index}/2");
+        let report = format!("json=s{index}.json");
+        let run = case.run_with(&[
+            "run",
+            "flows",
+            "flows/a.toml",
+            "--partition",
+            &value,
+            "--report",
+            &report,
+        ]);
+        assert_eq!(passed(&run.code(0).stdout), expected, "{value}");
+    }
+    case.run_with(&[
+        "report",
+        "merge",
+        "s1.json",
+        "s2.json",
+        "--report",
+        "json=all.json",
+    ])
+    .code(0)
+    .stderr_has("merged 2 reports: 5 workflows, 0 failed");
+}
