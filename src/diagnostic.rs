@@ -23,6 +23,9 @@ pub struct Diagnostic {
     /// The variable this error says is not defined, so that a run missing its variables
     /// reads as one error per variable rather than one per use (see `grouped`).
     pub missing: Option<String>,
+    /// The variable this error says is not defined, whether or not it is marked `missing`
+    /// (a typo's suggestion, `expect.vars`): what a partition ties files by (`config::ties`).
+    pub undefined: Option<String>,
 }
 
 impl Diagnostic {
@@ -32,6 +35,7 @@ impl Diagnostic {
             location: None,
             help: None,
             missing: None,
+            undefined: None,
         }
     }
 
@@ -41,6 +45,7 @@ impl Diagnostic {
             location: Some((Arc::clone(source), span)),
             help: None,
             missing: None,
+            undefined: None,
         }
     }
 
@@ -53,7 +58,17 @@ impl Diagnostic {
     /// Marks this error as the variable `name` not being defined.
     #[must_use]
     pub fn missing(mut self, name: impl Into<String>) -> Diagnostic {
-        self.missing = Some(name.into());
+        let name = name.into();
+        self.undefined = Some(name.clone());
+        self.missing = Some(name);
+        self
+    }
+
+    /// Marks this error as being about the undefined variable `name`, without grouping it
+    /// with the others (see [`Diagnostic::missing`]).
+    #[must_use]
+    pub fn undefined(mut self, name: impl Into<String>) -> Diagnostic {
+        self.undefined = Some(name.into());
         self
     }
 

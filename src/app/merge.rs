@@ -60,8 +60,12 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         },
     );
     if !merged.missing.is_empty() {
+        let more = match merged.missing_more {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         say_err!(
-            "warning: no report of shard {}: its units are not in the merged report",
+            "warning: no report of shard {}{more}: its units are not in the merged report",
             merged.missing.join(", ")
         );
     }

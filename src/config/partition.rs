@@ -73,15 +73,21 @@ impl FromStr for Partition {
 }
 
 impl Partition {
-    /// Which of the units, named by their keys, this shard takes. Keys are distinct.
+    /// Which of the units, named by their keys, this shard takes. Units with one key (a file
+    /// named twice on the command line) are one unit, so they go to one shard, as `hash`
+    /// sends them; `count` deals the distinct keys.
     pub fn select(&self, keys: &[String]) -> Vec<bool> {
         match self.scheme {
             Scheme::Count => {
                 let mut order: Vec<usize> = (0..keys.len()).collect();
                 order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
                 let mut taken = vec![false; keys.len()];
-                for (rank, &unit) in order.iter().enumerate() {
-                    taken[unit] = rank as u64 % self.total == self.index - 1;
+                let mut rank = 0u64;
+                for (i, &unit) in order.iter().enumerate() {
+                    if i > 0 && keys[order[i - 1]] != keys[unit] {
+                        rank += 1;
+                    }
+                    taken[unit] = rank % self.total == self.index - 1;
                 }
                 taken
             }
@@ -129,6 +135,29 @@ mod tests {
                 owners.iter().all(|&n| n == 1),
                 "{scheme:?} over {total} shards of {} units: {owners:?}",
                 keys.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_goes_to_one_shard() {
+        let keys: Vec<String> = ["a", "b", "a", "c", "d"].map(String::from).to_vec();
+        for total in 1..=4u64 {
+            let owners: Vec<Vec<bool>> = (1..=total)
+                .map(|index| {
+                    Partition {
+                        scheme: Scheme::Count,
+                        index,
+                        total,
+                    }
+                    .select(&keys)
+                })
+                .collect();
+            let shard_of = |unit: usize| owners.iter().position(|taken| taken[unit]);
+            assert_eq!(shard_of(0), shard_of(2), "over {total}");
+            assert!(
+                (0..keys.len()).all(|u| owners.iter().filter(|t| t[u]).count() == 1),
+                "over {total}"
             );
         }
     }

@@ -44,8 +44,9 @@ pub fn tie_groups(workflows: &[Arc<Workflow>]) -> Vec<Vec<usize>> {
 }
 
 /// The names a workflow reads that an earlier workflow's extraction would decide: checked
-/// alone, the names said to be missing. Its own `[vars]` are left out, since an extracted
-/// value wins over them (README, Variables); its own extractions before the read are not.
+/// alone, the names said to be undefined (a near name suggested and `expect.vars` included).
+/// Its own `[vars]` are left out, since an extracted value wins over them (README,
+/// Variables); its own extractions before the read are not.
 fn reads_from_outside(
     workflow: &Workflow,
     known: &BTreeSet<String>,
@@ -64,7 +65,7 @@ fn reads_from_outside(
         known,
         templates,
     ));
-    errors.into_iter().filter_map(|d| d.missing).collect()
+    errors.into_iter().filter_map(|d| d.undefined).collect()
 }
 
 fn root(parent: &mut [usize], mut i: usize) -> usize {

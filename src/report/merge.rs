@@ -73,9 +73,16 @@ pub struct Merged {
     /// Distinct matrix labels (0 for shards run without `--matrix`).
     pub tenants: usize,
     pub shards: usize,
-    /// The shards of the partition no report was given for (`count:3/4`), in order.
+    /// The shards of the partition no report was given for (`count:3/4`), in order: the
+    /// first [`MISSING_NAMED`] of them.
     pub missing: Vec<String>,
+    /// How many more shards have no report than `missing` names.
+    pub missing_more: u64,
 }
+
+/// Missing shards named one by one; the rest are counted, so a partition of many shards (N
+/// may be any 64-bit number) is not listed, or even enumerated, whole.
+pub const MISSING_NAMED: usize = 10;
 
 /// How a shard's partition reads in a refusal.
 fn shown(partition: Option<&String>) -> String {
@@ -87,8 +94,9 @@ fn shown(partition: Option<&String>) -> String {
 
 /// Shards that say their partition (steprun writes it under `--partition`) are of one
 /// partition, scheme and N alike, each shard once; a run without `--partition` is not
-/// merged with one that has it. Returns the shards no report was given for.
-fn check_partitions(shards: &[Shard]) -> Result<Vec<String>, MergeError> {
+/// merged with one that has it. Returns the first shards no report was given for and how
+/// many more there are.
+fn check_partitions(shards: &[Shard]) -> Result<(Vec<String>, u64), MergeError> {
     let mut seen: Vec<(usize, Option<Partition>)> = Vec::new();
     for (i, shard) in shards.iter().enumerate() {
         let said = &shard.summary.partition;
@@ -117,16 +125,22 @@ fn check_partitions(shards: &[Shard]) -> Result<Vec<String>, MergeError> {
         seen.push((i, parsed));
     }
     let Some(Some(any)) = seen.first().map(|(_, p)| *p) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
-    Ok((1..=any.total)
+    // Each shard is given once (checked above), so the missing ones are counted, not walked.
+    let given = seen.iter().filter(|(_, p)| p.is_some()).count() as u64;
+    let absent = any.total - given;
+    let named: Vec<String> = (1..=any.total)
         .filter(|&index| {
             !seen
                 .iter()
                 .any(|(_, p)| p.is_some_and(|p| p.index == index))
         })
+        .take(MISSING_NAMED)
         .map(|index| Partition { index, ..any }.to_string())
-        .collect())
+        .collect();
+    let more = absent - named.len() as u64;
+    Ok((named, more))
 }
 
 /// Reads and checks every file, then writes the merged report to each of `reports`. Outputs
@@ -148,13 +162,17 @@ pub fn merge(files: &[PathBuf], reports: &[ReportSpec]) -> Result<Merged, MergeE
         seen.push((path.clone(), real));
         shards.push(shard);
     }
-    let missing = check_partitions(&shards)?;
+    let (missing, missing_more) = check_partitions(&shards)?;
     check_units(&shards)?;
     let mut fanout = Fanout::default();
     for spec in reports {
         fanout.push(spec.open()?);
     }
-    let merged = replay(&shards, &mut fanout).map(|m| Merged { missing, ..m });
+    let merged = replay(&shards, &mut fanout).map(|m| Merged {
+        missing,
+        missing_more,
+        ..m
+    });
     let finished = fanout.finish();
     let merged = merged.map_err(MergeError::Write)?;
     finished.map_err(MergeError::Write)?;
@@ -248,6 +266,7 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
         tenants: groups.keys().filter(|label| label.is_some()).count(),
         shards: shards.len(),
         missing: Vec::new(),
+        missing_more: 0,
     })
 }
 

@@ -179,6 +179,19 @@ impl Shard {
             path: path.to_owned(),
             why: e.to_string(),
         })?;
+        // A shard is told by its partition; one that is not a partition cannot be placed.
+        if let Some(partition) = &doc.summary.partition
+            && partition
+                .parse::<crate::config::partition::Partition>()
+                .is_err()
+        {
+            return Err(ShardError::Corrupt {
+                path: path.to_owned(),
+                why: format!(
+                    "its partition {partition:?} is not count:I/N or hash:I/N with I from 1 to N"
+                ),
+            });
+        }
         let shard = Shard {
             path: path.to_owned(),
             workflows: doc.workflows,

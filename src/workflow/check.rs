@@ -204,7 +204,7 @@ impl<'a> Checker<'a> {
             .filter(|n| !self.assumed.contains(*n))
             .map(String::as_str);
         match crate::diagnostic::suggest::did_you_mean(name, known) {
-            Some(suggestion) => d.with_help(suggestion),
+            Some(suggestion) => d.with_help(suggestion).undefined(name),
             None => d.with_help(help).missing(name),
         }
     }

@@ -243,3 +243,85 @@ fn two_vars_files_with_one_label_are_refused() {
     }
     assert_eq!(server.hits(), 0);
 }
+
+/// A read the static check words another way still ties: a name close to one the workflow
+/// extracts itself (the check suggests that one) and a name only `expect.vars` checks.
+#[test]
+fn a_read_the_check_words_as_a_suggestion_or_in_expect_vars_still_ties() {
+    let server = TestServer::start();
+    let base = &server.base;
+    let case = || {
+        Case::new()
+            .file(
+                "flows/a.toml",
+                &format!(
+                    "name = \"A\"\n\n[[steps]]\nname = \"Read\"\nurl = \"{base}/echo\"\n\
+                 extract = {{ seenIDs = \"$.method\" }}\n"
+                ),
+            )
+            .file(
+                "flows/b.toml",
+                &format!(
+                    "name = \"B\"\n\n[[steps]]\nname = \"Own\"\nurl = \"{base}/echo\"\n\
+                 extract = {{ seenID = \"$.method\" }}\n\n[[steps]]\nname = \"Use\"\n\
+                 url = \"{base}/echo?m=<<seenIDs>>\"\n"
+                ),
+            )
+            .file(
+                "flows/c.toml",
+                &format!(
+                    "name = \"C\"\n\n[[steps]]\nname = \"Check\"\nurl = \"{base}/echo\"\n\
+                 expect.vars = {{ seenIDs = \"GET\" }}\n"
+                ),
+            )
+            .file("flows/d.toml", &echo(base, "D"))
+    };
+    let one = case()
+        .args(["run", "flows", "--partition", "count:1/2"])
+        .run();
+    let one = one.code(0).stderr_has("partition count:1/2: 1 of 2 units");
+    assert_eq!(passed(&one.stdout), ["A", "B", "C"], "{}", one.stdout);
+    let two = case()
+        .args(["run", "flows", "--partition", "count:2/2"])
+        .run();
+    assert_eq!(passed(&two.code(0).stdout), ["D"]);
+    case()
+        .args(["list", "flows", "--partition", "count:1/2"])
+        .run()
+        .code(0)
+        .stdout_has("flows/b.toml\n    runs in one unit with: flows/a.toml, flows/c.toml\n")
+        .stdout_has("flows/c.toml\n    runs in one unit with: flows/a.toml, flows/b.toml\n");
+}
+
+/// A file named twice (a directory and a file in it, or overlapping directories) runs twice,
+/// as without `--partition`, but is one unit: both runs are in one shard, so the shards stay
+/// disjoint and their reports merge.
+#[test]
+fn a_file_named_twice_runs_twice_in_one_shard() {
+    let server = TestServer::start();
+    let case = four(&server.base);
+    for (index, expected) in [(1, vec!["A", "C", "A"]), (2, vec!["B", "D"])] {
+        let value = format!("count:{index}/2");
+        let report = format!("json=s{index}.json");
+        let run = case.run_with(&[
+            "run",
+            "flows",
+            "flows/a.toml",
+            "--partition",
+            &value,
+            "--report",
+            &report,
+        ]);
+        assert_eq!(passed(&run.code(0).stdout), expected, "{value}");
+    }
+    case.run_with(&[
+        "report",
+        "merge",
+        "s1.json",
+        "s2.json",
+        "--report",
+        "json=all.json",
+    ])
+    .code(0)
+    .stderr_has("merged 2 reports: 5 workflows, 0 failed");
+}

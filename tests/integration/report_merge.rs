@@ -337,4 +337,49 @@ fn shards_of_different_partitions_are_refused_and_a_missing_shard_is_named() {
         .stderr_has("c2.json and again.json are both shard count:2/2: the same shard twice");
     merge(&case, &["c2.json", "--report", "json=x.json"])
         .stderr_has("warning: no report of shard count:1/2");
+    // A partition that is not one (a hand-edited or damaged file) is refused, not taken for
+    // a run without --partition.
+    for bad in ["count:3/2", "garbage"] {
+        let damaged = again.replacen(
+            "\"partition\": \"count:2/2\"",
+            &format!("\"partition\": \"{bad}\""),
+            1,
+        );
+        assert_ne!(damaged, again, "the report says its partition");
+        std::fs::write(case.path("bad.json"), &damaged).expect("write bad.json");
+        merge(&case, &["bad.json", "--report", "json=x.json"])
+            .code(2)
+            .stderr_has(&format!(
+                "bad.json: a damaged steprun report: its partition \"{bad}\""
+            ));
+    }
+}
+
+/// A shard of a partition into many says so, and the merge names the first shards without a
+/// report and counts the rest, however many there are (N is any 64-bit number): it neither
+/// lists nor walks them all.
+#[test]
+fn shards_of_a_partition_into_many_are_counted_not_listed() {
+    let token = token_workflow();
+    let case = Case::new();
+    for n in ["1000", "18446744073709551615"] {
+        let partition = format!("hash:1/{n}");
+        case.run_with(&[
+            "run",
+            &token,
+            "--sandbox",
+            "--partition",
+            &partition,
+            "--report",
+            "json=one.json",
+        ]);
+        let more = n.parse::<u64>().expect("a number") - 11;
+        merge(&case, &["one.json", "--report", "json=m.json"])
+            .code(0)
+            .stderr_has(&format!(
+                "warning: no report of shard hash:2/{n}, hash:3/{n}, hash:4/{n}, hash:5/{n}, \
+                 hash:6/{n}, hash:7/{n}, hash:8/{n}, hash:9/{n}, hash:10/{n}, hash:11/{n} and \
+                 {more} more: its units are not in the merged report"
+            ));
+    }
 }

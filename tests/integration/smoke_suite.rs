@@ -112,10 +112,16 @@ pub(crate) struct Sandbox {
 
 impl Sandbox {
     pub(crate) fn start(case: Case) -> Sandbox {
+        Sandbox::start_with(case, &[])
+    }
+
+    /// A sandbox started with more arguments (`--faults SPEC`).
+    pub(crate) fn start_with(case: Case, more: &[&str]) -> Sandbox {
         let vars = case.path("sandbox.toml");
         let running = case
             .args(["sandbox", "--listen", "127.0.0.1:0", "--write-vars"])
             .args([text(&vars)])
+            .args(more.iter().copied())
             .spawn();
         // The sandbox writes its vars file once it is listening.
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -302,4 +308,55 @@ fn the_suite_passes_twice_against_one_sandbox_without_a_password() {
         second.contains(&('-', "Create the smoke-test user".to_owned())),
         "{second:?}"
     );
+}
+
+/// A sign-on that fails after the session started (here userinfo answers too slowly, the
+/// suite's reason to exist) still signs the session off: a tenant failing the suite every 15
+/// minutes must not be left a session more by each run.
+#[test]
+fn a_sign_on_that_fails_part_way_leaves_no_session_open() {
+    let sandbox = Sandbox::start_with(
+        Case::new(),
+        &["--faults", "latency=900ms@GET:/*/as/userinfo"],
+    );
+    let signed_on = sandbox.run(Case::new(), &text(&smoke_dir().join("sign-on.toml")));
+    let sessions = sandbox.run(
+        Case::new().file("sessions.toml", &sessions_workflow()),
+        "sessions.toml",
+    );
+    sandbox.stop();
+    assert_eq!(
+        signed_on.code, 1,
+        "{}\n{}",
+        signed_on.stdout, signed_on.stderr
+    );
+    let marks = step_marks(&signed_on);
+    assert!(
+        marks.contains(&('✗', "Read the user's claims from userinfo".to_owned())),
+        "{marks:?}"
+    );
+    assert_eq!(sessions.code, 0, "{}\n{}", sessions.stdout, sessions.stderr);
+}
+
+/// A workflow that fails unless the smoke user has no session.
+fn sessions_workflow() -> String {
+    let token = smoke_dir().join("../common/worker-token.toml");
+    format!(
+        r#"name = "The smoke user's sessions"
+[defaults]
+auth = {{ bearer = "<<accessToken>>" }}
+[[steps]]
+use = "{token}"
+[[steps]]
+name = "The smoke user"
+url = "<<apiPath>>/environments/<<envID>>/users"
+query = {{ filter = 'username eq "steprun-smoke"' }}
+extract = {{ userID = "$._embedded.users[0].id" }}
+[[steps]]
+name = "No session"
+url = "<<apiPath>>/environments/<<envID>>/users/<<userID>>/sessions"
+expect.json = {{ "$._embedded.sessions" = {{ len = 0 }} }}
+"#,
+        token = token.display()
+    )
 }

@@ -23,7 +23,8 @@ impl Checker<'_> {
                     &name.source,
                     name.source.narrow_word(&name.span, &name.value),
                 )
-                .with_help("define it in [vars], a --vars file or --var, or extract it in this or an earlier step"),
+                .with_help("define it in [vars], a --vars file or --var, or extract it in this or an earlier step")
+                .undefined(&name.value),
             );
         }
     }
