@@ -29,6 +29,8 @@ pub struct RunInfo {
     pub runs: usize,
     /// The shard this run is under `--partition` (`count:2/4`), for `report merge`.
     pub partition: Option<String>,
+    /// Under `--partition`: how many units the partition shared out among all its shards.
+    pub partition_units: Option<usize>,
 }
 
 /// Identifies a workflow within a run: `run` is the matrix entry, `index` the position.

@@ -125,6 +125,7 @@ mod tests {
             workflows: 1,
             runs: 1,
             partition: None,
+            partition_units: None,
         });
         assert_eq!(fanout.event(&event).unwrap_err().to_string(), "broken");
         assert!(fanout.finish().is_err());

@@ -224,6 +224,7 @@ async fn execute(
         workflows: plan.workflows.len(),
         runs: entries.len(),
         partition: plan.partition.as_ref().map(|(p, _)| p.to_string()),
+        partition_units: plan.partition.as_ref().map(|&(_, units)| units),
     }));
     let (engine_ref, entries_ref) = (&engine, &entries);
     let (save_to, labelled) = (plan.save_vars.as_deref(), entries.len() > 1);

@@ -136,6 +136,7 @@ pub fn run() -> Vec<Event> {
         workflows: 2,
         runs: 1,
         partition: None,
+        partition_units: None,
     })];
     events.extend(login_workflow());
     events.extend(smoke_workflow());

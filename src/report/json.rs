@@ -47,6 +47,8 @@ pub struct JsonReporter {
     summary: Option<JsonSummary>,
     /// `--partition`'s shard, said in the summary so `report merge` can tell shards apart.
     partition: Option<String>,
+    /// With it, how many units the partition shared out: shards of one run agree on it.
+    partition_units: Option<usize>,
     written: bool,
 }
 
@@ -84,6 +86,7 @@ impl JsonReporter {
             labels: BTreeMap::new(),
             summary: None,
             partition: None,
+            partition_units: None,
             written: false,
         }
     }
@@ -250,6 +253,7 @@ impl JsonReporter {
             .unwrap_or_else(|| self.derived_summary());
         summary.tenants = self.tenants();
         summary.partition.clone_from(&self.partition);
+        summary.partition_units = self.partition_units;
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
         write!(self.out, "{close},\n  \"summary\": ")?;
         // Written as it is made: with a matrix of thousands the summary (a group per tenant)
@@ -274,6 +278,7 @@ impl Reporter for JsonReporter {
         match event {
             Event::RunStarted(info) => {
                 self.partition.clone_from(&info.partition);
+                self.partition_units = info.partition_units;
                 Ok(())
             }
             Event::StepStarted(_) => Ok(()),

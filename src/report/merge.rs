@@ -53,6 +53,17 @@ pub enum MergeError {
         second: PathBuf,
         shard: String,
     },
+    #[error(
+        "{} is a shard of {first_units} units and {} of {second_units}: not shards of one run (were tenants or workflows added between them?)",
+        first.display(),
+        second.display()
+    )]
+    Units {
+        first: PathBuf,
+        first_units: u64,
+        second: PathBuf,
+        second_units: u64,
+    },
     #[error(transparent)]
     Open(#[from] ReportError),
     #[error("cannot write the merged report")]
@@ -111,6 +122,7 @@ fn check_partitions(shards: &[Shard]) -> Result<(Vec<String>, u64), MergeError> 
             match (other, parsed) {
                 (None, None) => {}
                 (Some(a), Some(b)) if a.scheme == b.scheme && a.total == b.total => {
+                    check_units_shared(&shards[j], shard)?;
                     if a.index == b.index {
                         return Err(MergeError::SameShard {
                             first: shards[j].path.clone(),
@@ -141,6 +153,24 @@ fn check_partitions(shards: &[Shard]) -> Result<(Vec<String>, u64), MergeError> 
         .collect();
     let more = absent - named.len() as u64;
     Ok((named, more))
+}
+
+/// Shards of one partition were cut from one set of units, so they say the same number of
+/// units (where both say it: reports of older steprun versions do not). Shards of runs over
+/// different tenants or workflows can hold no unit in common and still not make one run.
+fn check_units_shared(first: &Shard, second: &Shard) -> Result<(), MergeError> {
+    match (
+        first.summary.partition_units,
+        second.summary.partition_units,
+    ) {
+        (Some(a), Some(b)) if a != b => Err(MergeError::Units {
+            first: first.path.clone(),
+            first_units: a,
+            second: second.path.clone(),
+            second_units: b,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Reads and checks every file, then writes the merged report to each of `reports`. Outputs
@@ -246,6 +276,7 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
         workflows: paths.len(),
         runs: groups.len().max(1),
         partition: None,
+        partition_units: None,
     }));
     for (run, members) in groups.values_mut().enumerate() {
         let workflow = |&(s, w): &(usize, usize)| &shards[s].workflows[w];

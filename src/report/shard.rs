@@ -114,6 +114,10 @@ pub struct ShardSummary {
     /// The shard under `--partition` (`count:2/4`); none for a run without it.
     #[serde(default)]
     pub partition: Option<String>,
+    /// With it, how many units the partition shared out (absent from reports written before
+    /// steprun said it).
+    #[serde(default)]
+    pub partition_units: Option<u64>,
     #[serde(flatten)]
     pub counts: crate::event::Counts,
     #[serde(default)]
@@ -220,6 +224,7 @@ impl Shard {
     fn counted(&self) -> ShardSummary {
         let mut totals = ShardSummary {
             partition: self.summary.partition.clone(),
+            partition_units: self.summary.partition_units,
             interrupted: self.summary.interrupted,
             duration_ms: self.summary.duration_ms,
             ..ShardSummary::default()

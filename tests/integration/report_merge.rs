@@ -383,3 +383,69 @@ fn shards_of_a_partition_into_many_are_counted_not_listed() {
             ));
     }
 }
+
+/// Shards say how many units their partition shared out, so shards of runs over different
+/// tenants are refused even when they hold no unit in common: shard 1 of four tenants (t1,
+/// t3) and shard 2 of three (t2) would otherwise merge into a run that silently lacks t4.
+#[test]
+fn shards_of_runs_over_different_units_are_refused() {
+    let token = token_workflow();
+    let mut case = Case::new();
+    for t in 1..=4 {
+        case = case.file(
+            &format!("four/t{t}.toml"),
+            &format!("run_id = \"pu4{t}\"\n"),
+        );
+    }
+    for t in 1..=3 {
+        case = case.file(
+            &format!("three/t{t}.toml"),
+            &format!("run_id = \"pu3{t}\"\n"),
+        );
+    }
+    for (glob, partition, report) in [
+        ("four/*.toml", "count:1/2", "json=four1.json"),
+        ("four/*.toml", "count:2/2", "json=four2.json"),
+        ("three/*.toml", "count:2/2", "json=three2.json"),
+    ] {
+        case.run_with(&[
+            "run",
+            &token,
+            "--sandbox",
+            "--matrix",
+            glob,
+            "--partition",
+            partition,
+            "--report",
+            report,
+        ])
+        .code(0);
+    }
+    let four1 = json(&case, "four1.json");
+    assert_eq!(four1["summary"]["partition"], "count:1/2");
+    assert_eq!(four1["summary"]["partition_units"], 4);
+    assert_eq!(json(&case, "three2.json")["summary"]["partition_units"], 3);
+    let labels = |v: &Value| -> Vec<String> {
+        v["workflows"]
+            .as_array()
+            .map(|w| w.iter().map(|w| w["label"].to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(labels(&four1), ["\"t1\"", "\"t3\""]);
+    assert_eq!(labels(&json(&case, "three2.json")), ["\"t2\""]);
+    merge(
+        &case,
+        &["four1.json", "three2.json", "--report", "json=x.json"],
+    )
+    .code(2)
+    .stderr_has("four1.json is a shard of 4 units and three2.json of 3: not shards of one run");
+    assert!(!case.path("x.json").exists());
+    merge(
+        &case,
+        &["four1.json", "four2.json", "--report", "json=m.json"],
+    )
+    .code(0);
+    let merged = json(&case, "m.json");
+    assert_eq!(merged["summary"]["workflows"], 4);
+    assert!(merged["summary"].get("partition_units").is_none());
+}

@@ -24,6 +24,10 @@ pub(super) struct JsonSummary {
     /// Under `--partition`: the shard this report is, `count:2/4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) partition: Option<String>,
+    /// With it: how many units (matrix entry × workflow file) the partition shared out among
+    /// all its shards, so that shards of runs over different units are told apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) partition_units: Option<usize>,
     /// With `--matrix`: each entry's totals, in the run's order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) tenants: Vec<TenantSummary>,
@@ -54,6 +58,7 @@ impl JsonReporter {
             interrupted: summary.interrupted,
             duration_ms: millis(summary.duration),
             partition: None,
+            partition_units: None,
             tenants: Vec::new(),
         });
     }
