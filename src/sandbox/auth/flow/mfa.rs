@@ -179,9 +179,7 @@ fn passcode(state: &SandboxState, device: &Value) -> String {
         .pointer("/test/otp")
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .or_else(|| {
-            totp_secret(device).and_then(|s| totp::code_at(s, state.auth.clock.now_secs()))
-        })
+        .or_else(|| totp_secret(device).and_then(|s| totp::code_at(s, state.auth.clock.now_secs())))
         .unwrap_or_else(|| random_digits(6))
 }
 
