@@ -109,16 +109,7 @@ fn from_base64(value: &str) -> Result<String, String> {
 pub fn parse(xml: &str) -> Result<Value, String> {
     let doc = Document::parse(xml).map_err(|e| format!("the SAML response is not XML: {e}"))?;
     let root = doc.root_element();
-    let (response, assertion) = if is(root, PROTOCOL, "Response") {
-        (Some(root), child(root, ASSERTION, "Assertion"))
-    } else if is(root, ASSERTION, "Assertion") {
-        (None, Some(root))
-    } else {
-        return Err(format!(
-            "the XML is not a SAML Response: its root element is `{}`",
-            root.tag_name().name()
-        ));
-    };
+    let (response, assertion) = response_and_assertion(root)?;
     let issuer = response
         .and_then(|r| child(r, ASSERTION, "Issuer"))
         .or_else(|| assertion.and_then(|a| child(a, ASSERTION, "Issuer")));
@@ -131,29 +122,8 @@ pub fn parse(xml: &str) -> Result<Value, String> {
     let confirmation = at(&["Subject", "SubjectConfirmation", "SubjectConfirmationData"]);
     let conditions = at(&["Conditions"]);
     let authn = at(&["AuthnStatement"]);
-    let audiences: Vec<Value> = conditions
-        .into_iter()
-        .flat_map(|c| children(c, ASSERTION, "AudienceRestriction"))
-        .flat_map(|r| children(r, ASSERTION, "Audience"))
-        .map(|a| Value::String(text(a)))
-        .collect();
-    let mut attributes = Map::new();
-    for statement in assertion
-        .into_iter()
-        .flat_map(|a| children(a, ASSERTION, "AttributeStatement"))
-    {
-        for attribute in children(statement, ASSERTION, "Attribute") {
-            let name = attribute.attribute("Name").unwrap_or_default().to_owned();
-            let values =
-                children(attribute, ASSERTION, "AttributeValue").map(|v| Value::String(text(v)));
-            if let Value::Array(list) = attributes
-                .entry(name)
-                .or_insert_with(|| Value::Array(Vec::new()))
-            {
-                list.extend(values);
-            }
-        }
-    }
+    let audiences = audiences(conditions);
+    let attributes = attributes(assertion);
     let attr = |node: Option<Node<'_, '_>>, name: &str| {
         node.and_then(|n| n.attribute(name))
             .map_or(Value::Null, |v| Value::String(v.to_owned()))
@@ -178,6 +148,55 @@ pub fn parse(xml: &str) -> Result<Value, String> {
             .map_or(Value::Null, |c| Value::String(text(c))),
         "attributes": attributes,
     }))
+}
+
+/// The Response and its first Assertion, or the bare Assertion that is the document's root.
+fn response_and_assertion<'a, 'i>(
+    root: Node<'a, 'i>,
+) -> Result<(Option<Node<'a, 'i>>, Option<Node<'a, 'i>>), String> {
+    if is(root, PROTOCOL, "Response") {
+        Ok((Some(root), child(root, ASSERTION, "Assertion")))
+    } else if is(root, ASSERTION, "Assertion") {
+        Ok((None, Some(root)))
+    } else {
+        Err(format!(
+            "the XML is not a SAML Response: its root element is `{}`",
+            root.tag_name().name()
+        ))
+    }
+}
+
+/// Every `Audience` of the conditions' audience restrictions, in document order.
+fn audiences(conditions: Option<Node<'_, '_>>) -> Vec<Value> {
+    conditions
+        .into_iter()
+        .flat_map(|c| children(c, ASSERTION, "AudienceRestriction"))
+        .flat_map(|r| children(r, ASSERTION, "Audience"))
+        .map(|a| Value::String(text(a)))
+        .collect()
+}
+
+/// The assertion's attributes by name, each a list of its values; an attribute named twice
+/// (in two statements) gathers the values of both.
+fn attributes(assertion: Option<Node<'_, '_>>) -> Map<String, Value> {
+    let mut attributes = Map::new();
+    for statement in assertion
+        .into_iter()
+        .flat_map(|a| children(a, ASSERTION, "AttributeStatement"))
+    {
+        for attribute in children(statement, ASSERTION, "Attribute") {
+            let name = attribute.attribute("Name").unwrap_or_default().to_owned();
+            let values =
+                children(attribute, ASSERTION, "AttributeValue").map(|v| Value::String(text(v)));
+            if let Value::Array(list) = attributes
+                .entry(name)
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                list.extend(values);
+            }
+        }
+    }
+    attributes
 }
 
 fn is(node: Node<'_, '_>, namespace: &str, name: &str) -> bool {

@@ -26,60 +26,21 @@ pub fn seed(base_url: String) -> SandboxState {
     let admin_app_secret = crate::secret::Secret::new(secrets::generate());
     let mut store = Store::default();
     roles::seed(&mut store);
-    let ts = now();
-    store.put(
-        super::mgmt::spec::ROOT,
-        "organizations",
-        json!({
-            "id": org_id, "name": "Sandbox Organization", "type": "PAID",
-            "description": "The steprun sandbox organization", "billingConnections": [],
-            "createdAt": ts, "updatedAt": ts,
-        }),
-    );
+    seed_organization(&mut store, &org_id);
     let license_id = seed_license(&mut store, &org_id);
-    for (id, name, description) in [
-        (
-            &admin_env_id,
-            "Administrators",
-            "The environment holding the admin worker application",
-        ),
-        (
-            &env_id,
-            "Tutorials",
-            "An environment ready for the workflow-library tutorials",
-        ),
-    ] {
-        let env = environments::document(&org_id, id, &license_id, name, description);
-        store.put(&org_id, "environments", env);
-        env_defaults::seed(&mut store, &org_id, id, &base_url);
-    }
+    let ids = Ids {
+        org: &org_id,
+        admin_env: &admin_env_id,
+        env: &env_id,
+    };
+    seed_environments(&mut store, &ids, &license_id, &base_url);
     seed_admin_app(
         &mut store,
         &admin_env_id,
         &admin_app_id,
         admin_app_secret.expose(),
     );
-    let grants = [
-        (ORGANIZATION_ADMIN, "ORGANIZATION", &org_id),
-        (ENVIRONMENT_ADMIN, "ENVIRONMENT", &admin_env_id),
-        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", &admin_env_id),
-        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", &admin_env_id),
-        (ENVIRONMENT_ADMIN, "ENVIRONMENT", &env_id),
-        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", &env_id),
-        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", &env_id),
-    ];
-    for (role, scope_type, scope_id) in grants {
-        if let Some(role_id) = roles::id_of(&store, role) {
-            role_assignments::grant(
-                &mut store,
-                &admin_app_id,
-                &admin_env_id,
-                &role_id,
-                scope_type,
-                scope_id,
-            );
-        }
-    }
+    grant_admin_roles(&mut store, &ids, &admin_app_id);
     SandboxState {
         base_url,
         org_id,
@@ -92,6 +53,73 @@ pub fn seed(base_url: String) -> SandboxState {
         tokens_pruned_at: AtomicI64::new(0),
         outbox: Mutex::new(Vec::new()),
         auth: AuthState::default(),
+    }
+}
+
+/// The seeded organization's id and its two environments' ids.
+struct Ids<'a> {
+    org: &'a str,
+    admin_env: &'a str,
+    env: &'a str,
+}
+
+/// The sandbox's one organization.
+fn seed_organization(store: &mut Store, org_id: &str) {
+    let ts = now();
+    store.put(
+        super::mgmt::spec::ROOT,
+        "organizations",
+        json!({
+            "id": org_id, "name": "Sandbox Organization", "type": "PAID",
+            "description": "The steprun sandbox organization", "billingConnections": [],
+            "createdAt": ts, "updatedAt": ts,
+        }),
+    );
+}
+
+/// The admin environment and the tutorials environment, each with its defaults.
+fn seed_environments(store: &mut Store, ids: &Ids, license_id: &str, base_url: &str) {
+    for (id, name, description) in [
+        (
+            ids.admin_env,
+            "Administrators",
+            "The environment holding the admin worker application",
+        ),
+        (
+            ids.env,
+            "Tutorials",
+            "An environment ready for the workflow-library tutorials",
+        ),
+    ] {
+        let env = environments::document(ids.org, id, license_id, name, description);
+        store.put(ids.org, "environments", env);
+        env_defaults::seed(store, ids.org, id, base_url);
+    }
+}
+
+/// The admin application's roles: organization admin, and the environment, identity data and
+/// client application roles in both environments.
+fn grant_admin_roles(store: &mut Store, ids: &Ids, admin_app_id: &str) {
+    let grants = [
+        (ORGANIZATION_ADMIN, "ORGANIZATION", ids.org),
+        (ENVIRONMENT_ADMIN, "ENVIRONMENT", ids.admin_env),
+        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", ids.admin_env),
+        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", ids.admin_env),
+        (ENVIRONMENT_ADMIN, "ENVIRONMENT", ids.env),
+        (IDENTITY_DATA_ADMIN, "ENVIRONMENT", ids.env),
+        (CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", ids.env),
+    ];
+    for (role, scope_type, scope_id) in grants {
+        if let Some(role_id) = roles::id_of(store, role) {
+            role_assignments::grant(
+                store,
+                admin_app_id,
+                ids.admin_env,
+                &role_id,
+                scope_type,
+                scope_id,
+            );
+        }
     }
 }
 

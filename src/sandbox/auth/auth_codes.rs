@@ -126,6 +126,28 @@ fn check(
     env: &str,
     body: &Map<String, Value>,
 ) -> Result<(i64, Value), ApiError> {
+    check_application(state, env, body)?;
+    if let Some(a) = body.get("userApproval")
+        && !matches!(a.as_str(), Some("REQUIRED" | "NOT_REQUIRED"))
+    {
+        return Err(ApiError::invalid(
+            "INVALID_VALUE",
+            "userApproval",
+            "userApproval must be REQUIRED or NOT_REQUIRED",
+        ));
+    }
+    match body.get("lifeTime") {
+        Some(life) => lifetime(life),
+        None => Ok((60, json!({"duration": 1, "timeUnit": "MINUTES"}))),
+    }
+}
+
+/// `application.id` must name a native application of the environment: only its app scans.
+fn check_application(
+    state: &SandboxState,
+    env: &str,
+    body: &Map<String, Value>,
+) -> Result<(), ApiError> {
     let app_id = body
         .get("application")
         .and_then(|a| a.get("id"))
@@ -142,18 +164,11 @@ fn check(
             "application.id must name a native application of the environment",
         ));
     }
-    if let Some(a) = body.get("userApproval")
-        && !matches!(a.as_str(), Some("REQUIRED" | "NOT_REQUIRED"))
-    {
-        return Err(ApiError::invalid(
-            "INVALID_VALUE",
-            "userApproval",
-            "userApproval must be REQUIRED or NOT_REQUIRED",
-        ));
-    }
-    let Some(life) = body.get("lifeTime") else {
-        return Ok((60, json!({"duration": 1, "timeUnit": "MINUTES"})));
-    };
+    Ok(())
+}
+
+/// The `lifeTime` asked for, in seconds and as it is shown; 10 seconds to 30 minutes.
+fn lifetime(life: &Value) -> Result<(i64, Value), ApiError> {
     let duration = life.get("duration").and_then(Value::as_i64);
     let unit = life.get("timeUnit").and_then(Value::as_str);
     let seconds = match (duration, unit) {

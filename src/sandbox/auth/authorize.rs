@@ -20,6 +20,7 @@ use self::request::Refusal;
 use self::respond::ResponseMode;
 use crate::sandbox::auth::api_error::ApiError;
 use crate::sandbox::auth::davinci;
+use crate::sandbox::auth::directory::app::App;
 use crate::sandbox::auth::directory::{self, policy};
 use crate::sandbox::auth::flow::status::Status;
 use crate::sandbox::auth::flow::{self, engine, render};
@@ -30,6 +31,7 @@ use crate::sandbox::auth::session;
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::state::authorize_request::AuthorizeRequest;
 use crate::sandbox::state::flow::{Flow, Origin};
+use crate::sandbox::state::mobile::MobileSignOn;
 
 /// `GET /{envID}/as/authorize`.
 pub async fn authorize_get(
@@ -54,6 +56,8 @@ pub async fn authorize_post(
     handle(&state, &env, params, &headers)
 }
 
+/// Checks the request (its request object merged, its login hint token and mobile payload
+/// verified) and starts the sign-on: a DaVinci flow when a DaVinci policy is assigned.
 fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderMap) -> Response {
     if !directory::env_known(state, env) {
         return ApiError::not_found().into_response();
@@ -67,12 +71,13 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
     };
     // One set of rules for the hint, whichever policy runs the sign-on: a bad token is
     // refused before any flow (sign-on or DaVinci) starts.
-    let hinted = match params.get("login_hint_token") {
-        Some(token) => match login_hint::resolve(state, env, &app, token) {
-            Ok(h) => Some(h),
-            Err(e) => return e.into_response(),
-        },
-        None => None,
+    let hinted = params
+        .get("login_hint_token")
+        .map(|token| login_hint::resolve(state, env, &app, token))
+        .transpose();
+    let hinted = match hinted {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
     };
     let dv_policy = davinci::assigned_policy(&state.store(), env, &app.id);
     if let Some(dv_policy) = dv_policy {
@@ -80,13 +85,28 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
         let app = (app.id.as_str(), app.name.as_str());
         return davinci::start(state, env, req, app, dv_policy, hinted);
     }
-    let mobile = match params.get("mobilePayload") {
-        Some(payload) => match mobile::verify_payload(state, env, &app.id, payload) {
-            Ok(m) => Some(m),
-            Err(e) => return e.into_response(),
-        },
-        None => None,
-    };
+    let mobile = params
+        .get("mobilePayload")
+        .map(|payload| mobile::verify_payload(state, env, &app.id, payload))
+        .transpose();
+    match mobile {
+        Ok(mobile) => sign_on(state, env, &req, &app, hinted, mobile, headers),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Starts the sign-on flow under the application's policy (on the session, hinted user and
+/// mobile sign-on the request brings) and answers with it; `prompt=none` refuses a flow that
+/// would need the user.
+fn sign_on(
+    state: &SandboxState,
+    env: &str,
+    req: &AuthorizeRequest,
+    app: &App,
+    hinted: Option<login_hint::Hinted>,
+    mobile: Option<MobileSignOn>,
+    headers: &HeaderMap,
+) -> Response {
     let policy = {
         let store = state.store();
         policy::for_app(&store, env, Some(&app.id), req.acr_values.as_deref())
@@ -98,7 +118,7 @@ fn handle(state: &SandboxState, env: &str, mut params: Params, headers: &HeaderM
     flow.app_id = Some(app.id.clone());
     flow.app_name = Some(app.name.clone());
     flow.mobile = mobile;
-    join_session(state, &mut flow, &req, headers);
+    join_session(state, &mut flow, req, headers);
     if let Some(h) = hinted {
         hint_user(&mut flow, h);
     }

@@ -182,9 +182,14 @@ fn check_assertion_claims(
             "client_assertion iss and sub must be the client id",
         ));
     }
-    let issuer = format!("{}/{env}/as", state.base_url);
+    check_audience(claims, &format!("{}/{env}/as", state.base_url), endpoint)?;
+    check_lifetime(claims, state.auth.clock.now_secs())
+}
+
+/// `aud` (one or a list) must name the issuer, its token endpoint or the endpoint called.
+fn check_audience(claims: &Value, issuer: &str, endpoint: &str) -> OAuthResult<()> {
     let token_url = format!("{issuer}/token");
-    let accepted = [issuer.as_str(), token_url.as_str(), endpoint];
+    let accepted = [issuer, token_url.as_str(), endpoint];
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => accepted.contains(&a.as_str()),
         Some(Value::Array(list)) => list
@@ -198,7 +203,11 @@ fn check_assertion_claims(
             "client_assertion aud must be {token_url}, the issuer or the endpoint called"
         )));
     }
-    let now = state.auth.clock.now_secs();
+    Ok(())
+}
+
+/// `exp` is required, in the future and at most an hour ahead; `nbf`, if any, has passed.
+fn check_lifetime(claims: &Value, now: i64) -> OAuthResult<()> {
     let Some(exp) = claims.get("exp").and_then(Value::as_i64) else {
         return Err(OAuthError::invalid_client(
             "client_assertion exp is required",

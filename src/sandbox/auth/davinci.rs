@@ -56,6 +56,27 @@ pub fn start(
     hinted: Option<String>,
 ) -> Response {
     let pi_flow = req.response_mode == ResponseMode::PiFlow;
+    let dv = new_flow(state, env, req, app, policy, hinted);
+    save(state, &dv);
+    let mut response = if pi_flow {
+        axum::Json(form_json(state, &dv)).into_response()
+    } else {
+        respond::found(&page::url(state, &dv.flow.interaction_id))
+    };
+    set_interaction_cookies(&mut response, env, &dv.flow);
+    response
+}
+
+/// A new DaVinci flow for the application `(id, name)` under the flow policy `(id, name)`,
+/// with fresh flow, connection and node ids.
+fn new_flow(
+    state: &SandboxState,
+    env: &str,
+    req: AuthorizeRequest,
+    app: (&str, &str),
+    policy: (String, String),
+    hinted: Option<String>,
+) -> DaVinciFlow {
     let (policy_id, policy_name) = policy;
     let mut flow = Flow::new(
         state,
@@ -69,7 +90,7 @@ pub fn start(
     );
     flow.app_id = Some(app.0.to_owned());
     flow.app_name = Some(app.1.to_owned());
-    let dv = DaVinciFlow {
+    DaVinciFlow {
         flow,
         policy_id,
         policy_name,
@@ -77,31 +98,27 @@ pub fn start(
         connection_id: uuid::Uuid::new_v4().simple().to_string(),
         node_id: node_id(),
         hinted,
-    };
-    save(state, &dv);
-    let mut response = if pi_flow {
-        axum::Json(form_json(state, &dv)).into_response()
-    } else {
-        respond::found(&page::url(state, &dv.flow.interaction_id))
-    };
-    // Scoped to the environment, as the flows API's own interaction cookies are: a flow the
-    // same browser starts later gets cookies of the same name and path, which replace these
-    // instead of standing beside them.
+    }
+}
+
+/// The `interactionId` and `interactionToken` cookies of `flow`. Scoped to the environment,
+/// as the flows API's own interaction cookies are: a flow the same browser starts later gets
+/// cookies of the same name and path, which replace these instead of standing beside them.
+fn set_interaction_cookies(response: &mut Response, env: &str, flow: &Flow) {
     for cookie in [
         format!(
             "interactionId={}; Path=/{env}; Max-Age=900; HttpOnly",
-            dv.flow.interaction_id
+            flow.interaction_id
         ),
         format!(
             "interactionToken={}; Path=/{env}; Max-Age=900; HttpOnly",
-            dv.flow.interaction_token
+            flow.interaction_token
         ),
     ] {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    response
 }
 
 /// Where the form is answered.

@@ -19,7 +19,8 @@ use url::Url;
 
 use crate::sandbox::auth::api_error::{ApiError, ApiResult};
 use crate::sandbox::auth::code_grant;
-use crate::sandbox::auth::directory::{self, app};
+use crate::sandbox::auth::directory;
+use crate::sandbox::auth::directory::app::{self, App};
 use crate::sandbox::auth::flow::linking;
 use crate::sandbox::auth::flow::{self, providers};
 use crate::sandbox::auth::request::Params;
@@ -58,39 +59,9 @@ fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Resp
     let state_value = uuid::Uuid::new_v4().simple().to_string();
     let target = match kind {
         "OPENID_CONNECT" => {
-            let scopes = provider
-                .get("scopes")
-                .and_then(Value::as_array)
-                .map_or_else(
-                    || "openid".to_owned(),
-                    |s| {
-                        s.iter()
-                            .filter_map(Value::as_str)
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    },
-                );
-            with_query(
-                text(&provider, "authorizationEndpoint"),
-                &[
-                    ("response_type", "code"),
-                    ("client_id", text(&provider, "clientId")),
-                    ("redirect_uri", &redirect_uri),
-                    ("scope", &scopes),
-                    ("state", &state_value),
-                    ("nonce", &auth.nonce),
-                ],
-            )?
+            oidc_authorize_url(&provider, &redirect_uri, &state_value, &auth.nonce)?
         }
-        "FACEBOOK" => with_query(
-            &facebook::dialog_url(state),
-            &[
-                ("client_id", text(&provider, "appId")),
-                ("redirect_uri", &redirect_uri),
-                ("state", &state_value),
-                ("scope", "email,public_profile"),
-            ],
-        )?,
+        "FACEBOOK" => facebook_dialog_url(state, &provider, &redirect_uri, &state_value)?,
         // SAML: PingOne's own SP-initiated sign-on, which posts the AuthnRequest.
         "SAML" => with_query(
             &format!("{}/{env}/saml20/sp/sso", state.base_url),
@@ -111,6 +82,57 @@ fn start(state: &SandboxState, env: &str, query: Option<&str>) -> ApiResult<Resp
         .external
         .insert(&state_value, auth, flow.expires_ms, now);
     Ok((StatusCode::FOUND, [(header::LOCATION, target)]).into_response())
+}
+
+/// The provider's authorization endpoint with the code request: its client id, our callback,
+/// its scopes (`openid` when it names none), the state and the nonce.
+fn oidc_authorize_url(
+    provider: &Value,
+    redirect_uri: &str,
+    state_value: &str,
+    nonce: &str,
+) -> ApiResult<String> {
+    let scopes = provider
+        .get("scopes")
+        .and_then(Value::as_array)
+        .map_or_else(
+            || "openid".to_owned(),
+            |s| {
+                s.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+        );
+    with_query(
+        text(provider, "authorizationEndpoint"),
+        &[
+            ("response_type", "code"),
+            ("client_id", text(provider, "clientId")),
+            ("redirect_uri", redirect_uri),
+            ("scope", &scopes),
+            ("state", state_value),
+            ("nonce", nonce),
+        ],
+    )
+}
+
+/// The simulated Facebook login dialog, asked for the e-mail and the public profile.
+fn facebook_dialog_url(
+    state: &SandboxState,
+    provider: &Value,
+    redirect_uri: &str,
+    state_value: &str,
+) -> ApiResult<String> {
+    with_query(
+        &facebook::dialog_url(state),
+        &[
+            ("client_id", text(provider, "appId")),
+            ("redirect_uri", redirect_uri),
+            ("state", state_value),
+            ("scope", "email,public_profile"),
+        ],
+    )
 }
 
 /// `GET /{envID}/rp/callback/{providerType}?code=&state=`.
@@ -175,8 +197,32 @@ fn oidc_identity(
     code: &str,
     auth: &ExternalAuth,
 ) -> ApiResult<Identity> {
-    let token_endpoint = text(provider, "tokenEndpoint");
-    let source_env = token_endpoint
+    let source_env = source_env(state, text(provider, "tokenEndpoint"))?;
+    let client = provider_client(state, provider, source_env)?;
+    let mut params = Params::default();
+    params.insert("grant_type", "authorization_code");
+    params.insert("code", code);
+    params.insert("redirect_uri", &auth.redirect_uri);
+    let tokens = code_grant::exchange(state, &client, &params).map_err(|e| {
+        ApiError::request_failed(format!("The identity provider refused the code: {e:?}"))
+    })?;
+    let claims = id_token_claims(state, &tokens, &auth.nonce)?;
+    let subject = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(Identity {
+        provider_id: text(provider, "id").to_owned(),
+        provider_type: "OPENID_CONNECT".to_owned(),
+        external_id: subject.to_owned(),
+        attributes: subject_attributes(state, source_env, subject),
+    })
+}
+
+/// The environment whose token endpoint `token_endpoint` is: an OpenID Connect provider must
+/// be another environment of this sandbox, where the code is redeemed directly.
+fn source_env<'a>(state: &SandboxState, token_endpoint: &'a str) -> ApiResult<&'a str> {
+    token_endpoint
         .strip_prefix(&format!("{}/", state.base_url))
         .and_then(|rest| rest.strip_suffix("/as/token"))
         .filter(|env| !env.contains('/'))
@@ -185,37 +231,41 @@ fn oidc_identity(
                 "The sandbox cannot reach the token endpoint {token_endpoint}: an OpenID Connect \
                  provider must be another environment of this sandbox"
             ))
-        })?;
+        })
+}
+
+/// The provider environment's application the provider was configured with, when its client
+/// id and secret are right.
+fn provider_client(state: &SandboxState, provider: &Value, source_env: &str) -> ApiResult<App> {
     let client_id = text(provider, "clientId");
-    let client = {
+    {
         let store = state.store();
         app::find(state, &store, source_env, client_id)
     }
     .filter(|a| a.secret.as_deref() == Some(text(provider, "clientSecret")))
     .ok_or_else(|| {
         ApiError::request_failed("The identity provider refused the client id and secret")
-    })?;
-    let mut params = Params::default();
-    params.insert("grant_type", "authorization_code");
-    params.insert("code", code);
-    params.insert("redirect_uri", &auth.redirect_uri);
-    let tokens = code_grant::exchange(state, &client, &params).map_err(|e| {
-        ApiError::request_failed(format!("The identity provider refused the code: {e:?}"))
-    })?;
+    })
+}
+
+/// The claims of the token response's ID token, signed by the sandbox and carrying `nonce`.
+fn id_token_claims(state: &SandboxState, tokens: &Value, nonce: &str) -> ApiResult<Value> {
     let claims = tokens
         .get("id_token")
         .and_then(Value::as_str)
         .and_then(|t| state.auth.key.verify(t))
         .ok_or_else(|| ApiError::request_failed("The identity provider sent no valid ID token"))?;
-    if claims.get("nonce").and_then(Value::as_str) != Some(auth.nonce.as_str()) {
+    if claims.get("nonce").and_then(Value::as_str) != Some(nonce) {
         return Err(ApiError::request_failed(
             "The ID token's nonce is not the one sent",
         ));
     }
-    let subject = claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    Ok(claims)
+}
+
+/// The identity's attributes: `sub`, and the provider user's `email` and `username` (as
+/// `preferred_username`) when it has them.
+fn subject_attributes(state: &SandboxState, source_env: &str, subject: &str) -> Value {
     let user = state
         .store()
         .get(source_env, "users", subject)
@@ -231,12 +281,7 @@ fn oidc_identity(
             }] = v.clone();
         }
     }
-    Ok(Identity {
-        provider_id: text(provider, "id").to_owned(),
-        provider_type: "OPENID_CONNECT".to_owned(),
-        external_id: subject.to_owned(),
-        attributes,
-    })
+    attributes
 }
 
 fn facebook_identity(

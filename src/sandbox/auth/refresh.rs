@@ -12,6 +12,7 @@ use crate::sandbox::auth::oauth_error::{OAuthError, OAuthResult};
 use crate::sandbox::auth::request::Params;
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::state::grant::Grant;
+use crate::sandbox::state::refresh::RefreshRecord;
 
 /// Exchanges a refresh token for new tokens.
 pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult<Value> {
@@ -29,56 +30,73 @@ pub fn exchange(state: &SandboxState, app: &App, params: &Params) -> OAuthResult
     if record.grant.client_id != app.id {
         return Err(invalid());
     }
-    let in_grace = match record.used_at {
-        Some(used_at) if now - used_at < app.refresh_grace * 1000 => true,
-        Some(_) => {
-            revoke_family(state, &record.family);
-            return Err(OAuthError::invalid_grant(
-                "The refresh token was already used; its tokens are revoked",
-            ));
-        }
-        None => false,
-    };
+    let in_grace = in_grace(state, app, &record, now)?;
     if !session_alive(state, &record.grant) {
         state.auth.refresh.remove(token);
         return Err(invalid());
     }
     // A request refused here leaves the token as it was: only an exchange rotates it.
     let scopes = narrowed(&record.grant.scopes.names, params.get("scope"))?;
+    // A token exchanged again within its grace period stays as it was: the period runs from
+    // its first exchange.
+    if !in_grace {
+        retire(state, app, token, now);
+    }
+    let mut grant = record.grant;
+    grant.scopes.names = scopes;
+    grant.nonce = None;
+    Ok(reissue(state, app, &grant, record.family))
+}
+
+/// Whether a used token is within its grace period; `false` for an unused one. A used token
+/// past it is a replay: its whole family is revoked.
+fn in_grace(
+    state: &SandboxState,
+    app: &App,
+    record: &RefreshRecord,
+    now: i64,
+) -> OAuthResult<bool> {
+    match record.used_at {
+        Some(used_at) if now - used_at < app.refresh_grace * 1000 => Ok(true),
+        Some(_) => {
+            revoke_family(state, &record.family);
+            Err(OAuthError::invalid_grant(
+                "The refresh token was already used; its tokens are revoked",
+            ))
+        }
+        None => Ok(false),
+    }
+}
+
+/// Retires an exchanged token: marked used (so a replay is seen, and a grace period can run)
+/// under replay protection or a grace period, else simply removed.
+fn retire(state: &SandboxState, app: &App, token: &str, now: i64) {
     let replay_protection = app
         .doc
         .get("additionalRefreshTokenReplayProtectionEnabled")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    // A token exchanged again within its grace period stays as it was: the period runs from
-    // its first exchange.
-    if !in_grace {
-        if replay_protection || app.refresh_grace > 0 {
-            state
-                .auth
-                .refresh
-                .update(token, now, |r| r.used_at = Some(now));
-        } else {
-            state.auth.refresh.remove(token);
-        }
+    if replay_protection || app.refresh_grace > 0 {
+        state
+            .auth
+            .refresh
+            .update(token, now, |r| r.used_at = Some(now));
+    } else {
+        state.auth.refresh.remove(token);
     }
-    let mut grant = record.grant;
-    grant.scopes.names = scopes;
-    grant.nonce = None;
-    let access = issue::access_token(state, &grant);
+}
+
+/// The new tokens for `grant`: an access token, an ID token under `openid`, and a refresh
+/// token of the same family.
+fn reissue(state: &SandboxState, app: &App, grant: &Grant, family: String) -> Value {
+    let access = issue::access_token(state, grant);
     let id = grant
         .scopes
         .has("openid")
-        .then(|| issue::id_token(state, &grant, Some(&access), None));
+        .then(|| issue::id_token(state, grant, Some(&access), None));
     let jwt = app.refresh_type != "OPAQUE_TOKEN";
-    let refresh = issue::refresh_token(
-        state,
-        &grant,
-        app.refresh_duration,
-        Some(record.family),
-        jwt,
-    );
-    Ok(issue::response(&grant, &access, id, Some(refresh)))
+    let refresh = issue::refresh_token(state, grant, app.refresh_duration, Some(family), jwt);
+    issue::response(grant, &access, id, Some(refresh))
 }
 
 /// A `scope` parameter may only narrow the original grant (RFC 6749 §6).

@@ -118,30 +118,9 @@ fn receive(state: &Arc<SandboxState>, env: &str, body: &[u8]) -> ApiResult<Respo
                 "No SAML sign-on is waiting for this RelayState",
             )
         })?;
-    let bad = |message: &str| ApiError::invalid("INVALID_VALUE", "SAMLResponse", message);
-    let cleaned: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
-    let xml = STANDARD
-        .decode(cleaned)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| bad("SAMLResponse is not a Base64 SAML response"))?;
+    let xml = decoded(encoded)?;
     let provider = provider(state, env, &auth.provider_id)?;
-    if !signed_by_provider(state, env, &provider, &xml) {
-        return Err(bad(
-            "The response's signature does not verify with the identity provider's certificates",
-        ));
-    }
-    let parsed = saml_xml::parse_response(&xml).ok_or_else(|| bad("No assertion was found"))?;
-    let text = |k: &str| provider.get(k).and_then(Value::as_str).unwrap_or_default();
-    if parsed.issuer != text("idpEntityId") {
-        return Err(bad("The issuer is not the identity provider's idpEntityId"));
-    }
-    if parsed.audience != text("spEntityId") {
-        return Err(bad("The audience is not the provider's spEntityId"));
-    }
-    if parsed.in_response_to.as_deref() != Some(auth.nonce.as_str()) {
-        return Err(bad("InResponseTo is not the request sent"));
-    }
+    let parsed = checked_response(state, env, &provider, &auth.nonce, &xml)?;
     let mut attributes = json!({"subject": parsed.name_id});
     if let Some(email) = &parsed.email {
         attributes["email"] = json!(email);
@@ -156,6 +135,49 @@ fn receive(state: &Arc<SandboxState>, env: &str, body: &[u8]) -> ApiResult<Respo
     let mut flow = flow::load(state, env, &auth.flow_id).ok_or_else(ApiError::not_found)?;
     linking::arrive(state, &mut flow, identity)?;
     Ok(linking::back_to_sign_on(state, env, &mut flow))
+}
+
+/// The refusal of a `SAMLResponse`, saying why.
+fn bad(message: &str) -> ApiError {
+    ApiError::invalid("INVALID_VALUE", "SAMLResponse", message)
+}
+
+/// The XML of the posted `SAMLResponse` (Base64, possibly wrapped on lines).
+fn decoded(encoded: &str) -> ApiResult<String> {
+    let cleaned: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(cleaned)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| bad("SAMLResponse is not a Base64 SAML response"))
+}
+
+/// The response read, once its signature verifies with the provider's certificates and its
+/// issuer, audience and `InResponseTo` (the request's ID, `request_id`) are the expected ones.
+fn checked_response(
+    state: &SandboxState,
+    env: &str,
+    provider: &Value,
+    request_id: &str,
+    xml: &str,
+) -> ApiResult<saml_xml::ParsedResponse> {
+    if !signed_by_provider(state, env, provider, xml) {
+        return Err(bad(
+            "The response's signature does not verify with the identity provider's certificates",
+        ));
+    }
+    let parsed = saml_xml::parse_response(xml).ok_or_else(|| bad("No assertion was found"))?;
+    let text = |k: &str| provider.get(k).and_then(Value::as_str).unwrap_or_default();
+    if parsed.issuer != text("idpEntityId") {
+        return Err(bad("The issuer is not the identity provider's idpEntityId"));
+    }
+    if parsed.audience != text("spEntityId") {
+        return Err(bad("The audience is not the provider's spEntityId"));
+    }
+    if parsed.in_response_to.as_deref() != Some(request_id) {
+        return Err(bad("InResponseTo is not the request sent"));
+    }
+    Ok(parsed)
 }
 
 /// Whether the response, or its assertion, carries a signature that verifies with one of the

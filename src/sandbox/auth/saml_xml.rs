@@ -101,25 +101,53 @@ pub fn response(
     let now = iso_ms(now_ms);
     let until = iso_ms(now_ms + req.assertion_duration * 1000);
     let idp = format!("{}/{env}", state.base_url);
-    let text = |k: &str| user.get(k).and_then(Value::as_str).unwrap_or_default();
-    let format = req
-        .name_id_format
-        .clone()
-        .unwrap_or_else(|| "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified".to_owned());
-    let name_id = if format.ends_with("emailAddress") {
-        text("email")
-    } else {
-        text("username")
-    };
     let in_response = req
         .request_id
         .as_deref()
         .map(|id| format!(" InResponseTo=\"{}\"", attr(id)))
         .unwrap_or_default();
+    let stamp = Stamp {
+        req,
+        now: &now,
+        until: &until,
+        idp: &idp,
+        in_response: &in_response,
+    };
     let response_id = format!("_{}", uuid::Uuid::new_v4().simple());
     let assertion_id = format!("_{}", uuid::Uuid::new_v4().simple());
+    let assertion = unsigned_assertion(&stamp, &assertion_id, user, flow);
+    let signing = signing(state, env, req);
+    let assertion = match &signing {
+        Some((cert, assertion_signed, _)) if *assertion_signed => {
+            saml_sign::sign(state, &assertion, &assertion_id, ISSUER_END, cert)
+        }
+        _ => assertion,
+    };
+    let response = envelope(&stamp, &response_id, &assertion);
+    match &signing {
+        Some((cert, _, true)) => saml_sign::sign(state, &response, &response_id, ISSUER_END, cert),
+        _ => response,
+    }
+}
+
+/// What the assertion and the response around it share: the request answered, the instant
+/// of issue and of expiry, the `IdP`'s entity ID and the ` InResponseTo` attribute (or none).
+struct Stamp<'a> {
+    req: &'a SamlRequest,
+    now: &'a str,
+    until: &'a str,
+    idp: &'a str,
+    in_response: &'a str,
+}
+
+/// The unsigned `saml:Assertion` about `user`: subject (the e-mail or the username, as the
+/// application's name ID format asks), audience, session and the two attributes.
+fn unsigned_assertion(stamp: &Stamp, assertion_id: &str, user: &Value, flow: &Flow) -> String {
+    let req = stamp.req;
+    let text = |k: &str| user.get(k).and_then(Value::as_str).unwrap_or_default();
+    let (format, name_id) = name_id(req, user);
     let session = flow.session_id.as_deref().unwrap_or_default();
-    let assertion = format!(
+    format!(
         concat!(
             r#"<saml:Assertion xmlns:saml="{ns}" ID="{aid}" IssueInstant="{now}" Version="2.0">"#,
             r#"<saml:Issuer>{idp}</saml:Issuer>"#,
@@ -140,26 +168,39 @@ pub fn response(
         ),
         ns = ASSERTION_NS,
         aid = assertion_id,
-        now = now,
-        until = until,
+        now = stamp.now,
+        until = stamp.until,
         acs = attr(&req.acs_url),
-        irt = in_response,
-        idp = saml_sign::text(&idp),
-        fmt = attr(&format),
+        irt = stamp.in_response,
+        idp = saml_sign::text(stamp.idp),
+        fmt = attr(format),
         nid = saml_sign::text(name_id),
         aud = saml_sign::text(&req.sp_entity_id),
         sid = attr(session),
         uid = saml_sign::text(text("id")),
         email = saml_sign::text(text("email")),
-    );
-    let signing = signing(state, env, req);
-    let assertion = match &signing {
-        Some((cert, assertion_signed, _)) if *assertion_signed => {
-            saml_sign::sign(state, &assertion, &assertion_id, ISSUER_END, cert)
-        }
-        _ => assertion,
+    )
+}
+
+/// The name ID format the application asks for (unspecified by default) and the user's name
+/// ID in it: the e-mail for `emailAddress`, else the username.
+fn name_id<'a>(req: &'a SamlRequest, user: &'a Value) -> (&'a str, &'a str) {
+    let text = |k: &str| user.get(k).and_then(Value::as_str).unwrap_or_default();
+    let format = req
+        .name_id_format
+        .as_deref()
+        .unwrap_or("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified");
+    let name_id = if format.ends_with("emailAddress") {
+        text("email")
+    } else {
+        text("username")
     };
-    let response = format!(
+    (format, name_id)
+}
+
+/// The `samlp:Response` carrying `assertion`, with the success status.
+fn envelope(stamp: &Stamp, response_id: &str, assertion: &str) -> String {
+    format!(
         concat!(
             r#"<samlp:Response xmlns:samlp="{pns}" Destination="{acs}" ID="{rid}"{irt} IssueInstant="{now}" Version="2.0">"#,
             r#"<saml:Issuer xmlns:saml="{ns}">{idp}</saml:Issuer>"#,
@@ -169,16 +210,12 @@ pub fn response(
         pns = PROTOCOL_NS,
         ns = ASSERTION_NS,
         rid = response_id,
-        now = now,
-        acs = attr(&req.acs_url),
-        irt = in_response,
-        idp = saml_sign::text(&idp),
+        now = stamp.now,
+        acs = attr(&stamp.req.acs_url),
+        irt = stamp.in_response,
+        idp = saml_sign::text(stamp.idp),
         assertion = assertion,
-    );
-    match &signing {
-        Some((cert, _, true)) => saml_sign::sign(state, &response, &response_id, ISSUER_END, cert),
-        _ => response,
-    }
+    )
 }
 
 const ASSERTION_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";

@@ -189,7 +189,14 @@ fn rule(item: &str) -> Result<Rule, String> {
         Some((name, value)) => (name, Some(value)),
         None => (head, None),
     };
-    let mut kind = match (name, value) {
+    let mut kind = kind(name, value)?;
+    let times = options_into(&mut kind, name, options)?;
+    Ok(Rule { kind, route, times })
+}
+
+/// The fault `name` names, with its `=` value (latency's duration; the others take none).
+fn kind(name: &str, value: Option<&str>) -> Result<Kind, String> {
+    Ok(match (name, value) {
         ("latency", Some(v)) => Kind::Latency(duration(v)?),
         ("latency", None) => return Err("latency needs a duration: `latency=200ms`".into()),
         (name, Some(_)) if Kind::by_name(name).is_some() => {
@@ -199,13 +206,17 @@ fn rule(item: &str) -> Result<Rule, String> {
         }
         (name, None) => Kind::by_name(name).ok_or_else(|| unknown(name))?,
         (name, Some(_)) => return Err(unknown(name)),
-    };
+    })
+}
+
+/// Applies the `:` options of fault `name` to `kind` (`retry-after`) and gives `times=`.
+fn options_into(kind: &mut Kind, name: &str, options: Option<&str>) -> Result<Option<u32>, String> {
     let mut times = None;
     for option in options.into_iter().flat_map(|o| o.split(',')) {
         let (key, value) = option
             .split_once('=')
             .ok_or_else(|| format!("option `{option}` needs a value: KEY=VALUE"))?;
-        match (key, &mut kind) {
+        match (key, &mut *kind) {
             ("retry-after", Kind::Throttle { retry_after, .. }) => {
                 *retry_after = if value == "none" {
                     None
@@ -234,7 +245,7 @@ fn rule(item: &str) -> Result<Rule, String> {
             }
         }
     }
-    Ok(Rule { kind, route, times })
+    Ok(times)
 }
 
 fn route(text: &str) -> Result<Route, String> {
@@ -333,68 +344,4 @@ fn duration(text: &str) -> Result<Duration, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_readme_example_parses() {
-        let spec = parse(
-            "latency=200ms@GET:/v1/environments/*/users;429:retry-after=1s,times=2@POST:/*/as/token;random:rate=0.1,seed=42",
-        )
-        .unwrap();
-        assert_eq!(spec.rules.len(), 2);
-        assert_eq!(
-            spec.rules[0].kind,
-            Kind::Latency(Duration::from_millis(200))
-        );
-        let users = spec.rules[0].route.as_ref().unwrap();
-        assert!(users.matches(&Method::GET, "/v1/environments/e1/users"));
-        assert!(!users.matches(&Method::POST, "/v1/environments/e1/users"));
-        assert!(!users.matches(&Method::GET, "/v1/environments/e1/users/u1"));
-        assert_eq!(spec.rules[1].times, Some(2));
-        assert_eq!(
-            spec.rules[1].kind,
-            Kind::Throttle {
-                status: 429,
-                retry_after: Some(Duration::from_secs(1))
-            }
-        );
-        let random = spec.random.unwrap();
-        assert_eq!((random.rate, random.seed, random.kinds.len()), (0.1, 42, 9));
-    }
-
-    #[test]
-    fn double_star_spans_segments_and_no_route_is_every_request() {
-        let spec = parse("stall@/v1/**;reset-after").unwrap();
-        let v1 = spec.rules[0].route.as_ref().unwrap();
-        assert!(v1.matches(&Method::DELETE, "/v1/environments/e/users/u"));
-        assert!(!v1.matches(&Method::GET, "/e/as/token"));
-        assert!(spec.rules[1].route.is_none());
-    }
-
-    #[test]
-    fn mistakes_are_named() {
-        for (spec, words) in [
-            ("", "empty"),
-            ("418", "unknown fault `418`"),
-            ("latency", "needs a duration"),
-            ("latency=fast", "such as 200ms"),
-            ("503=2", "takes no `=` value"),
-            ("truncate:retry-after=1s", "applies to 429 and 503"),
-            ("429:times=0", "whole number > 0"),
-            ("429:every=2", "unknown option `every`"),
-            ("stall@get:/x", "in capitals"),
-            ("stall@GET:x", "must start with `/`"),
-            ("random:rate=2,seed=1", "from 0 to 1"),
-            ("random:rate=0.1", "needs a seed"),
-            (
-                "random:rate=0.1,seed=1,faults=429+boom",
-                "unknown fault `boom`",
-            ),
-            ("503;;429", "empty item"),
-        ] {
-            let e = parse(spec).unwrap_err();
-            assert!(e.contains(words), "{spec}: {e}");
-        }
-    }
-}
+mod tests;

@@ -164,7 +164,31 @@ fn check_otp(out: &mut Vec<Detail>, method: &str, otp: &Value, lifetime: bool) {
         ));
         return;
     }
-    match otp.get("failure") {
+    check_failure(out, &target, otp.get("failure"));
+    if lifetime {
+        check_period(out, &format!("{target}.lifeTime"), otp.get("lifeTime"));
+    }
+    if let Some(window) = otp.get("window") {
+        check_period(
+            out,
+            &format!("{target}.window.stepSize"),
+            window.get("stepSize"),
+        );
+    }
+    if let Some(length) = otp.get("otpLength")
+        && !length.as_i64().is_some_and(|l| (6..=10).contains(&l))
+    {
+        out.push(Detail::new(
+            "INVALID_VALUE",
+            &format!("{target}.otpLength"),
+            "otpLength must be between 6 and 10",
+        ));
+    }
+}
+
+/// The OTP's `failure`: required, with a `count` of at least 1 and a valid `coolDown`.
+fn check_failure(out: &mut Vec<Detail>, target: &str, failure: Option<&Value>) {
+    match failure {
         Some(failure) => {
             if failure
                 .get("count")
@@ -188,25 +212,6 @@ fn check_otp(out: &mut Vec<Detail>, method: &str, otp: &Value, lifetime: bool) {
             &format!("{target}.failure"),
             "otp.failure is required",
         )),
-    }
-    if lifetime {
-        check_period(out, &format!("{target}.lifeTime"), otp.get("lifeTime"));
-    }
-    if let Some(window) = otp.get("window") {
-        check_period(
-            out,
-            &format!("{target}.window.stepSize"),
-            window.get("stepSize"),
-        );
-    }
-    if let Some(length) = otp.get("otpLength")
-        && !length.as_i64().is_some_and(|l| (6..=10).contains(&l))
-    {
-        out.push(Detail::new(
-            "INVALID_VALUE",
-            &format!("{target}.otpLength"),
-            "otpLength must be between 6 and 10",
-        ));
     }
 }
 

@@ -32,60 +32,80 @@ impl Hooks for ContentHooks {
         existing: Option<&Value>,
     ) -> ApiResult<()> {
         let method = text(doc, "deliveryMethod").unwrap_or_default();
-        let needed: &[&str] = match method {
-            "Email" => &["body"],
-            "SMS" | "Voice" => &["content"],
-            "Push" => &["title", "body"],
-            _ => &[],
-        };
-        let mut details: Vec<Detail> = needed
-            .iter()
-            .filter(|f| text(doc, f).is_none_or(|v| v.trim().is_empty()))
-            .map(|f| {
-                Detail::new(
-                    "REQUIRED_VALUE",
-                    f,
-                    format!("{f} is required for {method} content"),
-                )
-            })
-            .collect();
-        let template = ctx.parent_id.as_deref().unwrap_or_default();
-        let allowed = store
-            .get(ctx.env(), "templates", template)
-            .and_then(|t| t["deliveryMethods"].as_array().cloned())
-            .unwrap_or_default();
-        if !allowed.iter().any(|m| m == method) {
-            details.push(Detail::new(
-                "INVALID_VALUE",
-                "deliveryMethod",
-                format!("The {template} template does not support {method}"),
-            ));
-        }
-        let own = existing.map(|e| e["id"].clone());
-        let key = |d: &Value| {
-            (
-                d["locale"].clone(),
-                d["deliveryMethod"].clone(),
-                d["variant"].clone(),
-            )
-        };
-        let mine = key(&Value::Object(doc.clone()));
-        let clash = store
-            .list(&ctx.scope, "contents")
-            .any(|d| Some(&d["id"]) != own.as_ref() && key(d) == mine);
-        if clash {
-            details.push(Detail::new(
-                "UNIQUENESS_VIOLATION",
-                "locale",
-                "Content for this locale, delivery method and variant already exists",
-            ));
-        }
+        let mut details = missing_fields(doc, method);
+        details.extend(unsupported_method(ctx, store, method));
+        details.extend(duplicate(ctx, store, doc, existing));
         if details.is_empty() {
             Ok(())
         } else {
             Err(ApiError::invalid(details))
         }
     }
+}
+
+/// The fields the delivery method needs that the content leaves empty.
+fn missing_fields(doc: &Map<String, Value>, method: &str) -> Vec<Detail> {
+    let needed: &[&str] = match method {
+        "Email" => &["body"],
+        "SMS" | "Voice" => &["content"],
+        "Push" => &["title", "body"],
+        _ => &[],
+    };
+    needed
+        .iter()
+        .filter(|f| text(doc, f).is_none_or(|v| v.trim().is_empty()))
+        .map(|f| {
+            Detail::new(
+                "REQUIRED_VALUE",
+                f,
+                format!("{f} is required for {method} content"),
+            )
+        })
+        .collect()
+}
+
+/// A delivery method the parent template does not list.
+fn unsupported_method(ctx: &Ctx, store: &Store, method: &str) -> Option<Detail> {
+    let template = ctx.parent_id.as_deref().unwrap_or_default();
+    let allowed = store
+        .get(ctx.env(), "templates", template)
+        .and_then(|t| t["deliveryMethods"].as_array().cloned())
+        .unwrap_or_default();
+    (!allowed.iter().any(|m| m == method)).then(|| {
+        Detail::new(
+            "INVALID_VALUE",
+            "deliveryMethod",
+            format!("The {template} template does not support {method}"),
+        )
+    })
+}
+
+/// Another content of the template with the same locale, delivery method and variant.
+fn duplicate(
+    ctx: &Ctx,
+    store: &Store,
+    doc: &Map<String, Value>,
+    existing: Option<&Value>,
+) -> Option<Detail> {
+    let own = existing.map(|e| e["id"].clone());
+    let key = |d: &Value| {
+        (
+            d["locale"].clone(),
+            d["deliveryMethod"].clone(),
+            d["variant"].clone(),
+        )
+    };
+    let mine = key(&Value::Object(doc.clone()));
+    let clash = store
+        .list(&ctx.scope, "contents")
+        .any(|d| Some(&d["id"]) != own.as_ref() && key(d) == mine);
+    clash.then(|| {
+        Detail::new(
+            "UNIQUENESS_VIOLATION",
+            "locale",
+            "Content for this locale, delivery method and variant already exists",
+        )
+    })
 }
 
 pub static TEMPLATES: Spec = Spec {

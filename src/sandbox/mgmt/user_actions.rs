@@ -154,6 +154,7 @@ fn population_op(ctx: &Ctx, body: Option<Map<String, Value>>) -> ApiResult<Respo
     )))
 }
 
+/// `POST /users/{userID}`: the action the media type names, then the user as it now is.
 fn user_action(ctx: &Ctx, body: Body) -> ApiResult<Response> {
     let allowed = [
         "user.verify",
@@ -170,26 +171,7 @@ fn user_action(ctx: &Ctx, body: Body) -> ApiResult<Response> {
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     match action {
-        "user.verify" => {
-            let code = body
-                .get("verificationCode")
-                .and_then(Value::as_str)
-                .ok_or_else(|| ApiError::required("verificationCode"))?;
-            if !codes::consume(&mut store, ctx.env(), &id, Purpose::Verification, code) {
-                return Err(ApiError::invalid_value(
-                    "INVALID_VALUE",
-                    "verificationCode",
-                    "The verification code is invalid or has expired",
-                ));
-            }
-            set(
-                &mut store,
-                ctx.env(),
-                &id,
-                "lifecycle",
-                json!({ "status": "ACCOUNT_OK" }),
-            );
-        }
+        "user.verify" => verify(ctx, &mut store, &id, &body)?,
         "account.lock" => set(
             &mut store,
             ctx.env(),
@@ -215,6 +197,34 @@ fn user_action(ctx: &Ctx, body: Body) -> ApiResult<Response> {
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     Ok(hal::ok(view(ctx, &store, &doc)))
+}
+
+/// `user.verify`: the user's verification code consumed, the account is `ACCOUNT_OK`.
+fn verify(
+    ctx: &Ctx,
+    store: &mut crate::sandbox::store::Store,
+    id: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<()> {
+    let code = body
+        .get("verificationCode")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::required("verificationCode"))?;
+    if !codes::consume(store, ctx.env(), id, Purpose::Verification, code) {
+        return Err(ApiError::invalid_value(
+            "INVALID_VALUE",
+            "verificationCode",
+            "The verification code is invalid or has expired",
+        ));
+    }
+    set(
+        store,
+        ctx.env(),
+        id,
+        "lifecycle",
+        json!({ "status": "ACCOUNT_OK" }),
+    );
+    Ok(())
 }
 
 fn set(store: &mut crate::sandbox::store::Store, env: &str, id: &str, field: &str, value: Value) {

@@ -142,19 +142,9 @@ fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("EMAIL");
-    let otp = device
-        .pointer("/test/otp")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| {
-            totp_secret(&device).and_then(|s| totp::code_at(s, state.auth.clock.now_secs()))
-        })
-        .unwrap_or_else(|| random_digits(6));
-    let test_mode = device.get("testMode").and_then(Value::as_bool) == Some(true);
-    for shown in &mut flow.mfa.devices {
-        if shown.get("id").and_then(Value::as_str) == Some(id) && test_mode {
-            shown["test"] = json!({"otp": otp});
-        }
+    let otp = passcode(state, &device);
+    if device.get("testMode").and_then(Value::as_bool) == Some(true) {
+        show_test_otp(flow, id, &otp);
     }
     flow.mfa.selected = Some(id.to_owned());
     flow.mfa.otp = Some(otp.clone());
@@ -165,21 +155,7 @@ fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
         _ => ("TOTP", device.get("nickname")),
     };
     let to = to.and_then(Value::as_str).unwrap_or(id);
-    let approval = match &flow.origin {
-        Origin::Authorize(req) => req.template.as_ref().and_then(|t| {
-            let store = state.store();
-            transaction::message(&store, &flow.env_id, t, channel, &otp)
-        }),
-        _ => None,
-    };
-    let (purpose, subject, text) = match approval {
-        Some(text) => ("transaction", "Transaction approval", text),
-        None => (
-            "authentication",
-            "Your one-time passcode",
-            format!("Your one-time passcode is {otp}"),
-        ),
-    };
+    let (purpose, subject, text) = otp_message(state, flow, channel, &otp);
     outbox::push(
         state,
         &Message {
@@ -194,6 +170,51 @@ fn send_otp(state: &SandboxState, flow: &mut Flow, id: &str, action: &Value) {
             code: Code::Otp(&otp),
         },
     );
+}
+
+/// The device's fixed test passcode, else the current code of its TOTP secret, else six
+/// random digits.
+fn passcode(state: &SandboxState, device: &Value) -> String {
+    device
+        .pointer("/test/otp")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| totp_secret(device).and_then(|s| totp::code_at(s, state.auth.clock.now_secs())))
+        .unwrap_or_else(|| random_digits(6))
+}
+
+/// A `testMode` device shows its passcode in the flow, as `test.otp` of device `id`.
+fn show_test_otp(flow: &mut Flow, id: &str, otp: &str) {
+    for shown in &mut flow.mfa.devices {
+        if shown.get("id").and_then(Value::as_str) == Some(id) {
+            shown["test"] = json!({"otp": otp});
+        }
+    }
+}
+
+/// The purpose, subject and text of the passcode's message: the authorize request's
+/// transaction approval template when it names one, else the plain one-time passcode.
+fn otp_message(
+    state: &SandboxState,
+    flow: &Flow,
+    channel: &str,
+    otp: &str,
+) -> (&'static str, &'static str, String) {
+    let approval = match &flow.origin {
+        Origin::Authorize(req) => req.template.as_ref().and_then(|t| {
+            let store = state.store();
+            transaction::message(&store, &flow.env_id, t, channel, otp)
+        }),
+        _ => None,
+    };
+    match approval {
+        Some(text) => ("transaction", "Transaction approval", text),
+        None => (
+            "authentication",
+            "Your one-time passcode",
+            format!("Your one-time passcode is {otp}"),
+        ),
+    }
 }
 
 fn totp_secret(device: &Value) -> Option<&str> {

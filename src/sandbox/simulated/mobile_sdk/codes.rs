@@ -67,64 +67,81 @@ pub(super) async fn authenticate(
     Path(env): Path<String>,
     body: Bytes,
 ) -> Response {
-    answer((|| {
-        known_env(&state, &env)?;
-        let body = object(&body)?;
-        let installation = text(&body, "installationId")?;
-        let scanned = text(&body, "authenticationCode")?;
-        let scanned = scanned
-            .rsplit_once("authentication_code=")
-            .map_or(scanned, |(_, c)| c);
-        let mut store = state.store();
-        let app = store
-            .get(&env, INSTALLATIONS, installation)
-            .and_then(|i| i.pointer("/application/id"))
-            .cloned()
-            .ok_or_else(|| {
-                ApiError::invalid("INVALID_VALUE", "installationId", "Unknown installation")
-            })?;
-        let id = store
-            .list(&env, CODES)
-            .find(|c| c["code"] == scanned)
-            .and_then(|c| c["id"].as_str())
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "INVALID_VALUE",
-                    "authenticationCode",
-                    "The authentication code is not valid",
-                )
-            })?;
-        let doc = auth_codes::refresh(&mut store, &env, &id).ok_or_else(ApiError::not_found)?;
-        if doc.pointer("/application/id") != Some(&app) {
-            return Err(ApiError::invalid(
+    answer(claim(&state, &env, &body))
+}
+
+/// Claims the scanned code for the users paired on the installation.
+fn claim(state: &SandboxState, env: &str, body: &[u8]) -> Result<Value, ApiError> {
+    known_env(state, env)?;
+    let body = object(body)?;
+    let installation = text(&body, "installationId")?;
+    let scanned = text(&body, "authenticationCode")?;
+    let scanned = scanned
+        .rsplit_once("authentication_code=")
+        .map_or(scanned, |(_, c)| c);
+    let mut store = state.store();
+    let app = installation_app(&store, env, installation)?;
+    let id = code_id(&store, env, scanned)?;
+    let doc = auth_codes::refresh(&mut store, env, &id).ok_or_else(ApiError::not_found)?;
+    check_claimable(&doc, &app)?;
+    let users = paired_users(&store, env, installation);
+    if users.is_empty() {
+        return Err(ApiError::request_failed(
+            "The phone is not paired with any user of the environment",
+        ));
+    }
+    let Some(stored) = store.get_mut(env, CODES, &id) else {
+        return Err(ApiError::not_found());
+    };
+    stored["status"] = json!("CLAIMED");
+    stored["users"] = json!(users);
+    stored["updatedAt"] = json!(hal::now());
+    let stored = stored.clone();
+    drop(store);
+    Ok(authentication_object(state, env, &stored))
+}
+
+/// The `{id}` reference of the application the installation registered with.
+fn installation_app(store: &Store, env: &str, installation: &str) -> Result<Value, ApiError> {
+    store
+        .get(env, INSTALLATIONS, installation)
+        .and_then(|i| i.pointer("/application/id"))
+        .cloned()
+        .ok_or_else(|| ApiError::invalid("INVALID_VALUE", "installationId", "Unknown installation"))
+}
+
+/// The id of the environment's authentication code whose value is `scanned`.
+fn code_id(store: &Store, env: &str, scanned: &str) -> Result<String, ApiError> {
+    store
+        .list(env, CODES)
+        .find(|c| c["code"] == scanned)
+        .and_then(|c| c["id"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::invalid(
                 "INVALID_VALUE",
                 "authenticationCode",
-                "The authentication code is for another application",
-            ));
-        }
-        if doc["status"] != "UNCLAIMED" {
-            return Err(ApiError::request_failed(format!(
-                "The authentication code is {}",
-                doc["status"].as_str().unwrap_or_default()
-            )));
-        }
-        let users = paired_users(&store, &env, installation);
-        if users.is_empty() {
-            return Err(ApiError::request_failed(
-                "The phone is not paired with any user of the environment",
-            ));
-        }
-        let Some(stored) = store.get_mut(&env, CODES, &id) else {
-            return Err(ApiError::not_found());
-        };
-        stored["status"] = json!("CLAIMED");
-        stored["users"] = json!(users);
-        stored["updatedAt"] = json!(hal::now());
-        let stored = stored.clone();
-        drop(store);
-        Ok(authentication_object(&state, &env, &stored))
-    })())
+                "The authentication code is not valid",
+            )
+        })
+}
+
+/// A code can be claimed through an installation of its own application, and only once.
+fn check_claimable(doc: &Value, app: &Value) -> Result<(), ApiError> {
+    if doc.pointer("/application/id") != Some(app) {
+        return Err(ApiError::invalid(
+            "INVALID_VALUE",
+            "authenticationCode",
+            "The authentication code is for another application",
+        ));
+    }
+    if doc["status"] != "UNCLAIMED" {
+        return Err(ApiError::request_failed(format!(
+            "The authentication code is {}",
+            doc["status"].as_str().unwrap_or_default()
+        )));
+    }
+    Ok(())
 }
 
 /// Moves a `CLAIMED` code to `status` (for `userId` when approving).
