@@ -12,6 +12,8 @@ use crate::event::{
     Event, Outcome, Reporter, RunSummary, StepKind, StepReport, StepStart, WorkflowId,
     WorkflowInfo, WorkflowSummary,
 };
+use closed_pipe::QuietWhenClosed;
+
 use crate::report::console_step::{StepLayout, only_line_into, step_lines};
 use crate::report::excerpt::{human_duration, plural};
 use crate::report::progress::Progress;
@@ -44,7 +46,7 @@ pub struct ConsoleOptions {
 
 /// Writes the human-readable report as events arrive.
 pub struct ConsoleReporter {
-    out: BufWriter<Box<dyn Write + Send>>,
+    out: BufWriter<QuietWhenClosed<Box<dyn Write + Send>>>,
     last_flush: Instant,
     opts: ConsoleOptions,
     paint: Paint,
@@ -86,7 +88,7 @@ impl Block {
 impl ConsoleReporter {
     pub fn new(out: Box<dyn Write + Send>, opts: ConsoleOptions) -> ConsoleReporter {
         ConsoleReporter {
-            out: BufWriter::new(out),
+            out: BufWriter::new(QuietWhenClosed::new(out)),
             last_flush: Instant::now(),
             opts,
             paint: Paint::new(opts.color),
@@ -402,5 +404,6 @@ impl Reporter for ConsoleReporter {
     }
 }
 
+mod closed_pipe;
 #[cfg(test)]
 mod tests;

@@ -129,3 +129,59 @@ fn a_png_body_is_summarised_on_the_console_in_teach_and_in_html() {
         }
     }
 }
+
+/// `steprun run … | head -1`: the reader of the console goes away after its first line. The
+/// rest of the console is dropped rather than failing the run (exit 3 before): the run goes
+/// on to its end, its JSON report is whole, and the exit code is the run's, for a run that
+/// passes and for one that fails. The workflow prints more than a pipe holds (64 KB on
+/// Linux), so its writes meet the closed pipe whatever the timing.
+#[test]
+fn a_console_whose_reader_has_gone_does_not_fail_the_run() {
+    use std::fmt::Write as _;
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (last_status, code, failed) in [(200, 0, 0), (404, 1, 1)] {
+        let mut workflow = String::from("name = \"Ask for discovery again and again\"\n");
+        for i in 1..=1_200 {
+            let status = if i == 1_200 { last_status } else { 200 };
+            let _ = write!(
+                workflow,
+                "[[steps]]\nname = \"Discovery, time {i}\"\n\
+                 url = \"<<authPath>>/<<envID>>/as/.well-known/openid-configuration\"\n\
+                 expect = {{ status = {status} }}\n"
+            );
+        }
+        let file = dir.path().join("many.toml");
+        std::fs::write(&file, workflow).expect("write the workflow");
+        let report = dir.path().join("r.json");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_steprun"))
+            .arg("run")
+            .arg(&file)
+            .args(["--sandbox", "--report"])
+            .arg(format!("json={}", report.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "")
+            .env_remove("STEPRUN_LOG")
+            .spawn()
+            .expect("run steprun");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        out.read_line(&mut first).expect("a first line");
+        // As `head -1` does: the reader is gone once it has its line.
+        drop(out);
+        let done = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(code), "{stderr}");
+        assert!(first.starts_with("Ask for discovery again"), "{first}");
+        assert!(!stderr.contains("broken pipe"), "{stderr}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).expect("the report"))
+                .expect("a whole JSON report");
+        assert_eq!(json["summary"]["workflows_failed"], failed);
+        assert_eq!(json["summary"]["steps_passed"], 1_200 - failed);
+    }
+}
