@@ -7,6 +7,7 @@
 //! by the SDK's background thread, and at exit the queue gets [`EXPORT_BOUND`] to drain,
 //! after which one warning says what was lost.
 
+mod client;
 pub mod spans;
 mod watched;
 
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_otlp::{Protocol, WithExportConfig as _};
+use opentelemetry_otlp::{Protocol, WithExportConfig as _, WithHttpConfig as _};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_subscriber::Layer;
@@ -74,8 +75,16 @@ where
         .unwrap_or_default();
     // The export client speaks TLS through the same process-wide provider as the steps.
     crate::http::install_crypto_provider();
+    let client = match client::build(export_timeout()) {
+        Ok(client) => client,
+        Err(e) => {
+            warn(&format!("cannot export spans to {}: {e}", shown(&endpoint)));
+            return None;
+        }
+    };
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
+        .with_http_client(client)
         .with_protocol(Protocol::HttpBinary)
         .with_timeout(export_timeout())
         .build();

@@ -68,6 +68,36 @@ impl Collector {
         }
     }
 
+    /// The same collector behind TLS (`https://localhost:PORT`) with `pki`'s server
+    /// certificate; with `client_auth`, only clients with a certificate `pki` signed get in.
+    pub fn start_tls(pki: &crate::net_servers::Pki, client_auth: bool) -> Collector {
+        let received = Arc::new(Mutex::new(Received::default()));
+        let app = Router::new()
+            .route("/v1/traces", post(traces))
+            .with_state(Arc::clone(&received));
+        let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config(client_auth));
+        let addr = crate::server::serve_listener(move |listener| async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (acceptor, app) = (acceptor.clone(), app.clone());
+                tokio::spawn(async move {
+                    let Ok(tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(
+                            hyper_util::rt::TokioIo::new(tls),
+                            hyper_util::service::TowerToHyperService::new(app),
+                        )
+                        .await;
+                });
+            }
+        });
+        Collector {
+            endpoint: format!("https://localhost:{}", addr.port()),
+            received,
+        }
+    }
+
     pub fn spans(&self) -> Vec<Span> {
         self.received.lock().expect("lock").spans.clone()
     }

@@ -59,6 +59,27 @@ impl Pki {
     /// A TLS server with this CA's server certificate; with `client_auth`, it accepts only
     /// clients presenting a certificate this CA signed.
     pub fn server(&self, client_auth: bool) -> SocketAddr {
+        let acceptor = tokio_rustls::TlsAcceptor::from(self.server_config(client_auth));
+        serve(move |stream| {
+            let acceptor = acceptor.clone();
+            async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Some(line) = request_line(&mut tls).await else {
+                    return;
+                };
+                let client_cert = tls.get_ref().1.peer_certificates().is_some();
+                let body =
+                    serde_json::json!({ "tls": true, "line": line, "clientCert": client_cert });
+                respond(&mut tls, &body).await;
+            }
+        })
+    }
+
+    /// The TLS settings of a server with this CA's certificate for `localhost` and 127.0.0.1;
+    /// with `client_auth`, it accepts only clients presenting a certificate this CA signed.
+    pub fn server_config(&self, client_auth: bool) -> Arc<rustls::ServerConfig> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
             .with_safe_default_protocol_versions()
@@ -80,22 +101,7 @@ impl Pki {
         let config = builder
             .with_single_cert(vec![self.server_der.clone()], key)
             .expect("server config");
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-        serve(move |stream| {
-            let acceptor = acceptor.clone();
-            async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let Some(line) = request_line(&mut tls).await else {
-                    return;
-                };
-                let client_cert = tls.get_ref().1.peer_certificates().is_some();
-                let body =
-                    serde_json::json!({ "tls": true, "line": line, "clientCert": client_cert });
-                respond(&mut tls, &body).await;
-            }
-        })
+        Arc::new(config)
     }
 }
 

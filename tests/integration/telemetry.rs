@@ -403,3 +403,77 @@ fn without_an_endpoint_nothing_is_exported_or_said() {
     assert_eq!(run.code, 1);
     assert_eq!(telemetry_warnings(&run), 0, "{}", run.stderr);
 }
+
+/// A collector behind a private CA is reached with `OTEL_EXPORTER_OTLP_CERTIFICATE`, one that
+/// asks for a client certificate with `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE` and `_CLIENT_KEY`
+/// (or their `_TRACES_` forms, the key in the certificate's file); without them the handshake
+/// fails: one warning, no span. A file that cannot be read is a warning naming its variable,
+/// and never the run's exit code.
+#[test]
+fn a_collector_behind_a_private_ca_or_mutual_tls_is_reached_with_the_otlp_tls_variables() {
+    let s = TestServer::start();
+    let pki = crate::net_servers::Pki::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    crate::net_servers::write_pem_files(&pki, dir.path());
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let (ca, cert, key, both) = (
+        file("ca.pem"),
+        file("client.pem"),
+        file("client.key"),
+        file("client-both.pem"),
+    );
+    let exported = |collector: &Collector, env: &[(&str, &str)]| {
+        let mut env = env.to_vec();
+        env.push(("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint));
+        let before = collector.spans().len();
+        let (run, _) = timed_failing_run(&s, &env);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        (run, collector.spans().len() - before)
+    };
+
+    let private = Collector::start_tls(&pki, false);
+    let (run, spans) = exported(&private, &[]);
+    assert_eq!((telemetry_warnings(&run), spans), (1, 0), "{}", run.stderr);
+    let (run, spans) = exported(&private, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", &ca)]);
+    assert_eq!(telemetry_warnings(&run), 0, "{}", run.stderr);
+    assert!(spans > 0);
+
+    let mutual = Collector::start_tls(&pki, true);
+    let (run, spans) = exported(&mutual, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", &ca)]);
+    assert_eq!((telemetry_warnings(&run), spans), (1, 0), "{}", run.stderr);
+    for identity in [
+        vec![
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", cert.as_str()),
+            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key.as_str()),
+        ],
+        vec![(
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+            both.as_str(),
+        )],
+    ] {
+        let mut env = vec![("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.as_str())];
+        env.extend(identity);
+        let (run, spans) = exported(&mutual, &env);
+        assert_eq!(telemetry_warnings(&run), 0, "{env:?}: {}", run.stderr);
+        assert!(spans > 0, "{env:?}");
+    }
+
+    let missing = file("nowhere.pem");
+    let (run, spans) = exported(&private, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", &missing)]);
+    assert_eq!((telemetry_warnings(&run), spans), (1, 0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "OTEL_EXPORTER_OTLP_CERTIFICATE={missing}: cannot read it"
+        )),
+        "{}",
+        run.stderr
+    );
+    let (run, _) = exported(&private, &[("OTEL_EXPORTER_OTLP_CLIENT_KEY", &key)]);
+    assert!(
+        run.stderr.contains(
+            "OTEL_EXPORTER_OTLP_CLIENT_KEY is set without OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"
+        ),
+        "{}",
+        run.stderr
+    );
+}
