@@ -3,6 +3,7 @@
 pub mod assertions;
 pub mod check;
 pub mod convert;
+pub mod duration_limits;
 pub mod load;
 pub mod model;
 pub(crate) mod quick_toml;

@@ -49,6 +49,10 @@ pub fn parse(text: &str) -> Result<Vec<(Predicate, Located<Duration>)>, String> 
             },
         ));
     }
+    let values: Vec<_> = limits.iter().map(|(p, l)| (*p, l.value)).collect();
+    if let Some(why) = crate::workflow::duration_limits::contradiction(&values) {
+        return Err(format!("{FLAG} `{text}`: {why}"));
+    }
     Ok(limits)
 }
 
@@ -69,7 +73,17 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_limit() {
-        for bad in ["", "2s", "under=2s", "eq=2s", "lt=fast", "lt=2", "lt=2s,"] {
+        for bad in [
+            "",
+            "2s",
+            "under=2s",
+            "eq=2s",
+            "lt=fast",
+            "lt=2",
+            "lt=2s,",
+            "lt=2s,lt=3s",
+            "gt=2s,lt=1s",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -119,6 +119,12 @@ pub fn durations(
         };
         out.push((pred, cx.locate(limit, at)));
     }
+    let limits: Vec<_> = out.iter().map(|(p, l)| (*p, l.value)).collect();
+    if let Some(why) = crate::workflow::duration_limits::contradiction(&limits) {
+        return Err(cx
+            .error(format!("response-time limits: {why}"), span)
+            .with_help("a step checked against limits no answer can meet would fail whatever the server did"));
+    }
     Ok(out)
 }
 

@@ -158,6 +158,16 @@ fn a_bad_duration_is_refused_where_it_is_written_and_nothing_is_sent() {
             "",
             "unknown field `status`",
         ),
+        (
+            "expect.duration = { gt = \"2s\", lt = \"1s\" }",
+            "7:19",
+            "no response time is both gt 2s and lt 1s: these limits can never pass",
+        ),
+        (
+            "expect.duration = { gte = \"500ms\", lt = \"500ms\" }",
+            "7:19",
+            "no response time is both gte 500ms and lt 500ms",
+        ),
     ];
     for (line, at, message) in cases {
         let workflow = format!(
@@ -170,6 +180,17 @@ fn a_bad_duration_is_refused_where_it_is_written_and_nothing_is_sent() {
             "{line}: {}",
             run.stderr
         );
+    }
+    for (flag, message) in [
+        ("lt=2s,lt=3s", "`lt` is given twice"),
+        ("gt=2s,lte=1s", "no response time is both gt 2s and lte 1s"),
+    ] {
+        let workflow = "name = \"Timed\"\n\n[[steps]]\nname = \"Slow\"\nurl = \"BASE/slow?ms=1\"\n";
+        case_at(&s, workflow)
+            .args(["run", "w.toml", "--expect-duration", flag])
+            .run()
+            .code(2)
+            .stderr_has(&format!("--expect-duration `{flag}`: {message}"));
     }
     assert_eq!(s.hits(), 0, "nothing was sent");
 }
