@@ -64,76 +64,9 @@ impl Engine {
         };
         let status = received.response.status.as_u16();
         let mut results = Vec::new();
-        if expect.status.is_empty() {
-            results.push(ExpectationResult {
-                subject: Cow::Borrowed("status"),
-                passed: (200..300).contains(&status),
-                expected: Cow::Borrowed("2xx"),
-                actual: decimal(status.into()),
-                at: None,
-                diff: None,
-            });
-        } else {
-            let is = |w: &Value| w.as_u64() == Some(u64::from(status));
-            let (passed, expected) = if let [only] = expect.status.as_slice() {
-                // The usual single status, with no list made for it; a whole number is written
-                // as JSON writes it, without the formatter.
-                let wanted = renderer.value("expect.status", &only.value)?;
-                let text = wanted
-                    .as_u64()
-                    .map_or_else(|| wanted.to_string().into(), decimal);
-                (is(&wanted), text)
-            } else {
-                let mut wanted = Vec::with_capacity(expect.status.len());
-                for s in &expect.status {
-                    wanted.push(renderer.value("expect.status", &s.value)?);
-                }
-                (
-                    wanted.iter().any(is),
-                    Value::Array(wanted).to_string().into(),
-                )
-            };
-            results.push(ExpectationResult {
-                subject: Cow::Borrowed("status"),
-                passed,
-                expected,
-                actual: decimal(status.into()),
-                at: None,
-                diff: None,
-            });
-            if let Some(r) = results.last_mut().filter(|r| !r.passed) {
-                r.at = Some(expect.status[0].position());
-            }
-        }
-        for (path, matcher) in &expect.json {
-            let path_text = renderer.text("expect.json path", path)?;
-            let actual = match received.json() {
-                Some(doc) => expect::select(doc, &path_text)?,
-                None => Actual::None,
-            };
-            results.extend(located(
-                expect::evaluate(
-                    &path_text,
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
-                ),
-                matcher,
-            ));
-        }
-        for (name, matcher) in &expect.headers {
-            let name = renderer.name(name)?;
-            let actual = received
-                .header(&name)
-                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
-            results.extend(located(
-                expect::evaluate(
-                    &format!("header {name}"),
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
-                ),
-                matcher,
-            ));
-        }
+        results.push(Self::check_status(&renderer, expect, status)?);
+        Self::check_json(&renderer, expect, received, &mut results)?;
+        Self::check_headers(&renderer, expect, received, &mut results)?;
         if let Some(matcher) = &expect.body {
             let actual = Actual::One(Value::String(received.text()));
             results.extend(located(
@@ -142,19 +75,7 @@ impl Engine {
             ));
         }
         if !expect.saml.is_empty() {
-            let read = received.saml().map_err(CheckError::Saml)?;
-            for (path, matcher) in &expect.saml {
-                let path_text = renderer.text("expect.saml path", path)?;
-                let actual = expect::select(&read, &path_text)?;
-                results.extend(located(
-                    expect::evaluate(
-                        &format!("saml {path_text}"),
-                        &actual,
-                        &Self::render_check(&renderer, matcher)?,
-                    ),
-                    matcher,
-                ));
-            }
+            Self::check_saml(&renderer, expect, received, &mut results)?;
         }
         // A step's own limit, or its file's default, wins over the run's.
         let limits = if expect.duration.is_empty() {
@@ -164,6 +85,105 @@ impl Engine {
         };
         results.extend(super::timing::check(limits, received.response.duration));
         Ok(results)
+    }
+
+    /// `expect.status`, or the implicit 2xx when the step sets none.
+    fn check_status(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        status: u16,
+    ) -> Result<ExpectationResult, CheckError> {
+        if expect.status.is_empty() {
+            return Ok(ExpectationResult {
+                subject: Cow::Borrowed("status"),
+                passed: (200..300).contains(&status),
+                expected: Cow::Borrowed("2xx"),
+                actual: decimal(status.into()),
+                at: None,
+                diff: None,
+            });
+        }
+        let (passed, expected) = status_wanted(renderer, &expect.status, status)?;
+        let mut result = ExpectationResult {
+            subject: Cow::Borrowed("status"),
+            passed,
+            expected,
+            actual: decimal(status.into()),
+            at: None,
+            diff: None,
+        };
+        if !result.passed {
+            result.at = Some(expect.status[0].position());
+        }
+        Ok(result)
+    }
+
+    /// `expect.json`, into `results`: a body that is not JSON has no value at any path.
+    fn check_json(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        for (path, matcher) in &expect.json {
+            let path_text = renderer.text("expect.json path", path)?;
+            let actual = match received.json() {
+                Some(doc) => expect::select(doc, &path_text)?,
+                None => Actual::None,
+            };
+            results.extend(located(
+                expect::evaluate(&path_text, &actual, &Self::render_check(renderer, matcher)?),
+                matcher,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expect.headers`, into `results`.
+    fn check_headers(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        for (name, matcher) in &expect.headers {
+            let name = renderer.name(name)?;
+            let actual = received
+                .header(&name)
+                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
+            results.extend(located(
+                expect::evaluate(
+                    &format!("header {name}"),
+                    &actual,
+                    &Self::render_check(renderer, matcher)?,
+                ),
+                matcher,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expect.saml` (not empty), into `results`: the SAML message is read once for all.
+    fn check_saml(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        let read = received.saml().map_err(CheckError::Saml)?;
+        for (path, matcher) in &expect.saml {
+            let path_text = renderer.text("expect.saml path", path)?;
+            let actual = expect::select(&read, &path_text)?;
+            results.extend(located(
+                expect::evaluate(
+                    &format!("saml {path_text}"),
+                    &actual,
+                    &Self::render_check(renderer, matcher)?,
+                ),
+                matcher,
+            ));
+        }
+        Ok(())
     }
 
     /// `expect.vars`: each variable as it is once the step's `extracted` values are stored.
@@ -297,6 +317,32 @@ fn extract_one(
             from: describe(&source, &modifiers),
         }),
     }
+}
+
+/// Whether `status` is among the written statuses (not empty), and how they read. The usual
+/// single status is rendered with no list made for it, and a whole number is written as JSON
+/// writes it, without the formatter.
+fn status_wanted(
+    renderer: &Renderer<'_>,
+    written: &[Located<Value>],
+    status: u16,
+) -> Result<(bool, Cow<'static, str>), RenderError> {
+    let is = |w: &Value| w.as_u64() == Some(u64::from(status));
+    if let [only] = written {
+        let wanted = renderer.value("expect.status", &only.value)?;
+        let text = wanted
+            .as_u64()
+            .map_or_else(|| wanted.to_string().into(), decimal);
+        return Ok((is(&wanted), text));
+    }
+    let mut wanted = Vec::with_capacity(written.len());
+    for s in written {
+        wanted.push(renderer.value("expect.status", &s.value)?);
+    }
+    Ok((
+        wanted.iter().any(is),
+        Value::Array(wanted).to_string().into(),
+    ))
 }
 
 /// ``JSONPath `$.id` ``, ``header `Location` with query `code` ``: joined by hand, as every
