@@ -35,6 +35,15 @@ impl Attempt {
     pub(super) fn passed(&self) -> bool {
         self.failure.is_none() && self.expectations.iter().all(|e| e.passed)
     }
+
+    /// Times the request went out: a response's own count, else the unanswered sends (at
+    /// least one).
+    #[inline]
+    pub(super) fn sends(&self) -> u32 {
+        self.response
+            .as_ref()
+            .map_or(self.unanswered_sends.max(1), |r| r.sends)
+    }
 }
 
 impl Engine {
