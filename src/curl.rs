@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use crate::http::{PartData, Prepared, PreparedBody, SendOptions};
+use crate::http::{Part, PartData, Prepared, PreparedBody, SendOptions};
 
 mod words;
 
@@ -37,6 +37,41 @@ pub fn command(
     if prepared.method.as_str() != implied {
         args.push(format!("-X {}", prepared.method));
     }
+    let form = header_args(&mut w, &mut args, prepared, redact, basic_user);
+    if let Some(cookies) = cookies {
+        let cookies = redact(&format!("cookie: {cookies}"));
+        args.push(format!("-H {}", w.text(&cookies)));
+    }
+    body_args(&mut w, &mut args, &prepared.body, form, redact);
+    if opts.follow_redirects {
+        args.push(format!("-L --max-redirs {}", opts.max_redirects));
+    }
+    if opts.insecure {
+        args.push("-k".to_owned());
+    }
+    args.push(format!("--max-time {}", seconds(opts.timeout)));
+    let url = w.text(&redact(prepared.url.as_str()));
+    let mut out = String::new();
+    if !w.vars().is_empty() {
+        let _ = writeln!(out, "# set these first: {}", w.vars().join(" "));
+    }
+    let _ = write!(out, "curl {url}");
+    for arg in args {
+        out.push_str(" \\\n  ");
+        out.push_str(&arg);
+    }
+    out
+}
+
+/// The request's headers as `-H` (Basic credentials as `-u`) into `args`; `true` when they
+/// say the body is a form.
+fn header_args(
+    w: &mut Words,
+    args: &mut Vec<String>,
+    prepared: &Prepared,
+    redact: &dyn Fn(&str) -> String,
+    basic_user: Option<&str>,
+) -> bool {
     let mut form = false;
     for (name, value) in &prepared.headers {
         // curl computes these for the body it sends (and the boundary of a multipart body).
@@ -53,25 +88,44 @@ pub fn command(
         if name == reqwest::header::AUTHORIZATION
             && let Some((user, password)) = basic_credentials(&value)
         {
-            let mut pieces = Words::pieces(&redact(&password));
-            let secret = pieces.iter().any(|p| matches!(p, Piece::Var(_)));
-            let mut word = match basic_user {
-                Some(var) if secret => vec![Piece::Var(var.to_owned())],
-                _ => Words::pieces(&redact(&user)),
-            };
-            word.push(Piece::Lit(":".to_owned()));
-            word.append(&mut pieces);
-            args.push(format!("-u {}", w.word(word)));
+            args.push(basic_arg(w, (&user, &password), redact, basic_user));
             continue;
         }
         let header = redact(&format!("{name}: {value}"));
         args.push(format!("-H {}", w.text(&header)));
     }
-    if let Some(cookies) = cookies {
-        let cookies = redact(&format!("cookie: {cookies}"));
-        args.push(format!("-H {}", w.text(&cookies)));
-    }
-    match &prepared.body {
+    form
+}
+
+/// Basic credentials as `-u user:password`; a secret password with a user made of one
+/// variable names that variable for the user.
+fn basic_arg(
+    w: &mut Words,
+    (user, password): (&str, &str),
+    redact: &dyn Fn(&str) -> String,
+    basic_user: Option<&str>,
+) -> String {
+    let mut pieces = Words::pieces(&redact(password));
+    let secret = pieces.iter().any(|p| matches!(p, Piece::Var(_)));
+    let mut word = match basic_user {
+        Some(var) if secret => vec![Piece::Var(var.to_owned())],
+        _ => Words::pieces(&redact(user)),
+    };
+    word.push(Piece::Lit(":".to_owned()));
+    word.append(&mut pieces);
+    format!("-u {}", w.word(word))
+}
+
+/// The body as curl's options into `args`: a form one field by field (`form`), other text
+/// as it is, a file by its path, multipart parts as `-F`.
+fn body_args(
+    w: &mut Words,
+    args: &mut Vec<String>,
+    body: &PreparedBody,
+    form: bool,
+    redact: &dyn Fn(&str) -> String,
+) {
+    match body {
         PreparedBody::Empty => {}
         PreparedBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => match form.then(|| form_fields(text)).flatten() {
@@ -94,42 +148,28 @@ pub fn command(
         }
         PreparedBody::Multipart(parts) => {
             for part in parts {
-                let field = match &part.data {
-                    PartData::Text(text) => w.text(&redact(&format!("{}={text}", part.name))),
-                    PartData::File {
-                        file_name,
-                        content_type,
-                        ..
-                    } => {
-                        let mut field = format!("{}=@{file_name}", part.name);
-                        if let Some(ct) = content_type {
-                            let _ = write!(field, ";type={ct}");
-                        }
-                        quote(&field).into_owned()
-                    }
-                };
-                args.push(format!("-F {field}"));
+                args.push(format!("-F {}", multipart_field(w, part, redact)));
             }
         }
     }
-    if opts.follow_redirects {
-        args.push(format!("-L --max-redirs {}", opts.max_redirects));
+}
+
+/// One multipart part as `-F`'s value: `name=text`, or `name=@file;type=...`.
+fn multipart_field(w: &mut Words, part: &Part, redact: &dyn Fn(&str) -> String) -> String {
+    match &part.data {
+        PartData::Text(text) => w.text(&redact(&format!("{}={text}", part.name))),
+        PartData::File {
+            file_name,
+            content_type,
+            ..
+        } => {
+            let mut field = format!("{}=@{file_name}", part.name);
+            if let Some(ct) = content_type {
+                let _ = write!(field, ";type={ct}");
+            }
+            quote(&field).into_owned()
+        }
     }
-    if opts.insecure {
-        args.push("-k".to_owned());
-    }
-    args.push(format!("--max-time {}", seconds(opts.timeout)));
-    let url = w.text(&redact(prepared.url.as_str()));
-    let mut out = String::new();
-    if !w.vars().is_empty() {
-        let _ = writeln!(out, "# set these first: {}", w.vars().join(" "));
-    }
-    let _ = write!(out, "curl {url}");
-    for arg in args {
-        out.push_str(" \\\n  ");
-        out.push_str(&arg);
-    }
-    out
 }
 
 /// The variable `auth.basic.username` is made of, when it is just one (`<<adminAppID>>`):
