@@ -4,11 +4,12 @@
 use tracing::Span;
 use url::Url;
 
+use crate::engine::extract::{ExtractError, Extracted};
 use crate::engine::received::Received;
 use crate::engine::render::Renderer;
 use crate::engine::skips::skipped_setter;
 use crate::engine::spec::StepSpec;
-use crate::engine::verify::{CheckError, ExtractError, Extracted};
+use crate::engine::verify::CheckError;
 use crate::engine::{Engine, Preview, WorkflowRun};
 use crate::event::{ExpectationResult, RequestInfo, SkipReason, StepFailure, StepKind};
 use crate::http::{HttpError, Prepared, Response, SendOptions};

@@ -6,11 +6,11 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::engine::attempt::Attempt;
+use crate::engine::extract::Extracted;
 use crate::engine::received;
 use crate::engine::shown::shown_value_cow;
 use crate::engine::skips::note_skip;
 use crate::engine::spec::StepSpec;
-use crate::engine::verify::Extracted;
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::{
     ExpectationResult, Learned, Outcome, SkipReason, StepFailure, StepKind, StepReport,
