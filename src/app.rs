@@ -2,6 +2,7 @@
 //! which `crate::error` maps to the exit code.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::cli::{Cli, Command, ImportCommand, ListArgs, PostmanArgs, ReportCommand, SandboxArgs};
 use crate::config::partition::Partition;
@@ -9,6 +10,7 @@ use crate::config::plan::listed_shard;
 use crate::config::{TagFilter, load_workflows};
 use crate::error::{AppError, RunOutcome};
 use crate::sandbox;
+use crate::workflow::model::Workflow;
 
 /// `println!` and `eprintln!` panic when their stream is closed (`steprun … | head`); these
 /// drop the line instead.
@@ -115,15 +117,37 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
             .collect(),
         None => vec![None],
     };
-    // Each workflow listed (once per `--matrix` entry, under its label), with the files it
-    // runs in one unit with under `--partition`.
-    let units: Vec<(usize, Vec<usize>)> = match &partition {
+    let listed = listed(&workflows, &labels, partition.as_ref());
+    let mut out = std::io::stdout().lock();
+    for (w, label, unit) in &listed {
+        write_listed(&mut out, w, *label, unit);
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::report::excerpt::plural(listed.len(), "workflow", "workflows")
+    );
+    Ok(RunOutcome::Passed)
+}
+
+/// A workflow as `list` shows it: under a `--matrix` entry's label, with the files it runs in
+/// one unit with.
+type Listed<'w> = (&'w Workflow, Option<&'w str>, Vec<String>);
+
+/// Each workflow listed (once per `--matrix` entry, under its label), with the files it
+/// runs in one unit with under `--partition`.
+fn listed<'w>(
+    workflows: &'w [Arc<Workflow>],
+    labels: &'w [Option<String>],
+    partition: Option<&Partition>,
+) -> Vec<Listed<'w>> {
+    let units: Vec<(usize, Vec<usize>)> = match partition {
         None => (0..labels.len())
             .flat_map(|entry| (0..workflows.len()).map(move |w| (entry, vec![w])))
             .collect(),
-        Some(partition) => listed_shard(&workflows, &labels, partition),
+        Some(partition) => listed_shard(workflows, labels, partition),
     };
-    let listed: Vec<(&crate::workflow::model::Workflow, Option<&str>, Vec<String>)> = units
+    units
         .into_iter()
         .flat_map(|(entry, group)| {
             let paths: Vec<String> = (group.iter())
@@ -139,42 +163,38 @@ fn list(args: &ListArgs) -> Result<RunOutcome, AppError> {
                 (&*workflows[i], label, others)
             })
         })
-        .collect();
-    let mut out = std::io::stdout().lock();
-    for (w, label, unit) in &listed {
-        let description = w
-            .description
-            .as_deref()
-            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
-            .unwrap_or("");
-        let tags = if w.tags.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", w.tags.join(", "))
-        };
-        let label = label.map(|l| format!(" [{l}]")).unwrap_or_default();
-        let steps = crate::report::excerpt::plural(w.steps.len(), "step", "steps");
-        let _ = writeln!(out, "{}{label}  ({steps}){tags}", w.name);
-        let _ = writeln!(out, "    {}", w.source.path().display());
-        if !description.is_empty() {
-            let _ = writeln!(out, "    {description}");
-        }
-        // What a real tenant must have for it (its own `[requires]` and its `use`d files').
-        for (what, names) in [("roles", &w.needs.roles), ("products", &w.needs.products)] {
-            if !names.is_empty() {
-                let _ = writeln!(out, "    {what}: {}", names.join(", "));
-            }
-        }
-        if !unit.is_empty() {
-            let _ = writeln!(out, "    runs in one unit with: {}", unit.join(", "));
+        .collect()
+}
+
+/// One workflow of `list`: its name, label, steps and tags, its file, the first line of its
+/// description, what a real tenant must have for it, and its unit.
+fn write_listed(out: &mut impl Write, w: &Workflow, label: Option<&str>, unit: &[String]) {
+    let description = w
+        .description
+        .as_deref()
+        .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("");
+    let tags = if w.tags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", w.tags.join(", "))
+    };
+    let label = label.map(|l| format!(" [{l}]")).unwrap_or_default();
+    let steps = crate::report::excerpt::plural(w.steps.len(), "step", "steps");
+    let _ = writeln!(out, "{}{label}  ({steps}){tags}", w.name);
+    let _ = writeln!(out, "    {}", w.source.path().display());
+    if !description.is_empty() {
+        let _ = writeln!(out, "    {description}");
+    }
+    // What a real tenant must have for it (its own `[requires]` and its `use`d files').
+    for (what, names) in [("roles", &w.needs.roles), ("products", &w.needs.products)] {
+        if !names.is_empty() {
+            let _ = writeln!(out, "    {what}: {}", names.join(", "));
         }
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        crate::report::excerpt::plural(listed.len(), "workflow", "workflows")
-    );
-    Ok(RunOutcome::Passed)
+    if !unit.is_empty() {
+        let _ = writeln!(out, "    runs in one unit with: {}", unit.join(", "));
+    }
 }
 
 async fn serve_sandbox(args: &SandboxArgs) -> Result<RunOutcome, AppError> {

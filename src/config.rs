@@ -204,8 +204,24 @@ pub fn load_workflows_noting(
     } else {
         paths
     };
-    let mut files = Vec::new();
     let mut errors = Vec::new();
+    let files = named_files(paths, skipped, &mut errors);
+    let workflows = load_files(files, tags, skipped, &mut errors);
+    if errors.is_empty() {
+        Ok(workflows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The files `paths` name, each with whether it was named itself (`true`) or found in a
+/// directory; a path that is neither is an error.
+fn named_files(
+    paths: &[PathBuf],
+    skipped: &mut Vec<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, bool)> {
+    let mut files = Vec::new();
     if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
         errors.push(Diagnostic::new(
             "standard input (`-`) holds one workflow: name it once",
@@ -216,7 +232,7 @@ pub fn load_workflows_noting(
             files.push((path.clone(), true));
         } else if path.is_dir() {
             let mut found = Vec::new();
-            walk::workflow_files(path, &mut found, skipped, &mut errors);
+            walk::workflow_files(path, &mut found, skipped, errors);
             files.extend(found.into_iter().map(|f| (f, false)));
         } else if path.exists() {
             files.push((path.clone(), true));
@@ -227,16 +243,21 @@ pub fn load_workflows_noting(
             )));
         }
     }
+    files
+}
+
+/// Loads `files`: the workflows the tags select, in order. A fragment found in a directory
+/// is skipped; a file named itself that is no workflow says why.
+fn load_files(
+    files: Vec<(PathBuf, bool)>,
+    tags: &TagFilter,
+    skipped: &mut Vec<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Workflow>> {
     let mut loader = Loader::new();
     let mut workflows = Vec::new();
     for (file, explicit) in files {
-        // One spelling per file (`./a.toml` and `a.toml` are one), as `use` paths have, so a
-        // file found both in a directory and through `use` is named alike. Only `.` parts go:
-        // `link/..` is where the file system says, not where the text does.
-        let file: PathBuf = file
-            .components()
-            .filter(|c| *c != std::path::Component::CurDir)
-            .collect();
+        let file = one_spelling(&file);
         let loaded = if is_stdin(&file) {
             loader.load_stdin()
         } else {
@@ -263,11 +284,16 @@ pub fn load_workflows_noting(
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() {
-        Ok(workflows)
-    } else {
-        Err(errors)
-    }
+    workflows
+}
+
+/// One spelling per file (`./a.toml` and `a.toml` are one), as `use` paths have, so a file
+/// found both in a directory and through `use` is named alike. Only `.` parts go: `link/..`
+/// is where the file system says, not where the text does.
+fn one_spelling(file: &Path) -> PathBuf {
+    file.components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
 }
 
 /// `-`: the workflow is read from standard input.

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use crate::http::{PartData, Prepared, PreparedBody, SendOptions};
+use crate::http::{Part, PartData, Prepared, PreparedBody, SendOptions};
 
 mod words;
 
@@ -37,6 +37,41 @@ pub fn command(
     if prepared.method.as_str() != implied {
         args.push(format!("-X {}", prepared.method));
     }
+    let form = header_args(&mut w, &mut args, prepared, redact, basic_user);
+    if let Some(cookies) = cookies {
+        let cookies = redact(&format!("cookie: {cookies}"));
+        args.push(format!("-H {}", w.text(&cookies)));
+    }
+    body_args(&mut w, &mut args, &prepared.body, form, redact);
+    if opts.follow_redirects {
+        args.push(format!("-L --max-redirs {}", opts.max_redirects));
+    }
+    if opts.insecure {
+        args.push("-k".to_owned());
+    }
+    args.push(format!("--max-time {}", seconds(opts.timeout)));
+    let url = w.text(&redact(prepared.url.as_str()));
+    let mut out = String::new();
+    if !w.vars().is_empty() {
+        let _ = writeln!(out, "# set these first: {}", w.vars().join(" "));
+    }
+    let _ = write!(out, "curl {url}");
+    for arg in args {
+        out.push_str(" \\\n  ");
+        out.push_str(&arg);
+    }
+    out
+}
+
+/// The request's headers as `-H` (Basic credentials as `-u`) into `args`; `true` when they
+/// say the body is a form.
+fn header_args(
+    w: &mut Words,
+    args: &mut Vec<String>,
+    prepared: &Prepared,
+    redact: &dyn Fn(&str) -> String,
+    basic_user: Option<&str>,
+) -> bool {
     let mut form = false;
     for (name, value) in &prepared.headers {
         // curl computes these for the body it sends (and the boundary of a multipart body).
@@ -53,25 +88,44 @@ pub fn command(
         if name == reqwest::header::AUTHORIZATION
             && let Some((user, password)) = basic_credentials(&value)
         {
-            let mut pieces = Words::pieces(&redact(&password));
-            let secret = pieces.iter().any(|p| matches!(p, Piece::Var(_)));
-            let mut word = match basic_user {
-                Some(var) if secret => vec![Piece::Var(var.to_owned())],
-                _ => Words::pieces(&redact(&user)),
-            };
-            word.push(Piece::Lit(":".to_owned()));
-            word.append(&mut pieces);
-            args.push(format!("-u {}", w.word(word)));
+            args.push(basic_arg(w, (&user, &password), redact, basic_user));
             continue;
         }
         let header = redact(&format!("{name}: {value}"));
         args.push(format!("-H {}", w.text(&header)));
     }
-    if let Some(cookies) = cookies {
-        let cookies = redact(&format!("cookie: {cookies}"));
-        args.push(format!("-H {}", w.text(&cookies)));
-    }
-    match &prepared.body {
+    form
+}
+
+/// Basic credentials as `-u user:password`; a secret password with a user made of one
+/// variable names that variable for the user.
+fn basic_arg(
+    w: &mut Words,
+    (user, password): (&str, &str),
+    redact: &dyn Fn(&str) -> String,
+    basic_user: Option<&str>,
+) -> String {
+    let mut pieces = Words::pieces(&redact(password));
+    let secret = pieces.iter().any(|p| matches!(p, Piece::Var(_)));
+    let mut word = match basic_user {
+        Some(var) if secret => vec![Piece::Var(var.to_owned())],
+        _ => Words::pieces(&redact(user)),
+    };
+    word.push(Piece::Lit(":".to_owned()));
+    word.append(&mut pieces);
+    format!("-u {}", w.word(word))
+}
+
+/// The body as curl's options into `args`: a form one field by field (`form`), other text
+/// as it is, a file by its path, multipart parts as `-F`.
+fn body_args(
+    w: &mut Words,
+    args: &mut Vec<String>,
+    body: &PreparedBody,
+    form: bool,
+    redact: &dyn Fn(&str) -> String,
+) {
+    match body {
         PreparedBody::Empty => {}
         PreparedBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => match form.then(|| form_fields(text)).flatten() {
@@ -94,42 +148,28 @@ pub fn command(
         }
         PreparedBody::Multipart(parts) => {
             for part in parts {
-                let field = match &part.data {
-                    PartData::Text(text) => w.text(&redact(&format!("{}={text}", part.name))),
-                    PartData::File {
-                        file_name,
-                        content_type,
-                        ..
-                    } => {
-                        let mut field = format!("{}=@{file_name}", part.name);
-                        if let Some(ct) = content_type {
-                            let _ = write!(field, ";type={ct}");
-                        }
-                        quote(&field).into_owned()
-                    }
-                };
-                args.push(format!("-F {field}"));
+                args.push(format!("-F {}", multipart_field(w, part, redact)));
             }
         }
     }
-    if opts.follow_redirects {
-        args.push(format!("-L --max-redirs {}", opts.max_redirects));
+}
+
+/// One multipart part as `-F`'s value: `name=text`, or `name=@file;type=...`.
+fn multipart_field(w: &mut Words, part: &Part, redact: &dyn Fn(&str) -> String) -> String {
+    match &part.data {
+        PartData::Text(text) => w.text(&redact(&format!("{}={text}", part.name))),
+        PartData::File {
+            file_name,
+            content_type,
+            ..
+        } => {
+            let mut field = format!("{}=@{file_name}", part.name);
+            if let Some(ct) = content_type {
+                let _ = write!(field, ";type={ct}");
+            }
+            quote(&field).into_owned()
+        }
     }
-    if opts.insecure {
-        args.push("-k".to_owned());
-    }
-    args.push(format!("--max-time {}", seconds(opts.timeout)));
-    let url = w.text(&redact(prepared.url.as_str()));
-    let mut out = String::new();
-    if !w.vars().is_empty() {
-        let _ = writeln!(out, "# set these first: {}", w.vars().join(" "));
-    }
-    let _ = write!(out, "curl {url}");
-    for arg in args {
-        out.push_str(" \\\n  ");
-        out.push_str(&arg);
-    }
-    out
 }
 
 /// The variable `auth.basic.username` is made of, when it is just one (`<<adminAppID>>`):
@@ -194,179 +234,4 @@ fn seconds(d: std::time::Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use base64::Engine as _;
-    use reqwest::header::{HeaderMap, HeaderValue};
-
-    use super::*;
-    use crate::http::Part;
-
-    fn opts() -> SendOptions {
-        SendOptions {
-            timeout: Duration::from_secs(30),
-            follow_redirects: false,
-            max_redirects: 10,
-            insecure: false,
-        }
-    }
-
-    fn prepared(method: &str, body: PreparedBody, headers: &[(&'static str, &str)]) -> Prepared {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        Prepared {
-            method: method.parse().unwrap(),
-            url: "https://auth.pingone.com/env/as/token?x=a b"
-                .parse()
-                .unwrap(),
-            headers: map,
-            body,
-        }
-    }
-
-    fn plain(text: &str) -> String {
-        text.to_owned()
-    }
-
-    #[test]
-    fn post_with_headers_body_and_cookies() {
-        let p = prepared(
-            "POST",
-            PreparedBody::Bytes(bytes::Bytes::from_static(b"{\"name\":\"it's\"}")),
-            &[
-                ("content-type", "application/json"),
-                ("content-length", "15"),
-            ],
-        );
-        let cmd = command(&p, Some("ST=abc"), &opts(), &plain, None);
-        assert_eq!(
-            cmd,
-            "curl 'https://auth.pingone.com/env/as/token?x=a%20b' \\\n  \
-             -H 'content-type: application/json' \\\n  \
-             -H 'cookie: ST=abc' \\\n  \
-             --data-binary '{\"name\":\"it'\\''s\"}' \\\n  \
-             --max-time 30"
-        );
-    }
-
-    #[test]
-    fn method_redirects_tls_and_multipart() {
-        let parts = vec![
-            Part {
-                name: "note".into(),
-                data: PartData::Text("hello there".into()),
-            },
-            Part {
-                name: "logo".into(),
-                data: PartData::File {
-                    file_name: "logo.png".into(),
-                    bytes: vec![1, 2],
-                    content_type: Some("image/png".into()),
-                },
-            },
-        ];
-        let p = prepared("PUT", PreparedBody::Multipart(parts), &[]);
-        let o = SendOptions {
-            follow_redirects: true,
-            insecure: true,
-            timeout: Duration::from_millis(2500),
-            ..opts()
-        };
-        let cmd = command(&p, None, &o, &plain, None);
-        assert!(cmd.contains("-X PUT"), "{cmd}");
-        assert!(cmd.contains("-F 'note=hello there'"), "{cmd}");
-        assert!(cmd.contains("-F 'logo=@logo.png;type=image/png'"), "{cmd}");
-        assert!(cmd.contains("-L --max-redirs 10"), "{cmd}");
-        assert!(cmd.contains("\\\n  -k"), "{cmd}");
-        assert!(cmd.ends_with("--max-time 2.500"), "{cmd}");
-        // A GET says no method: curl's own.
-        let get = command(
-            &prepared("GET", PreparedBody::Empty, &[]),
-            None,
-            &opts(),
-            &plain,
-            None,
-        );
-        assert!(!get.contains("-X"), "{get}");
-    }
-
-    #[test]
-    fn every_secret_becomes_a_shell_variable() {
-        let p = prepared(
-            "POST",
-            PreparedBody::Bytes(bytes::Bytes::from_static(b"{\"secret\":\"s3cr3t-value\"}")),
-            &[("x-api-key", "s3cr3t-value")],
-        );
-        let hide = |t: &str| t.replace("s3cr3t-value", "«adminAppSecret»");
-        let cmd = command(&p, Some("ST=s3cr3t-value"), &opts(), &hide, None);
-        assert!(!cmd.contains("s3cr3t"), "{cmd}");
-        assert!(!cmd.contains('«'), "{cmd}");
-        assert!(
-            cmd.starts_with("# set these first: adminAppSecret\ncurl "),
-            "{cmd}"
-        );
-        assert!(cmd.contains("-H \"x-api-key: $adminAppSecret\""), "{cmd}");
-        assert!(cmd.contains("-H \"cookie: ST=$adminAppSecret\""), "{cmd}");
-        assert!(
-            cmd.contains(r#"--data-binary '{"secret":"'"$adminAppSecret"'"}'"#),
-            "{cmd}"
-        );
-    }
-
-    #[test]
-    fn basic_credentials_are_u_and_a_form_one_field_per_line() {
-        let basic = base64::engine::general_purpose::STANDARD.encode("app-1:s3cr3t-value");
-        let p = prepared(
-            "POST",
-            PreparedBody::Bytes(bytes::Bytes::from_static(
-                b"grant_type=client_credentials&scope=a+b%26c",
-            )),
-            &[
-                ("authorization", &format!("Basic {basic}")),
-                ("content-type", "application/x-www-form-urlencoded"),
-            ],
-        );
-        let hide = |t: &str| {
-            t.replace("s3cr3t-value", "«adminAppSecret»")
-                .replace(&basic, "«adminAppSecret»")
-        };
-        let cmd = command(&p, None, &opts(), &hide, Some("adminAppID"));
-        assert!(
-            cmd.starts_with("# set these first: adminAppID adminAppSecret\n"),
-            "{cmd}"
-        );
-        assert!(
-            cmd.contains("\\\n  -u \"$adminAppID:$adminAppSecret\" \\\n"),
-            "{cmd}"
-        );
-        assert!(
-            cmd.contains(
-                "--data-urlencode grant_type=client_credentials \\\n  --data-urlencode 'scope=a b&c'"
-            ),
-            "{cmd}"
-        );
-        assert!(!cmd.contains("Basic"), "{cmd}");
-        // No secret, no variables: the user is written out.
-        let plain_basic = base64::engine::general_purpose::STANDARD.encode("app-1:open");
-        let p = prepared(
-            "GET",
-            PreparedBody::Empty,
-            &[("authorization", &format!("Basic {plain_basic}"))],
-        );
-        let cmd = command(&p, None, &opts(), &plain, Some("adminAppID"));
-        assert!(cmd.contains("-u app-1:open"), "{cmd}");
-        assert!(!cmd.contains('#'), "{cmd}");
-    }
-
-    #[test]
-    fn a_username_of_one_variable_is_named() {
-        assert_eq!(single_variable("<<adminAppID>>"), Some("adminAppID"));
-        assert_eq!(single_variable(" << app_id >> "), Some("app_id"));
-        assert_eq!(single_variable("<<appID>>-x"), None);
-        assert_eq!(single_variable("<<a ~ b>>"), None);
-        assert_eq!(single_variable("plain"), None);
-    }
-}
+mod tests;

@@ -5,6 +5,7 @@ mod attempt;
 mod cancel;
 mod exchange;
 pub mod expect;
+mod extract;
 mod gate;
 pub mod json_diff;
 pub mod read_error;

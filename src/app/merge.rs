@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::cli::MergeArgs;
 use crate::error::{AppError, RunOutcome};
+use crate::event::RunSummary;
 use crate::report::ReportSpec;
 
 pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
@@ -31,18 +32,41 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
             AppError::Usage(e.to_string())
         }
     })?;
+    say_merged(
+        &merged.summary,
+        (merged.shards, merged.tenants),
+        (&merged.missing, merged.missing_more),
+    );
     let s = &merged.summary;
-    let tenants = if merged.tenants > 0 {
+    Ok(
+        if s.counts.steps_failed + s.counts.cleanups_failed + s.counts.workflows_failed > 0
+            || s.interrupted
+        {
+            RunOutcome::Failed
+        } else {
+            RunOutcome::Passed
+        },
+    )
+}
+
+/// The merged run's summary line on stderr (how many reports, over how many tenants), and
+/// the shards of the partition no report was given for.
+fn say_merged(
+    s: &RunSummary,
+    (shards, tenants_seen): (usize, usize),
+    (missing, missing_more): (&[String], u64),
+) {
+    let tenants = if tenants_seen > 0 {
         format!(
             " over {}",
-            crate::report::excerpt::plural(merged.tenants, "tenant", "tenants")
+            crate::report::excerpt::plural(tenants_seen, "tenant", "tenants")
         )
     } else {
         String::new()
     };
     say_err!(
         "merged {}{tenants}: {} workflows, {} failed · steps: {} passed, {} failed, {} skipped{}{}",
-        crate::report::excerpt::plural(merged.shards, "report", "reports"),
+        crate::report::excerpt::plural(shards, "report", "reports"),
         s.counts.workflows,
         s.counts.workflows_failed,
         s.counts.steps_passed,
@@ -59,23 +83,14 @@ pub(super) fn merge_reports(args: &MergeArgs) -> Result<RunOutcome, AppError> {
             ""
         },
     );
-    if !merged.missing.is_empty() {
-        let more = match merged.missing_more {
+    if !missing.is_empty() {
+        let more = match missing_more {
             0 => String::new(),
             n => format!(" and {n} more"),
         };
         say_err!(
             "warning: no report of shard {}{more}: its units are not in the merged report",
-            merged.missing.join(", ")
+            missing.join(", ")
         );
     }
-    Ok(
-        if s.counts.steps_failed + s.counts.cleanups_failed + s.counts.workflows_failed > 0
-            || s.interrupted
-        {
-            RunOutcome::Failed
-        } else {
-            RunOutcome::Passed
-        },
-    )
 }

@@ -13,9 +13,11 @@ use tracing::Instrument as _;
 use crate::cli::{RunArgs, TeachArgs};
 use crate::config::{PlanEntry, RunPlan};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry};
+use crate::engine::{
+    AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
+};
 use crate::error::{AppError, RunOutcome};
-use crate::event::{Counts, Event, Reporter, RunInfo};
+use crate::event::{Counts, Event, Reporter, RunInfo, RunSummary};
 use crate::report::width::console_width;
 use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
 use crate::teach::TeachOptions;
@@ -50,6 +52,31 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
+    say_notes(plan, warnings);
+    let sandbox = if plan.vars.sandbox {
+        let faults = plan.vars.sandbox_faults.clone();
+        let started = sandbox::start_with_faults(([127, 0, 0, 1], 0).into(), faults).await;
+        Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
+    } else {
+        None
+    };
+    let entries = run_entries(plan, sandbox.as_ref());
+    check_entries(&entries, &templates)?;
+    let span = run_span(plan, teach);
+    let result = execute(plan, entries, templates, teach)
+        .instrument(span.clone())
+        .await;
+    crate::telemetry::spans::run_outcome(&span, outcome_name(&result));
+    drop(span);
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    result
+}
+
+/// What is said on stderr before the run: the check's warnings, the files left out (with
+/// `-v`), the partition run, and that `--insecure` verifies no certificate.
+fn say_notes(plan: &RunPlan, warnings: Vec<String>) {
     for warning in warnings {
         say_err!("{warning}");
     }
@@ -73,45 +100,40 @@ async fn execute_plan(plan: &RunPlan, teach: Option<bool>) -> Result<RunOutcome,
             "warning: --insecure: no request verifies TLS certificates (insecure = true on every step)"
         );
     }
-    let sandbox = if plan.vars.sandbox {
-        let faults = plan.vars.sandbox_faults.clone();
-        let started = sandbox::start_with_faults(([127, 0, 0, 1], 0).into(), faults).await;
-        Some(started.map_err(|e| AppError::tool("the sandbox cannot start", e))?)
-    } else {
-        None
-    };
-    let entries = run_entries(plan, sandbox.as_ref());
+}
+
+/// Every entry read and its variables resolved before anything is sent: a bad one stops the
+/// run (exit 2).
+fn check_entries(entries: &Entries<'_>, templates: &Templates) -> Result<(), AppError> {
     for i in 0..entries.len() {
         let entry = entries.get(i).map_err(|d| AppError::invalid([d]))?;
-        vars::resolve(&entry.layers, &VarStore::new(), &templates)
+        vars::resolve(&entry.layers, &VarStore::new(), templates)
             .map_err(|e| AppError::invalid([Diagnostic::new(e.to_string())]))?;
     }
-    let span = crate::telemetry::spans::run(
+    Ok(())
+}
+
+/// The run's telemetry span: `run` or `teach`, against the sandbox, or the tenant a vars
+/// file names (`--matrix` entries name their own).
+fn run_span(plan: &RunPlan, teach: Option<bool>) -> tracing::Span {
+    crate::telemetry::spans::run(
         if teach.is_some() { "teach" } else { "run" },
-        // The sandbox, or the tenant a vars file names; `--matrix` entries name their own.
         if plan.vars.sandbox {
             Some("sandbox")
         } else {
             plan.vars.tenant_label.as_deref()
         },
-    );
-    let result = execute(plan, entries, templates, teach)
-        .instrument(span.clone())
-        .await;
-    crate::telemetry::spans::run_outcome(
-        &span,
-        match &result {
-            Ok(RunOutcome::Passed) => "passed",
-            Ok(RunOutcome::Failed) => "failed",
-            Ok(RunOutcome::Interrupted) => "interrupted",
-            Err(_) => "error",
-        },
-    );
-    drop(span);
-    if let Some(s) = sandbox {
-        s.shutdown().await;
+    )
+}
+
+/// How the run ended, as its span records it.
+fn outcome_name(result: &Result<RunOutcome, AppError>) -> &'static str {
+    match result {
+        Ok(RunOutcome::Passed) => "passed",
+        Ok(RunOutcome::Failed) => "failed",
+        Ok(RunOutcome::Interrupted) => "interrupted",
+        Err(_) => "error",
     }
-    result
 }
 
 /// The static check, of what shares a variable store: every workflow in order, per matrix
@@ -200,7 +222,41 @@ async fn execute(
         front(plan, teach).map_err(|e| AppError::tool("cannot open a report", e))?;
     let sink = Arc::new(EventSink::new(reporter));
     let cancel = Arc::new(Cancel::new());
-    let engine = Engine {
+    let engine = run_engine(plan, templates, teach, (&sink, &cancel), gate);
+    let interrupter = super::signals::watch(Arc::clone(&cancel))
+        .map_err(|e| AppError::tool("cannot listen for Ctrl-C and SIGTERM", e))?;
+    let started = Instant::now();
+    sink.emit(&Event::RunStarted(RunInfo {
+        workflows: plan.workflows.len(),
+        runs: entries.len(),
+        partition: plan.partition.as_ref().map(|(p, _)| p.to_string()),
+        partition_units: plan.partition.as_ref().map(|&(_, units)| units),
+    }));
+    let (totals, unsaved) = unit_runs(plan, &engine, &entries)
+        .fold((Counts::default(), None), |totals, unit| async move {
+            add_unit(totals, unit)
+        })
+        .await;
+    let summary = engine.summarize(totals, started);
+    sink.finish()
+        .map_err(|e| AppError::tool("cannot write a report", e))?;
+    // Until here a second Ctrl-C still stops at once, even while the reports are written.
+    interrupter.abort();
+    if let Some((_, e)) = unsaved {
+        return Err(AppError::tool("cannot save the variables", e));
+    }
+    Ok(outcome(&summary))
+}
+
+/// The run's engine, talking to `sink`, stopped by `cancel`, consulting `gate`.
+fn run_engine(
+    plan: &RunPlan,
+    templates: Arc<Templates>,
+    teach: Option<bool>,
+    (sink, cancel): (&Arc<EventSink>, &Arc<Cancel>),
+    gate: Arc<dyn Gate>,
+) -> Engine {
+    Engine {
         templates,
         clients: crate::http::Clients::with_network(plan.network.clone()),
         options: EngineOptions {
@@ -212,27 +268,30 @@ async fn execute(
             full_exchanges: teach.is_some() || !plan.reports.is_empty() || plan.verbosity >= 2,
             default_duration: plan.expect_duration.clone(),
         },
-        sink: Arc::clone(&sink),
-        cancel: Arc::clone(&cancel),
+        sink: Arc::clone(sink),
+        cancel: Arc::clone(cancel),
         prompter: Arc::new(prompt::TerminalPrompter),
         gate,
-    };
-    let interrupter = super::signals::watch(Arc::clone(&cancel))
-        .map_err(|e| AppError::tool("cannot listen for Ctrl-C and SIGTERM", e))?;
-    let started = Instant::now();
-    sink.emit(&Event::RunStarted(RunInfo {
-        workflows: plan.workflows.len(),
-        runs: entries.len(),
-        partition: plan.partition.as_ref().map(|(p, _)| p.to_string()),
-        partition_units: plan.partition.as_ref().map(|&(_, units)| units),
-    }));
-    let (engine_ref, entries_ref) = (&engine, &entries);
-    let (save_to, labelled) = (plan.save_vars.as_deref(), entries.len() > 1);
-    // A finished unit leaves only its counts, added to the run's: its variables are saved
-    // (`--save-vars`, where a unit is a whole entry) as it ends, then dropped with its
-    // redactor, so a big matrix runs in flat memory.
-    let units =
-        futures_util::stream::iter(plan.units.iter().enumerate()).map(|(i, unit)| async move {
+    }
+}
+
+/// What a unit left: its index in the run, its result, and whether its variables were saved.
+type UnitDone = (usize, RunResult, Result<(), save::SaveError>);
+
+/// The first unit (in the run's order) whose variables could not be saved, and why.
+type Unsaved = Option<(usize, save::SaveError)>;
+
+/// The run's units, as they finish. A finished unit leaves only its counts, added to the
+/// run's: its variables are saved (`--save-vars`, where a unit is a whole entry) as it ends,
+/// then dropped with its redactor, so a big matrix runs in flat memory.
+fn unit_runs<'a>(
+    plan: &'a RunPlan,
+    engine_ref: &'a Engine,
+    entries_ref: &'a Entries<'a>,
+) -> impl futures_util::Stream<Item = UnitDone> + 'a {
+    let (save_to, labelled) = (plan.save_vars.as_deref(), entries_ref.len() > 1);
+    let units = futures_util::stream::iter(plan.units.iter().enumerate()).map(
+        move |(i, unit)| async move {
             let entry = match entries_ref.get(unit.entry) {
                 Ok(entry) => entry,
                 // Not expected: every entry was read the same way before the run started.
@@ -249,39 +308,36 @@ async fn execute(
                 save::save_entry(path, labelled, &entry, &result, plan.save_secrets)
             });
             (i, result, saved)
-        });
+        },
+    );
     // One unit at a time (the default) runs in order without `buffer_unordered`, whose set
     // wakes the run again each time its only unit waits (to let other tasks in), for a poll
     // that finds nothing to do: one more turn of the runtime for every request.
-    let finished = if plan.jobs <= 1 {
+    if plan.jobs <= 1 {
         units.then(|unit| unit).left_stream()
     } else {
         units.buffer_unordered(plan.jobs).right_stream()
-    };
-    let (totals, unsaved) = finished
-        .fold(
-            (Counts::default(), None::<(usize, save::SaveError)>),
-            |(mut totals, mut unsaved), (i, result, saved)| async move {
-                totals.add(&result.counts);
-                // The first unit (in the run's order) that could not be saved is the one said.
-                if let Err(e) = saved
-                    && unsaved.as_ref().is_none_or(|(first, _)| i < *first)
-                {
-                    unsaved = Some((i, e));
-                }
-                (totals, unsaved)
-            },
-        )
-        .await;
-    let summary = engine.summarize(totals, started);
-    sink.finish()
-        .map_err(|e| AppError::tool("cannot write a report", e))?;
-    // Until here a second Ctrl-C still stops at once, even while the reports are written.
-    interrupter.abort();
-    if let Some((_, e)) = unsaved {
-        return Err(AppError::tool("cannot save the variables", e));
     }
-    Ok(if summary.interrupted {
+}
+
+/// Adds a finished unit's counts to the run's, and keeps the first unit (in the run's order)
+/// that could not be saved: it is the one said.
+fn add_unit(
+    (mut totals, mut unsaved): (Counts, Unsaved),
+    (i, result, saved): UnitDone,
+) -> (Counts, Unsaved) {
+    totals.add(&result.counts);
+    if let Err(e) = saved
+        && unsaved.as_ref().is_none_or(|(first, _)| i < *first)
+    {
+        unsaved = Some((i, e));
+    }
+    (totals, unsaved)
+}
+
+/// How the run ended: interrupted, failed (a step, a cleanup or a workflow), or passed.
+fn outcome(summary: &RunSummary) -> RunOutcome {
+    if summary.interrupted {
         RunOutcome::Interrupted
     } else if summary.counts.steps_failed
         + summary.counts.cleanups_failed
@@ -291,7 +347,7 @@ async fn execute(
         RunOutcome::Failed
     } else {
         RunOutcome::Passed
-    })
+    }
 }
 
 /// A unit whose entry could not be read: said on stderr, its workflows failed.

@@ -20,13 +20,7 @@ pub fn workflow_files(
     let mut walked = HashSet::new();
     let mut found: HashMap<PathBuf, usize> = HashMap::new();
     let mut dirs = Vec::new();
-    let walk = ignore::WalkBuilder::new(dir)
-        .require_git(false)
-        .follow_links(true)
-        .filter_entry(|entry| !is_cache(entry.path()))
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .build();
-    for entry in walk {
+    for entry in walker(dir) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -42,24 +36,45 @@ pub fn workflow_files(
             dirs.push(path.clone());
         } else if path.extension().is_some_and(|e| e == "toml") {
             if file_has_steps(&path) {
-                // A file reached twice through a symbolic link is taken once, under its
-                // shortest path (the link's target, when the link leads back up the tree).
-                let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-                match found.get(&real) {
-                    Some(&i) if depth(&files[i]) <= depth(&path) => {}
-                    Some(&i) => files[i].clone_from(&path),
-                    None => {
-                        found.insert(real, files.len());
-                        files.push(path.clone());
-                    }
-                }
+                take_once(&path, files, &mut found);
             } else {
                 skipped.push(format!("{} (no steps: not a workflow)", shown(&path)));
             }
         }
         walked.insert(path);
     }
-    // What the walk left out: each directory's entries it did not yield.
+    left_out(dirs, &walked, skipped);
+}
+
+/// The walk of `dir`: ignore files read without a git repository, symbolic links followed,
+/// build caches not entered, names in order.
+fn walker(dir: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|entry| !is_cache(entry.path()))
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build()
+}
+
+/// Takes the workflow file `path` into `files` (`found`: where each real path was taken). A
+/// file reached twice through a symbolic link is taken once, under its shortest path (the
+/// link's target, when the link leads back up the tree).
+fn take_once(path: &Path, files: &mut Vec<PathBuf>, found: &mut HashMap<PathBuf, usize>) {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match found.get(&real) {
+        Some(&i) if depth(&files[i]) <= depth(path) => {}
+        Some(&i) => files[i] = path.to_path_buf(),
+        None => {
+            found.insert(real, files.len());
+            files.push(path.to_path_buf());
+        }
+    }
+}
+
+/// What the walk left out, into `skipped` with why: each directory's entries it did not
+/// yield (not `walked`).
+fn left_out(dirs: Vec<PathBuf>, walked: &HashSet<PathBuf>, skipped: &mut Vec<String>) {
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -74,18 +89,26 @@ pub fn workflow_files(
         left.sort();
         for (path, is_dir) in left {
             let slash = if is_dir { "/" } else { "" };
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            let why = if hidden {
-                "hidden"
-            } else if is_dir && is_cache(&path) {
-                "a build cache (CACHEDIR.TAG)"
-            } else {
-                "ignored by a .gitignore or .ignore file"
-            };
-            skipped.push(format!("{}{slash} ({why})", shown(&path)));
+            skipped.push(format!(
+                "{}{slash} ({})",
+                shown(&path),
+                why_left_out(&path, is_dir)
+            ));
         }
+    }
+}
+
+/// Why the walk left `path` out: hidden, a build cache, or ignored.
+fn why_left_out(path: &Path, is_dir: bool) -> &'static str {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    if hidden {
+        "hidden"
+    } else if is_dir && is_cache(path) {
+        "a build cache (CACHEDIR.TAG)"
+    } else {
+        "ignored by a .gitignore or .ignore file"
     }
 }
 

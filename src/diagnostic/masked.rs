@@ -209,10 +209,12 @@ impl Iterator for Strings<'_> {
 fn mask_strings(text: &str, name: &str) -> Shown {
     let chars: Vec<char> = text.chars().collect();
     let start = top_level_eq(text).map_or(0, |eq| eq + 1);
-    let label = format!("«{name}»");
-    let mut out = String::with_capacity(text.len());
-    let mut shown = 0;
-    let mut at = Vec::with_capacity(chars.len() + 1);
+    let mut m = Masking {
+        label: format!("«{name}»"),
+        out: String::with_capacity(text.len()),
+        shown: 0,
+        at: Vec::with_capacity(chars.len() + 1),
+    };
     let mut i = 0;
     // Where the current entry of an inline table begins (after `{` or `,`).
     let mut entry = start;
@@ -224,11 +226,7 @@ fn mask_strings(text: &str, name: &str) -> Shown {
         if i < start || (c != '"' && c != '\'') {
             if c == '#' && i >= start {
                 // A comment: the rest of the line, as it is.
-                for &c in &chars[i..] {
-                    at.push(shown);
-                    out.push(c);
-                    shown += 1;
-                }
+                m.copy(&chars[i..]);
                 break;
             }
             // A number is masked as a string is (`pin = 98765432`, `{ valeu = 98765432 }`
@@ -236,24 +234,60 @@ fn mask_strings(text: &str, name: &str) -> Shown {
             // to a key (`v2`) and is kept.
             let after_word = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
             if i >= start && !after_word && starts_number(&chars[i..]) {
-                let len = chars[i..]
-                    .iter()
-                    .take_while(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | ':')
-                    })
-                    .count();
-                at.extend(std::iter::repeat_n(shown, len));
-                out.push_str(&label);
-                shown += label.chars().count();
+                let len = number_len(&chars[i..]);
+                m.mask(len);
                 i += len;
                 continue;
             }
-            at.push(shown);
-            out.push(c);
-            shown += 1;
+            m.push(c);
             i += 1;
             continue;
         }
+        i = m.string(&chars, i, entry);
+    }
+    m.at.push(m.shown);
+    Shown {
+        text: m.out,
+        at: m.at,
+    }
+}
+
+/// A line being masked: the text shown so far, and where each original character is shown.
+struct Masking {
+    /// What a masked value reads: `«name»`.
+    label: String,
+    out: String,
+    /// Characters of `out` so far.
+    shown: usize,
+    at: Vec<usize>,
+}
+
+impl Masking {
+    /// Shows `c` as it is.
+    fn push(&mut self, c: char) {
+        self.at.push(self.shown);
+        self.out.push(c);
+        self.shown += 1;
+    }
+
+    /// Shows `chars` as they are.
+    fn copy(&mut self, chars: &[char]) {
+        for &c in chars {
+            self.push(c);
+        }
+    }
+
+    /// Shows `len` characters as the label.
+    fn mask(&mut self, len: usize) {
+        self.at.extend(std::iter::repeat_n(self.shown, len));
+        self.out.push_str(&self.label);
+        self.shown += self.label.chars().count();
+    }
+
+    /// Shows the string literal opening at `chars[i]` (in the inline table entry beginning at
+    /// `entry`) with its contents masked; where it ends.
+    fn string(&mut self, chars: &[char], i: usize, entry: usize) -> usize {
+        let c = chars[i];
         let delim = if chars[i..].starts_with(&[c, c, c]) {
             3
         } else {
@@ -270,33 +304,23 @@ fn mask_strings(text: &str, name: &str) -> Shown {
         }
         let close = close.min(chars.len());
         let end = (close + delim).min(chars.len());
-        for &d in &chars[i..open.min(chars.len())] {
-            at.push(shown);
-            out.push(d);
-            shown += 1;
-        }
-        let names_env = names_env(&chars[entry..i]);
-        if names_env {
+        self.copy(&chars[i..open.min(chars.len())]);
+        if names_env(&chars[entry..i]) {
             // `env = "NAME"` inside an inline table: a variable's name, shown as written.
-            for &d in &chars[open.min(chars.len())..close] {
-                at.push(shown);
-                out.push(d);
-                shown += 1;
-            }
+            self.copy(&chars[open.min(chars.len())..close]);
         } else if close > open {
-            at.extend(std::iter::repeat_n(shown, close - open));
-            out.push_str(&label);
-            shown += label.chars().count();
+            self.mask(close - open);
         }
-        for &d in &chars[close..end] {
-            at.push(shown);
-            out.push(d);
-            shown += 1;
-        }
-        i = end;
+        self.copy(&chars[close..end]);
+        end
     }
-    at.push(shown);
-    Shown { text: out, at }
+}
+
+/// The length of the TOML number (or date) `rest` starts with.
+fn number_len(rest: &[char]) -> usize {
+    rest.iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | ':'))
+        .count()
 }
 
 /// Whether `before` (an inline table's entry up to a string) is `env =`, spaces aside. Read
@@ -317,124 +341,4 @@ fn starts_number(rest: &[char]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use crate::diagnostic::Diagnostic;
-    use crate::workflow::source::Source;
-
-    fn shown(text: &str, at: &str, width: usize) -> String {
-        let src = Arc::new(Source::new("v.toml", text));
-        let start = text.find(at).expect("marker");
-        Diagnostic::at("problem", &src, start..start + width).to_string()
-    }
-
-    /// The caret line puts `width` carets right under `marker` in the shown source line.
-    #[track_caller]
-    fn assert_caret_under(text: &str, marker: &str, width: usize) {
-        let lines: Vec<&str> = text.lines().collect();
-        let i = lines.iter().position(|l| l.contains(marker)).expect("line");
-        let (_, shown) = lines[i].split_once(" | ").expect("gutter");
-        let column = shown[..shown.find(marker).unwrap()].chars().count();
-        let (_, carets) = lines[i + 1].split_once(" | ").expect("caret line");
-        assert_eq!(
-            carets,
-            format!("{}{}", " ".repeat(column), "^".repeat(width)),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn strings_of_a_secret_entry_are_masked() {
-        let text = shown(
-            "clientSecret = { value = \"s3cr3t-v@lue-xyz\", foo = 1 }\n",
-            "foo",
-            3,
-        );
-        assert!(!text.contains("s3cr3t"), "{text}");
-        assert!(
-            text.contains(
-                "1 | clientSecret = { value = \"«clientSecret»\", foo = «clientSecret» }"
-            ),
-            "{text}"
-        );
-        // The caret still under `foo`.
-        assert_caret_under(&text, "foo", 3);
-        let text = shown("x = 1\nclientSecret = \"s3cr3t-v@lue\" oops\n", "oops", 1);
-        assert!(
-            text.contains("2 | clientSecret = \"«clientSecret»\" oops"),
-            "{text}"
-        );
-        assert_caret_under(&text, "oops", 1);
-        // Left open by a syntax error: masked to the end of the line.
-        let text = shown("apiToken = \"s3cr3t-v@lue\n", "apiToken", 8);
-        assert!(text.contains("1 | apiToken = \"«apiToken»\n"), "{text}");
-        // A secret number, under its key or a misspelt one.
-        let text = shown("pinSecret = { valeu = 98765432, bogus = 1 }\n", "bogus", 5);
-        assert!(!text.contains("98765432"), "{text}");
-        assert!(
-            text.contains("1 | pinSecret = { valeu = «pinSecret», bogus = «pinSecret» }"),
-            "{text}"
-        );
-        assert_caret_under(&text, "bogus", 5);
-        let text = shown("otp2 = -1234_5678 oops\n", "oops", 4);
-        assert!(text.contains("1 | otp2 = «otp2» oops"), "{text}");
-        let text = shown("otps = [1234, 5678] oops\n", "oops", 4);
-        assert!(text.contains("1 | otps = [«otps», «otps»] oops"), "{text}");
-    }
-
-    #[test]
-    fn an_environment_variable_name_is_shown_as_written() {
-        let text = shown(
-            "adminAppSecret = { env = \"P1_SECRET\", value = \"s3cr3t-v@lue\" }\n",
-            "adminAppSecret",
-            14,
-        );
-        assert!(
-            text.contains("adminAppSecret = { env = \"P1_SECRET\", value = \"«adminAppSecret»\" }"),
-            "{text}"
-        );
-        let text = shown("[apiToken]\nenv = \"API_TOKEN\"\n", "env", 3);
-        assert!(text.contains("2 | env = \"API_TOKEN\""), "{text}");
-        assert_caret_under(&text, "env", 3);
-    }
-
-    #[test]
-    fn secret_by_flag_table_or_continued_array() {
-        for (source, at) in [
-            (
-                "other = { value = 'abc-s3cr3t', secret = true, foo = 1 }\n",
-                "foo",
-            ),
-            (
-                "[vars.apiKey]\nvalue = \"abc-s3cr3t\"\nsecret = true\n",
-                "value",
-            ),
-            ("[userPasswords]\nfirst = \"abc-s3cr3t\"\n", "first"),
-            ("apiTokens = [\n  \"abc-s3cr3t\",\n]\n", "\"abc"),
-            ("[vars]\nmyOtp = \"\"\"abc-s3cr3t\"\"\"\n", "myOtp"),
-        ] {
-            let text = shown(source, at, 1);
-            assert!(!text.contains("abc-s3cr3t"), "{source}\n{text}");
-        }
-    }
-
-    #[test]
-    fn other_lines_are_shown_as_they_are() {
-        for (source, at) in [
-            ("name = \"Get token\"\n", "name"),
-            (
-                "[[steps]]\nextract = { a = { jsonpath = \"$.x\", secret = true } }\n",
-                "a =",
-            ),
-            (
-                "[vars]\nclientId = \"app-id\"\n[clientSecret]\n",
-                "clientId",
-            ),
-        ] {
-            let text = shown(source, at, 1);
-            let line = source.lines().find(|l| l.contains(at)).unwrap();
-            assert!(text.contains(line), "{source}\n{text}");
-        }
-    }
-}
+mod tests;

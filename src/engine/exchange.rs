@@ -4,14 +4,10 @@
 use crate::engine::shown::shown_body;
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::{RequestInfo, ResponseInfo};
-use crate::http::{PreparedBody, Response};
+use crate::http::{Prepared, PreparedBody, Response};
 
 impl Engine {
-    pub(super) fn request_info(
-        &self,
-        wf: &WorkflowRun,
-        prepared: &crate::http::Prepared,
-    ) -> RequestInfo {
+    pub(super) fn request_info(&self, wf: &WorkflowRun, prepared: &Prepared) -> RequestInfo {
         let r = &wf.redactor;
         if !self.options.full_exchanges {
             return RequestInfo {
@@ -22,33 +18,7 @@ impl Engine {
             };
         }
         let text = |v: &[u8]| r.redact(&String::from_utf8_lossy(v)).into_owned();
-        let mut headers: Vec<(String, String)> = prepared
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), text(v.as_bytes())))
-            .collect();
-        // What the client adds on the wire, so `-vv` shows the request as sent.
-        let set = |name: &str| prepared.headers.contains_key(name);
-        if !set("cookie")
-            && let Some(cookies) = wf.http.cookie_header(&prepared.url)
-        {
-            headers.push(("cookie".to_owned(), text(cookies.as_bytes())));
-        }
-        if !set("user-agent") {
-            headers.push(("user-agent".to_owned(), crate::http::USER_AGENT.to_owned()));
-        }
-        match &prepared.body {
-            PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. }
-                if !set("content-length") =>
-            {
-                headers.push(("content-length".to_owned(), b.len().to_string()));
-            }
-            PreparedBody::Multipart(_) if !set("content-type") => {
-                // The boundary is chosen when the request is sent.
-                headers.push(("content-type".to_owned(), "multipart/form-data".to_owned()));
-            }
-            _ => {}
-        }
+        let headers = sent_headers(wf, prepared, &text);
         RequestInfo {
             method: method_name(&prepared.method),
             url: r.redact(prepared.url.as_str()).into_owned(),
@@ -100,6 +70,40 @@ impl Engine {
             url: r.redact(response.url.as_str()).into_owned(),
         }
     }
+}
+
+/// The request's headers (redacted by `text`) and what the client adds on the wire, so `-vv`
+/// shows the request as sent.
+fn sent_headers(
+    wf: &WorkflowRun,
+    prepared: &Prepared,
+    text: &impl Fn(&[u8]) -> String,
+) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = prepared
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), text(v.as_bytes())))
+        .collect();
+    let set = |name: &str| prepared.headers.contains_key(name);
+    if !set("cookie")
+        && let Some(cookies) = wf.http.cookie_header(&prepared.url)
+    {
+        headers.push(("cookie".to_owned(), text(cookies.as_bytes())));
+    }
+    if !set("user-agent") {
+        headers.push(("user-agent".to_owned(), crate::http::USER_AGENT.to_owned()));
+    }
+    match &prepared.body {
+        PreparedBody::Bytes(b) | PreparedBody::File { bytes: b, .. } if !set("content-length") => {
+            headers.push(("content-length".to_owned(), b.len().to_string()));
+        }
+        PreparedBody::Multipart(_) if !set("content-type") => {
+            // The boundary is chosen when the request is sent.
+            headers.push(("content-type".to_owned(), "multipart/form-data".to_owned()));
+        }
+        _ => {}
+    }
+    headers
 }
 
 /// A request's method as reported: a standard one borrowed, any other copied.

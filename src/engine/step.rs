@@ -6,12 +6,15 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::engine::attempt::Attempt;
+use crate::engine::extract::Extracted;
 use crate::engine::received;
 use crate::engine::shown::shown_value_cow;
 use crate::engine::skips::note_skip;
 use crate::engine::spec::StepSpec;
 use crate::engine::{Engine, WorkflowRun};
-use crate::event::{Learned, Outcome, SkipReason, StepFailure, StepKind, StepReport};
+use crate::event::{
+    ExpectationResult, Learned, Outcome, SkipReason, StepFailure, StepKind, StepReport,
+};
 use crate::workflow::model::Located;
 
 impl Engine {
@@ -23,13 +26,7 @@ impl Engine {
         spec: &StepSpec<'_>,
     ) -> Box<StepReport> {
         let started = Instant::now();
-        let mut report = Box::new(StepReport::new(
-            wf.id.clone(),
-            spec.number,
-            spec.kind,
-            spec.name,
-        ));
-        report.doc = spec.doc.map(str::to_owned);
+        let mut report = new_report(wf, spec);
         match self.condition(wf, spec.when) {
             Ok(true) => {}
             Ok(false) => {
@@ -55,18 +52,10 @@ impl Engine {
             }
             self.attempt(wf, spec, n, &mut attempt).await;
             if let Some(reason) = attempt.held.take() {
-                note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
-                report.request = attempt.request.take();
-                return skipped(report, reason);
+                return held(wf, spec, report, &mut attempt, reason);
             }
-            report.attempts += attempt
-                .response
-                .as_ref()
-                .map_or(attempt.unanswered_sends.max(1), |r| r.sends);
-            let done =
-                attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
-            let retryable = !matches!(attempt.failure, Some(StepFailure::Render { .. }));
-            if done || !retryable {
+            report.attempts += attempt.sends();
+            if self.no_more_attempts(&attempt, (n, attempts), cancellable) {
                 break;
             }
             if let Some(retry) = spec.retry
@@ -92,31 +81,8 @@ impl Engine {
     ) -> Box<StepReport> {
         let passed = attempt.passed();
         if passed {
-            let learned = self.sink.wants_learned();
-            for x in std::mem::take(&mut attempt.extracted) {
-                wf.unset_by_skip.remove(&x.name);
-                if !learned {
-                    wf.set_var(&x.name, x.value, x.secret);
-                    report.extracted.push(x.name);
-                    continue;
-                }
-                let text = received::as_text(&x.value);
-                let from = x.from.unwrap_or_default();
-                wf.set_var(&x.name, x.value, x.secret);
-                // Redacted once the value is stored: a secret one is hidden by then.
-                let value = wf.redactor.redact_owned(text);
-                let value = if value.len() <= Learned::VALUE_MAX {
-                    value
-                } else {
-                    value.chars().take(Learned::VALUE_MAX).collect()
-                };
-                report.learned.push(Learned {
-                    name: x.name.clone(),
-                    value,
-                    from: wf.redactor.redact_owned(from),
-                });
-                report.extracted.push(x.name);
-            }
+            let extracted = std::mem::take(&mut attempt.extracted);
+            self.store_extracted(wf, &mut report, extracted);
         } else {
             // Not kept, but secret all the same: the failure's details show the response
             // these values came from.
@@ -143,21 +109,60 @@ impl Engine {
                 self.response_info(wf, r)
             }
         });
-        report.expectations = std::mem::take(&mut attempt.expectations)
-            .into_iter()
-            .map(|mut e| {
-                e.expected = shown_value_cow(&wf.redactor, e.expected);
-                e.actual = shown_value_cow(&wf.redactor, e.actual);
-                e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
-                // A check not written in the file (the implicit 2xx) is the step's request's.
-                if !e.passed && e.at.is_none() {
-                    e.at = Some(url.source.position(url.span.start));
-                }
-                e
-            })
-            .collect();
+        let expectations = std::mem::take(&mut attempt.expectations);
+        report.expectations = shown_expectations(wf, expectations, url);
         report.duration = started.elapsed();
         report
+    }
+
+    /// Stores a passed step's extracted values, and lists them in its report (with what
+    /// they are and where they came from, when a reporter shows that).
+    fn store_extracted(
+        &self,
+        wf: &mut WorkflowRun,
+        report: &mut StepReport,
+        extracted: Vec<Extracted>,
+    ) {
+        let learned = self.sink.wants_learned();
+        for x in extracted {
+            wf.unset_by_skip.remove(&x.name);
+            if !learned {
+                wf.set_var(&x.name, x.value, x.secret);
+                report.extracted.push(x.name);
+                continue;
+            }
+            let text = received::as_text(&x.value);
+            let from = x.from.unwrap_or_default();
+            wf.set_var(&x.name, x.value, x.secret);
+            // Redacted once the value is stored: a secret one is hidden by then.
+            let value = wf.redactor.redact_owned(text);
+            let value = if value.len() <= Learned::VALUE_MAX {
+                value
+            } else {
+                value.chars().take(Learned::VALUE_MAX).collect()
+            };
+            report.learned.push(Learned {
+                name: x.name.clone(),
+                value,
+                from: wf.redactor.redact_owned(from),
+            });
+            report.extracted.push(x.name);
+        }
+    }
+
+    /// Whether the attempt just made (the `n`-th of `attempts`) is the step's last: it
+    /// passed, none is left, Ctrl-C was pressed (a cleanup goes on), or its request could
+    /// not be rendered (another try would render it the same).
+    #[inline]
+    fn no_more_attempts(
+        &self,
+        attempt: &Attempt,
+        (n, attempts): (u32, u32),
+        cancellable: bool,
+    ) -> bool {
+        let done = attempt.passed() || n == attempts || (cancellable && self.cancel.is_cancelled());
+        let retryable = !matches!(attempt.failure, Some(StepFailure::Render { .. }));
+        done || !retryable
     }
 
     fn condition(&self, wf: &WorkflowRun, when: &[Located<String>]) -> Result<bool, StepFailure> {
@@ -210,6 +215,53 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// The step's report before it runs, boxed from the start (see [`Engine::run_step`]).
+#[inline]
+fn new_report(wf: &WorkflowRun, spec: &StepSpec<'_>) -> Box<StepReport> {
+    let mut report = Box::new(StepReport::new(
+        wf.id.clone(),
+        spec.number,
+        spec.kind,
+        spec.name,
+    ));
+    report.doc = spec.doc.map(str::to_owned);
+    report
+}
+
+/// The report of a step the gate held back: skipped, with the request it was shown.
+fn held(
+    wf: &mut WorkflowRun,
+    spec: &StepSpec<'_>,
+    mut report: Box<StepReport>,
+    attempt: &mut Attempt,
+    reason: SkipReason,
+) -> Box<StepReport> {
+    note_skip(wf, (spec.kind, spec.number, spec.name), spec.extract);
+    report.request = attempt.request.take();
+    skipped(report, reason)
+}
+
+/// A step's expectations as its report shows them: redacted, and a failed check not written
+/// in the file (the implicit 2xx) located at the step's request (`url`).
+fn shown_expectations(
+    wf: &WorkflowRun,
+    expectations: Vec<ExpectationResult>,
+    url: &Located<String>,
+) -> Vec<ExpectationResult> {
+    expectations
+        .into_iter()
+        .map(|mut e| {
+            e.expected = shown_value_cow(&wf.redactor, e.expected);
+            e.actual = shown_value_cow(&wf.redactor, e.actual);
+            e.diff = e.diff.map(|d| wf.redactor.redact(&d).into_owned());
+            if !e.passed && e.at.is_none() {
+                e.at = Some(url.source.position(url.span.start));
+            }
+            e
+        })
+        .collect()
 }
 
 fn skipped(mut report: Box<StepReport>, reason: SkipReason) -> Box<StepReport> {

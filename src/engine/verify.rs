@@ -1,17 +1,17 @@
-//! Checks a response against a step's `expect` (README, Expectations) and takes its `extract` values
-//! (README, Extraction), with every template in them rendered against the current variables.
+//! Checks a response against a step's `expect` (README, Expectations), with every template
+//! in it rendered against the current variables.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use crate::engine::expect::{self, Actual, Check};
-use crate::engine::received::{Modifiers, ReadError, Received, Source};
+use crate::engine::extract::Extracted;
+use crate::engine::received::{ReadError, Received};
 use crate::engine::render::{RenderError, Renderer};
 use crate::engine::{Engine, WorkflowRun};
 use crate::event::ExpectationResult;
-use crate::workflow::model::{Expect, ExtractSource, Extraction, Located, Matcher};
+use crate::workflow::model::{Expect, Located, Matcher};
 
 /// Why a step's expectations could not be checked (not a check that failed).
 #[derive(Debug, thiserror::Error)]
@@ -22,32 +22,6 @@ pub(super) enum CheckError {
     Read(#[from] ReadError),
     #[error("cannot check `expect.saml`: {0}")]
     Saml(#[source] ReadError),
-}
-
-/// Why an extraction failed.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum ExtractError {
-    #[error(transparent)]
-    Render(#[from] RenderError),
-    #[error("cannot extract `{name}`: {source}")]
-    Read {
-        name: String,
-        #[source]
-        source: ReadError,
-    },
-    #[error("cannot extract `{name}`: {from} found nothing")]
-    NotFound { name: String, from: String },
-}
-
-/// One extraction's value, before it is stored.
-pub(super) struct Extracted {
-    pub name: String,
-    pub value: Value,
-    /// `secret = true/false` as written; `None` follows the name (README, Variables).
-    pub secret: Option<bool>,
-    /// Where it came from, e.g. ``JSONPath `$.id` ``: described only when asked for (a
-    /// reporter shows it).
-    pub from: Option<String>,
 }
 
 impl Engine {
@@ -64,76 +38,9 @@ impl Engine {
         };
         let status = received.response.status.as_u16();
         let mut results = Vec::new();
-        if expect.status.is_empty() {
-            results.push(ExpectationResult {
-                subject: Cow::Borrowed("status"),
-                passed: (200..300).contains(&status),
-                expected: Cow::Borrowed("2xx"),
-                actual: decimal(status.into()),
-                at: None,
-                diff: None,
-            });
-        } else {
-            let is = |w: &Value| w.as_u64() == Some(u64::from(status));
-            let (passed, expected) = if let [only] = expect.status.as_slice() {
-                // The usual single status, with no list made for it; a whole number is written
-                // as JSON writes it, without the formatter.
-                let wanted = renderer.value("expect.status", &only.value)?;
-                let text = wanted
-                    .as_u64()
-                    .map_or_else(|| wanted.to_string().into(), decimal);
-                (is(&wanted), text)
-            } else {
-                let mut wanted = Vec::with_capacity(expect.status.len());
-                for s in &expect.status {
-                    wanted.push(renderer.value("expect.status", &s.value)?);
-                }
-                (
-                    wanted.iter().any(is),
-                    Value::Array(wanted).to_string().into(),
-                )
-            };
-            results.push(ExpectationResult {
-                subject: Cow::Borrowed("status"),
-                passed,
-                expected,
-                actual: decimal(status.into()),
-                at: None,
-                diff: None,
-            });
-            if let Some(r) = results.last_mut().filter(|r| !r.passed) {
-                r.at = Some(expect.status[0].position());
-            }
-        }
-        for (path, matcher) in &expect.json {
-            let path_text = renderer.text("expect.json path", path)?;
-            let actual = match received.json() {
-                Some(doc) => expect::select(doc, &path_text)?,
-                None => Actual::None,
-            };
-            results.extend(located(
-                expect::evaluate(
-                    &path_text,
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
-                ),
-                matcher,
-            ));
-        }
-        for (name, matcher) in &expect.headers {
-            let name = renderer.name(name)?;
-            let actual = received
-                .header(&name)
-                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
-            results.extend(located(
-                expect::evaluate(
-                    &format!("header {name}"),
-                    &actual,
-                    &Self::render_check(&renderer, matcher)?,
-                ),
-                matcher,
-            ));
-        }
+        results.push(Self::check_status(&renderer, expect, status)?);
+        Self::check_json(&renderer, expect, received, &mut results)?;
+        Self::check_headers(&renderer, expect, received, &mut results)?;
         if let Some(matcher) = &expect.body {
             let actual = Actual::One(Value::String(received.text()));
             results.extend(located(
@@ -142,19 +49,7 @@ impl Engine {
             ));
         }
         if !expect.saml.is_empty() {
-            let read = received.saml().map_err(CheckError::Saml)?;
-            for (path, matcher) in &expect.saml {
-                let path_text = renderer.text("expect.saml path", path)?;
-                let actual = expect::select(&read, &path_text)?;
-                results.extend(located(
-                    expect::evaluate(
-                        &format!("saml {path_text}"),
-                        &actual,
-                        &Self::render_check(&renderer, matcher)?,
-                    ),
-                    matcher,
-                ));
-            }
+            Self::check_saml(&renderer, expect, received, &mut results)?;
         }
         // A step's own limit, or its file's default, wins over the run's.
         let limits = if expect.duration.is_empty() {
@@ -164,6 +59,105 @@ impl Engine {
         };
         results.extend(super::timing::check(limits, received.response.duration));
         Ok(results)
+    }
+
+    /// `expect.status`, or the implicit 2xx when the step sets none.
+    fn check_status(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        status: u16,
+    ) -> Result<ExpectationResult, CheckError> {
+        if expect.status.is_empty() {
+            return Ok(ExpectationResult {
+                subject: Cow::Borrowed("status"),
+                passed: (200..300).contains(&status),
+                expected: Cow::Borrowed("2xx"),
+                actual: decimal(status.into()),
+                at: None,
+                diff: None,
+            });
+        }
+        let (passed, expected) = status_wanted(renderer, &expect.status, status)?;
+        let mut result = ExpectationResult {
+            subject: Cow::Borrowed("status"),
+            passed,
+            expected,
+            actual: decimal(status.into()),
+            at: None,
+            diff: None,
+        };
+        if !result.passed {
+            result.at = Some(expect.status[0].position());
+        }
+        Ok(result)
+    }
+
+    /// `expect.json`, into `results`: a body that is not JSON has no value at any path.
+    fn check_json(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        for (path, matcher) in &expect.json {
+            let path_text = renderer.text("expect.json path", path)?;
+            let actual = match received.json() {
+                Some(doc) => expect::select(doc, &path_text)?,
+                None => Actual::None,
+            };
+            results.extend(located(
+                expect::evaluate(&path_text, &actual, &Self::render_check(renderer, matcher)?),
+                matcher,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expect.headers`, into `results`.
+    fn check_headers(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        for (name, matcher) in &expect.headers {
+            let name = renderer.name(name)?;
+            let actual = received
+                .header(&name)
+                .map_or(Actual::None, |v| Actual::One(Value::String(v)));
+            results.extend(located(
+                expect::evaluate(
+                    &format!("header {name}"),
+                    &actual,
+                    &Self::render_check(renderer, matcher)?,
+                ),
+                matcher,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `expect.saml` (not empty), into `results`: the SAML message is read once for all.
+    fn check_saml(
+        renderer: &Renderer<'_>,
+        expect: &Expect,
+        received: &Received<'_>,
+        results: &mut Vec<ExpectationResult>,
+    ) -> Result<(), CheckError> {
+        let read = received.saml().map_err(CheckError::Saml)?;
+        for (path, matcher) in &expect.saml {
+            let path_text = renderer.text("expect.saml path", path)?;
+            let actual = expect::select(&read, &path_text)?;
+            results.extend(located(
+                expect::evaluate(
+                    &format!("saml {path_text}"),
+                    &actual,
+                    &Self::render_check(renderer, matcher)?,
+                ),
+                matcher,
+            ));
+        }
+        Ok(())
     }
 
     /// `expect.vars`: each variable as it is once the step's `extracted` values are stored.
@@ -213,123 +207,32 @@ impl Engine {
             ),
         })
     }
-
-    /// The values the step's extractions found, in order, and the first error among them.
-    /// Every extraction is tried even after one fails: a secret among the values must be
-    /// hidden, since the failure shows the response they came from. Each value's source is
-    /// described when `described`.
-    pub(super) fn extract(
-        &self,
-        wf: &WorkflowRun,
-        extractions: &[Extraction],
-        received: &Received<'_>,
-        described: bool,
-    ) -> (Vec<Extracted>, Option<ExtractError>) {
-        let renderer = Renderer {
-            templates: &self.templates,
-            vars: &wf.vars,
-            urls: &wf.urls,
-        };
-        let mut out = Vec::new();
-        let mut error = None;
-        for ex in extractions {
-            match extract_one(&renderer, ex, received, described) {
-                Ok(Some(found)) => out.push(found),
-                Ok(None) => {}
-                Err(e) => {
-                    error.get_or_insert(e);
-                }
-            }
-        }
-        (out, error)
-    }
 }
 
-/// One extraction: its value, `None` for an optional one that found nothing, or why it failed.
-fn extract_one(
+/// Whether `status` is among the written statuses (not empty), and how they read. The usual
+/// single status is rendered with no list made for it, and a whole number is written as JSON
+/// writes it, without the formatter.
+fn status_wanted(
     renderer: &Renderer<'_>,
-    ex: &Extraction,
-    received: &Received<'_>,
-    described: bool,
-) -> Result<Option<Extracted>, ExtractError> {
-    let text = |t: &Option<Located<String>>| -> Result<Option<String>, RenderError> {
-        t.as_ref().map(|t| renderer.text("extract", t)).transpose()
-    };
-    let source = match &ex.source {
-        ExtractSource::JsonPath(p) => Source::JsonPath(renderer.text_cow("extract", p)?),
-        ExtractSource::Header(h) => Source::Header(renderer.text_cow("extract", h)?),
-        ExtractSource::Cookie(c) => Source::Cookie(renderer.text_cow("extract", c)?),
-        ExtractSource::Status => Source::Status,
-        ExtractSource::Body => Source::Body,
-        ExtractSource::Url => Source::Url,
-    };
-    let modifiers = Modifiers {
-        query: text(&ex.query)?,
-        fragment: text(&ex.fragment)?,
-        regex: text(&ex.regex)?,
-        saml: text(&ex.saml)?,
-        jwt: text(&ex.jwt)?,
-    };
-    let found = match received.extract(&source, &modifiers) {
-        Ok(found) => found,
-        // A body that is not JSON has no value at any path: for an optional extraction that
-        // is "missing", not a failure.
-        Err(_) if ex.optional && matches!(source, Source::JsonPath(_)) && !received.is_json() => {
-            None
-        }
-        Err(source) => {
-            return Err(ExtractError::Read {
-                name: ex.name.clone(),
-                source,
-            });
-        }
-    };
-    match found {
-        Some(value) => Ok(Some(Extracted {
-            name: ex.name.clone(),
-            value,
-            secret: ex.secret,
-            from: described.then(|| describe(&source, &modifiers)),
-        })),
-        None if ex.optional => Ok(None),
-        None => Err(ExtractError::NotFound {
-            name: ex.name.clone(),
-            from: describe(&source, &modifiers),
-        }),
+    written: &[Located<Value>],
+    status: u16,
+) -> Result<(bool, Cow<'static, str>), RenderError> {
+    let is = |w: &Value| w.as_u64() == Some(u64::from(status));
+    if let [only] = written {
+        let wanted = renderer.value("expect.status", &only.value)?;
+        let text = wanted
+            .as_u64()
+            .map_or_else(|| wanted.to_string().into(), decimal);
+        return Ok((is(&wanted), text));
     }
-}
-
-/// ``JSONPath `$.id` ``, ``header `Location` with query `code` ``: joined by hand, as every
-/// extraction of every step is described.
-fn describe(source: &Source<'_>, m: &Modifiers) -> String {
-    let quoted = |what: &str, value: &str| {
-        let mut s = String::with_capacity(what.len() + value.len() + 3);
-        s.push_str(what);
-        s.push_str(" `");
-        s.push_str(value);
-        s.push('`');
-        s
-    };
-    let mut s = match source {
-        Source::JsonPath(p) => quoted("JSONPath", p),
-        Source::Header(h) => quoted("header", h),
-        Source::Cookie(c) => quoted("cookie", c),
-        Source::Status => "status".to_owned(),
-        Source::Body => "body".to_owned(),
-        Source::Url => "url".to_owned(),
-    };
-    for (what, v) in [
-        ("query", &m.query),
-        ("fragment", &m.fragment),
-        ("regex", &m.regex),
-        ("saml", &m.saml),
-        ("jwt", &m.jwt),
-    ] {
-        if let Some(v) = v {
-            let _ = write!(s, " with {what} `{v}`");
-        }
+    let mut wanted = Vec::with_capacity(written.len());
+    for s in written {
+        wanted.push(renderer.value("expect.status", &s.value)?);
     }
-    s
+    Ok((
+        wanted.iter().any(is),
+        Value::Array(wanted).to_string().into(),
+    ))
 }
 
 /// `n` in decimal, as JSON writes it: a status code (three digits) borrowed from a table,

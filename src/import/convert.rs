@@ -1,16 +1,18 @@
 //! The mapping from a Postman collection to workflows: top-level folders become files, a
 //! request becomes a step, scripts become extractions and expectations (or comments).
 
-use toml::{Table, Value};
+use toml::Table;
 
 use crate::import::emit::{Step, Workflow};
 use crate::import::groups::Group;
-use crate::import::js::{Origin, Segment};
-use crate::import::json_toml::json_to_toml;
 use crate::import::names::{Names, slug};
 use crate::import::postman::{self, Collection, Item, script_lines};
 use crate::import::request::{self, Auth};
-use crate::import::scripts::{self, Check, Kind};
+use crate::import::scripts::Kind;
+
+mod script;
+
+use script::apply_script;
 
 /// What converting one workflow learned besides its steps.
 #[derive(Debug, Default)]
@@ -243,165 +245,4 @@ fn request_step(item: &Item, label: &str, names: &mut Names, out: &mut Converted
         out.unchecked_status.push(step.name.clone());
     }
     step
-}
-
-fn apply_script(
-    step: &mut Step,
-    lines: &[String],
-    kind: Kind,
-    names: &mut Names,
-    out: &mut Converted,
-) {
-    if lines.is_empty() {
-        return;
-    }
-    let outcome = scripts::read(lines, kind);
-    for (name, value) in outcome.literals {
-        let steprun_name = names.name(&name);
-        // A secret's value is never written (a copy of another variable is no value).
-        let copy = value.as_str().is_some_and(|s| {
-            s.starts_with("{{") && s.ends_with("}}") && s.matches("{{").count() == 1
-        });
-        if names.is_secret(&steprun_name) && !copy {
-            step.comments.push(format!(
-                "a Postman script sets the secret `{steprun_name}` to a value that is not copied here: set it in a vars file"
-            ));
-            continue;
-        }
-        if let Some(v) = json_to_toml(&value, names) {
-            out.literals.insert(steprun_name, v);
-        }
-    }
-    for (name, origin) in outcome.extract {
-        if let Some(key) = find_on_non_unique_key(&origin) {
-            step.comments.push(format!(
-                "TODO: `{name}` reads `.find(x => x.{key} === …)`, which in Postman takes the first match; \
-                 the JSONPath gives a list when several elements match: make the filter select one"
-            ));
-        }
-        if let Some(mut spec) = extraction(&origin, names) {
-            let steprun_name = names.name(&name);
-            if outcome.optional.contains(&name) {
-                spec = flagged(spec, "optional");
-            }
-            // Secret by Postman's type, not by its name: steprun would not know otherwise.
-            if names.secrets().contains(&steprun_name) {
-                spec = flagged(spec, "secret");
-            }
-            step.extract.insert(steprun_name, spec);
-        }
-    }
-    let reads_location = step.extract.values().any(|v| {
-        v.get("header")
-            .and_then(Value::as_str)
-            .is_some_and(|h| h.eq_ignore_ascii_case("location"))
-    });
-    if let Some(codes) = outcome.status {
-        let mut codes: Vec<Value> = codes
-            .into_iter()
-            .map(|c| Value::Integer(c.into()))
-            .collect();
-        step.expect_status = Some(if codes.len() == 1 {
-            codes.remove(0)
-        } else {
-            Value::Array(codes)
-        });
-    } else if reads_location && step.expect_status.is_none() {
-        // The step reads a redirect, which is not a 2xx: say which status is expected.
-        step.expect_status = Some(Value::Integer(302));
-    }
-    for (path, check) in outcome.expect_json {
-        if let Some(v) = check_value(check, names) {
-            step.expect_json.insert(path, v);
-        }
-    }
-    out.script_only
-        .extend(outcome.unresolved_sets.iter().map(|n| names.name(n)));
-    if !outcome.unconverted.is_empty() {
-        out.unconverted += outcome.unconverted.len();
-        let which = match kind {
-            Kind::Test => "test",
-            Kind::PreRequest => "pre-request",
-        };
-        step.comments
-            .push(format!("postman {which} script (not converted):"));
-        step.comments
-            .extend(outcome.unconverted.iter().map(|l| format!("  {l}")));
-    }
-}
-
-/// The key of a `.find(x => x.key === …)` in a body path, unless the key names one element
-/// (`id`, `name`, …), where JS's first match and JSONPath's every match are the same.
-fn find_on_non_unique_key(origin: &Origin) -> Option<&str> {
-    const UNIQUE: &[&str] = &["id", "name", "key", "uuid", "slug", "username", "email"];
-    let Origin::Body(segments) = origin else {
-        return None;
-    };
-    segments.iter().find_map(|s| match s {
-        Segment::Find(key, _) if !UNIQUE.contains(&key.as_str()) => Some(key.as_str()),
-        _ => None,
-    })
-}
-
-/// An extraction with `flag = true`: `optional` (it was read under an `if` in Postman) or
-/// `secret` (a variable Postman types as secret).
-fn flagged(spec: Value, flag: &str) -> Value {
-    let mut t = match spec {
-        Value::String(path) => {
-            let mut t = Table::new();
-            t.insert("jsonpath".into(), Value::String(path));
-            t
-        }
-        Value::Table(t) => t,
-        other => return other,
-    };
-    t.insert(flag.into(), Value::Boolean(true));
-    Value::Table(t)
-}
-
-fn extraction(origin: &Origin, names: &mut Names) -> Option<Value> {
-    let mut t = Table::new();
-    match origin {
-        Origin::Body(segments) if crate::import::js::selectable(segments) => {
-            return Some(Value::String(crate::import::js::jsonpath(segments)));
-        }
-        Origin::Header { name, query, regex } => {
-            t.insert("header".into(), Value::String(name.clone()));
-            if let Some(q) = query {
-                t.insert("query".into(), Value::String(q.clone()));
-            }
-            if let Some(r) = regex {
-                t.insert("regex".into(), Value::String(r.clone()));
-            }
-        }
-        Origin::Cookie(name) => {
-            t.insert("cookie".into(), Value::String(names.template(name)));
-        }
-        Origin::Status => {
-            t.insert("status".into(), Value::Boolean(true));
-        }
-        Origin::Body(_) | Origin::Literal(_) => return None,
-    }
-    Some(Value::Table(t))
-}
-
-fn check_value(check: Check, names: &mut Names) -> Option<Value> {
-    match check {
-        Check::Eq(serde_json::Value::Null) => {
-            let mut t = Table::new();
-            t.insert("type".into(), Value::String("null".into()));
-            Some(Value::Table(t))
-        }
-        Check::Eq(v @ serde_json::Value::Object(_)) => {
-            let mut t = Table::new();
-            t.insert("eq".into(), json_to_toml(&v, names)?);
-            Some(Value::Table(t))
-        }
-        Check::Eq(v) => json_to_toml(&v, names),
-        Check::Predicate(name, v) => {
-            let mut t = Table::new();
-            t.insert(name.into(), json_to_toml(&v, names)?);
-            Some(Value::Table(t))
-        }
-    }
 }

@@ -10,6 +10,10 @@ use serde_json::Value;
 use crate::import::conditions;
 use crate::import::js::{self, Origin};
 
+mod expect;
+
+use expect::assertion;
+
 /// Which script a line comes from: pre-request scripts run before any response exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -105,30 +109,82 @@ struct Line {
 /// blocks it is in and the declarations it uses. Only converted lines (and declarations only
 /// they use), and the `pm.test` wrappers and `if` guards around nothing kept, are dropped.
 pub fn read(lines: &[String], kind: Kind) -> Outcome {
-    let mut outcome = Outcome::default();
-    let mut aliases: HashMap<String, Origin> = HashMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut out: Vec<Line> = Vec::new();
-    // Wrapper and guard blocks: their opening and closing lines.
-    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let mut reader = Reader::default();
     for line in lines {
         if line.trim().is_empty() {
             continue;
         }
-        let index = out.len();
+        reader.line(line, kind);
+    }
+    reader.finish()
+}
+
+/// A script being read: what it says so far, and the blocks open at the current line.
+#[derive(Default)]
+struct Reader {
+    outcome: Outcome,
+    aliases: HashMap<String, Origin>,
+    stack: Vec<Frame>,
+    out: Vec<Line>,
+    /// Wrapper and guard blocks: their opening and closing lines.
+    blocks: Vec<(usize, usize)>,
+}
+
+/// What the statements of one line come to.
+struct Statements {
+    actions: Vec<Action>,
+    /// A statement was not converted: the line is kept.
+    failed: bool,
+    declares: Vec<String>,
+    /// What the line's `{` opens.
+    opens: Frame,
+}
+
+impl Reader {
+    /// Reads one line (not blank): its statements, then its braces.
+    fn line(&mut self, line: &str, kind: Kind) {
+        let index = self.out.len();
         let (statements, comment_only) = js::statements(line);
         let braces = braces(line);
-        let mut actions = Vec::new();
-        let mut failed = comment_only;
-        let mut declares = Vec::new();
-        let mut opens = Frame::Code;
-        let mut guarded = stack
+        let read = self.statements(&statements, braces.first() == Some(&'{'), index, kind);
+        let mut opens = read.opens;
+        if opens == Frame::Code && conditions::is_conditional(line.trim()) {
+            opens = Frame::Cond;
+        }
+        let keep = self.track_braces(braces, opens, index, comment_only || read.failed);
+        self.out.push(Line {
+            text: line.trim_end().to_owned(),
+            keep,
+            declares: read.declares,
+        });
+        for action in read.actions {
+            self.outcome.apply(action);
+        }
+    }
+
+    /// The statements of the line at `index`, classified; `opens_block`: the line's first
+    /// brace is a `{` (a guard with nothing after it guards that block).
+    fn statements(
+        &mut self,
+        statements: &[String],
+        opens_block: bool,
+        index: usize,
+        kind: Kind,
+    ) -> Statements {
+        let mut read = Statements {
+            actions: Vec::new(),
+            failed: false,
+            declares: Vec::new(),
+            opens: Frame::Code,
+        };
+        let mut guarded = self
+            .stack
             .iter()
             .any(|f| matches!(f, Frame::Guard(_) | Frame::Cond));
-        for statement in &statements {
-            let (statement, inline_guard) = match guard(statement, &aliases) {
-                Some(rest) if rest.is_empty() && braces.first() == Some(&'{') => {
-                    opens = Frame::Guard(index);
+        for statement in statements {
+            let (statement, inline_guard) = match guard(statement, &self.aliases) {
+                Some(rest) if rest.is_empty() && opens_block => {
+                    read.opens = Frame::Guard(index);
                     guarded = true;
                     continue;
                 }
@@ -136,61 +192,90 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
                 _ => (statement.as_str(), false),
             };
             if statement.starts_with("pm.test(") && STRUCTURE.is_match(statement) {
-                opens = Frame::Wrapper(index);
+                read.opens = Frame::Wrapper(index);
             }
-            if let Some(action) = classify(statement, kind, &aliases) {
-                match &action {
-                    Action::Alias(name, origin) => {
-                        aliases.insert(name.clone(), origin.clone());
-                        declares.push(name.clone());
-                    }
-                    Action::Set(name, Origin::Body(_)) if guarded || inline_guard => {
-                        outcome.optional.push(name.clone());
-                    }
-                    _ => {}
-                }
-                actions.push(action);
+            if let Some(action) = classify(statement, kind, &self.aliases) {
+                self.note(&action, guarded || inline_guard, &mut read.declares);
+                read.actions.push(action);
             } else {
-                failed = true;
+                read.failed = true;
                 if let Some(name) = set_name(statement) {
-                    outcome.unresolved_sets.push(name);
+                    self.outcome.unresolved_sets.push(name);
                 }
             }
         }
-        if opens == Frame::Code && conditions::is_conditional(line.trim()) {
-            opens = Frame::Cond;
+        read
+    }
+
+    /// Notes what a converted statement declares (an alias, into `declares`), or sets only
+    /// sometimes (a body value, when `guarded`).
+    fn note(&mut self, action: &Action, guarded: bool, declares: &mut Vec<String>) {
+        match action {
+            Action::Alias(name, origin) => {
+                self.aliases.insert(name.clone(), origin.clone());
+                declares.push(name.clone());
+            }
+            Action::Set(name, Origin::Body(_)) if guarded => {
+                self.outcome.optional.push(name.clone());
+            }
+            _ => {}
         }
-        let mut keep = failed;
+    }
+
+    /// Opens and closes the blocks of the line at `index` (its `{`s open `opens`); whether
+    /// the line is kept: `keep` already, or for a brace of a block kept with the code.
+    fn track_braces(
+        &mut self,
+        braces: Vec<char>,
+        opens: Frame,
+        index: usize,
+        mut keep: bool,
+    ) -> bool {
         for brace in braces {
             if brace == '{' {
-                stack.push(opens);
+                self.stack.push(opens);
                 keep |= matches!(opens, Frame::Code | Frame::Cond);
             } else {
-                match stack.pop() {
-                    Some(Frame::Wrapper(open) | Frame::Guard(open)) => blocks.push((open, index)),
+                match self.stack.pop() {
+                    Some(Frame::Wrapper(open) | Frame::Guard(open)) => {
+                        self.blocks.push((open, index));
+                    }
                     Some(Frame::Code | Frame::Cond) | None => keep = true,
                 }
             }
         }
-        out.push(Line {
-            text: line.trim_end().to_owned(),
-            keep,
-            declares,
-        });
-        for action in actions {
-            outcome.apply(action);
-        }
+        keep
     }
-    // A wrapper or guard around a kept line is kept too, with its closing brace (inner blocks
-    // close first, so an outer block sees what its inner ones kept).
+
+    /// What the script says, with the lines not converted.
+    fn finish(self) -> Outcome {
+        let Reader {
+            mut outcome,
+            mut out,
+            blocks,
+            ..
+        } = self;
+        keep_blocks(&mut out, blocks);
+        keep_declarations(&mut out);
+        outcome.unconverted = out.into_iter().filter(|l| l.keep).map(|l| l.text).collect();
+        outcome
+    }
+}
+
+/// A wrapper or guard around a kept line is kept too, with its closing brace (inner blocks
+/// close first, so an outer block sees what its inner ones kept).
+fn keep_blocks(out: &mut [Line], blocks: Vec<(usize, usize)>) {
     for (open, close) in blocks {
         if out[open..=close].iter().skip(1).any(|l| l.keep) {
             out[open].keep = true;
             out[close].keep = true;
         }
     }
-    // A declaration is dropped only when converted lines alone use it (later ones first,
-    // for chains of aliases).
+}
+
+/// A declaration is dropped only when converted lines alone use it (later ones first, for
+/// chains of aliases).
+fn keep_declarations(out: &mut [Line]) {
     for i in (0..out.len()).rev() {
         if out[i].keep || out[i].declares.is_empty() {
             continue;
@@ -202,8 +287,6 @@ pub fn read(lines: &[String], kind: Kind) -> Outcome {
             .collect();
         out[i].keep = users.is_empty() || users.contains(&true);
     }
-    outcome.unconverted = out.into_iter().filter(|l| l.keep).map(|l| l.text).collect();
-    outcome
 }
 
 /// Whether `text` mentions the identifier `name` as a whole word.
@@ -320,96 +403,6 @@ fn classify(statement: &str, kind: Kind, aliases: &HashMap<String, Origin>) -> O
 fn set_name(statement: &str) -> Option<String> {
     let c = SET.captures(statement)?;
     js::string_literal(&c[1]).map(|(name, _)| name)
-}
-
-/// `pm.expect(subject).to.<chain>` as a status or JSON expectation.
-fn assertion(subject: Origin, chain: &str) -> Option<Action> {
-    static EQUALS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:eql|equal|equals|eq|be\.equal|deep\.equal|be\.eql)\((.+)\)$")
-            .expect("valid regex")
-    });
-    static ONE_OF: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^be\.oneOf\(\[([\d,\s]+)\]\)$").expect("valid regex"));
-    static CALL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(have\.property|include|contain|have\.string|be\.an?|have\.lengthOf|have\.length)\((.+)\)$")
-            .expect("valid regex")
-    });
-    if subject == Origin::Status {
-        if let Some(c) = ONE_OF.captures(chain) {
-            let codes: Option<Vec<u16>> = c[1].split(',').map(|s| s.trim().parse().ok()).collect();
-            return Some(Action::Status(codes?));
-        }
-        let equals = EQUALS.captures(chain)?;
-        let (value, rest) = js::literal(&equals[1])?;
-        let code = u16::try_from(value.as_u64()?).ok()?;
-        return rest.trim().is_empty().then(|| Action::Status(vec![code]));
-    }
-    let Origin::Body(mut segments) = subject else {
-        return None;
-    };
-    if js::has_length(&segments) {
-        // `pm.expect(a.b.length).to.eql(2)`: a `len` check of `a.b`, nothing else.
-        if segments.pop() != Some(js::Segment::Length) || js::has_length(&segments) {
-            return None;
-        }
-        let c = EQUALS.captures(chain)?;
-        let (value, rest) = js::literal(&c[1])?;
-        return (rest.trim().is_empty() && value.is_u64() && !segments.is_empty())
-            .then(|| Action::Json(js::jsonpath(&segments), Check::Predicate("len", value)));
-    }
-    let path = js::jsonpath(&segments);
-    match chain {
-        "exist" | "not.be.undefined" | "be.not.undefined" | "not.be.empty" => {
-            return (!segments.is_empty())
-                .then(|| Action::Json(path, Check::Predicate("exists", Value::Bool(true))));
-        }
-        "be.true" => return Some(Action::Json(path, Check::Eq(Value::Bool(true)))),
-        "be.false" => return Some(Action::Json(path, Check::Eq(Value::Bool(false)))),
-        _ => {}
-    }
-    if let Some(c) = EQUALS.captures(chain) {
-        // A literal, or a variable read (`pm.environment.get("popID")`) as `{{popID}}`.
-        let value = match js::literal(&c[1]) {
-            Some((value, rest)) if rest.trim().is_empty() => value,
-            _ => match js::resolve(&c[1], &HashMap::new())? {
-                Origin::Literal(value) => value,
-                _ => return None,
-            },
-        };
-        return (!segments.is_empty()).then(|| Action::Json(path, Check::Eq(value)));
-    }
-    let c = CALL.captures(chain)?;
-    let (arg, rest) = js::literal(&c[2])?;
-    if !rest.trim().is_empty() {
-        return None;
-    }
-    call_assertion(segments, &c[1], arg)
-}
-
-fn call_assertion(mut segments: Vec<js::Segment>, call: &str, arg: Value) -> Option<Action> {
-    let check = match (call, arg) {
-        ("have.property", Value::String(key)) => {
-            segments.push(js::Segment::Key(key));
-            Check::Predicate("exists", Value::Bool(true))
-        }
-        ("include" | "contain" | "have.string", v @ Value::String(_)) => {
-            Check::Predicate("contains", v)
-        }
-        ("be.a" | "be.an", Value::String(t)) => {
-            let t = match t.as_str() {
-                "boolean" => "bool".to_owned(),
-                "string" | "number" | "array" | "object" | "null" => t,
-                _ => return None,
-            };
-            Check::Predicate("type", Value::String(t))
-        }
-        ("have.lengthOf" | "have.length", v @ Value::Number(_)) => Check::Predicate("len", v),
-        _ => return None,
-    };
-    if segments.is_empty() {
-        return None;
-    }
-    Some(Action::Json(js::jsonpath(&segments), check))
 }
 
 #[cfg(test)]

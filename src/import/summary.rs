@@ -64,8 +64,9 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Report {
+    /// The collection imported, and each file written with its steps.
+    fn write_files(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let steps: usize = self.files.iter().map(|(_, n)| n).sum();
         writeln!(
             f,
@@ -79,22 +80,33 @@ impl fmt::Display for Report {
         for (path, n) in &self.files {
             writeln!(f, "  wrote {}  ({n} step{})", path.display(), plural(*n))?;
         }
+        Ok(())
+    }
+
+    /// The variables to set before a run, the secret ones said so.
+    fn write_requires(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.requires.is_empty() {
-            writeln!(f, "variables to set before a run: none")?;
-        } else {
-            let names: Vec<String> = self
-                .requires
-                .iter()
-                .map(|n| {
-                    if crate::secret::named_or_typed(n, &self.secrets) {
-                        format!("{n} (secret)")
-                    } else {
-                        n.clone()
-                    }
-                })
-                .collect();
-            writeln!(f, "variables to set before a run: {}", names.join(", "))?;
+            return writeln!(f, "variables to set before a run: none");
         }
+        let names: Vec<String> = self
+            .requires
+            .iter()
+            .map(|n| {
+                if crate::secret::named_or_typed(n, &self.secrets) {
+                    format!("{n} (secret)")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect();
+        writeln!(f, "variables to set before a run: {}", names.join(", "))
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_files(f)?;
+        self.write_requires(f)?;
         for (old, new) in &self.renames {
             writeln!(f, "renamed variable: {old} -> {new}")?;
         }

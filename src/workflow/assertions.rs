@@ -272,12 +272,6 @@ fn extraction(
     value: toml::Value,
     span: std::ops::Range<usize>,
 ) -> Result<Extraction, Diagnostic> {
-    let loc_span = |s: &str| {
-        cx.source
-            .find_after(span.start, s)
-            .unwrap_or_else(|| span.clone())
-    };
-    let loc = |s: &str| cx.locate(s.to_owned(), loc_span(s));
     // The name moves in when the extraction is made; the errors before name it.
     let mut ex = Extraction {
         name: String::new(),
@@ -292,7 +286,7 @@ fn extraction(
     };
     let table = match value {
         toml::Value::String(path) => {
-            let at = loc_span(&path);
+            let at = written_at(cx, &span, &path);
             ex.source = ExtractSource::JsonPath(cx.locate(path, at));
             ex.name = name;
             return Ok(ex);
@@ -306,44 +300,22 @@ fn extraction(
         }
     };
     let mut sources = Vec::new();
-    for (key, v) in &table {
-        let text = v.as_str();
-        let flag = v.as_bool();
-        let bad = || cx.error(format!("`{name}.{key}` has the wrong type"), span.clone());
-        match key.as_str() {
-            "jsonpath" => sources.push(ExtractSource::JsonPath(loc(text.ok_or_else(bad)?))),
-            "header" => sources.push(ExtractSource::Header(loc(text.ok_or_else(bad)?))),
-            "cookie" => sources.push(ExtractSource::Cookie(loc(text.ok_or_else(bad)?))),
-            "status" | "body" | "url" => {
-                if flag != Some(true) {
-                    return Err(cx.error(format!("`{name}.{key}` takes `true`"), span));
-                }
-                sources.push(match key.as_str() {
-                    "status" => ExtractSource::Status,
-                    "body" => ExtractSource::Body,
-                    _ => ExtractSource::Url,
-                });
-            }
-            "query" => ex.query = Some(loc(text.ok_or_else(bad)?)),
-            "fragment" => ex.fragment = Some(loc(text.ok_or_else(bad)?)),
-            "regex" => ex.regex = Some(loc(text.ok_or_else(bad)?)),
-            "saml" => ex.saml = Some(loc(text.ok_or_else(bad)?)),
-            "jwt" => ex.jwt = Some(loc(text.ok_or_else(bad)?)),
-            "secret" => ex.secret = Some(flag.ok_or_else(bad)?),
-            "optional" => ex.optional = flag.ok_or_else(bad)?,
-            _ => {
-                return Err(cx
-                    .error(format!("unknown key `{key}` in extraction `{name}`"), span)
-                    .with_help(
-                        crate::diagnostic::suggest::did_you_mean(
-                            key,
-                            EXTRACT_KEYS.split(", ").map(|k| k.trim_matches('`')),
-                        )
-                        .unwrap_or_else(|| format!("an extraction takes: {EXTRACT_KEYS}")),
-                    ));
-            }
-        }
+    for entry in &table {
+        extraction_key(cx, (&name, &span), entry, &mut ex, &mut sources)?;
     }
+    ex.source = only_source(cx, (&name, span), &ex, sources)?;
+    ex.name = name;
+    Ok(ex)
+}
+
+/// The one source of the extraction `name` read from its table into `ex` and `sources`; an
+/// error when there is not exactly one, or when it takes both `query` and `fragment`.
+fn only_source(
+    cx: &Cx,
+    (name, span): (&str, std::ops::Range<usize>),
+    ex: &Extraction,
+    mut sources: Vec<ExtractSource>,
+) -> Result<ExtractSource, Diagnostic> {
     if sources.len() != 1 {
         return Err(cx
             .error(
@@ -358,7 +330,64 @@ fn extraction(
             span,
         ));
     }
-    ex.source = sources.remove(0);
-    ex.name = name;
-    Ok(ex)
+    Ok(sources.remove(0))
+}
+
+/// Where `text` is written in the extraction at `span` (the extraction itself when not found).
+fn written_at(cx: &Cx, span: &std::ops::Range<usize>, text: &str) -> std::ops::Range<usize> {
+    cx.source
+        .find_after(span.start, text)
+        .unwrap_or_else(|| span.clone())
+}
+
+/// One key of the extraction `name` (written at `span`) into `ex`, or into `sources` for a
+/// key that names where the value comes from.
+fn extraction_key(
+    cx: &Cx,
+    (name, span): (&str, &std::ops::Range<usize>),
+    (key, v): (&String, &toml::Value),
+    ex: &mut Extraction,
+    sources: &mut Vec<ExtractSource>,
+) -> Result<(), Diagnostic> {
+    let loc = |s: &str| cx.locate(s.to_owned(), written_at(cx, span, s));
+    let text = v.as_str();
+    let flag = v.as_bool();
+    let bad = || cx.error(format!("`{name}.{key}` has the wrong type"), span.clone());
+    match key.as_str() {
+        "jsonpath" => sources.push(ExtractSource::JsonPath(loc(text.ok_or_else(bad)?))),
+        "header" => sources.push(ExtractSource::Header(loc(text.ok_or_else(bad)?))),
+        "cookie" => sources.push(ExtractSource::Cookie(loc(text.ok_or_else(bad)?))),
+        "status" | "body" | "url" => {
+            if flag != Some(true) {
+                return Err(cx.error(format!("`{name}.{key}` takes `true`"), span.clone()));
+            }
+            sources.push(match key.as_str() {
+                "status" => ExtractSource::Status,
+                "body" => ExtractSource::Body,
+                _ => ExtractSource::Url,
+            });
+        }
+        "query" => ex.query = Some(loc(text.ok_or_else(bad)?)),
+        "fragment" => ex.fragment = Some(loc(text.ok_or_else(bad)?)),
+        "regex" => ex.regex = Some(loc(text.ok_or_else(bad)?)),
+        "saml" => ex.saml = Some(loc(text.ok_or_else(bad)?)),
+        "jwt" => ex.jwt = Some(loc(text.ok_or_else(bad)?)),
+        "secret" => ex.secret = Some(flag.ok_or_else(bad)?),
+        "optional" => ex.optional = flag.ok_or_else(bad)?,
+        _ => {
+            return Err(cx
+                .error(
+                    format!("unknown key `{key}` in extraction `{name}`"),
+                    span.clone(),
+                )
+                .with_help(
+                    crate::diagnostic::suggest::did_you_mean(
+                        key,
+                        EXTRACT_KEYS.split(", ").map(|k| k.trim_matches('`')),
+                    )
+                    .unwrap_or_else(|| format!("an extraction takes: {EXTRACT_KEYS}")),
+                ));
+        }
+    }
+    Ok(())
 }
