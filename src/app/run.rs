@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::StreamExt;
 use tracing::Instrument as _;
@@ -13,21 +13,19 @@ use tracing::Instrument as _;
 use crate::cli::{RunArgs, TeachArgs};
 use crate::config::{PlanEntry, RunPlan};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{
-    AlwaysSend, Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult,
-};
+use crate::engine::{Cancel, Engine, EngineOptions, EventSink, Gate, RunEntry, RunResult};
 use crate::error::{AppError, RunOutcome};
-use crate::event::{Counts, Event, Reporter, RunInfo, RunSummary};
-use crate::report::width::console_width;
-use crate::report::{ConsoleOptions, ConsoleReporter, Fanout, Stream, color_enabled};
-use crate::teach::TeachOptions;
+use crate::event::{Counts, Event, RunInfo, RunSummary};
 use crate::template::Templates;
 use crate::vars::VarStore;
 use crate::vars::layers as vars;
 use crate::workflow::model::Workflow;
-use crate::{prompt, sandbox, save, teach};
+use crate::{prompt, sandbox, save};
 
 use super::check::{sandbox_layer, static_check};
+
+mod front;
+use front::{front, show_secrets};
 
 pub(super) async fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     let plan = RunPlan::from_run_args(args)?;
@@ -123,6 +121,10 @@ fn run_span(plan: &RunPlan, teach: Option<bool>) -> tracing::Span {
         } else {
             plan.vars.tenant_label.as_deref()
         },
+        plan.partition
+            .as_ref()
+            .map(|(p, _)| p.to_string())
+            .as_deref(),
     )
 }
 
@@ -370,82 +372,4 @@ fn entry_engine(engine: &Engine, run_id: &str) -> Engine {
         prompter: Arc::clone(&engine.prompter),
         gate: Arc::clone(&engine.gate),
     }
-}
-
-/// What a run talks to: its reporters, and the gate consulted before each step.
-type Front = (Box<dyn Reporter>, Arc<dyn Gate>);
-
-/// The reporters and the gate: the console and `--report`s for `run`; for `teach`
-/// (`Some(pause)`), its explaining reporter and interactive gate.
-fn front(plan: &RunPlan, teach: Option<bool>) -> Result<Front, crate::report::ReportError> {
-    let Some(pause) = teach else {
-        return Ok((Box::new(reporters(plan)?), Arc::new(AlwaysSend)));
-    };
-    let (gate, reporter) = teach::session(TeachOptions {
-        pause,
-        color: color_enabled(plan.color, std::io::stdout().is_terminal()),
-        verbose: plan.verbosity > 0,
-        keep: plan.keep,
-    });
-    Ok((reporter, gate))
-}
-
-fn reporters(plan: &RunPlan) -> Result<Fanout, crate::report::ReportError> {
-    let mut fanout = Fanout::default();
-    let stdout_taken = plan.reports.iter().any(|r| r.target.is_stdout());
-    let (out, tty, stream, term): (Box<dyn Write + Send>, bool, _, _) = if stdout_taken {
-        let tty = std::io::stderr().is_terminal();
-        (
-            Box::new(std::io::stderr()),
-            tty,
-            Stream::Stderr,
-            console::Term::stderr(),
-        )
-    } else {
-        let tty = std::io::stdout().is_terminal();
-        (
-            Box::new(std::io::stdout()),
-            tty,
-            Stream::Stdout,
-            console::Term::stdout(),
-        )
-    };
-    fanout.push(Box::new(ConsoleReporter::new(
-        out,
-        ConsoleOptions {
-            verbosity: plan.verbosity,
-            color: color_enabled(plan.color, tty),
-            // A pipe or a file gets no progress rows: a log keeps only finished lines.
-            progress: tty.then_some(stream),
-            width: console_width(tty.then_some(&term)),
-            flush_every: if tty {
-                Duration::ZERO
-            } else {
-                Duration::from_millis(100)
-            },
-        },
-    )));
-    for spec in &plan.reports {
-        fanout.push(spec.open()?);
-    }
-    Ok(fanout)
-}
-
-/// `--show-secrets` is for a person at a terminal: never into a pipe, a file or a report.
-fn show_secrets(plan: &RunPlan) -> bool {
-    if !plan.show_secrets {
-        return false;
-    }
-    // Both streams: the tool's trace (`STEPRUN_LOG`) and warnings go to stderr, which may be
-    // a log file while stdout is the terminal.
-    let at_terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    let saved = plan.save_vars.is_some();
-    // Exported spans are a report too (README, Telemetry).
-    if at_terminal && plan.reports.is_empty() && !saved && !crate::telemetry::wanted() {
-        return true;
-    }
-    say_err!(
-        "warning: --show-secrets ignored: output is not a terminal, or a report, --save-vars file or telemetry is being written"
-    );
-    false
 }

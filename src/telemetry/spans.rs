@@ -12,14 +12,16 @@ use crate::event::{Outcome, StepKind};
 use crate::http::Prepared;
 use crate::redact::Redactor;
 
-/// The span of a whole `run` or `teach`; `tenant` is `sandbox` on the sandbox.
-pub fn run(command: &str, tenant: Option<&str>) -> Span {
+/// The span of a whole `run` or `teach`; `tenant` is `sandbox` on the sandbox; `partition`
+/// the shard under `--partition` (`count:2/4`), so the shards of one CI run can be told apart.
+pub fn run(command: &str, tenant: Option<&str>, partition: Option<&str>) -> Span {
     tracing::info_span!(
         target: TARGET,
         "run",
         otel.name = %format!("steprun {command}"),
         steprun.command = command,
         steprun.tenant = tenant,
+        steprun.partition = partition,
         steprun.outcome = Empty,
         otel.status_code = Empty,
     )

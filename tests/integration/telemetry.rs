@@ -231,6 +231,46 @@ fn a_matrix_entry_names_its_tenant_on_its_workflow_span() {
     assert_eq!(tenants, ["eu", "us"]);
 }
 
+/// Under `--partition`, the run's span names its shard, so the shards of one CI run can be
+/// told apart in the tracing backend; without it, the attribute is absent.
+#[test]
+fn a_shards_run_span_names_its_shard() {
+    let s = TestServer::start();
+    let collector = Collector::start();
+    let case = || {
+        echo_case(&s)
+            .file("envs/eu.toml", "region = \"eu\"\n")
+            .file("envs/us.toml", "region = \"us\"\n")
+    };
+    for partition in ["count:2/2", "hash:1/3"] {
+        exporting(case(), &collector.endpoint)
+            .args([
+                "run",
+                "w.toml",
+                "--matrix",
+                "envs/*.toml",
+                "--partition",
+                partition,
+            ])
+            .run()
+            .code(0);
+    }
+    exporting(case(), &collector.endpoint)
+        .args(["run", "w.toml"])
+        .run()
+        .code(0);
+    let spans = collector.spans();
+    let shards: Vec<Option<&str>> = spans
+        .iter()
+        .filter(|s| s.attr("steprun.command") == Some("run"))
+        .map(|s| s.attr("steprun.partition"))
+        .collect();
+    assert_eq!(shards.len(), 3, "{shards:?}");
+    for expected in [Some("count:2/2"), Some("hash:1/3"), None] {
+        assert!(shards.contains(&expected), "{expected:?} in {shards:?}");
+    }
+}
+
 /// Without `--matrix`, the run is about the tenant its (last) vars file names.
 #[test]
 fn a_run_names_its_tenant_after_its_vars_file() {
