@@ -145,7 +145,16 @@ fn listed<'w>(
         None => (0..labels.len())
             .flat_map(|entry| (0..workflows.len()).map(move |w| (entry, vec![w])))
             .collect(),
-        Some(partition) => listed_shard(workflows, labels, partition),
+        Some(partition) => {
+            let (units, total) = listed_shard(workflows, labels, partition);
+            // As `run` says it, so a shard's list and its run read alike.
+            say_err!(
+                "partition {partition}: {} of {}",
+                units.len(),
+                crate::report::excerpt::plural(total, "unit", "units")
+            );
+            units
+        }
     };
     units
         .into_iter()

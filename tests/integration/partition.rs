@@ -46,11 +46,14 @@ fn count_shards_deal_the_sorted_files_round_robin_and_together_run_each_once() {
     }
     all.sort();
     assert_eq!(all, ["A", "B", "C", "D"]);
-    // `list` shows a shard's workflows the same way.
+    // `list` shows a shard's workflows the same way, and says its share as `run` does.
     let listed = case()
         .args(["list", "flows", "--partition", "count:2/2"])
         .run();
-    let listed = listed.code(0).stdout_has("2 workflows");
+    let listed = listed
+        .code(0)
+        .stdout_has("2 workflows")
+        .stderr_has("partition count:2/2: 2 of 4 units");
     assert!(listed.stdout.contains("flows/b.toml") && listed.stdout.contains("flows/d.toml"));
     assert!(!listed.stdout.contains("flows/a.toml"), "{}", listed.stdout);
 }

@@ -76,12 +76,13 @@ fn unit_key(label: Option<&str>, workflow: &Workflow) -> String {
 }
 
 /// `list --partition`: the units the shard takes, in run order: each the index of its entry
-/// in `labels` (`[None]` without `--matrix`) and its group of `workflows` (indices).
+/// in `labels` (`[None]` without `--matrix`) and its group of `workflows` (indices); and how
+/// many units there were to share.
 pub fn listed_shard(
     workflows: &[Arc<Workflow>],
     labels: &[Option<String>],
     partition: &Partition,
-) -> Vec<(usize, Vec<usize>)> {
+) -> (Vec<(usize, Vec<usize>)>, usize) {
     let groups = tie_groups(workflows);
     let mut units = Vec::with_capacity(labels.len() * groups.len());
     let mut keys = Vec::with_capacity(labels.len() * groups.len());
@@ -91,10 +92,11 @@ pub fn listed_shard(
             units.push((entry, group.clone()));
         }
     }
-    units
+    let taken = units
         .into_iter()
         .zip(partition.select(&keys))
         .filter(|(_, taken)| *taken)
         .map(|(unit, _)| unit)
-        .collect()
+        .collect();
+    (taken, keys.len())
 }
