@@ -155,11 +155,13 @@ fn unsupported(protocol: Option<String>) -> Option<String> {
 }
 
 /// The export request's timeout: `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds) when shorter
-/// than the bound at exit, else the bound.
+/// than the bound at exit, else the bound. `0` is no timeout of its own, as several SDKs read
+/// it, so the bound: not a timeout that fails every export at once.
 fn export_timeout() -> Duration {
     var("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
         .or_else(|| var("OTEL_EXPORTER_OTLP_TIMEOUT"))
         .and_then(|ms| ms.trim().parse().ok())
+        .filter(|&ms: &u64| ms > 0)
         .map_or(EXPORT_BOUND, Duration::from_millis)
         .min(EXPORT_BOUND)
 }

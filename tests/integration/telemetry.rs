@@ -271,6 +271,24 @@ fn a_shards_run_span_names_its_shard() {
     }
 }
 
+/// `OTEL_EXPORTER_OTLP_TIMEOUT=0` is no timeout of its own (the bound at exit holds), not a
+/// timeout that fails every export: the spans arrive and nothing is said.
+#[test]
+fn a_timeout_of_zero_is_no_timeout_of_its_own() {
+    let s = TestServer::start();
+    let collector = Collector::start();
+    let (run, _) = timed_failing_run(
+        &s,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(telemetry_warnings(&run), 0, "{}", run.stderr);
+    assert!(!collector.spans().is_empty());
+}
+
 /// Without `--matrix`, the run is about the tenant its (last) vars file names.
 #[test]
 fn a_run_names_its_tenant_after_its_vars_file() {
