@@ -141,44 +141,7 @@ impl Shard {
             path: path.to_owned(),
             source,
         })?;
-        let not_steprun = |why: String| ShardError::NotSteprun {
-            path: path.to_owned(),
-            why,
-        };
-        let head: Head = serde_json::from_str(&text).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => not_steprun(
-                "not an object with `tool`, `version`, `format`, `workflows` and `summary`"
-                    .to_owned(),
-            ),
-            serde_json::error::Category::Eof => ShardError::Corrupt {
-                path: path.to_owned(),
-                why: format!("it is cut short ({e})"),
-            },
-            _ => ShardError::NotJson {
-                path: path.to_owned(),
-                source: e,
-            },
-        })?;
-        if head.tool.as_deref() != Some("steprun") {
-            return Err(not_steprun(match head.tool {
-                Some(tool) => format!("its `tool` is {tool:?}"),
-                None => "it has no `tool`".to_owned(),
-            }));
-        }
-        let version = head.version.unwrap_or_else(|| "(unknown)".to_owned());
-        match head.format {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(FORMAT) => {}
-            found => {
-                return Err(ShardError::UnknownFormat {
-                    path: path.to_owned(),
-                    found: found.map_or_else(
-                        || "(none: written before reports could be merged)".to_owned(),
-                        |f| f.to_string(),
-                    ),
-                    version,
-                });
-            }
-        }
+        check_head(path, &text)?;
         let doc: Doc = serde_json::from_str(&text).map_err(|e| ShardError::Corrupt {
             path: path.to_owned(),
             why: e.to_string(),
@@ -201,23 +164,30 @@ impl Shard {
             workflows: doc.workflows,
             summary: doc.summary,
         };
-        let counted = shard.counted();
+        shard.check_totals()?;
+        Ok(shard)
+    }
+
+    /// The summary says what the workflows listed add up to (a hand-edited or damaged report
+    /// may not).
+    fn check_totals(&self) -> Result<(), ShardError> {
+        let counted = self.counted();
         let said = ShardSummary {
             interrupted: counted.interrupted,
             duration_ms: counted.duration_ms,
-            ..shard.summary.clone()
+            ..self.summary.clone()
         };
-        if said != counted {
-            return Err(ShardError::Corrupt {
-                path: path.to_owned(),
-                why: format!(
-                    "its summary ({}) does not agree with the workflows it lists ({})",
-                    totals_text(&said),
-                    totals_text(&counted)
-                ),
-            });
+        if said == counted {
+            return Ok(());
         }
-        Ok(shard)
+        Err(ShardError::Corrupt {
+            path: self.path.clone(),
+            why: format!(
+                "its summary ({}) does not agree with the workflows it lists ({})",
+                totals_text(&said),
+                totals_text(&counted)
+            ),
+        })
     }
 
     /// The totals of the workflows listed (interruption and duration taken from the summary).
@@ -240,6 +210,46 @@ impl Shard {
             totals.counts.cleanups_failed += counts.cleanups_failed;
         }
         totals
+    }
+}
+
+/// The file is JSON, a steprun report, and of the `format` this steprun reads: what is read
+/// of it before the whole document, so that each of those is said as such.
+fn check_head(path: &Path, text: &str) -> Result<(), ShardError> {
+    let not_steprun = |why: String| ShardError::NotSteprun {
+        path: path.to_owned(),
+        why,
+    };
+    let head: Head = serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => not_steprun(
+            "not an object with `tool`, `version`, `format`, `workflows` and `summary`".to_owned(),
+        ),
+        serde_json::error::Category::Eof => ShardError::Corrupt {
+            path: path.to_owned(),
+            why: format!("it is cut short ({e})"),
+        },
+        _ => ShardError::NotJson {
+            path: path.to_owned(),
+            source: e,
+        },
+    })?;
+    if head.tool.as_deref() != Some("steprun") {
+        return Err(not_steprun(match head.tool {
+            Some(tool) => format!("its `tool` is {tool:?}"),
+            None => "it has no `tool`".to_owned(),
+        }));
+    }
+    let version = head.version.unwrap_or_else(|| "(unknown)".to_owned());
+    match head.format {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(FORMAT) => Ok(()),
+        found => Err(ShardError::UnknownFormat {
+            path: path.to_owned(),
+            found: found.map_or_else(
+                || "(none: written before reports could be merged)".to_owned(),
+                |f| f.to_string(),
+            ),
+            version,
+        }),
     }
 }
 
