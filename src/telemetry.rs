@@ -73,28 +73,9 @@ where
     let endpoint = var(TRACES_ENDPOINT)
         .or_else(|| var(ENDPOINT).map(|e| format!("{}/v1/traces", e.trim_end_matches('/'))))
         .unwrap_or_default();
-    // The export client speaks TLS through the same process-wide provider as the steps.
-    crate::http::install_crypto_provider();
-    let client = match client::build(export_timeout()) {
-        Ok(client) => client,
-        Err(e) => {
-            warn(&format!("cannot export spans to {}: {e}", shown(&endpoint)));
-            return None;
-        }
-    };
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_http()
-        .with_http_client(client)
-        .with_protocol(Protocol::HttpBinary)
-        .with_timeout(export_timeout())
-        .build();
-    let exporter = match exporter {
-        Ok(e) => e,
-        Err(e) => {
-            warn(&format!("cannot export spans to {}: {e}", shown(&endpoint)));
-            return None;
-        }
-    };
+    let exporter = exporter()
+        .map_err(|e| warn(&format!("cannot export spans to {}: {e}", shown(&endpoint))))
+        .ok()?;
     let failure = Arc::new(Failure::default());
     let provider = SdkTracerProvider::builder()
         .with_batch_exporter(Watched::new(exporter, Arc::clone(&failure)))
@@ -118,6 +99,21 @@ where
             endpoint,
         },
     ))
+}
+
+/// The OTLP/HTTP exporter (it reads the endpoint and headers from the environment itself),
+/// with steprun's own client (the TLS variables) and the timeout.
+fn exporter() -> Result<opentelemetry_otlp::SpanExporter, String> {
+    // The export client speaks TLS through the same process-wide provider as the steps.
+    crate::http::install_crypto_provider();
+    let client = client::build(export_timeout())?;
+    opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_http_client(client)
+        .with_protocol(Protocol::HttpBinary)
+        .with_timeout(export_timeout())
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 impl Telemetry {
