@@ -143,28 +143,8 @@ impl RunPlan {
             Some(text) => super::duration_default::parse(text).map_err(PlanError::Usage)?,
             None => Vec::new(),
         };
-        if args.save_vars.is_some() {
-            if partition.is_some() {
-                return Err(PlanError::Usage(
-                    "--save-vars with --partition: each unit runs with its own variables, so there is no one set to save"
-                        .into(),
-                ));
-            }
-            if args.jobs > 1 && args.matrix.is_none() {
-                return Err(Diagnostic::new(
-                    "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
-                ).with_help("run without --jobs to save the variables the workflows share").into());
-            }
-        }
-        let reports = args
-            .reports
-            .iter()
-            .map(|r| {
-                r.parse::<ReportSpec>()
-                    .map_err(|e| Diagnostic::new(format!("--report: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        super::check_report_targets(&reports)?;
+        check_save_vars(args, partition.as_ref())?;
+        let reports = report_specs(&args.reports)?;
         let tags = TagFilter::new(&args.tags, &args.skip_tags);
         let mut skipped = Vec::new();
         let loaded = load_workflows_noting(&args.paths, &tags, &mut skipped)?;
@@ -255,6 +235,39 @@ impl RunPlan {
     pub fn units_apart(&self) -> bool {
         self.units.len() > self.entries.len() || self.partition.is_some()
     }
+}
+
+/// `--save-vars` saves one store: not with `--partition` or with `--jobs` but no `--matrix`,
+/// where each unit or workflow runs with its own.
+fn check_save_vars(args: &RunArgs, partition: Option<&Partition>) -> Result<(), PlanError> {
+    if args.save_vars.is_none() {
+        return Ok(());
+    }
+    if partition.is_some() {
+        return Err(PlanError::Usage(
+            "--save-vars with --partition: each unit runs with its own variables, so there is no one set to save"
+                .into(),
+        ));
+    }
+    if args.jobs > 1 && args.matrix.is_none() {
+        return Err(Diagnostic::new(
+            "--save-vars with --jobs but no --matrix: each workflow runs with its own variables, so there is no one set to save",
+        ).with_help("run without --jobs to save the variables the workflows share").into());
+    }
+    Ok(())
+}
+
+/// The `--report FORMAT=PATH` values, read, with their targets checked writable.
+fn report_specs(values: &[String]) -> Result<Vec<ReportSpec>, PlanError> {
+    let reports = values
+        .iter()
+        .map(|r| {
+            r.parse::<ReportSpec>()
+                .map_err(|e| Diagnostic::new(format!("--report: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    super::check_report_targets(&reports)?;
+    Ok(reports)
 }
 
 fn command_line_entry() -> PlanEntry {
