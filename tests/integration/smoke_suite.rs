@@ -315,27 +315,52 @@ fn the_suite_passes_twice_against_one_sandbox_without_a_password() {
 /// minutes must not be left a session more by each run.
 #[test]
 fn a_sign_on_that_fails_part_way_leaves_no_session_open() {
-    let sandbox = Sandbox::start_with(
-        Case::new(),
-        &["--faults", "latency=900ms@GET:/*/as/userinfo"],
-    );
-    let signed_on = sandbox.run(Case::new(), &text(&smoke_dir().join("sign-on.toml")));
-    let sessions = sandbox.run(
-        Case::new().file("sessions.toml", &sessions_workflow()),
-        "sessions.toml",
-    );
-    sandbox.stop();
-    assert_eq!(
-        signed_on.code, 1,
-        "{}\n{}",
-        signed_on.stdout, signed_on.stderr
-    );
-    let marks = step_marks(&signed_on);
-    assert!(
-        marks.contains(&('✗', "Read the user's claims from userinfo".to_owned())),
-        "{marks:?}"
-    );
-    assert_eq!(sessions.code, 0, "{}\n{}", sessions.stdout, sessions.stderr);
+    // A slow userinfo (after the sign-on); a slow credentials check, which starts the session
+    // and still fails its own limit; and a flow that cannot be read, before any session.
+    for (faults, failed) in [
+        (
+            "latency=900ms@GET:/*/as/userinfo",
+            "Read the user's claims from userinfo",
+        ),
+        (
+            "latency=1700ms@POST:/*/flows/*",
+            "Submit the user's credentials",
+        ),
+        ("503:retry-after=none@GET:/*/flows/*", "Get the flow"),
+    ] {
+        let sandbox = Sandbox::start_with(Case::new(), &["--faults", faults]);
+        let signed_on = sandbox.run(Case::new(), &text(&smoke_dir().join("sign-on.toml")));
+        let sessions = sandbox.run(
+            Case::new().file("sessions.toml", &sessions_workflow()),
+            "sessions.toml",
+        );
+        sandbox.stop();
+        assert_eq!(
+            signed_on.code, 1,
+            "{faults}: {}\n{}",
+            signed_on.stdout, signed_on.stderr
+        );
+        let marks = step_marks(&signed_on);
+        assert!(
+            marks.contains(&('✗', failed.to_owned())),
+            "{faults}: {marks:?}"
+        );
+        // A cleanup that ran and passed is marked ↺ (one that failed, ✗).
+        assert!(
+            signed_on
+                .stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with('↺')
+                    && l.contains("Sign off the session the run left open")),
+            "{faults}: {}",
+            signed_on.stdout
+        );
+        assert_eq!(
+            sessions.code, 0,
+            "{faults}: {}\n{}",
+            sessions.stdout, sessions.stderr
+        );
+    }
 }
 
 /// A workflow that fails unless the smoke user has no session.
