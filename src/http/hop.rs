@@ -86,7 +86,7 @@ pub(super) async fn send_once(
 }
 
 /// The `Cookie` header for `url`: the jar's unexpired cookies that match it, longer paths
-/// first (RFC 6265 §5.4), then by name. The jar is a hash map, so without an order the same
+/// first (RFC 6265 §5.4), then by name, domain and value. The jar is a hash map, so without an order the same
 /// cookies would be sent in a different order from run to run, and reports of two runs would
 /// differ where nothing did. (The RFC's second key is the creation time, which the jar does not
 /// keep; the name makes the order stable.)
@@ -98,11 +98,17 @@ pub(super) fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<He
     if cookies.is_empty() {
         return None;
     }
+    // Cookies of one name and path can still differ by domain (a host-only `sid` and one
+    // for the parent domain): the longer domain first, then the value, so that no two
+    // cookies are ever left in the jar's order.
+    let len = |domain: Option<std::borrow::Cow<'_, str>>| domain.map_or(0, |d| d.len());
     cookies.sort_unstable_by(|a, b| {
         b.path
             .len()
             .cmp(&a.path.len())
             .then_with(|| a.name().cmp(b.name()))
+            .then_with(|| len(b.domain.as_cow()).cmp(&len(a.domain.as_cow())))
+            .then_with(|| a.value().cmp(b.value()))
     });
     let mut text = String::new();
     for cookie in cookies {

@@ -49,3 +49,33 @@ fn see_other_becomes_get_without_body() {
     .unwrap();
     assert_eq!(kept.method, Method::POST);
 }
+
+/// Two cookies of one name and path that differ by domain (a host-only `sid` and one for the
+/// parent domain) go out in one order whatever the jar's hash map does: each new jar has a
+/// hash seed of its own, so twenty jars would show another order by chance.
+#[test]
+fn cookies_of_one_name_and_path_go_out_in_one_order() {
+    use reqwest_cookie_store::{CookieStore, CookieStoreMutex};
+
+    let child: Url = "http://sub.example.test/".parse().expect("url");
+    let parent: Url = "http://example.test/".parse().expect("url");
+    let headers: Vec<String> = (0..20)
+        .map(|_| {
+            let mut store = CookieStore::new();
+            store
+                .parse("sid=parent; Domain=example.test; Path=/", &parent)
+                .expect("parent cookie");
+            store
+                .parse("sid=child; Path=/", &child)
+                .expect("host-only cookie");
+            store
+                .parse("b=2; Domain=example.test; Path=/", &parent)
+                .expect("cookie");
+            let jar = CookieStoreMutex::new(store);
+            let header = super::hop::cookie_header(&jar, &child).expect("cookies for the host");
+            header.to_str().expect("text").to_owned()
+        })
+        .collect();
+    assert_eq!(headers[0], "b=2; sid=child; sid=parent");
+    assert!(headers.iter().all(|h| *h == headers[0]), "{headers:?}");
+}
