@@ -24,10 +24,19 @@ pub fn contradiction(limits: &[(Predicate, Duration)]) -> Option<String> {
         .iter()
         .filter(|(p, _)| matches!(p, Predicate::Lt | Predicate::Lte))
         .min_by_key(|&&(p, d)| (d, p == Predicate::Lte));
-    let (&(low, from), &(high, to)) = (lower?, upper?);
+    let &(high, to) = upper?;
+    // No time is under zero: `lt = "0s"` alone can never pass either.
+    let (low, from) = lower.copied().unwrap_or((Predicate::Gte, Duration::ZERO));
     // Both ends may be met only when they are the same time and both include it.
     let empty = from > to || (from == to && (low == Predicate::Gt || high == Predicate::Lt));
     empty.then(|| {
+        if lower.is_none() {
+            return format!(
+                "no response time is {} {}: this limit can never pass",
+                high.name(),
+                shown(to)
+            );
+        }
         format!(
             "no response time is both {} {} and {} {}: these limits can never pass",
             low.name(),
@@ -38,12 +47,15 @@ pub fn contradiction(limits: &[(Predicate, Duration)]) -> Option<String> {
     })
 }
 
-/// A limit as it is usually written: whole seconds as `2s`, the rest in milliseconds.
+/// A limit as it is usually written: whole seconds as `2s`, whole milliseconds as `800ms`,
+/// anything finer as exactly as it is (`1.5ms`, `500µs`), so two limits never read alike.
 fn shown(d: Duration) -> String {
     if d.subsec_nanos() == 0 && d.as_secs() > 0 {
         format!("{}s", d.as_secs())
-    } else {
+    } else if d.subsec_nanos() % 1_000_000 == 0 {
         format!("{}ms", d.as_millis())
+    } else {
+        format!("{d:?}")
     }
 }
 
@@ -71,7 +83,20 @@ mod tests {
             said(&[(Lt, ms(2000)), (Lt, ms(3000))]).as_deref(),
             Some("`lt` is given twice: one limit a predicate")
         );
+        assert_eq!(
+            said(&[(Lt, ms(0))]).as_deref(),
+            Some("no response time is lt 0ms: this limit can never pass")
+        );
+        assert_eq!(
+            said(&[
+                (Gt, Duration::from_micros(1500)),
+                (Lt, Duration::from_micros(1200))
+            ])
+            .as_deref(),
+            Some("no response time is both gt 1.5ms and lt 1.2ms: these limits can never pass")
+        );
         for fine in [
+            vec![(Lte, ms(0))],
             vec![(Lt, ms(800))],
             vec![(Gt, ms(10)), (Lt, ms(2000))],
             vec![(Gte, ms(500)), (Lte, ms(500))],
