@@ -52,7 +52,7 @@ pub fn contradiction(limits: &[(Predicate, Duration)]) -> Option<String> {
 fn shown(d: Duration) -> String {
     if d.subsec_nanos() == 0 && d.as_secs() > 0 {
         format!("{}s", d.as_secs())
-    } else if d.subsec_nanos() % 1_000_000 == 0 {
+    } else if d.subsec_nanos().is_multiple_of(1_000_000) {
         format!("{}ms", d.as_millis())
     } else {
         format!("{d:?}")
