@@ -56,9 +56,20 @@ fn identity() -> Result<Option<Identity>, String> {
             }
             Identity::from_pem(&pem)
                 .map(Some)
-                .map_err(|e| format!("{}={}: {e}", cert.0, cert.1))
+                .map_err(|e| format!("{}={}: {}", cert.0, cert.1, innermost(&e)))
         }
     }
+}
+
+/// The deepest cause of `e`: reqwest says only `builder error` itself, its cause says why.
+fn innermost(e: &reqwest::Error) -> String {
+    let mut why = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        why = c.to_string();
+        cause = c.source();
+    }
+    why
 }
 
 /// The client the exporter sends with: one request waits at most `timeout`.
@@ -74,15 +85,9 @@ pub fn build(timeout: Duration) -> Result<reqwest::blocking::Client, String> {
         if let Some(identity) = identity {
             builder = builder.identity(identity);
         }
-        builder.build().map_err(|e| {
-            let mut why = e.to_string();
-            let mut cause = std::error::Error::source(&e);
-            while let Some(c) = cause {
-                why = c.to_string();
-                cause = c.source();
-            }
-            format!("cannot build the export client: {why}")
-        })
+        builder
+            .build()
+            .map_err(|e| format!("cannot build the export client: {}", innermost(&e)))
     })
     .join()
     .map_err(|_| "cannot build the export client".to_owned())?

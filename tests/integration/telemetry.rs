@@ -526,6 +526,19 @@ fn a_collector_behind_a_private_ca_or_mutual_tls_is_reached_with_the_otlp_tls_va
         "{}",
         run.stderr
     );
+    // A certificate without its key: the reason, not reqwest's bare `builder error`.
+    let (run, spans) = exported(
+        &private,
+        &[("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", cert.as_str())],
+    );
+    assert_eq!((telemetry_warnings(&run), spans), (1, 0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE={cert}: "))
+            && !run.stderr.contains("builder error"),
+        "{}",
+        run.stderr
+    );
     let (run, _) = exported(&private, &[("OTEL_EXPORTER_OTLP_CLIENT_KEY", &key)]);
     assert!(
         run.stderr.contains(
