@@ -31,6 +31,8 @@ pub struct RunInfo {
     pub partition: Option<String>,
     /// Under `--partition`: how many units the partition shared out among all its shards.
     pub partition_units: Option<usize>,
+    /// Under `--partition`: a digest of all the partition's unit keys (shards of one run agree).
+    pub partition_digest: Option<String>,
 }
 
 /// Identifies a workflow within a run: `run` is the matrix entry, `index` the position.

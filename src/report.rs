@@ -126,6 +126,7 @@ mod tests {
             runs: 1,
             partition: None,
             partition_units: None,
+            partition_digest: None,
         });
         assert_eq!(fanout.event(&event).unwrap_err().to_string(), "broken");
         assert!(fanout.finish().is_err());

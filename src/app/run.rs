@@ -233,6 +233,7 @@ async fn execute(
         runs: entries.len(),
         partition: plan.partition.as_ref().map(|(p, _)| p.to_string()),
         partition_units: plan.partition.as_ref().map(|&(_, units)| units),
+        partition_digest: plan.partition_digest.clone(),
     }));
     let (totals, unsaved) = unit_runs(plan, &engine, &entries)
         .fold((Counts::default(), None), |totals, unit| async move {

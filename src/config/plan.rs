@@ -111,6 +111,8 @@ pub struct RunPlan {
     pub units: Vec<Unit>,
     /// `--partition`, with how many units there were to share.
     pub partition: Option<(Partition, usize)>,
+    /// With `--partition`: a digest of every unit's key, the same for every shard of one run.
+    pub partition_digest: Option<String>,
     pub keep: bool,
     pub fail_fast: bool,
     pub jobs: usize,
@@ -163,11 +165,15 @@ impl RunPlan {
             vec![command_line_entry()]
         };
         let jobs = args.jobs as usize;
-        let (units, partition) = match partition {
-            None => (whole_units(&workflows, &entries, is_matrix, jobs), None),
+        let (units, partition, partition_digest) = match partition {
+            None => (
+                whole_units(&workflows, &entries, is_matrix, jobs),
+                None,
+                None,
+            ),
             Some(p) => {
-                let (units, total) = shard_units(&workflows, &entries, &p);
-                (units, Some((p, total)))
+                let (units, total, digest) = shard_units(&workflows, &entries, &p);
+                (units, Some((p, total)), Some(digest))
             }
         };
         Ok(RunPlan {
@@ -177,6 +183,7 @@ impl RunPlan {
             matrix: is_matrix,
             units,
             partition,
+            partition_digest,
             keep: args.keep,
             fail_fast: args.fail_fast,
             jobs,
@@ -215,6 +222,7 @@ impl RunPlan {
             matrix: false,
             units,
             partition: None,
+            partition_digest: None,
             keep: args.keep,
             fail_fast: false,
             jobs: 1,

@@ -137,6 +137,7 @@ pub fn run() -> Vec<Event> {
         runs: 1,
         partition: None,
         partition_units: None,
+        partition_digest: None,
     })];
     events.extend(login_workflow());
     events.extend(smoke_workflow());

@@ -49,6 +49,7 @@ pub struct JsonReporter {
     partition: Option<String>,
     /// With it, how many units the partition shared out: shards of one run agree on it.
     partition_units: Option<usize>,
+    partition_digest: Option<String>,
     written: bool,
 }
 
@@ -87,6 +88,7 @@ impl JsonReporter {
             summary: None,
             partition: None,
             partition_units: None,
+            partition_digest: None,
             written: false,
         }
     }
@@ -254,6 +256,7 @@ impl JsonReporter {
         summary.tenants = self.tenants();
         summary.partition.clone_from(&self.partition);
         summary.partition_units = self.partition_units;
+        summary.partition_digest.clone_from(&self.partition_digest);
         let close = if self.begun == 0 { "]" } else { "\n  ]" };
         write!(self.out, "{close},\n  \"summary\": ")?;
         // Written as it is made: with a matrix of thousands the summary (a group per tenant)
@@ -279,6 +282,7 @@ impl Reporter for JsonReporter {
             Event::RunStarted(info) => {
                 self.partition.clone_from(&info.partition);
                 self.partition_units = info.partition_units;
+                self.partition_digest.clone_from(&info.partition_digest);
                 Ok(())
             }
             Event::StepStarted(_) => Ok(()),

@@ -64,6 +64,12 @@ pub enum MergeError {
         second: PathBuf,
         second_units: u64,
     },
+    #[error(
+        "{} and {} are shards of runs over different units (as many, but not the same: were tenants or workflows changed between them?)",
+        first.display(),
+        second.display()
+    )]
+    OtherUnits { first: PathBuf, second: PathBuf },
     #[error(transparent)]
     Open(#[from] ReportError),
     #[error("cannot write the merged report")]
@@ -156,18 +162,29 @@ fn check_partitions(shards: &[Shard]) -> Result<(Vec<String>, u64), MergeError> 
 }
 
 /// Shards of one partition were cut from one set of units, so they say the same number of
-/// units (where both say it: reports of older steprun versions do not). Shards of runs over
-/// different tenants or workflows can hold no unit in common and still not make one run.
+/// units and the same digest of their keys (where both say them: reports of older steprun
+/// versions do not). Shards of runs over different tenants or workflows can hold no unit in
+/// common and still not make one run.
 fn check_units_shared(first: &Shard, second: &Shard) -> Result<(), MergeError> {
-    match (
+    if let (Some(a), Some(b)) = (
         first.summary.partition_units,
         second.summary.partition_units,
-    ) {
-        (Some(a), Some(b)) if a != b => Err(MergeError::Units {
+    ) && a != b
+    {
+        return Err(MergeError::Units {
             first: first.path.clone(),
             first_units: a,
             second: second.path.clone(),
             second_units: b,
+        });
+    }
+    match (
+        &first.summary.partition_digest,
+        &second.summary.partition_digest,
+    ) {
+        (Some(a), Some(b)) if a != b => Err(MergeError::OtherUnits {
+            first: first.path.clone(),
+            second: second.path.clone(),
         }),
         _ => Ok(()),
     }
@@ -277,6 +294,7 @@ fn replay(shards: &[Shard], reporter: &mut dyn Reporter) -> io::Result<Merged> {
         runs: groups.len().max(1),
         partition: None,
         partition_units: None,
+        partition_digest: None,
     }));
     for (run, members) in groups.values_mut().enumerate() {
         let workflow = |&(s, w): &(usize, usize)| &shards[s].workflows[w];

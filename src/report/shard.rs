@@ -118,6 +118,9 @@ pub struct ShardSummary {
     /// steprun said it).
     #[serde(default)]
     pub partition_units: Option<u64>,
+    /// With it, the digest of the partition's unit keys (absent from older reports).
+    #[serde(default)]
+    pub partition_digest: Option<String>,
     #[serde(flatten)]
     pub counts: crate::event::Counts,
     #[serde(default)]
@@ -195,6 +198,7 @@ impl Shard {
         let mut totals = ShardSummary {
             partition: self.summary.partition.clone(),
             partition_units: self.summary.partition_units,
+            partition_digest: self.summary.partition_digest.clone(),
             interrupted: self.summary.interrupted,
             duration_ms: self.summary.duration_ms,
             ..ShardSummary::default()

@@ -403,10 +403,18 @@ fn shards_of_runs_over_different_units_are_refused() {
             &format!("run_id = \"pu3{t}\"\n"),
         );
     }
+    // Four tenants again, but t5 for t4: as many units, not the same ones.
+    for t in [1, 2, 3, 5] {
+        case = case.file(
+            &format!("other/t{t}.toml"),
+            &format!("run_id = \"pu5{t}\"\n"),
+        );
+    }
     for (glob, partition, report) in [
         ("four/*.toml", "count:1/2", "json=four1.json"),
         ("four/*.toml", "count:2/2", "json=four2.json"),
         ("three/*.toml", "count:2/2", "json=three2.json"),
+        ("other/*.toml", "count:2/2", "json=other2.json"),
     ] {
         case.run_with(&[
             "run",
@@ -439,6 +447,14 @@ fn shards_of_runs_over_different_units_are_refused() {
     )
     .code(2)
     .stderr_has("four1.json is a shard of 4 units and three2.json of 3: not shards of one run");
+    // Shard 2 of the other four holds t2 and t5: nothing in common with four1's t1 and t3.
+    assert_eq!(labels(&json(&case, "other2.json")), ["\"t2\"", "\"t5\""]);
+    merge(
+        &case,
+        &["four1.json", "other2.json", "--report", "json=x.json"],
+    )
+    .code(2)
+    .stderr_has("four1.json and other2.json are shards of runs over different units");
     assert!(!case.path("x.json").exists());
     merge(
         &case,
@@ -448,4 +464,9 @@ fn shards_of_runs_over_different_units_are_refused() {
     let merged = json(&case, "m.json");
     assert_eq!(merged["summary"]["workflows"], 4);
     assert!(merged["summary"].get("partition_units").is_none());
+    assert!(merged["summary"].get("partition_digest").is_none());
+    assert_eq!(
+        four1["summary"]["partition_digest"],
+        json(&case, "four2.json")["summary"]["partition_digest"]
+    );
 }

@@ -36,13 +36,13 @@ pub(super) fn whole_units(
 }
 
 /// With `--partition`: every (entry × tied group of workflow files), keyed by the entry's
-/// label and the group's first file, and the share `partition` takes, in run order; and how
-/// many units there were.
+/// label and the group's first file, and the share `partition` takes, in run order; how many
+/// units there were; and a digest of their keys, which shards of one run share.
 pub(super) fn shard_units(
     workflows: &[Arc<Workflow>],
     entries: &[PlanEntry],
     partition: &Partition,
-) -> (Vec<Unit>, usize) {
+) -> (Vec<Unit>, usize, String) {
     let groups = tie_groups(workflows);
     let mut keys = Vec::with_capacity(entries.len() * groups.len());
     for entry in entries {
@@ -63,7 +63,27 @@ pub(super) fn shard_units(
                 .collect(),
         })
         .collect();
-    (units, keys.len())
+    (units, keys.len(), units_digest(&keys))
+}
+
+/// The first 16 hex digits of a SHA-256 of the unit keys, sorted: two runs cut the same
+/// units exactly when they agree, whatever order their paths were named in.
+fn units_digest(keys: &[String]) -> String {
+    use sha2::{Digest as _, Sha256};
+    use std::fmt::Write as _;
+    let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut hash = Sha256::new();
+    for key in sorted {
+        hash.update(key.as_bytes());
+        hash.update([b'\n']);
+    }
+    hash.finalize()[..8]
+        .iter()
+        .fold(String::with_capacity(16), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// A unit's name for `--partition`: the workflow file's path as found, after the matrix label.

@@ -28,6 +28,10 @@ pub(super) struct JsonSummary {
     /// all its shards, so that shards of runs over different units are told apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) partition_units: Option<usize>,
+    /// With it: a digest of the keys of those units, so that shards of runs over different
+    /// units of one number are told apart too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) partition_digest: Option<String>,
     /// With `--matrix`: each entry's totals, in the run's order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) tenants: Vec<TenantSummary>,
@@ -59,6 +63,7 @@ impl JsonReporter {
             duration_ms: millis(summary.duration),
             partition: None,
             partition_units: None,
+            partition_digest: None,
             tenants: Vec::new(),
         });
     }
