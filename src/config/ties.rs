@@ -21,6 +21,13 @@ pub fn tie_groups(workflows: &[Arc<Workflow>]) -> Vec<Vec<usize>> {
     let extracted: Vec<BTreeSet<String>> = workflows.iter().map(|w| extracted_names(w)).collect();
     let mut parent: Vec<usize> = (0..workflows.len()).collect();
     for (i, workflow) in workflows.iter().enumerate() {
+        // A file named twice is one unit, whatever else either copy is tied to: both copies
+        // run in one shard, as they would in one run.
+        let path = workflow.source.path();
+        if let Some(j) = (0..i).find(|&j| workflows[j].source.path() == path) {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a.max(b)] = a.min(b);
+        }
         let reads = reads_from_outside(workflow, &known, &templates);
         for name in &reads {
             // The latest earlier workflow that extracts it is the one whose value it would see.

@@ -297,13 +297,14 @@ fn a_read_the_check_words_as_a_suggestion_or_in_expect_vars_still_ties() {
 }
 
 /// A file named twice (a directory and a file in it, or overlapping directories) runs twice,
-/// as without `--partition`, but is one unit: both runs are in one shard, so the shards stay
-/// disjoint and their reports merge.
+/// as without `--partition`, but is one unit (its two runs one after the other): both runs are
+/// in one shard, so the shards stay disjoint and their reports merge. Also when one copy is
+/// tied to another workflow and the other copy is not.
 #[test]
 fn a_file_named_twice_runs_twice_in_one_shard() {
     let server = TestServer::start();
     let case = four(&server.base);
-    for (index, expected) in [(1, vec!["A", "C", "A"]), (2, vec!["B", "D"])] {
+    for (index, expected) in [(1, vec!["A", "A", "C"]), (2, vec!["B", "D"])] {
         let value = format!("count:{index}/2");
         let report = format!("json=s{index}.json");
         let run = case.run_with(&[
@@ -327,4 +328,50 @@ fn a_file_named_twice_runs_twice_in_one_shard() {
     ])
     .code(0)
     .stderr_has("merged 2 reports: 5 workflows, 0 failed");
+
+    // `r.toml` reads `x`, which `e.toml` extracts: named before and after it, its second copy
+    // is tied to `e.toml` and its first is not.
+    let base = &server.base;
+    let tied = Case::new()
+        .file(
+            "r.toml",
+            &format!(
+                "name = \"R\"\n[vars]\nx = \"d\"\n[[steps]]\nname = \"Get\"\nurl = \"{base}/echo/<<x>>\"\n"
+            ),
+        )
+        .file(
+            "e.toml",
+            &format!(
+                "name = \"E\"\n[[steps]]\nname = \"Get\"\nurl = \"{base}/echo/e\"\nextract = {{ x = \"$.method\" }}\n"
+            ),
+        );
+    let mut ran = Vec::new();
+    for index in 1..=2 {
+        let value = format!("count:{index}/2");
+        let report = format!("json=t{index}.json");
+        let run = tied
+            .run_with(&[
+                "run",
+                "r.toml",
+                "e.toml",
+                "r.toml",
+                "--partition",
+                &value,
+                "--report",
+                &report,
+            ])
+            .code(0);
+        ran.extend(passed(&run.stdout));
+    }
+    ran.sort_unstable();
+    assert_eq!(ran, ["E", "R", "R"]);
+    tied.run_with(&[
+        "report",
+        "merge",
+        "t1.json",
+        "t2.json",
+        "--report",
+        "json=tied.json",
+    ])
+    .code(0);
 }
