@@ -3,6 +3,7 @@
 
 use crate::cli::NetArgs;
 use crate::diagnostic::Diagnostic;
+use crate::http::network::Named;
 use crate::http::{Network, network};
 
 /// The connection flags, their files read and checked: each problem is an error naming the
@@ -14,13 +15,18 @@ pub fn network_config(args: &NetArgs) -> Result<Network, Vec<Diagnostic>> {
         ..Network::default()
     };
     if let Some(path) = &args.cacert {
-        match network::roots(path) {
+        match network::roots(Named::flag("--cacert", path)) {
             Ok(roots) => net.roots = roots,
             Err(e) => errors.push(Diagnostic::new(e)),
         }
     }
     if let Some(cert) = &args.cert {
-        match network::identity(cert, args.key.as_deref()) {
+        let key = args.key.as_deref().map(|k| Named::flag("--key", k));
+        match network::identity(
+            Named::flag("--cert", cert),
+            key,
+            "give the key with --key FILE",
+        ) {
             Ok(identity) => net.identity = Some(identity),
             Err(e) => errors.push(Diagnostic::new(e)),
         }

@@ -35,20 +35,44 @@ impl std::fmt::Debug for Network {
     }
 }
 
+/// A TLS file as messages name it: by its flag (`--cacert FILE`) or by the environment
+/// variable that names it (`OTEL_EXPORTER_OTLP_CERTIFICATE=FILE`).
+#[derive(Clone, Copy)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    pub path: &'a Path,
+}
+
+impl Named<'_> {
+    /// A flag's file: `--cacert FILE`.
+    pub fn flag<'a>(name: &'a str, path: &'a Path) -> Named<'a> {
+        Named { name, path }
+    }
+}
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.name.starts_with("--") {
+            write!(f, "{} {}", self.name, self.path.display())
+        } else {
+            write!(f, "{}={}", self.name, self.path.display())
+        }
+    }
+}
+
 /// A file's bytes, or `FLAG FILE: cannot read it: <the OS's reason>`.
-fn read(flag: &str, path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{flag} {}: cannot read it: {e}", path.display()))
+fn read(file: Named<'_>) -> Result<Vec<u8>, String> {
+    std::fs::read(file.path).map_err(|e| format!("{file}: cannot read it: {e}"))
 }
 
 /// `--cacert FILE`: every certificate in a PEM file (a bundle is several).
-pub fn roots(path: &Path) -> Result<Vec<Certificate>, String> {
-    let bytes = read("--cacert", path)?;
-    let certs = Certificate::from_pem_bundle(&bytes)
-        .map_err(|e| format!("--cacert {}: {}", path.display(), innermost(&e)))?;
+pub fn roots(file: Named<'_>) -> Result<Vec<Certificate>, String> {
+    let bytes = read(file)?;
+    let certs =
+        Certificate::from_pem_bundle(&bytes).map_err(|e| format!("{file}: {}", innermost(&e)))?;
     if certs.is_empty() {
         return Err(format!(
-            "--cacert {}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)",
-            path.display()
+            "{file}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)"
         ));
     }
     // Parsed into a root store now, so a damaged certificate is found before the run.
@@ -56,43 +80,38 @@ pub fn roots(path: &Path) -> Result<Vec<Certificate>, String> {
     reqwest::Client::builder()
         .tls_certs_only(certs.clone())
         .build()
-        .map_err(|e| format!("--cacert {}: {}", path.display(), innermost(&e)))?;
+        .map_err(|e| format!("{file}: {}", innermost(&e)))?;
     Ok(certs)
 }
 
 /// `--cert FILE [--key FILE]`: a client identity. Without `--key`, the key must be in the
-/// certificate's file (as curl allows).
-pub fn identity(cert: &Path, key: Option<&Path>) -> Result<Identity, String> {
-    let mut pem = read("--cert", cert)?;
+/// certificate's file (as curl allows); `no_key` says how to give it.
+pub fn identity(cert: Named<'_>, key: Option<Named<'_>>, no_key: &str) -> Result<Identity, String> {
+    let mut pem = read(cert)?;
     if !contains(&pem, b"-----BEGIN CERTIFICATE-----") {
         return Err(format!(
-            "--cert {}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)",
-            cert.display()
+            "{cert}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)"
         ));
     }
     match key {
         Some(key) => {
-            let key_pem = read("--key", key)?;
+            let key_pem = read(key)?;
             if !contains(&key_pem, b"PRIVATE KEY-----") {
                 return Err(format!(
-                    "--key {}: no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----)",
-                    key.display()
+                    "{key}: no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----)"
                 ));
             }
             pem.push(b'\n');
             pem.extend_from_slice(&key_pem);
         }
         None if !contains(&pem, b"PRIVATE KEY-----") => {
-            return Err(format!(
-                "--cert {}: no private key in it: give the key with --key FILE",
-                cert.display()
-            ));
+            return Err(format!("{cert}: no private key in it: {no_key}"));
         }
         None => {}
     }
     let files = match key {
-        Some(key) => format!("--cert {} --key {}", cert.display(), key.display()),
-        None => format!("--cert {}", cert.display()),
+        Some(key) => format!("{cert} {key}"),
+        None => cert.to_string(),
     };
     let identity = Identity::from_pem(&pem).map_err(|e| format!("{files}: {}", innermost(&e)))?;
     // rustls checks that the key is usable (and matches the certificate) when a client is
@@ -147,7 +166,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The most specific reason in an error's chain (reqwest's own text is `builder error`).
-pub(super) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     let mut reason = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -188,13 +207,14 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_named_with_the_os_reason() {
-        let e = roots(Path::new("no/such/ca.pem")).unwrap_err();
+        let e = roots(Named::flag("--cacert", Path::new("no/such/ca.pem"))).unwrap_err();
         assert!(
             e.starts_with("--cacert no/such/ca.pem: cannot read it: "),
             "{e}"
         );
         assert!(e.contains("No such file or directory"), "{e}");
-        let e = identity(Path::new("no/such/cert.pem"), None).unwrap_err();
+        let cert = Named::flag("--cert", Path::new("no/such/cert.pem"));
+        let e = identity(cert, None, "give the key with --key FILE").unwrap_err();
         assert!(
             e.starts_with("--cert no/such/cert.pem: cannot read it: "),
             "{e}"
@@ -206,9 +226,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, "not a certificate\n").unwrap();
-        let e = roots(&path).unwrap_err();
+        let e = roots(Named::flag("--cacert", &path)).unwrap_err();
         assert!(e.contains("no certificate in it"), "{e}");
-        let e = identity(&path, None).unwrap_err();
+        let e = identity(Named::flag("--cert", &path), None, "").unwrap_err();
         assert!(e.contains("no certificate in it"), "{e}");
     }
 }
