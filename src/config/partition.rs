@@ -100,7 +100,7 @@ impl Partition {
 }
 
 /// The first eight bytes of the key's SHA-256: the same on every machine and release.
-fn stable_hash(key: &str) -> u64 {
+pub(crate) fn stable_hash(key: &str) -> u64 {
     let digest = Sha256::digest(key.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::config::partition::Partition;
+use crate::config::partition::{Partition, stable_hash};
 use crate::config::ties::tie_groups;
 use crate::workflow::model::Workflow;
 
@@ -66,24 +66,18 @@ pub(super) fn shard_units(
     (units, keys.len(), units_digest(&keys))
 }
 
-/// The first 16 hex digits of a SHA-256 of the unit keys, sorted: two runs cut the same
-/// units exactly when they agree, whatever order their paths were named in.
+/// The first 16 hex digits of a SHA-256 of the unit keys, sorted (each ended by a newline):
+/// two runs cut the same units exactly when they agree, whatever order their paths were
+/// named in. The hash is the one `hash:I/N` places units by.
 fn units_digest(keys: &[String]) -> String {
-    use sha2::{Digest as _, Sha256};
-    use std::fmt::Write as _;
     let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
     sorted.sort_unstable();
-    let mut hash = Sha256::new();
+    let mut all = String::with_capacity(sorted.iter().map(|k| k.len() + 1).sum());
     for key in sorted {
-        hash.update(key.as_bytes());
-        hash.update([b'\n']);
+        all.push_str(key);
+        all.push('\n');
     }
-    hash.finalize()[..8]
-        .iter()
-        .fold(String::with_capacity(16), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    format!("{:016x}", stable_hash(&all))
 }
 
 /// A unit's name for `--partition`: the workflow file's path as found, after the matrix label.
