@@ -33,9 +33,7 @@ pub(super) async fn send_once(
     for (name, value) in &req.headers {
         headers.append(name, value.clone());
     }
-    // A jar with no cookie at all (most API workflows) is not searched for the URL.
     if !headers.contains_key(COOKIE)
-        && holds_cookies(jar)
         && let Some(cookies) = cookie_header(jar, &req.url)
     {
         headers.insert(COOKIE, cookies);
@@ -94,6 +92,7 @@ pub(super) fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<He
     let store = jar
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // An empty jar (most API workflows) matches nothing, and nothing is allocated for it.
     let mut cookies = store.matches(url);
     if cookies.is_empty() {
         return None;
@@ -120,13 +119,6 @@ pub(super) fn cookie_header(jar: &CookieStoreMutex, url: &url::Url) -> Option<He
         text.push_str(cookie.value());
     }
     HeaderValue::try_from(text).ok()
-}
-
-/// Whether `jar` holds any cookie, expired or not (a poisoned one counts as holding some,
-/// so that it is asked as before).
-fn holds_cookies(jar: &CookieStoreMutex) -> bool {
-    jar.lock()
-        .map_or(true, |store| store.iter_any().next().is_some())
 }
 
 fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, HttpError> {
