@@ -148,11 +148,7 @@ fn listed<'w>(
         Some(partition) => {
             let (units, total) = listed_shard(workflows, labels, partition);
             // As `run` says it, so a shard's list and its run read alike.
-            say_err!(
-                "partition {partition}: {} of {}",
-                units.len(),
-                crate::report::excerpt::plural(total, "unit", "units")
-            );
+            say_err!("{}", partition.share(units.len(), total));
             units
         }
     };

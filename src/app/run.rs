@@ -84,12 +84,7 @@ fn say_notes(plan: &RunPlan, warnings: Vec<String>) {
         }
     }
     if let Some((partition, total)) = &plan.partition {
-        let plural = crate::report::excerpt::plural;
-        say_err!(
-            "partition {partition}: {} of {}",
-            plan.units.len(),
-            plural(*total, "unit", "units")
-        );
+        say_err!("{}", partition.share(plan.units.len(), *total));
     }
     if plan.network.insecure {
         // README, Step keys: `insecure = true` skips verification "with a warning"; the flag

@@ -73,6 +73,15 @@ impl FromStr for Partition {
 }
 
 impl Partition {
+    /// What a shard says on stderr, `run` and `list` alike: `partition count:2/4: 15 of 59
+    /// units`.
+    pub fn share(&self, taken: usize, total: usize) -> String {
+        format!(
+            "partition {self}: {taken} of {}",
+            crate::report::excerpt::plural(total, "unit", "units")
+        )
+    }
+
     /// Which of the units, named by their keys, this shard takes. Units with one key (a file
     /// named twice on the command line) are one unit, so they go to one shard, as `hash`
     /// sends them; `count` deals the distinct keys.
